@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { Hono } from "hono";
+import { accountRoutes } from "./auth/account-routes.ts";
+import { loadSession } from "./auth/middleware.ts";
+import { authRoutes } from "./auth/routes.ts";
+import { homeRoutes } from "./features/home/routes.ts";
+import { platformRoutes } from "./features/platform/routes.ts";
+import { staffRoutes } from "./features/staff/routes.ts";
+import { page } from "./http/render.ts";
+import { siteApp } from "./http/site-app.ts";
+import type { AppEnv, Bindings, Deps } from "./http/types.ts";
+import { mailboxRoutes } from "./integrations/mail/mailbox-routes.ts";
+import type { Site } from "./tenancy/resolve.ts";
+
+/** A town's portal: parents at /, staff at /agents. */
+function portalApp(deps: Deps) {
+  const app = siteApp(deps.env);
+  app.use(async (c, next) => {
+    const site = c.env.site;
+    if (site.kind !== "tenant") return c.notFound();
+    c.set("tenant", site.tenant);
+    c.set("session", null);
+    if (site.tenant.status === "suspended") return page(c, "errors/closed", {}, 503);
+    return next();
+  });
+  app.get("/theme.css", (c) => {
+    c.header("Cache-Control", "public, max-age=300");
+    const b = c.get("tenant").config.branding;
+    return c.body(`:root{--town-primary:${b.primary};--town-on-primary:${b.onPrimary};}`, 200, {
+      "Content-Type": "text/css; charset=utf-8",
+    });
+  });
+  app.get("/logo.svg", (c) => {
+    const svg = c.get("tenant").logoSvg;
+    if (!svg) return c.notFound();
+    c.header("Cache-Control", "public, max-age=300");
+    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    return c.body(svg, 200, { "Content-Type": "image/svg+xml" });
+  });
+  app.use(loadSession(deps.db));
+  app.route("/", homeRoutes(deps));
+  app.route("/", authRoutes(deps, "parent"));
+  app.route("/", accountRoutes(deps, "parent"));
+  app.route("/agents", authRoutes(deps, "staff"));
+  app.route("/agents", accountRoutes(deps, "staff"));
+  app.route("/agents", staffRoutes(deps));
+  return app;
+}
+
+function singleRouteApp(deps: Deps, routes: Hono<AppEnv>) {
+  const app = siteApp(deps.env);
+  app.use(async (c, next) => {
+    c.set("session", null);
+    c.set("operator", null);
+    await next();
+  });
+  app.route("/", routes);
+  return app;
+}
+
+/** Any other host: a neutral page that names no town. */
+function unknownHostApp(deps: Deps) {
+  const app = siteApp(deps.env);
+  app.all("*", (c) => page(c, "errors/unknown-host", {}, 404));
+  return app;
+}
+
+type NodeEnv = { incoming?: IncomingMessage };
+
+export function createApp(deps: Deps) {
+  const apps: Record<Site["kind"], Hono<AppEnv>> = {
+    tenant: portalApp(deps),
+    operator: singleRouteApp(deps, platformRoutes(deps)),
+    mailbox: deps.mailbox ? singleRouteApp(deps, mailboxRoutes(deps.mailbox)) : unknownHostApp(deps),
+    unknown: unknownHostApp(deps),
+  };
+  const root = new Hono<{ Bindings: NodeEnv }>();
+  root.get("/livez", (c) => c.text("ok"));
+  root.get("/readyz", async (c) => {
+    try {
+      await deps.db.ping();
+      return c.text("ready");
+    } catch {
+      return c.text("database unavailable", 503);
+    }
+  });
+  root.all("*", async (c) => {
+    const started = performance.now();
+    const given = c.req.header("x-request-id");
+    const requestId = given && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    const site = await deps.sites.resolve(c.req.header("host"));
+    const forwarded = deps.env.TRUST_PROXY
+      ? c.req.header("x-forwarded-for")?.split(",")[0]?.trim()
+      : undefined;
+    const ip = forwarded || c.env?.incoming?.socket.remoteAddress || "unknown";
+    const log = deps.log.child({ requestId, site: site.kind === "tenant" ? site.tenant.slug : site.kind });
+    const bindings: Bindings = { site, requestId, log, ip };
+    const res = await apps[site.kind].fetch(c.req.raw, bindings);
+    res.headers.set("X-Request-Id", requestId);
+    log.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      "request",
+    );
+    return res;
+  });
+  return root;
+}

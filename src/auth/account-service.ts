@@ -1,0 +1,270 @@
+import { sql } from "kysely";
+import type { Database, Persona } from "../db/database.ts";
+import { AppError } from "../http/errors.ts";
+import { queueMail } from "../integrations/mail/outbox.ts";
+import type { Logger } from "../lib/log.ts";
+import type { Tenant } from "../tenancy/resolve.ts";
+import { recordAuthEvent } from "./events.ts";
+import { loginField } from "./login.ts";
+import { hashPassword, missingRules, verifyPassword } from "./password.ts";
+import { createSession, deleteUserSessions, type SessionUser } from "./sessions.ts";
+import { clear } from "./throttle.ts";
+import { consumeToken, findLiveToken, issueToken, type Purpose } from "./tokens-repo.ts";
+
+export interface AccountDeps {
+  db: Database;
+  log: Logger;
+  tenant: Tenant;
+  origin: string;
+  ip: string;
+}
+
+export const linkExpired = () =>
+  new AppError("gone", 410, "Ce lien n'est plus valable : il a expiré ou a déjà été utilisé.");
+
+const auth = (d: AccountDeps) => ({ role: "app_auth" as const, tenantId: d.tenant.id });
+const name = (u: { first_name: string; last_name: string }) => `${u.first_name} ${u.last_name}`;
+
+/** Activation e-mail for an account opened by the town (called inside the caller's transaction). */
+export async function sendActivation(
+  d: AccountDeps,
+  trx: Parameters<Parameters<Database["withTenant"]>[1]>[0],
+  user: { id: string; email: string; first_name: string; last_name: string },
+) {
+  const token = await issueToken(trx, d.tenant.id, user.id, "activation");
+  await queueMail(trx, d.tenant, {
+    to: user.email,
+    template: "activation",
+    data: { name: name(user), link: `${d.origin}/activation/${token}`, days: 7 },
+  });
+  await recordAuthEvent(trx, d.log, {
+    tenantId: d.tenant.id,
+    userId: user.id,
+    event: "activation_sent",
+    ip: d.ip,
+  });
+}
+
+export async function checkLink(d: AccountDeps, token: string, purpose: Purpose) {
+  const row = await d.db.withTenant(auth(d), (trx) => findLiveToken(trx, token, purpose));
+  if (!row) throw linkExpired();
+  return row;
+}
+
+/** The parent chooses a password from the activation link; returns a session token. */
+export async function activate(d: AccountDeps, token: string, password: string): Promise<string> {
+  const row = await checkLink(d, token, "activation");
+  const digest = await hashPassword(password);
+  return d.db.withTenant(auth(d), async (trx) => {
+    if (!(await consumeToken(trx, token))) throw linkExpired();
+    await trx
+      .updateTable("users")
+      .set({ password_hash: digest, password_changed_at: sql`now()`, email_verified_at: sql`now()` })
+      .where("id", "=", row.user_id)
+      .execute();
+    await recordAuthEvent(trx, d.log, {
+      tenantId: d.tenant.id,
+      userId: row.user_id,
+      event: "activated",
+      ip: d.ip,
+    });
+    if (row.email) {
+      await queueMail(trx, d.tenant, {
+        to: row.email,
+        template: "activation-done",
+        data: { name: name(row), origin: d.origin },
+      });
+    }
+    return createSession(trx, d.tenant.id, row.user_id, false);
+  });
+}
+
+/** « Mot de passe oublié ? »: same outcome for the caller whether or not the account exists. */
+export async function requestReset(
+  d: AccountDeps,
+  kind: "parent" | "staff",
+  identifier: string,
+): Promise<void> {
+  const ident = identifier.trim().toLowerCase();
+  await d.db.withTenant(auth(d), async (trx) => {
+    const user = await trx
+      .selectFrom("users")
+      .select(["id", "email", "first_name", "last_name", "disabled_at"])
+      .where("kind", "=", kind)
+      .where(loginField(d.tenant, kind), "=", ident)
+      .executeTakeFirst();
+    if (!user?.email || user.disabled_at) return;
+    // One e-mail per 2 minutes at most: the form must not become a way to flood a parent.
+    const recent = await trx
+      .selectFrom("auth_tokens")
+      .select("id")
+      .where("user_id", "=", user.id)
+      .where("purpose", "=", "password_reset")
+      .where("created_at", ">", sql<Date>`now() - interval '2 minutes'`)
+      .executeTakeFirst();
+    if (recent) return;
+    const token = await issueToken(trx, d.tenant.id, user.id, "password_reset");
+    const path = kind === "staff" ? "/agents/reinitialisation" : "/reinitialisation";
+    await queueMail(trx, d.tenant, {
+      to: user.email,
+      template: "password-reset",
+      data: { name: name(user), link: `${d.origin}${path}/${token}` },
+    });
+    await recordAuthEvent(trx, d.log, {
+      tenantId: d.tenant.id,
+      userId: user.id,
+      event: "password_reset_requested",
+      ip: d.ip,
+    });
+  });
+}
+
+/** New password from a reset link: every session of the account ends. */
+export async function resetPassword(d: AccountDeps, token: string, password: string): Promise<void> {
+  const row = await checkLink(d, token, "password_reset");
+  const digest = await hashPassword(password);
+  await d.db.withTenant(auth(d), async (trx) => {
+    if (!(await consumeToken(trx, token))) throw linkExpired();
+    await trx
+      .updateTable("users")
+      .set({ password_hash: digest, password_changed_at: sql`now()`, must_change_password: false })
+      .where("id", "=", row.user_id)
+      .execute();
+    await deleteUserSessions(trx, row.user_id);
+    const ident =
+      (row.kind === "parent" && d.tenant.config.auth.loginWith === "identifier" ? row.login : row.email) ??
+      "";
+    await clear(trx, "login_throttle", { kind: "acct", value: `${row.kind}:${ident}` });
+    await recordAuthEvent(trx, d.log, {
+      tenantId: d.tenant.id,
+      userId: row.user_id,
+      event: "password_reset",
+      ip: d.ip,
+    });
+    if (row.email) {
+      await queueMail(trx, d.tenant, {
+        to: row.email,
+        template: "password-changed",
+        data: { name: name(row) },
+      });
+    }
+  });
+}
+
+export const personaOf = (s: SessionUser): Persona => (s.kind === "parent" ? "app_parent" : "app_staff");
+const own = (d: AccountDeps, s: SessionUser) => ({
+  role: personaOf(s),
+  tenantId: d.tenant.id,
+  userId: s.userId,
+  householdId: s.householdId,
+});
+
+export type FieldErrors = Record<string, string>;
+
+/** Change from « Mon profil »: the current password is asked; the other sessions end. */
+export async function changePassword(
+  d: AccountDeps,
+  s: SessionUser,
+  current: string,
+  next: string,
+): Promise<FieldErrors | null> {
+  const stored = await d.db.withTenant(own(d, s), (trx) =>
+    trx.selectFrom("users").select("password_hash").where("id", "=", s.userId).executeTakeFirstOrThrow(),
+  );
+  if (!(await verifyPassword(stored.password_hash, current))) {
+    return { current_password: "Le mot de passe actuel est incorrect." };
+  }
+  if (current === next) return { new_password: "Le nouveau mot de passe doit être différent de l'actuel." };
+  const missing = missingRules(next, d.tenant.config.auth.passwordPolicy, [s.email ?? "", s.login ?? ""]);
+  if (missing.length) return { new_password: `Il manque : ${missing.join(" ; ")}.` };
+  const digest = await hashPassword(next);
+  await d.db.withTenant(own(d, s), async (trx) => {
+    await trx
+      .updateTable("users")
+      .set({ password_hash: digest, password_changed_at: sql`now()`, must_change_password: false })
+      .where("id", "=", s.userId)
+      .execute();
+    await deleteUserSessions(trx, s.userId, s.sessionId);
+    await recordAuthEvent(trx, d.log, {
+      tenantId: d.tenant.id,
+      userId: s.userId,
+      event: "password_changed",
+      ip: d.ip,
+    });
+    if (s.email) {
+      await queueMail(trx, d.tenant, {
+        to: s.email,
+        template: "password-changed",
+        data: { name: `${s.firstName} ${s.lastName}` },
+      });
+    }
+  });
+  return null;
+}
+
+/** Change of e-mail: asks the password, then the new address confirms itself by a link. */
+export async function requestEmailChange(
+  d: AccountDeps,
+  s: SessionUser,
+  newEmail: string,
+  password: string,
+): Promise<FieldErrors | null> {
+  const email = newEmail.trim().toLowerCase();
+  if (email === s.email) return { email: "C'est déjà votre adresse e-mail." };
+  const stored = await d.db.withTenant(own(d, s), (trx) =>
+    trx.selectFrom("users").select("password_hash").where("id", "=", s.userId).executeTakeFirstOrThrow(),
+  );
+  if (!(await verifyPassword(stored.password_hash, password))) {
+    return { password: "Le mot de passe est incorrect." };
+  }
+  await d.db.withTenant(own(d, s), async (trx) => {
+    const token = await issueToken(trx, d.tenant.id, s.userId, "email_change", email);
+    const who = `${s.firstName} ${s.lastName}`;
+    await queueMail(trx, d.tenant, {
+      to: email,
+      template: "email-confirm",
+      data: { name: who, link: `${d.origin}/compte/email/${token}` },
+    });
+    if (s.email) {
+      await queueMail(trx, d.tenant, {
+        to: s.email,
+        template: "email-change-notice",
+        data: { name: who, email },
+      });
+    }
+    await recordAuthEvent(trx, d.log, {
+      tenantId: d.tenant.id,
+      userId: s.userId,
+      event: "email_change_requested",
+      ip: d.ip,
+    });
+  });
+  return null;
+}
+
+export async function confirmEmailChange(d: AccountDeps, token: string): Promise<void> {
+  const row = await checkLink(d, token, "email_change");
+  await d.db.withTenant(auth(d), async (trx) => {
+    const taken = await trx
+      .selectFrom("users")
+      .select("id")
+      .where("kind", "=", row.kind)
+      .where("email", "=", row.new_email)
+      .where("id", "<>", row.user_id)
+      .executeTakeFirst();
+    if (taken)
+      throw new AppError("bad_request", 409, "Cette adresse e-mail est déjà utilisée par un autre compte.");
+    if (!(await consumeToken(trx, token))) throw linkExpired();
+    await trx
+      .updateTable("users")
+      .set({ email: row.new_email, email_verified_at: sql`now()` })
+      .where("id", "=", row.user_id)
+      .execute();
+    await recordAuthEvent(trx, d.log, {
+      tenantId: d.tenant.id,
+      userId: row.user_id,
+      event: "email_changed",
+      ip: d.ip,
+    });
+  });
+}

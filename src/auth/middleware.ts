@@ -1,0 +1,76 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import type { Database } from "../db/database.ts";
+import { forbidden } from "../http/errors.ts";
+import type { AppEnv } from "../http/types.ts";
+import { lifetime, validateSession } from "./sessions.ts";
+
+/** `__Host-parvis`: Secure, Path=/, no Domain, so it stays on the town's own host. */
+export const COOKIE = "parvis";
+
+export function setSessionCookie(c: Context<AppEnv>, token: string, remember: boolean) {
+  setCookie(c, COOKIE, token, {
+    prefix: "host",
+    path: "/",
+    secure: true,
+    httpOnly: true,
+    sameSite: "Lax",
+    ...(remember ? { maxAge: Math.floor(lifetime(true).idleMs / 1000) } : {}),
+  });
+}
+
+export function clearSessionCookie(c: Context<AppEnv>) {
+  deleteCookie(c, COOKIE, { prefix: "host", path: "/", secure: true });
+}
+
+export function readSessionCookie(c: Context<AppEnv>): string | undefined {
+  return getCookie(c, COOKIE, "host");
+}
+
+/** Loads the session of the town's cookie; a cookie from another town finds nothing (RLS). */
+export function loadSession(db: Database): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = readSessionCookie(c);
+    const tenant = c.get("tenant");
+    const session = token
+      ? await db.withTenant({ role: "app_auth", tenantId: tenant.id }, (trx) => validateSession(trx, token))
+      : null;
+    if (token && !session) clearSessionCookie(c);
+    c.set("session", session);
+    await next();
+  };
+}
+
+const FORCED_CHANGE_ALLOWED = new Set([
+  "/mot-de-passe",
+  "/deconnexion",
+  "/agents/mot-de-passe",
+  "/agents/deconnexion",
+]);
+
+function forcedChange(c: Context<AppEnv>, base: string) {
+  const s = c.get("session");
+  if (s?.mustChangePassword && !FORCED_CHANGE_ALLOWED.has(c.req.path))
+    return c.redirect(`${base}/mot-de-passe`, 303);
+  return null;
+}
+
+export const requireParent: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const s = c.get("session");
+  if (!s) return c.redirect(`/connexion?suite=${encodeURIComponent(c.req.path)}`, 303);
+  if (s.kind !== "parent") return c.redirect("/agents", 303);
+  return forcedChange(c, "") ?? next();
+};
+
+export const requireStaff: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const s = c.get("session");
+  if (!s) return c.redirect("/agents/connexion", 303);
+  if (s.kind !== "staff") throw forbidden("Cet espace est réservé aux agents de la commune.");
+  return forcedChange(c, "/agents") ?? next();
+};
+
+export const requireStaffAdmin: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (c.get("session")?.staffRole !== "admin")
+    throw forbidden("Cette action est réservée aux administrateurs.");
+  return next();
+};

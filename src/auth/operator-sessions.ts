@@ -1,0 +1,55 @@
+import { sql } from "kysely";
+import type { Trx } from "../db/database.ts";
+import { lifetime } from "./sessions.ts";
+import { generateToken, hashToken } from "./tokens.ts";
+
+export interface OperatorSession {
+  sessionId: string;
+  operatorId: string;
+  name: string;
+  email: string;
+}
+
+export async function createOperatorSession(
+  trx: Trx,
+  operatorId: string,
+  remember: boolean,
+): Promise<string> {
+  const token = generateToken();
+  await trx
+    .insertInto("operator_sessions")
+    .values({
+      id: hashToken(token),
+      operator_id: operatorId,
+      remember,
+      expires_at: new Date(Date.now() + lifetime(remember).absoluteMs),
+    })
+    .execute();
+  return token;
+}
+
+export async function validateOperatorSession(trx: Trx, token: string): Promise<OperatorSession | null> {
+  const id = hashToken(token);
+  const row = await trx
+    .selectFrom("operator_sessions as s")
+    .innerJoin("operators as o", "o.id", "s.operator_id")
+    .select([
+      "s.id",
+      "s.remember",
+      "s.last_seen_at",
+      "s.expires_at",
+      "o.id as operator_id",
+      "o.name",
+      "o.email",
+    ])
+    .where("s.id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const now = Date.now();
+  if (row.expires_at.getTime() <= now || row.last_seen_at.getTime() + lifetime(row.remember).idleMs <= now) {
+    await trx.deleteFrom("operator_sessions").where("id", "=", id).execute();
+    return null;
+  }
+  await trx.updateTable("operator_sessions").set({ last_seen_at: sql`now()` }).where("id", "=", id).execute();
+  return { sessionId: id, operatorId: row.operator_id, name: row.name, email: row.email };
+}

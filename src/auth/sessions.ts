@@ -1,0 +1,114 @@
+import { sql } from "kysely";
+import type { Trx } from "../db/database.ts";
+import { generateToken, hashToken } from "./tokens.ts";
+
+/** Idle (sliding) and absolute lifetimes; « Se souvenir de moi » stretches both. */
+export const LIFETIME = {
+  short: { idleMs: 30 * 60_000, absoluteMs: 12 * 3_600_000 },
+  remember: { idleMs: 30 * 86_400_000, absoluteMs: 90 * 86_400_000 },
+} as const;
+const TOUCH_EVERY_MS = 60_000;
+
+export interface SessionUser {
+  sessionId: string;
+  userId: string;
+  kind: "parent" | "staff";
+  householdId: string | null;
+  staffRole: "admin" | "agent" | null;
+  civility: string | null;
+  firstName: string;
+  lastName: string;
+  email: string | null;
+  login: string | null;
+  mustChangePassword: boolean;
+  remember: boolean;
+}
+
+export function lifetime(remember: boolean) {
+  return remember ? LIFETIME.remember : LIFETIME.short;
+}
+
+/** A new token for a user who just proved who they are (never reuse an earlier session). */
+export async function createSession(
+  trx: Trx,
+  tenantId: string,
+  userId: string,
+  remember: boolean,
+): Promise<string> {
+  const token = generateToken();
+  await trx
+    .insertInto("sessions")
+    .values({
+      tenant_id: tenantId,
+      id: hashToken(token),
+      user_id: userId,
+      remember,
+      expires_at: new Date(Date.now() + lifetime(remember).absoluteMs),
+    })
+    .execute();
+  return token;
+}
+
+/** The session behind a cookie, or null when unknown, idle too long, expired or disabled. */
+export async function validateSession(trx: Trx, token: string): Promise<SessionUser | null> {
+  const id = hashToken(token);
+  const row = await trx
+    .selectFrom("sessions as s")
+    .innerJoin("users as u", (j) =>
+      j.onRef("u.tenant_id", "=", "s.tenant_id").onRef("u.id", "=", "s.user_id"),
+    )
+    .select([
+      "s.id",
+      "s.remember",
+      "s.last_seen_at",
+      "s.expires_at",
+      "u.id as user_id",
+      "u.kind",
+      "u.household_id",
+      "u.staff_role",
+      "u.civility",
+      "u.first_name",
+      "u.last_name",
+      "u.email",
+      "u.login",
+      "u.must_change_password",
+      "u.disabled_at",
+    ])
+    .where("s.id", "=", id)
+    .executeTakeFirst();
+  if (!row) return null;
+  const now = Date.now();
+  const idleMs = lifetime(row.remember).idleMs;
+  if (row.disabled_at || row.expires_at.getTime() <= now || row.last_seen_at.getTime() + idleMs <= now) {
+    await trx.deleteFrom("sessions").where("id", "=", id).execute();
+    return null;
+  }
+  if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+    await trx.updateTable("sessions").set({ last_seen_at: sql`now()` }).where("id", "=", id).execute();
+  }
+  return {
+    sessionId: id,
+    userId: row.user_id,
+    kind: row.kind,
+    householdId: row.household_id,
+    staffRole: row.staff_role,
+    civility: row.civility,
+    firstName: row.first_name,
+    lastName: row.last_name,
+    email: row.email,
+    login: row.login,
+    mustChangePassword: row.must_change_password,
+    remember: row.remember,
+  };
+}
+
+export async function deleteSession(trx: Trx, sessionId: string): Promise<void> {
+  await trx.deleteFrom("sessions").where("id", "=", sessionId).execute();
+}
+
+/** Every session of the user, but the one given (kept after a change made in it). */
+export async function deleteUserSessions(trx: Trx, userId: string, keep?: string): Promise<void> {
+  let q = trx.deleteFrom("sessions").where("user_id", "=", userId);
+  if (keep) q = q.where("id", "<>", keep);
+  await q.execute();
+}

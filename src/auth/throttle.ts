@@ -1,0 +1,49 @@
+import { sql } from "kysely";
+import type { Trx } from "../db/database.ts";
+
+/**
+ * Failed logins slow down, never lock for good: after `free` failures each new one
+ * doubles the wait, from 30 s up to 15 min; a day without failure starts over, and a
+ * successful login or password reset clears the account's counter.
+ */
+const FREE = { acct: 5, ip: 30 } as const;
+const MAX_DELAY_S = 15 * 60;
+export type ThrottleKey = { kind: keyof typeof FREE; value: string };
+
+type Table = "login_throttle" | "operator_throttle";
+const conflictTarget = (t: Table) => sql.raw(t === "login_throttle" ? "(tenant_id, key)" : "(key)");
+const keyOf = (k: ThrottleKey) => `${k.kind}:${k.value.toLowerCase()}`;
+
+export function delaySeconds(failures: number, free: number): number {
+  return failures < free ? 0 : Math.min(MAX_DELAY_S, 30 * 2 ** (failures - free));
+}
+
+/** Seconds to wait before the next attempt may be checked, 0 when free to try. */
+export async function waitSeconds(trx: Trx, table: Table, keys: ThrottleKey[]): Promise<number> {
+  const { rows } = await sql<{ wait: number | null }>`
+    select ceil(extract(epoch from max(blocked_until) - now()))::int as wait
+    from ${sql.table(table)} where key in (${sql.join(keys.map(keyOf))}) and blocked_until > now()`.execute(
+    trx,
+  );
+  return rows[0]?.wait ?? 0;
+}
+
+export async function registerFailure(trx: Trx, table: Table, keys: ThrottleKey[]): Promise<void> {
+  for (const k of keys) {
+    const { rows } = await sql<{ failures: number }>`
+      insert into ${sql.table(table)} as t (key, failures, updated_at) values (${keyOf(k)}, 1, now())
+      on conflict ${conflictTarget(table)} do update
+        set failures = case when t.updated_at < now() - interval '24 hours' then 1 else t.failures + 1 end,
+            updated_at = now()
+      returning failures`.execute(trx);
+    const delay = delaySeconds(rows[0]?.failures ?? 1, FREE[k.kind]);
+    if (delay > 0) {
+      await sql`update ${sql.table(table)} set blocked_until = now() + make_interval(secs => ${delay})
+        where key = ${keyOf(k)}`.execute(trx);
+    }
+  }
+}
+
+export async function clear(trx: Trx, table: Table, key: ThrottleKey): Promise<void> {
+  await sql`delete from ${sql.table(table)} where key = ${keyOf(key)}`.execute(trx);
+}

@@ -1,0 +1,64 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, promises as fs, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Logger, runMigrations } from "graphile-worker";
+import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+
+const migrationFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../migrations");
+
+/**
+ * Runs as the owner (DESIGN §4): applies migrations, the queue's schema, and ensures the
+ * LOGIN role of the request pool, which may only switch to the personas.
+ */
+export async function prepareDatabase(
+  ownerUrl: string,
+  login: { user: string; password: string },
+): Promise<void> {
+  const pool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const migrator = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+    const { error, results } = await migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === "Error");
+    if (error || failed) throw new Error(`migration failed: ${failed?.migrationName ?? ""} ${String(error)}`);
+    await runMigrations({ connectionString: ownerUrl, logger: new Logger(() => () => {}) });
+    await ensureLoginRole(db, login);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function ensureLoginRole(db: Kysely<unknown>, login: { user: string; password: string }) {
+  const role = sql.id(login.user);
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from pg_roles where rolname = ${login.user}`.execute(db);
+  const attrs = sql.raw("login noinherit nosuperuser nobypassrls nocreatedb nocreaterole");
+  if (rows[0]?.n === 0)
+    await sql`create role ${role} ${attrs} password ${sql.lit(login.password)}`.execute(db);
+  else await sql`alter role ${role} ${attrs} password ${sql.lit(login.password)}`.execute(db);
+  await sql`grant app_parent, app_staff, app_operator, app_auth, app_jobs to ${role}`.execute(db);
+  await sql`grant usage on schema app to ${role}`.execute(db);
+  await sql`grant execute on function app.resolve_host(text, text) to ${role}`.execute(db);
+}
+
+/** The request pool's password: from the environment, else generated once and kept in DATA_DIR. */
+export function loginPassword(dataDir: string, fromEnv: string | undefined): string {
+  if (fromEnv) return fromEnv;
+  const file = path.join(dataDir, "app-db-password");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const password = randomBytes(24).toString("base64url");
+  writeFileSync(file, password, { mode: 0o600 });
+  return password;
+}
+
+/** Same server and database as the owner URL, as the login role. */
+export function loginUrl(ownerUrl: string, login: { user: string; password: string }): string {
+  const url = new URL(ownerUrl);
+  url.username = login.user;
+  url.password = login.password;
+  return url.toString();
+}

@@ -1,0 +1,175 @@
+import { sql } from "kysely";
+import { hashPassword } from "../auth/password.ts";
+import type { Database } from "../db/database.ts";
+
+/** The demo password of every demo account (meets every demo town's policy). */
+export const DEMO_PASSWORD = "Parvis-Demo-2026";
+/** Plombières hands out accounts by letter: this one must choose its password at first login. */
+export const DEMO_LETTER_PASSWORD = "Courrier2026";
+
+interface DemoParent {
+  civility: string;
+  first: string;
+  last: string;
+  email: string | null;
+  login?: string;
+  password?: string;
+  mustChange?: boolean;
+}
+interface DemoHousehold {
+  number: string;
+  name: string;
+  parents: DemoParent[];
+}
+interface DemoTown {
+  slug: string;
+  households: DemoHousehold[];
+  staff: { first: string; last: string; email: string; role: "admin" | "agent" }[];
+}
+
+// The seeds' families: M. et Mme MAIRIE (Sennecey), Famille TEST (Séné), Jean et Jeanne DUPONT (Plombières).
+export const DEMO_TOWNS: DemoTown[] = [
+  {
+    slug: "senneceylesdijon",
+    households: [
+      {
+        number: "1001",
+        name: "M. et Mme MAIRIE",
+        parents: [
+          {
+            civility: "M.",
+            first: "Parent 1",
+            last: "MAIRIE",
+            email: "parent1.mairie@senneceylesdijon.test",
+          },
+        ],
+      },
+    ],
+    staff: [
+      { first: "Claire", last: "ADMIN", email: "admin@senneceylesdijon.test", role: "admin" },
+      { first: "Marc", last: "AGENT", email: "agent@senneceylesdijon.test", role: "agent" },
+    ],
+  },
+  {
+    slug: "sene",
+    households: [
+      {
+        number: "1001",
+        name: "Famille TEST",
+        parents: [{ civility: "Mme", first: "Lola", last: "TEST", email: "lola.test@sene.test" }],
+      },
+    ],
+    staff: [
+      { first: "Anne", last: "ADMIN", email: "admin@sene.test", role: "admin" },
+      { first: "Yann", last: "AGENT", email: "agent@sene.test", role: "agent" },
+    ],
+  },
+  {
+    slug: "plombieres",
+    households: [
+      {
+        number: "1001001818331",
+        name: "M. et Mme DUPONT",
+        parents: [
+          {
+            civility: "M.",
+            first: "Jean",
+            last: "DUPONT",
+            email: "jean.dupont@plombieres.test",
+            login: "jdupont",
+          },
+        ],
+      },
+      {
+        number: "1001001818332",
+        name: "Mme MARTIN",
+        parents: [
+          {
+            civility: "Mme",
+            first: "Sophie",
+            last: "MARTIN",
+            email: "sophie.martin@plombieres.test",
+            login: "smartin",
+            password: DEMO_LETTER_PASSWORD,
+            mustChange: true,
+          },
+        ],
+      },
+    ],
+    staff: [
+      { first: "Océane", last: "ETINAULT", email: "admin@plombieres.test", role: "admin" },
+      { first: "Paul", last: "AGENT", email: "agent@plombieres.test", role: "agent" },
+    ],
+  },
+];
+
+export const DEMO_OPERATOR = { email: "operateur@parvis.test", name: "Opérateur Parvis" };
+
+/** Demo households, staff and operator; a second run finds them and adds nothing. */
+export async function seedDemo(db: Database, tenantIds: Map<string, string>): Promise<void> {
+  const hashes = new Map<string, string>();
+  const digest = async (p: string) => hashes.get(p) ?? hashes.set(p, await hashPassword(p)).get(p)!;
+  for (const town of DEMO_TOWNS) {
+    const tenantId = tenantIds.get(town.slug);
+    if (!tenantId) continue;
+    const demoHash = await digest(DEMO_PASSWORD);
+    const letterHash = await digest(DEMO_LETTER_PASSWORD);
+    await db.withTenant({ role: "app_staff", tenantId }, async (trx) => {
+      for (const h of town.households) {
+        const exists = await trx
+          .selectFrom("households")
+          .select("id")
+          .where("number", "=", h.number)
+          .executeTakeFirst();
+        if (exists) continue;
+        const household = await trx
+          .insertInto("households")
+          .values({ tenant_id: tenantId, number: h.number, name: h.name })
+          .returning("id")
+          .executeTakeFirstOrThrow();
+        for (const p of h.parents) {
+          await trx
+            .insertInto("users")
+            .values({
+              tenant_id: tenantId,
+              kind: "parent",
+              household_id: household.id,
+              civility: p.civility,
+              first_name: p.first,
+              last_name: p.last,
+              email: p.email,
+              login: p.login ?? null,
+              password_hash: p.password === DEMO_LETTER_PASSWORD ? letterHash : demoHash,
+              must_change_password: p.mustChange ?? false,
+              email_verified_at: sql`now()`,
+            })
+            .execute();
+        }
+      }
+      for (const s of town.staff) {
+        await trx
+          .insertInto("users")
+          .values({
+            tenant_id: tenantId,
+            kind: "staff",
+            staff_role: s.role,
+            first_name: s.first,
+            last_name: s.last,
+            email: s.email,
+            password_hash: demoHash,
+            email_verified_at: sql`now()`,
+          })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+      }
+    });
+  }
+  const opHash = await digest(DEMO_PASSWORD);
+  await db.withTenant({ role: "app_operator", tenantId: null }, (trx) =>
+    trx
+      .insertInto("operators")
+      .values({ email: DEMO_OPERATOR.email, name: DEMO_OPERATOR.name, password_hash: opHash })
+      .onConflict((oc) => oc.doNothing())
+      .execute(),
+  );
+}

@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "test", "production"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  /** Owner connection (may create roles). Absent: embedded PostgreSQL in DATA_DIR. */
+  DATABASE_URL: z.url().optional(),
+  /** Login role used by the request pool; its password is generated in DATA_DIR when absent. */
+  APP_DB_USER: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/)
+    .default("parvis_app"),
+  APP_DB_PASSWORD: z.string().min(16).optional(),
+  DATA_DIR: z.string().default(".data"),
+  /** Parent domain of the towns' subdomains: sene.<PLATFORM_DOMAIN>. */
+  PLATFORM_DOMAIN: z.string().default("localhost"),
+  /** Public scheme and port used to build links in e-mails. */
+  PUBLIC_SCHEME: z.enum(["http", "https"]).default("http"),
+  PUBLIC_PORT: z.coerce.number().int().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default("Portail Famille <no-reply@parvis.localhost>"),
+  /** Demo mode: embedded SMTP sink, dev mailbox host, demo data. */
+  DEMO: z.stringbool().default(false),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  /** Port of the embedded cluster when DATABASE_URL is absent. */
+  EMBEDDED_PG_PORT: z.coerce.number().int().default(54329),
+  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
+  TRUST_PROXY: z.stringbool().default(false),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  const env = parsed.data;
+  if (env.NODE_ENV === "production" && env.DEMO) throw new Error("DEMO must be off in production");
+  return env;
+}
+
+/** Origin of a host as seen by browsers (scheme + host[:port]). */
+export function publicOrigin(env: Env, hostname: string): string {
+  const port = env.PUBLIC_PORT ?? (env.PUBLIC_SCHEME === "https" ? 443 : env.PORT);
+  const defaultPort = env.PUBLIC_SCHEME === "https" ? 443 : 80;
+  return `${env.PUBLIC_SCHEME}://${hostname}${port === defaultPort ? "" : `:${port}`}`;
+}

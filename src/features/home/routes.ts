@@ -1,0 +1,40 @@
+import { Hono } from "hono";
+import { loginField } from "../../auth/login.ts";
+import { requireParent } from "../../auth/middleware.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import { page } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import * as homeService from "./service.ts";
+import { tilesFor } from "./tiles.ts";
+
+export function homeRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  // The town's front page: signed out, its identity, links and the login form; signed in, « Bienvenue ».
+  app.get("/", async (c, next) => {
+    const s = c.get("session");
+    if (!s) {
+      const tenant = c.get("tenant");
+      return page(c, "home/public", {
+        field: loginField(tenant, "parent"),
+        values: {},
+        errors: {},
+        base: "",
+      });
+    }
+    if (s.kind === "staff") return c.redirect("/agents", 303);
+    return next();
+  });
+  app.get("/", requireParent, async (c) => {
+    const tenant = c.get("tenant");
+    const household = await homeService.householdOf(deps.db, tenant.id, c.get("session") as SessionUser);
+    return page(c, "home/parent", { household, tiles: tilesFor(tenant.config) });
+  });
+
+  app.get("/profil", requireParent, async (c) => {
+    const tenant = c.get("tenant");
+    const household = await homeService.householdOf(deps.db, tenant.id, c.get("session") as SessionUser);
+    return page(c, "home/profile", { household, field: loginField(tenant, "parent") });
+  });
+  return app;
+}

@@ -1,0 +1,58 @@
+import type { TenantConfig } from "../../tenancy/config-schema.ts";
+
+export interface Tile {
+  label: string;
+  description: string;
+  href: string;
+  /** False until the feature's issue lands: the tile is shown, but leads nowhere. */
+  ready: boolean;
+}
+
+/** The home page tiles of the seeds, in their order; inbox and requests list where the town uses them. */
+export function tilesFor(cfg: TenantConfig): Tile[] {
+  const tiles: Tile[] = [
+    {
+      label: "Mon profil",
+      description: "Accès à mes informations personnelles",
+      href: "/profil",
+      ready: true,
+    },
+    { label: "Mon foyer", description: "Accès aux informations de mon foyer", href: "/foyer", ready: false },
+    { label: "Mes enfants", description: "Accès aux informations enfant", href: "/enfants", ready: false },
+    {
+      label: "Mon planning",
+      description: "Accès à mon planning de réservations",
+      href: "/planning",
+      ready: false,
+    },
+    {
+      label: "Mes factures",
+      description: "Accès à mes factures et règlements",
+      href: "/factures",
+      ready: false,
+    },
+    {
+      label: "Mes documents",
+      description: "Accès à mes documents électroniques",
+      href: "/documents",
+      ready: false,
+    },
+  ];
+  if (cfg.portal.inbox) {
+    tiles.push({
+      label: "Boîte de réception",
+      description: "Mes échanges avec la commune",
+      href: "/messages",
+      ready: false,
+    });
+  }
+  if (cfg.portal.requestsList) {
+    tiles.push({
+      label: "Liste des demandes",
+      description: "Mes demandes et leur suivi",
+      href: "/demandes",
+      ready: false,
+    });
+  }
+  return tiles;
+}

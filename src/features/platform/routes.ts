@@ -1,0 +1,94 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { validateOperatorSession } from "../../auth/operator-sessions.ts";
+import { loginSchema } from "../../auth/schemas.ts";
+import { lifetime } from "../../auth/sessions.ts";
+import { notFound } from "../../http/errors.ts";
+import { readForm, safeValues, uuidParam } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import * as platform from "./service.ts";
+
+const COOKIE = "parvis";
+
+/** The operators' console on admin.<PLATFORM_DOMAIN>: the list of towns, opening and closing them. */
+export function platformRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.use(async (c, next) => {
+    const token = getCookie(c, COOKIE, "host");
+    const op = token
+      ? await deps.db.withTenant({ role: "app_auth", tenantId: null }, (trx) =>
+          validateOperatorSession(trx, token),
+        )
+      : null;
+    c.set("operator", op);
+    await next();
+  });
+  const guard: MiddlewareHandler<AppEnv> = async (c, next) =>
+    c.get("operator") ? next() : c.redirect("/connexion", 303);
+
+  const loginPage = (
+    c: Parameters<MiddlewareHandler<AppEnv>>[0],
+    data = {},
+    status: 200 | 401 | 422 | 429 = 200,
+  ) => page(c, "platform/login", { values: {}, errors: {}, ...data }, status);
+  app.get("/connexion", (c) => (c.get("operator") ? c.redirect("/", 303) : loginPage(c)));
+  app.post("/connexion", async (c) => {
+    const form = await readForm(c, loginSchema("email"));
+    const values = safeValues(form.values);
+    if (!form.ok) return loginPage(c, { values, errors: form.errors }, 422);
+    const remember = form.data.remember === "on";
+    const r = await platform.login(deps.db, c.env.log, {
+      ...form.data,
+      email: form.data.identifier,
+      remember,
+      ip: c.env.ip,
+    });
+    if (!r.ok && r.waitSeconds > 0) {
+      const minutes = Math.ceil(r.waitSeconds / 60);
+      return loginPage(
+        c,
+        { values, errors: { _form: `Trop de tentatives. Réessayez dans ${minutes} min.` } },
+        429,
+      );
+    }
+    if (!r.ok)
+      return loginPage(c, { values, errors: { _form: "Adresse e-mail ou mot de passe incorrect." } }, 401);
+    setCookie(c, COOKIE, r.token, {
+      prefix: "host",
+      path: "/",
+      secure: true,
+      httpOnly: true,
+      sameSite: "Strict",
+      ...(remember ? { maxAge: Math.floor(lifetime(true).idleMs / 1000) } : {}),
+    });
+    return seeOther(c, "/");
+  });
+  app.post("/deconnexion", async (c) => {
+    const op = c.get("operator");
+    if (op) await platform.logout(deps.db, op, c.env.ip);
+    deleteCookie(c, COOKIE, { prefix: "host", path: "/", secure: true });
+    return seeOther(c, "/connexion?message=deconnecte");
+  });
+
+  app.get("/", guard, async (c) => {
+    const op = c.get("operator");
+    if (!op) throw notFound();
+    const towns = await platform.listTowns(deps.db, op);
+    return page(c, "platform/index", { towns, domain: deps.env.PLATFORM_DOMAIN, port: deps.env.PORT });
+  });
+  for (const [path, status, message] of [
+    ["suspendre", "suspended", "commune-suspendue"],
+    ["reactiver", "active", "commune-reactivee"],
+  ] as const) {
+    app.post(`/communes/:id/${path}`, guard, async (c) => {
+      const op = c.get("operator");
+      if (!op || !(await platform.setStatus(deps.db, op, uuidParam(c, "id"), status, c.env.ip)))
+        throw notFound();
+      deps.sites.invalidate();
+      return seeOther(c, `/?message=${message}`);
+    });
+  }
+  return app;
+}

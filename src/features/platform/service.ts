@@ -1,0 +1,102 @@
+import { sql } from "kysely";
+import { createOperatorSession, type OperatorSession } from "../../auth/operator-sessions.ts";
+import { verifyPassword } from "../../auth/password.ts";
+import { clear, registerFailure, type ThrottleKey, waitSeconds } from "../../auth/throttle.ts";
+import type { Database } from "../../db/database.ts";
+import type { Logger } from "../../lib/log.ts";
+
+const AUTH = { role: "app_auth" as const, tenantId: null };
+const asOperator = (o: OperatorSession) => ({
+  role: "app_operator" as const,
+  tenantId: null,
+  userId: o.operatorId,
+});
+
+export type OperatorLogin = { ok: true; token: string } | { ok: false; waitSeconds: number };
+
+export async function login(
+  db: Database,
+  log: Logger,
+  input: { email: string; password: string; remember: boolean; ip: string },
+): Promise<OperatorLogin> {
+  const email = input.email.trim().toLowerCase();
+  const keys: ThrottleKey[] = [
+    { kind: "acct", value: email },
+    { kind: "ip", value: input.ip },
+  ];
+  const found = await db.withTenant(AUTH, async (trx) => ({
+    wait: await waitSeconds(trx, "operator_throttle", keys),
+    op: await trx
+      .selectFrom("operators")
+      .select(["id", "password_hash"])
+      .where("email", "=", email)
+      .executeTakeFirst(),
+  }));
+  if (found.wait > 0) return { ok: false, waitSeconds: found.wait };
+  const valid = await verifyPassword(found.op?.password_hash ?? null, input.password);
+  return db.withTenant(AUTH, async (trx) => {
+    const audit = (event: string) =>
+      trx
+        .insertInto("platform_audit")
+        .values({ operator_id: found.op?.id ?? null, event, ip: input.ip })
+        .execute();
+    if (!valid || !found.op) {
+      await registerFailure(trx, "operator_throttle", keys);
+      await audit("login_failed");
+      log.warn({ authEvent: "operator_login_failed", ip: input.ip }, "auth event");
+      return { ok: false, waitSeconds: 0 } as const;
+    }
+    await clear(trx, "operator_throttle", keys[0] as ThrottleKey);
+    await audit("login");
+    log.info({ authEvent: "operator_login", operatorId: found.op.id }, "auth event");
+    return { ok: true, token: await createOperatorSession(trx, found.op.id, input.remember) } as const;
+  });
+}
+
+export function logout(db: Database, o: OperatorSession, ip: string) {
+  return db.withTenant(asOperator(o), async (trx) => {
+    await trx.deleteFrom("operator_sessions").where("id", "=", o.sessionId).execute();
+    await trx
+      .insertInto("platform_audit")
+      .values({ operator_id: o.operatorId, event: "logout", ip })
+      .execute();
+  });
+}
+
+export function listTowns(db: Database, o: OperatorSession) {
+  return db.withTenant(asOperator(o), (trx) =>
+    trx
+      .selectFrom("tenants")
+      .select(["id", "slug", "name", "status", "hostnames", "updated_at"])
+      .orderBy("name")
+      .execute(),
+  );
+}
+
+/** Closing or reopening a town's portal; audited. */
+export async function setStatus(
+  db: Database,
+  o: OperatorSession,
+  tenantId: string,
+  status: "active" | "suspended",
+  ip: string,
+): Promise<boolean> {
+  return db.withTenant(asOperator(o), async (trx) => {
+    const r = await trx
+      .updateTable("tenants")
+      .set({ status, updated_at: sql`now()` })
+      .where("id", "=", tenantId)
+      .executeTakeFirst();
+    if (r.numUpdatedRows !== 1n) return false;
+    await trx
+      .insertInto("platform_audit")
+      .values({
+        operator_id: o.operatorId,
+        event: status === "active" ? "town_reopened" : "town_suspended",
+        target_tenant_id: tenantId,
+        ip,
+      })
+      .execute();
+    return true;
+  });
+}

@@ -1,0 +1,97 @@
+import { randomInt } from "node:crypto";
+import * as account from "../../auth/account-service.ts";
+import { hashPassword } from "../../auth/password.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import { notFound } from "../../http/errors.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import * as staffRepo from "./repo.ts";
+
+const staffCtx = (tenant: Tenant, s: SessionUser) => ({
+  role: "app_staff" as const,
+  tenantId: tenant.id,
+  userId: s.userId,
+});
+
+export function dashboard(d: account.AccountDeps, s: SessionUser) {
+  return d.db.withTenant(staffCtx(d.tenant, s), async (trx) => ({
+    counts: await staffRepo.counts(trx),
+    parents: await staffRepo.recentParents(trx),
+  }));
+}
+
+export interface NewFamily {
+  household_name: string;
+  civility: string;
+  first_name: string;
+  last_name: string;
+  email: string;
+  login?: string | undefined;
+}
+
+export type NewFamilyResult =
+  | { ok: true; number: string; temporaryPassword: string | null; email: string | null }
+  | { ok: false; errors: Record<string, string> };
+
+/** A 12-character password for the letter the town posts (Plombières); changed at first login. */
+function temporaryPassword(): string {
+  const alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  const body = Array.from({ length: 9 }, () => alphabet[randomInt(alphabet.length)]).join("");
+  return `${body}A${randomInt(10)}b`;
+}
+
+/**
+ * Opens a household and its first parent account: by activation e-mail, or by a
+ * temporary password handed out on paper, as the town's rules say.
+ */
+export async function createFamily(
+  d: account.AccountDeps,
+  s: SessionUser,
+  v: NewFamily,
+): Promise<NewFamilyResult> {
+  const cfg = d.tenant.config.auth;
+  const email = v.email ? v.email.toLowerCase() : null;
+  const login = cfg.loginWith === "identifier" && v.login ? v.login.toLowerCase() : null;
+  const temp = cfg.accountOpening === "letter" ? temporaryPassword() : null;
+  const digest = temp ? await hashPassword(temp) : null;
+  return d.db.withTenant(staffCtx(d.tenant, s), async (trx): Promise<NewFamilyResult> => {
+    if (email && (await staffRepo.identityTaken(trx, "email", email))) {
+      return { ok: false, errors: { email: "Un compte famille utilise déjà cette adresse e-mail." } };
+    }
+    if (login && (await staffRepo.identityTaken(trx, "login", login))) {
+      return { ok: false, errors: { login: "Cet identifiant est déjà attribué." } };
+    }
+    const household = await staffRepo.insertHousehold(
+      trx,
+      d.tenant.id,
+      await staffRepo.nextHouseholdNumber(trx),
+      v.household_name,
+    );
+    const user = await staffRepo.insertParent(trx, {
+      tenantId: d.tenant.id,
+      householdId: household.id,
+      civility: v.civility,
+      firstName: v.first_name,
+      lastName: v.last_name.toUpperCase(),
+      email,
+      login,
+      passwordHash: digest,
+      mustChange: temp !== null && cfg.forcePasswordChangeAtFirstLogin,
+    });
+    if (!temp && user.email) {
+      await account.sendActivation(d, trx, { ...user, email: user.email });
+    }
+    return { ok: true, number: household.number, temporaryPassword: temp, email };
+  });
+}
+
+export async function resendActivation(
+  d: account.AccountDeps,
+  s: SessionUser,
+  userId: string,
+): Promise<void> {
+  await d.db.withTenant(staffCtx(d.tenant, s), async (trx) => {
+    const user = await staffRepo.findParent(trx, userId);
+    if (!user?.email || user.password_hash) throw notFound();
+    await account.sendActivation(d, trx, { ...user, email: user.email });
+  });
+}

@@ -1,0 +1,56 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Eta } from "eta";
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { AppEnv } from "./types.ts";
+
+const views = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../templates");
+export const eta = new Eta({ views, autoEscape: true, cache: process.env.NODE_ENV !== "development" });
+
+const MESSAGES: Record<string, string> = {
+  deconnecte: "Vous êtes déconnecté.",
+  "mot-de-passe-modifie": "Votre mot de passe a été modifié.",
+  "mot-de-passe-reinitialise": "Votre mot de passe a été modifié. Vous pouvez vous connecter.",
+  "email-envoye":
+    "Un e-mail de confirmation a été envoyé à votre nouvelle adresse. Cliquez sur son lien pour terminer.",
+  "email-modifie": "Votre adresse e-mail a été modifiée.",
+  "compte-active": "Votre compte est activé. Bienvenue !",
+  "compte-cree": "Le compte famille a été créé.",
+  "activation-renvoyee": "L'e-mail d'activation a été renvoyé.",
+  "commune-suspendue": "Le portail de la commune est fermé.",
+  "commune-reactivee": "Le portail de la commune est rouvert.",
+};
+
+/** Data every template gets: the town (when there is one), the signed-in person, the flash message. */
+function common(c: Context<AppEnv>) {
+  const site = c.env.site;
+  const tenant = site.kind === "tenant" ? site.tenant : null;
+  const message = MESSAGES[c.req.query("message") ?? ""];
+  return {
+    tenant,
+    cfg: tenant?.config ?? null,
+    session: c.get("session") ?? null,
+    operator: c.get("operator") ?? null,
+    path: c.req.path,
+    message,
+    requestId: c.env.requestId,
+    today: new Intl.DateTimeFormat("fr-FR", { dateStyle: "full", timeZone: "Europe/Paris" }).format(
+      new Date(),
+    ),
+  };
+}
+
+export function page(
+  c: Context<AppEnv>,
+  template: string,
+  data: Record<string, unknown> = {},
+  status: ContentfulStatusCode = 200,
+) {
+  return c.html(eta.render(template, { ...common(c), ...data }), status);
+}
+
+/** POST -> redirect -> GET. */
+export function seeOther(c: Context<AppEnv>, location: string) {
+  return c.redirect(location, 303);
+}

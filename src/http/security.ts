@@ -1,0 +1,63 @@
+import type { MiddlewareHandler } from "hono";
+import type { Env } from "../env.ts";
+import type { AppEnv } from "./types.ts";
+
+/** CSP without inline script; `formTargets` are the extra origins a form may lead to (logout, PayFiP). */
+export function contentSecurityPolicy(formTargets: string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    `form-action 'self'${formTargets.map((t) => ` ${t}`).join("")}`,
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+export function securityHeaders(env: Env): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    const h = c.res.headers;
+    if (!h.has("Content-Security-Policy")) {
+      const site = c.env.site;
+      const logout = site?.kind === "tenant" ? site.tenant.config.auth.logoutRedirect : undefined;
+      h.set("Content-Security-Policy", contentSecurityPolicy(logout ? [new URL(logout).origin] : []));
+    }
+    h.set("X-Content-Type-Options", "nosniff");
+    h.set("X-Frame-Options", "DENY");
+    h.set("Referrer-Policy", "same-origin");
+    h.set("Cross-Origin-Opener-Policy", "same-origin");
+    h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    if (env.NODE_ENV === "production")
+      h.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+    // Personal pages must never be kept by a shared computer's cache; assets say otherwise.
+    if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
+  };
+}
+
+const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Every state change must come from a page of the same town (DESIGN §5.7): two towns are
+ * "same-site" to a browser, so SameSite cookies alone do not keep them apart.
+ */
+export function sameOrigin(env: Env): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (SAFE.has(c.req.method)) return next();
+    const fetchSite = c.req.header("sec-fetch-site");
+    const origin = c.req.header("origin");
+    const expected = `${env.PUBLIC_SCHEME}://${c.req.header("host") ?? ""}`;
+    const ok = fetchSite
+      ? fetchSite === "same-origin" && (!origin || origin === expected)
+      : origin === expected;
+    if (!ok) {
+      c.env.log.warn({ fetchSite, origin }, "cross-origin request refused");
+      return c.text("Requête refusée : elle ne provient pas de ce portail.", 403);
+    }
+    return next();
+  };
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { HTTPException } from "hono/http-exception";
+import type { Env } from "../env.ts";
+import { AppError } from "./errors.ts";
+import { page } from "./render.ts";
+import { sameOrigin, securityHeaders } from "./security.ts";
+import type { AppEnv } from "./types.ts";
+
+const require = createRequire(import.meta.url);
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** One stylesheet: Pico's classless base and ours; each town adds only its colours (/theme.css). */
+const ASSETS: Record<string, { type: string; body: string }> = {
+  "/assets/app.css": {
+    type: "text/css; charset=utf-8",
+    body: [
+      readFileSync(require.resolve("@picocss/pico/css/pico.classless.min.css"), "utf8"),
+      readFileSync(path.join(root, "templates/assets/app.css"), "utf8"),
+    ].join("\n"),
+  },
+  "/assets/htmx.js": {
+    type: "text/javascript; charset=utf-8",
+    body: readFileSync(require.resolve("htmx.org/dist/htmx.min.js"), "utf8"),
+  },
+  "/assets/app.js": {
+    type: "text/javascript; charset=utf-8",
+    body: readFileSync(path.join(root, "templates/assets/app.js"), "utf8"),
+  },
+};
+
+/** The base every site's app shares: headers, size limit, origin check, assets, error pages. */
+export function siteApp(env: Env): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(securityHeaders(env));
+  app.use(
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) => c.text("Le contenu envoyé est trop volumineux.", 413),
+    }),
+  );
+  app.use(sameOrigin(env));
+  app.get("/assets/:file", (c) => {
+    const asset = ASSETS[c.req.path];
+    if (!asset) return c.notFound();
+    c.header("Cache-Control", "public, max-age=3600");
+    return c.body(asset.body, 200, { "Content-Type": asset.type });
+  });
+
+  app.notFound((c) => {
+    if (!["GET", "HEAD", "POST"].includes(c.req.method)) {
+      c.header("Allow", "GET, POST");
+      return page(
+        c,
+        "errors/error",
+        { title: "Méthode non autorisée", message: "Cette action n'est pas permise ici." },
+        405,
+      );
+    }
+    return page(
+      c,
+      "errors/error",
+      { title: "Page introuvable", message: "Cette page n'existe pas ou n'est pas accessible." },
+      404,
+    );
+  });
+  app.onError((err, c) => {
+    if (err instanceof AppError) {
+      return page(
+        c,
+        "errors/error",
+        { title: titles[err.status] ?? "Erreur", message: err.message },
+        err.status,
+      );
+    }
+    if (err instanceof HTTPException) return err.getResponse();
+    c.env.log.error({ err, requestId: c.env.requestId }, "unhandled error");
+    return page(
+      c,
+      "errors/error",
+      {
+        title: "Erreur inattendue",
+        message: "Une erreur inattendue s'est produite. Rien n'a été enregistré.",
+        showRequestId: true,
+      },
+      500,
+    );
+  });
+  return app;
+}
+
+const titles: Record<number, string> = {
+  403: "Accès refusé",
+  404: "Page introuvable",
+  409: "Conflit",
+  410: "Lien expiré",
+  429: "Trop de tentatives",
+};

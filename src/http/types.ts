@@ -1,0 +1,31 @@
+import type { OperatorSession } from "../auth/operator-sessions.ts";
+import type { SessionUser } from "../auth/sessions.ts";
+import type { Database } from "../db/database.ts";
+import type { Env } from "../env.ts";
+import type { Logger } from "../lib/log.ts";
+import type { Site, SiteResolver, Tenant } from "../tenancy/resolve.ts";
+
+/** What every request is given by the root app before it reaches a site's sub-app. */
+export interface Bindings {
+  site: Site;
+  requestId: string;
+  log: Logger;
+  ip: string;
+}
+
+export interface Variables {
+  tenant: Tenant;
+  session: SessionUser | null;
+  operator: OperatorSession | null;
+}
+
+export type AppEnv = { Bindings: Bindings; Variables: Variables };
+
+export interface Deps {
+  env: Env;
+  db: Database;
+  sites: SiteResolver;
+  log: Logger;
+  /** The dev mailbox (demo and tests only). */
+  mailbox?: import("../integrations/mail/sink.ts").Mailbox;
+}

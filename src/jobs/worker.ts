@@ -1,0 +1,32 @@
+import { type Runner, run, Logger as WorkerLogger } from "graphile-worker";
+import type { Database } from "../db/database.ts";
+import { createMailRelay, type OutboxJob } from "../integrations/mail/relay.ts";
+import type { SendMail } from "../integrations/mail/transport.ts";
+import type { Logger } from "../lib/log.ts";
+
+/**
+ * The queue (graphile-worker) runs on the owner connection, which only touches its own
+ * schema; every handler reaches town data through withTenant as the app_jobs persona.
+ */
+export async function startWorker(opts: {
+  ownerUrl: string;
+  db: Database;
+  send: SendMail;
+  from: string;
+  log: Logger;
+}): Promise<Runner> {
+  const relay = createMailRelay(opts.db, opts.send, opts.from, opts.log);
+  const logger = new WorkerLogger(() => (level, message) => {
+    if (level === "error" || level === "warning") opts.log.warn({ worker: true }, message);
+  });
+  return run({
+    connectionString: opts.ownerUrl,
+    concurrency: 2,
+    noHandleSignals: true,
+    pollInterval: 2000,
+    logger,
+    taskList: {
+      send_mail: async (payload) => relay(payload as OutboxJob),
+    },
+  });
+}

@@ -1,0 +1,91 @@
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import type { Runner } from "graphile-worker";
+import { createApp } from "./app.ts";
+import { createDatabase, type Database } from "./db/database.ts";
+import { type EmbeddedCluster, startEmbedded } from "./db/embedded.ts";
+import { loginPassword, loginUrl, prepareDatabase } from "./db/prepare.ts";
+import { seedDemo } from "./demo/seed.ts";
+import type { Env } from "./env.ts";
+import type { Deps } from "./http/types.ts";
+import { type Mailbox, startMailSink } from "./integrations/mail/sink.ts";
+import { smtpTransport } from "./integrations/mail/transport.ts";
+import { startWorker } from "./jobs/worker.ts";
+import type { Logger } from "./lib/log.ts";
+import { loadTenantFiles } from "./tenancy/files.ts";
+import { provisionTenants } from "./tenancy/provision.ts";
+import { createSiteResolver } from "./tenancy/resolve.ts";
+
+export interface Platform {
+  deps: Deps;
+  app: ReturnType<typeof createApp>;
+  port: number;
+  ownerUrl: string;
+  close(): Promise<void>;
+}
+
+/** Owner connection: DATABASE_URL, or the embedded cluster kept in DATA_DIR. */
+export async function ownerDatabase(
+  env: Env,
+  log: Logger,
+): Promise<{ url: string; cluster?: EmbeddedCluster }> {
+  if (env.DATABASE_URL) return { url: env.DATABASE_URL };
+  const cluster = await startEmbedded(`${env.DATA_DIR}/pg`, env.EMBEDDED_PG_PORT, {
+    durable: env.NODE_ENV !== "test",
+    log: (line) => log.debug({ postgres: true }, line),
+  });
+  return { url: cluster.url, cluster };
+}
+
+/**
+ * Boots everything a running portal needs, in order: database (migrations, roles, towns),
+ * demo data, mail (sink in demo), the job worker, and the HTTP server.
+ */
+export async function startPlatform(env: Env, log: Logger, options: { listen: boolean }): Promise<Platform> {
+  const owner = await ownerDatabase(env, log);
+  const login = { user: env.APP_DB_USER, password: loginPassword(env.DATA_DIR, env.APP_DB_PASSWORD) };
+  await prepareDatabase(owner.url, login);
+  const db: Database = createDatabase(loginUrl(owner.url, login), { max: env.DB_POOL_SIZE });
+  const tenantIds = await provisionTenants(db, loadTenantFiles());
+  if (env.DEMO) await seedDemo(db, tenantIds);
+
+  const mailbox: Mailbox | undefined = env.DEMO ? await startMailSink(0) : undefined;
+  const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
+  if (!smtpUrl) throw new Error("SMTP_URL is required outside the demo");
+  const worker: Runner = await startWorker({
+    ownerUrl: owner.url,
+    db,
+    send: smtpTransport(smtpUrl),
+    from: env.MAIL_FROM,
+    log,
+  });
+
+  const deps: Deps = { env, db, log, sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox), mailbox };
+  const app = createApp(deps);
+  let server: ServerType | undefined;
+  let port = env.PORT;
+  if (options.listen) {
+    server = await new Promise<ServerType>((resolve) => {
+      const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+    });
+    port = (server.address() as AddressInfo).port;
+  }
+
+  return {
+    deps,
+    app,
+    port,
+    ownerUrl: owner.url,
+    // Stop accepting, let in-flight requests finish, then the worker, the pool, the cluster.
+    async close() {
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+      }
+      await worker.stop();
+      await db.close();
+      await mailbox?.close();
+      await owner.cluster?.stop();
+    },
+  };
+}

@@ -1,0 +1,66 @@
+import { z } from "zod";
+import { contrastRatio } from "../lib/contrast.ts";
+
+const colour = z.string().regex(/^#[0-9a-f]{6}$/i, "couleur #rrggbb attendue");
+const hostname = z
+  .string()
+  .toLowerCase()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/, "nom d'hôte invalide");
+
+export const passwordPolicySchema = z.object({
+  minLength: z.number().int().min(8).max(64),
+  requireUpper: z.boolean().default(false),
+  requireLower: z.boolean().default(false),
+  requireDigit: z.boolean().default(false),
+  requireSpecial: z.boolean().default(false),
+});
+export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
+
+export const tenantConfigSchema = z
+  .object({
+    slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
+    name: z.string().min(2),
+    shortName: z.string().min(2),
+    hostnames: z.array(hostname).default([]),
+    branding: z.object({
+      logo: z.string().regex(/^[a-z0-9-]+\.svg$/),
+      primary: colour,
+      /** Text colour used on the primary colour (buttons, header). */
+      onPrimary: colour.default("#ffffff"),
+      tagline: z.string().optional(),
+    }),
+    contact: z.object({
+      service: z.string(),
+      phone: z.string(),
+      email: z.email(),
+      address: z.string(),
+    }),
+    website: z.url(),
+    links: z.array(z.object({ label: z.string(), url: z.url() })).default([]),
+    holidayZone: z.enum(["A", "B", "C"]),
+    auth: z.object({
+      loginWith: z.enum(["email", "identifier"]),
+      accountOpening: z.enum(["activation_link", "letter"]),
+      forcePasswordChangeAtFirstLogin: z.boolean().default(false),
+      passwordPolicy: passwordPolicySchema,
+      /** Where « Déconnexion » leads; the town's login page when absent. */
+      logoutRedirect: z.url().optional(),
+    }),
+    portal: z
+      .object({
+        inbox: z.boolean().default(false),
+        requestsList: z.boolean().default(false),
+      })
+      .default({ inbox: false, requestsList: false }),
+  })
+  .superRefine((cfg, ctx) => {
+    // RGAA: text on the town's colour, and the colour as text on white, must both reach 4.5:1.
+    if (contrastRatio(cfg.branding.primary, cfg.branding.onPrimary) < 4.5) {
+      ctx.addIssue({ code: "custom", path: ["branding", "onPrimary"], message: "contraste < 4.5:1" });
+    }
+    if (contrastRatio(cfg.branding.primary, "#ffffff") < 4.5) {
+      ctx.addIssue({ code: "custom", path: ["branding", "primary"], message: "contraste sur blanc < 4.5:1" });
+    }
+  });
+
+export type TenantConfig = z.infer<typeof tenantConfigSchema>;

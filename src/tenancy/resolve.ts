@@ -1,0 +1,75 @@
+import type { Database } from "../db/database.ts";
+import { type TenantConfig, tenantConfigSchema } from "./config-schema.ts";
+
+export interface Tenant {
+  id: string;
+  slug: string;
+  name: string;
+  status: "active" | "suspended";
+  config: TenantConfig;
+  logoSvg: string | null;
+}
+
+export type Site =
+  | { kind: "tenant"; tenant: Tenant; hostname: string }
+  | { kind: "operator"; hostname: string }
+  | { kind: "mailbox"; hostname: string }
+  | { kind: "unknown"; hostname: string };
+
+const TTL_MS = 10_000;
+
+export interface SiteResolver {
+  resolve(hostHeader: string | undefined): Promise<Site>;
+  /** Forget cached towns (after an operator changes one). */
+  invalidate(): void;
+}
+
+/** Host -> site, with a short cache so a suspension reaches every request within seconds. */
+export function createSiteResolver(db: Database, platformDomain: string, mailbox: boolean): SiteResolver {
+  const cache = new Map<string, { tenant: Tenant | null; until: number }>();
+  const suffix = `.${platformDomain}`;
+
+  async function lookup(hostname: string): Promise<Tenant | null> {
+    const hit = cache.get(hostname);
+    if (hit && hit.until > Date.now()) return hit.tenant;
+    const label = hostname.endsWith(suffix) ? hostname.slice(0, -suffix.length) : null;
+    const slug = label && !label.includes(".") ? label : null;
+    const row = await db.resolveHost(slug, hostname);
+    const tenant = row
+      ? {
+          id: row.id,
+          slug: row.slug,
+          name: row.name,
+          status: row.status,
+          config: tenantConfigSchema.parse(row.config),
+          logoSvg: row.logo_svg,
+        }
+      : null;
+    if (cache.size > 10_000) cache.clear();
+    cache.set(hostname, { tenant, until: Date.now() + TTL_MS });
+    return tenant;
+  }
+
+  return {
+    async resolve(hostHeader) {
+      const hostname = normaliseHost(hostHeader);
+      if (!hostname) return { kind: "unknown", hostname: "" };
+      if (hostname === `admin${suffix}`) return { kind: "operator", hostname };
+      if (mailbox && hostname === `mail${suffix}`) return { kind: "mailbox", hostname };
+      const tenant = await lookup(hostname);
+      return tenant ? { kind: "tenant", tenant, hostname } : { kind: "unknown", hostname };
+    },
+    invalidate() {
+      cache.clear();
+    },
+  };
+}
+
+/** "Sene.LOCALHOST:3000" -> "sene.localhost"; anything that is not a plain host name -> "". */
+export function normaliseHost(header: string | undefined): string {
+  const host = (header ?? "")
+    .trim()
+    .toLowerCase()
+    .replace(/:\d{1,5}$/, "");
+  return /^[a-z0-9.-]{1,253}$/.test(host) ? host.replace(/\.$/, "") : "";
+}
