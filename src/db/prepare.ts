@@ -1,12 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, promises as fs, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Logger, runMigrations } from "graphile-worker";
-import { FileMigrationProvider, Kysely, Migrator, PostgresDialect, sql } from "kysely";
+import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-
-const migrationFolder = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../migrations");
+import { migrations } from "../../migrations/index.ts";
 
 /**
  * Runs as the owner (DESIGN §4): applies migrations, the queue's schema, and ensures the
@@ -19,7 +17,7 @@ export async function prepareDatabase(
   const pool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   try {
-    const migrator = new Migrator({ db, provider: new FileMigrationProvider({ fs, path, migrationFolder }) });
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === "Error");
     if (error || failed) throw new Error(`migration failed: ${failed?.migrationName ?? ""} ${String(error)}`);

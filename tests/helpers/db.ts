@@ -1,0 +1,51 @@
+import { randomBytes } from "node:crypto";
+import { Kysely, PostgresDialect } from "kysely";
+import pg from "pg";
+import { inject } from "vitest";
+import { createDatabase, type Database } from "../../src/db/database.ts";
+import { loginUrl } from "../../src/db/prepare.ts";
+import type { DB } from "../../src/db/types.ts";
+import { LOGIN, TEMPLATE, withDatabase } from "./constants.ts";
+
+export interface TestDatabase {
+  /** The app's database handle: login role, personas, RLS. */
+  db: Database;
+  /** Owner connection, for the tests' own checks only (it bypasses nothing the app relies on). */
+  owner: Kysely<DB>;
+  ownerUrl: string;
+  loginUrl: string;
+  close(): Promise<void>;
+}
+
+/** A fresh copy of the migrated, provisioned template: each test file has its own database. */
+export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+  const adminUrl = inject("adminUrl");
+  const name = `parvis_t_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name} template ${TEMPLATE}`);
+  await admin.end();
+  const ownerUrl = withDatabase(adminUrl, name);
+  const appUrl = loginUrl(ownerUrl, LOGIN);
+  const db = createDatabase(appUrl, { max: options.poolSize ?? 4 });
+  const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: ownerUrl, max: 2 }) }) });
+  return {
+    db,
+    owner,
+    ownerUrl,
+    loginUrl: appUrl,
+    async close() {
+      await db.close();
+      await owner.destroy();
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+export async function tenantId(t: TestDatabase, slug: string): Promise<string> {
+  const row = await t.owner.selectFrom("tenants").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+  return row.id;
+}

@@ -1,0 +1,54 @@
+import type { Runner } from "graphile-worker";
+import { createApp } from "../../src/app.ts";
+import { seedDemo } from "../../src/demo/seed.ts";
+import { loadEnv } from "../../src/env.ts";
+import type { Deps } from "../../src/http/types.ts";
+import { type Mailbox, startMailSink } from "../../src/integrations/mail/sink.ts";
+import { smtpTransport } from "../../src/integrations/mail/transport.ts";
+import { startWorker } from "../../src/jobs/worker.ts";
+import { createLogger } from "../../src/lib/log.ts";
+import { createSiteResolver } from "../../src/tenancy/resolve.ts";
+import { createTestDatabase, type TestDatabase } from "./db.ts";
+
+export interface TestPlatform extends TestDatabase {
+  app: ReturnType<typeof createApp>;
+  deps: Deps;
+  mailbox: Mailbox;
+  tenants: Map<string, string>;
+}
+
+/**
+ * The real app on its own database, with the demo data, a real SMTP sink and the real
+ * job worker relaying the outbox. Requests go through app.request() (no socket).
+ */
+export async function createTestPlatform(
+  options: { poolSize?: number; env?: Record<string, string> } = {},
+): Promise<TestPlatform> {
+  const t = await createTestDatabase(options);
+  const env = loadEnv({ NODE_ENV: "test", DEMO: "true", TRUST_PROXY: "true", LOG_LEVEL: "silent", ...options.env });
+  const log = createLogger(env.LOG_LEVEL, false);
+  const rows = await t.owner.selectFrom("tenants").select(["id", "slug"]).execute();
+  const tenants = new Map(rows.map((r) => [r.slug, r.id]));
+  await seedDemo(t.db, tenants);
+  const mailbox = await startMailSink(0);
+  const worker: Runner = await startWorker({
+    ownerUrl: t.ownerUrl,
+    db: t.db,
+    send: smtpTransport(mailbox.smtpUrl),
+    from: env.MAIL_FROM,
+    log,
+  });
+  const deps: Deps = { env, db: t.db, log, sites: createSiteResolver(t.db, env.PLATFORM_DOMAIN, true), mailbox };
+  return {
+    ...t,
+    app: createApp(deps),
+    deps,
+    mailbox,
+    tenants,
+    async close() {
+      await worker.stop();
+      await mailbox.close();
+      await t.close();
+    },
+  };
+}
