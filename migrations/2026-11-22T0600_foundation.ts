@@ -219,6 +219,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     policy("login_throttle", "auth_all", "all", "app_auth", "true"),
     policy("auth_events", "auth_write", "insert", "app_auth", "true"),
     policy("auth_events", "own_write", "insert", "app_parent, app_staff", `user_id = ${self}`),
+    // Staff act on their town's accounts (opening one sends its activation): they log those events too.
+    policy("auth_events", "staff_write", "insert", "app_staff", "true"),
     policy("auth_events", "staff_read", "select", "app_staff", "true"),
     // outbox: written by requests, relayed by jobs
     policy("outbox", "request_insert", "insert", "app_auth, app_parent, app_staff", "true"),

@@ -21,7 +21,6 @@ function portalApp(deps: Deps) {
     if (site.kind !== "tenant") return c.notFound();
     c.set("tenant", site.tenant);
     c.set("session", null);
-    if (site.tenant.status === "suspended") return page(c, "errors/closed", {}, 503);
     return next();
   });
   app.get("/theme.css", (c) => {
@@ -38,6 +37,10 @@ function portalApp(deps: Deps) {
     c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
     return c.body(svg, 200, { "Content-Type": "image/svg+xml" });
   });
+  // A closed town keeps its identity (logo, colours) on the page that says it is closed.
+  app.use(async (c, next) =>
+    c.get("tenant").status === "suspended" ? page(c, "errors/closed", {}, 503) : next(),
+  );
   app.use(loadSession(deps.db));
   app.route("/", homeRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));

@@ -8,7 +8,7 @@ import { loginPassword, loginUrl, prepareDatabase } from "./db/prepare.ts";
 import { seedDemo } from "./demo/seed.ts";
 import type { Env } from "./env.ts";
 import type { Deps } from "./http/types.ts";
-import { type Mailbox, startMailSink } from "./integrations/mail/sink.ts";
+import type { Mailbox } from "./integrations/mail/sink.ts";
 import { smtpTransport } from "./integrations/mail/transport.ts";
 import { startWorker } from "./jobs/worker.ts";
 import type { Logger } from "./lib/log.ts";
@@ -49,7 +49,10 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
   const tenantIds = await provisionTenants(db, loadTenantFiles());
   if (env.DEMO) await seedDemo(db, tenantIds);
 
-  const mailbox: Mailbox | undefined = env.DEMO ? await startMailSink(0) : undefined;
+  // The SMTP sink and its parser are dev dependencies: loaded only for the demo.
+  const mailbox: Mailbox | undefined = env.DEMO
+    ? await (await import("./integrations/mail/sink.ts")).startMailSink(0)
+    : undefined;
   const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
   if (!smtpUrl) throw new Error("SMTP_URL is required outside the demo");
   const worker: Runner = await startWorker({
@@ -69,6 +72,8 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
       const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
     });
     port = (server.address() as AddressInfo).port;
+    // PORT=0 (tests, bench): links in e-mails must name the port actually bound.
+    if (env.PORT === 0) deps.env = { ...env, PORT: port };
   }
 
   return {

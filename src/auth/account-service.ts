@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Database, Persona } from "../db/database.ts";
+import type { Database, Persona, Trx } from "../db/database.ts";
 import { AppError } from "../http/errors.ts";
 import { queueMail } from "../integrations/mail/outbox.ts";
 import type { Logger } from "../lib/log.ts";
@@ -28,7 +28,7 @@ const name = (u: { first_name: string; last_name: string }) => `${u.first_name} 
 /** Activation e-mail for an account opened by the town (called inside the caller's transaction). */
 export async function sendActivation(
   d: AccountDeps,
-  trx: Parameters<Parameters<Database["withTenant"]>[1]>[0],
+  trx: Trx,
   user: { id: string; email: string; first_name: string; last_name: string },
 ) {
   const token = await issueToken(trx, d.tenant.id, user.id, "activation");
@@ -51,17 +51,40 @@ export async function checkLink(d: AccountDeps, token: string, purpose: Purpose)
   return row;
 }
 
-/** The parent chooses a password from the activation link; returns a session token. */
-export async function activate(d: AccountDeps, token: string, password: string): Promise<string> {
-  const row = await checkLink(d, token, "activation");
+type LinkRow = NonNullable<Awaited<ReturnType<typeof findLiveToken>>>;
+
+/**
+ * Spends a link token and sets the account's password in one transaction, then runs
+ * `after` in it. A link spent meanwhile (double submit, replay) changes nothing.
+ */
+async function setPasswordFromLink<T>(
+  d: AccountDeps,
+  token: string,
+  purpose: "activation" | "password_reset",
+  password: string,
+  after: (trx: Trx, row: LinkRow) => Promise<T>,
+): Promise<T> {
+  const row = await checkLink(d, token, purpose);
   const digest = await hashPassword(password);
   return d.db.withTenant(auth(d), async (trx) => {
     if (!(await consumeToken(trx, token))) throw linkExpired();
     await trx
       .updateTable("users")
-      .set({ password_hash: digest, password_changed_at: sql`now()`, email_verified_at: sql`now()` })
+      .set({
+        password_hash: digest,
+        password_changed_at: sql`now()`,
+        must_change_password: false,
+        ...(purpose === "activation" ? { email_verified_at: sql`now()` } : {}),
+      })
       .where("id", "=", row.user_id)
       .execute();
+    return after(trx, row);
+  });
+}
+
+/** The parent chooses a password from the activation link; returns a session token. */
+export function activate(d: AccountDeps, token: string, password: string): Promise<string> {
+  return setPasswordFromLink(d, token, "activation", password, async (trx, row) => {
     await recordAuthEvent(trx, d.log, {
       tenantId: d.tenant.id,
       userId: row.user_id,
@@ -121,19 +144,9 @@ export async function requestReset(
 
 /** New password from a reset link: every session of the account ends. */
 export async function resetPassword(d: AccountDeps, token: string, password: string): Promise<void> {
-  const row = await checkLink(d, token, "password_reset");
-  const digest = await hashPassword(password);
-  await d.db.withTenant(auth(d), async (trx) => {
-    if (!(await consumeToken(trx, token))) throw linkExpired();
-    await trx
-      .updateTable("users")
-      .set({ password_hash: digest, password_changed_at: sql`now()`, must_change_password: false })
-      .where("id", "=", row.user_id)
-      .execute();
+  await setPasswordFromLink(d, token, "password_reset", password, async (trx, row) => {
     await deleteUserSessions(trx, row.user_id);
-    const ident =
-      (row.kind === "parent" && d.tenant.config.auth.loginWith === "identifier" ? row.login : row.email) ??
-      "";
+    const ident = (loginField(d.tenant, row.kind) === "login" ? row.login : row.email) ?? "";
     await clear(trx, "login_throttle", { kind: "acct", value: `${row.kind}:${ident}` });
     await recordAuthEvent(trx, d.log, {
       tenantId: d.tenant.id,

@@ -36,7 +36,18 @@ export function authRoutes(deps: Deps, kind: Kind) {
     c: Context<AppEnv>,
     data: Record<string, unknown> = {},
     status: 200 | 401 | 422 | 429 = 200,
-  ) => page(c, "auth/login", { kind, base, field: field(c), values: {}, errors: {}, ...data }, status);
+  ) =>
+    page(
+      c,
+      "auth/login",
+      { kind, base, field: field(c), values: {}, errors: {}, suite: safeNext(c), ...data },
+      status,
+    );
+  // Only a path of this portal: never another host ("//evil", "https://…").
+  const safeNext = (c: Context<AppEnv>) => {
+    const next = c.req.query("suite");
+    return next?.startsWith(`${base}/`) && !next.startsWith("//") && !next.includes("\\") ? next : undefined;
+  };
 
   app.get("/connexion", (c) => (c.get("session")?.kind === kind ? c.redirect(home, 303) : loginPage(c)));
 
@@ -63,8 +74,7 @@ export function authRoutes(deps: Deps, kind: Kind) {
     }
     setSessionCookie(c, outcome.token, form.data.remember === "on");
     if (outcome.mustChangePassword) return seeOther(c, `${base}/mot-de-passe`);
-    const next = c.req.query("suite");
-    return seeOther(c, next?.startsWith(`${base}/`) && !next.startsWith("//") ? next : home);
+    return seeOther(c, safeNext(c) ?? home);
   });
 
   app.post("/deconnexion", async (c) => {

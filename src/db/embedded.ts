@@ -38,8 +38,33 @@ export async function startEmbedded(
   if (fresh) await cluster.initialise();
   await cluster.start();
   if (fresh) await cluster.createDatabase("parvis");
+  const url = `postgres://postgres:${password}@127.0.0.1:${port}/parvis`;
   return {
-    url: `postgres://postgres:${password}@127.0.0.1:${port}/parvis`,
-    stop: () => cluster.stop(),
+    url,
+    async stop() {
+      await drained(url);
+      await cluster.stop();
+    },
   };
+}
+
+/**
+ * pg's Pool.end() resolves before its sockets are closed: wait (5 s at most) until no other
+ * client is connected, so stopping the cluster never kills a connection still closing.
+ */
+async function drained(url: string): Promise<void> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let i = 0; i < 100; i++) {
+      const { rows } = await client.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
+      );
+      if (rows[0]?.n === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await client.end();
+  }
 }

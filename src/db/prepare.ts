@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, promises as fs, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Logger, runMigrations } from "graphile-worker";
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";

@@ -66,7 +66,7 @@ export interface AuthTokensTable {
 export interface LoginThrottleTable {
   tenant_id: string;
   key: string;
-  failures: number;
+  failures: Generated<number>;
   blocked_until: NullableTimestamp;
   updated_at: Timestamp;
 }
@@ -112,7 +112,7 @@ export interface OperatorSessionsTable {
 
 export interface OperatorThrottleTable {
   key: string;
-  failures: number;
+  failures: Generated<number>;
   blocked_until: NullableTimestamp;
   updated_at: Timestamp;
 }

@@ -107,13 +107,11 @@ export const DEMO_OPERATOR = { email: "operateur@parvis.test", name: "Opérateur
 
 /** Demo households, staff and operator; a second run finds them and adds nothing. */
 export async function seedDemo(db: Database, tenantIds: Map<string, string>): Promise<void> {
-  const hashes = new Map<string, string>();
-  const digest = async (p: string) => hashes.get(p) ?? hashes.set(p, await hashPassword(p)).get(p)!;
+  const demoHash = await hashPassword(DEMO_PASSWORD);
+  const letterHash = await hashPassword(DEMO_LETTER_PASSWORD);
   for (const town of DEMO_TOWNS) {
     const tenantId = tenantIds.get(town.slug);
     if (!tenantId) continue;
-    const demoHash = await digest(DEMO_PASSWORD);
-    const letterHash = await digest(DEMO_LETTER_PASSWORD);
     await db.withTenant({ role: "app_staff", tenantId }, async (trx) => {
       for (const h of town.households) {
         const exists = await trx
@@ -164,11 +162,10 @@ export async function seedDemo(db: Database, tenantIds: Map<string, string>): Pr
       }
     });
   }
-  const opHash = await digest(DEMO_PASSWORD);
   await db.withTenant({ role: "app_operator", tenantId: null }, (trx) =>
     trx
       .insertInto("operators")
-      .values({ email: DEMO_OPERATOR.email, name: DEMO_OPERATOR.name, password_hash: opHash })
+      .values({ email: DEMO_OPERATOR.email, name: DEMO_OPERATOR.name, password_hash: demoHash })
       .onConflict((oc) => oc.doNothing())
       .execute(),
   );

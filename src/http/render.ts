@@ -22,6 +22,9 @@ const MESSAGES: Record<string, string> = {
   "commune-reactivee": "Le portail de la commune est rouvert.",
 };
 
+// Built once: constructing an Intl.DateTimeFormat costs ~0.1–0.3 ms, formatting with it ~5 µs.
+const TODAY = new Intl.DateTimeFormat("fr-FR", { dateStyle: "full", timeZone: "Europe/Paris" });
+
 /** Data every template gets: the town (when there is one), the signed-in person, the flash message. */
 function common(c: Context<AppEnv>) {
   const site = c.env.site;
@@ -35,9 +38,7 @@ function common(c: Context<AppEnv>) {
     path: c.req.path,
     message,
     requestId: c.env.requestId,
-    today: new Intl.DateTimeFormat("fr-FR", { dateStyle: "full", timeZone: "Europe/Paris" }).format(
-      new Date(),
-    ),
+    today: TODAY.format(new Date()),
   };
 }
 

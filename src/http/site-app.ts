@@ -57,14 +57,14 @@ export function siteApp(env: Env): Hono<AppEnv> {
       return page(
         c,
         "errors/error",
-        { title: "Méthode non autorisée", message: "Cette action n'est pas permise ici." },
+        { title: "Méthode non autorisée", detail: "Cette action n'est pas permise ici." },
         405,
       );
     }
     return page(
       c,
       "errors/error",
-      { title: "Page introuvable", message: "Cette page n'existe pas ou n'est pas accessible." },
+      { title: "Page introuvable", detail: "Cette page n'existe pas ou n'est pas accessible." },
       404,
     );
   });
@@ -73,7 +73,7 @@ export function siteApp(env: Env): Hono<AppEnv> {
       return page(
         c,
         "errors/error",
-        { title: titles[err.status] ?? "Erreur", message: err.message },
+        { title: titles[err.status] ?? "Erreur", detail: err.message },
         err.status,
       );
     }
@@ -84,7 +84,7 @@ export function siteApp(env: Env): Hono<AppEnv> {
       "errors/error",
       {
         title: "Erreur inattendue",
-        message: "Une erreur inattendue s'est produite. Rien n'a été enregistré.",
+        detail: "Une erreur inattendue s'est produite. Rien n'a été enregistré.",
         showRequestId: true,
       },
       500,

@@ -10,7 +10,11 @@ export function client(app: App, host: string, options: { ip?: string } = {}) {
   const cookies = new Map<string, string>();
   const origin = `http://${host}`;
 
-  async function send(method: string, path: string, init: { form?: Record<string, string>; headers?: Record<string, string> } = {}) {
+  async function send(
+    method: string,
+    path: string,
+    init: { form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ) {
     const headers: Record<string, string> = { Host: host, ...init.headers };
     if (cookies.size) headers.Cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
     if (options.ip) headers["X-Forwarded-For"] = options.ip;

@@ -28,7 +28,9 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
   const ownerUrl = withDatabase(adminUrl, name);
   const appUrl = loginUrl(ownerUrl, LOGIN);
   const db = createDatabase(appUrl, { max: options.poolSize ?? 4 });
-  const owner = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: ownerUrl, max: 2 }) }) });
+  const owner = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: ownerUrl, max: 2 }) }),
+  });
   return {
     db,
     owner,
@@ -46,6 +48,10 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
 }
 
 export async function tenantId(t: TestDatabase, slug: string): Promise<string> {
-  const row = await t.owner.selectFrom("tenants").select("id").where("slug", "=", slug).executeTakeFirstOrThrow();
+  const row = await t.owner
+    .selectFrom("tenants")
+    .select("id")
+    .where("slug", "=", slug)
+    .executeTakeFirstOrThrow();
   return row.id;
 }

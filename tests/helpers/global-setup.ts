@@ -1,9 +1,9 @@
-import { request } from "node:http";
 import { chmodSync, mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { TestProject } from "vitest/node";
 import pg from "pg";
+import type { TestProject } from "vitest/node";
 import { createDatabase } from "../../src/db/database.ts";
 import { type EmbeddedCluster, startEmbedded } from "../../src/db/embedded.ts";
 import { loginUrl, prepareDatabase } from "../../src/db/prepare.ts";
@@ -11,7 +11,6 @@ import { loadTenantFiles } from "../../src/tenancy/files.ts";
 import { provisionTenants } from "../../src/tenancy/provision.ts";
 import { LOGIN, TEMPLATE, withDatabase } from "./constants.ts";
 import { freePort } from "./ports.ts";
-
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -44,7 +43,9 @@ async function server(): Promise<{ url: string; stop(): Promise<void> }> {
   const dir = mkdtempSync(path.join(tmpdir(), "parvis-test-pg-"));
   // As root, PostgreSQL runs as the "postgres" user, who must be able to enter the folder.
   chmodSync(dir, 0o755);
-  const cluster: EmbeddedCluster = await startEmbedded(path.join(dir, "pg"), await freePort(), { durable: false });
+  const cluster: EmbeddedCluster = await startEmbedded(path.join(dir, "pg"), await freePort(), {
+    durable: false,
+  });
   return {
     url: cluster.url,
     stop: async () => {

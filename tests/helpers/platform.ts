@@ -25,7 +25,13 @@ export async function createTestPlatform(
   options: { poolSize?: number; env?: Record<string, string> } = {},
 ): Promise<TestPlatform> {
   const t = await createTestDatabase(options);
-  const env = loadEnv({ NODE_ENV: "test", DEMO: "true", TRUST_PROXY: "true", LOG_LEVEL: "silent", ...options.env });
+  const env = loadEnv({
+    NODE_ENV: "test",
+    DEMO: "true",
+    TRUST_PROXY: "true",
+    LOG_LEVEL: "silent",
+    ...options.env,
+  });
   const log = createLogger(env.LOG_LEVEL, false);
   const rows = await t.owner.selectFrom("tenants").select(["id", "slug"]).execute();
   const tenants = new Map(rows.map((r) => [r.slug, r.id]));
@@ -38,7 +44,13 @@ export async function createTestPlatform(
     from: env.MAIL_FROM,
     log,
   });
-  const deps: Deps = { env, db: t.db, log, sites: createSiteResolver(t.db, env.PLATFORM_DOMAIN, true), mailbox };
+  const deps: Deps = {
+    env,
+    db: t.db,
+    log,
+    sites: createSiteResolver(t.db, env.PLATFORM_DOMAIN, true),
+    mailbox,
+  };
   return {
     ...t,
     app: createApp(deps),

@@ -25,6 +25,7 @@ export function recentParents(trx: Trx, limit = 20) {
       "u.email",
       "u.login",
       "u.created_at",
+      "u.must_change_password",
       sql<boolean>`u.password_hash is not null`.as("active"),
       "h.name as household_name",
       "h.number as household_number",
