@@ -1,6 +1,5 @@
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
-import type { Runner } from "graphile-worker";
 import { createApp } from "./app.ts";
 import { createDatabase, type Database } from "./db/database.ts";
 import { type EmbeddedCluster, startEmbedded } from "./db/embedded.ts";
@@ -55,7 +54,7 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
     : undefined;
   const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
   if (!smtpUrl) throw new Error("SMTP_URL is required outside the demo");
-  const worker: Runner = await startWorker({
+  const worker = await startWorker({
     ownerUrl: owner.url,
     db,
     send: smtpTransport(smtpUrl),

@@ -1,4 +1,4 @@
-import { Kysely, PostgresDialect, sql, type Transaction } from "kysely";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { DB } from "./types.ts";
 
@@ -12,7 +12,8 @@ export interface TenantContext {
   householdId?: string | null;
 }
 
-export type Trx = Transaction<DB>;
+/** A connection inside withTenant's transaction. */
+export type Trx = Kysely<DB>;
 
 export interface ResolvedTenant {
   id: string;
@@ -32,6 +33,24 @@ export interface Database {
   close(): Promise<void>;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const PERSONAS = new Set<Persona>(["app_parent", "app_staff", "app_operator", "app_auth", "app_jobs"]);
+
+function literal(value: string | null | undefined): string {
+  if (!value) return "''";
+  if (!UUID.test(value)) throw new Error("withTenant: context ids must be UUIDs");
+  return `'${value}'`;
+}
+
+/**
+ * The RLS context as literals, so that BEGIN and the context travel in one round trip
+ * (a simple query: no parameters). Only a known persona and UUIDs can get in.
+ */
+function contextStatement(ctx: TenantContext): string {
+  if (!PERSONAS.has(ctx.role)) throw new Error(`withTenant: unknown persona ${ctx.role}`);
+  return `select set_config('role', '${ctx.role}', true), set_config('app.tenant_id', ${literal(ctx.tenantId)}, true), set_config('app.user_id', ${literal(ctx.userId)}, true), set_config('app.household_id', ${literal(ctx.householdId)}, true)`;
+}
+
 export function createDatabase(connectionString: string, options: { max: number }): Database {
   const pool = new pg.Pool({ connectionString, max: options.max, idleTimeoutMillis: 30_000 });
   // A broken idle client must not crash the server; the pool replaces it.
@@ -40,12 +59,22 @@ export function createDatabase(connectionString: string, options: { max: number 
 
   return {
     withTenant(ctx, fn) {
-      return root.transaction().execute(async (trx) => {
-        await sql`select set_config('role', ${ctx.role}, true),
-                         set_config('app.tenant_id', ${ctx.tenantId ?? ""}, true),
-                         set_config('app.user_id', ${ctx.userId ?? ""}, true),
-                         set_config('app.household_id', ${ctx.householdId ?? ""}, true)`.execute(trx);
-        return fn(trx);
+      const setup = sql.raw(`begin; ${contextStatement(ctx)}`);
+      return root.connection().execute(async (conn) => {
+        let result: Awaited<ReturnType<typeof fn>>;
+        try {
+          await setup.execute(conn);
+          result = await fn(conn);
+        } catch (error) {
+          // The caller's error is what matters; a failed rollback (dead connection) adds nothing.
+          await sql
+            .raw("rollback")
+            .execute(conn)
+            .catch(() => {});
+          throw error;
+        }
+        await sql.raw("commit").execute(conn);
+        return result;
       });
     },
     async resolveHost(slug, host) {

@@ -37,12 +37,12 @@ const ASSETS: Record<string, { type: string; body: string }> = {
 export function siteApp(env: Env): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(securityHeaders(env));
-  app.use(
-    bodyLimit({
-      maxSize: 64 * 1024,
-      onError: (c) => c.text("Le contenu envoyé est trop volumineux.", 413),
-    }),
-  );
+  const limit = bodyLimit({
+    maxSize: 64 * 1024,
+    onError: (c) => c.text("Le contenu envoyé est trop volumineux.", 413),
+  });
+  // GET and HEAD carry no body: skipping the limiter spares building a body stream per page.
+  app.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)));
   app.use(sameOrigin(env));
   app.get("/assets/:file", (c) => {
     const asset = ASSETS[c.req.path];

@@ -1,4 +1,5 @@
-import { type Runner, run, Logger as WorkerLogger } from "graphile-worker";
+import { run, Logger as WorkerLogger } from "graphile-worker";
+import pg from "pg";
 import type { Database } from "../db/database.ts";
 import { createMailRelay, type OutboxJob } from "../integrations/mail/relay.ts";
 import type { SendMail } from "../integrations/mail/transport.ts";
@@ -8,19 +9,26 @@ import type { Logger } from "../lib/log.ts";
  * The queue (graphile-worker) runs on the owner connection, which only touches its own
  * schema; every handler reaches town data through withTenant as the app_jobs persona.
  */
+export interface Worker {
+  stop(): Promise<void>;
+}
+
 export async function startWorker(opts: {
   ownerUrl: string;
   db: Database;
   send: SendMail;
   from: string;
   log: Logger;
-}): Promise<Runner> {
+}): Promise<Worker> {
   const relay = createMailRelay(opts.db, opts.send, opts.from, opts.log);
   const logger = new WorkerLogger(() => (level, message) => {
     if (level === "error" || level === "warning") opts.log.warn({ worker: true }, message);
   });
-  return run({
-    connectionString: opts.ownerUrl,
+  // Our own pool, so that stopping waits for its sockets (the runner does not await pool.end()).
+  const pgPool = new pg.Pool({ connectionString: opts.ownerUrl, max: 4 });
+  pgPool.on("error", (err) => opts.log.warn({ err: String(err) }, "job queue connection lost"));
+  const runner = await run({
+    pgPool,
     concurrency: 2,
     noHandleSignals: true,
     pollInterval: 2000,
@@ -29,4 +37,10 @@ export async function startWorker(opts: {
       send_mail: async (payload) => relay(payload as OutboxJob),
     },
   });
+  return {
+    async stop() {
+      await runner.stop();
+      await pgPool.end();
+    },
+  };
 }

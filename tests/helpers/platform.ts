@@ -1,4 +1,3 @@
-import type { Runner } from "graphile-worker";
 import { createApp } from "../../src/app.ts";
 import { seedDemo } from "../../src/demo/seed.ts";
 import { loadEnv } from "../../src/env.ts";
@@ -37,7 +36,7 @@ export async function createTestPlatform(
   const tenants = new Map(rows.map((r) => [r.slug, r.id]));
   await seedDemo(t.db, tenants);
   const mailbox = await startMailSink(0);
-  const worker: Runner = await startWorker({
+  const worker = await startWorker({
     ownerUrl: t.ownerUrl,
     db: t.db,
     send: smtpTransport(mailbox.smtpUrl),

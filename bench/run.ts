@@ -1,0 +1,445 @@
+/**
+ * npm run bench: the portal on its own database with generated data (100 towns × 500
+ * households), then autocannon from a separate process against the parent home page, the
+ * login POST and a raw pg baseline, all measured in this run. See bench/README.md.
+ */
+import { randomBytes } from "node:crypto";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { type EmbeddedCluster, startEmbedded } from "../src/db/embedded.ts";
+import { loginUrl } from "../src/db/prepare.ts";
+import { loadEnv } from "../src/env.ts";
+import { type Mailbox, startMailSink } from "../src/integrations/mail/sink.ts";
+import { createLogger } from "../src/lib/log.ts";
+import { type Platform, startPlatform } from "../src/platform.ts";
+import type { BaselineConfig } from "./baseline.ts";
+import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
+import { BENCH_PASSWORD, type GeneratedData, generate } from "./generate.ts";
+import type { LoadConfig, LoadResult, LoadTarget } from "./load.ts";
+import { type Child, forkScript, freePort, httpRequest } from "./proc.ts";
+import { saveProfile, startProfile, summarise } from "./profile.ts";
+
+const num = (name: string, fallback: number) => {
+  const v = Number(process.env[name]);
+  return Number.isFinite(v) && v > 0 ? v : fallback;
+};
+const SETTINGS = {
+  towns: num("BENCH_TOWNS", 100),
+  households: num("BENCH_HOUSEHOLDS", 500),
+  sessionsPerTown: num("BENCH_SESSIONS_PER_TOWN", 2),
+  accountsPerTown: num("BENCH_ACCOUNTS_PER_TOWN", 10),
+  connections: num("BENCH_CONNECTIONS", 50),
+  duration: num("BENCH_DURATION", 10),
+  warmup: num("BENCH_WARMUP", 2),
+  poolSize: num("BENCH_POOL_SIZE", 10),
+};
+const TARGET = { ratio: 0.6, p99Ms: 50 };
+const DOMAIN = "localhost";
+
+const cleanups: Array<() => Promise<unknown>> = [];
+async function cleanup() {
+  while (cleanups.length > 0) {
+    const step = cleanups.pop() as () => Promise<unknown>;
+    await step().catch((e: unknown) => console.error(`bench: cleanup step failed: ${String(e)}`));
+  }
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    console.error(`bench: ${signal}, cleaning up`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const secs = (ms: number) => `${(ms / 1000).toFixed(ms < 1000 ? 2 : 1)} s`;
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+/**
+ * graphile-worker's runner.stop() calls pool.end() without awaiting it, so its last owner
+ * connection can outlive platform.close(); terminating it (cluster stop, drop database … with
+ * (force)) would then raise an unhandled pool 'error' and kill this process. Wait for it.
+ */
+async function ownerClientsGone(url: string): Promise<void> {
+  const owner = new pg.Client({ connectionString: url });
+  await owner.connect();
+  try {
+    for (let i = 0; i < 50; i++) {
+      const { rows } = await owner.query<{ n: number }>(
+        `select count(*)::int as n from pg_stat_activity
+         where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`,
+      );
+      if ((rows[0]?.n ?? 0) === 0) return;
+      await sleep(100);
+    }
+    console.error("bench: some database clients are still connected after 5 s");
+  } finally {
+    await owner.end();
+  }
+}
+
+/** The owner URL of a database of our own: a fresh embedded cluster, or a new database on BENCH_DATABASE_URL. */
+async function ownDatabase(dir: string): Promise<string> {
+  const given = process.env.BENCH_DATABASE_URL;
+  if (given) {
+    const name = `parvis_bench_${randomBytes(4).toString("hex")}`;
+    const admin = new pg.Client({ connectionString: given });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    cleanups.push(async () => {
+      const a = new pg.Client({ connectionString: given });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    });
+    const url = new URL(given);
+    url.pathname = `/${name}`;
+    cleanups.push(() => ownerClientsGone(url.toString()));
+    return url.toString();
+  }
+  const cluster: EmbeddedCluster = await startEmbedded(path.join(dir, "pg"), await freePort(), {
+    durable: true,
+  });
+  cleanups.push(() => cluster.stop());
+  cleanups.push(() => ownerClientsGone(cluster.url));
+  return cluster.url;
+}
+
+function hostOf(slug: string, port: number) {
+  return `${slug}.${DOMAIN}:${port}`;
+}
+
+function homeTargets(data: GeneratedData, port: number): LoadTarget[] {
+  return data.sessions.map((s) => ({
+    headers: { host: hostOf(s.slug, port), cookie: `__Host-parvis=${s.token}` },
+  }));
+}
+
+function loginTargets(data: GeneratedData, port: number): LoadTarget[] {
+  return data.accounts.map((a) => ({
+    headers: {
+      host: hostOf(a.slug, port),
+      origin: `http://${hostOf(a.slug, port)}`,
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: new URLSearchParams({ identifier: a.identifier, password: BENCH_PASSWORD }).toString(),
+  }));
+}
+
+/** Each scenario's targets answer as expected before any load is sent. */
+async function preflight(data: GeneratedData, appPort: number, baselinePort: number) {
+  const [s] = data.sessions;
+  const [a] = data.accounts;
+  if (!s || !a) throw new Error("no generated sessions or accounts");
+  const [home] = homeTargets(data, appPort);
+  const r1 = await httpRequest(appPort, { headers: home?.headers });
+  if (r1.status !== 200 || !r1.body.includes(s.householdName))
+    throw new Error(`preflight: home page answered ${r1.status} without « ${s.householdName} »`);
+  const [base] = homeTargets(data, baselinePort);
+  const r2 = await httpRequest(baselinePort, { headers: base?.headers });
+  if (r2.status !== 200 || !r2.body.includes(s.householdName))
+    throw new Error(`preflight: baseline answered ${r2.status} without « ${s.householdName} »`);
+  const [login] = loginTargets(data, appPort);
+  const r3 = await httpRequest(appPort, { method: "POST", path: "/connexion", ...login });
+  const cookie = String(r3.headers["set-cookie"] ?? "");
+  if (r3.status !== 303 || !cookie.includes("__Host-parvis="))
+    throw new Error(`preflight: login answered ${r3.status} (${r3.body.slice(0, 200)})`);
+}
+
+interface Scenario {
+  name: string;
+  expect: number;
+  result: LoadResult;
+  cpu: CpuUse | null;
+  /** The process that answered (portal or baseline) and the load generator. */
+  serverPid: number;
+  loadPid: number;
+}
+
+async function runLoad(
+  dir: string,
+  name: string,
+  config: LoadConfig,
+): Promise<{ result: LoadResult; cpu: CpuUse | null; loadPid: number }> {
+  const file = path.join(dir, `load-${name.replace(/\W+/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify(config));
+  const before = cpuSample();
+  const started = performance.now();
+  const child = forkScript<LoadResult>("load.ts", [file]);
+  try {
+    const result = await child.message;
+    return {
+      result,
+      cpu: cpuUse(before, cpuSample(), performance.now() - started),
+      loadPid: child.process.pid ?? -1,
+    };
+  } finally {
+    await child.stop();
+  }
+}
+
+/** CPU milliseconds per request (warm-up included on both sides) of a process, or of PostgreSQL. */
+function cpuPerRequest(s: Scenario, who: number | "postgres"): number | null {
+  // A server on BENCH_DATABASE_URL is not ours to measure (if local, it shows under "others").
+  if (!s.cpu || (who === "postgres" && process.env.BENCH_DATABASE_URL)) return null;
+  let ms = 0;
+  for (const [pid, g] of s.cpu.ms) if (who === "postgres" ? g.comm === "postgres" : pid === who) ms += g.ms;
+  return ms / Math.max(1, s.result.total + s.result.warmupTotal);
+}
+
+/**
+ * autocannon closes its sockets when time is up, but logins already accepted keep running
+ * (argon2, then their second transaction): let them finish before the pool is closed.
+ */
+async function drain(ownerUrl: string, role: string, result: LoadResult, connections: number) {
+  const perRequestMs = 1000 / Math.max(1, result.requestsPerSecond);
+  await sleep(Math.min(20_000, connections * perRequestMs + 500));
+  const owner = new pg.Client({ connectionString: ownerUrl });
+  await owner.connect();
+  try {
+    for (let i = 0; i < 40; i++) {
+      const { rows } = await owner.query<{ n: number }>(
+        "select count(*)::int as n from pg_stat_activity where usename = $1 and state <> 'idle'",
+        [role],
+      );
+      if ((rows[0]?.n ?? 0) === 0) break;
+      await sleep(250);
+    }
+  } finally {
+    await owner.end();
+  }
+  await sleep(250);
+}
+
+function unexpected(s: Scenario): number {
+  return Object.entries(s.result.statusCodes)
+    .filter(([code]) => Number(code) !== s.expect)
+    .reduce((n, [, count]) => n + count, 0);
+}
+
+function table(rows: string[][]): string {
+  const widths = (rows[0] ?? []).map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length)));
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ")} |`;
+  const sep = `|${widths.map((w, i) => (i === 0 ? `:${"-".repeat(w + 1)}` : `${"-".repeat(w + 1)}:`)).join("|")}|`;
+  return [line(rows[0] ?? []), sep, ...rows.slice(1).map(line)].join("\n");
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const dir = mkdtempSync(path.join(tmpdir(), "parvis-bench-"));
+  // As root, PostgreSQL runs as the "postgres" user, who must be able to enter the folder.
+  chmodSync(dir, 0o755);
+  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
+
+  say(
+    `Parvis bench: Node ${process.version}, ${availableParallelism()} cores, ` +
+      `${SETTINGS.connections} connections, ${SETTINGS.duration} s per scenario ` +
+      `(+${SETTINGS.warmup} s warm-up), request pool ${SETTINGS.poolSize}, ` +
+      `load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+  );
+  let t = performance.now();
+  const ownerUrl = await ownDatabase(dir);
+  const mailbox: Mailbox = await startMailSink(0);
+  cleanups.push(() => mailbox.close());
+  const login = { user: "parvis_bench", password: randomBytes(24).toString("base64url") };
+  const env = loadEnv({
+    NODE_ENV: "production",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DATABASE_URL: ownerUrl,
+    APP_DB_USER: login.user,
+    APP_DB_PASSWORD: login.password,
+    DATA_DIR: dir,
+    PLATFORM_DOMAIN: DOMAIN,
+    SMTP_URL: mailbox.smtpUrl,
+    DEMO: "false",
+    LOG_LEVEL: "warn",
+    DB_POOL_SIZE: String(SETTINGS.poolSize),
+  });
+  const platform: Platform = await startPlatform(env, createLogger(env.LOG_LEVEL, false), { listen: true });
+  cleanups.push(() => platform.close());
+  say(
+    `database ${process.env.BENCH_DATABASE_URL ? "on BENCH_DATABASE_URL" : "embedded"} and portal up in ${secs(performance.now() - t)}`,
+  );
+
+  t = performance.now();
+  const data = await generate(platform.deps.db, ownerUrl, SETTINGS);
+  const parents = SETTINGS.towns * SETTINGS.households;
+  say(
+    `generated ${SETTINGS.towns} towns × ${SETTINGS.households} households (${parents} parents), ` +
+      `${data.sessions.length} sessions in ${secs(performance.now() - t)}: ` +
+      Object.entries(data.timings)
+        .map(([k, ms]) => `${k} ${secs(ms)}`)
+        .join(", "),
+  );
+
+  const baselineFile = path.join(dir, "baseline.json");
+  const baselineConfig: BaselineConfig = {
+    loginUrl: loginUrl(ownerUrl, login),
+    poolSize: SETTINGS.poolSize,
+    domain: DOMAIN,
+    towns: Object.fromEntries(data.towns.map((town) => [town.slug, town.id])),
+  };
+  writeFileSync(baselineFile, JSON.stringify(baselineConfig), { mode: 0o600 });
+  const baseline: Child<{ port: number }> = forkScript("baseline.ts", [baselineFile]);
+  cleanups.push(() => baseline.stop());
+  const { port: baselinePort } = await baseline.message;
+  await preflight(data, platform.port, baselinePort);
+
+  const common = {
+    connections: SETTINGS.connections,
+    duration: SETTINGS.duration,
+    warmup: SETTINGS.warmup,
+  };
+  const scenarios: Scenario[] = [];
+  const run = async (name: string, expect: number, serverPid: number, config: LoadConfig) => {
+    say(`running ${name}…`);
+    scenarios.push({ name, expect, serverPid, ...(await runLoad(dir, name, config)) });
+  };
+  await run("home page GET / (parent)", 200, process.pid, {
+    ...common,
+    url: `http://127.0.0.1:${platform.port}`,
+    method: "GET",
+    path: "/",
+    targets: homeTargets(data, platform.port),
+  });
+  if (process.env.BENCH_PROFILE) {
+    // Not part of the figures: a second home page run with the V8 profiler on.
+    say("profiling the home page (not measured)…");
+    const stop = await startProfile();
+    await runLoad(dir, "home-profiled", {
+      ...common,
+      warmup: 0,
+      url: `http://127.0.0.1:${platform.port}`,
+      method: "GET",
+      path: "/",
+      targets: homeTargets(data, platform.port),
+    });
+    const profile = await stop();
+    const keep = path.resolve(process.env.BENCH_PROFILE === "1" ? "." : process.env.BENCH_PROFILE);
+    say(summarise(profile));
+    say(`profile: ${saveProfile(profile, keep, `bench-home-${Date.now()}`)}`);
+  }
+  await run("raw baseline (pg, 1 tx)", 200, baseline.process.pid ?? -1, {
+    ...common,
+    url: `http://127.0.0.1:${baselinePort}`,
+    method: "GET",
+    path: "/",
+    targets: homeTargets(data, baselinePort),
+  });
+  await baseline.stop();
+  await run("login POST /connexion", 303, process.pid, {
+    ...common,
+    url: `http://127.0.0.1:${platform.port}`,
+    method: "POST",
+    path: "/connexion",
+    targets: loginTargets(data, platform.port),
+  });
+  await drain(ownerUrl, login.user, (scenarios.at(-1) as Scenario).result, SETTINGS.connections);
+
+  const ms = (v: number | null) => (v === null ? "n/a" : v.toFixed(2));
+  const rows = [
+    [
+      "scenario",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "max ms",
+      "requests",
+      "errors",
+      "unexpected",
+      "server CPU ms/req",
+      "PG CPU ms/req",
+      "others' CPU",
+    ],
+  ];
+  for (const s of scenarios) {
+    const r = s.result;
+    const codes = Object.entries(r.statusCodes)
+      .map(([c, n]) => `${c}×${n}`)
+      .join(" ");
+    rows.push([
+      `${s.name} [${codes || "no answer"}]`,
+      r.requestsPerSecond.toFixed(0),
+      String(r.p50),
+      String(r.p99),
+      String(r.max),
+      String(r.total),
+      String(r.errors),
+      `${unexpected(s)} (≠${s.expect})`,
+      ms(cpuPerRequest(s, s.serverPid)),
+      ms(cpuPerRequest(s, "postgres")),
+      s.cpu ? `${s.cpu.others.toFixed(0)} %` : "n/a",
+    ]);
+  }
+  say("");
+  say(table(rows));
+  say(
+    "(server CPU: the portal's or the baseline's Node process; PG CPU: all embedded PostgreSQL " +
+      `processes; others' CPU: what processes outside this bench used, in % of one core, ` +
+      `${availableParallelism() * 100} % = the whole machine` +
+      `${process.env.BENCH_DATABASE_URL ? "; a local server on BENCH_DATABASE_URL counts among the others" : ""})`,
+  );
+  const [home, base, loginRun] = scenarios as [Scenario, Scenario, Scenario];
+  const ratio = home.result.requestsPerSecond / base.result.requestsPerSecond;
+  const mark = (ok: boolean) => (ok ? "met" : "NOT met");
+  say("");
+  say(
+    `home page / baseline = ${home.result.requestsPerSecond.toFixed(0)} / ${base.result.requestsPerSecond.toFixed(0)} req/s ` +
+      `= ${(ratio * 100).toFixed(0)} %   (target ≥ ${TARGET.ratio * 100} %): ${mark(ratio >= TARGET.ratio)}`,
+  );
+  say(
+    `home page p99 = ${home.result.p99} ms at ${SETTINGS.connections} connections ` +
+      `(target < ${TARGET.p99Ms} ms): ${mark(home.result.p99 < TARGET.p99Ms)}`,
+  );
+  const cost = (s: Scenario) => {
+    const app = cpuPerRequest(s, s.serverPid);
+    const db = cpuPerRequest(s, "postgres");
+    const load = cpuPerRequest(s, s.loadPid);
+    return app === null || db === null || load === null ? null : { app, total: app + db + load };
+  };
+  const [ch, cb] = [cost(home), cost(base)];
+  if (ch && cb) {
+    // CPU-bound on this machine: one Node thread for the server, all cores for everything.
+    const cores = availableParallelism();
+    const estimate = (c: { app: number; total: number }) => Math.min(1000 / c.app, (1000 * cores) / c.total);
+    say(
+      `CPU cost per request (server + PostgreSQL + autocannon): home ${ch.total.toFixed(2)} ms, ` +
+        `baseline ${cb.total.toFixed(2)} ms; CPU-bound estimate for a quiet ${cores}-core machine: ` +
+        `${estimate(ch).toFixed(0)} / ${estimate(cb).toFixed(0)} req/s = ${((100 * estimate(ch)) / estimate(cb)).toFixed(0)} % ` +
+        "(an estimate, not the measured figure above)",
+    );
+  }
+  say(
+    `login: ${loginRun.result.requestsPerSecond.toFixed(0)} req/s, ` +
+      `${(loginRun.result.requestsPerSecond / home.result.requestsPerSecond).toFixed(3)} × the home page ` +
+      "(argon2id m=19456 t=2 p=1 per attempt; no target)",
+  );
+
+  const failed = scenarios.filter((s) => s.result.errors > 0 || s.result.timeouts > 0 || unexpected(s) > 0);
+  for (const s of failed)
+    say(`FAILED: ${s.name}: ${s.result.errors} errors, ${unexpected(s)} answers other than ${s.expect}`);
+  const busy = scenarios.filter((s) => (s.cpu?.others ?? 0) > 20);
+  if (busy.length > 0)
+    say(
+      `WARNING: other processes used CPU during ${busy.map((s) => s.name).join(", ")}: ` +
+        "these figures understate the machine; run again on a quiet machine to compare with the targets.",
+    );
+  say(`total ${secs(performance.now() - started)}`);
+  return failed.length > 0 ? 1 : 0;
+}
+
+let code = 1;
+try {
+  code = await main();
+} catch (e) {
+  console.error("bench failed:", e);
+} finally {
+  await cleanup();
+}
+process.exit(code);
