@@ -212,6 +212,5 @@ export function focused(page: Page): Promise<string> {
 
 /** The text as shown on screen (Playwright's Locator.innerText: hidden parts left out, lines kept). */
 export function textOf(locator: Locator): Promise<string> {
-  // biome-ignore lint/performance/useDomNodeTextContent: not the DOM property; the rendered text is the point.
   return locator.innerText();
 }
