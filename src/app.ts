@@ -4,8 +4,16 @@ import { Hono } from "hono";
 import { accountRoutes } from "./auth/account-routes.ts";
 import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
+import { childrenRoutes } from "./features/children/routes.ts";
+import { childrenStaffRoutes } from "./features/children/staff-routes.ts";
+import { documentsRoutes } from "./features/documents/routes.ts";
+import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
+import { householdRoutes } from "./features/household/routes.ts";
+import { householdStaffRoutes } from "./features/household/staff-routes.ts";
 import { platformRoutes } from "./features/platform/routes.ts";
+import { requestsRoutes } from "./features/requests/routes.ts";
+import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
 import { page } from "./http/render.ts";
 import { siteApp } from "./http/site-app.ts";
@@ -45,9 +53,17 @@ function portalApp(deps: Deps) {
   app.route("/", homeRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));
   app.route("/", accountRoutes(deps, "parent"));
+  app.route("/", householdRoutes(deps));
+  app.route("/", childrenRoutes(deps));
+  app.route("/", documentsRoutes(deps));
+  app.route("/", requestsRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
+  app.route("/agents", householdStaffRoutes(deps));
+  app.route("/agents", childrenStaffRoutes(deps));
+  app.route("/agents", documentsStaffRoutes(deps));
+  app.route("/agents", requestsStaffRoutes(deps));
   return app;
 }
 

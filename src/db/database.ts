@@ -33,6 +33,9 @@ export interface Database {
   close(): Promise<void>;
 }
 
+// A calendar date (birth date…) stays "YYYY-MM-DD": no time zone may shift it.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PERSONAS = new Set<Persona>(["app_parent", "app_staff", "app_operator", "app_auth", "app_jobs"]);
 

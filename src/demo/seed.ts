@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { hashPassword } from "../auth/password.ts";
-import type { Database } from "../db/database.ts";
+import type { Database, Trx } from "../db/database.ts";
 
 /** The demo password of every demo account (meets every demo town's policy). */
 export const DEMO_PASSWORD = "Parvis-Demo-2026";
@@ -20,6 +20,9 @@ interface DemoHousehold {
   number: string;
   name: string;
   parents: DemoParent[];
+  address?: { line: string; postal: string; city: string; phone: string };
+  partner?: { civility: string; first: string; last: string };
+  children?: { first: string; last: string; birth: string; sex: "M" | "F" }[];
 }
 interface DemoTown {
   slug: string;
@@ -57,6 +60,16 @@ export const DEMO_TOWNS: DemoTown[] = [
         number: "1001",
         name: "Famille TEST",
         parents: [{ civility: "Mme", first: "Lola", last: "TEST", email: "lola.test@sene.test" }],
+        address: {
+          line: "15 rue de la Surveillance",
+          postal: "56860",
+          city: "SÉNÉ",
+          phone: "02.97.00.00.15",
+        },
+        children: [
+          { first: "Paul", last: "TEST", birth: "2017-09-02", sex: "M" },
+          { first: "Emma-Rose", last: "TEST", birth: "2019-05-21", sex: "F" },
+        ],
       },
     ],
     staff: [
@@ -103,6 +116,79 @@ export const DEMO_TOWNS: DemoTown[] = [
   },
 ];
 
+/** One household with its account(s), guardians (« Moi », « Autre responsable ») and children. */
+async function seedHousehold(
+  trx: Trx,
+  tenantId: string,
+  h: DemoHousehold,
+  hashOf: (p: DemoParent) => string,
+) {
+  const household = await trx
+    .insertInto("households")
+    .values({
+      tenant_id: tenantId,
+      number: h.number,
+      name: h.name,
+      address_line: h.address?.line ?? null,
+      postal_code: h.address?.postal ?? null,
+      city: h.address?.city ?? null,
+      phone_main: h.address?.phone ?? null,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const base = { tenant_id: tenantId, household_id: household.id };
+  for (const [i, p] of h.parents.entries()) {
+    const user = await trx
+      .insertInto("users")
+      .values({
+        ...base,
+        kind: "parent",
+        civility: p.civility,
+        first_name: p.first,
+        last_name: p.last,
+        email: p.email,
+        login: p.login ?? null,
+        password_hash: hashOf(p),
+        must_change_password: p.mustChange ?? false,
+        email_verified_at: sql`now()`,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (i === 0) {
+      await trx
+        .insertInto("guardians")
+        .values({
+          ...base,
+          user_id: user.id,
+          rank: 1,
+          civility: p.civility,
+          first_name: p.first,
+          last_name: p.last,
+          email: p.email,
+        })
+        .execute();
+    }
+  }
+  if (h.partner) {
+    await trx
+      .insertInto("guardians")
+      .values({
+        ...base,
+        rank: 2,
+        civility: h.partner.civility,
+        first_name: h.partner.first,
+        last_name: h.partner.last,
+      })
+      .execute();
+  }
+  for (const c of h.children ?? []) {
+    await trx
+      .insertInto("children")
+      .values({ ...base, first_name: c.first, last_name: c.last, birth_date: c.birth, sex: c.sex })
+      .execute();
+  }
+}
+
 export const DEMO_OPERATOR = { email: "operateur@parvis.test", name: "Opérateur Parvis" };
 
 /** Demo households, staff and operator; a second run finds them and adds nothing. */
@@ -120,29 +206,9 @@ export async function seedDemo(db: Database, tenantIds: Map<string, string>): Pr
           .where("number", "=", h.number)
           .executeTakeFirst();
         if (exists) continue;
-        const household = await trx
-          .insertInto("households")
-          .values({ tenant_id: tenantId, number: h.number, name: h.name })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-        for (const p of h.parents) {
-          await trx
-            .insertInto("users")
-            .values({
-              tenant_id: tenantId,
-              kind: "parent",
-              household_id: household.id,
-              civility: p.civility,
-              first_name: p.first,
-              last_name: p.last,
-              email: p.email,
-              login: p.login ?? null,
-              password_hash: p.password === DEMO_LETTER_PASSWORD ? letterHash : demoHash,
-              must_change_password: p.mustChange ?? false,
-              email_verified_at: sql`now()`,
-            })
-            .execute();
-        }
+        await seedHousehold(trx, tenantId, h, (p) =>
+          p.password === DEMO_LETTER_PASSWORD ? letterHash : demoHash,
+        );
       }
       for (const s of town.staff) {
         await trx

@@ -16,6 +16,46 @@ export const passwordPolicySchema = z.object({
 });
 export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
 
+/** Sections of the household file; each is changed directly or by a request, per town. */
+export const SECTIONS = [
+  "responsable",
+  "conjoint",
+  "coordonnees",
+  "fiscal",
+  "caf",
+  "bancaire",
+  "ajout_enfant",
+  "autorisations",
+  "donnees_complementaires",
+  "donnees_sanitaires",
+] as const;
+export type Section = (typeof SECTIONS)[number];
+
+const DEFAULT_CONSENTS = [
+  { key: "photos", label: "Droit à l'image (photos et vidéos lors des activités)" },
+  { key: "sorties", label: "Participation aux sorties hors de la structure" },
+  { key: "transport", label: "Transport en car ou minibus" },
+  { key: "soins", label: "Soins d'urgence et hospitalisation si nécessaire" },
+  { key: "depart_seul", label: "Rentrer seul après l'activité" },
+];
+
+export const householdFileSchema = z.object({
+  /** "direct": applied at once (Sennecey, Séné); "request": validated by staff (Plombières). */
+  changes: z.partialRecord(z.enum(SECTIONS), z.enum(["direct", "request"])).default({}),
+  consents: z
+    .array(z.object({ key: z.string().regex(/^[a-z_]+$/), label: z.string() }))
+    .default(DEFAULT_CONSENTS),
+  /** Fields that must be filled before booking (what « formulaire utilisateur incomplet » lists). */
+  mandatory: z
+    .object({
+      guardian: z.array(z.string()).default([]),
+      household: z.array(z.string()).default([]),
+      child: z.array(z.string()).default([]),
+    })
+    .default({ guardian: [], household: [], child: [] }),
+});
+export type HouseholdFileConfig = z.infer<typeof householdFileSchema>;
+
 export const tenantConfigSchema = z
   .object({
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
@@ -52,6 +92,11 @@ export const tenantConfigSchema = z
         requestsList: z.boolean().default(false),
       })
       .default({ inbox: false, requestsList: false }),
+    householdFile: householdFileSchema.default({
+      changes: {},
+      consents: DEFAULT_CONSENTS,
+      mandatory: { guardian: [], household: [], child: [] },
+    }),
   })
   .superRefine((cfg, ctx) => {
     // RGAA: text on the town's colour, and the colour as text on white, must both reach 4.5:1.

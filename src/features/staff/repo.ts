@@ -102,3 +102,31 @@ export function identityTaken(trx: Trx, field: "email" | "login", value: string)
     .where(field, "=", value)
     .executeTakeFirst();
 }
+
+/** « Moi »: the account holder as the household's first guardian. */
+export function insertFirstGuardian(
+  trx: Trx,
+  v: {
+    tenantId: string;
+    householdId: string;
+    userId: string;
+    civility: string;
+    firstName: string;
+    lastName: string;
+    email: string | null;
+  },
+) {
+  return trx
+    .insertInto("guardians")
+    .values({
+      tenant_id: v.tenantId,
+      household_id: v.householdId,
+      user_id: v.userId,
+      rank: 1,
+      civility: v.civility,
+      first_name: v.firstName,
+      last_name: v.lastName,
+      email: v.email,
+    })
+    .execute();
+}

@@ -77,6 +77,15 @@ export async function createFamily(
       passwordHash: digest,
       mustChange: temp !== null && cfg.forcePasswordChangeAtFirstLogin,
     });
+    await staffRepo.insertFirstGuardian(trx, {
+      tenantId: d.tenant.id,
+      householdId: household.id,
+      userId: user.id,
+      civility: v.civility,
+      firstName: v.first_name,
+      lastName: v.last_name.toUpperCase(),
+      email,
+    });
     if (!temp && user.email) {
       await account.sendActivation(d, trx, { ...user, email: user.email });
     }

@@ -1,0 +1,37 @@
+import type { Trx } from "../../db/database.ts";
+
+export interface Actor {
+  kind: "parent" | "staff";
+  userId: string;
+}
+
+/**
+ * Every write of the household file: who, when, what, which fields — never the values
+ * (health and bank data must not leak into an audit trail).
+ */
+export async function recordWrite(
+  trx: Trx,
+  tenantId: string,
+  actor: Actor,
+  e: {
+    householdId: string | null;
+    action: string;
+    entity: string;
+    entityId: string | null;
+    fields: string[];
+  },
+): Promise<void> {
+  await trx
+    .insertInto("audit_log")
+    .values({
+      tenant_id: tenantId,
+      household_id: e.householdId,
+      actor_id: actor.userId,
+      actor_kind: actor.kind,
+      action: e.action,
+      entity: e.entity,
+      entity_id: e.entityId,
+      fields: e.fields,
+    })
+    .execute();
+}

@@ -1,0 +1,6 @@
+import { Hono } from "hono";
+import type { AppEnv, Deps } from "../../http/types.ts";
+
+export function requestsStaffRoutes(_deps: Deps) {
+  return new Hono<AppEnv>();
+}
