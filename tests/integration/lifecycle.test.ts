@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { get } from "node:http";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -8,6 +9,8 @@ import { loadEnv } from "../../src/env.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { startPlatform } from "../../src/platform.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
+
+const startScript: string = JSON.parse(readFileSync("package.json", "utf8")).scripts.start;
 
 let t: TestDatabase;
 let dataDir: string;
@@ -96,9 +99,11 @@ describe("boot and shutdown", () => {
     await expect(fetch(`http://127.0.0.1:${platform.port}/livez`)).rejects.toThrow();
   });
 
-  it("the server process exits cleanly on SIGTERM", async () => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/server.ts"], {
-      env: { ...process.env, ...baseEnv(), LOG_LEVEL: "info" },
+  it("`npm start`'s command runs the demo and exits cleanly on SIGTERM", async () => {
+    // The start script itself, through sh as npm runs it, without DEMO set: it must turn the demo on.
+    const { DEMO: _demo, ...env } = { ...baseEnv(), LOG_LEVEL: "info", NODE_ENV: "test" };
+    const child = spawn("sh", ["-c", `exec env ${startScript}`], {
+      env: { ...process.env, ...env, DEMO: undefined },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
@@ -116,6 +121,15 @@ describe("boot and shutdown", () => {
       });
     });
     expect((await fetch(`http://127.0.0.1:${port}/livez`)).status).toBe(200);
+    // fetch() will not send another Host: ask with node:http, as a browser on mail.localhost would.
+    const mailbox = await new Promise<number>((resolve, reject) =>
+      get({ port, path: "/", headers: { Host: `mail.localhost:${port}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on("error", reject),
+    );
+    expect(mailbox).toBe(200);
+    expect(out).toContain("Parvis est prêt.");
     const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
     child.kill("SIGTERM");
     expect(await exited).toBe(0);
