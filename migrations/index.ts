@@ -2,10 +2,14 @@ import type { Migration } from "kysely";
 import * as foundation from "./2026-11-22T0600_foundation.ts";
 import * as outboxQueue from "./2026-11-22T0601_outbox-queue.ts";
 import * as householdFile from "./2026-11-22T0700_household-file.ts";
+import * as documents from "./2026-11-22T0701_documents.ts";
+import * as preregistrations from "./2026-11-22T0702_preregistrations.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
   "2026-11-22T0600_foundation": foundation,
   "2026-11-22T0601_outbox-queue": outboxQueue,
   "2026-11-22T0700_household-file": householdFile,
+  "2026-11-22T0701_documents": documents,
+  "2026-11-22T0702_preregistrations": preregistrations,
 };

@@ -6,12 +6,15 @@ import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { childrenRoutes } from "./features/children/routes.ts";
 import { childrenStaffRoutes } from "./features/children/staff-routes.ts";
+import { completenessRoutes } from "./features/completeness/routes.ts";
 import { documentsRoutes } from "./features/documents/routes.ts";
 import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
 import { platformRoutes } from "./features/platform/routes.ts";
+import { preregistrationRoutes } from "./features/preregistration/routes.ts";
+import { preregistrationStaffRoutes } from "./features/preregistration/staff-routes.ts";
 import { requestsRoutes } from "./features/requests/routes.ts";
 import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
@@ -57,6 +60,8 @@ function portalApp(deps: Deps) {
   app.route("/", childrenRoutes(deps));
   app.route("/", documentsRoutes(deps));
   app.route("/", requestsRoutes(deps));
+  app.route("/", completenessRoutes(deps));
+  app.route("/", preregistrationRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
@@ -64,6 +69,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", childrenStaffRoutes(deps));
   app.route("/agents", documentsStaffRoutes(deps));
   app.route("/agents", requestsStaffRoutes(deps));
+  app.route("/agents", preregistrationStaffRoutes(deps));
   return app;
 }
 

@@ -157,6 +157,61 @@ export interface AuditLogTable {
   at: Generated<Date>;
 }
 
+export interface DocumentsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  household_id: string;
+  child_id: string | null;
+  type: string;
+  filename: string;
+  mime: string;
+  size: number;
+  sha256: string;
+  content: Buffer;
+  state: Generated<"deposited" | "validated" | "refused">;
+  reason: string | null;
+  /** date: kept as "YYYY-MM-DD". */
+  valid_until: ColumnType<string | null, string | null | undefined, string | null>;
+  uploaded_by: string;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  created_at: Generated<Date>;
+  updated_at: Timestamp;
+}
+
+/** One child of a pre-registration, as typed on the public form. */
+export interface PreregisteredChild {
+  first_name: string;
+  last_name: string;
+  /** "YYYY-MM-DD". */
+  birth_date: string;
+  school: string | null;
+  class_level: string | null;
+}
+
+export interface PreregistrationsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  civility: "M." | "Mme";
+  last_name: string;
+  first_name: string;
+  email: string;
+  phone: string;
+  address_line: string;
+  postal_code: string;
+  city: string;
+  other_last_name: string | null;
+  other_first_name: string | null;
+  other_phone: string | null;
+  children: ColumnType<PreregisteredChild[], string, string>;
+  status: Generated<"pending" | "accepted" | "refused">;
+  reason: string | null;
+  created_at: Generated<Date>;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  household_id: string | null;
+}
+
 export interface UsersTable {
   tenant_id: string;
   id: Generated<string>;
@@ -270,6 +325,8 @@ export interface DB {
   child_consents: ChildConsentsTable;
   change_requests: ChangeRequestsTable;
   audit_log: AuditLogTable;
+  documents: DocumentsTable;
+  preregistrations: PreregistrationsTable;
   users: UsersTable;
   sessions: SessionsTable;
   auth_tokens: AuthTokensTable;

@@ -46,6 +46,14 @@ export const DEMO_TOWNS: DemoTown[] = [
             email: "parent1.mairie@senneceylesdijon.test",
           },
         ],
+        address: {
+          line: "5 rue de l'Église",
+          postal: "21800",
+          city: "SENNECEY-LÈS-DIJON",
+          phone: "03.80.47.00.12",
+        },
+        partner: { civility: "Mme", first: "Parent 2", last: "MAIRIE" },
+        children: [{ first: "Enfant 1", last: "MAIRIE", birth: "2021-03-14", sex: "M" }],
       },
     ],
     staff: [
@@ -92,6 +100,14 @@ export const DEMO_TOWNS: DemoTown[] = [
             login: "jdupont",
           },
         ],
+        address: {
+          line: "12 rue des Bonbons",
+          postal: "21370",
+          city: "PLOMBIÈRES-LÈS-DIJON",
+          phone: "01.02.03.04.05",
+        },
+        partner: { civility: "Mme", first: "Jeanne", last: "DUPONT" },
+        children: [{ first: "Lucas", last: "DUPONT", birth: "2016-11-08", sex: "M" }],
       },
       {
         number: "1001001818332",

@@ -33,6 +33,9 @@ const ASSETS: Record<string, { type: string; body: string }> = {
   },
 };
 
+/** Paths whose routes apply their own body limit (file uploads). */
+const OWN_BODY_LIMIT = ["/documents/depot/"];
+
 /** The base every site's app shares: headers, size limit, origin check, assets, error pages. */
 export function siteApp(env: Env): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -42,7 +45,12 @@ export function siteApp(env: Env): Hono<AppEnv> {
     onError: (c) => c.text("Le contenu envoyé est trop volumineux.", 413),
   });
   // GET and HEAD carry no body: skipping the limiter spares building a body stream per page.
-  app.use((c, next) => (c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next)));
+  // Uploads set their own, larger limit on their route.
+  app.use((c, next) =>
+    c.req.method === "GET" || c.req.method === "HEAD" || OWN_BODY_LIMIT.some((p) => c.req.path.startsWith(p))
+      ? next()
+      : limit(c, next),
+  );
   app.use(sameOrigin(env));
   app.get("/assets/:file", (c) => {
     const asset = ASSETS[c.req.path];

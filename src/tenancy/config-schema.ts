@@ -28,6 +28,8 @@ export const SECTIONS = [
   "autorisations",
   "donnees_complementaires",
   "donnees_sanitaires",
+  // Pickup and emergency contacts of a child; without a town setting, follows "autorisations".
+  "personnes_autorisees",
 ] as const;
 export type Section = (typeof SECTIONS)[number];
 
@@ -38,6 +40,38 @@ const DEFAULT_CONSENTS = [
   { key: "soins", label: "Soins d'urgence et hospitalisation si nécessaire" },
   { key: "depart_seul", label: "Rentrer seul après l'activité" },
 ];
+
+const documentType = z.object({
+  key: z.string().regex(/^[a-z0-9_]+$/),
+  label: z.string(),
+  /** One document for the household, or one for each child. */
+  scope: z.enum(["household", "child"]),
+  /** When set, a document of this type is « expiré » that many months after its upload. */
+  validityMonths: z.number().int().min(1).max(120).optional(),
+});
+
+/** « Mes documents »: what a town accepts, and the blank forms it publishes (tenants/forms/<slug>/). */
+export const documentsSchema = z.object({
+  extensions: z
+    .array(z.enum([".pdf", ".jpg", ".jpeg", ".png", ".gif"]))
+    .min(1)
+    .default([".pdf", ".jpg", ".jpeg", ".png"]),
+  maxBytes: z
+    .number()
+    .int()
+    .min(1024)
+    .max(10 * 1024 * 1024)
+    .default(2 * 1024 * 1024),
+  types: z.array(documentType).default([]),
+  forms: z.array(z.object({ file: z.string().regex(/^[a-z0-9-]+\.pdf$/), label: z.string() })).default([]),
+});
+export type DocumentsConfig = z.infer<typeof documentsSchema>;
+const DEFAULT_DOCUMENTS: DocumentsConfig = {
+  extensions: [".pdf", ".jpg", ".jpeg", ".png"],
+  maxBytes: 2 * 1024 * 1024,
+  types: [],
+  forms: [],
+};
 
 export const householdFileSchema = z.object({
   /** "direct": applied at once (Sennecey, Séné); "request": validated by staff (Plombières). */
@@ -53,6 +87,7 @@ export const householdFileSchema = z.object({
       child: z.array(z.string()).default([]),
     })
     .default({ guardian: [], household: [], child: [] }),
+  documents: documentsSchema.default(DEFAULT_DOCUMENTS),
 });
 export type HouseholdFileConfig = z.infer<typeof householdFileSchema>;
 
@@ -96,6 +131,7 @@ export const tenantConfigSchema = z
       changes: {},
       consents: DEFAULT_CONSENTS,
       mandatory: { guardian: [], household: [], child: [] },
+      documents: DEFAULT_DOCUMENTS,
     }),
   })
   .superRefine((cfg, ctx) => {

@@ -2,9 +2,7 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
 import { type Browser, type BrowserContext, chromium, type Locator, type Page } from "playwright-core";
-import { type EmbeddedCluster, startEmbedded } from "../../src/db/embedded.ts";
 import { loadEnv } from "../../src/env.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { type Platform, startPlatform } from "../../src/platform.ts";
@@ -47,26 +45,6 @@ export interface E2EPage {
 }
 
 /**
- * Waits until nothing but us is connected: pg's Pool.end() resolves before its sockets are
- * closed, and a cluster stopped meanwhile kills them with an error nobody listens to.
- */
-async function drained(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (let i = 0; i < 100; i++) {
-      const { rows } = await client.query<{ n: number }>(
-        "select count(*)::int as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
-      );
-      if (rows[0]?.n === 0) return;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  } finally {
-    await client.end();
-  }
-}
-
-/**
  * One running platform (demo data, mail sink, job worker, HTTP server) on its own embedded
  * PostgreSQL in a temporary DATA_DIR, and one Chromium.
  */
@@ -79,12 +57,6 @@ export async function startE2E(): Promise<E2E> {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
   try {
-    // The cluster is started here rather than by startPlatform so that it is stopped only
-    // once every connection of the platform is really gone (see drained).
-    const cluster: EmbeddedCluster = await startEmbedded(path.join(dataDir, "pg"), await freePort(), {
-      durable: false,
-    });
-    stops.push(() => cluster.stop());
     const port = await freePort();
     const env = loadEnv({
       NODE_ENV: "test",
@@ -93,14 +65,12 @@ export async function startE2E(): Promise<E2E> {
       HOST: "127.0.0.1",
       PORT: String(port),
       DATA_DIR: dataDir,
-      DATABASE_URL: cluster.url,
+      EMBEDDED_PG_PORT: String(await freePort()),
       DB_POOL_SIZE: "4",
     });
+    // startPlatform starts the embedded cluster in DATA_DIR and stops it once its clients are gone.
     const platform = await startPlatform(env, createLogger(env.LOG_LEVEL, false), { listen: true });
-    stops.push(async () => {
-      await platform.close();
-      await drained(cluster.url);
-    });
+    stops.push(() => platform.close());
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     stops.push(() => browser.close());
     return session(platform, browser, stopAll);

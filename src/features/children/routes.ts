@@ -1,6 +1,167 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import type { z } from "zod";
+import { requireParent } from "../../auth/middleware.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import { readForm, uuidParam } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import type { Section } from "../../tenancy/config-schema.ts";
+import type { Values } from "../requests/section-handler.ts";
+import {
+  childSchema,
+  consentsSchema,
+  healthSchema,
+  MAX_VACCINES,
+  parseVaccinations,
+  personSchema,
+} from "./schemas.ts";
+import * as childrenService from "./service.ts";
 
-export function childrenRoutes(_deps: Deps) {
-  return new Hono<AppEnv>();
+const RESULTS: Record<string, string> = {
+  applied: "Vos modifications sont enregistrées.",
+  requested: "Votre demande a été transmise à la commune. Elle sera prise en compte après validation.",
+  unchanged: "Aucune modification à enregistrer.",
+};
+
+/** Form values: what is on file, as strings (health: one pair of inputs per vaccination). */
+function formValues(section: Section, current: Values): Record<string, string> {
+  const values = Object.fromEntries(
+    Object.entries(current).map(([k, v]) => [k, v === null ? "" : String(v)]),
+  );
+  if (section !== "donnees_sanitaires") return values;
+  const rows = parseVaccinations(values.vaccinations);
+  rows.forEach((r, i) => {
+    values[`vaccine_name_${i}`] = r.name;
+    values[`vaccine_date_${i}`] = r.date;
+  });
+  return values;
+}
+
+/** As many vaccination rows as filled ones, plus two blank ones, within the limit. */
+function vaccineRows(values: Record<string, string>): number {
+  let filled = 0;
+  for (let i = 0; i < MAX_VACCINES; i++)
+    if (values[`vaccine_name_${i}`] || values[`vaccine_date_${i}`]) filled = i + 1;
+  return Math.min(MAX_VACCINES, Math.max(3, filled + 2));
+}
+
+interface SectionPage {
+  path: string;
+  section: Section;
+  template: string;
+  schema: (c: Context<AppEnv>) => z.ZodType<Values>;
+}
+
+const SECTION_PAGES: SectionPage[] = [
+  {
+    path: "identite",
+    section: "donnees_complementaires",
+    template: "children/identity",
+    schema: () => childSchema,
+  },
+  { path: "sante", section: "donnees_sanitaires", template: "children/health", schema: () => healthSchema },
+  {
+    path: "autorisations",
+    section: "autorisations",
+    template: "children/consents",
+    schema: (c) => consentsSchema(c.get("tenant").config.householdFile.consents.map((k) => k.key)),
+  },
+];
+
+type WhoOf = (c: Context<AppEnv>) => childrenService.Who;
+
+/** « Mes enfants » (mounted at /): the list, « Ajouter un enfant », and each child's sections. */
+export function childrenRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const who: WhoOf = (c) => ({
+    db: deps.db,
+    tenant: c.get("tenant"),
+    session: c.get("session") as SessionUser,
+  });
+  const message = (c: Context<AppEnv>) => RESULTS[c.req.query("resultat") ?? ""];
+  app.use("/enfants", requireParent);
+  app.use("/enfants/*", requireParent);
+
+  app.get("/enfants", async (c) =>
+    page(c, "children/index", { ...(await childrenService.overview(who(c))), message: message(c) }),
+  );
+
+  app.get("/enfants/ajouter", (c) => page(c, "children/add", { values: {}, errors: {} }));
+  app.post("/enfants/ajouter", async (c) => {
+    const form = await readForm(c, childSchema);
+    if (!form.ok) return page(c, "children/add", { values: form.values, errors: form.errors }, 422);
+    const outcome = await childrenService.addChild(who(c), form.data);
+    return seeOther(c, `/enfants?resultat=${outcome.kind}`);
+  });
+
+  app.get("/enfants/:id", async (c) => {
+    const data = await childrenService.childFile(who(c), uuidParam(c, "id"));
+    return page(c, "children/show", { ...data, message: message(c) });
+  });
+  app.get("/enfants/:id/fiche", async (c) => {
+    const complete = c.req.query("version") === "complete";
+    const { pdf, firstName } = await childrenService.sheet(who(c), uuidParam(c, "id"), complete);
+    const name =
+      firstName
+        .normalize("NFD")
+        .replace(/[^A-Za-z0-9-]/g, "")
+        .toLowerCase() || "enfant";
+    return c.body(new Uint8Array(pdf), 200, {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `attachment; filename="fiche-enfant-${name}${complete ? "-complete" : ""}.pdf"`,
+      "X-Content-Type-Options": "nosniff",
+    });
+  });
+  for (const s of SECTION_PAGES) sectionRoutes(app, who, s);
+  personRoutes(app, who);
+  return app;
+}
+
+/** One section of the child: its form, and its change (another household's child: 404 either way). */
+function sectionRoutes(app: Hono<AppEnv>, who: WhoOf, s: SectionPage) {
+  const render = async (c: Context<AppEnv>, values?: Record<string, string>, errors = {}) => {
+    const data = await childrenService.sectionForm(who(c), uuidParam(c, "id"), s.section);
+    const shown = values ?? formValues(s.section, data.current);
+    const extra = {
+      consents: c.get("tenant").config.householdFile.consents,
+      rows: vaccineRows(shown),
+      maxVaccines: MAX_VACCINES,
+    };
+    return page(c, s.template, { ...data, ...extra, values: shown, errors }, values ? 422 : 200);
+  };
+  app.get(`/enfants/:id/${s.path}`, (c) => render(c));
+  app.post(`/enfants/:id/${s.path}`, async (c) => {
+    const id = uuidParam(c, "id");
+    const form = await readForm(c, s.schema(c));
+    if (!form.ok) return render(c, form.values, form.errors);
+    const outcome = await childrenService.changeChild(who(c), id, s.section, form.data);
+    return seeOther(c, `/enfants/${id}?resultat=${outcome.kind}`);
+  });
+}
+
+/** « Personnes autorisées »: add, edit, remove one person of the child. */
+function personRoutes(app: Hono<AppEnv>, who: WhoOf) {
+  const personId = (c: Context<AppEnv>) => (c.req.param("pid") === "ajouter" ? null : uuidParam(c, "pid"));
+  const render = async (c: Context<AppEnv>, values?: Record<string, string>, errors = {}) => {
+    const data = await childrenService.personForm(who(c), uuidParam(c, "id"), personId(c));
+    const shown = values ?? formValues("personnes_autorisees", data.current);
+    return page(
+      c,
+      "children/person",
+      { ...data, isNew: !personId(c), values: shown, errors },
+      values ? 422 : 200,
+    );
+  };
+  app.get("/enfants/:id/personnes/:pid", (c) => render(c));
+  app.post("/enfants/:id/personnes/:pid", async (c) => {
+    const form = await readForm(c, personSchema);
+    if (!form.ok) return render(c, form.values, form.errors);
+    const outcome = await childrenService.changePerson(who(c), uuidParam(c, "id"), personId(c), form.data);
+    return seeOther(c, `/enfants/${uuidParam(c, "id")}?resultat=${outcome.kind}#personnes`);
+  });
+  app.post("/enfants/:id/personnes/:pid/supprimer", async (c) => {
+    const id = uuidParam(c, "id");
+    const outcome = await childrenService.changePerson(who(c), id, uuidParam(c, "pid"), { supprimer: "oui" });
+    return seeOther(c, `/enfants/${id}?resultat=${outcome.kind}#personnes`);
+  });
 }

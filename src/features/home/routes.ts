@@ -4,6 +4,7 @@ import { requireParent } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { page } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import * as completenessService from "../completeness/service.ts";
 import * as homeService from "./service.ts";
 import { tilesFor } from "./tiles.ts";
 
@@ -27,14 +28,10 @@ export function homeRoutes(deps: Deps) {
   });
   app.get("/", requireParent, async (c) => {
     const tenant = c.get("tenant");
-    const household = await homeService.householdOf(deps.db, tenant.id, c.get("session") as SessionUser);
-    return page(c, "home/parent", { household, tiles: tilesFor(tenant.config) });
-  });
-
-  app.get("/profil", requireParent, async (c) => {
-    const tenant = c.get("tenant");
-    const household = await homeService.householdOf(deps.db, tenant.id, c.get("session") as SessionUser);
-    return page(c, "home/profile", { household, field: loginField(tenant, "parent") });
+    const session = c.get("session") as SessionUser;
+    const household = await homeService.householdOf(deps.db, tenant.id, session);
+    const missing = await completenessService.missingForParent(deps.db, tenant, session);
+    return page(c, "home/parent", { household, tiles: tilesFor(tenant.config), missing });
   });
   return app;
 }

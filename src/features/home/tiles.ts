@@ -17,8 +17,8 @@ export function tilesFor(cfg: TenantConfig): Tile[] {
       href: "/profil",
       ready: true,
     },
-    { label: "Mon foyer", description: "Accès aux informations de mon foyer", href: "/foyer", ready: false },
-    { label: "Mes enfants", description: "Accès aux informations enfant", href: "/enfants", ready: false },
+    { label: "Mon foyer", description: "Accès aux informations de mon foyer", href: "/foyer", ready: true },
+    { label: "Mes enfants", description: "Accès aux informations enfant", href: "/enfants", ready: true },
     {
       label: "Mon planning",
       description: "Accès à mon planning de réservations",
@@ -35,7 +35,7 @@ export function tilesFor(cfg: TenantConfig): Tile[] {
       label: "Mes documents",
       description: "Accès à mes documents électroniques",
       href: "/documents",
-      ready: false,
+      ready: true,
     },
   ];
   if (cfg.portal.inbox) {
@@ -51,7 +51,7 @@ export function tilesFor(cfg: TenantConfig): Tile[] {
       label: "Liste des demandes",
       description: "Mes demandes et leur suivi",
       href: "/demandes",
-      ready: false,
+      ready: true,
     });
   }
   return tiles;

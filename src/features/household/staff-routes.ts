@@ -1,6 +1,91 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { requireStaff } from "../../auth/middleware.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import { notFound } from "../../http/errors.ts";
+import { readForm, uuidParam } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import type { Values } from "../requests/section-handler.ts";
+import * as display from "./display.ts";
+import type { FormDef } from "./forms.ts";
+import { formValues } from "./routes.ts";
+import { staffForm } from "./staff-forms.ts";
+import * as staffService from "./staff-service.ts";
 
-export function householdStaffRoutes(_deps: Deps) {
-  return new Hono<AppEnv>();
+const FLASH: Record<string, string> = {
+  enregistre: "Les modifications ont été appliquées au dossier du foyer.",
+  inchange: "Aucune modification : les informations étaient déjà à jour.",
+};
+
+const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+
+const pageNumber = (raw: string | undefined) => {
+  const n = Number(raw);
+  return Number.isInteger(n) && n >= 1 && n <= 10_000 ? n : 1;
+};
+
+type Input = { values: Record<string, string>; errors: Record<string, string> };
+
+async function showForm(deps: Deps, c: Context<AppEnv>, id: string, form: FormDef, input?: Input) {
+  const { household, values } = await staffService.editView(
+    deps.db,
+    c.get("tenant"),
+    session(c),
+    id,
+    form.section,
+  );
+  const data = {
+    form,
+    household,
+    values: input?.values ?? formValues(values),
+    errors: input?.errors ?? {},
+  };
+  return page(c, "staff/households/edit", data, input ? 422 : 200);
+}
+
+function formOf(c: Context<AppEnv>) {
+  const id = uuidParam(c, "id");
+  const form = staffForm(c.req.param("form") ?? "", id);
+  if (!form) throw notFound();
+  return { id, form };
+}
+
+/** « Rechercher un foyer », the household's whole file, and the staff's direct edits. Mounted at /agents. */
+export function householdStaffRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.get("/foyers", requireStaff, async (c) => {
+    const q = (c.req.query("q") ?? "").trim();
+    const current = pageNumber(c.req.query("page"));
+    const found = await staffService.search(deps.db, c.get("tenant"), session(c), q, current);
+    return page(c, "staff/households/search", { q, current, ...found });
+  });
+
+  app.get("/foyers/:id", requireStaff, async (c) => {
+    const data = await staffService.file(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"));
+    const message = FLASH[c.req.query("message") ?? ""];
+    return page(c, "staff/households/show", { ...data, display, ...(message ? { message } : {}) });
+  });
+
+  app.get("/foyers/:id/:form", requireStaff, (c) => {
+    const { id, form } = formOf(c);
+    return showForm(deps, c, id, form);
+  });
+
+  app.post("/foyers/:id/:form", requireStaff, async (c) => {
+    const { id, form } = formOf(c);
+    const parsed = await readForm(c, form.schema);
+    if (!parsed.ok) return showForm(deps, c, id, form, { values: parsed.values, errors: parsed.errors });
+    const tenant = c.get("tenant");
+    const outcome = await staffService.save(
+      deps.db,
+      tenant,
+      session(c),
+      id,
+      form.section,
+      parsed.data as Values,
+    );
+    return seeOther(c, `${form.back}?message=${outcome.kind === "unchanged" ? "inchange" : "enregistre"}`);
+  });
+  return app;
 }

@@ -1,6 +1,98 @@
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
+import { requireParent } from "../../auth/middleware.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import type { TenantContext } from "../../db/database.ts";
+import { uuidParam } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import type { Section } from "../../tenancy/config-schema.ts";
+import * as requestsService from "./service.ts";
+import {
+  ACCOUNT_SECTIONS,
+  CHILD_SECTIONS,
+  changeLines,
+  date,
+  STATUS_HEADINGS,
+  STATUS_LABELS,
+  sectionLabel,
+} from "./view.ts";
 
-export function requestsRoutes(_deps: Deps) {
-  return new Hono<AppEnv>();
+const GROUPS = {
+  compte: { label: "Mon compte", sections: ACCOUNT_SECTIONS },
+  enfants: { label: "Mes enfants", sections: CHILD_SECTIONS },
+} as const;
+type Group = keyof typeof GROUPS;
+
+const STATES = ["pending", "refused", "accepted", "withdrawn"] as const;
+
+/** A path of this site only: « back » must never send the parent elsewhere. */
+function localPath(value: unknown): string | null {
+  return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : null;
+}
+
+function parentContext(c: Context<AppEnv>): TenantContext & { householdId: string } {
+  const s = c.get("session") as SessionUser;
+  return {
+    role: "app_parent",
+    tenantId: c.get("tenant").id,
+    userId: s.userId,
+    householdId: s.householdId as string,
+  };
+}
+
+/** The filters of the page: « Mon compte » or « Mes enfants », then one type of that group. */
+function filters(c: Context<AppEnv>) {
+  const q = c.req.query("groupe");
+  const group: Group = q === "enfants" ? "enfants" : "compte";
+  const sections: readonly string[] = GROUPS[group].sections;
+  const t = c.req.query("type") ?? "";
+  return { group, type: sections.includes(t) ? (t as Section) : null, sections };
+}
+
+/** « Liste des demandes » and taking back a pending request. Mounted at /. */
+export function requestsRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.get("/demandes", requireParent, async (c) => {
+    const ctx = parentContext(c);
+    const f = filters(c);
+    const rows = await deps.db.withTenant(ctx, (trx) => requestsService.recentRequests(trx, ctx.householdId));
+    const items = rows
+      .filter((r) => f.sections.includes(r.section) && (!f.type || r.section === f.type))
+      .map((r) => ({
+        id: r.id,
+        status: r.status,
+        label: sectionLabel(r.section),
+        created: date(r.created_at),
+        decided: date(r.decided_at),
+        reason: r.reason,
+        lines: changeLines(r, { mask: true }),
+      }));
+    return page(c, "requests/index", {
+      groups: Object.entries(GROUPS).map(([key, g]) => ({ key, label: g.label, current: key === f.group })),
+      types: f.sections.map((s) => ({ key: s, label: sectionLabel(s), current: s === f.type })),
+      group: f.group,
+      type: f.type,
+      states: STATES.map((s) => ({
+        key: s,
+        label: STATUS_LABELS[s],
+        heading: STATUS_HEADINGS[s],
+        items: items.filter((i) => i.status === s),
+      })),
+      count: items.length,
+      message: c.req.query("message") === "demande-retiree" ? "Votre demande a été retirée." : undefined,
+    });
+  });
+
+  app.post("/demandes/:id/retirer", requireParent, async (c) => {
+    const id = uuidParam(c, "id");
+    const ctx = parentContext(c);
+    const body = await c.req.parseBody();
+    const actor = { kind: "parent" as const, userId: ctx.userId as string };
+    await deps.db.withTenant(ctx, (trx) =>
+      requestsService.withdraw(trx, { tenant: c.get("tenant"), actor, householdId: ctx.householdId }, id),
+    );
+    return seeOther(c, localPath(body.back) ?? "/demandes?message=demande-retiree");
+  });
+  return app;
 }

@@ -6,6 +6,7 @@ import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
 import { handlerOf } from "./registry.ts";
+import * as requestsRepo from "./repo.ts";
 import type { Values } from "./section-handler.ts";
 
 export interface ChangeContext {
@@ -31,7 +32,10 @@ const pick = (values: Values | null, keys: string[]): Values =>
 
 /** Whether the town applies this section's changes at once or sends them to staff. */
 export function modeOf(tenant: Tenant, section: Section): "direct" | "request" {
-  return tenant.config.householdFile.changes[section] ?? "direct";
+  const changes = tenant.config.householdFile.changes;
+  return (
+    changes[section] ?? (section === "personnes_autorisees" ? changes.autorisations : undefined) ?? "direct"
+  );
 }
 
 /**
@@ -101,6 +105,18 @@ export function pendingFor(trx: Trx, householdId: string, section: Section, targ
     .where((eb) => (targetId ? eb("target_id", "=", targetId) : eb("target_id", "is", null)))
     .where("status", "=", "pending")
     .executeTakeFirst();
+}
+
+/** « Liste des demandes »: the household's requests of the last month, newest first. */
+export function recentRequests(trx: Trx, householdId: string, now = new Date()) {
+  const since = new Date(now);
+  since.setMonth(since.getMonth() - 1);
+  return requestsRepo.householdRequests(trx, householdId, since);
+}
+
+/** « Demandes à traiter »: the town's pending requests, oldest first. */
+export function pendingRequests(trx: Trx) {
+  return requestsRepo.townPending(trx);
 }
 
 /** The parent takes back a pending request. */

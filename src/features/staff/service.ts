@@ -2,6 +2,7 @@ import { randomInt } from "node:crypto";
 import * as account from "../../auth/account-service.ts";
 import { hashPassword } from "../../auth/password.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
+import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import * as staffRepo from "./repo.ts";
@@ -39,57 +40,79 @@ function temporaryPassword(): string {
   return `${body}A${randomInt(10)}b`;
 }
 
+export type OpenedFamily =
+  | { ok: true; number: string; householdId: string; userId: string; temporaryPassword: string | null }
+  | { ok: false; errors: Record<string, string> };
+
 /**
- * Opens a household and its first parent account: by activation e-mail, or by a
- * temporary password handed out on paper, as the town's rules say.
+ * Opens a household and its first parent account inside the caller's transaction: by
+ * activation e-mail, or by a temporary password handed out on paper, as the town's rules say.
+ * Nothing is written when the e-mail or identifiant is already taken.
  */
+export async function openFamily(d: account.AccountDeps, trx: Trx, v: NewFamily): Promise<OpenedFamily> {
+  const cfg = d.tenant.config.auth;
+  const email = v.email ? v.email.toLowerCase() : null;
+  const login = cfg.loginWith === "identifier" && v.login ? v.login.toLowerCase() : null;
+  if (email && (await staffRepo.identityTaken(trx, "email", email))) {
+    return { ok: false, errors: { email: "Un compte famille utilise déjà cette adresse e-mail." } };
+  }
+  if (login && (await staffRepo.identityTaken(trx, "login", login))) {
+    return { ok: false, errors: { login: "Cet identifiant est déjà attribué." } };
+  }
+  const temp = cfg.accountOpening === "letter" ? temporaryPassword() : null;
+  const household = await staffRepo.insertHousehold(
+    trx,
+    d.tenant.id,
+    await staffRepo.nextHouseholdNumber(trx),
+    v.household_name,
+  );
+  const person = { civility: v.civility, firstName: v.first_name, lastName: v.last_name.toUpperCase() };
+  const user = await staffRepo.insertParent(trx, {
+    tenantId: d.tenant.id,
+    householdId: household.id,
+    ...person,
+    email,
+    login,
+    passwordHash: temp ? await hashPassword(temp) : null,
+    mustChange: temp !== null && cfg.forcePasswordChangeAtFirstLogin,
+  });
+  await staffRepo.insertFirstGuardian(trx, {
+    tenantId: d.tenant.id,
+    householdId: household.id,
+    userId: user.id,
+    ...person,
+    email,
+  });
+  if (!temp && user.email) {
+    await account.sendActivation(d, trx, { ...user, email: user.email });
+  }
+  return {
+    ok: true,
+    number: household.number,
+    householdId: household.id,
+    userId: user.id,
+    temporaryPassword: temp,
+  };
+}
+
+/** The first free identifiant from a base (« jdupont », then « jdupont2 »…). */
+export async function freeLogin(trx: Trx, base: string): Promise<string> {
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? base : `${base}${n}`;
+    if (!(await staffRepo.identityTaken(trx, "login", candidate))) return candidate;
+  }
+}
+
 export async function createFamily(
   d: account.AccountDeps,
   s: SessionUser,
   v: NewFamily,
 ): Promise<NewFamilyResult> {
-  const cfg = d.tenant.config.auth;
-  const email = v.email ? v.email.toLowerCase() : null;
-  const login = cfg.loginWith === "identifier" && v.login ? v.login.toLowerCase() : null;
-  const temp = cfg.accountOpening === "letter" ? temporaryPassword() : null;
-  const digest = temp ? await hashPassword(temp) : null;
   return d.db.withTenant(staffCtx(d.tenant, s), async (trx): Promise<NewFamilyResult> => {
-    if (email && (await staffRepo.identityTaken(trx, "email", email))) {
-      return { ok: false, errors: { email: "Un compte famille utilise déjà cette adresse e-mail." } };
-    }
-    if (login && (await staffRepo.identityTaken(trx, "login", login))) {
-      return { ok: false, errors: { login: "Cet identifiant est déjà attribué." } };
-    }
-    const household = await staffRepo.insertHousehold(
-      trx,
-      d.tenant.id,
-      await staffRepo.nextHouseholdNumber(trx),
-      v.household_name,
-    );
-    const user = await staffRepo.insertParent(trx, {
-      tenantId: d.tenant.id,
-      householdId: household.id,
-      civility: v.civility,
-      firstName: v.first_name,
-      lastName: v.last_name.toUpperCase(),
-      email,
-      login,
-      passwordHash: digest,
-      mustChange: temp !== null && cfg.forcePasswordChangeAtFirstLogin,
-    });
-    await staffRepo.insertFirstGuardian(trx, {
-      tenantId: d.tenant.id,
-      householdId: household.id,
-      userId: user.id,
-      civility: v.civility,
-      firstName: v.first_name,
-      lastName: v.last_name.toUpperCase(),
-      email,
-    });
-    if (!temp && user.email) {
-      await account.sendActivation(d, trx, { ...user, email: user.email });
-    }
-    return { ok: true, number: household.number, temporaryPassword: temp, email };
+    const opened = await openFamily(d, trx, v);
+    if (!opened.ok) return opened;
+    const email = v.email ? v.email.toLowerCase() : null;
+    return { ok: true, number: opened.number, temporaryPassword: opened.temporaryPassword, email };
   });
 }
 

@@ -1,5 +1,5 @@
 import type { Trx } from "../../db/database.ts";
-import { eta } from "../../http/render.ts";
+import { eta, textEta } from "../../http/render.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 
 export interface MailRequest {
@@ -14,7 +14,7 @@ export interface MailRequest {
  * send_mail job) if and only if the change that causes it commits.
  */
 export async function queueMail(trx: Trx, tenant: Tenant, mail: MailRequest): Promise<void> {
-  const rendered = eta.render(`emails/${mail.template}`, { tenant, cfg: tenant.config, ...mail.data });
+  const rendered = textEta.render(`emails/${mail.template}`, { tenant, cfg: tenant.config, ...mail.data });
   const [first = "", ...rest] = rendered.replace(/^\s+/, "").split("\n");
   const subject = first.replace(/^Objet : /, "").trim();
   const text = rest.join("\n").trim();

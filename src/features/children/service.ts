@@ -1,0 +1,188 @@
+import type { SessionUser } from "../../auth/sessions.ts";
+import type { Database, Trx } from "../../db/database.ts";
+import { notFound } from "../../http/errors.ts";
+import type { Section } from "../../tenancy/config-schema.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import type { SectionHandler, Values } from "../requests/section-handler.ts";
+import * as requestsService from "../requests/service.ts";
+import * as childrenRepo from "./repo.ts";
+import { parisToday, parseVaccinations } from "./schemas.ts";
+import { childSections } from "./sections.ts";
+import { renderSheet } from "./sheet.ts";
+
+export interface Who {
+  db: Database;
+  tenant: Tenant;
+  session: SessionUser;
+}
+
+/** Every read and write runs as the parent persona: RLS fences the household too. */
+function asParent<T>(w: Who, fn: (trx: Trx, householdId: string) => Promise<T>): Promise<T> {
+  const { userId, householdId } = w.session;
+  if (!householdId) throw notFound();
+  return w.db.withTenant({ role: "app_parent", tenantId: w.tenant.id, userId, householdId }, (trx) =>
+    fn(trx, householdId),
+  );
+}
+
+const handlerOf = (section: Section) => childSections[section] as SectionHandler;
+
+/** A section's handler, with the town's own consent labels for « Autorisations ». */
+function handlerFor(w: Who, section: Section): SectionHandler {
+  const handler = handlerOf(section);
+  if (section !== "autorisations") return handler;
+  const labels = Object.fromEntries(w.tenant.config.householdFile.consents.map((c) => [c.key, c.label]));
+  return { ...handler, fields: labels };
+}
+
+/** Age in whole years on today's date in Europe/Paris. */
+function ageOf(birthDate: string, today = parisToday()): number {
+  const years = Number(today.slice(0, 4)) - Number(birthDate.slice(0, 4));
+  return today.slice(5) < birthDate.slice(5) ? years - 1 : years;
+}
+
+async function childOr404(trx: Trx, householdId: string, childId: string) {
+  const child = await childrenRepo.findChild(trx, householdId, childId);
+  if (!child) throw notFound();
+  return { ...child, age: ageOf(child.birth_date) };
+}
+
+/** « Mes enfants »: the children, and the pending « Ajout d'enfant » request if any. */
+export function overview(w: Who) {
+  return asParent(w, async (trx, householdId) => ({
+    children: (await childrenRepo.listChildren(trx, householdId)).map((c) => ({
+      ...c,
+      age: ageOf(c.birth_date),
+    })),
+    pendingAdd: (await requestsService.pendingFor(trx, householdId, "ajout_enfant", null)) ?? null,
+  }));
+}
+
+const consentsOf = (tenant: Tenant, rows: { key: string; granted: boolean; answered_at: Date }[]) =>
+  tenant.config.householdFile.consents.map((c) => {
+    const row = rows.find((r) => r.key === c.key);
+    return { ...c, answer: row ? (row.granted ? "oui" : "non") : null, answeredAt: row?.answered_at ?? null };
+  });
+
+/** The child's page: identity, health, authorised persons, consents, and the pending requests. */
+export function childFile(w: Who, childId: string) {
+  return asParent(w, async (trx, householdId) => {
+    const child = await childOr404(trx, householdId, childId);
+    const health = (await handlerOf("donnees_sanitaires").read(trx, householdId, childId)) as Values;
+    const pending = (section: Section, target: string | null) =>
+      requestsService.pendingFor(trx, householdId, section, target);
+    const persons = await childrenRepo.listPersons(trx, householdId, childId);
+    const personAdd = await pending("personnes_autorisees", null);
+    return {
+      child,
+      health,
+      vaccinations: parseVaccinations(String(health.vaccinations)),
+      persons: await Promise.all(
+        persons.map(async (p) => ({ ...p, pending: await pending("personnes_autorisees", p.id) })),
+      ),
+      personAdd: personAdd?.proposed_values.child_id === childId ? personAdd : null,
+      consents: consentsOf(w.tenant, await childrenRepo.listConsents(trx, householdId, childId)),
+      pendingIdentity: await pending("donnees_complementaires", childId),
+      pendingHealth: await pending("donnees_sanitaires", childId),
+      pendingConsents: await pending("autorisations", childId),
+    };
+  });
+}
+
+/** Staff: each child of a household with its health, authorised persons and consents (caller's transaction). */
+export async function householdChildren(trx: Trx, tenant: Tenant, householdId: string) {
+  const children = [];
+  for (const child of await childrenRepo.listChildren(trx, householdId)) {
+    const health = (await handlerOf("donnees_sanitaires").read(trx, householdId, child.id)) as Values;
+    children.push({
+      ...child,
+      age: ageOf(child.birth_date),
+      health,
+      vaccinations: parseVaccinations(String(health.vaccinations)),
+      persons: await childrenRepo.listPersons(trx, householdId, child.id),
+      consents: consentsOf(tenant, await childrenRepo.listConsents(trx, householdId, child.id)),
+    });
+  }
+  return children;
+}
+
+/** A section's form: the child, the values now on file, and the section's pending request. */
+export function sectionForm(w: Who, childId: string, section: Section) {
+  return asParent(w, async (trx, householdId) => ({
+    child: await childOr404(trx, householdId, childId),
+    handler: handlerFor(w, section),
+    current: (await handlerOf(section).read(trx, householdId, childId)) ?? {},
+    pending: (await requestsService.pendingFor(trx, householdId, section, childId)) ?? null,
+  }));
+}
+
+const NEW_PERSON: Values = { can_pick_up: "oui", emergency_contact: "non", is_minor: "non" };
+
+/** The form of one authorised person of the child (personId null: a new one). */
+export function personForm(w: Who, childId: string, personId: string | null) {
+  return asParent(w, async (trx, householdId) => {
+    const child = await childOr404(trx, householdId, childId);
+    const current = personId
+      ? await handlerOf("personnes_autorisees").read(trx, householdId, personId)
+      : NEW_PERSON;
+    if (!current || (personId && current.child_id !== childId)) throw notFound();
+    const pending = personId
+      ? await requestsService.pendingFor(trx, householdId, "personnes_autorisees", personId)
+      : null;
+    return { child, current, handler: handlerOf("personnes_autorisees"), pending: pending ?? null };
+  });
+}
+
+const changeCtx = (w: Who, householdId: string) => ({
+  tenant: w.tenant,
+  actor: { kind: "parent" as const, userId: w.session.userId },
+  householdId,
+});
+
+/** « Ajouter un enfant »: created at once, or sent to the town as a request. */
+export function addChild(w: Who, values: Values) {
+  return asParent(w, (trx, householdId) =>
+    requestsService.submitChange(trx, changeCtx(w, householdId), "ajout_enfant", null, values),
+  );
+}
+
+/** A change of one of the child's own sections (identity, health, consents). */
+export function changeChild(w: Who, childId: string, section: Section, values: Values) {
+  return asParent(w, async (trx, householdId) => {
+    await childOr404(trx, householdId, childId);
+    return requestsService.submitChange(trx, changeCtx(w, householdId), section, childId, values);
+  });
+}
+
+/** Adds (personId null), edits or removes (values.supprimer = "oui") an authorised person. */
+export function changePerson(w: Who, childId: string, personId: string | null, values: Values) {
+  return asParent(w, async (trx, householdId) => {
+    await childOr404(trx, householdId, childId);
+    if (personId) {
+      const person = await childrenRepo.findPerson(trx, householdId, personId);
+      if (person?.child_id !== childId) throw notFound();
+    }
+    const proposed = personId ? values : { ...values, child_id: childId };
+    return requestsService.submitChange(
+      trx,
+      changeCtx(w, householdId),
+      "personnes_autorisees",
+      personId,
+      proposed,
+    );
+  });
+}
+
+/** « Fiche enfant » as a PDF: simple, or complete with the medical information. */
+export async function sheet(w: Who, childId: string, complete: boolean) {
+  const data = await childFile(w, childId);
+  const pdf = await renderSheet({
+    town: w.tenant.config.name,
+    child: data.child,
+    health: complete ? data.health : null,
+    vaccinations: data.vaccinations,
+    persons: data.persons,
+    consents: data.consents,
+  });
+  return { pdf, firstName: data.child.first_name };
+}

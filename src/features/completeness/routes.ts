@@ -1,0 +1,20 @@
+import { Hono } from "hono";
+import { requireParent } from "../../auth/middleware.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import { page } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import * as completenessService from "./service.ts";
+
+/** « Mon dossier »: what the town still needs before the family can book. Mounted at /. */
+export function completenessRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.get("/dossier", requireParent, async (c) => {
+    const missing = await completenessService.missingForParent(
+      deps.db,
+      c.get("tenant"),
+      c.get("session") as SessionUser,
+    );
+    return page(c, "completeness/index", { missing });
+  });
+  return app;
+}

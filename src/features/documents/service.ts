@@ -1,0 +1,180 @@
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { SessionUser } from "../../auth/sessions.ts";
+import type { Database, TenantContext, Trx } from "../../db/database.ts";
+import { AppError, notFound } from "../../http/errors.ts";
+import { queueMail } from "../../integrations/mail/outbox.ts";
+import type { DocumentsConfig } from "../../tenancy/config-schema.ts";
+import { tenantsDir } from "../../tenancy/files.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import { recordWrite } from "../audit/service.ts";
+import * as repo from "./repo.ts";
+import { type Scope, uploadSchema } from "./schemas.ts";
+import { checkFile } from "./sniff.ts";
+
+const docsOf = (tenant: Tenant): DocumentsConfig => tenant.config.householdFile.documents;
+
+function context(tenant: Tenant, s: SessionUser): TenantContext {
+  return s.kind === "staff"
+    ? { role: "app_staff", tenantId: tenant.id, userId: s.userId }
+    : { role: "app_parent", tenantId: tenant.id, userId: s.userId, householdId: s.householdId };
+}
+
+const PARIS_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
+const today = () => PARIS_DAY.format(new Date());
+
+/** Today in Paris plus some months, as "YYYY-MM-DD" (the 31st rolls into the next month's start). */
+function monthsFromToday(months: number): string {
+  const [y = 0, m = 1, d = 1] = today().split("-").map(Number);
+  return new Date(Date.UTC(y, m - 1 + months, d)).toISOString().slice(0, 10);
+}
+
+export type DocumentState = "deposited" | "validated" | "refused" | "expired";
+
+/** A document is « expiré » once past its validity date, whatever it was; a refusal stays a refusal. */
+export function stateOf(doc: { state: string; valid_until: string | null }): DocumentState {
+  if (doc.state === "refused") return "refused";
+  if (doc.valid_until && doc.valid_until < today()) return "expired";
+  return doc.state as DocumentState;
+}
+
+/** « Mes documents »: the household's documents, each child's, and what may be uploaded. */
+export function overview(db: Database, tenant: Tenant, s: SessionUser) {
+  return db.withTenant(context(tenant, s), (trx) => householdDocuments(trx, tenant, s.householdId as string));
+}
+
+/** A household's documents and each child's, in the caller's transaction (staff: the household's file). */
+export async function householdDocuments(trx: Trx, tenant: Tenant, householdId: string) {
+  const docs = await repo.listForHousehold(trx, householdId);
+  const children = await repo.childrenOf(trx, householdId);
+  const labels = new Map(docsOf(tenant).types.map((t) => [t.key, t.label]));
+  const shown = docs.map((d) => ({ ...d, label: labels.get(d.type) ?? d.type, shownState: stateOf(d) }));
+  return {
+    household: shown.filter((d) => d.child_id === null),
+    children: children.map((c) => ({ ...c, documents: shown.filter((d) => d.child_id === c.id) })),
+  };
+}
+
+export type UploadResult = { ok: true } | { ok: false; errors: Record<string, string> };
+type UploadInput = { scope: Scope; values: Record<string, string>; file: File | undefined };
+
+/** Every field and the file's content checked at once, so that each error shows at its field. */
+async function checkUpload(cfg: DocumentsConfig, input: UploadInput) {
+  const parsed = uploadSchema(cfg, input.scope).safeParse(input.values);
+  const errors: Record<string, string> = {};
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
+  const checked = await checkFile(cfg, input.file);
+  if (!checked.ok) errors.file = checked.error;
+  if (!parsed.success || !checked.ok) return { ok: false as const, errors };
+  return { ok: true as const, fields: parsed.data, file: checked.file };
+}
+
+/** Saves nothing unless the fields, the child and the file's content are all right. */
+export async function upload(
+  db: Database,
+  tenant: Tenant,
+  s: SessionUser,
+  input: UploadInput,
+): Promise<UploadResult> {
+  const cfg = docsOf(tenant);
+  const checked = await checkUpload(cfg, input);
+  if (!checked.ok) return checked;
+  const { fields, file } = checked;
+  const householdId = s.householdId as string;
+  const months = cfg.types.find((t) => t.key === fields.type)?.validityMonths;
+  return db.withTenant(context(tenant, s), async (trx) => {
+    if (fields.child_id && !(await repo.findChild(trx, householdId, fields.child_id)))
+      return { ok: false, errors: { child_id: "Choisissez l'enfant concerné." } };
+    const { bytes, ...meta } = file;
+    const id = await repo.insert(trx, {
+      ...meta,
+      content: bytes,
+      tenantId: tenant.id,
+      householdId,
+      childId: fields.child_id,
+      type: fields.type,
+      validUntil: months ? monthsFromToday(months) : null,
+      uploadedBy: s.userId,
+    });
+    const audit = { householdId, action: "create", entity: "documents", entityId: id };
+    await recordWrite(
+      trx,
+      tenant.id,
+      { kind: "parent", userId: s.userId },
+      {
+        ...audit,
+        fields: ["type", "child_id", "filename"],
+      },
+    );
+    return { ok: true };
+  });
+}
+
+/** One file to download, as the parent's household or the town's staff may see it; else 404. */
+export async function fileOf(db: Database, tenant: Tenant, s: SessionUser, id: string) {
+  const file = await db.withTenant(context(tenant, s), (trx) => repo.findFile(trx, id));
+  if (!file) throw notFound();
+  return file;
+}
+
+/** 404 unless the document exists and the session may see it. */
+export async function ensureVisible(db: Database, tenant: Tenant, s: SessionUser, id: string) {
+  if (!(await db.withTenant(context(tenant, s), (trx) => repo.exists(trx, id)))) throw notFound();
+}
+
+/** Staff: the documents waiting for a decision, oldest first. */
+export async function deposited(db: Database, tenant: Tenant, s: SessionUser) {
+  const labels = new Map(docsOf(tenant).types.map((t) => [t.key, t.label]));
+  const rows = await db.withTenant(context(tenant, s), (trx) => repo.listDeposited(trx));
+  return rows.map((r) => ({ ...r, label: labels.get(r.type) ?? r.type }));
+}
+
+/** Staff: validates, or refuses with a reason that is e-mailed to the household. */
+export function decide(
+  db: Database,
+  tenant: Tenant,
+  s: SessionUser,
+  id: string,
+  decision: { accept: true } | { accept: false; reason: string },
+): Promise<void> {
+  return db.withTenant(context(tenant, s), async (trx) => {
+    const doc = await repo.findForDecision(trx, id);
+    if (!doc) throw notFound();
+    if (doc.state !== "deposited")
+      throw new AppError("bad_request", 409, "Ce document a déjà été traité par un autre agent.");
+    const reason = decision.accept ? null : decision.reason;
+    await repo.decide(trx, id, {
+      state: decision.accept ? "validated" : "refused",
+      reason,
+      decidedBy: s.userId,
+    });
+    await recordWrite(
+      trx,
+      tenant.id,
+      { kind: "staff", userId: s.userId },
+      {
+        householdId: doc.household_id,
+        action: decision.accept ? "validate" : "refuse",
+        entity: "documents",
+        entityId: id,
+        fields: decision.accept ? ["state"] : ["state", "reason"],
+      },
+    );
+    if (decision.accept) return;
+    const label = docsOf(tenant).types.find((t) => t.key === doc.type)?.label ?? doc.type;
+    for (const p of await repo.householdRecipients(trx, doc.household_id))
+      await queueMail(trx, tenant, {
+        to: p.email as string,
+        template: "document-refused",
+        data: { name: `${p.first_name} ${p.last_name}`, type: label, filename: doc.filename, reason },
+      });
+  });
+}
+
+/** One of the blank forms the town publishes; only those its configuration lists. */
+export async function townForm(tenant: Tenant, file: string) {
+  const form = docsOf(tenant).forms.find((f) => f.file === file);
+  if (!form) throw notFound();
+  return { ...form, content: await readFile(path.join(tenantsDir, "forms", tenant.slug, form.file)) };
+}

@@ -1,0 +1,95 @@
+import { sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
+import type { HouseholdsTable } from "../../db/types.ts";
+import type { Values } from "../requests/section-handler.ts";
+
+const GUARDIAN_COLUMNS = [
+  "civility",
+  "last_name",
+  "first_name",
+  "birth_date",
+  "sex",
+  "address_line",
+  "postal_code",
+  "city",
+  "email",
+  "phone_home",
+  "phone_mobile",
+  "phone_work",
+  "profession",
+  "employer",
+  "employer_address",
+  "consent_email",
+  "consent_sms",
+] as const;
+
+export function guardian(trx: Trx, householdId: string, rank: 1 | 2) {
+  return trx
+    .selectFrom("guardians")
+    .select(["id", "user_id", ...GUARDIAN_COLUMNS])
+    .where("household_id", "=", householdId)
+    .where("rank", "=", rank)
+    .executeTakeFirst();
+}
+
+export async function updateGuardian(trx: Trx, id: string, values: Values) {
+  await trx
+    .updateTable("guardians")
+    .set({ ...values, updated_at: sql`now()` })
+    .where("id", "=", id)
+    .execute();
+}
+
+export async function insertGuardian(trx: Trx, householdId: string, rank: 1 | 2, values: Values) {
+  const row = await trx
+    .insertInto("guardians")
+    .values({
+      ...(values as { first_name: string; last_name: string }),
+      tenant_id: sql<string>`(select app.tenant_id())`,
+      household_id: householdId,
+      rank,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function deleteGuardian(trx: Trx, id: string) {
+  await trx.deleteFrom("guardians").where("id", "=", id).execute();
+}
+
+/** The account's name follows its guardian's (the greeting, e-mails, staff lists). */
+export async function syncUserName(trx: Trx, userId: string, values: Values) {
+  const set = Object.fromEntries(
+    (["civility", "first_name", "last_name"] as const).filter((k) => k in values).map((k) => [k, values[k]]),
+  );
+  if (Object.keys(set).length === 0) return;
+  await trx.updateTable("users").set(set).where("id", "=", userId).execute();
+}
+
+export type HouseholdColumn = keyof HouseholdsTable & string;
+
+export function household<K extends HouseholdColumn>(trx: Trx, householdId: string, columns: readonly K[]) {
+  return trx
+    .selectFrom("households")
+    .select(["id", "number", "name", ...columns])
+    .where("id", "=", householdId)
+    .executeTakeFirst();
+}
+
+export async function updateHousehold(trx: Trx, householdId: string, values: Values) {
+  await trx
+    .updateTable("households")
+    .set({ ...values, updated_at: sql`now()` })
+    .where("id", "=", householdId)
+    .execute();
+}
+
+export async function passwordHash(trx: Trx, userId: string) {
+  const row = await trx
+    .selectFrom("users")
+    .select("password_hash")
+    .where("id", "=", userId)
+    .executeTakeFirst();
+  return row?.password_hash ?? null;
+}

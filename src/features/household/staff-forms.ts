@@ -1,0 +1,25 @@
+import { type FormDef, foyerForms, profileForm } from "./forms.ts";
+
+/** The parent's forms the staff may fill for a household, by the last segment of their path. */
+const FORMS: Record<string, FormDef> = {
+  responsable: {
+    ...profileForm,
+    title: "Responsable du foyer",
+    fieldsets: profileForm.fieldsets.map((fs) => ({
+      ...fs,
+      fields: fs.fields.map((f) => ({ ...f, label: f.label.replace(/^J'accepte/, "Accepte") })),
+    })),
+  },
+  "autre-responsable": foyerForms["autre-responsable"] as FormDef,
+  coordonnees: foyerForms.coordonnees as FormDef,
+  "informations-complementaires": foyerForms["informations-complementaires"] as FormDef,
+  "informations-fiscales": foyerForms["informations-fiscales"] as FormDef,
+};
+
+/** The form, posting to and coming back to the household's file; undefined for an unknown one. */
+export function staffForm(key: string, householdId: string): FormDef | undefined {
+  const form = Object.hasOwn(FORMS, key) ? FORMS[key] : undefined;
+  if (!form) return undefined;
+  const base = `/agents/foyers/${householdId}`;
+  return { ...form, path: `${base}/${key}`, back: base };
+}
