@@ -54,6 +54,15 @@ function contextStatement(ctx: TenantContext): string {
   return `select set_config('role', '${ctx.role}', true), set_config('app.tenant_id', ${literal(ctx.tenantId)}, true), set_config('app.user_id', ${literal(ctx.userId)}, true), set_config('app.household_id', ${literal(ctx.householdId)}, true)`;
 }
 
+/**
+ * Inside withTenant's transaction, switches to another persona and context (the same
+ * transaction: everything still commits or rolls back together). Used by the few steps one
+ * persona may not do, such as a parent inviting the other guardian (src/features/household/invite.ts).
+ */
+export async function switchPersona(trx: Trx, ctx: TenantContext): Promise<void> {
+  await sql.raw(contextStatement(ctx)).execute(trx);
+}
+
 export function createDatabase(connectionString: string, options: { max: number }): Database {
   const pool = new pg.Pool({ connectionString, max: options.max, idleTimeoutMillis: 30_000 });
   // A broken idle client must not crash the server; the pool replaces it.

@@ -34,7 +34,7 @@ const ASSETS: Record<string, { type: string; body: string }> = {
 };
 
 /** Paths whose routes apply their own body limit (file uploads). */
-const OWN_BODY_LIMIT = ["/documents/depot/"];
+const OWN_BODY_LIMIT = [/^\/documents\/depot\//, /^\/enfants\/[^/]+\/photo$/];
 
 /** The base every site's app shares: headers, size limit, origin check, assets, error pages. */
 export function siteApp(env: Env): Hono<AppEnv> {
@@ -47,7 +47,7 @@ export function siteApp(env: Env): Hono<AppEnv> {
   // GET and HEAD carry no body: skipping the limiter spares building a body stream per page.
   // Uploads set their own, larger limit on their route.
   app.use((c, next) =>
-    c.req.method === "GET" || c.req.method === "HEAD" || OWN_BODY_LIMIT.some((p) => c.req.path.startsWith(p))
+    c.req.method === "GET" || c.req.method === "HEAD" || OWN_BODY_LIMIT.some((p) => p.test(c.req.path))
       ? next()
       : limit(c, next),
   );

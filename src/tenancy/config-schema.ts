@@ -85,8 +85,10 @@ export const householdFileSchema = z.object({
       guardian: z.array(z.string()).default([]),
       household: z.array(z.string()).default([]),
       child: z.array(z.string()).default([]),
+      /** Document type keys (documents.types): one valid document each, per household or per child. */
+      documents: z.array(z.string()).default([]),
     })
-    .default({ guardian: [], household: [], child: [] }),
+    .default({ guardian: [], household: [], child: [], documents: [] }),
   documents: documentsSchema.default(DEFAULT_DOCUMENTS),
 });
 export type HouseholdFileConfig = z.infer<typeof householdFileSchema>;
@@ -130,7 +132,7 @@ export const tenantConfigSchema = z
     householdFile: householdFileSchema.default({
       changes: {},
       consents: DEFAULT_CONSENTS,
-      mandatory: { guardian: [], household: [], child: [] },
+      mandatory: { guardian: [], household: [], child: [], documents: [] },
       documents: DEFAULT_DOCUMENTS,
     }),
   })
@@ -142,6 +144,15 @@ export const tenantConfigSchema = z
     if (contrastRatio(cfg.branding.primary, "#ffffff") < 4.5) {
       ctx.addIssue({ code: "custom", path: ["branding", "primary"], message: "contraste sur blanc < 4.5:1" });
     }
+    const types = new Set(cfg.householdFile.documents.types.map((t) => t.key));
+    cfg.householdFile.mandatory.documents.forEach((key, i) => {
+      if (!types.has(key))
+        ctx.addIssue({
+          code: "custom",
+          path: ["householdFile", "mandatory", "documents", i],
+          message: "type inconnu",
+        });
+    });
   });
 
 export type TenantConfig = z.infer<typeof tenantConfigSchema>;

@@ -1,4 +1,5 @@
 import type { Page } from "playwright-core";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E, textOf } from "../helpers/browser.ts";
@@ -18,7 +19,7 @@ const h1 = (page: Page) => page.locator("main h1");
 const group = (page: Page, name: RegExp) => page.getByRole("group", { name });
 
 describe("« Mes enfants » in a browser", () => {
-  it("a Séné parent adds medical information and an authorised person for Paul", {
+  it("a Séné parent adds medical information, an authorised person and a photo for Paul", {
     timeout: 90_000,
   }, async () => {
     const p = await e2e.newPage();
@@ -83,6 +84,20 @@ describe("« Mes enfants » in a browser", () => {
       "Hugo LE ROUX (mineur)",
     );
     expect(await textOf(page.locator("main"))).toContain("l'autorisation parentale est obligatoire");
+    await checkA11y(page);
+
+    // The child's photo: sent as a large PNG, shown resized on the page.
+    const png = await sharp({ create: { width: 1200, height: 900, channels: 3, background: "#2a7" } })
+      .png()
+      .toBuffer();
+    await page
+      .getByLabel("Ajouter une photo")
+      .setInputFiles({ name: "paul.png", mimeType: "image/png", buffer: png });
+    await page.getByRole("button", { name: "Envoyer la photo" }).click();
+    await page.getByRole("button", { name: "Supprimer la photo" }).waitFor();
+    const photo = page.getByRole("img", { name: "Photo de Paul" });
+    await photo.waitFor();
+    await expect.poll(() => photo.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(600);
     await checkA11y(page);
     expectNoPageErrors(p);
   });

@@ -1,7 +1,8 @@
 /**
  * « What is missing » (issue 3, item 5): each town's mandatory fields of « Moi », the household
- * and each child, listed with the page where to fill them; canBook for the planning; « Mon
- * dossier » and the home page banner. Values are set in the database, not through the forms.
+ * and each child, and its mandatory documents, listed with the page where to fill them; canBook
+ * for the planning; « Mon dossier » and the home page banner. Values are set in the database, not
+ * through the forms.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Trx } from "../../src/db/database.ts";
@@ -64,6 +65,7 @@ async function emptyFamily(slug: string, login: string): Promise<Family> {
     .where("household_id", "=", householdId)
     .execute();
   await p.owner.deleteFrom("health_records").where("household_id", "=", householdId).execute();
+  await p.owner.deleteFrom("documents").where("household_id", "=", householdId).execute();
   const children = await p.owner
     .selectFrom("children")
     .select(["id", "first_name"])
@@ -131,6 +133,34 @@ async function fillHousehold(f: Family) {
   });
 }
 
+/** A document of the household (or of one child), in the given state and validity. */
+async function deposit(
+  f: Family,
+  type: string,
+  o: { childId?: string; state?: "deposited" | "validated" | "refused"; validUntil?: string } = {},
+) {
+  const { id } = await p.owner
+    .insertInto("documents")
+    .values({
+      tenant_id: f.tenant.id,
+      household_id: f.householdId,
+      child_id: o.childId ?? null,
+      type,
+      filename: `${type}.pdf`,
+      mime: "application/pdf",
+      size: 9,
+      sha256: "0".repeat(64),
+      content: Buffer.from("%PDF-1.4\n"),
+      state: o.state ?? "deposited",
+      reason: o.state === "refused" ? "Illisible" : null,
+      valid_until: o.validUntil ?? null,
+      uploaded_by: f.userId,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  return id;
+}
+
 const TOWNS = [
   {
     slug: "plombieres",
@@ -138,18 +168,20 @@ const TOWNS = [
     me: ["Téléphone domicile"],
     household: ["Adresse du foyer", "Code postal du foyer", "Ville du foyer"],
     child: ["Médecin traitant"],
+    documents: [],
   },
   {
     slug: "sene",
     login: "lola.test@sene.test",
-    me: ["Date de naissance", "Téléphone mobile"],
+    me: ["Date de naissance", "Téléphone portable"],
     household: ["Adresse du foyer", "Code postal du foyer", "Ville du foyer"],
     child: ["École", "Classe", "Médecin traitant", "Téléphone du médecin"],
+    documents: [],
   },
   {
     slug: "senneceylesdijon",
     login: "parent1.mairie@senneceylesdijon.test",
-    me: ["Date de naissance", "Téléphone mobile", "Profession", "Employeur"],
+    me: ["Date de naissance", "Téléphone portable", "Profession", "Employeur"],
     household: [
       "Adresse du foyer",
       "Code postal du foyer",
@@ -158,6 +190,7 @@ const TOWNS = [
       "N° allocataire",
     ],
     child: ["École", "Classe", "Médecin traitant", "Téléphone du médecin"],
+    documents: ["Attestation QF CAF ou MSA"],
   },
 ];
 
@@ -174,6 +207,7 @@ describe.each(TOWNS)("$slug: the town's mandatory list", (town) => {
       ...f.children.flatMap((c) =>
         town.child.map((l) => ({ label: `${l} (${c.first_name})`, href: `/enfants/${c.id}` })),
       ),
+      ...town.documents.map((l) => ({ label: l, href: "/documents" })),
     ]);
   });
 
@@ -185,6 +219,9 @@ describe.each(TOWNS)("$slug: the town's mandatory list", (town) => {
       asParent(f, (trx) => completeness.canBook(trx, f.tenant, f.householdId, childId));
     expect((await canBook(first.id)).ok).toBe(false);
     await fillHousehold(f);
+    const documents = town.documents.map((l) => ({ label: l, href: "/documents" }));
+    expect(await canBook(first.id)).toEqual({ ok: !documents.length, missing: documents });
+    if (documents.length) await deposit(f, "attestation_qf");
     expect(await canBook(first.id)).toEqual({ ok: true, missing: [] });
     expect((await canBook()).ok).toBe(others.length === 0);
     for (const c of others) {
@@ -194,6 +231,51 @@ describe.each(TOWNS)("$slug: the town's mandatory list", (town) => {
       await fillChild(f, c.id);
     }
     expect(await missing(f)).toEqual([]);
+  });
+});
+
+describe("mandatory documents (Sennecey: the household's « Attestation QF CAF ou MSA »)", () => {
+  let f: Family;
+  const docs = async (tenant = f.tenant) =>
+    (await asParent(f, (trx) => completeness.missingItems(trx, tenant, f.householdId)))
+      .filter((m) => m.href === "/documents")
+      .map((m) => m.label);
+  beforeAll(async () => {
+    f = await emptyFamily("senneceylesdijon", "parent1.mairie@senneceylesdijon.test");
+    await fillHousehold(f);
+    for (const c of f.children) await fillChild(f, c.id);
+  });
+
+  it("counts a document « déposé » or « validé », never one refused, expired, of another type or a child's", async () => {
+    const qf = ["Attestation QF CAF ou MSA"];
+    expect(await docs()).toEqual(qf);
+    await deposit(f, "attestation_qf", { state: "refused" });
+    await deposit(f, "attestation_qf", { state: "validated", validUntil: "2020-01-01" });
+    await deposit(f, "avis_imposition");
+    await deposit(f, "attestation_qf", { childId: f.children[0]?.id });
+    expect(await docs()).toEqual(qf);
+    const id = await deposit(f, "attestation_qf");
+    expect(await docs()).toEqual([]);
+    await p.owner.updateTable("documents").set({ state: "validated" }).where("id", "=", id).execute();
+    expect(await missing(f)).toEqual([]);
+  });
+
+  it("asks a child-scoped document of each child, and canBook checks only the child asked about", async () => {
+    const hf = f.tenant.config.householdFile;
+    const config = {
+      ...f.tenant.config,
+      householdFile: { ...hf, mandatory: { ...hf.mandatory, documents: ["brevet_natation"] } },
+    };
+    const tenant = { ...f.tenant, config };
+    const [first, ...others] = f.children;
+    if (!first || !others.length) throw new Error("two children expected");
+    expect(await docs(tenant)).toEqual(f.children.map((c) => `Brevet de natation (${c.first_name})`));
+    await deposit(f, "brevet_natation", { childId: first.id });
+    expect(await docs(tenant)).toEqual(others.map((c) => `Brevet de natation (${c.first_name})`));
+    const canBook = (childId: string) =>
+      asParent(f, (trx) => completeness.canBook(trx, tenant, f.householdId, childId));
+    expect(await canBook(first.id)).toEqual({ ok: true, missing: [] });
+    expect((await canBook(others[0]?.id as string)).ok).toBe(false);
   });
 });
 
@@ -213,6 +295,14 @@ describe("« Mon dossier » and the home page banner (Sennecey)", () => {
     expect(page).toContain('<a href="/foyer">N° allocataire</a>');
     await fillHousehold(f);
     for (const child of f.children) await fillChild(f, child.id);
+    const rest = await (await c.get("/dossier")).text();
+    expect(rest).toContain('<a href="/documents">Attestation QF CAF ou MSA</a>');
+    expect(rest).not.toContain('href="/foyer"');
+    const staff = client(p.app, "senneceylesdijon.localhost:3000", { ip: "192.0.2.78" });
+    expect((await staff.login("admin@senneceylesdijon.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+    const file = await (await staff.get(`/agents/foyers/${f.householdId}`)).text();
+    expect(file).toContain('<a href="#documents">Attestation QF CAF ou MSA</a>');
+    await deposit(f, "attestation_qf");
     expect(await (await c.get("/")).text()).not.toContain('href="/dossier"');
     expect(await (await c.get("/dossier")).text()).toContain("Votre dossier est complet");
   });

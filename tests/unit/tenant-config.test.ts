@@ -139,6 +139,12 @@ describe("the tenant configuration schema", () => {
     cfg.branding.logo = "../secrets.svg";
     expect(issues(cfg).some((i) => i.startsWith("branding.logo:"))).toBe(true);
   });
+
+  it("requires each mandatory document to be one of the town's document types", () => {
+    const cfg = valid() as unknown as { householdFile: { mandatory: { documents: string[] } } };
+    cfg.householdFile.mandatory.documents = ["attestation_qf", "carte_vitale"];
+    expect(issues(cfg)).toEqual(["householdFile.mandatory.documents.1: type inconnu"]);
+  });
 });
 
 describe("loadTenantFiles", () => {

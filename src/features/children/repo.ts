@@ -24,6 +24,27 @@ export function findChild(trx: Trx, householdId: string, id: string) {
     .executeTakeFirst();
 }
 
+/** The child's photo (JPEG), if any. */
+export async function findPhoto(trx: Trx, householdId: string, id: string) {
+  const row = await trx
+    .selectFrom("children")
+    .select(["photo", "photo_type"])
+    .where("household_id", "=", householdId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row?.photo ? { content: row.photo, type: row.photo_type ?? "image/jpeg" } : null;
+}
+
+/** Stores (or with null, removes) the child's photo. */
+export async function setPhoto(trx: Trx, householdId: string, id: string, jpeg: Buffer | null) {
+  await trx
+    .updateTable("children")
+    .set({ photo: jpeg, photo_type: jpeg ? "image/jpeg" : null, updated_at: sql`now()` })
+    .where("household_id", "=", householdId)
+    .where("id", "=", id)
+    .execute();
+}
+
 /** The town of a household, for the rows a section handler inserts. */
 export async function tenantOf(trx: Trx, householdId: string): Promise<string> {
   const row = await trx

@@ -1,4 +1,6 @@
 import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { z } from "zod";
 import { requireParent } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
@@ -7,6 +9,7 @@ import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Values } from "../requests/section-handler.ts";
+import { PHOTO_MAX_BYTES, PHOTO_TOO_BIG } from "./photo.ts";
 import {
   childSchema,
   consentsSchema,
@@ -94,10 +97,7 @@ export function childrenRoutes(deps: Deps) {
     return seeOther(c, `/enfants?resultat=${outcome.kind}`);
   });
 
-  app.get("/enfants/:id", async (c) => {
-    const data = await childrenService.childFile(who(c), uuidParam(c, "id"));
-    return page(c, "children/show", { ...data, message: message(c) });
-  });
+  app.get("/enfants/:id", (c) => showChild(c, who, message(c)));
   app.get("/enfants/:id/fiche", async (c) => {
     const complete = c.req.query("version") === "complete";
     const { pdf, firstName } = await childrenService.sheet(who(c), uuidParam(c, "id"), complete);
@@ -112,9 +112,55 @@ export function childrenRoutes(deps: Deps) {
       "X-Content-Type-Options": "nosniff",
     });
   });
+  photoRoutes(app, who);
   for (const s of SECTION_PAGES) sectionRoutes(app, who, s);
   personRoutes(app, who);
   return app;
+}
+
+/** The child's page; with a refused photo, its message at the photo field. */
+async function showChild(
+  c: Context<AppEnv>,
+  who: WhoOf,
+  message?: string,
+  photoError?: string,
+  status: ContentfulStatusCode = 200,
+) {
+  const data = await childrenService.childFile(who(c), uuidParam(c, "id"));
+  return page(c, "children/show", { ...data, message, photoError }, status);
+}
+
+/** Room for the multipart envelope around the photo. */
+const MULTIPART_OVERHEAD = 64 * 1024;
+
+/** « Photo de l'enfant »: shown, replaced (a direct write in every town), removed. */
+function photoRoutes(app: Hono<AppEnv>, who: WhoOf) {
+  app.get("/enfants/:id/photo", async (c) => {
+    const photo = await childrenService.photo(who(c), uuidParam(c, "id"));
+    return c.body(new Uint8Array(photo.content), 200, {
+      "Content-Type": photo.type,
+      "Cache-Control": "no-store",
+      "X-Content-Type-Options": "nosniff",
+    });
+  });
+  // The global 64 KB limit skips this path (site-app.ts): a photo may weigh up to 5 Mo.
+  const limit = bodyLimit({
+    maxSize: PHOTO_MAX_BYTES + MULTIPART_OVERHEAD,
+    onError: (c) => showChild(c as Context<AppEnv>, who, undefined, PHOTO_TOO_BIG, 413),
+  });
+  app.post("/enfants/:id/photo", limit, async (c) => {
+    const id = uuidParam(c, "id");
+    const body = await c.req.parseBody();
+    const file = body.photo instanceof File ? body.photo : undefined;
+    const result = await childrenService.setPhoto(who(c), id, file);
+    if (!result.ok) return showChild(c, who, undefined, result.error, 422);
+    return seeOther(c, `/enfants/${id}?resultat=applied#photo`);
+  });
+  app.post("/enfants/:id/photo/supprimer", async (c) => {
+    const id = uuidParam(c, "id");
+    await childrenService.removePhoto(who(c), id);
+    return seeOther(c, `/enfants/${id}?resultat=applied#photo`);
+  });
 }
 
 /** One section of the child: its form, and its change (another household's child: 404 either way). */

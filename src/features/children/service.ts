@@ -3,8 +3,10 @@ import type { Database, Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import { recordWrite } from "../audit/service.ts";
 import type { SectionHandler, Values } from "../requests/section-handler.ts";
 import * as requestsService from "../requests/service.ts";
+import { checkPhoto } from "./photo.ts";
 import * as childrenRepo from "./repo.ts";
 import { parisToday, parseVaccinations } from "./schemas.ts";
 import { childSections } from "./sections.ts";
@@ -75,6 +77,7 @@ export function childFile(w: Who, childId: string) {
     const personAdd = await pending("personnes_autorisees", null);
     return {
       child,
+      hasPhoto: (await childrenRepo.findPhoto(trx, householdId, childId)) !== null,
       health,
       vaccinations: parseVaccinations(String(health.vaccinations)),
       persons: await Promise.all(
@@ -176,13 +179,58 @@ export function changePerson(w: Who, childId: string, personId: string | null, v
 /** « Fiche enfant » as a PDF: simple, or complete with the medical information. */
 export async function sheet(w: Who, childId: string, complete: boolean) {
   const data = await childFile(w, childId);
+  const photo = await asParent(w, (trx, householdId) => childrenRepo.findPhoto(trx, householdId, childId));
   const pdf = await renderSheet({
     town: w.tenant.config.name,
     child: data.child,
+    photo: photo?.content ?? null,
     health: complete ? data.health : null,
     vaccinations: data.vaccinations,
     persons: data.persons,
     consents: data.consents,
   });
   return { pdf, firstName: data.child.first_name };
+}
+
+/** The child's photo to show; 404 for a child of another household, or without a photo. */
+export async function photo(w: Who, childId: string) {
+  const found = await asParent(w, (trx, householdId) => childrenRepo.findPhoto(trx, householdId, childId));
+  if (!found) throw notFound();
+  return found;
+}
+
+/**
+ * The photo is not a change request (no image in requests or in the audit): every town
+ * writes it at once, and the audit names the field only.
+ */
+function writePhoto(w: Who, childId: string, jpeg: Buffer | null) {
+  return asParent(w, async (trx, householdId) => {
+    await childOr404(trx, householdId, childId);
+    await childrenRepo.setPhoto(trx, householdId, childId, jpeg);
+    await recordWrite(
+      trx,
+      w.tenant.id,
+      { kind: "parent", userId: w.session.userId },
+      {
+        householdId,
+        action: jpeg ? "update" : "delete",
+        entity: "children",
+        entityId: childId,
+        fields: ["photo"],
+      },
+    );
+  });
+}
+
+/** Checks, resizes and stores the photo; nothing is saved when the file is refused. */
+export async function setPhoto(w: Who, childId: string, file: File | undefined) {
+  await asParent(w, (trx, householdId) => childOr404(trx, householdId, childId));
+  const checked = await checkPhoto(file);
+  if (checked.ok) await writePhoto(w, childId, checked.jpeg);
+  return checked;
+}
+
+/** « Supprimer la photo ». */
+export function removePhoto(w: Who, childId: string) {
+  return writePhoto(w, childId, null);
 }

@@ -13,6 +13,8 @@ export interface SheetData {
     school: string | null;
     class_level: string | null;
   };
+  /** The child's photo (JPEG), if any. */
+  photo: Buffer | null;
   health: Values | null;
   vaccinations: Vaccination[];
   persons: {
@@ -120,6 +122,7 @@ export function renderSheet(d: SheetData): Promise<Buffer> {
     .font("Helvetica")
     .fontSize(10)
     .text(`Éditée le ${parisDate(new Date())}`);
+  if (d.photo) doc.moveDown(0.5).image(d.photo, { fit: [110, 110] });
   identity(doc, d);
   if (d.health) medical(doc, d.health, d.vaccinations);
   persons(doc, d.persons);

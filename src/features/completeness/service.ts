@@ -1,6 +1,7 @@
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database, Trx } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import * as documentsService from "../documents/service.ts";
 
 /** One mandatory piece of the household file still empty, and the page where to fill it. */
 export interface MissingItem {
@@ -18,7 +19,7 @@ const GUARDIAN_FIELDS = {
   city: "Ville",
   email: "Adresse e-mail",
   phone_home: "Téléphone domicile",
-  phone_mobile: "Téléphone mobile",
+  phone_mobile: "Téléphone portable",
   phone_work: "Téléphone professionnel",
   profession: "Profession",
   employer: "Employeur",
@@ -109,11 +110,43 @@ async function childItems(
   );
 }
 
+/** The town's mandatory documents with none « déposé » or « validé »: one per household or per child. */
+async function documentItems(
+  trx: Trx,
+  tenant: Tenant,
+  householdId: string,
+  childId?: string,
+): Promise<MissingItem[]> {
+  const { mandatory, documents } = tenant.config.householdFile;
+  const types = mandatory.documents.flatMap((key) => documents.types.filter((t) => t.key === key));
+  if (!types.length) return [];
+  const held = await documentsService.acceptableDocuments(trx, householdId);
+  const lacks = (type: string, child: string | null) =>
+    !held.some((d) => d.type === type && d.childId === child);
+  const items = types
+    .filter((t) => t.scope === "household" && lacks(t.key, null))
+    .map((t) => ({ label: t.label, href: "/documents" }));
+  const perChild = types.filter((t) => t.scope === "child");
+  if (!perChild.length) return items;
+  let query = trx
+    .selectFrom("children")
+    .select(["id", "first_name"])
+    .where("household_id", "=", householdId)
+    .orderBy("birth_date")
+    .orderBy("first_name");
+  if (childId) query = query.where("id", "=", childId);
+  for (const child of await query.execute())
+    for (const t of perChild.filter((t) => lacks(t.key, child.id)))
+      items.push({ label: `${t.label} (${child.first_name})`, href: "/documents" });
+  return items;
+}
+
 async function collect(trx: Trx, tenant: Tenant, householdId: string, childId?: string) {
   return [
     ...(await guardianItems(trx, tenant, householdId)),
     ...(await householdItems(trx, tenant, householdId)),
     ...(await childItems(trx, tenant, householdId, childId)),
+    ...(await documentItems(trx, tenant, householdId, childId)),
   ];
 }
 

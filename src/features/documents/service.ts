@@ -38,6 +38,17 @@ export function stateOf(doc: { state: string; valid_until: string | null }): Doc
   return doc.state as DocumentState;
 }
 
+/**
+ * The household's documents that fulfil a town's requirement, by type and child: « validé », or
+ * still « déposé » (awaiting the staff's review must not block a booking); never refused or expired.
+ */
+export async function acceptableDocuments(trx: Trx, householdId: string) {
+  const docs = await repo.listForHousehold(trx, householdId);
+  return docs
+    .filter((d) => ["deposited", "validated"].includes(stateOf(d)))
+    .map((d) => ({ type: d.type, childId: d.child_id }));
+}
+
 /** « Mes documents »: the household's documents, each child's, and what may be uploaded. */
 export function overview(db: Database, tenant: Tenant, s: SessionUser) {
   return db.withTenant(context(tenant, s), (trx) => householdDocuments(trx, tenant, s.householdId as string));

@@ -95,6 +95,14 @@ export const profileForm: FormDef = {
   ],
 };
 
+/** « Mon profil » of the other guardian invited to their own login: their row, rank 2. */
+export const partnerProfileForm: FormDef = {
+  ...profileForm,
+  section: "conjoint",
+  schema: schemas.partnerProfileSchema,
+  fieldsets: profileForm.fieldsets.slice(0, 3),
+};
+
 /** The forms of « Mon foyer », by the last segment of their path. */
 export const foyerForms: Record<string, FormDef> = {
   "autre-responsable": {

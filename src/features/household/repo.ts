@@ -93,3 +93,72 @@ export async function passwordHash(trx: Trx, userId: string) {
     .executeTakeFirst();
   return row?.password_hash ?? null;
 }
+
+/** A guardian of the household by id (the parent persona's fence keeps other households out). */
+export function guardianById(trx: Trx, householdId: string, id: string) {
+  return trx
+    .selectFrom("guardians")
+    .select(["id", "rank", "user_id", "email", "civility", "first_name", "last_name"])
+    .where("household_id", "=", householdId)
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+/** The guardian row of an account: rank 1 for the account holder, 2 for an invited partner. */
+export function guardianOfUser(trx: Trx, householdId: string, userId: string) {
+  return trx
+    .selectFrom("guardians")
+    .select(["id", "rank"])
+    .where("household_id", "=", householdId)
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+}
+
+export async function linkUser(trx: Trx, guardianId: string, userId: string) {
+  await trx
+    .updateTable("guardians")
+    .set({ user_id: userId, updated_at: sql`now()` })
+    .where("id", "=", guardianId)
+    .execute();
+}
+
+// The queries below run as app_auth: a parent may neither read nor create another account.
+
+export async function parentEmailTaken(trx: Trx, email: string) {
+  const row = await trx
+    .selectFrom("users")
+    .select("id")
+    .where("kind", "=", "parent")
+    .where("email", "=", email)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+export function insertInvitedParent(
+  trx: Trx,
+  householdId: string,
+  g: { email: string; civility: string | null; first_name: string; last_name: string },
+) {
+  return trx
+    .insertInto("users")
+    .values({
+      tenant_id: sql<string>`(select app.tenant_id())`,
+      kind: "parent",
+      household_id: householdId,
+      email: g.email,
+      civility: g.civility,
+      first_name: g.first_name,
+      last_name: g.last_name,
+    })
+    .returning(["id", "email", "first_name", "last_name"])
+    .executeTakeFirstOrThrow();
+}
+
+export async function accountActive(trx: Trx, userId: string) {
+  const row = await trx
+    .selectFrom("users")
+    .select("password_hash")
+    .where("id", "=", userId)
+    .executeTakeFirst();
+  return Boolean(row?.password_hash);
+}

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { loginField } from "../../auth/login.ts";
 import { requireParent } from "../../auth/middleware.ts";
+import { accountDeps } from "../../auth/routes.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
 import { readForm, safeValues } from "../../http/forms.ts";
@@ -8,7 +9,9 @@ import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import type { Values } from "../requests/section-handler.ts";
 import * as display from "./display.ts";
-import { type FormDef, foyerForms, profileForm } from "./forms.ts";
+import { type FormDef, foyerForms, partnerProfileForm, profileForm } from "./forms.ts";
+import * as invitation from "./invite.ts";
+import { inviteSchema } from "./schemas.ts";
 import * as householdService from "./service.ts";
 
 const FLASH: Record<string, string> = {
@@ -16,6 +19,7 @@ const FLASH: Record<string, string> = {
   demande:
     "Votre demande a été envoyée à la commune : vos informations changeront quand elle l'aura validée.",
   inchange: "Aucune modification : les informations étaient déjà à jour.",
+  invite: "L'autre responsable a reçu un e-mail pour créer son propre accès au portail, sur le même foyer.",
 };
 const OUTCOME = { applied: "enregistre", requested: "demande", unchanged: "inchange" } as const;
 
@@ -74,11 +78,33 @@ async function saveForm(deps: Deps, c: Context<AppEnv>, form: FormDef) {
   return seeOther(c, `${form.back}?message=${OUTCOME[outcome.kind]}`);
 }
 
-const formOf = (c: Context<AppEnv>) => {
+/** The invited other guardian's own row is edited from « Mon profil », never from « Mon foyer ». */
+async function formOf(deps: Deps, c: Context<AppEnv>) {
   const form = foyerForms[c.req.param("form") ?? ""];
   if (!form) throw notFound();
+  if (form.section === "conjoint") await assertAccountHolder(deps, c);
   return form;
-};
+}
+
+async function assertAccountHolder(deps: Deps, c: Context<AppEnv>) {
+  if ((await ownSection(deps, c)) === "conjoint") throw notFound();
+}
+
+const ownSection = (deps: Deps, c: Context<AppEnv>) =>
+  householdService.mySection(deps.db, c.get("tenant"), session(c));
+
+const profileFormOf = async (deps: Deps, c: Context<AppEnv>) =>
+  (await ownSection(deps, c)) === "conjoint" ? partnerProfileForm : profileForm;
+
+/** « Inviter à créer son propre accès »; an e-mail already used by a family account: 422. */
+async function invite(deps: Deps, c: Context<AppEnv>) {
+  const parsed = await readForm(c, inviteSchema);
+  if (!parsed.ok) throw notFound();
+  const result = await invitation.invite(accountDeps(deps, c), session(c), parsed.data.guardian);
+  if (result.ok) return seeOther(c, "/foyer?message=invite");
+  const data = await householdService.overview(deps.db, c.get("tenant"), session(c), "foyer");
+  return page(c, "household/foyer", { ...data, display, inviteError: result.error }, 422);
+}
 
 export function householdRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -88,18 +114,20 @@ export function householdRoutes(deps: Deps) {
     const field = loginField(tenant, "parent");
     return page(c, "household/profile", { ...data, display, field, ...flash(c) });
   });
-  app.get("/profil/modifier", requireParent, (c) => showForm(deps, c, profileForm));
-  app.post("/profil/modifier", requireParent, (c) => saveForm(deps, c, profileForm));
+  app.get("/profil/modifier", requireParent, async (c) => showForm(deps, c, await profileFormOf(deps, c)));
+  app.post("/profil/modifier", requireParent, async (c) => saveForm(deps, c, await profileFormOf(deps, c)));
 
   app.get("/foyer", requireParent, async (c) => {
     const data = await householdService.overview(deps.db, c.get("tenant"), session(c), "foyer");
     return page(c, "household/foyer", { ...data, display, ...flash(c) });
   });
+  app.post("/foyer/autre-responsable/inviter", requireParent, (c) => invite(deps, c));
   app.post("/foyer/autre-responsable/supprimer", requireParent, async (c) => {
+    await assertAccountHolder(deps, c);
     const outcome = await householdService.removePartner(deps.db, c.get("tenant"), session(c));
     return seeOther(c, `/foyer?message=${OUTCOME[outcome.kind]}`);
   });
-  app.get("/foyer/:form", requireParent, (c) => showForm(deps, c, formOf(c)));
-  app.post("/foyer/:form", requireParent, (c) => saveForm(deps, c, formOf(c)));
+  app.get("/foyer/:form", requireParent, async (c) => showForm(deps, c, await formOf(deps, c)));
+  app.post("/foyer/:form", requireParent, async (c) => saveForm(deps, c, await formOf(deps, c)));
   return app;
 }

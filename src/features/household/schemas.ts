@@ -107,6 +107,12 @@ export const responsableSchema = z.object({ ...person, consent_email: checkbox, 
 /** « Autre responsable »: the guardian of rank 2. */
 export const conjointSchema = z.object({ ...person, email });
 
+/** « Mon profil » of the invited other guardian: their own row, e-mail kept by the account. */
+export const partnerProfileSchema = z.object({ ...person });
+
+/** « Inviter à créer son propre accès »: the guardian invited. */
+export const inviteSchema = z.object({ guardian: z.uuid() });
+
 export const coordonneesSchema = z.object({
   address_line: text(200),
   postal_code: postalCode,

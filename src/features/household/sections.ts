@@ -63,6 +63,7 @@ const conjoint: SectionHandler = {
     }
     if (partner) {
       await householdRepo.updateGuardian(trx, partner.id, values);
+      if (partner.user_id) await householdRepo.syncUserName(trx, partner.user_id, values);
       return partner.id;
     }
     return householdRepo.insertGuardian(trx, householdId, 2, values);

@@ -1,27 +1,28 @@
 import { verifyPassword } from "../../auth/password.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database, Trx } from "../../db/database.ts";
-import { notFound } from "../../http/errors.ts";
+import { AppError, notFound } from "../../http/errors.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import type { SectionHandler, Values } from "../requests/section-handler.ts";
 import * as requestsService from "../requests/service.ts";
+import { householdOf, parentCtx } from "./context.ts";
+import { accessOf, invitesAllowed } from "./invite.ts";
 import * as householdRepo from "./repo.ts";
 import { householdSections } from "./sections.ts";
 
-/** The session's household: the only one these pages ever read or write. */
-const householdOf = (s: SessionUser): string => {
-  if (!s.householdId) throw notFound();
-  return s.householdId;
-};
+/**
+ * The session's own guardian section: « responsable » for the account holder (rank 1),
+ * « conjoint » for the other guardian once invited to their own login (rank 2).
+ */
+async function ownSection(trx: Trx, s: SessionUser): Promise<"responsable" | "conjoint"> {
+  const me = await householdRepo.guardianOfUser(trx, householdOf(s), s.userId);
+  return me?.rank === 2 ? "conjoint" : "responsable";
+}
 
-/** Every query of these pages runs as the parent, fenced to that household. */
-const parentCtx = (tenant: Tenant, s: SessionUser) => ({
-  role: "app_parent" as const,
-  tenantId: tenant.id,
-  userId: s.userId,
-  householdId: householdOf(s),
-});
+export function mySection(db: Database, tenant: Tenant, s: SessionUser) {
+  return db.withTenant(parentCtx(tenant, s), (trx) => ownSection(trx, s));
+}
 
 function handler(section: Section): SectionHandler {
   const h = householdSections[section];
@@ -56,14 +57,26 @@ type SectionView = Awaited<ReturnType<typeof sectionView>>;
 
 const FOYER_SECTIONS = ["responsable", "conjoint", "coordonnees", "caf", "fiscal", "bancaire"] as const;
 
-/** « Mon profil » or « Mon foyer »: the household line and the sections shown. */
+/** The other guardian on « Mon foyer »: whether they have their own login, may be invited. */
+async function partnerOf(trx: Trx, tenant: Tenant, s: SessionUser, other: "responsable" | "conjoint") {
+  const g = await householdRepo.guardian(trx, householdOf(s), other === "conjoint" ? 2 : 1);
+  if (!g) return null;
+  const access = await accessOf(trx, tenant, s, g.user_id);
+  const canInvite = invitesAllowed(tenant) && access === "none" && Boolean(g.email);
+  return { id: g.id, access, canInvite };
+}
+
+/** « Mon profil » or « Mon foyer »: the household line, the sections shown, who is « Moi ». */
 export function overview(db: Database, tenant: Tenant, s: SessionUser, which: "profil" | "foyer") {
-  const sections: readonly Section[] = which === "profil" ? ["responsable"] : FOYER_SECTIONS;
   return db.withTenant(parentCtx(tenant, s), async (trx) => {
+    const me = await ownSection(trx, s);
+    const other = me === "responsable" ? "conjoint" : "responsable";
+    const sections: readonly Section[] = which === "profil" ? [me] : FOYER_SECTIONS;
     const household = await householdRepo.household(trx, householdOf(s), []);
     const views: Partial<Record<Section, SectionView>> = {};
     for (const section of sections) views[section] = await sectionView(trx, householdOf(s), section);
-    return { household, views };
+    const partner = which === "foyer" ? await partnerOf(trx, tenant, s, other) : null;
+    return { household, views, me, other, partner };
   });
 }
 
@@ -84,15 +97,17 @@ export function modeOf(tenant: Tenant, section: Section) {
 
 /** Applies the change or sends it to the town, as the town's rules say. */
 export function save(db: Database, tenant: Tenant, s: SessionUser, section: Section, values: Values) {
-  return db.withTenant(parentCtx(tenant, s), (trx) =>
-    requestsService.submitChange(
+  return db.withTenant(parentCtx(tenant, s), async (trx) => {
+    // The invited guardian edits their own row; the account holder's is theirs alone.
+    if (section === "responsable" && (await ownSection(trx, s)) === "conjoint") throw notFound();
+    return requestsService.submitChange(
       trx,
       { tenant, actor: { kind: "parent", userId: s.userId }, householdId: householdOf(s) },
       section,
       null,
       values,
-    ),
-  );
+    );
+  });
 }
 
 /** Whether the password typed is the account's (asked again before bank details change). */
@@ -103,8 +118,19 @@ export async function checkPassword(db: Database, tenant: Tenant, s: SessionUser
   return verifyPassword(digest, password);
 }
 
+const partnerHasAccount = () =>
+  new AppError(
+    "bad_request",
+    409,
+    "L'autre responsable a son propre accès au portail : adressez-vous à la commune pour le retirer du foyer.",
+  );
+
 /** « Supprimer l'autre responsable »: every value of the section emptied. */
-export function removePartner(db: Database, tenant: Tenant, s: SessionUser) {
+export async function removePartner(db: Database, tenant: Tenant, s: SessionUser) {
+  const partner = await db.withTenant(parentCtx(tenant, s), (trx) =>
+    householdRepo.guardian(trx, householdOf(s), 2),
+  );
+  if (partner?.user_id) throw partnerHasAccount();
   const empty = Object.fromEntries(Object.keys(handler("conjoint").fields).map((k) => [k, null]));
   return save(db, tenant, s, "conjoint", empty);
 }

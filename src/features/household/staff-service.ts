@@ -55,8 +55,9 @@ async function householdOr404(trx: Trx, id: string) {
 const FILE_SECTIONS = ["responsable", "conjoint", "coordonnees", "caf", "fiscal", "bancaire"] as const;
 
 /** Staff read missing items on the file page itself: each parent page maps to its part. */
+const ANCHORS: Record<string, string> = { "/profil": "#responsable", "/documents": "#documents" };
 const anchorOf = (href: string) =>
-  href === "/profil" ? "#responsable" : href.startsWith("/enfants/") ? `#enfant-${href.slice(9)}` : "#foyer";
+  ANCHORS[href] ?? (href.startsWith("/enfants/") ? `#enfant-${href.slice(9)}` : "#foyer");
 
 async function householdParts(trx: Trx, tenant: Tenant, id: string) {
   const sections: Partial<Record<Section, Values | null>> = {};

@@ -1,6 +1,0 @@
-import { Hono } from "hono";
-import type { AppEnv, Deps } from "../../http/types.ts";
-
-export function childrenStaffRoutes(_deps: Deps) {
-  return new Hono<AppEnv>();
-}

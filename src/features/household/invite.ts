@@ -1,0 +1,80 @@
+import { type AccountDeps, sendActivation } from "../../auth/account-service.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import { switchPersona, type Trx } from "../../db/database.ts";
+import { notFound } from "../../http/errors.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import { recordWrite } from "../audit/service.ts";
+import { householdOf, parentCtx } from "./context.ts";
+import * as householdRepo from "./repo.ts";
+
+/** « Accès personnel » of a guardian: none, invited (no password yet), or active. */
+export type Access = "none" | "invited" | "active";
+
+/** Whether the town opens the other guardian's own login from « Mon foyer ». */
+export const invitesAllowed = (tenant: Tenant) => tenant.config.auth.loginWith === "email";
+
+export type InviteResult = { ok: true; email: string } | { ok: false; error: string };
+
+export const EMAIL_TAKEN =
+  "Cette adresse e-mail est déjà celle d'un compte famille de la commune : indiquez une autre adresse à l'autre responsable.";
+
+/**
+ * The step a parent may not do: as app_auth, in the caller's transaction, a parent account
+ * in the household for the guardian's e-mail (no password) and its activation e-mail.
+ * Returns null when a parent account already uses the e-mail; the parent persona is restored.
+ */
+async function openAccount(
+  d: AccountDeps,
+  trx: Trx,
+  s: SessionUser,
+  g: { email: string; civility: string | null; first_name: string; last_name: string },
+) {
+  await switchPersona(trx, { role: "app_auth", tenantId: d.tenant.id });
+  const taken = await householdRepo.parentEmailTaken(trx, g.email);
+  const user = taken ? null : await householdRepo.insertInvitedParent(trx, householdOf(s), g);
+  if (user) await sendActivation(d, trx, { ...user, email: g.email });
+  await switchPersona(trx, parentCtx(d.tenant, s));
+  return user;
+}
+
+/**
+ * « Inviter à créer son propre accès »: the other guardian gets a login on the same household.
+ * The guardian is looked up as the parent (another household's is not found); all in one transaction.
+ */
+export function invite(d: AccountDeps, s: SessionUser, guardianId: string): Promise<InviteResult> {
+  if (!invitesAllowed(d.tenant)) throw notFound();
+  return d.db.withTenant(parentCtx(d.tenant, s), async (trx): Promise<InviteResult> => {
+    const g = await householdRepo.guardianById(trx, householdOf(s), guardianId);
+    if (!g?.email || g.user_id) throw notFound();
+    const user = await openAccount(d, trx, s, { ...g, email: g.email });
+    if (!user) return { ok: false, error: EMAIL_TAKEN };
+    await householdRepo.linkUser(trx, g.id, user.id);
+    await recordWrite(
+      trx,
+      d.tenant.id,
+      { kind: "parent", userId: s.userId },
+      {
+        householdId: householdOf(s),
+        action: "invite",
+        entity: "guardians",
+        entityId: g.id,
+        fields: ["user_id"],
+      },
+    );
+    return { ok: true, email: g.email };
+  });
+}
+
+/** Reads the guardian's account state as app_auth (a parent may not read another account). */
+export async function accessOf(
+  trx: Trx,
+  tenant: Tenant,
+  s: SessionUser,
+  userId: string | null,
+): Promise<Access> {
+  if (!userId) return "none";
+  await switchPersona(trx, { role: "app_auth", tenantId: tenant.id });
+  const active = await householdRepo.accountActive(trx, userId);
+  await switchPersona(trx, parentCtx(tenant, s));
+  return active ? "active" : "invited";
+}
