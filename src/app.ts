@@ -5,6 +5,7 @@ import { accountRoutes } from "./auth/account-routes.ts";
 import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { childrenRoutes } from "./features/children/routes.ts";
+import { childrenStaffRoutes } from "./features/children/staff-routes.ts";
 import { completenessRoutes } from "./features/completeness/routes.ts";
 import { documentsRoutes } from "./features/documents/routes.ts";
 import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
@@ -65,6 +66,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
   app.route("/agents", householdStaffRoutes(deps));
+  app.route("/agents", childrenStaffRoutes(deps));
   app.route("/agents", documentsStaffRoutes(deps));
   app.route("/agents", requestsStaffRoutes(deps));
   app.route("/agents", preregistrationStaffRoutes(deps));

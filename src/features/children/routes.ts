@@ -1,23 +1,14 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { z } from "zod";
 import { requireParent } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import type { Section } from "../../tenancy/config-schema.ts";
-import type { Values } from "../requests/section-handler.ts";
+import { formValues, SECTION_PAGES, type SectionPage, vaccineRows } from "./pages.ts";
 import { PHOTO_MAX_BYTES, PHOTO_TOO_BIG } from "./photo.ts";
-import {
-  childSchema,
-  consentsSchema,
-  healthSchema,
-  MAX_VACCINES,
-  parseVaccinations,
-  personSchema,
-} from "./schemas.ts";
+import { childSchema, MAX_VACCINES, personSchema } from "./schemas.ts";
 import * as childrenService from "./service.ts";
 
 const RESULTS: Record<string, string> = {
@@ -25,51 +16,6 @@ const RESULTS: Record<string, string> = {
   requested: "Votre demande a été transmise à la commune. Elle sera prise en compte après validation.",
   unchanged: "Aucune modification à enregistrer.",
 };
-
-/** Form values: what is on file, as strings (health: one pair of inputs per vaccination). */
-function formValues(section: Section, current: Values): Record<string, string> {
-  const values = Object.fromEntries(
-    Object.entries(current).map(([k, v]) => [k, v === null ? "" : String(v)]),
-  );
-  if (section !== "donnees_sanitaires") return values;
-  const rows = parseVaccinations(values.vaccinations);
-  rows.forEach((r, i) => {
-    values[`vaccine_name_${i}`] = r.name;
-    values[`vaccine_date_${i}`] = r.date;
-  });
-  return values;
-}
-
-/** As many vaccination rows as filled ones, plus two blank ones, within the limit. */
-function vaccineRows(values: Record<string, string>): number {
-  let filled = 0;
-  for (let i = 0; i < MAX_VACCINES; i++)
-    if (values[`vaccine_name_${i}`] || values[`vaccine_date_${i}`]) filled = i + 1;
-  return Math.min(MAX_VACCINES, Math.max(3, filled + 2));
-}
-
-interface SectionPage {
-  path: string;
-  section: Section;
-  template: string;
-  schema: (c: Context<AppEnv>) => z.ZodType<Values>;
-}
-
-const SECTION_PAGES: SectionPage[] = [
-  {
-    path: "identite",
-    section: "donnees_complementaires",
-    template: "children/identity",
-    schema: () => childSchema,
-  },
-  { path: "sante", section: "donnees_sanitaires", template: "children/health", schema: () => healthSchema },
-  {
-    path: "autorisations",
-    section: "autorisations",
-    template: "children/consents",
-    schema: (c) => consentsSchema(c.get("tenant").config.householdFile.consents.map((k) => k.key)),
-  },
-];
 
 type WhoOf = (c: Context<AppEnv>) => childrenService.Who;
 

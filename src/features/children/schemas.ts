@@ -1,15 +1,5 @@
 import { z } from "zod";
-
-/** Today's calendar date in Europe/Paris, "YYYY-MM-DD" (the server's zone must not matter). */
-export function parisToday(now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(now);
-}
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const isRealDate = (v: string) => {
-  const d = new Date(`${v}T00:00:00Z`);
-  return ISO_DATE.test(v) && !Number.isNaN(d.getTime()) && d.toISOString().startsWith(v);
-};
+import { isRealDate, parisToday } from "../../lib/form-fields.ts";
 
 // An optional field left out of the post (or a field an older form did not have) reads as empty.
 const text = (max: number) =>

@@ -1,6 +1,7 @@
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database, Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
+import { parisToday } from "../../lib/form-fields.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
@@ -8,24 +9,35 @@ import type { SectionHandler, Values } from "../requests/section-handler.ts";
 import * as requestsService from "../requests/service.ts";
 import { checkPhoto } from "./photo.ts";
 import * as childrenRepo from "./repo.ts";
-import { parisToday, parseVaccinations } from "./schemas.ts";
+import { parseVaccinations } from "./schemas.ts";
 import { childSections } from "./sections.ts";
 import { renderSheet } from "./sheet.ts";
 
+/** Who acts: a parent on their own household, or the town's staff on `householdId`'s file. */
 export interface Who {
   db: Database;
   tenant: Tenant;
   session: SessionUser;
+  householdId?: string;
 }
 
-/** Every read and write runs as the parent persona: RLS fences the household too. */
-function asParent<T>(w: Who, fn: (trx: Trx, householdId: string) => Promise<T>): Promise<T> {
-  const { userId, householdId } = w.session;
+/** Every read and write runs as the actor's persona: RLS fences the town, and the household for a parent. */
+function asActor<T>(w: Who, fn: (trx: Trx, householdId: string) => Promise<T>): Promise<T> {
+  const { userId, kind } = w.session;
+  const tenantId = w.tenant.id;
+  if (kind === "staff") {
+    const householdId = w.householdId;
+    if (!householdId) throw notFound();
+    return w.db.withTenant({ role: "app_staff", tenantId, userId }, (trx) => fn(trx, householdId));
+  }
+  const householdId = w.session.householdId;
   if (!householdId) throw notFound();
-  return w.db.withTenant({ role: "app_parent", tenantId: w.tenant.id, userId, householdId }, (trx) =>
+  return w.db.withTenant({ role: "app_parent", tenantId, userId, householdId }, (trx) =>
     fn(trx, householdId),
   );
 }
+
+const actorOf = (w: Who) => ({ kind: w.session.kind, userId: w.session.userId });
 
 const handlerOf = (section: Section) => childSections[section] as SectionHandler;
 
@@ -51,7 +63,7 @@ async function childOr404(trx: Trx, householdId: string, childId: string) {
 
 /** « Mes enfants »: the children, and the pending « Ajout d'enfant » request if any. */
 export function overview(w: Who) {
-  return asParent(w, async (trx, householdId) => ({
+  return asActor(w, async (trx, householdId) => ({
     children: (await childrenRepo.listChildren(trx, householdId)).map((c) => ({
       ...c,
       age: ageOf(c.birth_date),
@@ -68,7 +80,7 @@ const consentsOf = (tenant: Tenant, rows: { key: string; granted: boolean; answe
 
 /** The child's page: identity, health, authorised persons, consents, and the pending requests. */
 export function childFile(w: Who, childId: string) {
-  return asParent(w, async (trx, householdId) => {
+  return asActor(w, async (trx, householdId) => {
     const child = await childOr404(trx, householdId, childId);
     const health = (await handlerOf("donnees_sanitaires").read(trx, householdId, childId)) as Values;
     const pending = (section: Section, target: string | null) =>
@@ -111,7 +123,7 @@ export async function householdChildren(trx: Trx, tenant: Tenant, householdId: s
 
 /** A section's form: the child, the values now on file, and the section's pending request. */
 export function sectionForm(w: Who, childId: string, section: Section) {
-  return asParent(w, async (trx, householdId) => ({
+  return asActor(w, async (trx, householdId) => ({
     child: await childOr404(trx, householdId, childId),
     handler: handlerFor(w, section),
     current: (await handlerOf(section).read(trx, householdId, childId)) ?? {},
@@ -123,7 +135,7 @@ const NEW_PERSON: Values = { can_pick_up: "oui", emergency_contact: "non", is_mi
 
 /** The form of one authorised person of the child (personId null: a new one). */
 export function personForm(w: Who, childId: string, personId: string | null) {
-  return asParent(w, async (trx, householdId) => {
+  return asActor(w, async (trx, householdId) => {
     const child = await childOr404(trx, householdId, childId);
     const current = personId
       ? await handlerOf("personnes_autorisees").read(trx, householdId, personId)
@@ -132,26 +144,27 @@ export function personForm(w: Who, childId: string, personId: string | null) {
     const pending = personId
       ? await requestsService.pendingFor(trx, householdId, "personnes_autorisees", personId)
       : null;
-    return { child, current, handler: handlerOf("personnes_autorisees"), pending: pending ?? null };
+    const handler = handlerOf("personnes_autorisees");
+    return { child, personId, current, handler, pending: pending ?? null };
   });
 }
 
 const changeCtx = (w: Who, householdId: string) => ({
   tenant: w.tenant,
-  actor: { kind: "parent" as const, userId: w.session.userId },
+  actor: actorOf(w),
   householdId,
 });
 
 /** « Ajouter un enfant »: created at once, or sent to the town as a request. */
 export function addChild(w: Who, values: Values) {
-  return asParent(w, (trx, householdId) =>
+  return asActor(w, (trx, householdId) =>
     requestsService.submitChange(trx, changeCtx(w, householdId), "ajout_enfant", null, values),
   );
 }
 
 /** A change of one of the child's own sections (identity, health, consents). */
 export function changeChild(w: Who, childId: string, section: Section, values: Values) {
-  return asParent(w, async (trx, householdId) => {
+  return asActor(w, async (trx, householdId) => {
     await childOr404(trx, householdId, childId);
     return requestsService.submitChange(trx, changeCtx(w, householdId), section, childId, values);
   });
@@ -159,7 +172,7 @@ export function changeChild(w: Who, childId: string, section: Section, values: V
 
 /** Adds (personId null), edits or removes (values.supprimer = "oui") an authorised person. */
 export function changePerson(w: Who, childId: string, personId: string | null, values: Values) {
-  return asParent(w, async (trx, householdId) => {
+  return asActor(w, async (trx, householdId) => {
     await childOr404(trx, householdId, childId);
     if (personId) {
       const person = await childrenRepo.findPerson(trx, householdId, personId);
@@ -179,7 +192,7 @@ export function changePerson(w: Who, childId: string, personId: string | null, v
 /** « Fiche enfant » as a PDF: simple, or complete with the medical information. */
 export async function sheet(w: Who, childId: string, complete: boolean) {
   const data = await childFile(w, childId);
-  const photo = await asParent(w, (trx, householdId) => childrenRepo.findPhoto(trx, householdId, childId));
+  const photo = await asActor(w, (trx, householdId) => childrenRepo.findPhoto(trx, householdId, childId));
   const pdf = await renderSheet({
     town: w.tenant.config.name,
     child: data.child,
@@ -194,7 +207,7 @@ export async function sheet(w: Who, childId: string, complete: boolean) {
 
 /** The child's photo to show; 404 for a child of another household, or without a photo. */
 export async function photo(w: Who, childId: string) {
-  const found = await asParent(w, (trx, householdId) => childrenRepo.findPhoto(trx, householdId, childId));
+  const found = await asActor(w, (trx, householdId) => childrenRepo.findPhoto(trx, householdId, childId));
   if (!found) throw notFound();
   return found;
 }
@@ -204,27 +217,22 @@ export async function photo(w: Who, childId: string) {
  * writes it at once, and the audit names the field only.
  */
 function writePhoto(w: Who, childId: string, jpeg: Buffer | null) {
-  return asParent(w, async (trx, householdId) => {
+  return asActor(w, async (trx, householdId) => {
     await childOr404(trx, householdId, childId);
     await childrenRepo.setPhoto(trx, householdId, childId, jpeg);
-    await recordWrite(
-      trx,
-      w.tenant.id,
-      { kind: "parent", userId: w.session.userId },
-      {
-        householdId,
-        action: jpeg ? "update" : "delete",
-        entity: "children",
-        entityId: childId,
-        fields: ["photo"],
-      },
-    );
+    await recordWrite(trx, w.tenant.id, actorOf(w), {
+      householdId,
+      action: jpeg ? "update" : "delete",
+      entity: "children",
+      entityId: childId,
+      fields: ["photo"],
+    });
   });
 }
 
 /** Checks, resizes and stores the photo; nothing is saved when the file is refused. */
 export async function setPhoto(w: Who, childId: string, file: File | undefined) {
-  await asParent(w, (trx, householdId) => childOr404(trx, householdId, childId));
+  await asActor(w, (trx, householdId) => childOr404(trx, householdId, childId));
   const checked = await checkPhoto(file);
   if (checked.ok) await writePhoto(w, childId, checked.jpeg);
   return checked;

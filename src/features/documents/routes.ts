@@ -22,6 +22,13 @@ interface FormState {
   errors?: Record<string, string>;
 }
 
+/** « ?type=attestation_qf » (from « Mon foyer »): that type chosen in its upload form, if the town has it. */
+function preselected(c: Context<AppEnv>): FormState {
+  const wanted = c.req.query("type");
+  const type = c.get("tenant").config.householdFile.documents.types.find((t) => t.key === wanted);
+  return type ? { scope: type.scope, values: { type: type.key } } : {};
+}
+
 /** « Mes documents » for parents: the household's and each child's, uploads, the town's blank forms. */
 export function documentsRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -49,7 +56,7 @@ export function documentsRoutes(deps: Deps) {
     );
   };
 
-  app.get("/documents", requireParent, (c) => render(c));
+  app.get("/documents", requireParent, (c) => render(c, preselected(c)));
 
   // The global 64 KB limit skips these paths (site-app.ts): each town sets its own maximum.
   const limit = (scope: Scope) => (c: Context<AppEnv>, next: () => Promise<void>) => {

@@ -66,6 +66,21 @@ export async function householdDocuments(trx: Trx, tenant: Tenant, householdId: 
   };
 }
 
+/** The town's « Attestation QF CAF ou MSA »: the proof of the household's quotient familial. */
+export const QF_PROOF = "attestation_qf";
+
+/**
+ * The household's latest document of one type, with its state shown (or null: « aucun
+ * justificatif »); undefined when the town does not ask for that type at all.
+ */
+export async function latestOfType(trx: Trx, tenant: Tenant, householdId: string, type: string) {
+  const kind = docsOf(tenant).types.find((t) => t.key === type && t.scope === "household");
+  if (!kind) return undefined;
+  const docs = await repo.listForHousehold(trx, householdId);
+  const doc = docs.find((d) => d.type === type && d.child_id === null);
+  return { type, label: kind.label, document: doc ? { ...doc, shownState: stateOf(doc) } : null };
+}
+
 export type UploadResult = { ok: true } | { ok: false; errors: Record<string, string> };
 type UploadInput = { scope: Scope; values: Record<string, string>; file: File | undefined };
 

@@ -1,38 +1,16 @@
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from "ibantools";
 import { z } from "zod";
+import {
+  phone,
+  REQUIRED,
+  requiredText,
+  optionalText as text,
+  tooLong,
+  trimmed,
+  upperName,
+} from "../../lib/form-fields.ts";
 
-const REQUIRED = "Ce champ est obligatoire.";
-const tooLong = (max: number) => `${max} caractères au maximum.`;
-const trimmed = (v: unknown) => (typeof v === "string" ? v.trim() : "");
-
-/** Optional free text: empty becomes null. */
-const text = (max: number) =>
-  z.preprocess(
-    trimmed,
-    z
-      .string()
-      .max(max, tooLong(max))
-      .transform((v) => v || null),
-  );
-
-const requiredText = (max: number) =>
-  z.preprocess(trimmed, z.string().min(1, REQUIRED).max(max, tooLong(max)));
-
-/** Family names are kept in capitals, as on the towns' files. */
-const lastName = z
-  .preprocess(trimmed, z.string().min(1, REQUIRED).max(100, tooLong(100)))
-  .transform((v) => v.toLocaleUpperCase("fr-FR"));
-
-const PHONE = /^(?:\+33|0)[1-9](?:\d{2}){4}$/;
-
-/** A French phone number, kept as « 03 80 47 00 12 ». */
-const phone = z.preprocess(
-  (v) => trimmed(v).replace(/[\s.-]/g, ""),
-  z
-    .string()
-    .refine((v) => v === "" || PHONE.test(v), "Numéro de téléphone invalide (exemple : 06 12 34 56 78).")
-    .transform((v) => (v ? `0${v.slice(-9)}`.replace(/(\d{2})(?=\d)/g, "$1 ") : null)),
-);
+const lastName = upperName();
 
 const postalCode = z.preprocess(
   trimmed,

@@ -4,6 +4,7 @@ import type { Database, Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import * as documentsService from "../documents/service.ts";
 import type { SectionHandler, Values } from "../requests/section-handler.ts";
 import * as requestsService from "../requests/service.ts";
 import { householdOf, parentCtx } from "./context.ts";
@@ -76,7 +77,11 @@ export function overview(db: Database, tenant: Tenant, s: SessionUser, which: "p
     const views: Partial<Record<Section, SectionView>> = {};
     for (const section of sections) views[section] = await sectionView(trx, householdOf(s), section);
     const partner = which === "foyer" ? await partnerOf(trx, tenant, s, other) : null;
-    return { household, views, me, other, partner };
+    const qfProof =
+      which === "foyer"
+        ? await documentsService.latestOfType(trx, tenant, householdOf(s), documentsService.QF_PROOF)
+        : undefined;
+    return { household, views, me, other, partner, qfProof };
   });
 }
 

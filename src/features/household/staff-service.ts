@@ -83,16 +83,19 @@ export function file(db: Database, tenant: Tenant, s: SessionUser, id: string) {
       ...(await householdParts(trx, tenant, id)),
       children: await childrenService.householdChildren(trx, tenant, id),
       documents: await documentsService.householdDocuments(trx, tenant, id),
+      qfProof: await documentsService.latestOfType(trx, tenant, id, documentsService.QF_PROOF),
     };
   });
 }
 
-/** A section's current values, for the staff's edit form. */
+/** A section's current values, for the staff's edit form (bank details are typed again, never shown). */
 export function editView(db: Database, tenant: Tenant, s: SessionUser, id: string, section: Section) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => ({
-    household: await householdOr404(trx, id),
-    values: await handler(section).read(trx, id, null),
-  }));
+  return db.withTenant(staffCtx(tenant, s), async (trx) => {
+    const household = await householdOr404(trx, id);
+    const values = await handler(section).read(trx, id, null);
+    if (section !== "bancaire") return { household, values };
+    return { household, values: { account_holder: values?.account_holder ?? null } };
+  });
 }
 
 /** Staff change the file directly: applied at once whatever the town's mode, and audited. */

@@ -1,41 +1,21 @@
 import { z } from "zod";
 import { emailField } from "../../auth/schemas.ts";
 import type { PreregisteredChild } from "../../db/types.ts";
+import {
+  isRealDate,
+  optionalText,
+  parisToday,
+  phone,
+  REQUIRED,
+  requiredText,
+  tooLong,
+  trimmed,
+  upperName as upper,
+} from "../../lib/form-fields.ts";
 
 export const MAX_CHILDREN = 4;
 /** The honeypot: a field hidden from people; a robot filling every input fills it too. */
 export const HONEYPOT = "site_web";
-
-const REQUIRED = "Ce champ est obligatoire.";
-const tooLong = (max: number) => `${max} caractères au maximum.`;
-const trimmed = (v: unknown) => (typeof v === "string" ? v.trim() : "");
-
-const requiredText = (max: number) =>
-  z.preprocess(trimmed, z.string().min(1, REQUIRED).max(max, tooLong(max)));
-const optionalText = (max: number) =>
-  z.preprocess(
-    trimmed,
-    z
-      .string()
-      .max(max, tooLong(max))
-      .transform((v) => v || null),
-  );
-const upper = (max: number) => requiredText(max).transform((v) => v.toLocaleUpperCase("fr-FR"));
-
-const PHONE = /^(?:\+33|0)[1-9](?:\d{2}){4}$/;
-/** A French phone number, kept as « 06 12 34 56 78 »; empty is null. */
-const phone = z.preprocess(
-  (v) => trimmed(v).replace(/[\s.-]/g, ""),
-  z
-    .string()
-    .refine((v) => v === "" || PHONE.test(v), "Numéro de téléphone invalide (exemple : 06 12 34 56 78).")
-    .transform((v) => (v ? `0${v.slice(-9)}`.replace(/(\d{2})(?=\d)/g, "$1 ") : null)),
-);
-
-/** Today in Europe/Paris, "YYYY-MM-DD": the server's zone must not matter. */
-const parisToday = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
-const isRealDate = (v: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(v) && new Date(`${v}T00:00:00Z`).toISOString().startsWith(v);
 
 const birthDate = z.preprocess(
   trimmed,

@@ -1,0 +1,96 @@
+import { type Context, Hono } from "hono";
+import { requireStaff } from "../../auth/middleware.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import { readForm, uuidParam } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import { formValues, SECTION_PAGES, type SectionPage, vaccineRows } from "./pages.ts";
+import { MAX_VACCINES, personSchema } from "./schemas.ts";
+import * as childrenService from "./service.ts";
+
+type WhoOf = (c: Context<AppEnv>) => childrenService.Who;
+
+const CHILD = "/foyers/:id/enfants/:childId";
+
+/** Where the staff's forms post to and come back to, on the household's file. */
+function links(c: Context<AppEnv>) {
+  const file = `/agents/foyers/${uuidParam(c, "id")}`;
+  const childId = uuidParam(c, "childId");
+  return {
+    base: `${file}/enfants/${childId}`,
+    back: `${file}#enfant-${childId}`,
+    done: (kind: string) =>
+      `${file}?message=${kind === "unchanged" ? "inchange" : "enregistre"}#enfant-${childId}`,
+  };
+}
+
+/** The children's pages in the staff's layout; a pending request is handled from « Demandes ». */
+const STAFF_PAGE = { layout: "/layouts/staff", staff: true, pending: null };
+
+/** Staff edit each child's sections from the household's file (mounted at /agents). */
+export function childrenStaffRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const who: WhoOf = (c) => ({
+    db: deps.db,
+    tenant: c.get("tenant"),
+    session: c.get("session") as SessionUser,
+    householdId: uuidParam(c, "id"),
+  });
+  app.use(`${CHILD}/*`, requireStaff);
+  for (const s of SECTION_PAGES) sectionRoutes(app, who, s);
+  personRoutes(app, who);
+  return app;
+}
+
+/** One section of the child: its form, and the staff's change, applied at once. */
+function sectionRoutes(app: Hono<AppEnv>, who: WhoOf, s: SectionPage) {
+  const render = async (c: Context<AppEnv>, values?: Record<string, string>, errors = {}) => {
+    const data = await childrenService.sectionForm(who(c), uuidParam(c, "childId"), s.section);
+    const shown = values ?? formValues(s.section, data.current);
+    const extra = {
+      consents: c.get("tenant").config.householdFile.consents,
+      rows: vaccineRows(shown),
+      maxVaccines: MAX_VACCINES,
+    };
+    const status = values ? 422 : 200;
+    return page(
+      c,
+      s.template,
+      { ...data, ...extra, ...links(c), ...STAFF_PAGE, values: shown, errors },
+      status,
+    );
+  };
+  app.get(`${CHILD}/${s.path}`, (c) => render(c));
+  app.post(`${CHILD}/${s.path}`, async (c) => {
+    const form = await readForm(c, s.schema(c));
+    if (!form.ok) return render(c, form.values, form.errors);
+    const outcome = await childrenService.changeChild(who(c), uuidParam(c, "childId"), s.section, form.data);
+    return seeOther(c, links(c).done(outcome.kind));
+  });
+}
+
+/** « Personnes autorisées »: add, edit, remove one person of the child. */
+function personRoutes(app: Hono<AppEnv>, who: WhoOf) {
+  const personId = (c: Context<AppEnv>) => (c.req.param("pid") === "ajouter" ? null : uuidParam(c, "pid"));
+  const render = async (c: Context<AppEnv>, values?: Record<string, string>, errors = {}) => {
+    const data = await childrenService.personForm(who(c), uuidParam(c, "childId"), personId(c));
+    const shown = values ?? formValues("personnes_autorisees", data.current);
+    const extra = { ...links(c), ...STAFF_PAGE, isNew: !personId(c) };
+    return page(c, "children/person", { ...data, ...extra, values: shown, errors }, values ? 422 : 200);
+  };
+  app.get(`${CHILD}/personnes/:pid`, (c) => render(c));
+  app.post(`${CHILD}/personnes/:pid`, async (c) => {
+    const form = await readForm(c, personSchema);
+    if (!form.ok) return render(c, form.values, form.errors);
+    const childId = uuidParam(c, "childId");
+    const outcome = await childrenService.changePerson(who(c), childId, personId(c), form.data);
+    return seeOther(c, links(c).done(outcome.kind));
+  });
+  app.post(`${CHILD}/personnes/:pid/supprimer`, async (c) => {
+    const childId = uuidParam(c, "childId");
+    const outcome = await childrenService.changePerson(who(c), childId, uuidParam(c, "pid"), {
+      supprimer: "oui",
+    });
+    return seeOther(c, links(c).done(outcome.kind));
+  });
+}
