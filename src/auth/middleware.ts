@@ -36,6 +36,8 @@ export function loadSession(db: Database): MiddlewareHandler<AppEnv> {
       ? await db.withTenant({ role: "app_auth", tenantId: tenant.id }, (trx) => validateSession(trx, token))
       : null;
     if (token && !session) clearSessionCookie(c);
+    // The server's idle window slides; a remembered cookie's lifetime slides with it.
+    if (token && session?.remember && session.renewed) setSessionCookie(c, token, true);
     c.set("session", session);
     await next();
   };

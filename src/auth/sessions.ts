@@ -22,6 +22,8 @@ export interface SessionUser {
   login: string | null;
   mustChangePassword: boolean;
   remember: boolean;
+  /** The idle clock was just moved on: a remembered cookie is sent again with a fresh Max-Age. */
+  renewed: boolean;
 }
 
 export function lifetime(remember: boolean) {
@@ -83,7 +85,8 @@ export async function validateSession(trx: Trx, token: string): Promise<SessionU
     await trx.deleteFrom("sessions").where("id", "=", id).execute();
     return null;
   }
-  if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+  const renewed = now - row.last_seen_at.getTime() > TOUCH_EVERY_MS;
+  if (renewed) {
     await trx.updateTable("sessions").set({ last_seen_at: sql`now()` }).where("id", "=", id).execute();
   }
   return {
@@ -99,6 +102,7 @@ export async function validateSession(trx: Trx, token: string): Promise<SessionU
     login: row.login,
     mustChangePassword: row.must_change_password,
     remember: row.remember,
+    renewed,
   };
 }
 

@@ -124,7 +124,14 @@ describe("session expiry", () => {
     const c = as(SENE);
     const s = await signIn(c, parent.email, parent.password, true);
     await age(s.id, { last_seen_at: new Date(Date.now() - 31 * MINUTE) });
+    // Moving the idle clock on also sends the cookie again, with a fresh 30-day lifetime.
+    const renewed = await c.get("/profil");
+    expect(renewed.status).toBe(200);
+    const cookie = renewed.headers.getSetCookie().find((h) => h.startsWith("__Host-parvis="));
+    expect(cookie).toMatch(/Max-Age=2592000/);
     await expectSignedIn(c);
+    // Within the minute that follows, nothing is sent again.
+    expect((await c.get("/profil")).headers.getSetCookie()).toEqual([]);
 
     await age(s.id, { expires_at: new Date(Date.now() - 1000) });
     await expectSignedOut(c);
