@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../../src/auth/password.ts";
 import { hashToken } from "../../src/auth/tokens.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { lastId } from "../../src/integrations/mail/sink.ts";
+import { seneParents, tenantOf } from "../helpers/auth-fixture.ts";
 import { client, linkIn } from "../helpers/client.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
@@ -25,44 +25,16 @@ let ipSeq = 0;
 const as = (host: string) => client(p.app, host, { ip: `192.0.2.${++ipSeq}` });
 type Client = ReturnType<typeof as>;
 
-const tenantOf = (slug: string) => {
-  const id = p.tenants.get(slug);
-  if (!id) throw new Error(`no town ${slug}`);
-  return id;
-};
 const unique = (prefix: string) => `${prefix}.${randomBytes(3).toString("hex")}@sene.test`;
 
 /** A fresh Séné parent account with a password (own household). */
-let accountSeq = 0;
-async function newSeneParent(password = DEMO_PASSWORD) {
-  const tenantId = tenantOf("sene");
-  const n = ++accountSeq;
-  const email = unique(`lien${n}`);
-  const digest = await hashPassword(password);
-  const id = await p.db.withTenant({ role: "app_staff", tenantId }, async (trx) => {
-    const h = await trx
-      .insertInto("households")
-      .values({ tenant_id: tenantId, number: `${9000 + n}`, name: `Famille LIEN ${n}` })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const u = await trx
-      .insertInto("users")
-      .values({
-        tenant_id: tenantId,
-        kind: "parent",
-        household_id: h.id,
-        civility: "Mme",
-        first_name: "Lien",
-        last_name: `LIEN${n}`,
-        email,
-        password_hash: digest,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return u.id;
-  });
-  return { id, email, password };
-}
+const newSeneParent = seneParents({
+  emailPrefix: "lien",
+  numberBase: 9000,
+  label: "LIEN",
+  firstName: "Lien",
+  civility: "Mme",
+});
 
 const user = (id: string) =>
   p.owner.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirstOrThrow();
@@ -70,7 +42,7 @@ const userByEmail = (slug: string, email: string) =>
   p.owner
     .selectFrom("users")
     .selectAll()
-    .where("tenant_id", "=", tenantOf(slug))
+    .where("tenant_id", "=", tenantOf(p, slug))
     .where("email", "=", email)
     .executeTakeFirst();
 const outboxTo = (address: string) =>
@@ -228,7 +200,7 @@ describe("account opening by activation link (Séné)", () => {
         await p.owner
           .selectFrom("households")
           .select("id")
-          .where("tenant_id", "=", tenantOf("sene"))
+          .where("tenant_id", "=", tenantOf(p, "sene"))
           .execute()
       ).length;
     const before = await households();
@@ -267,7 +239,7 @@ describe("account opening by activation link (Séné)", () => {
 
 describe("« Mot de passe oublié ? »", () => {
   it("answers the same for an existing and an unknown account; only the existing one gets an e-mail", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const form = await as(SENE).get("/mot-de-passe-oublie");
     expect(form.status).toBe(200);
     expect(await form.text()).toContain("Mot de passe oublié ?");
@@ -306,7 +278,7 @@ describe("« Mot de passe oublié ? »", () => {
   });
 
   it("the link works once: the old password stops working, the new one works, sessions end", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const before = await signedIn(SENE, parent.email, parent.password);
     const since = lastId(p.mailbox);
     await as(SENE).post("/mot-de-passe-oublie", { identifier: parent.email });
@@ -344,7 +316,7 @@ describe("« Mot de passe oublié ? »", () => {
   });
 
   it("an expired reset link is refused and changes nothing", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const since = lastId(p.mailbox);
     await as(SENE).post("/mot-de-passe-oublie", { identifier: parent.email });
     const link = linkIn((await p.mailbox.waitFor(parent.email, { since })).text, SENE_ORIGIN);
@@ -367,7 +339,7 @@ describe("« Mot de passe oublié ? »", () => {
 
 describe("changing the password (/mot-de-passe)", () => {
   it("asks the current password, applies the town's rules, confirms by e-mail", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = await signedIn(SENE, parent.email, parent.password);
     const form = await c.get("/mot-de-passe");
     expect(form.status).toBe(200);
@@ -428,7 +400,7 @@ describe("changing the password (/mot-de-passe)", () => {
 
 describe("changing the e-mail address (/compte/email)", () => {
   it("asks the password: a wrong one changes nothing and sends nothing", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = await signedIn(SENE, parent.email, parent.password);
     const target = unique("nouvelle");
     const res = await c.post("/compte/email", { email: target, password: "Pas-Le-Bon-2026" });
@@ -452,7 +424,7 @@ describe("changing the e-mail address (/compte/email)", () => {
   });
 
   it("confirms the new address by a link sent to it, warns the old one, and the link works once", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = await signedIn(SENE, parent.email, parent.password);
     const target = unique("nouvelle");
     const since = lastId(p.mailbox);
@@ -493,8 +465,8 @@ describe("changing the e-mail address (/compte/email)", () => {
   });
 
   it("refuses to confirm an address another account took in the meantime", async () => {
-    const parent = await newSeneParent();
-    const rival = await newSeneParent();
+    const parent = await newSeneParent(p);
+    const rival = await newSeneParent(p);
     const c = await signedIn(SENE, parent.email, parent.password);
     const target = unique("convoitee");
     const since = lastId(p.mailbox);

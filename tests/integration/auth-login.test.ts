@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../../src/auth/password.ts";
 import { hashToken } from "../../src/auth/tokens.ts";
 import { DEMO_LETTER_PASSWORD, DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { lastId } from "../../src/integrations/mail/sink.ts";
+import { seneParents, tenantOf } from "../helpers/auth-fixture.ts";
 import { client, linkIn } from "../helpers/client.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
@@ -26,49 +25,20 @@ let ipSeq = 0;
 const nextIp = () => `198.51.100.${++ipSeq}`;
 const as = (host: string) => client(p.app, host, { ip: nextIp() });
 
-const tenantOf = (slug: string) => {
-  const id = p.tenants.get(slug);
-  if (!id) throw new Error(`no town ${slug}`);
-  return id;
-};
-
 /** A fresh Séné parent account (own household), so a test can block or change it freely. */
-let accountSeq = 0;
-async function newSeneParent(password = DEMO_PASSWORD) {
-  const tenantId = tenantOf("sene");
-  const n = ++accountSeq;
-  const email = `parent${n}.${randomBytes(3).toString("hex")}@sene.test`;
-  const digest = await hashPassword(password);
-  const id = await p.db.withTenant({ role: "app_staff", tenantId }, async (trx) => {
-    const h = await trx
-      .insertInto("households")
-      .values({ tenant_id: tenantId, number: `${7000 + n}`, name: `Famille ESSAI ${n}` })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const u = await trx
-      .insertInto("users")
-      .values({
-        tenant_id: tenantId,
-        kind: "parent",
-        household_id: h.id,
-        civility: "Mme",
-        first_name: "Essai",
-        last_name: `ESSAI${n}`,
-        email,
-        password_hash: digest,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return u.id;
-  });
-  return { id, email, password };
-}
+const newSeneParent = seneParents({
+  emailPrefix: "parent",
+  numberBase: 7000,
+  label: "ESSAI",
+  firstName: "Essai",
+  civility: "Mme",
+});
 
 async function userId(slug: string, field: "email" | "login", value: string) {
   const row = await p.owner
     .selectFrom("users")
     .select("id")
-    .where("tenant_id", "=", tenantOf(slug))
+    .where("tenant_id", "=", tenantOf(p, slug))
     .where(field, "=", value)
     .executeTakeFirstOrThrow();
   return row.id;
@@ -85,7 +55,7 @@ const throttleRow = (slug: string, key: string) =>
   p.owner
     .selectFrom("login_throttle")
     .selectAll()
-    .where("tenant_id", "=", tenantOf(slug))
+    .where("tenant_id", "=", tenantOf(p, slug))
     .where("key", "=", key)
     .executeTakeFirst();
 
@@ -338,8 +308,8 @@ describe("forced change at first login (Plombières)", () => {
 
 describe("throttling failed logins", () => {
   it("after 5 failures the account waits (429, Retry-After) even with the right password; others do not", async () => {
-    const victim = await newSeneParent();
-    const bystander = await newSeneParent();
+    const victim = await newSeneParent(p);
+    const bystander = await newSeneParent(p);
     const attacker = as(SENE);
     await failTimes(attacker, victim.email, 5);
 
@@ -363,14 +333,14 @@ describe("throttling failed logins", () => {
     const throttled = await p.owner
       .selectFrom("auth_events")
       .select("event")
-      .where("tenant_id", "=", tenantOf("sene"))
+      .where("tenant_id", "=", tenantOf(p, "sene"))
       .where("event", "=", "login_throttled")
       .execute();
     expect(throttled.length).toBeGreaterThanOrEqual(2);
   });
 
   it("a blocked account is let in once the wait is over: never locked for good", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = as(SENE);
     await failTimes(c, parent.email, 5);
     expect((await c.login(parent.email, parent.password)).status).toBe(429);
@@ -378,7 +348,7 @@ describe("throttling failed logins", () => {
     await p.owner
       .updateTable("login_throttle")
       .set({ blocked_until: new Date(Date.now() - 1000) })
-      .where("tenant_id", "=", tenantOf("sene"))
+      .where("tenant_id", "=", tenantOf(p, "sene"))
       .where("key", "=", `acct:parent:${parent.email}`)
       .execute();
     expect((await c.login(parent.email, parent.password)).status).toBe(303);
@@ -393,7 +363,7 @@ describe("throttling failed logins", () => {
       expect((await spray.login(`inconnu${i}@sene.test`, WRONG)).status, `failure ${i}`).toBe(401);
     }
     // 29 failures: still free (each account saw only one).
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     expect((await client(p.app, SENE, { ip }).login(parent.email, parent.password)).status).toBe(303);
 
     expect((await spray.login("inconnu30@sene.test", WRONG)).status).toBe(401);
@@ -406,11 +376,11 @@ describe("throttling failed logins", () => {
   });
 
   it("the wait never exceeds 15 minutes, however many failures", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const key = `acct:parent:${parent.email}`;
     await p.owner
       .insertInto("login_throttle")
-      .values({ tenant_id: tenantOf("sene"), key, failures: 1000, updated_at: new Date() })
+      .values({ tenant_id: tenantOf(p, "sene"), key, failures: 1000, updated_at: new Date() })
       .execute();
     const c = as(SENE);
     expect((await c.login(parent.email, WRONG)).status).toBe(401);
@@ -429,7 +399,7 @@ describe("throttling failed logins", () => {
   });
 
   it("a password reset clears the account's counter", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = as(SENE);
     await failTimes(c, parent.email, 5);
     expect((await c.login(parent.email, parent.password)).status).toBe(429);
@@ -449,7 +419,7 @@ describe("throttling failed logins", () => {
   });
 
   it("failures older than 24 hours start over", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const key = `acct:parent:${parent.email}`;
     await failTimes(as(SENE), parent.email, 5);
     expect((await as(SENE).login(parent.email, parent.password)).status).toBe(429);
@@ -461,7 +431,7 @@ describe("throttling failed logins", () => {
         updated_at: new Date(Date.now() - 25 * 3_600_000),
         blocked_until: new Date(Date.now() - 24 * 3_600_000),
       })
-      .where("tenant_id", "=", tenantOf("sene"))
+      .where("tenant_id", "=", tenantOf(p, "sene"))
       .where("key", "=", key)
       .execute();
     expect((await as(SENE).login(parent.email, WRONG)).status).toBe(401);
@@ -472,7 +442,7 @@ describe("throttling failed logins", () => {
   });
 
   it("writes an auth event for each failed login, login and logout, with the address", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const ip = nextIp();
     const c = client(p.app, SENE, { ip });
     expect((await c.login(parent.email, WRONG)).status).toBe(401);
@@ -490,7 +460,7 @@ describe("throttling failed logins", () => {
     expect(rows.map((r) => r.event)).toEqual(["login_failed", "login", "logout"]);
     for (const r of rows) {
       expect(r.user_id).toBe(parent.id);
-      expect(r.tenant_id).toBe(tenantOf("sene"));
+      expect(r.tenant_id).toBe(tenantOf(p, "sene"));
     }
     // An unknown account's failure is logged too, without a user.
     const anonymous = await p.owner

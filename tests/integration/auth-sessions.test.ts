@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { hashPassword } from "../../src/auth/password.ts";
 import { hashToken } from "../../src/auth/tokens.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { lastId } from "../../src/integrations/mail/sink.ts";
+import { seneParents } from "../helpers/auth-fixture.ts";
 import { client, linkIn } from "../helpers/client.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
@@ -24,43 +23,14 @@ let ipSeq = 0;
 const as = (host: string) => client(p.app, host, { ip: `203.0.113.${++ipSeq}` });
 type Client = ReturnType<typeof as>;
 
-const tenantOf = (slug: string) => {
-  const id = p.tenants.get(slug);
-  if (!id) throw new Error(`no town ${slug}`);
-  return id;
-};
-
 /** A fresh Séné parent account (own household): each test ends or changes its sessions freely. */
-let accountSeq = 0;
-async function newSeneParent(password = DEMO_PASSWORD) {
-  const tenantId = tenantOf("sene");
-  const n = ++accountSeq;
-  const email = `session${n}.${randomBytes(3).toString("hex")}@sene.test`;
-  const digest = await hashPassword(password);
-  const id = await p.db.withTenant({ role: "app_staff", tenantId }, async (trx) => {
-    const h = await trx
-      .insertInto("households")
-      .values({ tenant_id: tenantId, number: `${8000 + n}`, name: `Famille SESSION ${n}` })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    const u = await trx
-      .insertInto("users")
-      .values({
-        tenant_id: tenantId,
-        kind: "parent",
-        household_id: h.id,
-        civility: "M.",
-        first_name: "Session",
-        last_name: `SESSION${n}`,
-        email,
-        password_hash: digest,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    return u.id;
-  });
-  return { id, email, password };
-}
+const newSeneParent = seneParents({
+  emailPrefix: "session",
+  numberBase: 8000,
+  label: "SESSION",
+  firstName: "Session",
+  civility: "M.",
+});
 
 async function signIn(c: Client, identifier: string, password: string, remember = false) {
   const res = await c.post("/connexion", { identifier, password, ...(remember ? { remember: "on" } : {}) });
@@ -91,7 +61,7 @@ async function expectSignedIn(c: Client) {
 
 describe("session expiry", () => {
   it("a session idle for more than 30 minutes ends: back to /connexion, row deleted, cookie cleared", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = as(SENE);
     const s = await signIn(c, parent.email, parent.password);
     await expectSignedIn(c);
@@ -110,7 +80,7 @@ describe("session expiry", () => {
   });
 
   it("activity slides the idle limit: 29 minutes idle is still signed in, and the clock restarts", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = as(SENE);
     const s = await signIn(c, parent.email, parent.password);
     await age(s.id, { last_seen_at: new Date(Date.now() - 29 * MINUTE) });
@@ -120,7 +90,7 @@ describe("session expiry", () => {
   });
 
   it("a remembered session survives 31 idle minutes, but not its absolute end", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = as(SENE);
     const s = await signIn(c, parent.email, parent.password, true);
     await age(s.id, { last_seen_at: new Date(Date.now() - 31 * MINUTE) });
@@ -139,7 +109,7 @@ describe("session expiry", () => {
   });
 
   it("a session past its absolute expiry ends even when just used", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = as(SENE);
     const s = await signIn(c, parent.email, parent.password);
     await age(s.id, { last_seen_at: new Date(), expires_at: new Date(Date.now() - 1000) });
@@ -150,7 +120,7 @@ describe("session expiry", () => {
 
 describe("logging out", () => {
   it("deletes the session row, clears the cookie and logs the event", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = as(SENE);
     const s = await signIn(c, parent.email, parent.password);
 
@@ -180,7 +150,7 @@ describe("logging out", () => {
   });
 
   it("a logout posted from another origin is refused and ends nothing", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const c = as(SENE);
     const s = await signIn(c, parent.email, parent.password);
     const res = await c.post("/deconnexion", {}, { Origin: "http://senneceylesdijon.localhost:3000" });
@@ -201,8 +171,8 @@ describe("logging out", () => {
 
 describe("revocation when the password changes", () => {
   it("a password reset ends every session of the account, on every device", async () => {
-    const parent = await newSeneParent();
-    const other = await newSeneParent();
+    const parent = await newSeneParent(p);
+    const other = await newSeneParent(p);
     const phone = as(SENE);
     const laptop = as(SENE);
     await signIn(phone, parent.email, parent.password, true);
@@ -229,7 +199,7 @@ describe("revocation when the password changes", () => {
   });
 
   it("a change of password keeps the session it was made in and ends the others", async () => {
-    const parent = await newSeneParent();
+    const parent = await newSeneParent(p);
     const here = as(SENE);
     const elsewhere = as(SENE);
     const kept = await signIn(here, parent.email, parent.password);

@@ -4,12 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { client } from "../helpers/client.ts";
+import { PLOMBIERES, parentSignIns, SENE, SENNECEY } from "../helpers/household-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
-const SENE = "sene.localhost:3000";
-const SENNECEY = "senneceylesdijon.localhost:3000";
-const PLOMBIERES = "plombieres.localhost:3000";
 const IBAN = "FR7630006000011234567890189";
 const BIC = "AGRIFRPP882";
 
@@ -21,12 +18,7 @@ afterAll(async () => {
   await p?.close();
 });
 
-let ip = 0;
-async function parent(host: string, identifier: string) {
-  const c = client(p.app, host, { ip: `203.0.113.${++ip}` });
-  expect((await c.login(identifier, DEMO_PASSWORD)).status).toBe(303);
-  return c;
-}
+const parent = parentSignIns("203.0.113.");
 const household = (slug: string, number = "1001") =>
   p.owner
     .selectFrom("households")
@@ -52,7 +44,7 @@ const auditOf = async (slug: string, entity: string) =>
 
 describe("« Mon foyer »", () => {
   it("shows « Moi », « Autre responsable », the N° Famille and every section", async () => {
-    const c = await parent(SENNECEY, "parent1.mairie@senneceylesdijon.test");
+    const c = await parent(p, SENNECEY, "parent1.mairie@senneceylesdijon.test");
     const res = await c.get("/foyer");
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -73,7 +65,7 @@ describe("« Mon foyer »", () => {
 
   it("adds, edits and removes the other guardian", async () => {
     // Séné's Famille TEST has no « Autre responsable » in the demo data.
-    const c = await parent(SENE, "lola.test@sene.test");
+    const c = await parent(p, SENE, "lola.test@sene.test");
     expect(await partner("sene")).toBeUndefined();
     expect(await (await c.get("/foyer")).text()).toContain("Ajouter un autre responsable");
     const add = await c.post("/foyer/autre-responsable", {
@@ -120,7 +112,7 @@ describe("« Mon foyer »", () => {
   });
 
   it("saves the household's coordinates and rejects a malformed phone or postal code", async () => {
-    const c = await parent(SENE, "lola.test@sene.test");
+    const c = await parent(p, SENE, "lola.test@sene.test");
     const ok = await c.post("/foyer/coordonnees", {
       address_line: "15 rue de la Surveillance",
       postal_code: "56860",
@@ -146,7 +138,7 @@ describe("« Mon foyer »", () => {
   });
 
   it("saves the CAF information and checks the numbers", async () => {
-    const c = await parent(SENNECEY, "parent1.mairie@senneceylesdijon.test");
+    const c = await parent(p, SENNECEY, "parent1.mairie@senneceylesdijon.test");
     const form = {
       caf_regime: "CAF",
       caf_number: "1234567",
@@ -183,7 +175,7 @@ describe("« Mon foyer »", () => {
   });
 
   it("stores the revenu fiscal de référence in cents", async () => {
-    const c = await parent(SENE, "lola.test@sene.test");
+    const c = await parent(p, SENE, "lola.test@sene.test");
     expect(
       (await c.post("/foyer/informations-fiscales", { fiscal_income: "23 456,78", tax_shares: "2,5" }))
         .status,
@@ -209,7 +201,7 @@ describe("« Mon foyer »", () => {
 
 describe("« Coordonnées bancaires »", () => {
   it("asks for the password, validates IBAN and BIC, shows the account masked, audits no value", async () => {
-    const c = await parent(SENNECEY, "parent1.mairie@senneceylesdijon.test");
+    const c = await parent(p, SENNECEY, "parent1.mairie@senneceylesdijon.test");
     const form = { iban: "FR76 3000 6000 0112 3456 7890 189", bic: BIC, account_holder: "MAIRIE PARENT 1" };
 
     const wrong = await c.post("/foyer/coordonnees-bancaires", { ...form, password: "pas-le-bon" });
@@ -259,7 +251,7 @@ describe("« Coordonnées bancaires »", () => {
   });
 
   it("in Plombières, a new account is a pending request, masked on the page, the old value kept", async () => {
-    const c = await parent(PLOMBIERES, "jdupont");
+    const c = await parent(p, PLOMBIERES, "jdupont");
     const res = await c.post("/foyer/coordonnees-bancaires", {
       iban: IBAN,
       bic: BIC,
@@ -283,7 +275,7 @@ describe("« Coordonnées bancaires »", () => {
   });
 
   it("in Plombières, a CAF change waits for the town", async () => {
-    const c = await parent(PLOMBIERES, "jdupont");
+    const c = await parent(p, PLOMBIERES, "jdupont");
     await c.post("/foyer/informations-complementaires", { caf_regime: "MSA", caf_number: "998877" });
     const h = await household("plombieres", "1001001818331");
     expect(h.caf_number).toBeNull();

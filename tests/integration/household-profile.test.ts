@@ -3,13 +3,9 @@
  * (personal, coordinates, professional, consents) applied at once or sent as a request.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { client } from "../helpers/client.ts";
+import { PLOMBIERES, parentSignIns, SENE, SENNECEY } from "../helpers/household-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
-
-const SENE = "sene.localhost:3000";
-const SENNECEY = "senneceylesdijon.localhost:3000";
-const PLOMBIERES = "plombieres.localhost:3000";
 
 let p: TestPlatform;
 beforeAll(async () => {
@@ -19,12 +15,7 @@ afterAll(async () => {
   await p?.close();
 });
 
-let ip = 0;
-async function parent(host: string, identifier: string) {
-  const c = client(p.app, host, { ip: `203.0.113.${++ip}` });
-  expect((await c.login(identifier, DEMO_PASSWORD)).status).toBe(303);
-  return c;
-}
+const parent = parentSignIns("203.0.113.");
 
 /** The account holder's guardian row and account, read as the owner (assertions only). */
 async function me(slug: string, email: string | null, login: string | null = null) {
@@ -62,7 +53,7 @@ const FULL = {
 
 describe("« Mon profil »", () => {
   it("shows the connection block, the N° Famille and the personal information", async () => {
-    const c = await parent(SENNECEY, "parent1.mairie@senneceylesdijon.test");
+    const c = await parent(p, SENNECEY, "parent1.mairie@senneceylesdijon.test");
     const html = await (await c.get("/profil")).text();
     for (const text of [
       "N° Famille : <strong>1001</strong>",
@@ -79,7 +70,7 @@ describe("« Mon profil »", () => {
   });
 
   it("saves the profile at once in Séné, keeps the account's name in step and audits field names only", async () => {
-    const c = await parent(SENE, "lola.test@sene.test");
+    const c = await parent(p, SENE, "lola.test@sene.test");
     const before = await me("sene", "lola.test@sene.test");
     const form = await c.get("/profil/modifier");
     expect(form.status).toBe(200);
@@ -136,7 +127,7 @@ describe("« Mon profil »", () => {
   ])(
     "refuses %s = %j with a message at the field, keeps the input, saves nothing",
     async (field, value, message) => {
-      const c = await parent(SENNECEY, "parent1.mairie@senneceylesdijon.test");
+      const c = await parent(p, SENNECEY, "parent1.mairie@senneceylesdijon.test");
       const before = await me("senneceylesdijon", "parent1.mairie@senneceylesdijon.test");
       const res = await c.post("/profil/modifier", { ...FULL, profession: "Boulanger", [field]: value });
       expect(res.status).toBe(422);
@@ -150,7 +141,7 @@ describe("« Mon profil »", () => {
   );
 
   it("in Plombières, sends the change as a request: the value stays until staff accept", async () => {
-    const c = await parent(PLOMBIERES, "jdupont");
+    const c = await parent(p, PLOMBIERES, "jdupont");
     const before = await me("plombieres", null, "jdupont");
     const edit = await (await c.get("/profil/modifier")).text();
     expect(edit).toContain("Envoyer la demande");

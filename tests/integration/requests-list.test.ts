@@ -4,74 +4,29 @@
  * fences (another household's request is 404, parents never reach « Demandes à traiter »).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Trx } from "../../src/db/database.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import type { Values } from "../../src/features/requests/section-handler.ts";
-import * as requestsService from "../../src/features/requests/service.ts";
-import type { Section } from "../../src/tenancy/config-schema.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { client } from "../helpers/client.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
+import { type Account, account, decide, request, requestStatus } from "../helpers/requests-fixture.ts";
 
 const HOST = "plombieres.localhost:3000";
 let p: TestPlatform;
 let tenant: Tenant;
-let dupont: { userId: string; householdId: string };
-let martin: { userId: string; householdId: string };
+let dupont: Account;
+let martin: Account;
 let staffId: string;
 let parent: ReturnType<typeof client>;
 let ip = 0;
-
-async function account(login: string) {
-  const u = await p.owner
-    .selectFrom("users")
-    .select(["id", "household_id"])
-    .where("tenant_id", "=", tenant.id)
-    .where((eb) => eb.or([eb("login", "=", login), eb("email", "=", login)]))
-    .executeTakeFirstOrThrow();
-  return { userId: u.id, householdId: u.household_id as string };
-}
-
-const asParent = <T>(who: typeof dupont, fn: (trx: Trx) => Promise<T>) =>
-  p.db.withTenant({ role: "app_parent", tenantId: tenant.id, ...who }, fn);
-
-/** A parent's change, as the section's form would submit it: stored as a pending request. */
-async function request(who: typeof dupont, section: Section, values: Values, targetId: string | null = null) {
-  const out = await asParent(who, (trx) =>
-    requestsService.submitChange(
-      trx,
-      { tenant, actor: { kind: "parent", userId: who.userId }, householdId: who.householdId },
-      section,
-      targetId,
-      values,
-    ),
-  );
-  if (out.kind !== "requested") throw new Error(`expected a request, got ${out.kind}`);
-  return out.requestId;
-}
-
-const decide = (id: string, decision: requestsService.Decision) =>
-  p.db.withTenant({ role: "app_staff", tenantId: tenant.id, userId: staffId }, (trx) =>
-    requestsService.decide(trx, tenant, { kind: "staff", userId: staffId }, id, decision),
-  );
-
-const status = async (id: string) =>
-  (
-    await p.owner
-      .selectFrom("change_requests")
-      .select("status")
-      .where("id", "=", id)
-      .executeTakeFirstOrThrow()
-  ).status;
 
 beforeAll(async () => {
   p = await createTestPlatform();
   const site = await p.deps.sites.resolve(HOST);
   if (site.kind !== "tenant") throw new Error("no Plombières");
   tenant = site.tenant;
-  dupont = await account("jdupont");
-  martin = await account("smartin");
-  staffId = (await account("admin@plombieres.test")).userId;
+  dupont = await account(p, tenant, "jdupont");
+  martin = await account(p, tenant, "smartin");
+  staffId = (await account(p, tenant, "admin@plombieres.test")).userId;
   parent = client(p.app, HOST, { ip: `192.0.2.${++ip}` });
   expect((await parent.login("jdupont", DEMO_PASSWORD)).status).toBe(303);
 });
@@ -86,25 +41,28 @@ describe("« Liste des demandes »", () => {
   let old: string;
 
   beforeAll(async () => {
-    old = await request(dupont, "caf", { caf_number: "0000001" });
+    old = await request(p, tenant, dupont, "caf", { caf_number: "0000001" });
     await p.owner
       .updateTable("change_requests")
       .set({ created_at: new Date(Date.now() - 40 * 86_400_000) })
       .where("id", "=", old)
       .execute();
-    address = await request(dupont, "coordonnees", { address_line: "3 rue des Lilas", city: "PLOMBIÈRES" });
-    fiscal = await request(dupont, "fiscal", { tax_shares: 2.5 });
-    await request(dupont, "bancaire", {
+    address = await request(p, tenant, dupont, "coordonnees", {
+      address_line: "3 rue des Lilas",
+      city: "PLOMBIÈRES",
+    });
+    fiscal = await request(p, tenant, dupont, "fiscal", { tax_shares: 2.5 });
+    await request(p, tenant, dupont, "bancaire", {
       iban: "FR7630006000011234567890189",
       account_holder: "DUPONT JEAN",
     });
-    child = await request(dupont, "ajout_enfant", {
+    child = await request(p, tenant, dupont, "ajout_enfant", {
       first_name: "Léa",
       last_name: "DUPONT",
       birth_date: "2020-03-04",
     });
-    await decide(fiscal, { accept: true });
-    await decide(address, { accept: false, reason: "Justificatif de domicile manquant" });
+    await decide(p, tenant, staffId, fiscal, { accept: true });
+    await decide(p, tenant, staffId, address, { accept: false, reason: "Justificatif de domicile manquant" });
   });
 
   it("shows the last month's requests of « Mon compte » by state, with dates and the refusal reason", async () => {
@@ -152,11 +110,11 @@ describe("« Liste des demandes »", () => {
     const back = await parent.post(`/demandes/${child}/retirer`, { back: "/enfants" });
     expect(back.status).toBe(303);
     expect(back.headers.get("location")).toBe("/enfants");
-    expect(await status(child)).toBe("withdrawn");
+    expect(await requestStatus(p, child)).toBe("withdrawn");
     const html = await (await parent.get("/demandes?groupe=enfants")).text();
     expect(html).toContain("Demandes retirées");
 
-    const again = await request(dupont, "ajout_enfant", {
+    const again = await request(p, tenant, dupont, "ajout_enfant", {
       first_name: "Léo",
       last_name: "DUPONT",
       birth_date: "2021-01-01",
@@ -170,27 +128,27 @@ describe("« Liste des demandes »", () => {
 
   it("a decided request cannot be withdrawn", async () => {
     expect((await parent.post(`/demandes/${fiscal}/retirer`)).status).toBe(404);
-    expect(await status(fiscal)).toBe("accepted");
+    expect(await requestStatus(p, fiscal)).toBe("accepted");
   });
 });
 
 describe("fences", () => {
   it("another household's request id is 404, and it stays pending", async () => {
     // A city found nowhere in the DUPONT household (whose demo address is in PLOMBIÈRES-LÈS-DIJON).
-    const theirs = await request(martin, "coordonnees", { city: "CHENOVE" });
+    const theirs = await request(p, tenant, martin, "coordonnees", { city: "CHENOVE" });
     const res = await parent.post(`/demandes/${theirs}/retirer`);
     expect(res.status).toBe(404);
-    expect(await status(theirs)).toBe("pending");
+    expect(await requestStatus(p, theirs)).toBe("pending");
     expect(await (await parent.get("/demandes")).text()).not.toContain("CHENOVE");
     expect((await parent.post("/demandes/not-a-uuid/retirer")).status).toBe(404);
   });
 
   it("parents never reach « Demandes à traiter »", async () => {
-    const theirs = await request(martin, "coordonnees", { city: "TALANT" });
+    const theirs = await request(p, tenant, martin, "coordonnees", { city: "TALANT" });
     expect((await parent.get("/agents/demandes")).status).toBe(403);
     expect((await parent.post(`/agents/demandes/${theirs}/accepter`)).status).toBe(403);
     expect((await parent.post(`/agents/demandes/${theirs}/refuser`, { reason: "x" })).status).toBe(403);
-    expect(await status(theirs)).toBe("pending");
+    expect(await requestStatus(p, theirs)).toBe("pending");
     const anonymous = client(p.app, HOST);
     expect((await anonymous.get("/demandes")).headers.get("location")).toMatch(/^\/connexion/);
     expect((await anonymous.get("/agents/demandes")).headers.get("location")).toBe("/agents/connexion");

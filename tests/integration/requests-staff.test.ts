@@ -4,73 +4,30 @@
  * request made stale by a later change is shown before it applies.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Trx } from "../../src/db/database.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import type { Values } from "../../src/features/requests/section-handler.ts";
 import * as requestsService from "../../src/features/requests/service.ts";
 import { lastId } from "../../src/integrations/mail/sink.ts";
-import type { Section } from "../../src/tenancy/config-schema.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { client } from "../helpers/client.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
+import { type Account, account, decide, request, requestStatus } from "../helpers/requests-fixture.ts";
 
 const HOST = "plombieres.localhost:3000";
 let p: TestPlatform;
 let tenant: Tenant;
-let dupont: { userId: string; householdId: string };
+let dupont: Account;
 let staffId: string;
 let staff: ReturnType<typeof client>;
 let ip = 0;
-
-async function account(login: string) {
-  const u = await p.owner
-    .selectFrom("users")
-    .select(["id", "household_id"])
-    .where("tenant_id", "=", tenant.id)
-    .where((eb) => eb.or([eb("login", "=", login), eb("email", "=", login)]))
-    .executeTakeFirstOrThrow();
-  return { userId: u.id, householdId: u.household_id as string };
-}
-
-const asParent = <T>(who: typeof dupont, fn: (trx: Trx) => Promise<T>) =>
-  p.db.withTenant({ role: "app_parent", tenantId: tenant.id, ...who }, fn);
-
-/** A parent's change, as the section's form would submit it: stored as a pending request. */
-async function request(who: typeof dupont, section: Section, values: Values, targetId: string | null = null) {
-  const out = await asParent(who, (trx) =>
-    requestsService.submitChange(
-      trx,
-      { tenant, actor: { kind: "parent", userId: who.userId }, householdId: who.householdId },
-      section,
-      targetId,
-      values,
-    ),
-  );
-  if (out.kind !== "requested") throw new Error(`expected a request, got ${out.kind}`);
-  return out.requestId;
-}
-
-const decide = (id: string, decision: requestsService.Decision) =>
-  p.db.withTenant({ role: "app_staff", tenantId: tenant.id, userId: staffId }, (trx) =>
-    requestsService.decide(trx, tenant, { kind: "staff", userId: staffId }, id, decision),
-  );
-
-const status = async (id: string) =>
-  (
-    await p.owner
-      .selectFrom("change_requests")
-      .select("status")
-      .where("id", "=", id)
-      .executeTakeFirstOrThrow()
-  ).status;
 
 beforeAll(async () => {
   p = await createTestPlatform();
   const site = await p.deps.sites.resolve(HOST);
   if (site.kind !== "tenant") throw new Error("no Plombières");
   tenant = site.tenant;
-  dupont = await account("jdupont");
-  staffId = (await account("admin@plombieres.test")).userId;
+  dupont = await account(p, tenant, "jdupont");
+  staffId = (await account(p, tenant, "admin@plombieres.test")).userId;
   staff = client(p.app, HOST, { ip: `192.0.2.${++ip}` });
   expect((await staff.login("admin@plombieres.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
 });
@@ -119,8 +76,8 @@ async function decisionMail(subject: string, about: string, since: number) {
 describe("« Demandes à traiter »", () => {
   it("lists pending requests oldest first, with household, N° Famille, old → new and what is missing", async () => {
     await staffChange({ address_line: "12 RUE DES BONBONS", city: "SAINT - JEAN" });
-    const first = await request(dupont, "coordonnees", { address_line: "1 rue Haute" });
-    const second = await request(dupont, "bancaire", { iban: "FR7630006000011234567890189" });
+    const first = await request(p, tenant, dupont, "coordonnees", { address_line: "1 rue Haute" });
+    const second = await request(p, tenant, dupont, "bancaire", { iban: "FR7630006000011234567890189" });
     const res = await staff.get("/agents/demandes");
     expect(res.status).toBe(200);
     const html = await res.text();
@@ -132,12 +89,12 @@ describe("« Demandes à traiter »", () => {
     expect(html).toContain("FR7630006000011234567890189");
     expect(html).toContain("Dossier incomplet : Téléphone domicile (Moi)");
     expect(await (await staff.get("/agents")).text()).toContain('href="/agents/demandes"');
-    await decide(first, { accept: false, reason: "nettoyage" });
-    await decide(second, { accept: false, reason: "nettoyage" });
+    await decide(p, tenant, staffId, first, { accept: false, reason: "nettoyage" });
+    await decide(p, tenant, staffId, second, { accept: false, reason: "nettoyage" });
   });
 
   it("« Accepter » applies the change with the request and e-mails the family", async () => {
-    const id = await request(dupont, "coordonnees", { address_line: "7 place de la Mairie" });
+    const id = await request(p, tenant, dupont, "coordonnees", { address_line: "7 place de la Mairie" });
     expect((await address()).address_line).not.toBe("7 place de la Mairie");
     const since = lastId(p.mailbox);
     const res = await staff.post(`/agents/demandes/${id}/accepter`);
@@ -157,27 +114,27 @@ describe("« Demandes à traiter »", () => {
   });
 
   it("an accept that fails to apply leaves the request pending and the file unchanged (one transaction)", async () => {
-    const id = await request(dupont, "caf", { family_quotient: -5, caf_number: "123456" });
+    const id = await request(p, tenant, dupont, "caf", { family_quotient: -5, caf_number: "123456" });
     const res = await staff.post(`/agents/demandes/${id}/accepter`);
     expect(res.status).toBe(500);
-    expect(await status(id)).toBe("pending");
+    expect(await requestStatus(p, id)).toBe("pending");
     const caf = await p.owner
       .selectFrom("households")
       .select("caf_number")
       .where("id", "=", dupont.householdId)
       .executeTakeFirstOrThrow();
     expect(caf.caf_number).not.toBe("123456");
-    await decide(id, { accept: false, reason: "quotient négatif" });
+    await decide(p, tenant, staffId, id, { accept: false, reason: "quotient négatif" });
   });
 
   it("« Refuser » needs a reason (422, nothing changes), then e-mails it", async () => {
-    const id = await request(dupont, "coordonnees", { city: "DIJON" });
+    const id = await request(p, tenant, dupont, "coordonnees", { city: "DIJON" });
     const empty = await staff.post(`/agents/demandes/${id}/refuser`, { reason: "   " });
     expect(empty.status).toBe(422);
     const html = await empty.text();
     expect(html).toContain("Indiquez le motif du refus");
     expect(html).toContain(`aria-describedby="motif-${id}-error"`);
-    expect(await status(id)).toBe("pending");
+    expect(await requestStatus(p, id)).toBe("pending");
     const since = lastId(p.mailbox);
     const res = await staff.post(`/agents/demandes/${id}/refuser`, { reason: "Adresse hors commune" });
     expect(res.status).toBe(303);
@@ -193,7 +150,7 @@ describe("« Demandes à traiter »", () => {
   });
 
   it("a request made stale by a later change says so, and applies only when confirmed", async () => {
-    const id = await request(dupont, "coordonnees", { address_line: "9 rue Neuve" });
+    const id = await request(p, tenant, dupont, "coordonnees", { address_line: "9 rue Neuve" });
     await staffChange({ address_line: "10 avenue Foch" });
     const res = await staff.post(`/agents/demandes/${id}/accepter`);
     expect(res.status).toBe(409);
@@ -201,21 +158,21 @@ describe("« Demandes à traiter »", () => {
     expect(html).toContain("Le dossier a changé depuis cette demande.");
     expect(html).toContain("Adresse : 10 avenue Foch");
     expect(html).toContain("Appliquer quand même");
-    expect(await status(id)).toBe("pending");
+    expect(await requestStatus(p, id)).toBe("pending");
     expect((await address()).address_line).toBe("10 avenue Foch");
     const confirmed = await staff.post(`/agents/demandes/${id}/accepter`, { confirmer: "1" });
     expect(confirmed.status).toBe(303);
     expect((await address()).address_line).toBe("9 rue Neuve");
-    expect(await status(id)).toBe("accepted");
+    expect(await requestStatus(p, id)).toBe("accepted");
   });
 
   it("another town's staff cannot decide a Plombières request (404)", async () => {
-    const id = await request(dupont, "coordonnees", { city: "FONTAINE" });
+    const id = await request(p, tenant, dupont, "coordonnees", { city: "FONTAINE" });
     const sene = client(p.app, "sene.localhost:3000", { ip: `192.0.2.${++ip}` });
     expect((await sene.login("admin@sene.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
     expect((await sene.post(`/agents/demandes/${id}/accepter`)).status).toBe(404);
     expect((await sene.post(`/agents/demandes/${id}/refuser`, { reason: "x" })).status).toBe(404);
     expect(await (await sene.get("/agents/demandes")).text()).not.toContain("FONTAINE");
-    expect(await status(id)).toBe("pending");
+    expect(await requestStatus(p, id)).toBe("pending");
   });
 });
