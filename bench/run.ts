@@ -18,6 +18,15 @@ import type { BaselineConfig } from "./baseline.ts";
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
 import { BENCH_PASSWORD, type GeneratedData, generate } from "./generate.ts";
 import type { LoadConfig, LoadResult, LoadTarget } from "./load.ts";
+import { generatePlanning } from "./planning-generate.ts";
+import {
+  planningPagePath,
+  planningPageTargets,
+  preflightPlanning,
+  type RushReport,
+  runRush,
+  rushLines,
+} from "./planning-scenarios.ts";
 import { type Child, forkScript, freePort, httpRequest } from "./proc.ts";
 import { saveProfile, startProfile, summarise } from "./profile.ts";
 
@@ -34,6 +43,10 @@ const SETTINGS = {
   duration: num("BENCH_DURATION", 10),
   warmup: num("BENCH_WARMUP", 2),
   poolSize: num("BENCH_POOL_SIZE", 10),
+  planningFamilies: num("BENCH_PLANNING_FAMILIES", 50),
+  rushParents: num("BENCH_RUSH_PARENTS", 1000),
+  rushCapacity: num("BENCH_RUSH_CAPACITY", 200),
+  rushSpreadMs: num("BENCH_RUSH_SPREAD_MS", 1000),
 };
 const TARGET = { ratio: 0.6, p99Ms: 50 };
 const DOMAIN = "localhost";
@@ -278,6 +291,23 @@ async function main(): Promise<number> {
         .join(", "),
   );
 
+  t = performance.now();
+  const planning = await generatePlanning(
+    platform.deps.db,
+    {
+      rushParents: SETTINGS.rushParents,
+      calendarFamilies: SETTINGS.planningFamilies,
+      capacity: SETTINGS.rushCapacity,
+    },
+    platform.deps.now(),
+  );
+  say(
+    `generated the planning town in ${secs(performance.now() - t)}: ` +
+      Object.entries(planning.timings)
+        .map(([k, ms]) => `${k} ${secs(ms)}`)
+        .join(", "),
+  );
+
   const baselineFile = path.join(dir, "baseline.json");
   const baselineConfig: BaselineConfig = {
     loginUrl: loginUrl(ownerUrl, login),
@@ -290,6 +320,7 @@ async function main(): Promise<number> {
   cleanups.push(() => baseline.stop());
   const { port: baselinePort } = await baseline.message;
   await preflight(data, platform.port, baselinePort);
+  await preflightPlanning(planning, platform.port);
 
   const common = {
     connections: SETTINGS.connections,
@@ -341,6 +372,21 @@ async function main(): Promise<number> {
     targets: loginTargets(data, platform.port),
   });
   await drain(ownerUrl, login.user, (scenarios.at(-1) as Scenario).result, SETTINGS.connections);
+  await run(`month planning page GET ${planningPagePath(planning)} (parent)`, 200, process.pid, {
+    ...common,
+    url: `http://127.0.0.1:${platform.port}`,
+    method: "GET",
+    path: planningPagePath(planning),
+    targets: planningPageTargets(planning, platform.port),
+  });
+  say(`running the rush (${SETTINGS.rushParents} parents within ${SETTINGS.rushSpreadMs} ms)…`);
+  const rush: RushReport = await runRush(
+    dir,
+    platform.deps.db,
+    planning,
+    platform.port,
+    SETTINGS.rushSpreadMs,
+  );
 
   const ms = (v: number | null) => (v === null ? "n/a" : v.toFixed(2));
   const rows = [
@@ -385,7 +431,7 @@ async function main(): Promise<number> {
       `${availableParallelism() * 100} % = the whole machine` +
       `${process.env.BENCH_DATABASE_URL ? "; a local server on BENCH_DATABASE_URL counts among the others" : ""})`,
   );
-  const [home, base, loginRun] = scenarios as [Scenario, Scenario, Scenario];
+  const [home, base, loginRun, planningPage] = scenarios as [Scenario, Scenario, Scenario, Scenario];
   const ratio = home.result.requestsPerSecond / base.result.requestsPerSecond;
   const mark = (ok: boolean) => (ok ? "met" : "NOT met");
   say("");
@@ -421,6 +467,17 @@ async function main(): Promise<number> {
       "(argon2id m=19456 t=2 p=1 per attempt; no target)",
   );
 
+  say(
+    `month planning page / baseline = ${planningPage.result.requestsPerSecond.toFixed(0)} / ` +
+      `${base.result.requestsPerSecond.toFixed(0)} req/s = ` +
+      `${((100 * planningPage.result.requestsPerSecond) / base.result.requestsPerSecond).toFixed(0)} %, ` +
+      `p50 ${planningPage.result.p50} ms, p99 ${planningPage.result.p99} ms ` +
+      `(${planning.calendarSessions[0]?.bookedDays ?? 0} booked days in the month; no target)`,
+  );
+  for (const line of rushLines(rush, SETTINGS.rushSpreadMs)) say(line);
+  if (rush.failed > 0 || rush.overCapacity > 0)
+    say(`FAILED: rush: ${rush.failed} errors, ${rush.overCapacity} places over capacity`);
+
   const failed = scenarios.filter((s) => s.result.errors > 0 || s.result.timeouts > 0 || unexpected(s) > 0);
   for (const s of failed)
     say(`FAILED: ${s.name}: ${s.result.errors} errors, ${unexpected(s)} answers other than ${s.expect}`);
@@ -431,7 +488,7 @@ async function main(): Promise<number> {
         "these figures understate the machine; run again on a quiet machine to compare with the targets.",
     );
   say(`total ${secs(performance.now() - started)}`);
-  return failed.length > 0 ? 1 : 0;
+  return failed.length > 0 || rush.failed > 0 || rush.overCapacity > 0 ? 1 : 0;
 }
 
 let code = 1;

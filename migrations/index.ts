@@ -4,6 +4,9 @@ import * as outboxQueue from "./2026-11-22T0601_outbox-queue.ts";
 import * as householdFile from "./2026-11-22T0700_household-file.ts";
 import * as documents from "./2026-11-22T0701_documents.ts";
 import * as preregistrations from "./2026-11-22T0702_preregistrations.ts";
+import * as planning from "./2026-11-22T0800_planning.ts";
+import * as billing from "./2026-11-22T0900_billing.ts";
+import * as payfipAttempts from "./2026-11-22T0901_payfip-attempts.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +15,7 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22T0700_household-file": householdFile,
   "2026-11-22T0701_documents": documents,
   "2026-11-22T0702_preregistrations": preregistrations,
+  "2026-11-22T0800_planning": planning,
+  "2026-11-22T0900_billing": billing,
+  "2026-11-22T0901_payfip-attempts": payfipAttempts,
 };

@@ -12,6 +12,13 @@ import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
+import { planningAgendaRoutes } from "./features/planning/agenda-routes.ts";
+import { planningCalendarRoutes } from "./features/planning/calendar-routes.ts";
+import { planningStaffAbsenceRoutes } from "./features/planning/staff-absence-routes.ts";
+import { planningStaffAttendanceRoutes } from "./features/planning/staff-attendance-routes.ts";
+import { planningStaffOfferRoutes } from "./features/planning/staff-offer-routes.ts";
+import { planningStaffReviewRoutes } from "./features/planning/staff-review-routes.ts";
+import { planningWizardRoutes } from "./features/planning/wizard-routes.ts";
 import { platformRoutes } from "./features/platform/routes.ts";
 import { preregistrationRoutes } from "./features/preregistration/routes.ts";
 import { preregistrationStaffRoutes } from "./features/preregistration/staff-routes.ts";
@@ -62,6 +69,9 @@ function portalApp(deps: Deps) {
   app.route("/", requestsRoutes(deps));
   app.route("/", completenessRoutes(deps));
   app.route("/", preregistrationRoutes(deps));
+  app.route("/", planningCalendarRoutes(deps));
+  app.route("/", planningWizardRoutes(deps));
+  app.route("/", planningAgendaRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
@@ -70,6 +80,10 @@ function portalApp(deps: Deps) {
   app.route("/agents", documentsStaffRoutes(deps));
   app.route("/agents", requestsStaffRoutes(deps));
   app.route("/agents", preregistrationStaffRoutes(deps));
+  app.route("/agents", planningStaffReviewRoutes(deps));
+  app.route("/agents", planningStaffAbsenceRoutes(deps));
+  app.route("/agents", planningStaffAttendanceRoutes(deps));
+  app.route("/agents", planningStaffOfferRoutes(deps));
   return app;
 }
 

@@ -28,6 +28,12 @@ const schema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().default(54329),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
   TRUST_PROXY: z.stringbool().default(false),
+  /** Demo only: port of the local PayFiP simulator (0 in tests: any free port). */
+  PAYFIP_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
+  /** The State's PayFiP service (ignored in the demo, which uses its simulator). */
+  PAYFIP_URL: z.url().default("https://www.payfip.gouv.fr"),
+  /** PayFiP mode: T test, X activation, W production. */
+  PAYFIP_SAISIE: z.enum(["T", "X", "W"]).default("T"),
 });
 
 export type Env = z.infer<typeof schema>;

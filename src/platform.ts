@@ -9,6 +9,7 @@ import type { Env } from "./env.ts";
 import type { Deps } from "./http/types.ts";
 import type { Mailbox } from "./integrations/mail/sink.ts";
 import { smtpTransport } from "./integrations/mail/transport.ts";
+import type { RunningSimulator } from "./integrations/payfip/simulator/server.ts";
 import { startWorker } from "./jobs/worker.ts";
 import type { Logger } from "./lib/log.ts";
 import { loadTenantFiles } from "./tenancy/files.ts";
@@ -20,6 +21,8 @@ export interface Platform {
   app: ReturnType<typeof createApp>;
   port: number;
   ownerUrl: string;
+  /** Demo only: base URL of the local PayFiP simulator (SOAP endpoint and payment page). */
+  payfipUrl?: string;
   close(): Promise<void>;
 }
 
@@ -54,15 +57,30 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
     : undefined;
   const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
   if (!smtpUrl) throw new Error("SMTP_URL is required outside the demo");
+  // The PayFiP simulator stands in for the State's payment service in the demo.
+  const payfip: RunningSimulator | undefined = env.DEMO
+    ? await (await import("./integrations/payfip/simulator/server.ts")).startPayfipSimulator({
+        port: env.NODE_ENV === "test" ? 0 : env.PAYFIP_SIM_PORT,
+        hostname: env.HOST,
+      })
+    : undefined;
   const worker = await startWorker({
     ownerUrl: owner.url,
     db,
     send: smtpTransport(smtpUrl),
     from: env.MAIL_FROM,
     log,
+    payfip: { base: payfip?.url ?? env.PAYFIP_URL, saisie: env.PAYFIP_SAISIE },
   });
 
-  const deps: Deps = { env, db, log, sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox), mailbox };
+  const deps: Deps = {
+    env,
+    db,
+    log,
+    now: () => new Date(),
+    sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox),
+    mailbox,
+  };
   const app = createApp(deps);
   let server: ServerType | undefined;
   let port = env.PORT;
@@ -80,12 +98,14 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
     app,
     port,
     ownerUrl: owner.url,
+    payfipUrl: payfip?.url,
     // Stop accepting, let in-flight requests finish, then the worker, the pool, the cluster.
     async close() {
       if (server) {
         const s = server;
         await new Promise<void>((resolve) => s.close(() => resolve()));
       }
+      await payfip?.close();
       await worker.stop();
       await db.close();
       await mailbox?.close();

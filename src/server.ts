@@ -6,7 +6,7 @@ import { startPlatform } from "./platform.ts";
 const env = loadEnv();
 const log = createLogger(env.LOG_LEVEL, env.NODE_ENV === "development");
 
-function demoBanner(e: Env, port: number): string {
+function demoBanner(e: Env, port: number, payfipUrl: string | undefined): string {
   const at = (host: string) => publicOrigin({ ...e, PORT: port }, `${host}.${e.PLATFORM_DOMAIN}`);
   const lines = ["", "Parvis est prêt.", ""];
   for (const town of DEMO_TOWNS) {
@@ -24,13 +24,14 @@ function demoBanner(e: Env, port: number): string {
   }
   lines.push(`  ${at("admin")}/   opérateur  ${DEMO_OPERATOR.email}  /  ${DEMO_PASSWORD}`);
   lines.push(`  ${at("mail")}/    boîte aux lettres de démonstration`);
+  if (payfipUrl) lines.push(`  ${payfipUrl}/   simulateur PayFiP (paiement en ligne de démonstration)`);
   lines.push(`  (courrier Plombières : ${DEMO_LETTER_PASSWORD})`, "");
   return lines.join("\n");
 }
 
 const platform = await startPlatform(env, log, { listen: true });
 log.info({ port: platform.port }, "listening");
-if (env.DEMO) process.stdout.write(`${demoBanner(env, platform.port)}\n`);
+if (env.DEMO) process.stdout.write(`${demoBanner(env, platform.port, platform.payfipUrl)}\n`);
 
 let stopping = false;
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

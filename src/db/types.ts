@@ -1,4 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
+import type { BillingTables } from "./billing-types.ts";
+import type { PlanningTables } from "./planning-types.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -315,7 +317,7 @@ export interface PlatformAuditTable {
   at: Generated<Date>;
 }
 
-export interface DB {
+export interface DB extends PlanningTables, BillingTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;

@@ -34,7 +34,11 @@ const ASSETS: Record<string, { type: string; body: string }> = {
 };
 
 /** Paths whose routes apply their own body limit (file uploads). */
-const OWN_BODY_LIMIT = [/^\/documents\/depot\//, /^\/enfants\/[^/]+\/photo$/];
+const OWN_BODY_LIMIT = [
+  /^\/documents\/depot\//,
+  /^\/enfants\/[^/]+\/photo$/,
+  /^\/planning\/absences\/[^/]+\/justificatif$/,
+];
 
 /** The base every site's app shares: headers, size limit, origin check, assets, error pages. */
 export function siteApp(env: Env): Hono<AppEnv> {

@@ -26,6 +26,8 @@ export interface Deps {
   db: Database;
   sites: SiteResolver;
   log: Logger;
+  /** The clock every date rule reads (tests fix it). */
+  now: () => Date;
   /** The dev mailbox (demo and tests only). */
   mailbox?: import("../integrations/mail/sink.ts").Mailbox;
 }

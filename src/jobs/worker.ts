@@ -1,6 +1,9 @@
 import { run, Logger as WorkerLogger } from "graphile-worker";
 import pg from "pg";
 import type { Database } from "../db/database.ts";
+import type { PayfipSettings } from "../features/billing/online-payment.ts";
+import { createPaymentCheckJob, type PaymentCheckJob } from "../features/billing/payment-check-job.ts";
+import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/waiting-job.ts";
 import { createMailRelay, type OutboxJob } from "../integrations/mail/relay.ts";
 import type { SendMail } from "../integrations/mail/transport.ts";
 import type { Logger } from "../lib/log.ts";
@@ -19,8 +22,12 @@ export async function startWorker(opts: {
   send: SendMail;
   from: string;
   log: Logger;
+  /** Where PayFiP answers; without it pending attempts are not polled. */
+  payfip?: PayfipSettings;
 }): Promise<Worker> {
   const relay = createMailRelay(opts.db, opts.send, opts.from, opts.log);
+  const promoteWaiting = createWaitingListJob(opts.db);
+  const checkPayment = opts.payfip ? createPaymentCheckJob(opts.db, opts.payfip, opts.log) : null;
   const logger = new WorkerLogger(() => (level, message) => {
     if (level === "error" || level === "warning") opts.log.warn({ worker: true }, message);
   });
@@ -35,6 +42,12 @@ export async function startWorker(opts: {
     logger,
     taskList: {
       send_mail: async (payload) => relay(payload as OutboxJob),
+      promote_waiting: async (payload) => promoteWaiting(payload as PlaceReleaseJob),
+      check_payment: async (payload, helpers) => {
+        const job = payload as PaymentCheckJob;
+        const again = await checkPayment?.(job);
+        if (again) await helpers.addJob("check_payment", { ...job, round: job.round + 1 }, { runAt: again });
+      },
     },
   });
   return {

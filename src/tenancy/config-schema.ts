@@ -1,5 +1,7 @@
 import { z } from "zod";
 import { contrastRatio } from "../lib/contrast.ts";
+import { billingSchema, checkBilling } from "./billing-schema.ts";
+import { checkPlanning, planningSchema } from "./planning-schema.ts";
 
 const colour = z.string().regex(/^#[0-9a-f]{6}$/i, "couleur #rrggbb attendue");
 const hostname = z
@@ -135,6 +137,8 @@ export const tenantConfigSchema = z
       mandatory: { guardian: [], household: [], child: [], documents: [] },
       documents: DEFAULT_DOCUMENTS,
     }),
+    planning: planningSchema.default(planningSchema.parse({})),
+    billing: billingSchema.default(billingSchema.parse({})),
   })
   .superRefine((cfg, ctx) => {
     // RGAA: text on the town's colour, and the colour as text on white, must both reach 4.5:1.
@@ -144,6 +148,10 @@ export const tenantConfigSchema = z
     if (contrastRatio(cfg.branding.primary, "#ffffff") < 4.5) {
       ctx.addIssue({ code: "custom", path: ["branding", "primary"], message: "contraste sur blanc < 4.5:1" });
     }
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    checkPlanning(cfg.planning, issue);
+    checkBilling(cfg.billing, new Set(cfg.planning.services.map((s) => s.key)), issue);
     const types = new Set(cfg.householdFile.documents.types.map((t) => t.key));
     cfg.householdFile.mandatory.documents.forEach((key, i) => {
       if (!types.has(key))

@@ -1,6 +1,8 @@
 import { sql } from "kysely";
 import type { Database } from "../db/database.ts";
 import type { TenantFile } from "./files.ts";
+import { provisionBilling } from "./provision-billing.ts";
+import { provisionOffer } from "./provision-offer.ts";
 
 /**
  * Applies the tenant files idempotently, as an operator would. A town's status is the
@@ -41,5 +43,10 @@ export async function provisionTenants(db: Database, files: TenantFile[]): Promi
       ids.set(config.slug, row.id);
     }
   });
+  for (const { config } of files) {
+    const id = ids.get(config.slug) as string;
+    await provisionOffer(db, id, config.planning);
+    await provisionBilling(db, id, config.billing);
+  }
   return ids;
 }

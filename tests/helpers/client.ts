@@ -13,7 +13,7 @@ export function client(app: App, host: string, options: { ip?: string } = {}) {
   async function send(
     method: string,
     path: string,
-    init: { form?: Record<string, string>; headers?: Record<string, string> } = {},
+    init: { form?: Record<string, string> | [string, string][]; headers?: Record<string, string> } = {},
   ) {
     const headers: Record<string, string> = { Host: host, ...init.headers };
     if (cookies.size) headers.Cookie = [...cookies].map(([k, v]) => `${k}=${v}`).join("; ");
@@ -37,8 +37,12 @@ export function client(app: App, host: string, options: { ip?: string } = {}) {
   return {
     cookies,
     get: (path: string, headers?: Record<string, string>) => send("GET", path, { headers }),
-    post: (path: string, form: Record<string, string> = {}, headers?: Record<string, string>) =>
-      send("POST", path, { form, headers }),
+    /** `form` as pairs repeats a field (checkboxes of the same name). */
+    post: (
+      path: string,
+      form: Record<string, string> | [string, string][] = {},
+      headers?: Record<string, string>,
+    ) => send("POST", path, { form, headers }),
     send,
     /** Logs in and returns the response (303 on success). */
     login(identifier: string, password: string, base = "") {

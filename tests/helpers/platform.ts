@@ -14,6 +14,8 @@ export interface TestPlatform extends TestDatabase {
   deps: Deps;
   mailbox: Mailbox;
   tenants: Map<string, string>;
+  /** Fixes the app's clock (null: the real time again). */
+  setNow(now: Date | null): void;
 }
 
 /**
@@ -43,10 +45,12 @@ export async function createTestPlatform(
     from: env.MAIL_FROM,
     log,
   });
+  let fixed: Date | null = null;
   const deps: Deps = {
     env,
     db: t.db,
     log,
+    now: () => fixed ?? new Date(),
     sites: createSiteResolver(t.db, env.PLATFORM_DOMAIN, true),
     mailbox,
   };
@@ -56,6 +60,9 @@ export async function createTestPlatform(
     deps,
     mailbox,
     tenants,
+    setNow(now) {
+      fixed = now;
+    },
     async close() {
       await worker.stop();
       await mailbox.close();

@@ -1,7 +1,8 @@
 import type { Trx } from "../../db/database.ts";
 
 export interface Actor {
-  kind: "parent" | "staff";
+  /** "system": a job acting for nobody in particular (a PayFiP result, a basket expiry). */
+  kind: "parent" | "staff" | "system";
   userId: string;
 }
 

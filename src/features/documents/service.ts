@@ -81,7 +81,7 @@ export async function latestOfType(trx: Trx, tenant: Tenant, householdId: string
   return { type, label: kind.label, document: doc ? { ...doc, shownState: stateOf(doc) } : null };
 }
 
-export type UploadResult = { ok: true } | { ok: false; errors: Record<string, string> };
+export type UploadResult = { ok: true; id: string } | { ok: false; errors: Record<string, string> };
 type UploadInput = { scope: Scope; values: Record<string, string>; file: File | undefined };
 
 /** Every field and the file's content checked at once, so that each error shows at its field. */
@@ -133,7 +133,7 @@ export async function upload(
         fields: ["type", "child_id", "filename"],
       },
     );
-    return { ok: true };
+    return { ok: true, id };
   });
 }
 

@@ -22,8 +22,8 @@ export function tilesFor(cfg: TenantConfig): Tile[] {
     {
       label: "Mon planning",
       description: "Accès à mon planning de réservations",
-      href: "/planning",
-      ready: false,
+      href: cfg.planning.view === "agenda" ? "/agenda" : "/planning",
+      ready: true,
     },
     {
       label: "Mes factures",

@@ -6,6 +6,7 @@ import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
+import * as planningRequests from "../planning/requests-view.ts";
 import * as requestsService from "./service.ts";
 import {
   ACCOUNT_SECTIONS,
@@ -44,9 +45,17 @@ function parentContext(c: Context<AppEnv>): TenantContext & { householdId: strin
 function filters(c: Context<AppEnv>) {
   const q = c.req.query("groupe");
   const group: Group = q === "enfants" ? "enfants" : "compte";
-  const sections: readonly string[] = GROUPS[group].sections;
+  // « Mes enfants » also lists the planning's « Réservations » and « Absences ».
+  const planning: string[] =
+    group === "enfants" ? planningRequests.PLANNING_REQUEST_TYPES.map((p) => p.key) : [];
+  const sections: readonly string[] = [...GROUPS[group].sections, ...planning];
   const t = c.req.query("type") ?? "";
-  return { group, type: sections.includes(t) ? (t as Section) : null, sections };
+  return {
+    group,
+    type: sections.includes(t) ? (t as Section) : null,
+    sections,
+    planning: planning.length > 0,
+  };
 }
 
 /** « Liste des demandes » and taking back a pending request. Mounted at /. */
@@ -56,7 +65,14 @@ export function requestsRoutes(deps: Deps) {
   app.get("/demandes", requireParent, async (c) => {
     const ctx = parentContext(c);
     const f = filters(c);
-    const rows = await deps.db.withTenant(ctx, (trx) => requestsService.recentRequests(trx, ctx.householdId));
+    const [rows, planning] = await deps.db.withTenant(
+      ctx,
+      async (trx) =>
+        [
+          await requestsService.recentRequests(trx, ctx.householdId),
+          f.planning ? await planningRequests.recentPlanningRequests(trx, ctx.householdId, deps.now()) : [],
+        ] as const,
+    );
     const items = rows
       .filter((r) => f.sections.includes(r.section) && (!f.type || r.section === f.type))
       .map((r) => ({
@@ -67,10 +83,19 @@ export function requestsRoutes(deps: Deps) {
         decided: date(r.decided_at),
         reason: r.reason,
         lines: changeLines(r, { mask: true }),
-      }));
+      }))
+      .concat(
+        planning
+          .filter((r) => !f.type || r.type === (f.type as string))
+          .map((r) => ({ ...r, created: date(r.createdAt), decided: date(r.decidedAt), lines: [] })),
+      );
     return page(c, "requests/index", {
       groups: Object.entries(GROUPS).map(([key, g]) => ({ key, label: g.label, current: key === f.group })),
-      types: f.sections.map((s) => ({ key: s, label: sectionLabel(s), current: s === f.type })),
+      types: f.sections.map((s) => ({
+        key: s,
+        label: planningRequests.PLANNING_REQUEST_TYPES.find((p) => p.key === s)?.label ?? sectionLabel(s),
+        current: s === f.type,
+      })),
       group: f.group,
       type: f.type,
       states: STATES.map((s) => ({

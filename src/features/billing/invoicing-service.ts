@@ -1,0 +1,158 @@
+import type { Trx } from "../../db/database.ts";
+import { AppError, notFound } from "../../http/errors.ts";
+import { nextNumber } from "../../lib/counters.ts";
+import { addDays, addMonths, monthLabel, parisToday, shortDate } from "../../lib/dates.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import { type Actor, recordWrite } from "../audit/service.ts";
+import { notifyHousehold } from "../planning/notify.ts";
+import { bills, type HouseholdBill } from "./billable.ts";
+import { euros } from "./pricing.ts";
+
+export interface RunPreview {
+  regie: { id: string; key: string; name: string; prefix: string };
+  month: string;
+  households: HouseholdBill[];
+  lineCount: number;
+  totalCents: number;
+  /** Already issued: the run's date. */
+  issuedAt: Date | null;
+}
+
+async function regieOf(trx: Trx, regieId: string) {
+  const r = await trx
+    .selectFrom("regies")
+    .select(["id", "key", "name", "invoice_prefix"])
+    .where("id", "=", regieId)
+    .executeTakeFirst();
+  if (!r) throw notFound();
+  return { id: r.id, key: r.key, name: r.name, prefix: r.invoice_prefix };
+}
+
+/** « Aperçu » of a month's invoicing for a régie: households, lines, totals; nothing written. */
+export async function previewRun(
+  trx: Trx,
+  tenant: Tenant,
+  regieId: string,
+  month: string,
+): Promise<RunPreview> {
+  const regie = await regieOf(trx, regieId);
+  const run = await trx
+    .selectFrom("invoicing_runs")
+    .select("issued_at")
+    .where("regie_id", "=", regieId)
+    .where("month", "=", `${month}-01`)
+    .executeTakeFirst();
+  const households = run ? [] : await bills(trx, tenant, regieId, month);
+  return {
+    regie,
+    month,
+    households,
+    lineCount: households.reduce((n, h) => n + h.lines.length, 0),
+    totalCents: households.reduce((n, h) => n + h.totalCents, 0),
+    issuedAt: run?.issued_at ?? null,
+  };
+}
+
+/**
+ * Issues the month's invoices: one per household, numbered in sequence per régie without
+ * gaps (the counter moves in this transaction), each e-mailed « Nouvelle facture ». The
+ * run is unique per régie and month and each booking is billed once, so running it again
+ * bills nothing twice.
+ */
+export async function issueRun(
+  trx: Trx,
+  tenant: Tenant,
+  staff: Actor,
+  regieId: string,
+  month: string,
+  now: Date,
+) {
+  const monthEnd = addDays(`${addMonths(month, 1)}-01`, -1);
+  const today = parisToday(now);
+  if (monthEnd >= today)
+    throw new AppError(
+      "bad_request",
+      422,
+      `La facturation de ${monthLabel(month)} se fait une fois le mois terminé.`,
+    );
+  const preview = await previewRun(trx, tenant, regieId, month);
+  if (preview.issuedAt)
+    throw new AppError(
+      "bad_request",
+      409,
+      `La facturation de ${monthLabel(month)} a déjà été émise pour cette régie.`,
+    );
+  const run = await trx
+    .insertInto("invoicing_runs")
+    .values({
+      tenant_id: tenant.id,
+      regie_id: regieId,
+      month: `${month}-01`,
+      issued_by: staff.userId,
+      invoice_count: preview.households.length,
+      line_count: preview.lineCount,
+      total_cents: preview.totalCents,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  const dueOn = addDays(today, tenant.config.billing.dueDays);
+  const issued: { invoiceId: string; householdId: string; number: string; totalCents: number }[] = [];
+  for (const h of preview.households) {
+    const seq = await nextNumber(trx, tenant.id, `invoice:${regieId}`);
+    const number = `${preview.regie.prefix}${seq}`;
+    const invoice = await trx
+      .insertInto("invoices")
+      .values({
+        tenant_id: tenant.id,
+        regie_id: regieId,
+        household_id: h.householdId,
+        kind: "invoice",
+        seq,
+        number,
+        month: `${month}-01`,
+        run_id: run.id,
+        issued_on: today,
+        due_on: dueOn,
+        total_cents: h.totalCents,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await trx
+      .insertInto("invoice_lines")
+      .values(
+        h.lines.map((l, position) => ({
+          tenant_id: tenant.id,
+          invoice_id: invoice.id,
+          household_id: h.householdId,
+          booking_id: l.bookingId,
+          child_id: l.childId,
+          day: l.day,
+          label: l.label,
+          quantity: l.quantity,
+          unit_cents: l.unitCents,
+          amount_cents: l.amountCents,
+          position,
+        })),
+      )
+      .execute();
+    await notifyHousehold(trx, tenant, h.householdId, {
+      template: "billing-new-invoice",
+      data: {
+        number,
+        regie: preview.regie.name,
+        month: monthLabel(month),
+        total: euros(h.totalCents),
+        due: shortDate(dueOn),
+      },
+    });
+    issued.push({ invoiceId: invoice.id, householdId: h.householdId, number, totalCents: h.totalCents });
+  }
+  await recordWrite(trx, tenant.id, staff, {
+    householdId: null,
+    action: "issue",
+    entity: "invoicing_runs",
+    entityId: run.id,
+    fields: [],
+  });
+  return { runId: run.id, invoices: issued, dueOn };
+}

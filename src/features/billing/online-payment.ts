@@ -1,0 +1,231 @@
+import { sql } from "kysely";
+import type { Database, Trx } from "../../db/database.ts";
+import { AppError, notFound } from "../../http/errors.ts";
+import {
+  createPayment,
+  paymentDetail,
+  paymentPageUrl,
+  soapEndpoint,
+} from "../../integrations/payfip/client.ts";
+import { PayfipError } from "../../integrations/payfip/errors.ts";
+import { ATTEMPT_WINDOW_MS, attemptState } from "../../integrations/payfip/outcome.ts";
+import { makeRefdet, sanitizeObjet } from "../../integrations/payfip/rules.ts";
+import type { Saisie } from "../../integrations/payfip/types.ts";
+import { parisToday } from "../../lib/dates.ts";
+import type { Logger } from "../../lib/log.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import { recordPayment, remainingCents } from "./ledger.ts";
+
+/** Where PayFiP is (the State's service, or the simulator in the demo) and the mode. */
+export interface PayfipSettings {
+  base: string;
+  saisie: Saisie;
+}
+
+const TERMINAL = ["paid", "refused", "cancelled", "expired", "error"];
+
+/**
+ * Opens an attempt on one of the household's invoices: not paid, not handed to the
+ * Treasury, and no other attempt that could still be paid (PAYFIP.md §2: a page stays
+ * payable for 15 minutes). The amount is what is left to pay, never a figure from a form.
+ */
+export async function openAttempt(
+  trx: Trx,
+  tenant: Tenant,
+  userId: string,
+  householdId: string,
+  invoiceId: string,
+  now: Date,
+) {
+  const invoice = await trx
+    .selectFrom("invoices as i")
+    .innerJoin("regies as r", "r.id", "i.regie_id")
+    .select([
+      "i.id",
+      "i.number",
+      "i.kind",
+      "i.treasury_ref",
+      "i.regie_id",
+      "r.numcli",
+      "r.name as regie_name",
+    ])
+    .where("i.id", "=", invoiceId)
+    .where("i.household_id", "=", householdId)
+    .executeTakeFirst();
+  if (!invoice || invoice.kind !== "invoice") throw notFound();
+  if (invoice.treasury_ref)
+    throw new AppError(
+      "bad_request",
+      409,
+      "Cette facture a été transmise au Trésor public : elle ne se paie plus en ligne.",
+    );
+  const { total, settled } = await remainingCents(trx, invoice.id);
+  if (settled >= total) throw new AppError("bad_request", 409, "Cette facture est déjà payée.");
+  const live = await trx
+    .selectFrom("payment_attempts")
+    .select("id")
+    .where("invoice_id", "=", invoice.id)
+    .where("state", "in", ["created", "pending"])
+    .where("created_at", ">", new Date(now.getTime() - ATTEMPT_WINDOW_MS))
+    .executeTakeFirst();
+  if (live)
+    throw new AppError(
+      "bad_request",
+      409,
+      "Un paiement en ligne de cette facture est déjà en cours. Réessayez dans 20 minutes.",
+    );
+  const row = await trx
+    .insertInto("payment_attempts")
+    .values({
+      tenant_id: tenant.id,
+      regie_id: invoice.regie_id,
+      household_id: householdId,
+      invoice_id: invoice.id,
+      created_by: userId,
+      refdet: makeRefdet(invoice.number.replace(/[^A-Za-z0-9]/g, ""), now),
+      amount_cents: total - settled,
+      created_at: now,
+    })
+    .returning(["id", "refdet", "amount_cents"])
+    .executeTakeFirstOrThrow();
+  return {
+    attemptId: row.id,
+    refdet: row.refdet,
+    amountCents: Number(row.amount_cents),
+    numcli: invoice.numcli,
+    exer: parisToday(now).slice(0, 4),
+    objet: sanitizeObjet(`${tenant.config.shortName} facture ${invoice.number}`),
+  };
+}
+
+/**
+ * Asks PayFiP for a payment page (outside any transaction) and returns where to send the
+ * browser. A failure closes the attempt with its French message; no money can move on it.
+ */
+export async function startPayment(
+  db: Database,
+  ctx: { tenant: Tenant; userId: string; householdId: string; email: string; now: Date; origin: string },
+  invoiceId: string,
+  payfip: PayfipSettings,
+): Promise<string> {
+  const parent = {
+    role: "app_parent" as const,
+    tenantId: ctx.tenant.id,
+    userId: ctx.userId,
+    householdId: ctx.householdId,
+  };
+  const a = await db.withTenant(parent, (trx) =>
+    openAttempt(trx, ctx.tenant, ctx.userId, ctx.householdId, invoiceId, ctx.now),
+  );
+  try {
+    const { idOp } = await createPayment({
+      endpoint: soapEndpoint(payfip.base),
+      numcli: a.numcli,
+      exer: a.exer,
+      refdet: a.refdet,
+      objet: a.objet,
+      montantCents: a.amountCents,
+      mel: ctx.email,
+      urlnotif: `${ctx.origin}/paiement/notification`,
+      urlredirect: `${ctx.origin}/paiement/retour`,
+      saisie: payfip.saisie,
+    });
+    await db.withTenant(parent, (trx) =>
+      trx
+        .updateTable("payment_attempts")
+        .set({ idop: idOp, state: "pending", updated_at: sql`now()` })
+        .where("id", "=", a.attemptId)
+        .execute(),
+    );
+    return paymentPageUrl(payfip.base, idOp);
+  } catch (error) {
+    const message = error instanceof PayfipError ? error.message : "Le service de paiement ne répond pas.";
+    await db.withTenant(parent, (trx) =>
+      trx
+        .updateTable("payment_attempts")
+        .set({ state: "error", error: message.slice(0, 500), updated_at: sql`now()` })
+        .where("id", "=", a.attemptId)
+        .execute(),
+    );
+    throw new AppError("bad_request", 502, `Le paiement en ligne n'a pas pu commencer : ${message}`);
+  }
+}
+
+export type Settlement =
+  | "unknown"
+  | "unchanged"
+  | "pending"
+  | "paid"
+  | "refused"
+  | "cancelled"
+  | "expired"
+  | "error";
+
+/**
+ * The result of an attempt, only from recupererDetailPaiementSecurise (DESIGN §5.9), for a
+ * return, a notification or the polling job alike. Idempotent: a terminal attempt is left
+ * alone, and the payment's unique attempt id records it once whatever arrives twice.
+ */
+export async function settleAttempt(
+  db: Database,
+  tenant: Tenant,
+  idOp: string,
+  payfip: PayfipSettings,
+  log: Logger,
+  now = new Date(),
+): Promise<Settlement> {
+  const jobs = { role: "app_jobs" as const, tenantId: tenant.id };
+  const found = await db.withTenant(jobs, (trx) =>
+    trx.selectFrom("payment_attempts").select(["id", "state"]).where("idop", "=", idOp).executeTakeFirst(),
+  );
+  if (!found) {
+    log.warn({ tenant: tenant.slug, idOp }, "payfip: result for an unknown idOp ignored");
+    return "unknown";
+  }
+  if (TERMINAL.includes(found.state)) return "unchanged";
+  const outcome = await paymentDetail({ endpoint: soapEndpoint(payfip.base), idOp });
+  return db.withTenant(jobs, async (trx) => {
+    const a = await trx
+      .selectFrom("payment_attempts")
+      .selectAll()
+      .where("id", "=", found.id)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    if (TERMINAL.includes(a.state)) return "unchanged";
+    let state = attemptState(outcome, a.created_at, now);
+    if (
+      state === "paid" &&
+      "detail" in outcome &&
+      Number(outcome.detail.montant) !== Number(a.amount_cents)
+    ) {
+      log.error({ tenant: tenant.slug, attempt: a.id }, "payfip: paid amount differs from the attempt");
+      state = "error";
+    }
+    if (state === "paid" && "detail" in outcome && outcome.status === "paid") {
+      await recordPayment(
+        trx,
+        tenant,
+        { kind: "system", userId: a.created_by },
+        {
+          invoiceId: a.invoice_id,
+          method: outcome.method === "debit" ? "payfip_debit" : "payfip_card",
+          amountCents: Number(a.amount_cents),
+          receivedOn: parisToday(now),
+          reference: `PayFiP ${outcome.detail.numauto ?? a.refdet}`,
+        },
+        a.id,
+      );
+    }
+    await trx
+      .updateTable("payment_attempts")
+      .set({
+        state,
+        result: "detail" in outcome ? JSON.stringify(outcome.detail) : null,
+        checks: sql`checks + 1`,
+        updated_at: sql`now()`,
+      })
+      .where("id", "=", a.id)
+      .execute();
+    return state;
+  });
+}

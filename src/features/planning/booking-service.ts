@@ -1,0 +1,257 @@
+import { sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
+import type { BookingStatus } from "../../db/planning-types.ts";
+import { notFound } from "../../http/errors.ts";
+import { nextNumber } from "../../lib/counters.ts";
+import { isIsoDate, longDate } from "../../lib/dates.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import { type Actor, recordWrite } from "../audit/service.ts";
+import * as completeness from "../completeness/service.ts";
+import { PlanningError, type Problem } from "./errors.ts";
+import { notifyHousehold } from "./notify.ts";
+import { findPeriod, type Period } from "./offer.ts";
+import { takePlace } from "./places.ts";
+import { bookingCheck, ineligibility } from "./rules.ts";
+
+export interface PlanningContext {
+  tenant: Tenant;
+  actor: Actor;
+  /** Who the dossier names as « Référent ». */
+  actorName: string;
+  householdId: string;
+  now: Date;
+}
+
+export interface BookInput {
+  periodId: string;
+  childIds: string[];
+  days: string[];
+  /** The form's one-time key: a second submission finds the first dossier. */
+  idempotencyKey: string;
+}
+
+export interface BookResult {
+  dossierId: string;
+  number: string;
+  replayed: boolean;
+  bookings: { childId: string; day: string; status: BookingStatus }[];
+}
+
+const LIVE: BookingStatus[] = ["pending", "accepted", "waiting", "offered", "cancel_requested"];
+export const LIVE_STATUSES = LIVE;
+
+/** The household's children among `ids`, or 404 if any is not theirs (RLS hides others' too). */
+export async function ownChildren(trx: Trx, householdId: string, ids: string[]) {
+  const unique = [...new Set(ids)];
+  const rows = unique.length
+    ? await trx
+        .selectFrom("children")
+        .select(["id", "first_name", "last_name", "birth_date", "class_level"])
+        .where("household_id", "=", householdId)
+        .where("id", "in", unique)
+        .orderBy("birth_date")
+        .execute()
+    : [];
+  if (rows.length !== unique.length) throw notFound();
+  return rows;
+}
+
+/** Every reason the selection cannot be booked as asked (nothing is written). */
+async function problemsOf(
+  trx: Trx,
+  ctx: PlanningContext,
+  period: Period,
+  children: Awaited<ReturnType<typeof ownChildren>>,
+  days: string[],
+): Promise<Problem[]> {
+  const zone = ctx.tenant.config.holidayZone;
+  const problems: Problem[] = [];
+  for (const day of days) {
+    const check = bookingCheck(period, day, ctx.now, zone);
+    if (!check.ok && ctx.actor.kind === "parent")
+      problems.push({ day, message: `${longDate(day)} : ${check.label}.` });
+    else if (!check.ok && check.code !== "too_late" && check.code !== "window_closed")
+      problems.push({ day, message: `${longDate(day)} : ${check.label}.` });
+  }
+  for (const child of children) {
+    const name = `${child.first_name} ${child.last_name}`;
+    const file = await completeness.canBook(trx, ctx.tenant, ctx.householdId, child.id);
+    if (!file.ok)
+      problems.push({
+        childId: child.id,
+        message: `Réservation impossible pour ${name} : formulaire incomplet.`,
+      });
+    for (const day of days) {
+      const why = ineligibility(child, period, day);
+      if (why) problems.push({ day, childId: child.id, message: `${name}, ${longDate(day)} : ${why}.` });
+    }
+  }
+  const taken = await trx
+    .selectFrom("bookings")
+    .select(["child_id", "day"])
+    .where("period_id", "=", period.id)
+    .where(
+      "child_id",
+      "in",
+      children.map((c) => c.id),
+    )
+    .where("day", "in", days)
+    .where("status", "in", LIVE)
+    .execute();
+  for (const t of taken) {
+    const c = children.find((x) => x.id === t.child_id);
+    problems.push({
+      day: t.day,
+      childId: t.child_id,
+      message: `${c?.first_name} ${c?.last_name}, ${longDate(t.day)} : déjà réservé.`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * « Valider »: every day of every chosen child is booked in one dossier, or none is.
+ * Full days go on the waiting list where the town keeps one, else the whole validation
+ * fails with the full days named. Staff book on behalf of a household, past the cut-off.
+ */
+export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Promise<BookResult> {
+  const replay = await replayOf(trx, ctx.householdId, input.idempotencyKey);
+  if (replay) return replay;
+  const period = await findPeriod(trx, input.periodId);
+  if (!period) throw notFound();
+  const children = await ownChildren(trx, ctx.householdId, input.childIds);
+  const days = [...new Set(input.days)].sort();
+  if (children.length === 0) throw new PlanningError([{ message: "Choisissez au moins un enfant." }]);
+  if (days.length === 0) throw new PlanningError([{ message: "Choisissez au moins un jour." }]);
+  if (!days.every(isIsoDate))
+    throw new PlanningError([{ message: "Une des dates choisies n'est pas valide." }]);
+  const problems = await problemsOf(trx, ctx, period, children, days);
+  if (problems.length) throw new PlanningError(problems);
+
+  const placed = await placeAll(trx, ctx, period, children, days);
+  const dossier = await trx
+    .insertInto("booking_dossiers")
+    .values({
+      tenant_id: ctx.tenant.id,
+      number: await nextNumber(trx, ctx.tenant.id, "booking_dossier", 1000),
+      household_id: ctx.householdId,
+      kind: "booking",
+      period_id: period.id,
+      created_by: ctx.actor.userId,
+      created_by_name: ctx.actorName,
+      idempotency_key: input.idempotencyKey,
+    })
+    .returning(["id", "number"])
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("bookings")
+    .values(
+      placed.map((b) => ({
+        tenant_id: ctx.tenant.id,
+        household_id: ctx.householdId,
+        child_id: b.childId,
+        period_id: period.id,
+        service_id: period.service.id,
+        day: b.day,
+        status: b.status,
+        holds_place: b.status !== "waiting",
+        dossier_id: dossier.id,
+        decided_by: b.status === "accepted" ? ctx.actor.userId : null,
+        decided_at: b.status === "accepted" ? sql<Date>`now()` : null,
+      })),
+    )
+    .execute();
+  await recordWrite(trx, ctx.tenant.id, ctx.actor, {
+    householdId: ctx.householdId,
+    action: "create",
+    entity: "booking_dossiers",
+    entityId: dossier.id,
+    fields: [],
+  });
+  await confirmByMail(trx, ctx, period, dossier.number, children, placed);
+  return { dossierId: dossier.id, number: dossier.number, replayed: false, bookings: placed };
+}
+
+async function replayOf(trx: Trx, householdId: string, key: string): Promise<BookResult | null> {
+  const d = await trx
+    .selectFrom("booking_dossiers")
+    .select(["id", "number"])
+    .where("household_id", "=", householdId)
+    .where("idempotency_key", "=", key)
+    .executeTakeFirst();
+  if (!d) return null;
+  const rows = await trx
+    .selectFrom("bookings")
+    .select(["child_id", "day", "status"])
+    .where("dossier_id", "=", d.id)
+    .orderBy("day")
+    .execute();
+  return {
+    dossierId: d.id,
+    number: d.number,
+    replayed: true,
+    bookings: rows.map((r) => ({ childId: r.child_id, day: r.day, status: r.status })),
+  };
+}
+
+/** Takes the places day by day (ascending: a consistent lock order), children in order. */
+async function placeAll(
+  trx: Trx,
+  ctx: PlanningContext,
+  period: Period,
+  children: { id: string; first_name: string; last_name: string }[],
+  days: string[],
+) {
+  const placed: { childId: string; day: string; status: BookingStatus }[] = [];
+  const full: Problem[] = [];
+  const onPlace: BookingStatus =
+    ctx.actor.kind === "staff" || period.rules.acceptance === "auto" ? "accepted" : "pending";
+  for (const day of days) {
+    for (const child of children) {
+      if (await takePlace(trx, ctx.tenant.id, period, day))
+        placed.push({ childId: child.id, day, status: onPlace });
+      else if (period.rules.waitingList !== "none")
+        placed.push({ childId: child.id, day, status: "waiting" });
+      else
+        full.push({
+          day,
+          childId: child.id,
+          message: `${longDate(day)} : complet, plus de place disponible.`,
+        });
+    }
+  }
+  if (full.length) throw new PlanningError(full);
+  return placed;
+}
+
+async function confirmByMail(
+  trx: Trx,
+  ctx: PlanningContext,
+  period: Period,
+  number: string,
+  children: { id: string; first_name: string; last_name: string }[],
+  placed: { childId: string; day: string; status: BookingStatus }[],
+) {
+  const lines = children.map((c) => ({
+    child: `${c.first_name} ${c.last_name}`,
+    days: placed
+      .filter((p) => p.childId === c.id)
+      .map((p) => ({ day: longDate(p.day), status: STATUS_MAIL[p.status] ?? p.status })),
+  }));
+  await notifyHousehold(trx, ctx.tenant, ctx.householdId, {
+    template: "planning-booked",
+    data: {
+      number,
+      facility: period.facility.name,
+      service: period.service.name,
+      period: period.name,
+      lines,
+    },
+  });
+}
+
+const STATUS_MAIL: Partial<Record<BookingStatus, string>> = {
+  accepted: "acceptée",
+  pending: "en attente de traitement",
+  waiting: "sur liste d'attente",
+};

@@ -1,0 +1,57 @@
+import { sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
+import { notFound } from "../../http/errors.ts";
+import { recordWrite } from "../audit/service.ts";
+import type { PlanningContext } from "./booking-service.ts";
+import { cancel } from "./cancel-service.ts";
+import { PlanningError } from "./errors.ts";
+import { findPeriod } from "./offer.ts";
+
+/**
+ * « Accepter la place »: a place offered from the waiting list becomes the household's
+ * booking, accepted at once or awaiting the town's review as the period's rules say.
+ * The place is already held for them, so nothing else changes.
+ */
+export async function acceptOffer(trx: Trx, ctx: PlanningContext, bookingId: string) {
+  const b = await offered(trx, ctx, bookingId);
+  const period = await findPeriod(trx, b.period_id);
+  if (!period) throw notFound();
+  const status = period.rules.acceptance === "review" ? "pending" : "accepted";
+  await trx
+    .updateTable("bookings")
+    .set({
+      status,
+      decided_by: status === "accepted" ? ctx.actor.userId : null,
+      decided_at: status === "accepted" ? sql<Date>`now()` : null,
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", b.id)
+    .execute();
+  await recordWrite(trx, ctx.tenant.id, ctx.actor, {
+    householdId: ctx.householdId,
+    action: "update",
+    entity: "bookings",
+    entityId: b.id,
+    fields: ["status"],
+  });
+  return status;
+}
+
+/** « Refuser la place »: the offered place is cancelled like any booking, and goes to the next in line. */
+export async function declineOffer(trx: Trx, ctx: PlanningContext, bookingId: string, key: string) {
+  await offered(trx, ctx, bookingId);
+  return cancel(trx, ctx, { bookingIds: [bookingId], idempotencyKey: key, confirmLate: true });
+}
+
+async function offered(trx: Trx, ctx: PlanningContext, bookingId: string) {
+  const b = await trx
+    .selectFrom("bookings")
+    .select(["id", "status", "period_id"])
+    .where("household_id", "=", ctx.householdId)
+    .where("id", "=", bookingId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!b) throw notFound();
+  if (b.status !== "offered") throw new PlanningError([{ message: "Cette place n'est plus proposée." }]);
+  return b;
+}

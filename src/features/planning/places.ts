@@ -1,0 +1,90 @@
+import { sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
+import { longDate } from "../../lib/dates.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import { notifyHousehold } from "./notify.ts";
+import type { Period } from "./offer.ts";
+
+/**
+ * Capacity (DESIGN §5.10). A place is taken by one conditional UPDATE of the day's
+ * occupancy row: concurrent bookers queue on the row lock and each re-reads `taken`
+ * after the lock, so no interleaving lets the count pass the capacity. Callers take
+ * places in ascending day order so that two transactions never wait on each other.
+ */
+export async function takePlace(trx: Trx, tenantId: string, period: Period, day: string): Promise<boolean> {
+  await trx
+    .insertInto("occupancy")
+    .values({ tenant_id: tenantId, period_id: period.id, day })
+    .onConflict((oc) => oc.columns(["tenant_id", "period_id", "day"]).doNothing())
+    .execute();
+  const capacity = period.rules.capacity;
+  const row = await trx
+    .updateTable("occupancy")
+    .set({ taken: sql`taken + 1` })
+    .where("period_id", "=", period.id)
+    .where("day", "=", day)
+    .$if(capacity !== null, (q) => q.where("taken", "<", capacity as number))
+    .returning("taken")
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Gives back the place a booking held (its status change is the caller's). */
+export async function releasePlace(trx: Trx, periodId: string, day: string): Promise<void> {
+  await trx
+    .updateTable("occupancy")
+    .set({ taken: sql`taken - 1` })
+    .where("period_id", "=", periodId)
+    .where("day", "=", day)
+    .execute();
+}
+
+/**
+ * A freed place goes to the first on the waiting list: booked at once ("auto") or
+ * offered for the parent to accept ("offer"); the household is e-mailed either way.
+ * Runs as staff or as the jobs persona, who see every household of the town.
+ */
+export async function promoteWaiting(trx: Trx, tenant: Tenant, period: Period, day: string): Promise<number> {
+  if (period.rules.waitingList === "none") return 0;
+  // The day's occupancy row first, then the waiting booking: the order every booking and
+  // cancellation takes, so the job and a staff decision never wait on each other.
+  await trx
+    .selectFrom("occupancy")
+    .select("taken")
+    .where("period_id", "=", period.id)
+    .where("day", "=", day)
+    .forUpdate()
+    .execute();
+  let promoted = 0;
+  for (;;) {
+    const next = await trx
+      .selectFrom("bookings")
+      .select(["id", "household_id", "child_id"])
+      .where("period_id", "=", period.id)
+      .where("day", "=", day)
+      .where("status", "=", "waiting")
+      .orderBy("created_at")
+      .orderBy("id")
+      .limit(1)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!next || !(await takePlace(trx, tenant.id, period, day))) return promoted;
+    const offered = period.rules.waitingList === "offer";
+    const status = offered ? "offered" : period.rules.acceptance === "review" ? "pending" : "accepted";
+    await trx
+      .updateTable("bookings")
+      .set({ status, holds_place: true, updated_at: sql`now()` })
+      .where("id", "=", next.id)
+      .execute();
+    const child = await trx
+      .selectFrom("children")
+      .select(["first_name", "last_name"])
+      .where("id", "=", next.child_id)
+      .executeTakeFirstOrThrow();
+    await notifyHousehold(trx, tenant, next.household_id, {
+      template: offered ? "planning-place-offered" : "planning-place-given",
+      data: { child: `${child.first_name} ${child.last_name}`, period: period.name, day: longDate(day) },
+    });
+    promoted++;
+  }
+}

@@ -1,0 +1,17 @@
+import { sql } from "kysely";
+import type { Trx } from "../db/database.ts";
+
+/**
+ * The next number of a town's counter (« N° dossier », invoice numbers): one upsert that
+ * locks the counter row until commit, so numbers follow each other without gaps. Take it
+ * last in a transaction to keep the lock short.
+ */
+export async function nextNumber(trx: Trx, tenantId: string, name: string, start = 1): Promise<string> {
+  const row = await trx
+    .insertInto("counters")
+    .values({ tenant_id: tenantId, name, value: start })
+    .onConflict((oc) => oc.columns(["tenant_id", "name"]).doUpdateSet({ value: sql`counters.value + 1` }))
+    .returning("value")
+    .executeTakeFirstOrThrow();
+  return String(row.value);
+}

@@ -1,0 +1,222 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { issueRun, previewRun } from "../../src/features/billing/invoicing-service.ts";
+import { invoiceState, recordPayment, remainingCents } from "../../src/features/billing/ledger.ts";
+import { statementFor } from "../../src/features/billing/statement.ts";
+import { book } from "../../src/features/planning/booking-service.ts";
+import { allPeriods } from "../../src/features/planning/offer.ts";
+import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
+import type { Tenant } from "../../src/tenancy/resolve.ts";
+import { completeFile } from "../helpers/planning-fixture.ts";
+import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
+
+let p: TestPlatform;
+let tenant: Tenant;
+let householdId: string;
+let parentId: string;
+let staffId: string;
+let childId: string;
+
+beforeAll(async () => {
+  p = await createTestPlatform();
+  householdId = await completeFile(p, "senneceylesdijon", "1001");
+  await p.owner
+    .updateTable("households")
+    .set({ family_quotient: 800, postal_code: "21800" })
+    .where("id", "=", householdId)
+    .execute();
+  const row = await p.owner
+    .selectFrom("tenants")
+    .selectAll()
+    .where("slug", "=", "senneceylesdijon")
+    .executeTakeFirstOrThrow();
+  tenant = {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    status: row.status,
+    config: tenantConfigSchema.parse(row.config),
+    logoSvg: null,
+  };
+  parentId = (
+    await p.owner
+      .selectFrom("users")
+      .select("id")
+      .where("household_id", "=", householdId)
+      .executeTakeFirstOrThrow()
+  ).id;
+  staffId = (
+    await p.owner
+      .selectFrom("users")
+      .select("id")
+      .where("email", "=", "admin@senneceylesdijon.test")
+      .executeTakeFirstOrThrow()
+  ).id;
+  childId = (
+    await p.owner
+      .selectFrom("children")
+      .select("id")
+      .where("household_id", "=", householdId)
+      .executeTakeFirstOrThrow()
+  ).id;
+}, 120_000);
+afterAll(() => p?.close());
+
+const staffCtx = () => ({ role: "app_staff" as const, tenantId: tenant.id, userId: staffId });
+const staff = () => ({ kind: "staff" as const, userId: staffId });
+
+async function bookDays(periodKey: string, days: string[]) {
+  const ctx = { role: "app_parent" as const, tenantId: tenant.id, userId: parentId, householdId };
+  await p.db.withTenant(ctx, async (trx) => {
+    const period = (await allPeriods(trx)).find((x) => x.key === periodKey);
+    await book(
+      trx,
+      {
+        tenant,
+        actor: { kind: "parent", userId: parentId },
+        actorName: "Parent 1",
+        householdId,
+        now: new Date("2026-11-20T08:00:00Z"),
+      },
+      { periodId: period?.id as string, childIds: [childId], days, idempotencyKey: crypto.randomUUID() },
+    );
+  });
+}
+
+async function mailWith(subject: string) {
+  for (let i = 0; i < 100; i++) {
+    const found = p.mailbox.list().find((m) => m.subject.includes(subject));
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`no mail « ${subject} »`);
+}
+
+async function regieId(key: string) {
+  return (
+    await p.owner
+      .selectFrom("regies")
+      .select("id")
+      .where("tenant_id", "=", tenant.id)
+      .where("key", "=", key)
+      .executeTakeFirstOrThrow()
+  ).id;
+}
+
+describe("monthly invoicing run", () => {
+  it("bills present, absent facturé and unmarked days at the QF price, never twice, numbered without gaps", async () => {
+    await bookDays("restauration-2026-2027", ["2026-12-01", "2026-12-03", "2026-12-04", "2026-12-07"]);
+    const marks: Record<string, "present" | "absent_excused" | "absent_billed"> = {
+      "2026-12-01": "present",
+      "2026-12-03": "absent_excused",
+      "2026-12-04": "absent_billed",
+    };
+    for (const [day, attendance] of Object.entries(marks))
+      await p.owner
+        .updateTable("bookings")
+        .set({ attendance })
+        .where("child_id", "=", childId)
+        .where("day", "=", day)
+        .execute();
+    const rs = await regieId("restauration");
+
+    const preview = await p.db.withTenant(staffCtx(), (trx) => previewRun(trx, tenant, rs, "2026-12"));
+    expect(preview.households).toHaveLength(1);
+    expect(preview.households[0]?.lines.map((l) => [l.day, l.amountCents])).toEqual([
+      ["2026-12-01", 440],
+      ["2026-12-04", 440],
+      ["2026-12-07", 440],
+    ]);
+    expect(preview.totalCents).toBe(1320);
+    expect(await p.owner.selectFrom("invoices").selectAll().execute()).toHaveLength(0);
+
+    const early = p.db.withTenant(staffCtx(), (trx) =>
+      issueRun(trx, tenant, staff(), rs, "2026-12", new Date("2026-12-31T12:00:00Z")),
+    );
+    await expect(early).rejects.toThrow("une fois le mois terminé");
+
+    const jan5 = new Date("2027-01-05T09:00:00Z");
+    const run = await p.db.withTenant(staffCtx(), (trx) =>
+      issueRun(trx, tenant, staff(), rs, "2026-12", jan5),
+    );
+    expect(run.invoices.map((i) => [i.number, i.totalCents])).toEqual([["RS-1", 1320]]);
+    const again = p.db.withTenant(staffCtx(), (trx) => issueRun(trx, tenant, staff(), rs, "2026-12", jan5));
+    await expect(again).rejects.toThrow("déjà été émise");
+
+    const lines = await p.owner.selectFrom("invoice_lines").select(["amount_cents"]).execute();
+    const invoice = await p.owner
+      .selectFrom("invoices")
+      .select(["total_cents", "due_on"])
+      .executeTakeFirstOrThrow();
+    expect(lines.reduce((s, l) => s + Number(l.amount_cents), 0)).toBe(Number(invoice.total_cents));
+    expect(invoice.due_on).toBe("2027-02-04");
+    const mail = await mailWith("Nouvelle facture n° RS-1");
+    expect(mail.to).toContain("parent1.mairie@senneceylesdijon.test");
+    expect(mail.text).toContain("13,20");
+
+    await bookDays("restauration-2026-2027", ["2027-01-05", "2027-01-07"]);
+    const feb = new Date("2027-02-02T09:00:00Z");
+    const next = await p.db.withTenant(staffCtx(), (trx) =>
+      issueRun(trx, tenant, staff(), rs, "2027-01", feb),
+    );
+    expect(next.invoices.map((i) => i.number)).toEqual(["RS-2"]);
+  });
+
+  it("a late cancellation stays billed with its surcharge; an excused absence is not billed", async () => {
+    await bookDays("bambinos-hiver-2027", ["2027-02-15", "2027-02-16"]);
+    await p.owner
+      .updateTable("bookings")
+      .set({ status: "cancelled", holds_place: false, late_cancel: true })
+      .where("child_id", "=", childId)
+      .where("day", "=", "2027-02-15")
+      .execute();
+    await p.owner
+      .updateTable("bookings")
+      .set({ attendance: "absent_excused" })
+      .where("child_id", "=", childId)
+      .where("day", "=", "2027-02-16")
+      .execute();
+    const preview = await p.db.withTenant(staffCtx(), async (trx) =>
+      previewRun(trx, tenant, await regieId("alsh"), "2027-02"),
+    );
+    expect(preview.households[0]?.lines.map((l) => [l.label.split(" – ")[0], l.amountCents])).toEqual([
+      ["Vacances journée", 1350],
+      ["Majoration annulation tardive", 300],
+    ]);
+  });
+
+  it("records a cheque within what is left to pay and the statement balances", async () => {
+    const rs = await regieId("restauration");
+    const invoice = await p.owner
+      .selectFrom("invoices")
+      .select(["id"])
+      .where("number", "=", "RS-1")
+      .executeTakeFirstOrThrow();
+    const pay = (amountCents: number) =>
+      p.db.withTenant(staffCtx(), (trx) =>
+        recordPayment(trx, tenant, staff(), {
+          invoiceId: invoice.id,
+          method: "cheque",
+          amountCents,
+          receivedOn: "2027-01-20",
+          reference: "CHQ 1234567",
+        }),
+      );
+    await pay(1000);
+    await expect(pay(400)).rejects.toThrow("reste à payer (3,20");
+    await expect(pay(-5)).rejects.toThrow("positif");
+    const left = await p.db.withTenant(staffCtx(), (trx) => remainingCents(trx, invoice.id));
+    expect(left).toEqual({ total: 1320, settled: 1000 });
+    expect(invoiceState(left.total, left.settled, null)).toBe("partly_paid");
+    const parent = { role: "app_parent" as const, tenantId: tenant.id, userId: parentId, householdId };
+    const st = await p.db.withTenant(parent, (trx) => statementFor(trx, householdId, rs, "2026-2027"));
+    expect(st.operations.map((o) => [o.label, o.debitCents, o.creditCents])).toEqual([
+      ["Facture RS-1", 1320, 0],
+      ["Règlement par chèque – facture RS-1", 0, 1000],
+      ["Facture RS-2", 880, 0],
+    ]);
+    expect(st.balanceCents).toBe(st.openingCents + st.debitCents - st.creditCents);
+    expect(st.balanceCents).toBe(1200);
+    const next = await p.db.withTenant(parent, (trx) => statementFor(trx, householdId, rs, "2027-2028"));
+    expect(next.openingCents).toBe(1200);
+  });
+});
