@@ -1,17 +1,7 @@
 import { type Kysely, sql } from "kysely";
+import { fenceSql } from "./rls.ts";
 
 const ownHousehold = "household_id = (select app.household_id())";
-
-/** The tenant fence of DESIGN §5.2 and staff's access to the whole town. */
-function fence(table: string) {
-  return `
-    alter table ${table} enable row level security;
-    alter table ${table} force row level security;
-    create policy tenant_fence on ${table} as restrictive for all to public
-      using (tenant_id = (select app.tenant_id()))
-      with check (tenant_id = (select app.tenant_id()));
-    create policy staff_all on ${table} for all to app_staff using (true) with check (true);`;
-}
 
 function parent(table: string, commands: string[], expr = ownHousehold) {
   return commands
@@ -189,13 +179,13 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       foreign key (tenant_id, period_id) references periods (tenant_id, id)
     );
 
-    ${fence("counters")}
+    ${fenceSql("counters")}
     create policy parent_select on counters for select to app_parent using (true);
     create policy parent_insert on counters for insert to app_parent with check (true);
     create policy parent_update on counters for update to app_parent using (true) with check (true);
     grant select, insert, update on counters to app_parent, app_staff;
-    ${fence("facilities")} ${fence("services")} ${fence("periods")} ${fence("occupancy")}
-    ${fence("booking_dossiers")} ${fence("bookings")} ${fence("absences")} ${fence("place_releases")}
+    ${fenceSql("facilities")} ${fenceSql("services")} ${fenceSql("periods")} ${fenceSql("occupancy")}
+    ${fenceSql("booking_dossiers")} ${fenceSql("bookings")} ${fenceSql("absences")} ${fenceSql("place_releases")}
 
     create policy parent_select on facilities for select to app_parent using (true);
     create policy parent_select on services for select to app_parent using (true);

@@ -1,16 +1,7 @@
 import { type Kysely, sql } from "kysely";
+import { fenceSql } from "./rls.ts";
 
 const ownHousehold = "household_id = (select app.household_id())";
-
-function fence(table: string) {
-  return `
-    alter table ${table} enable row level security;
-    alter table ${table} force row level security;
-    create policy tenant_fence on ${table} as restrictive for all to public
-      using (tenant_id = (select app.tenant_id()))
-      with check (tenant_id = (select app.tenant_id()));
-    create policy staff_all on ${table} for all to app_staff using (true) with check (true);`;
-}
 
 /**
  * Billing (issue 5): régies and tariffs (provisioned from the tenant file, then the
@@ -125,8 +116,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index payments_household_idx on payments (tenant_id, household_id, received_on);
 
-    ${fence("regies")} ${fence("tariffs")} ${fence("invoicing_runs")} ${fence("invoices")}
-    ${fence("invoice_lines")} ${fence("payments")}
+    ${fenceSql("regies")} ${fenceSql("tariffs")} ${fenceSql("invoicing_runs")} ${fenceSql("invoices")}
+    ${fenceSql("invoice_lines")} ${fenceSql("payments")}
     create policy parent_select on regies for select to app_parent using (true);
     create policy parent_select on tariffs for select to app_parent using (true);
     create policy parent_select on invoices for select to app_parent using (${ownHousehold});

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from "kysely";
+import { fenceSql } from "./rls.ts";
 
 /**
  * Online payments (PAYFIP.md): one row per attempt with its own refdet; the result comes
@@ -35,11 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create index payment_attempts_invoice_idx on payment_attempts (tenant_id, invoice_id, created_at);
     alter table payments add foreign key (tenant_id, attempt_id) references payment_attempts (tenant_id, id);
 
-    alter table payment_attempts enable row level security;
-    alter table payment_attempts force row level security;
-    create policy tenant_fence on payment_attempts as restrictive for all to public
-      using (tenant_id = (select app.tenant_id())) with check (tenant_id = (select app.tenant_id()));
-    create policy staff_all on payment_attempts for all to app_staff using (true) with check (true);
+    ${fenceSql("payment_attempts")}
     create policy parent_select on payment_attempts for select to app_parent
       using (household_id = (select app.household_id()));
     create policy parent_insert on payment_attempts for insert to app_parent

@@ -1,4 +1,4 @@
-import type { Database } from "../db/database.ts";
+import type { Database, ResolvedTenant } from "../db/database.ts";
 import { type TenantConfig, tenantConfigSchema } from "./config-schema.ts";
 
 export interface Tenant {
@@ -8,6 +8,18 @@ export interface Tenant {
   status: "active" | "suspended";
   config: TenantConfig;
   logoSvg: string | null;
+}
+
+/** A tenants row (or the resolver's) as the app uses it, its config validated. */
+export function tenantFromRow(row: ResolvedTenant): Tenant {
+  return {
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    status: row.status,
+    config: tenantConfigSchema.parse(row.config),
+    logoSvg: row.logo_svg,
+  };
 }
 
 export type Site =
@@ -35,16 +47,7 @@ export function createSiteResolver(db: Database, platformDomain: string, mailbox
     const label = hostname.endsWith(suffix) ? hostname.slice(0, -suffix.length) : null;
     const slug = label && !label.includes(".") ? label : null;
     const row = await db.resolveHost(slug, hostname);
-    const tenant = row
-      ? {
-          id: row.id,
-          slug: row.slug,
-          name: row.name,
-          status: row.status,
-          config: tenantConfigSchema.parse(row.config),
-          logoSvg: row.logo_svg,
-        }
-      : null;
+    const tenant = row ? tenantFromRow(row) : null;
     if (cache.size > 10_000) cache.clear();
     cache.set(hostname, { tenant, until: Date.now() + TTL_MS });
     return tenant;

@@ -3,6 +3,7 @@
  * through the owner connection as if the family had filled it in.
  */
 import { createHash } from "node:crypto";
+import { type Tenant, tenantFromRow } from "../../src/tenancy/resolve.ts";
 import type { TestDatabase } from "./db.ts";
 
 /** School levels of the demo children in 2026-2027. */
@@ -115,4 +116,14 @@ async function addMandatoryDocuments(
         .execute();
     }
   }
+}
+
+/** A town as the services see it (the resolver's shape), read through the owner. */
+export async function townOf(t: TestDatabase, slug: string): Promise<Tenant> {
+  const row = await t.owner
+    .selectFrom("tenants")
+    .select(["id", "slug", "name", "status", "config", "logo_svg"])
+    .where("slug", "=", slug)
+    .executeTakeFirstOrThrow();
+  return tenantFromRow(row);
 }

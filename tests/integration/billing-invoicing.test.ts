@@ -4,9 +4,8 @@ import { invoiceState, recordPayment, remainingCents } from "../../src/features/
 import { statementFor } from "../../src/features/billing/statement.ts";
 import { book } from "../../src/features/planning/booking-service.ts";
 import { allPeriods } from "../../src/features/planning/offer.ts";
-import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
-import { completeFile } from "../helpers/planning-fixture.ts";
+import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 let p: TestPlatform;
@@ -24,19 +23,7 @@ beforeAll(async () => {
     .set({ family_quotient: 800, postal_code: "21800" })
     .where("id", "=", householdId)
     .execute();
-  const row = await p.owner
-    .selectFrom("tenants")
-    .selectAll()
-    .where("slug", "=", "senneceylesdijon")
-    .executeTakeFirstOrThrow();
-  tenant = {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    status: row.status,
-    config: tenantConfigSchema.parse(row.config),
-    logoSvg: null,
-  };
+  tenant = await townOf(p, "senneceylesdijon");
   parentId = (
     await p.owner
       .selectFrom("users")

@@ -5,9 +5,8 @@ import {
   type RunningSimulator,
   startPayfipSimulator,
 } from "../../src/integrations/payfip/simulator/server.ts";
-import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
-import { completeFile } from "../helpers/planning-fixture.ts";
+import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 let p: TestPlatform;
@@ -21,19 +20,7 @@ beforeAll(async () => {
   p = await createTestPlatform();
   sim = await startPayfipSimulator({ port: 0 });
   householdId = await completeFile(p, "plombieres", "1001001818331");
-  const row = await p.owner
-    .selectFrom("tenants")
-    .selectAll()
-    .where("slug", "=", "plombieres")
-    .executeTakeFirstOrThrow();
-  tenant = {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    status: row.status,
-    config: tenantConfigSchema.parse(row.config),
-    logoSvg: null,
-  };
+  tenant = await townOf(p, "plombieres");
   userId = (
     await p.owner
       .selectFrom("users")

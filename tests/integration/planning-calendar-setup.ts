@@ -1,10 +1,9 @@
 /** Shared set-up of the « Mon planning » tests: a demo family whose file is complete, signed in. */
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { book } from "../../src/features/planning/booking-service.ts";
-import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { client } from "../helpers/client.ts";
-import { completeFile } from "../helpers/planning-fixture.ts";
+import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import type { TestPlatform } from "../helpers/platform.ts";
 
 export interface Family {
@@ -17,19 +16,7 @@ export interface Family {
 
 export async function family(p: TestPlatform, slug: string, number: string, login: string): Promise<Family> {
   const householdId = await completeFile(p, slug, number);
-  const row = await p.owner
-    .selectFrom("tenants")
-    .selectAll()
-    .where("slug", "=", slug)
-    .executeTakeFirstOrThrow();
-  const tenant: Tenant = {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    status: row.status,
-    config: tenantConfigSchema.parse(row.config),
-    logoSvg: null,
-  };
+  const tenant: Tenant = await townOf(p, slug);
   const user = await p.owner
     .selectFrom("users")
     .select("id")

@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { book, type PlanningContext } from "../../src/features/planning/booking-service.ts";
 import { cancel } from "../../src/features/planning/cancel-service.ts";
 import { PlanningError } from "../../src/features/planning/errors.ts";
-import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
+import { townOf } from "../helpers/planning-fixture.ts";
 import { type Family, generateFamilies } from "../helpers/planning-generator.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
@@ -19,12 +19,7 @@ const NOW = new Date("2027-01-04T08:00:00Z");
 let p: TestPlatform;
 
 async function town(slug: string): Promise<Tenant> {
-  const row = await p.owner
-    .selectFrom("tenants")
-    .selectAll()
-    .where("slug", "=", slug)
-    .executeTakeFirstOrThrow();
-  return { ...row, config: tenantConfigSchema.parse(row.config), logoSvg: null };
+  return await townOf(p, slug);
 }
 
 /** The period `key` of a town, its rules overridden (as staff would in the offer admin). */

@@ -3,9 +3,8 @@ import { book } from "../../src/features/planning/booking-service.ts";
 import { cancel } from "../../src/features/planning/cancel-service.ts";
 import { PlanningError } from "../../src/features/planning/errors.ts";
 import { allPeriods } from "../../src/features/planning/offer.ts";
-import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
-import { completeFile } from "../helpers/planning-fixture.ts";
+import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 let p: TestPlatform;
@@ -17,19 +16,7 @@ let children: { id: string; first_name: string }[];
 beforeAll(async () => {
   p = await createTestPlatform();
   householdId = await completeFile(p, "sene", "1001");
-  const row = await p.owner
-    .selectFrom("tenants")
-    .selectAll()
-    .where("slug", "=", "sene")
-    .executeTakeFirstOrThrow();
-  tenant = {
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    status: row.status,
-    config: tenantConfigSchema.parse(row.config),
-    logoSvg: null,
-  };
+  tenant = await townOf(p, "sene");
   userId = (
     await p.owner
       .selectFrom("users")

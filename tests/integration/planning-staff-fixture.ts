@@ -1,16 +1,11 @@
 /** Staff-side planning tests: a town as the services see it, and bookings made by its admin. */
 import { book } from "../../src/features/planning/booking-service.ts";
-import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
+import { townOf } from "../helpers/planning-fixture.ts";
 import type { TestPlatform } from "../helpers/platform.ts";
 
 export async function tenantOf(p: TestPlatform, slug: string): Promise<Tenant> {
-  const row = await p.owner
-    .selectFrom("tenants")
-    .selectAll()
-    .where("slug", "=", slug)
-    .executeTakeFirstOrThrow();
-  return { ...row, config: tenantConfigSchema.parse(row.config), logoSvg: null };
+  return await townOf(p, slug);
 }
 
 export async function idOf(p: TestPlatform, table: "services" | "periods", tenantId: string, key: string) {

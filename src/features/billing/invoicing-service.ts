@@ -1,10 +1,10 @@
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
+import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { nextNumber } from "../../lib/counters.ts";
 import { addDays, addMonths, monthLabel, parisToday, shortDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
-import { notifyHousehold } from "../planning/notify.ts";
 import { bills, type HouseholdBill } from "./billable.ts";
 import { euros } from "./pricing.ts";
 

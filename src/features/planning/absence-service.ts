@@ -2,12 +2,12 @@ import { sql } from "kysely";
 import { z } from "zod";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
+import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { addDays, longDate, parisToday, shortDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
 import type { PlanningContext } from "./booking-service.ts";
 import { PlanningError } from "./errors.ts";
-import { notifyHousehold } from "./notify.ts";
 
 type AbsenceConfig = Tenant["config"]["planning"]["absences"];
 export type AbsenceDecision = { accept: true } | { accept: false; reason: string };

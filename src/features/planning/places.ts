@@ -1,8 +1,8 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
+import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { notifyHousehold } from "./notify.ts";
 import type { Period } from "./offer.ts";
 
 /**

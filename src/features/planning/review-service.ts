@@ -2,11 +2,11 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import type { BookingStatus } from "../../db/planning-types.ts";
 import { AppError, notFound } from "../../http/errors.ts";
+import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
 import { freePlace } from "./cancel-service.ts";
-import { notifyHousehold } from "./notify.ts";
 
 export type Decision = { accept: true } | { accept: false; reason: string };
 

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
-import { queueMail } from "../../integrations/mail/outbox.ts";
+import { notifyHousehold } from "../../integrations/mail/household.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
@@ -190,26 +190,4 @@ export async function decide(
     data: { section: handler.label, reason: decision.accept ? null : decision.reason },
   });
   return { kind: "decided" };
-}
-
-/** Each account of the household that has an e-mail gets the message. */
-async function notifyHousehold(
-  trx: Trx,
-  tenant: Tenant,
-  householdId: string,
-  mail: { template: string; data: Record<string, unknown> },
-) {
-  const parents = await trx
-    .selectFrom("users")
-    .select(["email", "first_name", "last_name"])
-    .where("household_id", "=", householdId)
-    .where("email", "is not", null)
-    .execute();
-  for (const p of parents) {
-    await queueMail(trx, tenant, {
-      to: p.email as string,
-      template: mail.template,
-      data: { ...mail.data, name: `${p.first_name} ${p.last_name}` },
-    });
-  }
 }

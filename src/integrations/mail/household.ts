@@ -1,6 +1,6 @@
 import type { Trx } from "../../db/database.ts";
-import { queueMail } from "../../integrations/mail/outbox.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import { queueMail } from "./outbox.ts";
 
 /**
  * E-mails every account of the household that the current persona may read: staff and
