@@ -15,6 +15,17 @@ import { type Mailbox, startMailSink } from "../src/integrations/mail/sink.ts";
 import { createLogger } from "../src/lib/log.ts";
 import { type Platform, startPlatform } from "../src/platform.ts";
 import type { BaselineConfig } from "./baseline.ts";
+import { generateBilling } from "./billing-generate.ts";
+import {
+  FACTURES_PATH,
+  facturesLine,
+  facturesTargets,
+  type InvoicingReport,
+  invoicingFailed,
+  invoicingLines,
+  preflightFactures,
+  runInvoicing,
+} from "./billing-scenarios.ts";
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
 import { BENCH_PASSWORD, type GeneratedData, generate } from "./generate.ts";
 import type { LoadConfig, LoadResult, LoadTarget } from "./load.ts";
@@ -47,6 +58,8 @@ const SETTINGS = {
   rushParents: num("BENCH_RUSH_PARENTS", 1000),
   rushCapacity: num("BENCH_RUSH_CAPACITY", 200),
   rushSpreadMs: num("BENCH_RUSH_SPREAD_MS", 1000),
+  billingChildren: num("BENCH_BILLING_CHILDREN", 5000),
+  invoiceParents: num("BENCH_INVOICE_PARENTS", 200),
 };
 const TARGET = { ratio: 0.6, p99Ms: 50 };
 const DOMAIN = "localhost";
@@ -308,6 +321,23 @@ async function main(): Promise<number> {
         .join(", "),
   );
 
+  t = performance.now();
+  const billing = await generateBilling(
+    platform.deps.db,
+    ownerUrl,
+    {
+      families: SETTINGS.billingChildren,
+      historyFamilies: Math.min(SETTINGS.invoiceParents, SETTINGS.billingChildren),
+    },
+    platform.deps.now(),
+  );
+  say(
+    `generated the billing town in ${secs(performance.now() - t)}: ` +
+      Object.entries(billing.timings)
+        .map(([k, ms]) => `${k} ${secs(ms)}`)
+        .join(", "),
+  );
+
   const baselineFile = path.join(dir, "baseline.json");
   const baselineConfig: BaselineConfig = {
     loginUrl: loginUrl(ownerUrl, login),
@@ -387,6 +417,19 @@ async function main(): Promise<number> {
     platform.port,
     SETTINGS.rushSpreadMs,
   );
+  const invoicesPerParent = await preflightFactures(billing, platform.port);
+  await run(`Mes factures GET ${FACTURES_PATH} (parent)`, 200, process.pid, {
+    ...common,
+    url: `http://127.0.0.1:${platform.port}`,
+    method: "GET",
+    path: FACTURES_PATH,
+    targets: facturesTargets(billing, platform.port),
+  });
+  const factures = scenarios.at(-1) as Scenario;
+  await drain(ownerUrl, login.user, factures.result, SETTINGS.connections);
+  // Last: its 5,000 « Nouvelle facture » e-mails are sent by the job worker while the bench ends.
+  say(`running the monthly invoicing run (${billing.bookings} booked days)…`);
+  const invoicing: InvoicingReport = await runInvoicing(platform.deps.db, billing, platform.deps.now());
 
   const ms = (v: number | null) => (v === null ? "n/a" : v.toFixed(2));
   const rows = [
@@ -475,6 +518,10 @@ async function main(): Promise<number> {
       `(${planning.calendarSessions[0]?.bookedDays ?? 0} booked days in the month; no target)`,
   );
   for (const line of rushLines(rush, SETTINGS.rushSpreadMs)) say(line);
+  for (const line of invoicingLines(invoicing, billing.families)) say(line);
+  say(facturesLine(factures.result, base.result, invoicesPerParent));
+  if (invoicingFailed(invoicing))
+    say("FAILED: invoicing run: totals, lines or invoices do not match (see above)");
   if (rush.failed > 0 || rush.overCapacity > 0)
     say(`FAILED: rush: ${rush.failed} errors, ${rush.overCapacity} places over capacity`);
 
@@ -488,7 +535,7 @@ async function main(): Promise<number> {
         "these figures understate the machine; run again on a quiet machine to compare with the targets.",
     );
   say(`total ${secs(performance.now() - started)}`);
-  return failed.length > 0 || rush.failed > 0 || rush.overCapacity > 0 ? 1 : 0;
+  return failed.length > 0 || rush.failed > 0 || rush.overCapacity > 0 || invoicingFailed(invoicing) ? 1 : 0;
 }
 
 let code = 1;

@@ -7,6 +7,7 @@ import * as preregistrations from "./2026-11-22T0702_preregistrations.ts";
 import * as planning from "./2026-11-22T0800_planning.ts";
 import * as billing from "./2026-11-22T0900_billing.ts";
 import * as payfipAttempts from "./2026-11-22T0901_payfip-attempts.ts";
+import * as baskets from "./2026-11-22T0902_baskets.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22T0800_planning": planning,
   "2026-11-22T0900_billing": billing,
   "2026-11-22T0901_payfip-attempts": payfipAttempts,
+  "2026-11-22T0902_baskets": baskets,
 };

@@ -4,6 +4,11 @@ import { Hono } from "hono";
 import { accountRoutes } from "./auth/account-routes.ts";
 import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
+import { billingBasketRoutes } from "./features/billing/basket-routes.ts";
+import { billingParentRoutes } from "./features/billing/parent-routes.ts";
+import { billingPaymentRoutes, payfipFormTarget } from "./features/billing/payment-routes.ts";
+import { billingStaffInvoicingRoutes } from "./features/billing/staff-invoicing-routes.ts";
+import { billingStaffSettingsRoutes } from "./features/billing/staff-settings-routes.ts";
 import { childrenRoutes } from "./features/children/routes.ts";
 import { childrenStaffRoutes } from "./features/children/staff-routes.ts";
 import { completenessRoutes } from "./features/completeness/routes.ts";
@@ -60,6 +65,7 @@ function portalApp(deps: Deps) {
     c.get("tenant").status === "suspended" ? page(c, "errors/closed", {}, 503) : next(),
   );
   app.use(loadSession(deps.db));
+  app.use(payfipFormTarget(deps));
   app.route("/", homeRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));
   app.route("/", accountRoutes(deps, "parent"));
@@ -72,6 +78,9 @@ function portalApp(deps: Deps) {
   app.route("/", planningCalendarRoutes(deps));
   app.route("/", planningWizardRoutes(deps));
   app.route("/", planningAgendaRoutes(deps));
+  app.route("/", billingParentRoutes(deps));
+  app.route("/", billingPaymentRoutes(deps));
+  app.route("/", billingBasketRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
@@ -84,6 +93,8 @@ function portalApp(deps: Deps) {
   app.route("/agents", planningStaffAbsenceRoutes(deps));
   app.route("/agents", planningStaffAttendanceRoutes(deps));
   app.route("/agents", planningStaffOfferRoutes(deps));
+  app.route("/agents", billingStaffInvoicingRoutes(deps));
+  app.route("/agents", billingStaffSettingsRoutes(deps));
   return app;
 }
 

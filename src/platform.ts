@@ -64,13 +64,14 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
         hostname: env.HOST,
       })
     : undefined;
+  const payfipSettings = { base: payfip?.url ?? env.PAYFIP_URL, saisie: env.PAYFIP_SAISIE };
   const worker = await startWorker({
     ownerUrl: owner.url,
     db,
     send: smtpTransport(smtpUrl),
     from: env.MAIL_FROM,
     log,
-    payfip: { base: payfip?.url ?? env.PAYFIP_URL, saisie: env.PAYFIP_SAISIE },
+    payfip: payfipSettings,
   });
 
   const deps: Deps = {
@@ -78,6 +79,7 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
     db,
     log,
     now: () => new Date(),
+    payfip: payfipSettings,
     sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox),
     mailbox,
   };

@@ -93,7 +93,9 @@ export interface PaymentAttemptsTable {
   id: Generated<string>;
   regie_id: string;
   household_id: string;
-  invoice_id: string;
+  /** What the attempt pays: an issued invoice, or a basket (« Mon panier »), exactly one. */
+  invoice_id: string | null;
+  basket_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_by: string;
   refdet: string;
   idop: string | null;
@@ -106,7 +108,24 @@ export interface PaymentAttemptsTable {
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
+export type BasketState = "open" | "paying" | "paid" | "expired";
+
+export interface BasketsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  household_id: string;
+  regie_id: string;
+  state: Generated<BasketState>;
+  expires_at: Date;
+  created_by: string;
+  priced: ColumnType<unknown, string | null | undefined, string | null>;
+  invoice_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface BillingTables {
+  baskets: BasketsTable;
   payment_attempts: PaymentAttemptsTable;
   regies: RegiesTable;
   tariffs: TariffsTable;

@@ -78,7 +78,8 @@ export type BookingStatus =
   | "offered"
   | "cancel_requested"
   | "cancelled"
-  | "expired";
+  | "expired"
+  | "unpaid";
 export type Attendance = "present" | "absent_excused" | "absent_billed";
 
 export interface BookingsTable {
@@ -101,6 +102,8 @@ export interface BookingsTable {
   attendance_by: string | null;
   attendance_at: NullableTimestamp;
   unbooked: Generated<boolean>;
+  /** « Mon panier »: the basket a day paid at booking waits in. */
+  basket_id: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
   updated_at: Timestamp;
 }

@@ -42,12 +42,20 @@ export function securityHeaders(env: Env): MiddlewareHandler<AppEnv> {
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
+ * PayFiP's return (a form POST from its payment page, cross-site) and its server-to-server
+ * notification (no Origin at all) cannot pass the check. A forged call there changes nothing
+ * an attacker chooses: it carries only an idOp, and the result is read from PayFiP itself
+ * (src/features/billing/payment-routes.ts).
+ */
+const PAYFIP_CALLBACKS = new Set(["/paiement/retour", "/paiement/notification"]);
+
+/**
  * Every state change must come from a page of the same town (DESIGN §5.7): two towns are
  * "same-site" to a browser, so SameSite cookies alone do not keep them apart.
  */
 export function sameOrigin(env: Env): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (SAFE.has(c.req.method)) return next();
+    if (SAFE.has(c.req.method) || PAYFIP_CALLBACKS.has(c.req.path)) return next();
     const fetchSite = c.req.header("sec-fetch-site");
     const origin = c.req.header("origin");
     const expected = `${env.PUBLIC_SCHEME}://${c.req.header("host") ?? ""}`;

@@ -2,6 +2,7 @@ import type { OperatorSession } from "../auth/operator-sessions.ts";
 import type { SessionUser } from "../auth/sessions.ts";
 import type { Database } from "../db/database.ts";
 import type { Env } from "../env.ts";
+import type { PayfipSettings } from "../integrations/payfip/types.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Site, SiteResolver, Tenant } from "../tenancy/resolve.ts";
 
@@ -26,6 +27,8 @@ export interface Deps {
   db: Database;
   sites: SiteResolver;
   log: Logger;
+  /** Where online payments go (PAYFIP.md): the State's PayFiP, or the demo's simulator. */
+  payfip: PayfipSettings;
   /** The clock every date rule reads (tests fix it). */
   now: () => Date;
   /** The dev mailbox (demo and tests only). */

@@ -1,11 +1,12 @@
 import { run, Logger as WorkerLogger } from "graphile-worker";
 import pg from "pg";
 import type { Database } from "../db/database.ts";
-import type { PayfipSettings } from "../features/billing/online-payment.ts";
+import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket-job.ts";
 import { createPaymentCheckJob, type PaymentCheckJob } from "../features/billing/payment-check-job.ts";
 import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/waiting-job.ts";
 import { createMailRelay, type OutboxJob } from "../integrations/mail/relay.ts";
 import type { SendMail } from "../integrations/mail/transport.ts";
+import type { PayfipSettings } from "../integrations/payfip/types.ts";
 import type { Logger } from "../lib/log.ts";
 
 /**
@@ -28,6 +29,7 @@ export async function startWorker(opts: {
   const relay = createMailRelay(opts.db, opts.send, opts.from, opts.log);
   const promoteWaiting = createWaitingListJob(opts.db);
   const checkPayment = opts.payfip ? createPaymentCheckJob(opts.db, opts.payfip, opts.log) : null;
+  const expireBasket = createBasketExpiryJob(opts.db, opts.payfip, opts.log);
   const logger = new WorkerLogger(() => (level, message) => {
     if (level === "error" || level === "warning") opts.log.warn({ worker: true }, message);
   });
@@ -47,6 +49,10 @@ export async function startWorker(opts: {
         const job = payload as PaymentCheckJob;
         const again = await checkPayment?.(job);
         if (again) await helpers.addJob("check_payment", { ...job, round: job.round + 1 }, { runAt: again });
+      },
+      expire_basket: async (payload, helpers) => {
+        const again = await expireBasket(payload as BasketExpiryJob);
+        if (again) await helpers.addJob("expire_basket", payload as BasketExpiryJob, { runAt: again });
       },
     },
   });

@@ -8,7 +8,7 @@ import { book } from "../../src/features/planning/booking-service.ts";
 import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E, textOf } from "../helpers/browser.ts";
 import type { TestDatabase } from "../helpers/db.ts";
-import { completeFile } from "../helpers/planning-fixture.ts";
+import { completeFile, payAfterwards } from "../helpers/planning-fixture.ts";
 
 // « Mon planning » on a phone (issue 4, item 4 and 7): a Séné parent sees a Wednesday booked
 // in the month and cancels it with « Cette demande ». axe-core on the calendar, the booking
@@ -24,6 +24,7 @@ beforeAll(async () => {
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: e2e.platform.ownerUrl, max: 1 }) }),
   });
   const householdId = await completeFile({ owner } as TestDatabase, "sene", "1001");
+  await payAfterwards({ owner } as TestDatabase, "sene");
   const t = await owner
     .selectFrom("tenants")
     .selectAll()

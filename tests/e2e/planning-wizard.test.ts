@@ -7,7 +7,7 @@ import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { lastId, type Mailbox } from "../../src/integrations/mail/sink.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E, textOf } from "../helpers/browser.ts";
 import type { TestDatabase } from "../helpers/db.ts";
-import { completeFile } from "../helpers/planning-fixture.ts";
+import { completeFile, payAfterwards } from "../helpers/planning-fixture.ts";
 
 // « Nouvelle réservation » in Chromium (issue 4 « Tests »): a Sennecey parent books days of
 // the spring ALSH holidays; a Séné parent books every Wednesday from January to the end of
@@ -24,6 +24,7 @@ beforeAll(async () => {
   const db = { owner } as TestDatabase;
   await completeFile(db, "senneceylesdijon", "1001");
   await completeFile(db, "sene", "1001");
+  await payAfterwards(db, "sene");
 }, 120_000);
 afterAll(async () => {
   await owner?.destroy();

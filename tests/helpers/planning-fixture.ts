@@ -3,6 +3,7 @@
  * through the owner connection as if the family had filled it in.
  */
 import { createHash } from "node:crypto";
+import { sql } from "kysely";
 import { type Tenant, tenantFromRow } from "../../src/tenancy/resolve.ts";
 import type { TestDatabase } from "./db.ts";
 
@@ -126,4 +127,17 @@ export async function townOf(t: TestDatabase, slug: string): Promise<Tenant> {
     .where("slug", "=", slug)
     .executeTakeFirstOrThrow();
   return tenantFromRow(row);
+}
+
+/**
+ * Makes a town's periods paid afterwards (rules.payment "invoiced"): for planning tests of
+ * booking rules on Séné's MERCREDIS, which are otherwise paid at booking (« Mon panier »,
+ * tests/integration/billing-basket.test.ts) and wait unpaid until then.
+ */
+export async function payAfterwards(t: TestDatabase, slug: string): Promise<void> {
+  await t.owner
+    .updateTable("periods")
+    .set({ rules: sql`rules || '{"payment": "invoiced"}'::jsonb` })
+    .where("tenant_id", "=", (eb) => eb.selectFrom("tenants").select("id").where("slug", "=", slug))
+    .execute();
 }

@@ -51,6 +51,8 @@ export async function createTestPlatform(
     db: t.db,
     log,
     now: () => fixed ?? new Date(),
+    // Nothing answers here: a test that pays starts a simulator and points base at it.
+    payfip: { base: "http://127.0.0.1:9", saisie: "T" },
     sites: createSiteResolver(t.db, env.PLATFORM_DOMAIN, true),
     mailbox,
   };

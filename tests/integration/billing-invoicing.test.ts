@@ -129,7 +129,8 @@ describe("monthly invoicing run", () => {
     const again = p.db.withTenant(staffCtx(), (trx) => issueRun(trx, tenant, staff(), rs, "2026-12", jan5));
     await expect(again).rejects.toThrow("déjà été émise");
 
-    const lines = await p.owner.selectFrom("invoice_lines").select(["amount_cents"]).execute();
+    const lines = await p.owner.selectFrom("invoice_lines").select(["amount_cents", "booking_id"]).execute();
+    expect(lines.every((l) => l.booking_id !== null)).toBe(true);
     const invoice = await p.owner
       .selectFrom("invoices")
       .select(["total_cents", "due_on"])

@@ -3,7 +3,7 @@ import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { book } from "../../src/features/planning/booking-service.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { client } from "../helpers/client.ts";
-import { completeFile, townOf } from "../helpers/planning-fixture.ts";
+import { completeFile, payAfterwards, townOf } from "../helpers/planning-fixture.ts";
 import type { TestPlatform } from "../helpers/platform.ts";
 
 export interface Family {
@@ -16,6 +16,7 @@ export interface Family {
 
 export async function family(p: TestPlatform, slug: string, number: string, login: string): Promise<Family> {
   const householdId = await completeFile(p, slug, number);
+  await payAfterwards(p, slug);
   const tenant: Tenant = await townOf(p, slug);
   const user = await p.owner
     .selectFrom("users")

@@ -129,7 +129,10 @@ describe("capacity under concurrency", () => {
 
   it("books once when a parent submits the same key many times at once", async () => {
     const tenant = await town("sene");
-    const periodId = await periodWith(tenant, "mercredi-pompidou-2026-2027", { capacity: CAPACITY });
+    const periodId = await periodWith(tenant, "mercredi-pompidou-2026-2027", {
+      capacity: CAPACITY,
+      payment: "invoiced",
+    });
     const [family] = await generateFamilies(p.owner, tenant, { prefix: "d", count: 1 });
     const parent = asParent(tenant, family as Family);
     const key = crypto.randomUUID();

@@ -4,7 +4,7 @@ import { cancel } from "../../src/features/planning/cancel-service.ts";
 import { PlanningError } from "../../src/features/planning/errors.ts";
 import { allPeriods } from "../../src/features/planning/offer.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
-import { completeFile, townOf } from "../helpers/planning-fixture.ts";
+import { completeFile, payAfterwards, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 let p: TestPlatform;
@@ -16,6 +16,7 @@ let children: { id: string; first_name: string }[];
 beforeAll(async () => {
   p = await createTestPlatform();
   householdId = await completeFile(p, "sene", "1001");
+  await payAfterwards(p, "sene");
   tenant = await townOf(p, "sene");
   userId = (
     await p.owner

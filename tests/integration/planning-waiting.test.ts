@@ -56,7 +56,12 @@ const childName = async (bookingId: string) => {
 
 describe("occupancy and waiting list", () => {
   it("shows booked / capacity / waiting per open day, « Complet », and the day's lists", async () => {
-    await setRules(p, period.id, { acceptance: "review", capacity: 1, waitingList: "auto" });
+    await setRules(p, period.id, {
+      payment: "invoiced",
+      acceptance: "review",
+      capacity: 1,
+      waitingList: "auto",
+    });
     const { holder, waiting } = await oneForTwo("2027-01-13");
     const month = await staff.get(`/agents/planning/occupation?service=${period.service_id}&mois=2027-01`);
     expect(month.status).toBe(200);
@@ -87,10 +92,10 @@ describe("occupancy and waiting list", () => {
   });
 
   it("offers a place freed by a larger capacity with « Proposer la place », only when one is free", async () => {
-    await setRules(p, period.id, { capacity: 1, waitingList: "offer" });
+    await setRules(p, period.id, { payment: "invoiced", capacity: 1, waitingList: "offer" });
     const { waiting } = await oneForTwo("2027-01-20");
     expect(await (await staff.get(dayPage("2027-01-20"))).text()).not.toContain("Proposer la place");
-    await setRules(p, period.id, { capacity: 2, waitingList: "offer" });
+    await setRules(p, period.id, { payment: "invoiced", capacity: 2, waitingList: "offer" });
     const html = await (await staff.get(dayPage("2027-01-20"))).text();
     expect(html).toContain(`Proposer la place<span class="visually-hidden"> à ${await childName(waiting)}`);
     const res = await staff.post("/agents/planning/occupation/jour", {
@@ -108,16 +113,16 @@ describe("occupancy and waiting list", () => {
   });
 
   it("gives the place at once with « Attribuer la place » in auto mode", async () => {
-    await setRules(p, period.id, { capacity: 1, waitingList: "auto" });
+    await setRules(p, period.id, { payment: "invoiced", capacity: 1, waitingList: "auto" });
     const { waiting } = await oneForTwo("2027-01-27");
-    await setRules(p, period.id, { capacity: 2, waitingList: "auto" });
+    await setRules(p, period.id, { payment: "invoiced", capacity: 2, waitingList: "auto" });
     expect(await (await staff.get(dayPage("2027-01-27"))).text()).toContain("Attribuer la place");
     await staff.post("/agents/planning/occupation/jour", { periode: period.id, jour: "2027-01-27" });
     expect((await booking(p, waiting)).status).toBe("accepted");
   });
 
   it("promotes the first waiting through the job when a parent cancels", async () => {
-    await setRules(p, period.id, { capacity: 1, waitingList: "offer" });
+    await setRules(p, period.id, { payment: "invoiced", capacity: 1, waitingList: "offer" });
     const { holder, waiting } = await oneForTwo("2027-02-03");
     const before = p.mailbox.list()[0]?.id ?? 0;
     await parentCancels(p, test, [holder], NOW);

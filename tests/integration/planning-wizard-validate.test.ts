@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { client } from "../helpers/client.ts";
-import { completeFile } from "../helpers/planning-fixture.ts";
+import { completeFile, payAfterwards } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 // « Valider » (POST /planning/reserver/valider): all days of all children in one dossier or
@@ -20,6 +20,7 @@ let cantine: string;
 beforeAll(async () => {
   p = await createTestPlatform();
   household = await completeFile(p, "sene", "1001");
+  await payAfterwards(p, "sene");
   const kids = await p.owner.selectFrom("children").select(["id", "first_name"]).execute();
   paul = kids.find((k) => k.first_name === "Paul")?.id as string;
   emma = kids.find((k) => k.first_name === "Emma-Rose")?.id as string;

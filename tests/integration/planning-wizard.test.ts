@@ -210,7 +210,15 @@ describe("step 4 « Récapitulatif »", () => {
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain("<caption>Paul TEST – 2 jour(s)</caption>");
-    expect(html).toContain("<tr><td>mercredi 6 janvier 2027</td><td>Acceptée dès la validation</td></tr>");
+    // Priced as the invoicing run will: no QF proof, outside Séné (the fixture's Dijon address),
+    // the second child of the same Wednesday 10 % off.
+    expect(html).toContain(
+      "<tr><td>mercredi 6 janvier 2027</td><td>Acceptée dès la validation</td><td>11,50\u00a0€</td></tr>",
+    );
+    expect(html).toContain("<caption>Emma-Rose TEST – 2 jour(s)</caption>");
+    expect(html).toContain("<td>10,35\u00a0€</td>");
+    expect(html).toContain("Total estimé : 43,70\u00a0€");
+    expect(html).toContain("Montant à régler en ligne à la réservation.");
     expect(html).toMatch(/name="cle" value="[0-9a-f-]{36}"/);
     expect(html).toContain('action="/planning/reserver/valider"');
   });

@@ -335,7 +335,8 @@ describe("logout", () => {
     expect(await home.text()).toContain("Bienvenue");
     const csp = home.headers.get("content-security-policy") ?? "";
     const formAction = csp.split(";").find((d) => d.trim().startsWith("form-action"));
-    expect(formAction?.trim()).toBe("form-action 'self' https://www.plombieres-les-dijon.fr");
+    const payfip = new URL(p.deps.payfip.base).origin;
+    expect(formAction?.trim()).toBe(`form-action 'self' ${payfip} https://www.plombieres-les-dijon.fr`);
 
     const userId = (
       await p.owner.selectFrom("users").select("id").where("login", "=", "jdupont").executeTakeFirstOrThrow()
@@ -353,11 +354,13 @@ describe("logout", () => {
     expect(await again.text()).not.toContain("Bienvenue Jean");
   });
 
-  it("takes a Séné parent to /connexion?message=deconnecte, whose CSP allows only its own forms", async () => {
+  it("takes a Séné parent to /connexion?message=deconnecte, whose CSP allows only its own forms and PayFiP", async () => {
     const c = client(p.app, "sene.localhost:3000", { ip: "203.0.113.21" });
     expect((await c.login("lola.test@sene.test", DEMO_PASSWORD)).status).toBe(303);
     const home = await c.get("/");
-    expect(home.headers.get("content-security-policy")).toContain("form-action 'self';");
+    expect(home.headers.get("content-security-policy")).toContain(
+      `form-action 'self' ${new URL(p.deps.payfip.base).origin};`,
+    );
     const out = await c.post("/deconnexion");
     expect(out.status).toBe(303);
     expect(out.headers.get("location")).toBe("/connexion?message=deconnecte");

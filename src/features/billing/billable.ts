@@ -119,9 +119,16 @@ export async function bills(
   const rows = await billableBookings(trx, tenant, regieId, month);
   const pricing = await householdPricing(trx, tenant, [...new Set(rows.map((r) => r.household_id))]);
   const all = await tariffs(trx);
+  // Rows come ordered by household: group them once (a town has thousands of households).
+  const byHousehold = new Map<string, typeof rows>();
+  for (const r of rows) {
+    const list = byHousehold.get(r.household_id);
+    if (list) list.push(r);
+    else byHousehold.set(r.household_id, [r]);
+  }
   const out: HouseholdBill[] = [];
   for (const [householdId, h] of pricing) {
-    const mine = rows.filter((r) => r.household_id === householdId);
+    const mine = byHousehold.get(householdId) ?? [];
     const units: DayUnit[] = mine.map((r) => ({
       ref: r.id,
       childId: r.child_id,

@@ -10,17 +10,12 @@ import {
 import { PayfipError } from "../../integrations/payfip/errors.ts";
 import { ATTEMPT_WINDOW_MS, attemptState } from "../../integrations/payfip/outcome.ts";
 import { makeRefdet, sanitizeObjet } from "../../integrations/payfip/rules.ts";
-import type { Saisie } from "../../integrations/payfip/types.ts";
+import type { PayfipSettings } from "../../integrations/payfip/types.ts";
 import { parisToday } from "../../lib/dates.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import { invoiceBasket, openBasketAttempt, reopenBasket } from "./basket-payment.ts";
 import { recordPayment, remainingCents } from "./ledger.ts";
-
-/** Where PayFiP is (the State's service, or the simulator in the demo) and the mode. */
-export interface PayfipSettings {
-  base: string;
-  saisie: Saisie;
-}
 
 const TERMINAL = ["paid", "refused", "cancelled", "expired", "error"];
 
@@ -98,15 +93,35 @@ export async function openAttempt(
   };
 }
 
+type Payer = {
+  tenant: Tenant;
+  userId: string;
+  householdId: string;
+  email: string;
+  now: Date;
+  origin: string;
+};
+type Opened = Awaited<ReturnType<typeof openAttempt>>;
+
 /**
  * Asks PayFiP for a payment page (outside any transaction) and returns where to send the
  * browser. A failure closes the attempt with its French message; no money can move on it.
  */
-export async function startPayment(
+export function startPayment(db: Database, ctx: Payer, invoiceId: string, payfip: PayfipSettings) {
+  const open = (trx: Trx) => openAttempt(trx, ctx.tenant, ctx.userId, ctx.householdId, invoiceId, ctx.now);
+  return startAttempt(db, ctx, payfip, open);
+}
+
+/** « Valider et payer » (« Mon panier »): the same path for a basket's attempt. */
+export function startBasketPayment(db: Database, ctx: Payer, basketId: string, payfip: PayfipSettings) {
+  return startAttempt(db, ctx, payfip, (trx) => openBasketAttempt(trx, ctx, basketId));
+}
+
+async function startAttempt(
   db: Database,
-  ctx: { tenant: Tenant; userId: string; householdId: string; email: string; now: Date; origin: string },
-  invoiceId: string,
+  ctx: Payer,
   payfip: PayfipSettings,
+  open: (trx: Trx) => Promise<Opened>,
 ): Promise<string> {
   const parent = {
     role: "app_parent" as const,
@@ -114,9 +129,7 @@ export async function startPayment(
     userId: ctx.userId,
     householdId: ctx.householdId,
   };
-  const a = await db.withTenant(parent, (trx) =>
-    openAttempt(trx, ctx.tenant, ctx.userId, ctx.householdId, invoiceId, ctx.now),
-  );
+  const a = await db.withTenant(parent, open);
   try {
     const { idOp } = await createPayment({
       endpoint: soapEndpoint(payfip.base),
@@ -140,13 +153,14 @@ export async function startPayment(
     return paymentPageUrl(payfip.base, idOp);
   } catch (error) {
     const message = error instanceof PayfipError ? error.message : "Le service de paiement ne répond pas.";
-    await db.withTenant(parent, (trx) =>
-      trx
+    await db.withTenant(parent, async (trx) => {
+      await trx
         .updateTable("payment_attempts")
         .set({ state: "error", error: message.slice(0, 500), updated_at: sql`now()` })
         .where("id", "=", a.attemptId)
-        .execute(),
-    );
+        .execute();
+      await reopenBasket(trx, a.attemptId);
+    });
     throw new AppError("bad_request", 502, `Le paiement en ligne n'a pas pu commencer : ${message}`);
   }
 }
@@ -201,13 +215,20 @@ export async function settleAttempt(
       log.error({ tenant: tenant.slug, attempt: a.id }, "payfip: paid amount differs from the attempt");
       state = "error";
     }
-    if (state === "paid" && "detail" in outcome && outcome.status === "paid") {
+    // A paid basket becomes its invoice (and its bookings confirmed) in this transaction.
+    const invoiceId =
+      state === "paid" && a.basket_id ? await invoiceBasket(trx, tenant, a.basket_id, now) : a.invoice_id;
+    if (state === "paid" && !invoiceId) {
+      log.error({ tenant: tenant.slug, attempt: a.id }, "payfip: paid basket was no longer being paid");
+      state = "error";
+    }
+    if (state === "paid" && invoiceId && "detail" in outcome && outcome.status === "paid") {
       await recordPayment(
         trx,
         tenant,
         { kind: "system", userId: a.created_by },
         {
-          invoiceId: a.invoice_id,
+          invoiceId,
           method: outcome.method === "debit" ? "payfip_debit" : "payfip_card",
           amountCents: Number(a.amount_cents),
           receivedOn: parisToday(now),
@@ -215,7 +236,7 @@ export async function settleAttempt(
         },
         a.id,
       );
-    }
+    } else if (a.basket_id && state !== "pending") await reopenBasket(trx, a.id);
     await trx
       .updateTable("payment_attempts")
       .set({

@@ -1,7 +1,8 @@
 import type { Database } from "../../db/database.ts";
+import type { PayfipSettings } from "../../integrations/payfip/types.ts";
 import type { Logger } from "../../lib/log.ts";
 import { currentTenant } from "../../tenancy/current.ts";
-import { type PayfipSettings, settleAttempt } from "./online-payment.ts";
+import { settleAttempt } from "./online-payment.ts";
 
 export interface PaymentCheckJob {
   tenantId: string;

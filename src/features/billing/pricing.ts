@@ -67,6 +67,7 @@ export function priceDays(tariffs: Tariff[], units: DayUnit[], h: Household): Pr
     seen.set(key, rank + 1);
     const unit = rank > 0 ? reduced(unitPrice(t, h), t.siblingReductionPercent) : unitPrice(t, h);
     lines.push({
+      ref: u.ref,
       childId: u.childId,
       day: u.day,
       label: u.label,

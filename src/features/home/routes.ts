@@ -4,6 +4,7 @@ import { requireParent } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { page } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { FMT } from "../billing/invoices-view.ts";
 import * as completenessService from "../completeness/service.ts";
 import * as homeService from "./service.ts";
 import { tilesFor } from "./tiles.ts";
@@ -29,9 +30,11 @@ export function homeRoutes(deps: Deps) {
   app.get("/", requireParent, async (c) => {
     const tenant = c.get("tenant");
     const session = c.get("session") as SessionUser;
-    const household = await homeService.householdOf(deps.db, tenant.id, session);
+    const invoicing = tenant.config.billing.regies.length > 0;
+    const household = await homeService.householdOf(deps.db, tenant.id, session, invoicing);
     const missing = await completenessService.missingForParent(deps.db, tenant, session);
-    return page(c, "home/parent", { household, tiles: tilesFor(tenant.config), missing });
+    const tiles = tilesFor(tenant.config, household.unpaid.length);
+    return page(c, "home/parent", { household, tiles, missing, fmt: FMT });
   });
   return app;
 }

@@ -6,10 +6,12 @@ export interface Tile {
   href: string;
   /** False until the feature's issue lands: the tile is shown, but leads nowhere. */
   ready: boolean;
+  /** A count shown on the tile (« 2 factures à payer »). */
+  badge?: string;
 }
 
 /** The home page tiles of the seeds, in their order; inbox and requests list where the town uses them. */
-export function tilesFor(cfg: TenantConfig): Tile[] {
+export function tilesFor(cfg: TenantConfig, invoicesToPay = 0): Tile[] {
   const tiles: Tile[] = [
     {
       label: "Mon profil",
@@ -29,7 +31,8 @@ export function tilesFor(cfg: TenantConfig): Tile[] {
       label: "Mes factures",
       description: "Accès à mes factures et règlements",
       href: "/factures",
-      ready: false,
+      ready: true,
+      ...(invoicesToPay ? { badge: `${invoicesToPay} facture${invoicesToPay > 1 ? "s" : ""} à payer` } : {}),
     },
     {
       label: "Mes documents",

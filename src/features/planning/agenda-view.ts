@@ -115,7 +115,9 @@ function bookingState(b: Booking): StateKey {
   if (b.absence_status === "pending") return "absence_pending";
   const attended = b.status === "accepted" || b.status === "cancel_requested";
   if (b.attendance && attended) return b.attendance as Attendance;
-  return b.status as Exclude<BookingStatus, "cancelled" | "expired">;
+  // A day waiting in « Mon panier » (paid at booking) reads as being processed.
+  if (b.status === "unpaid") return "pending";
+  return b.status as Exclude<BookingStatus, "cancelled" | "expired" | "unpaid">;
 }
 
 function closedState(period: Period, day: string, zone: Tenant["config"]["holidayZone"]): StateKey | null {

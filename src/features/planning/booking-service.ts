@@ -7,6 +7,7 @@ import { nextNumber } from "../../lib/counters.ts";
 import { isIsoDate, longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
+import { basketFor } from "../billing/basket-service.ts";
 import * as completeness from "../completeness/service.ts";
 import { PlanningError, type Problem } from "./errors.ts";
 import { findPeriod, type Period } from "./offer.ts";
@@ -37,7 +38,7 @@ export interface BookResult {
   bookings: { childId: string; day: string; status: BookingStatus }[];
 }
 
-const LIVE: BookingStatus[] = ["pending", "accepted", "waiting", "offered", "cancel_requested"];
+const LIVE: BookingStatus[] = ["pending", "accepted", "waiting", "offered", "cancel_requested", "unpaid"];
 export const LIVE_STATUSES = LIVE;
 
 /** The household's children among `ids`, or 404 if any is not theirs (RLS hides others' too). */
@@ -128,7 +129,12 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
   const problems = await problemsOf(trx, ctx, period, children, days);
   if (problems.length) throw new PlanningError(problems);
 
-  const placed = await placeAll(trx, ctx, period, children, days);
+  // « Mon panier »: a parent's days of a service paid at booking wait there, unpaid.
+  const basketId =
+    period.rules.payment === "at_booking" && ctx.actor.kind === "parent"
+      ? await basketFor(trx, { ...ctx, userId: ctx.actor.userId }, period.service.id)
+      : null;
+  const placed = await placeAll(trx, ctx, period, children, days, basketId !== null);
   const dossier = await trx
     .insertInto("booking_dossiers")
     .values({
@@ -156,6 +162,7 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
         status: b.status,
         holds_place: b.status !== "waiting",
         dossier_id: dossier.id,
+        basket_id: b.status === "unpaid" ? basketId : null,
         decided_by: b.status === "accepted" ? ctx.actor.userId : null,
         decided_at: b.status === "accepted" ? sql<Date>`now()` : null,
       })),
@@ -201,11 +208,13 @@ async function placeAll(
   period: Period,
   children: { id: string; first_name: string; last_name: string }[],
   days: string[],
+  unpaid: boolean,
 ) {
   const placed: { childId: string; day: string; status: BookingStatus }[] = [];
   const full: Problem[] = [];
-  const onPlace: BookingStatus =
+  const decided: BookingStatus =
     ctx.actor.kind === "staff" || period.rules.acceptance === "auto" ? "accepted" : "pending";
+  const onPlace: BookingStatus = unpaid ? "unpaid" : decided;
   for (const day of days) {
     for (const child of children) {
       if (await takePlace(trx, ctx.tenant.id, period, day))
@@ -254,4 +263,5 @@ const STATUS_MAIL: Partial<Record<BookingStatus, string>> = {
   accepted: "acceptée",
   pending: "en attente de traitement",
   waiting: "sur liste d'attente",
+  unpaid: "en attente de paiement",
 };

@@ -5,6 +5,7 @@ import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { longDate, parisToday, parseMonth } from "../../lib/dates.ts";
+import * as baskets from "../billing/basket-service.ts";
 import { monthHref, PLANNING_MESSAGES, parentPlanning } from "./calendar-context.ts";
 import { acceptOffer, declineOffer } from "./calendar-offer.ts";
 import * as view from "./calendar-view.ts";
@@ -50,11 +51,12 @@ export function planningCalendarRoutes(deps: Deps) {
   app.get("/planning", requireParent, async (c) => {
     const ctx = parentPlanning(c, deps);
     const today = parisToday(ctx.planning.now);
-    const { children, bookings, options } = await deps.db.withTenant(ctx.db, async (trx) => {
+    const { children, bookings, options, basket } = await deps.db.withTenant(ctx.db, async (trx) => {
       const children = await view.householdChildren(trx, ctx.planning.householdId);
       const options = displayOptions(c, children, today);
       const bookings = await view.monthBookings(trx, ctx.planning.householdId, options.month);
-      return { children, bookings, options };
+      const basket = await baskets.waitingDays(trx, ctx.planning.householdId);
+      return { children, bookings, options, basket };
     });
     const month = view.monthView(bookings, {
       ...options,
@@ -72,6 +74,7 @@ export function planningCalendarRoutes(deps: Deps) {
         next: `${monthHref(month.next)}${kept ? `&${kept}` : ""}`,
       },
       legend: LEGEND,
+      basket,
       message: PLANNING_MESSAGES[c.req.query("message") ?? ""],
     });
   });

@@ -10,6 +10,7 @@ export const STATUS_LABELS: Record<BookingStatus, string> = {
   cancel_requested: "Demande d'annulation",
   cancelled: "Annulée",
   expired: "Expirée",
+  unpaid: "En attente de paiement",
 };
 
 export const ATTENDANCE_LABELS: Record<Attendance, string> = {
@@ -33,6 +34,7 @@ export const LEGEND: { key: string; label: string }[] = [
   ...(
     [
       "pending",
+      "unpaid",
       "accepted",
       "refused",
       "waiting",

@@ -140,6 +140,7 @@ export function predictedStatuses(input: GridInput, days: IsoDate[]) {
       status.set(`${child.id}|${day}`, free > 0 ? onPlace : "waiting");
     }
   return input.children.map((c) => ({
+    childId: c.id,
     child: `${c.first_name} ${c.last_name}`,
     days: days.map((day) => {
       const s = status.get(`${c.id}|${day}`) as BookingStatus;

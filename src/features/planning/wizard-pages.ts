@@ -1,6 +1,7 @@
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { isIsoDate, longDate, parisToday } from "../../lib/dates.ts";
+import * as billing from "../billing/estimate.ts";
 import { ownChildren, type PlanningContext } from "./booking-service.ts";
 import type { Problem } from "./errors.ts";
 import { allPeriods, findPeriod, type Period } from "./offer.ts";
@@ -193,13 +194,42 @@ export async function recapStep(trx: Trx, ctx: PlanningContext, sel: Selection) 
   if (!c.ok) return c.view;
   const problems = selectionProblems(c.input, sel.days);
   if (problems.length) return planningView(c.input, sel, { problems });
+  const lines = predictedStatuses(c.input, sel.days);
+  const price = await priceOf(trx, ctx, c.input.period, lines);
   return view("recapitulatif", {
     step: 3,
     heading: heading(c.input.children, c.input.period),
     summary: summary(c.input, sel.days),
-    lines: predictedStatuses(c.input, sel.days),
+    lines: lines.map((l) => ({
+      ...l,
+      days: l.days.map((d) => ({ ...d, price: price.price(`${l.childId}|${d.day}`) })),
+    })),
+    priced: price.priced,
+    total: price.total,
+    paidAtBooking: c.input.period.rules.payment === "at_booking",
     sel,
     key: crypto.randomUUID(),
     back: `/planning/reserver/planning?${selectionQuery(sel)}`,
   });
+}
+
+/** The estimated price of the days that will take a place (a waiting day is not billed). */
+function priceOf(
+  trx: Trx,
+  ctx: PlanningContext,
+  period: Period,
+  lines: ReturnType<typeof predictedStatuses>,
+) {
+  const units = lines.flatMap((l) =>
+    l.days
+      .filter((d) => d.status !== "waiting")
+      .map((d) => ({
+        ref: `${l.childId}|${d.day}`,
+        childId: l.childId,
+        service: period.service.key,
+        day: d.day,
+        label: l.child,
+      })),
+  );
+  return billing.estimate(trx, ctx.tenant, ctx.householdId, units);
 }

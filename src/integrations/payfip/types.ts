@@ -122,3 +122,9 @@ export interface CallOptions {
   backoffMs?: number;
   signal?: AbortSignal;
 }
+
+/** Where PayFiP answers (the State's service, or the simulator in the demo) and in which mode. */
+export interface PayfipSettings {
+  base: string;
+  saisie: Saisie;
+}

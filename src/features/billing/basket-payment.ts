@@ -1,0 +1,209 @@
+import { sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
+import { AppError, notFound } from "../../http/errors.ts";
+import { notifyHousehold } from "../../integrations/mail/household.ts";
+import { makeRefdet, sanitizeObjet } from "../../integrations/payfip/rules.ts";
+import { nextNumber } from "../../lib/counters.ts";
+import { parisToday } from "../../lib/dates.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import { findPeriod } from "../planning/offer.ts";
+import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
+import { euros, type PricedLine } from "./pricing.ts";
+
+/**
+ * Paying « Mon panier » online (online-payment.ts drives PayFiP): the attempt on a basket,
+ * and what its result does to the basket, in the transaction that settles the attempt.
+ */
+
+/**
+ * A paid basket: its invoice (issued, numbered on the régie's counter, one line per priced
+ * day with its booking), its days confirmed (accepted, or pending where the period reviews)
+ * and a receipt e-mailed. Returns the invoice to record the payment on, or null when the
+ * basket is not waiting for this payment.
+ */
+export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, now: Date) {
+  const k = await trx
+    .selectFrom("baskets as k")
+    .innerJoin("regies as r", "r.id", "k.regie_id")
+    .select([
+      "k.id",
+      "k.state",
+      "k.household_id",
+      "k.regie_id",
+      "k.priced",
+      "k.created_by",
+      "r.invoice_prefix",
+      "r.name",
+    ])
+    .where("k.id", "=", basketId)
+    .forUpdate("k")
+    .executeTakeFirst();
+  if (k?.state !== "paying") return null;
+  const lines = k.priced as Required<PricedLine>[];
+  const total = lines.reduce((s, l) => s + l.amountCents, 0);
+  const invoice = await issueInvoice(trx, tenant, k, lines, parisToday(now));
+  await confirmDays(trx, k.id, k.created_by);
+  await trx
+    .updateTable("baskets")
+    .set({ state: "paid", invoice_id: invoice.id, updated_at: sql`now()` })
+    .where("id", "=", k.id)
+    .execute();
+  await notifyHousehold(trx, tenant, k.household_id, {
+    template: "billing-basket-paid",
+    data: {
+      number: invoice.number,
+      regie: k.name,
+      total: euros(total),
+      lines: lines.map((l) => ({ label: l.label, amount: euros(l.amountCents) })),
+    },
+  });
+  return invoice.id;
+}
+
+type PaidBasket = { household_id: string; regie_id: string; invoice_prefix: string };
+
+/** The basket's invoice, issued and due today, numbered on the régie's gapless counter. */
+async function issueInvoice(
+  trx: Trx,
+  tenant: Tenant,
+  k: PaidBasket,
+  lines: Required<PricedLine>[],
+  today: string,
+) {
+  const seq = await nextNumber(trx, tenant.id, `invoice:${k.regie_id}`);
+  const invoice = await trx
+    .insertInto("invoices")
+    .values({
+      tenant_id: tenant.id,
+      regie_id: k.regie_id,
+      household_id: k.household_id,
+      kind: "invoice",
+      seq,
+      number: `${k.invoice_prefix}${seq}`,
+      issued_on: today,
+      due_on: today,
+      total_cents: lines.reduce((s, l) => s + l.amountCents, 0),
+    })
+    .returning(["id", "number"])
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("invoice_lines")
+    .values(
+      lines.map((l, position) => ({
+        tenant_id: tenant.id,
+        invoice_id: invoice.id,
+        household_id: k.household_id,
+        booking_id: l.ref,
+        child_id: l.childId,
+        day: l.day,
+        label: l.label,
+        quantity: l.quantity,
+        unit_cents: l.unitCents,
+        amount_cents: l.amountCents,
+        position,
+      })),
+    )
+    .execute();
+  return invoice;
+}
+
+/** The basket's days leave « En attente de paiement »: accepted, or pending where staff review. */
+async function confirmDays(trx: Trx, basketId: string, userId: string) {
+  const periods = await trx
+    .selectFrom("bookings")
+    .select("period_id")
+    .distinct()
+    .where("basket_id", "=", basketId)
+    .where("status", "=", "unpaid")
+    .execute();
+  for (const { period_id } of periods) {
+    const review = (await findPeriod(trx, period_id))?.rules.acceptance === "review";
+    await trx
+      .updateTable("bookings")
+      .set(
+        review
+          ? { status: "pending", updated_at: sql`now()` }
+          : { status: "accepted", decided_by: userId, decided_at: sql`now()`, updated_at: sql`now()` },
+      )
+      .where("basket_id", "=", basketId)
+      .where("period_id", "=", period_id)
+      .where("status", "=", "unpaid")
+      .execute();
+  }
+}
+
+/** The household's open basket, locked, still in time; 404 or 409 with the reason otherwise. */
+async function payableBasket(trx: Trx, o: Owner, basketId: string) {
+  const k = await trx
+    .selectFrom("baskets as k")
+    .innerJoin("regies as r", "r.id", "k.regie_id")
+    .select(["k.id", "k.state", "k.expires_at", "k.regie_id", "r.numcli"])
+    .where("k.id", "=", basketId)
+    .where("k.household_id", "=", o.householdId)
+    .forUpdate("k")
+    .executeTakeFirst();
+  if (!k || (k.state !== "open" && k.state !== "paying")) throw notFound();
+  if (k.state === "paying")
+    throw new AppError(
+      "bad_request",
+      409,
+      "Un paiement de ce panier est déjà en cours. Attendez son résultat.",
+    );
+  if (k.expires_at <= o.now)
+    throw new AppError(
+      "bad_request",
+      409,
+      "Le délai de paiement de ce panier est dépassé : ses réservations sont annulées.",
+    );
+  return k;
+}
+
+/**
+ * « Valider et payer »: the open basket, still in time, goes to "paying" with its lines
+ * priced and frozen; the attempt's amount is their total, never a figure from the form.
+ */
+export async function openBasketAttempt(trx: Trx, o: Owner, basketId: string) {
+  const k = await payableBasket(trx, o, basketId);
+  const lines = await pricedLines(trx, o.tenant, o.householdId, await daysOf(trx, k.id));
+  const total = lines.reduce((s, l) => s + l.amountCents, 0);
+  if (total <= 0) throw new AppError("bad_request", 409, "Votre panier est vide : il n'y a rien à payer.");
+  await trx
+    .updateTable("baskets")
+    .set({ state: "paying", priced: JSON.stringify(lines), updated_at: sql`now()` })
+    .where("id", "=", k.id)
+    .execute();
+  const row = await trx
+    .insertInto("payment_attempts")
+    .values({
+      tenant_id: o.tenant.id,
+      regie_id: k.regie_id,
+      household_id: o.householdId,
+      basket_id: k.id,
+      created_by: o.userId,
+      refdet: makeRefdet("PANIER", o.now),
+      amount_cents: total,
+      created_at: o.now,
+    })
+    .returning(["id", "refdet"])
+    .executeTakeFirstOrThrow();
+  return {
+    attemptId: row.id,
+    refdet: row.refdet,
+    amountCents: total,
+    numcli: k.numcli,
+    exer: parisToday(o.now).slice(0, 4),
+    objet: sanitizeObjet(`${o.tenant.config.shortName} reservation`),
+  };
+}
+
+/** An attempt that will not be paid (refused, abandoned, failed): its basket may be paid again. */
+export async function reopenBasket(trx: Trx, attemptId: string) {
+  await trx
+    .updateTable("baskets")
+    .set({ state: "open", priced: null, updated_at: sql`now()` })
+    .where("state", "=", "paying")
+    .where("id", "=", (eb) =>
+      eb.selectFrom("payment_attempts").select("basket_id").where("id", "=", attemptId),
+    )
+    .execute();
+}

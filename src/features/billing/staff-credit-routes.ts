@@ -1,0 +1,93 @@
+import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import { AppError } from "../../http/errors.ts";
+import { uuidParam } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import { parisToday } from "../../lib/dates.ts";
+import { CreditError, type CreditInput, createCreditNote } from "./credit-service.ts";
+import { parseEuros } from "./euros-input.ts";
+import { FORMAT, invoiceDetail, showInvoice, staffScope } from "./staff-invoices-view.ts";
+import { transmitToTreasury } from "./treasury-service.ts";
+
+type Values = Record<string, string | string[]>;
+
+async function showCredit(
+  c: Context<AppEnv>,
+  deps: Deps,
+  id: string,
+  form: { values?: Values; errors?: Record<string, string> } = {},
+  status: ContentfulStatusCode = 200,
+) {
+  const detail = await deps.db.withTenant(staffScope(c).db, (trx) => invoiceDetail(trx, id));
+  if (!detail.canPay)
+    throw new AppError(
+      "bad_request",
+      409,
+      "Il ne reste rien à payer sur cette facture : aucun avoir possible.",
+    );
+  return page(
+    c,
+    "billing/staff/credit",
+    { ...detail, ...FORMAT, values: form.values ?? {}, errors: form.errors ?? {} },
+    status,
+  );
+}
+
+/** The form's choice: the lines ticked, or an amount and its reason; or the field's French message. */
+function creditInput(body: Values): CreditInput | { field: string; error: string } {
+  if (body.mode === "montant") {
+    const amount = parseEuros(body.montant);
+    if (!amount.ok) return { field: "montant", error: amount.error };
+    return { amountCents: amount.cents, reason: String(body.motif ?? "") };
+  }
+  const lineIds = [body.lignes ?? []].flat().filter((v) => z.uuid().safeParse(v).success);
+  return { lineIds };
+}
+
+/** « Créer un avoir »: 422 at the field, nothing saved, when the choice or the amount is wrong. */
+async function credit(c: Context<AppEnv>, deps: Deps) {
+  const id = uuidParam(c, "id");
+  const body = (await c.req.parseBody({ all: true })) as Values;
+  const input = creditInput(body);
+  if ("field" in input)
+    return showCredit(c, deps, id, { values: body, errors: { [input.field]: input.error } }, 422);
+  const { db, actor } = staffScope(c);
+  try {
+    const today = parisToday(deps.now());
+    await deps.db.withTenant(db, (trx) => createCreditNote(trx, c.get("tenant"), actor, id, input, today));
+  } catch (err) {
+    if (err instanceof CreditError)
+      return showCredit(c, deps, id, { values: body, errors: { [err.field]: err.message } }, 422);
+    throw err;
+  }
+  return seeOther(c, `/agents/facturation/factures/${id}?fait=avoir`);
+}
+
+/** « Transmettre au Trésor »: the ORMC title number is required (422 otherwise). */
+async function transmit(c: Context<AppEnv>, deps: Deps) {
+  const id = uuidParam(c, "id");
+  const body = await c.req.parseBody();
+  const ormc = typeof body.ormc === "string" ? body.ormc.trim() : "";
+  if (!/^[A-Za-z0-9][A-Za-z0-9 /-]{0,39}$/.test(ormc)) {
+    const error = ormc
+      ? "Le numéro de titre ORMC comporte au plus 40 lettres, chiffres, espaces, « - » ou « / »."
+      : "Indiquez le numéro du titre ORMC émis par la trésorerie.";
+    return showInvoice(c, deps, id, { form: "tresor", values: { ormc }, errors: { ormc: error } }, 422);
+  }
+  const { db, actor } = staffScope(c);
+  await deps.db.withTenant(db, (trx) =>
+    transmitToTreasury(trx, c.get("tenant"), actor, id, ormc, deps.now()),
+  );
+  return seeOther(c, `/agents/facturation/factures/${id}?fait=tresor`);
+}
+
+/** « Créer un avoir » and « Transmettre au Trésor » on a staff invoice page. Mounted inside the invoicing routes. */
+export function staffCreditRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.get("/facturation/factures/:id/avoir", (c) => showCredit(c, deps, uuidParam(c, "id")));
+  app.post("/facturation/factures/:id/avoir", (c) => credit(c, deps));
+  app.post("/facturation/factures/:id/tresor", (c) => transmit(c, deps));
+  return app;
+}

@@ -1,0 +1,170 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { book } from "../../src/features/planning/booking-service.ts";
+import { allPeriods } from "../../src/features/planning/offer.ts";
+import { completeFile, townOf } from "../helpers/planning-fixture.ts";
+import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
+import { staffOf, textOf } from "./billing-staff-fixture.ts";
+
+// « Facturation du mois » through the pages: preview, issue once the month is over, never
+// twice; then the invoices list and an invoice's page and PDF.
+
+let p: TestPlatform;
+let regieId: string;
+
+beforeAll(async () => {
+  p = await createTestPlatform();
+  const householdId = await completeFile(p, "senneceylesdijon", "1001");
+  await p.owner
+    .updateTable("households")
+    .set({ family_quotient: 800, postal_code: "21800" })
+    .where("id", "=", householdId)
+    .execute();
+  const tenant = await townOf(p, "senneceylesdijon");
+  const parent = await p.owner
+    .selectFrom("users")
+    .select("id")
+    .where("household_id", "=", householdId)
+    .executeTakeFirstOrThrow();
+  const child = await p.owner
+    .selectFrom("children")
+    .select("id")
+    .where("household_id", "=", householdId)
+    .executeTakeFirstOrThrow();
+  const ctx = { role: "app_parent" as const, tenantId: tenant.id, userId: parent.id, householdId };
+  await p.db.withTenant(ctx, async (trx) => {
+    const period = (await allPeriods(trx)).find((x) => x.key === "restauration-2026-2027");
+    await book(
+      trx,
+      {
+        tenant,
+        actor: { kind: "parent", userId: parent.id },
+        actorName: "Parent 1",
+        householdId,
+        now: new Date("2026-11-20T08:00:00Z"),
+      },
+      {
+        periodId: period?.id as string,
+        childIds: [child.id],
+        days: ["2026-12-01", "2026-12-03", "2026-12-04"],
+        idempotencyKey: crypto.randomUUID(),
+      },
+    );
+  });
+  const marks = {
+    "2026-12-01": "present",
+    "2026-12-03": "absent_excused",
+    "2026-12-04": "absent_billed",
+  } as const;
+  for (const [day, attendance] of Object.entries(marks))
+    await p.owner
+      .updateTable("bookings")
+      .set({ attendance })
+      .where("child_id", "=", child.id)
+      .where("day", "=", day)
+      .execute();
+  regieId = (
+    await p.owner
+      .selectFrom("regies")
+      .select("id")
+      .where("tenant_id", "=", tenant.id)
+      .where("key", "=", "restauration")
+      .executeTakeFirstOrThrow()
+  ).id;
+}, 120_000);
+afterAll(() => p?.close());
+
+const counts = async () => ({
+  runs: (await p.owner.selectFrom("invoicing_runs").select("id").execute()).length,
+  invoices: (await p.owner.selectFrom("invoices").select("id").execute()).length,
+  lines: (await p.owner.selectFrom("invoice_lines").select("id").execute()).length,
+  counters: await p.owner
+    .selectFrom("counters")
+    .select(["name", "value"])
+    .where("name", "like", "invoice:%")
+    .execute(),
+});
+
+describe("« Facturation du mois »", () => {
+  it("previews the month, refuses to issue before it ended, issues once and never twice", async () => {
+    const staff = await staffOf(p, "senneceylesdijon");
+    p.setNow(new Date("2026-12-20T10:00:00Z"));
+    const blank = await staff.get("/agents/facturation");
+    expect(blank.status).toBe(200);
+    expect(await blank.text()).toContain('value="2026-11"');
+
+    const preview = await textOf(await staff.get(`/agents/facturation?regie=${regieId}&mois=2026-12`));
+    expect(preview).toContain("Aperçu – Régie restauration scolaire – décembre 2026");
+    expect(preview).toContain("1 foyer 2 lignes 8,80 € au total");
+    expect(preview).toContain("1001 M. et Mme MAIRIE 2 lignes");
+    const empty = await counts();
+
+    const early = await staff.post("/agents/facturation/emettre", { regie: regieId, mois: "2026-12" });
+    expect(early.status).toBe(422);
+    expect(await textOf(early)).toContain("une fois le mois terminé. Rien n'a été modifié.");
+    expect(await counts()).toEqual(empty);
+
+    p.setNow(new Date("2027-01-05T09:00:00Z"));
+    const issued = await staff.post("/agents/facturation/emettre", { regie: regieId, mois: "2026-12" });
+    expect(issued.status).toBe(303);
+    const location = issued.headers.get("location") as string;
+    expect(location).toBe(`/agents/facturation?regie=${regieId}&mois=2026-12&emises=1`);
+    const after = await counts();
+    expect(after).toMatchObject({ runs: 1, invoices: 1, lines: 2 });
+    const page = await textOf(await staff.get(location));
+    expect(page).toContain("1 facture émise et envoyée aux familles par e-mail.");
+    // issued_at is the database's clock, not the app's fixed one.
+    expect(page).toMatch(/a été émise le \d\d\/\d\d\/\d{4} \d\d:\d\d pour cette régie/);
+    expect(page).not.toContain("Émettre les factures");
+    expect(page).toMatch(
+      /décembre 2026 Régie restauration scolaire \d\d\/\d\d\/\d{4} \d\d:\d\d 1 2 8,80 € Claire ADMIN/,
+    );
+
+    const twice = await staff.post("/agents/facturation/emettre", { regie: regieId, mois: "2026-12" });
+    expect(twice.status).toBe(409);
+    expect(await textOf(twice)).toContain("déjà été émise pour cette régie. Rien n'a été modifié.");
+    expect(await counts()).toEqual(after);
+  });
+
+  it("answers 422 for an unknown régie or a malformed month", async () => {
+    const staff = await staffOf(p, "senneceylesdijon");
+    const bad = await staff.get("/agents/facturation?regie=x&mois=2026-13");
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    expect(html).toContain('id="f-regie-error"');
+    expect(html).toContain('id="f-mois-error"');
+    const before = await counts();
+    const post = await staff.post("/agents/facturation/emettre", {
+      regie: crypto.randomUUID(),
+      mois: "2027-01",
+    });
+    expect(post.status).toBe(422);
+    expect(await counts()).toEqual(before);
+  });
+
+  it("finds the invoice by household, N° Famille, number, régie and state, and shows it with its PDF", async () => {
+    const staff = await staffOf(p, "senneceylesdijon");
+    const list = (query: string) => staff.get(`/agents/facturation/factures?${query}`).then(textOf);
+    for (const q of ["q=mairie", "q=1001", "q=RS-1", `regie=${regieId}`, "etat=to_pay"])
+      expect(await list(q), q).toContain(
+        "Facture RS-1 M. et Mme MAIRIE (1001) Régie restauration scolaire 05/01/2027 8,80 € 8,80 € À payer",
+      );
+    for (const q of ["q=dupont", "q=AL-1", "etat=paid", "etat=treasury"])
+      expect(await list(q), q).toContain("Aucune facture");
+
+    const invoice = await p.owner.selectFrom("invoices").select("id").executeTakeFirstOrThrow();
+    const detail = await textOf(await staff.get(`/agents/facturation/factures/${invoice.id}`));
+    expect(detail).toContain("Facture RS-1");
+    expect(detail).toContain("État À payer");
+    expect(detail).toContain("04/12/2026");
+    expect(detail).not.toContain("Transmettre au Trésor");
+    const pdf = await staff.get(`/agents/facturation/factures/${invoice.id}/pdf`);
+    expect(pdf.status).toBe(200);
+    expect(pdf.headers.get("content-type")).toBe("application/pdf");
+    expect(pdf.headers.get("content-disposition")).toBe('inline; filename="RS-1.pdf"');
+    expect(
+      Buffer.from(await pdf.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe("%PDF-");
+  });
+});
