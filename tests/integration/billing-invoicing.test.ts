@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { issueRun, previewRun } from "../../src/features/billing/invoicing-service.ts";
 import { invoiceState, recordPayment, remainingCents } from "../../src/features/billing/ledger.ts";
@@ -206,5 +207,64 @@ describe("monthly invoicing run", () => {
     expect(st.balanceCents).toBe(1200);
     const next = await p.db.withTenant(parent, (trx) => statementFor(trx, householdId, rs, "2027-2028"));
     expect(next.openingCents).toBe(1200);
+  });
+
+  it("bills a flat-rate service once per child and period, whatever the months", async () => {
+    await p.owner
+      .updateTable("services")
+      .set({ unit: "flat" })
+      .where("tenant_id", "=", tenant.id)
+      .where("key", "=", "garderie-soir")
+      .execute();
+    await bookDays("garderie-soir-2026-2027", ["2026-12-01", "2026-12-03", "2027-01-05"]);
+    const alsh = await regieId("alsh");
+    const run = (month: string, now: string) =>
+      p.db.withTenant(staffCtx(), (trx) => issueRun(trx, tenant, staff(), alsh, month, new Date(now)));
+    const december = await run("2026-12", "2027-01-05T09:00:00Z");
+    const january = await run("2027-01", "2027-02-02T09:00:00Z");
+    const lines = await p.owner
+      .selectFrom("invoice_lines")
+      .select(["label", "amount_cents", "invoice_id"])
+      .where("label", "like", "Garderie soir%")
+      .execute();
+    // QF 800 with a validated proof: the second bracket (above 700), 3,00 €, once.
+    expect(lines.map((l) => [l.label, Number(l.amount_cents)])).toEqual([
+      ["Garderie soir – forfait Garderie soir 2026-2027 – Enfant 1 MAIRIE", 300],
+    ]);
+    expect(lines[0]?.invoice_id).toBe(december.invoices[0]?.invoiceId);
+    expect(january.invoices.flatMap((i) => i.number)).toEqual([]);
+  });
+
+  it("adds the late-booking surcharge to a day staff booked past the cut-off", async () => {
+    await sql`update tariffs set spec = jsonb_set(spec, '{lateBookingSurchargeCents}', '100')
+      where tenant_id = ${tenant.id} and service_id = (select id from services where tenant_id = ${tenant.id} and key = 'restauration')`.execute(
+      p.owner,
+    );
+    await p.db.withTenant(staffCtx(), async (trx) => {
+      const period = (await allPeriods(trx)).find((x) => x.key === "restauration-2026-2027");
+      await book(
+        trx,
+        {
+          tenant,
+          actor: staff(),
+          actorName: "Claire ADMIN",
+          householdId,
+          now: new Date("2027-02-04T10:00:00Z"),
+        },
+        {
+          periodId: period?.id as string,
+          childIds: [childId],
+          days: ["2027-02-04"],
+          idempotencyKey: crypto.randomUUID(),
+        },
+      );
+    });
+    const preview = await p.db.withTenant(staffCtx(), async (trx) =>
+      previewRun(trx, tenant, await regieId("restauration"), "2027-02"),
+    );
+    expect(preview.households[0]?.lines.map((l) => [l.label.split(" – ")[0], l.amountCents])).toEqual([
+      ["Restauration scolaire", 440],
+      ["Majoration réservation tardive", 100],
+    ]);
   });
 });

@@ -79,6 +79,7 @@ const TARIFF = {
   withoutProofBracket: "",
   nonResident: "6,70",
   siblingReductionPercent: "10",
+  hoursPerBooking: "2",
   lateBooking: "1,5",
   lateCancellation: "",
 };
@@ -211,6 +212,7 @@ describe("tariffs", () => {
       withoutProofBracket: 1,
       nonResidentCents: 670,
       siblingReductionPercent: 10,
+      hoursPerBooking: 2,
       lateBookingSurchargeCents: 150,
       lateCancellationSurchargeCents: 0,
     });
@@ -226,6 +228,7 @@ describe("tariffs", () => {
     ["upTo_1", "600", "croissants"],
     ["upTo_1", "", "seule la dernière tranche en est sans"],
     ["siblingReductionPercent", "120", "de 0 à 100"],
+    ["hoursPerBooking", "0", "de 1 à 24"],
     ["withoutProofBracket", "5", "tranche remplie"],
     ["from", "2027-02-30", "Indiquez une date"],
   ])("refuses %s = « %s » at the field (422), values kept, nothing saved", async (field, value, message) => {

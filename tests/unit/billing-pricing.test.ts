@@ -64,6 +64,47 @@ describe("tariffs", () => {
   });
 });
 
+describe("billing units", () => {
+  const garderie = tariffSchema.parse({
+    service: "g",
+    from: "2026-09-01",
+    brackets: [{ cents: 150 }],
+    hoursPerBooking: 2,
+    siblingReductionPercent: 50,
+  });
+  const at = (childId: string, day: string, unit: "hour" | "flat", period = "p1") => ({
+    childId,
+    day,
+    unit,
+    period,
+    service: "g",
+    label: childId,
+  });
+
+  it("bills an hourly service by the session's hours", () => {
+    const lines = priceDays([garderie], [at("a", "2026-12-01", "hour")], { qf: null, resident: true });
+    expect(lines.map((l) => [l.quantity, l.unitCents, l.amountCents])).toEqual([[2, 150, 300]]);
+  });
+
+  it("bills a flat rate once per child and period, the sibling's reduced", () => {
+    const lines = priceDays(
+      [garderie],
+      [
+        at("a", "2026-12-01", "flat"),
+        at("a", "2026-12-02", "flat"),
+        at("b", "2026-12-03", "flat"),
+        at("a", "2027-01-05", "flat", "p2"),
+      ],
+      { qf: null, resident: true },
+    );
+    expect(lines.map((l) => [l.childId, l.quantity, l.amountCents])).toEqual([
+      ["a", 1, 150],
+      ["b", 1, 75],
+      ["a", 1, 150],
+    ]);
+  });
+});
+
 const tariffArb = fc
   .array(fc.integer({ min: 0, max: 50_000 }), { minLength: 1, maxLength: 5 })
   .chain((prices) =>

@@ -88,6 +88,7 @@ export async function daysOf(trx: Trx, basketId: string) {
       "b.period_id",
       "s.key as service_key",
       "s.name as service_name",
+      "s.unit",
       "c.first_name",
       "c.last_name",
       "d.id as dossier_id",
@@ -110,6 +111,8 @@ export async function pricedLines(trx: Trx, tenant: Tenant, householdId: string,
   if (!h) throw notFound();
   const units = days.map((d) => ({
     ref: d.id,
+    unit: d.unit,
+    period: d.period_id,
     childId: d.child_id,
     service: d.service_key,
     day: d.day,

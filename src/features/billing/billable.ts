@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
-import { addDays, addMonths } from "../../lib/dates.ts";
+import { addDays, addMonths, deadline } from "../../lib/dates.ts";
 import type { Tariff } from "../../tenancy/billing-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import { allPeriods } from "../planning/offer.ts";
 import { type DayUnit, type Household, type PricedLine, priceDays } from "./pricing.ts";
 
 /** A line to bill, with the booking it comes from. */
@@ -29,6 +30,7 @@ export async function billableBookings(trx: Trx, tenant: Tenant, regieId: string
     .selectFrom("bookings as b")
     .innerJoin("services as s", "s.id", "b.service_id")
     .innerJoin("children as c", "c.id", "b.child_id")
+    .innerJoin("periods as p", "p.id", "b.period_id")
     .select([
       "b.id",
       "b.household_id",
@@ -36,8 +38,13 @@ export async function billableBookings(trx: Trx, tenant: Tenant, regieId: string
       "b.day",
       "b.late_cancel",
       "b.status",
+      "b.period_id",
+      "b.created_at",
+      "b.unbooked",
+      "p.name as period_name",
       "s.key as service_key",
       "s.name as service_name",
+      "s.unit",
       "c.first_name",
       "c.last_name",
     ])
@@ -109,6 +116,20 @@ export async function tariffs(trx: Trx): Promise<Tariff[]> {
 
 const shortDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}`;
 
+/** The children and periods whose flat rate an earlier invoice already bills. */
+async function flatRatesBilled(trx: Trx, regieId: string): Promise<Set<string>> {
+  const rows = await trx
+    .selectFrom("invoice_lines as l")
+    .innerJoin("bookings as b", "b.id", "l.booking_id")
+    .innerJoin("services as s", "s.id", "b.service_id")
+    .select(["b.child_id", "b.period_id"])
+    .where("s.regie_id", "=", regieId)
+    .where("s.unit", "=", "flat")
+    .distinct()
+    .execute();
+  return new Set(rows.map((r) => `${r.child_id}|${r.period_id}`));
+}
+
 /** Priced bills per household, in household-number order. */
 export async function bills(
   trx: Trx,
@@ -119,6 +140,17 @@ export async function bills(
   const rows = await billableBookings(trx, tenant, regieId, month);
   const pricing = await householdPricing(trx, tenant, [...new Set(rows.map((r) => r.household_id))]);
   const all = await tariffs(trx);
+  const flatsBilled = await flatRatesBilled(trx, regieId);
+  const periods = new Map((await allPeriods(trx)).map((x) => [x.id, x]));
+  // Booked after the notice (by staff, past the cut-off) or not at all (added at « pointage »):
+  // the tariff's late-booking surcharge.
+  const late = (r: (typeof rows)[number]) => {
+    const period = periods.get(r.period_id);
+    return (
+      !!period &&
+      (r.unbooked || r.created_at >= deadline(r.day, period.rules.noticeDays, period.rules.cutoff))
+    );
+  };
   // Rows come ordered by household: group them once (a town has thousands of households).
   const byHousehold = new Map<string, typeof rows>();
   for (const r of rows) {
@@ -129,14 +161,22 @@ export async function bills(
   const out: HouseholdBill[] = [];
   for (const [householdId, h] of pricing) {
     const mine = byHousehold.get(householdId) ?? [];
-    const units: DayUnit[] = mine.map((r) => ({
-      ref: r.id,
-      childId: r.child_id,
-      service: r.service_key,
-      day: r.day,
-      label: `${r.service_name} – ${r.first_name} ${r.last_name} (${shortDay(r.day)})`,
-      lateCancellation: r.status === "cancelled" && r.late_cancel,
-    }));
+    const units: DayUnit[] = mine
+      .filter((r) => r.unit !== "flat" || !flatsBilled.has(`${r.child_id}|${r.period_id}`))
+      .map((r) => ({
+        ref: r.id,
+        unit: r.unit,
+        period: r.period_id,
+        childId: r.child_id,
+        service: r.service_key,
+        day: r.day,
+        label:
+          r.unit === "flat"
+            ? `${r.service_name} – forfait ${r.period_name} – ${r.first_name} ${r.last_name}`
+            : `${r.service_name} – ${r.first_name} ${r.last_name} (${shortDay(r.day)})`,
+        lateBooking: late(r),
+        lateCancellation: r.status === "cancelled" && r.late_cancel,
+      }));
     const lines: BillableLine[] = priceDays(all, units, h).map((l) => ({ ...l, bookingId: l.ref as string }));
     if (lines.length === 0) continue;
     out.push({

@@ -31,6 +31,12 @@ export function unitPrice(t: Tariff, h: Household): number {
 export interface DayUnit {
   /** The caller's reference (a booking id), carried to the unit's lines. */
   ref?: string;
+  /**
+   * The service's billing unit: a day, half-day or meal is one unit per booking; "hour"
+   * bills the tariff's hours per session; "flat" bills once per child and `period`.
+   */
+  unit?: "day" | "half_day" | "meal" | "hour" | "flat";
+  period?: string;
   childId: string;
   service: string;
   day: string;
@@ -52,28 +58,35 @@ export interface PricedLine {
 const reduced = (cents: number, percent: number) => Math.round((cents * (100 - percent)) / 100);
 
 /**
- * The lines of a set of days: one per child and day at the household's unit price, the
+ * The lines of a set of days: one per child and day at the household's unit price (the
+ * session's hours for an hourly service, once per child and period for a flat rate), the
  * sibling reduction from the second child of the same service and day, and late surcharges
  * as lines of their own. A day without a tariff is not priced (the town has not set one).
  */
 export function priceDays(tariffs: Tariff[], units: DayUnit[], h: Household): PricedLine[] {
   const lines: PricedLine[] = [];
   const seen = new Map<string, number>();
+  const flats = new Set<string>();
   for (const u of units) {
     const t = tariffOn(tariffs, u.service, u.day);
     if (!t) continue;
-    const key = `${u.service}|${u.day}`;
+    const flat = u.unit === "flat";
+    if (flat && flats.has(`${u.childId}|${u.period}`)) continue;
+    if (flat) flats.add(`${u.childId}|${u.period}`);
+    // Siblings share a day (or, for a flat rate, a period).
+    const key = flat ? `${u.service}|flat|${u.period}` : `${u.service}|${u.day}`;
     const rank = seen.get(key) ?? 0;
     seen.set(key, rank + 1);
     const unit = rank > 0 ? reduced(unitPrice(t, h), t.siblingReductionPercent) : unitPrice(t, h);
+    const quantity = u.unit === "hour" ? t.hoursPerBooking : 1;
     lines.push({
       ref: u.ref,
       childId: u.childId,
       day: u.day,
       label: u.label,
-      quantity: 1,
+      quantity,
       unitCents: unit,
-      amountCents: unit,
+      amountCents: quantity * unit,
     });
     if (u.lateBooking && t.lateBookingSurchargeCents > 0)
       lines.push(surcharge(u, "Majoration réservation tardive", t.lateBookingSurchargeCents));

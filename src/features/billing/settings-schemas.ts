@@ -83,6 +83,7 @@ function french(issue: core.$ZodIssue, count: number): string {
       : "Indiquez un plafond : seule la dernière tranche en est sans.";
   if (leaf === "upTo") return "Indiquez un plafond de QF entier (ex. 700).";
   if (head === "siblingReductionPercent") return "Un pourcentage entier de 0 à 100.";
+  if (head === "hoursPerBooking") return "Un nombre entier d'heures, de 1 à 24.";
   return EUROS_MESSAGE;
 }
 
@@ -119,6 +120,7 @@ export function parseTariff(raw: RawForm, service: string, from: string): Parsed
   const proofRow = proof === "" ? -1 : rows.indexOf(Number(proof));
   if (proof !== "" && proofRow === -1) errors.withoutProofBracket = "Choisissez une tranche remplie.";
   const percent = text(raw.siblingReductionPercent);
+  const hours = text(raw.hoursPerBooking);
   const candidate = {
     service,
     from,
@@ -126,6 +128,7 @@ export function parseTariff(raw: RawForm, service: string, from: string): Parsed
     withoutProofBracket: proofRow === -1 ? undefined : proofRow,
     nonResidentCents: money("nonResident"),
     siblingReductionPercent: percent === "" ? 0 : /^\d{1,3}$/.test(percent) ? Number(percent) : percent,
+    hoursPerBooking: hours === "" ? 1 : /^\d{1,2}$/.test(hours) ? Number(hours) : hours,
     lateBookingSurchargeCents: money("lateBooking") ?? 0,
     lateCancellationSurchargeCents: money("lateCancellation") ?? 0,
   };
@@ -145,6 +148,7 @@ export function tariffValues(t: Tariff): Record<string, string> {
     withoutProofBracket: t.withoutProofBracket === undefined ? "" : String(t.withoutProofBracket),
     nonResident: eurosOf(t.nonResidentCents),
     siblingReductionPercent: String(t.siblingReductionPercent),
+    hoursPerBooking: String(t.hoursPerBooking),
     lateBooking: t.lateBookingSurchargeCents ? eurosOf(t.lateBookingSurchargeCents) : "",
     lateCancellation: t.lateCancellationSurchargeCents ? eurosOf(t.lateCancellationSurchargeCents) : "",
   };

@@ -146,6 +146,8 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
       created_by: ctx.actor.userId,
       created_by_name: ctx.actorName,
       idempotency_key: input.idempotencyKey,
+      // The booking's time is the rules' clock (a late booking is billed as such).
+      created_at: ctx.now,
     })
     .returning(["id", "number"])
     .executeTakeFirstOrThrow();
@@ -162,6 +164,7 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
         status: b.status,
         holds_place: b.status !== "waiting",
         dossier_id: dossier.id,
+        created_at: ctx.now,
         basket_id: b.status === "unpaid" ? basketId : null,
         decided_by: b.status === "accepted" ? ctx.actor.userId : null,
         decided_at: b.status === "accepted" ? sql<Date>`now()` : null,

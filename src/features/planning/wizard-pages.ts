@@ -2,6 +2,7 @@ import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { isIsoDate, longDate, parisToday } from "../../lib/dates.ts";
 import * as billing from "../billing/estimate.ts";
+import type { DayUnit } from "../billing/pricing.ts";
 import { ownChildren, type PlanningContext } from "./booking-service.ts";
 import type { Problem } from "./errors.ts";
 import { allPeriods, findPeriod, type Period } from "./offer.ts";
@@ -225,6 +226,8 @@ function priceOf(
       .filter((d) => d.status !== "waiting")
       .map((d) => ({
         ref: `${l.childId}|${d.day}`,
+        unit: period.service.unit as DayUnit["unit"],
+        period: period.id,
         childId: l.childId,
         service: period.service.key,
         day: d.day,
