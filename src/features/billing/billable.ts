@@ -130,6 +130,27 @@ async function flatRatesBilled(trx: Trx, regieId: string): Promise<Set<string>> 
   return new Set(rows.map((r) => `${r.child_id}|${r.period_id}`));
 }
 
+/**
+ * Booked after the notice (by staff, past the cut-off) or not at all (added at « pointage »):
+ * such a day carries the tariff's late-booking surcharge. Deadlines are computed once per day.
+ */
+async function lateBookings(trx: Trx) {
+  const periods = new Map((await allPeriods(trx)).map((x) => [x.id, x]));
+  const deadlines = new Map<string, Date | null>();
+  const limitOf = (periodId: string, day: string) => {
+    const key = `${periodId}|${day}`;
+    if (!deadlines.has(key)) {
+      const period = periods.get(periodId);
+      deadlines.set(key, period ? deadline(day, period.rules.noticeDays, period.rules.cutoff) : null);
+    }
+    return deadlines.get(key) ?? null;
+  };
+  return (r: { period_id: string; day: string; unbooked: boolean; created_at: Date }) => {
+    const limit = limitOf(r.period_id, r.day);
+    return !!limit && (r.unbooked || r.created_at >= limit);
+  };
+}
+
 /** Priced bills per household, in household-number order. */
 export async function bills(
   trx: Trx,
@@ -141,16 +162,7 @@ export async function bills(
   const pricing = await householdPricing(trx, tenant, [...new Set(rows.map((r) => r.household_id))]);
   const all = await tariffs(trx);
   const flatsBilled = await flatRatesBilled(trx, regieId);
-  const periods = new Map((await allPeriods(trx)).map((x) => [x.id, x]));
-  // Booked after the notice (by staff, past the cut-off) or not at all (added at « pointage »):
-  // the tariff's late-booking surcharge.
-  const late = (r: (typeof rows)[number]) => {
-    const period = periods.get(r.period_id);
-    return (
-      !!period &&
-      (r.unbooked || r.created_at >= deadline(r.day, period.rules.noticeDays, period.rules.cutoff))
-    );
-  };
+  const late = await lateBookings(trx);
   // Rows come ordered by household: group them once (a town has thousands of households).
   const byHousehold = new Map<string, typeof rows>();
   for (const r of rows) {
