@@ -92,12 +92,16 @@ const idOpOf = (location: string | null) => new URL(location as string).searchPa
 const settings = () => ({ base: sim.url, saisie: "T" as const });
 const expiry = () => createBasketExpiryJob(p.db, settings(), p.deps.log);
 
-/** Lola's next e-mail with this subject (the booking e-mails are relayed meanwhile). */
+/** Lola's e-mail with this subject received after `since` (others are relayed meanwhile, in any order). */
 async function mailOf(subject: string, since: number) {
-  for (let after = since; ; ) {
-    const mail = await p.mailbox.waitFor("lola.test@sene.test", { since: after, timeoutMs: 20_000 });
-    if (mail.subject.startsWith(subject)) return mail;
-    after = mail.id;
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const mail = p.mailbox
+      .list()
+      .find((m) => m.id > since && m.to.includes("lola.test@sene.test") && m.subject.startsWith(subject));
+    if (mail) return mail;
+    if (Date.now() > deadline) throw new Error(`no mail « ${subject} » within 20 s`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
