@@ -21,13 +21,7 @@ beforeAll(async () => {
   owner = new Kysely<DB>({
     dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: e2e.platform.ownerUrl, max: 1 }) }),
   });
-  const householdId = await completeFile({ owner } as TestDatabase, "plombieres", "1001001818331");
-  // Plombières also asks for the home phone, which the shared fixture leaves empty.
-  await owner
-    .updateTable("guardians")
-    .set({ phone_home: "03 80 41 00 00" })
-    .where("household_id", "=", householdId)
-    .execute();
+  await completeFile({ owner } as TestDatabase, "plombieres", "1001001818331");
 }, 120_000);
 afterAll(async () => {
   await owner?.destroy();

@@ -15,12 +15,6 @@ let lucas: string;
 beforeAll(async () => {
   p = await createTestPlatform();
   const householdId = await completeFile(p, "plombieres", "1001001818331");
-  // Plombières also asks for the home phone, which the shared fixture leaves empty.
-  await p.owner
-    .updateTable("guardians")
-    .set({ phone_home: "03 80 41 00 00" })
-    .where("household_id", "=", householdId)
-    .execute();
   lucas = (
     await p.owner
       .selectFrom("children")

@@ -1,12 +1,12 @@
 import { escapeXml } from "../soap.ts";
-import { SERVICE_NS } from "../types.ts";
+import { CREATE_FIELD_ORDER, DETAIL_FIELD_ORDER, SERVICE_NS } from "../types.ts";
 
 /** The DGFiP WSDL (PAYFIP.md §1.2) with its three schemas inline and soap:address rewritten. */
 
 const REQ = "http://securite.service.tpa.cp.finances.gouv.fr/requete";
 const REP = "http://securite.service.tpa.cp.finances.gouv.fr/reponse";
 
-const seq = (name: string, fields: string[]) =>
+const seq = (name: string, fields: readonly string[]) =>
   `<xs:complexType name="${name}"><xs:sequence>${fields
     .map((f) => `<xs:element name="${f}" type="xs:string" minOccurs="0"/>`)
     .join("")}</xs:sequence></xs:complexType>`;
@@ -43,21 +43,8 @@ function serviceSchema(): string {
 }
 
 function typeSchemas(): string {
-  const detail = [
-    "dattrans",
-    "exer",
-    "heurtrans",
-    "idOp",
-    "mel",
-    "montant",
-    "numauto",
-    "numcli",
-    "objet",
-    "refdet",
-    "resultrans",
-    "saisie",
-  ];
-  const create = ["exer", "mel", "montant", "numcli", "objet", "refdet", "saisie", "urlnotif", "urlredirect"];
+  const detail = DETAIL_FIELD_ORDER;
+  const create = CREATE_FIELD_ORDER;
   return `<xs:schema targetNamespace="${REQ}">${seq("CreerPaiementSecuriseRequest", create)}</xs:schema>
 <xs:schema targetNamespace="${REP}">${[
     seq("CreerPaiementSecuriseResponse", ["idOp"]),
