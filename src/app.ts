@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { accountRoutes } from "./auth/account-routes.ts";
 import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
@@ -30,6 +30,7 @@ import { preregistrationStaffRoutes } from "./features/preregistration/staff-rou
 import { requestsRoutes } from "./features/requests/routes.ts";
 import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
+import { describeFailure, neutralFailureResponse } from "./http/failure.ts";
 import { page } from "./http/render.ts";
 import { siteApp } from "./http/site-app.ts";
 import type { AppEnv, Bindings, Deps } from "./http/types.ts";
@@ -117,6 +118,16 @@ function unknownHostApp(deps: Deps) {
 }
 
 type NodeEnv = { incoming?: IncomingMessage };
+type RootEnv = { Bindings: NodeEnv; Variables: { requestId: string } };
+
+/** Every error that escapes a site's own handler (e.g. resolving the host when the database is down). */
+function rootError(deps: Deps) {
+  return (err: Error, c: Context<RootEnv>) => {
+    const requestId = c.get("requestId") ?? randomUUID();
+    const log = deps.log.child({ site: "none", method: c.req.method, path: c.req.path });
+    return neutralFailureResponse(describeFailure(err, log, requestId), requestId);
+  };
+}
 
 export function createApp(deps: Deps) {
   const apps: Record<Site["kind"], Hono<AppEnv>> = {
@@ -125,7 +136,8 @@ export function createApp(deps: Deps) {
     mailbox: deps.mailbox ? singleRouteApp(deps, mailboxRoutes(deps.mailbox)) : unknownHostApp(deps),
     unknown: unknownHostApp(deps),
   };
-  const root = new Hono<{ Bindings: NodeEnv }>();
+  const root = new Hono<RootEnv>();
+  root.onError(rootError(deps));
   root.get("/livez", (c) => c.text("ok"));
   root.get("/readyz", async (c) => {
     try {
@@ -139,6 +151,7 @@ export function createApp(deps: Deps) {
     const started = performance.now();
     const given = c.req.header("x-request-id");
     const requestId = given && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
+    c.set("requestId", requestId);
     const site = await deps.sites.resolve(c.req.header("host"));
     const forwarded = deps.env.TRUST_PROXY
       ? c.req.header("x-forwarded-for")?.split(",")[0]?.trim()

@@ -24,6 +24,14 @@ const schema = z.object({
   DEMO: z.stringbool().default(false),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   DB_POOL_SIZE: z.coerce.number().int().min(1).default(10),
+  /** How long an unused database connection stays open (ms). */
+  DB_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+  /** After SIGTERM, in-flight requests get this long (ms) before every connection is closed. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  /** A job locked this long (ms) is taken to belong to a crashed worker and run again. */
+  JOB_STALE_AFTER_MS: z.coerce.number().int().min(1000).default(300_000),
+  /** What one page may spend waiting for PayFiP (ms), all calls and retries included. */
+  PAYFIP_BUDGET_MS: z.coerce.number().int().min(100).default(10_000),
   /** Port of the embedded cluster when DATABASE_URL is absent. */
   EMBEDDED_PG_PORT: z.coerce.number().int().default(54329),
   /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
@@ -46,6 +54,9 @@ export function loadEnv(source: NodeJS.ProcessEnv = process.env): Env {
   }
   const env = parsed.data;
   if (env.NODE_ENV === "production" && env.DEMO) throw new Error("DEMO must be off in production");
+  // Every instance must log in with the same password; none may invent one (DESIGN §5.12).
+  if (env.NODE_ENV === "production" && !env.APP_DB_PASSWORD)
+    throw new Error("APP_DB_PASSWORD is required in production");
   return env;
 }
 

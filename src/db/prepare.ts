@@ -6,15 +6,40 @@ import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import { migrations } from "../../migrations/index.ts";
 
+// Any number of instances may boot at once: one prepares, the others wait for it.
+const PREPARE_LOCK = "select pg_advisory_lock(hashtext('parvis:prepare'))";
+
 /**
- * Runs as the owner (DESIGN §4): applies migrations, the queue's schema, and ensures the
- * LOGIN role of the request pool, which may only switch to the personas.
+ * Runs `step` while holding the database-wide preparation lock (a session advisory lock on a
+ * connection of its own, released when the step ends or the connection drops).
+ */
+export async function underPrepareLock<T>(ownerUrl: string, step: () => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: ownerUrl });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    await client.query(PREPARE_LOCK);
+    return await step();
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Runs as the owner (DESIGN §4), under the preparation lock: applies migrations, the
+ * queue's schema, and ensures the LOGIN role of the request pool, which may only switch
+ * to the personas.
  */
 export async function prepareDatabase(
   ownerUrl: string,
   login: { user: string; password: string },
 ): Promise<void> {
+  await underPrepareLock(ownerUrl, () => migrateAndEnsureRoles(ownerUrl, login));
+}
+
+async function migrateAndEnsureRoles(ownerUrl: string, login: { user: string; password: string }) {
   const pool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
+  pool.on("error", () => {});
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
   try {
     const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
@@ -28,6 +53,10 @@ export async function prepareDatabase(
   }
 }
 
+/**
+ * Creates the login role with its password, or keeps an existing one's password: other
+ * instances are connected with it (rotating it is an operator's step, docs/operations.md).
+ */
 async function ensureLoginRole(db: Kysely<unknown>, login: { user: string; password: string }) {
   const role = sql.id(login.user);
   const { rows } = await sql<{
@@ -36,7 +65,7 @@ async function ensureLoginRole(db: Kysely<unknown>, login: { user: string; passw
   const attrs = sql.raw("login noinherit nosuperuser nobypassrls nocreatedb nocreaterole");
   if (rows[0]?.n === 0)
     await sql`create role ${role} ${attrs} password ${sql.lit(login.password)}`.execute(db);
-  else await sql`alter role ${role} ${attrs} password ${sql.lit(login.password)}`.execute(db);
+  else await sql`alter role ${role} ${attrs}`.execute(db);
   await sql`grant app_parent, app_staff, app_operator, app_auth, app_jobs to ${role}`.execute(db);
   await sql`grant usage on schema app to ${role}`.execute(db);
   await sql`grant execute on function app.resolve_host(text, text) to ${role}`.execute(db);

@@ -7,6 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Env } from "../env.ts";
 import { AppError } from "./errors.ts";
+import { describeFailure } from "./failure.ts";
 import { page } from "./render.ts";
 import { sameOrigin, securityHeaders } from "./security.ts";
 import type { AppEnv } from "./types.ts";
@@ -90,16 +91,13 @@ export function siteApp(env: Env): Hono<AppEnv> {
       );
     }
     if (err instanceof HTTPException) return err.getResponse();
-    c.env.log.error({ err, requestId: c.env.requestId }, "unhandled error");
+    const failure = describeFailure(err, c.env.log, c.env.requestId);
+    if (failure.status === 503) c.header("Retry-After", "5");
     return page(
       c,
       "errors/error",
-      {
-        title: "Erreur inattendue",
-        detail: "Une erreur inattendue s'est produite. Rien n'a été enregistré.",
-        showRequestId: true,
-      },
-      500,
+      { title: failure.title, detail: failure.detail, showRequestId: true },
+      failure.status,
     );
   });
   return app;

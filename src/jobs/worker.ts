@@ -1,6 +1,6 @@
 import { run, Logger as WorkerLogger } from "graphile-worker";
-import pg from "pg";
-import type { Database } from "../db/database.ts";
+import type pg from "pg";
+import { type Database, resilientPool } from "../db/database.ts";
 import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket-job.ts";
 import { createPaymentCheckJob, type PaymentCheckJob } from "../features/billing/payment-check-job.ts";
 import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/waiting-job.ts";
@@ -25,6 +25,8 @@ export async function startWorker(opts: {
   log: Logger;
   /** Where PayFiP answers; without it pending attempts are not polled. */
   payfip?: PayfipSettings;
+  /** Jobs of a worker whose every lock is older than this (ms) are run again (5 min by default). */
+  staleAfterMs?: number;
 }): Promise<Worker> {
   const relay = createMailRelay(opts.db, opts.send, opts.from, opts.log);
   const promoteWaiting = createWaitingListJob(opts.db);
@@ -34,8 +36,10 @@ export async function startWorker(opts: {
     if (level === "error" || level === "warning") opts.log.warn({ worker: true }, message);
   });
   // Our own pool, so that stopping waits for its sockets (the runner does not await pool.end()).
-  const pgPool = new pg.Pool({ connectionString: opts.ownerUrl, max: 4 });
-  pgPool.on("error", (err) => opts.log.warn({ err: String(err) }, "job queue connection lost"));
+  const pgPool = resilientPool(opts.ownerUrl, {
+    max: 4,
+    onConnectionError: (err) => opts.log.warn({ err: String(err) }, "job queue connection lost"),
+  });
   const runner = await run({
     pgPool,
     concurrency: 2,
@@ -56,10 +60,31 @@ export async function startWorker(opts: {
       },
     },
   });
+  const sweeper = startStaleLockSweep(pgPool, opts.staleAfterMs ?? 300_000, opts.log);
   return {
     async stop() {
+      sweeper.stop();
       await runner.stop();
       await pgPool.end();
     },
   };
+}
+
+// A worker none of whose jobs was locked recently is gone (crashed, killed): its jobs go back
+// to the queue. graphile-worker alone waits 4 hours. Safe to run again: an e-mail's outbox row
+// says whether it was sent, a payment check asks PayFiP, a basket expiry re-reads the basket.
+const UNLOCK_STALE = `select graphile_worker.force_unlock_workers(array(
+  select locked_by from graphile_worker.jobs where locked_by is not null
+  group by locked_by having max(locked_at) < now() - make_interval(secs => $1::float8 / 1000)))`;
+
+function startStaleLockSweep(pool: pg.Pool, staleAfterMs: number, log: Logger) {
+  const sweep = () =>
+    pool.query(UNLOCK_STALE, [staleAfterMs]).then(
+      (r) => r.rowCount && log.debug({ worker: true }, "stale job locks released"),
+      (err) => log.warn({ err: String(err) }, "stale job locks not released"),
+    );
+  void sweep();
+  const timer = setInterval(sweep, Math.min(staleAfterMs, 60_000));
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
 }

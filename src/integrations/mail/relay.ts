@@ -26,6 +26,7 @@ export function createMailRelay(db: Database, send: SendMail, from: string, log:
         subject: msg.subject,
         text: msg.text_body,
         html: msg.html_body,
+        messageId: `<outbox-${msg.id}@parvis.invalid>`,
       });
     } catch (error) {
       await db.withTenant(ctx(job.tenantId), (trx) =>

@@ -127,4 +127,6 @@ export interface CallOptions {
 export interface PayfipSettings {
   base: string;
   saisie: Saisie;
+  /** What one page may spend waiting for PayFiP (ms); 10 s when absent. */
+  budgetMs?: number;
 }

@@ -1,0 +1,37 @@
+import { type Env, loadEnv } from "./env.ts";
+import { createLogger, type Logger } from "./lib/log.ts";
+import { type Parts, type Platform, startPlatform } from "./platform.ts";
+
+/**
+ * Runs one kind of process until SIGTERM or SIGINT, then stops it within the shutdown
+ * deadline and exits 0 (1 only if the deadline itself is overrun by a stuck step).
+ */
+export async function runProcess(
+  parts: Parts,
+  after?: (platform: Platform, env: Env, log: Logger) => void,
+): Promise<void> {
+  const env = loadEnv();
+  const log = createLogger(env.LOG_LEVEL, env.NODE_ENV === "development");
+  if (!(parts.prepare && parts.web && parts.worker) && !env.DATABASE_URL)
+    throw new Error("DATABASE_URL is required to run the web server or the worker alone");
+  const platform = await startPlatform(env, log, { listen: parts.web, parts, ownSignals: true });
+  if (parts.web) log.info({ port: platform.port }, "listening");
+  if (parts.worker && !parts.web) log.info("worker started");
+  after?.(platform, env, log);
+  let stopping = false;
+  for (const signal of ["SIGTERM", "SIGINT"] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, "shutting down");
+      setTimeout(() => {
+        log.error("shutdown deadline overrun");
+        process.exit(1);
+      }, env.SHUTDOWN_TIMEOUT_MS + 15_000).unref();
+      void platform.close().then(() => {
+        log.info("stopped");
+        process.exit(0);
+      });
+    });
+  }
+}
