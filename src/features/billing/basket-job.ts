@@ -7,7 +7,7 @@ import { longDate } from "../../lib/dates.ts";
 import type { Logger } from "../../lib/log.ts";
 import { currentTenant } from "../../tenancy/current.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { reopenBasket } from "./basket-payment.ts";
+import { releaseStranded, reopenBasket } from "./basket-payment.ts";
 import { freeDay } from "./basket-service.ts";
 import { settleAttempt } from "./online-payment.ts";
 
@@ -89,6 +89,12 @@ export function createBasketExpiryJob(db: Database, payfip: PayfipSettings | und
       return basket && { basket, attempt, tenant: await currentTenant(trx) };
     });
     if (!seen || seen.basket.state === "paid" || seen.basket.state === "expired") return null;
+    if (
+      seen.attempt &&
+      !seen.attempt.idop &&
+      (await db.withTenant(jobs, (t) => releaseStranded(t, job.id, now)))
+    )
+      return expire(job, now);
     if (seen.basket.expires_at > now) return seen.basket.expires_at;
     const later = new Date(now.getTime() + RECHECK_MS);
     const attempt = seen.attempt;

@@ -143,6 +143,8 @@ async function payableBasket(trx: Trx, o: Owner, basketId: string) {
     .forUpdate("k")
     .executeTakeFirst();
   if (!k || (k.state !== "open" && k.state !== "paying")) throw notFound();
+  if (k.state === "paying" && (await releaseStranded(trx, k.id, o.now)))
+    return payableBasket(trx, o, basketId);
   if (k.state === "paying")
     throw new AppError(
       "bad_request",
@@ -194,6 +196,39 @@ export async function openBasketAttempt(trx: Trx, o: Owner, basketId: string) {
     exer: parisToday(o.now).slice(0, 4),
     objet: sanitizeObjet(`${o.tenant.config.shortName} reservation`),
   };
+}
+
+/**
+ * A create call never outlives this (online-payment.ts caps its budget well below): an attempt
+ * still without idOp after it was cut short by a crash. Nobody can pay it, since no browser
+ * was ever sent to its page.
+ */
+export const STRANDED_AFTER_MS = 15_000;
+
+/**
+ * The basket's attempt stranded without an idOp (the process died during the create call)
+ * is closed and the basket reopened, its deadline pushed back by the time it lost.
+ * Returns false when there is none.
+ */
+export async function releaseStranded(trx: Trx, basketId: string, now: Date): Promise<boolean> {
+  const stale = await trx
+    .updateTable("payment_attempts")
+    .set({ state: "error", error: "Interrompu avant la réponse de PayFiP.", updated_at: sql`now()` })
+    .where("basket_id", "=", basketId)
+    .where("state", "=", "created")
+    .where("idop", "is", null)
+    .where("created_at", "<", new Date(now.getTime() - STRANDED_AFTER_MS))
+    .returning(["id", "created_at"])
+    .executeTakeFirst();
+  if (!stale) return false;
+  const lost = now.getTime() - stale.created_at.getTime();
+  await reopenBasket(trx, stale.id);
+  await trx
+    .updateTable("baskets")
+    .set({ expires_at: sql`expires_at + make_interval(secs => ${lost / 1000})` })
+    .where("id", "=", basketId)
+    .execute();
+  return true;
 }
 
 /** An attempt that will not be paid (refused, abandoned, failed): its basket may be paid again. */

@@ -6,15 +6,16 @@ import {
   paymentDetail,
   paymentPageUrl,
   soapEndpoint,
+  withinBudget,
 } from "../../integrations/payfip/client.ts";
-import { PayfipError } from "../../integrations/payfip/errors.ts";
+import { PayfipError, PayfipFunctionalError, PayfipInputError } from "../../integrations/payfip/errors.ts";
 import { ATTEMPT_WINDOW_MS, attemptState } from "../../integrations/payfip/outcome.ts";
 import { makeRefdet, sanitizeObjet } from "../../integrations/payfip/rules.ts";
 import type { PayfipSettings } from "../../integrations/payfip/types.ts";
 import { parisToday } from "../../lib/dates.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { invoiceBasket, openBasketAttempt, reopenBasket } from "./basket-payment.ts";
+import { invoiceBasket, openBasketAttempt, reopenBasket, STRANDED_AFTER_MS } from "./basket-payment.ts";
 import { recordPayment, remainingCents } from "./ledger.ts";
 
 const TERMINAL = ["paid", "refused", "cancelled", "expired", "error"];
@@ -56,6 +57,7 @@ export async function openAttempt(
     );
   const { total, settled } = await remainingCents(trx, invoice.id);
   if (settled >= total) throw new AppError("bad_request", 409, "Cette facture est déjà payée.");
+  await closeStranded(trx, invoice.id, now);
   const live = await trx
     .selectFrom("payment_attempts")
     .select("id")
@@ -91,6 +93,18 @@ export async function openAttempt(
     exer: parisToday(now).slice(0, 4),
     objet: sanitizeObjet(`${tenant.config.shortName} facture ${invoice.number}`),
   };
+}
+
+/** An attempt of the invoice left without idOp by a crash can never be paid: closed at once. */
+async function closeStranded(trx: Trx, invoiceId: string, now: Date) {
+  await trx
+    .updateTable("payment_attempts")
+    .set({ state: "error", error: "Interrompu avant la réponse de PayFiP.", updated_at: sql`now()` })
+    .where("invoice_id", "=", invoiceId)
+    .where("state", "=", "created")
+    .where("idop", "is", null)
+    .where("created_at", "<", new Date(now.getTime() - STRANDED_AFTER_MS))
+    .execute();
 }
 
 type Payer = {
@@ -131,18 +145,23 @@ async function startAttempt(
   };
   const a = await db.withTenant(parent, open);
   try {
-    const { idOp } = await createPayment({
-      endpoint: soapEndpoint(payfip.base),
-      numcli: a.numcli,
-      exer: a.exer,
-      refdet: a.refdet,
-      objet: a.objet,
-      montantCents: a.amountCents,
-      mel: ctx.email,
-      urlnotif: `${ctx.origin}/paiement/notification`,
-      urlredirect: `${ctx.origin}/paiement/retour`,
-      saisie: payfip.saisie,
-    });
+    // Capped below STRANDED_AFTER_MS: past it, an attempt without idOp is known to be dead.
+    const budget = withinBudget(payfip.budgetMs, STRANDED_AFTER_MS - 5_000);
+    const { idOp } = await createPayment(
+      {
+        endpoint: soapEndpoint(payfip.base),
+        numcli: a.numcli,
+        exer: a.exer,
+        refdet: a.refdet,
+        objet: a.objet,
+        montantCents: a.amountCents,
+        mel: ctx.email,
+        urlnotif: `${ctx.origin}/paiement/notification`,
+        urlredirect: `${ctx.origin}/paiement/retour`,
+        saisie: payfip.saisie,
+      },
+      budget,
+    );
     await db.withTenant(parent, (trx) =>
       trx
         .updateTable("payment_attempts")
@@ -152,11 +171,16 @@ async function startAttempt(
     );
     return paymentPageUrl(payfip.base, idOp);
   } catch (error) {
-    const message = error instanceof PayfipError ? error.message : "Le service de paiement ne répond pas.";
+    // Staff see the technical detail on the attempt; the parent is told in plain French.
+    const detail = error instanceof PayfipError ? error.message : String(error);
+    const message =
+      error instanceof PayfipFunctionalError || error instanceof PayfipInputError
+        ? error.message
+        : "le service de paiement ne répond pas. Réessayez dans quelques minutes.";
     await db.withTenant(parent, async (trx) => {
       await trx
         .updateTable("payment_attempts")
-        .set({ state: "error", error: message.slice(0, 500), updated_at: sql`now()` })
+        .set({ state: "error", error: detail.slice(0, 500), updated_at: sql`now()` })
         .where("id", "=", a.attemptId)
         .execute();
       await reopenBasket(trx, a.attemptId);
@@ -197,7 +221,10 @@ export async function settleAttempt(
     return "unknown";
   }
   if (TERMINAL.includes(found.state)) return "unchanged";
-  const outcome = await paymentDetail({ endpoint: soapEndpoint(payfip.base), idOp });
+  const outcome = await paymentDetail(
+    { endpoint: soapEndpoint(payfip.base), idOp },
+    withinBudget(payfip.budgetMs),
+  );
   return db.withTenant(jobs, async (trx) => {
     const a = await trx
       .selectFrom("payment_attempts")

@@ -2,6 +2,7 @@ import type { Database } from "../../db/database.ts";
 import type { PayfipSettings } from "../../integrations/payfip/types.ts";
 import type { Logger } from "../../lib/log.ts";
 import { currentTenant } from "../../tenancy/current.ts";
+import { releaseStranded } from "./basket-payment.ts";
 import { settleAttempt } from "./online-payment.ts";
 
 export interface PaymentCheckJob {
@@ -11,6 +12,8 @@ export interface PaymentCheckJob {
 }
 
 // Minutes before each next look at a pending attempt: a result may come hours later (PAYFIP.md §2).
+const jobs = (job: PaymentCheckJob) => ({ role: "app_jobs" as const, tenantId: job.tenantId });
+
 const BACKOFF_MINUTES = [10, 30, 60, 180, 720, 1440, 2880, 5760];
 
 /**
@@ -19,14 +22,18 @@ const BACKOFF_MINUTES = [10, 30, 60, 180, 720, 1440, 2880, 5760];
  */
 export function createPaymentCheckJob(db: Database, payfip: PayfipSettings, log: Logger) {
   return async function check(job: PaymentCheckJob): Promise<Date | null> {
-    const found = await db.withTenant({ role: "app_jobs", tenantId: job.tenantId }, async (trx) => {
+    const found = await db.withTenant(jobs(job), async (trx) => {
       const attempt = await trx
         .selectFrom("payment_attempts")
-        .select(["idop", "state"])
+        .select(["idop", "state", "basket_id"])
         .where("id", "=", job.id)
         .executeTakeFirst();
       return attempt && { attempt, tenant: await currentTenant(trx) };
     });
+    const basketId = found?.attempt.basket_id;
+    // Never given an idOp (its process died during the create call): its basket is paid again.
+    if (found && !found.attempt.idop && basketId)
+      await db.withTenant(jobs(job), (trx) => releaseStranded(trx, basketId, new Date()));
     if (!found?.attempt.idop || !["created", "pending"].includes(found.attempt.state)) return null;
     const state = await settleAttempt(db, found.tenant, found.attempt.idop, payfip, log);
     const wait = BACKOFF_MINUTES[job.round];

@@ -45,17 +45,22 @@ const OUTCOMES = {
   },
   checking: {
     title: "Paiement en cours de vérification",
-    text: "Le résultat de votre paiement n'est pas encore connu. Il sera enregistré dès que le service de paiement l'aura confirmé.",
+    text: "Nous vérifions votre paiement… Son résultat n'est pas encore connu : il sera enregistré dès que le service de paiement l'aura confirmé.",
   },
 } as const;
 type Outcome = keyof typeof OUTCOMES;
 
-/** Asks PayFiP for the result; a technical fault is logged and left to the polling job. */
-async function settle(c: Context<AppEnv>, deps: Deps, idOp: string): Promise<void> {
+/**
+ * Asks PayFiP for the result within the page's time budget; a technical fault or the budget
+ * running out is logged and left to the polling job. Returns false then.
+ */
+async function settle(c: Context<AppEnv>, deps: Deps, idOp: string): Promise<boolean> {
   try {
     await settleAttempt(deps.db, c.get("tenant"), idOp, deps.payfip, c.env.log, deps.now());
+    return true;
   } catch (err) {
     c.env.log.error({ err, idOp }, "payfip: result not available, left to the check_payment job");
+    return false;
   }
 }
 
@@ -110,10 +115,12 @@ export function billingPaymentRoutes(deps: Deps) {
   app.on(["GET", "POST"], "/paiement/retour", async (c) => {
     const idOp = await readIdOp(c);
     if (!idOp) return page(c, "billing/payment/unknown", {}, 404);
-    await settle(c, deps, idOp);
+    // After a POST whose lookup failed, the GET does not ask again: one budget per return.
+    const settled = c.req.query("verification") === "1" || (await settle(c, deps, idOp));
     // The form POST from PayFiP's page is cross-site: the session cookie (SameSite=Lax) is
     // not sent with it, but is with the top-level GET this redirect leads to.
-    if (c.req.method === "POST") return seeOther(c, `/paiement/retour?idop=${idOp}`);
+    if (c.req.method === "POST")
+      return seeOther(c, `/paiement/retour?idop=${idOp}${settled ? "" : "&verification=1"}`);
     const attempt = await attemptOf(deps, c, idOp);
     if (!attempt) return page(c, "billing/payment/unknown", {}, 404);
     const outcome = outcomeOf(attempt);

@@ -18,6 +18,15 @@ export function soapEndpoint(base: string): string {
   return `${base.replace(/\/+$/, "")}/tpa/services/securite`;
 }
 
+/**
+ * A page's time budget for PayFiP (DESIGN: a parent waits ~10 s at most): every call and
+ * retry under one deadline, each call cut at what is left. `capMs` bounds it further.
+ */
+export function withinBudget(budgetMs = 10_000, capMs = Number.POSITIVE_INFINITY): CallOptions {
+  const ms = Math.min(budgetMs, capMs);
+  return { signal: AbortSignal.timeout(ms), timeoutMs: Math.min(15_000, ms) };
+}
+
 /** Where to send the citizen's browser (§1.4): lower-case `idop`. */
 export function paymentPageUrl(base: string, idOp: string): string {
   return `${base.replace(/\/+$/, "")}/tpa/paiementws.web?idop=${encodeURIComponent(idOp)}`;
