@@ -4,7 +4,13 @@ import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { createDatabase, type Database } from "./db/database.ts";
 import { type EmbeddedCluster, startEmbedded } from "./db/embedded.ts";
-import { loginPassword, loginUrl, prepareDatabase, underPrepareLock } from "./db/prepare.ts";
+import {
+  legacyPasswordFile,
+  loginUrl,
+  prepareDatabase,
+  preparedLogin,
+  underPrepareLock,
+} from "./db/prepare.ts";
 import { seedDemo } from "./demo/seed.ts";
 import type { Env } from "./env.ts";
 import { drainable } from "./http/graceful.ts";
@@ -81,8 +87,12 @@ async function stopAll(log: Logger, steps: [string, (() => Promise<unknown>) | u
 export async function startPlatform(env: Env, log: Logger, options: PlatformOptions): Promise<Platform> {
   const parts = options.parts ?? ALL;
   const owner = await ownerDatabase(env, log, options.ownSignals);
-  const login = { user: env.APP_DB_USER, password: loginPassword(env.DATA_DIR, env.APP_DB_PASSWORD) };
-  if (parts.prepare) await prepareDatabase(owner.url, login);
+  const role = {
+    user: env.APP_DB_USER,
+    password: env.APP_DB_PASSWORD,
+    legacyFile: legacyPasswordFile(env.DATA_DIR),
+  };
+  const login = parts.prepare ? await prepareDatabase(owner.url, role) : await preparedLogin(owner.url, role);
   const db: Database = createDatabase(loginUrl(owner.url, login), {
     max: env.DB_POOL_SIZE,
     idleTimeoutMs: env.DB_IDLE_TIMEOUT_MS,

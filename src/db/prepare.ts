@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { Logger, runMigrations } from "graphile-worker";
 import { Kysely, Migrator, PostgresDialect, sql } from "kysely";
@@ -25,19 +25,27 @@ export async function underPrepareLock<T>(ownerUrl: string, step: () => Promise<
   }
 }
 
+export interface LoginRole {
+  user: string;
+  /** APP_DB_PASSWORD; absent: the password the database keeps for every instance. */
+  password?: string;
+  /** A password file of an earlier version (DATA_DIR), adopted once. */
+  legacyFile?: string;
+}
+
 /**
  * Runs as the owner (DESIGN §4), under the preparation lock: applies migrations, the
  * queue's schema, and ensures the LOGIN role of the request pool, which may only switch
- * to the personas.
+ * to the personas. Returns the login to connect with.
  */
 export async function prepareDatabase(
   ownerUrl: string,
-  login: { user: string; password: string },
-): Promise<void> {
-  await underPrepareLock(ownerUrl, () => migrateAndEnsureRoles(ownerUrl, login));
+  login: LoginRole,
+): Promise<{ user: string; password: string }> {
+  return underPrepareLock(ownerUrl, () => migrateAndEnsureRoles(ownerUrl, login));
 }
 
-async function migrateAndEnsureRoles(ownerUrl: string, login: { user: string; password: string }) {
+async function migrateAndEnsureRoles(ownerUrl: string, login: LoginRole) {
   const pool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
   pool.on("error", () => {});
   const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
@@ -47,39 +55,90 @@ async function migrateAndEnsureRoles(ownerUrl: string, login: { user: string; pa
     const failed = results?.find((r) => r.status === "Error");
     if (error || failed) throw new Error(`migration failed: ${failed?.migrationName ?? ""} ${String(error)}`);
     await runMigrations({ connectionString: ownerUrl, logger: new Logger(() => () => {}) });
-    await ensureLoginRole(db, login);
+    const secret = login.password
+      ? { password: login.password, adopted: false }
+      : await keptSecret(db, login);
+    await ensureLoginRole(db, { user: login.user, ...secret });
+    return { user: login.user, password: secret.password };
   } finally {
     await db.destroy();
   }
 }
 
-/**
- * Creates the login role with its password, or keeps an existing one's password: other
- * instances are connected with it (rotating it is an operator's step, docs/operations.md).
- */
-async function ensureLoginRole(db: Kysely<unknown>, login: { user: string; password: string }) {
-  const role = sql.id(login.user);
+/** The kept password, created on first use (from an earlier version's file if there is one). */
+async function keptSecret(db: Kysely<unknown>, login: LoginRole) {
+  const kept = await readSecret(db, login.user);
+  if (kept) return { password: kept, adopted: false };
+  const file = login.legacyFile;
+  const adopted = !!file && existsSync(file);
+  if (!adopted && (await roleExists(db, login.user)))
+    throw new Error(
+      `The login role ${login.user} exists but its password is not known here: set APP_DB_PASSWORD (docs/operations.md)`,
+    );
+  const password = adopted ? readFileSync(file, "utf8").trim() : randomBytes(24).toString("base64url");
+  await sql`insert into app.login_secrets (role_name, password) values (${login.user}, ${password})`.execute(
+    db,
+  );
+  return { password, adopted };
+}
+
+async function readSecret(db: Kysely<unknown>, user: string): Promise<string | undefined> {
   const { rows } = await sql<{
-    n: number;
-  }>`select count(*)::int as n from pg_roles where rolname = ${login.user}`.execute(db);
+    password: string;
+  }>`select password from app.login_secrets where role_name = ${user}`.execute(db);
+  return rows[0]?.password;
+}
+
+/**
+ * Creates the login role with its password. An existing role keeps its password: running
+ * instances are connected with it (rotating it is an operator's step, docs/operations.md).
+ * The one exception is an earlier version's password file just adopted: that version set
+ * it at every boot anyway.
+ */
+async function ensureLoginRole(
+  db: Kysely<unknown>,
+  login: { user: string; password: string; adopted: boolean },
+) {
+  const role = sql.id(login.user);
   const attrs = sql.raw("login noinherit nosuperuser nobypassrls nocreatedb nocreaterole");
-  if (rows[0]?.n === 0)
+  if (!(await roleExists(db, login.user)))
     await sql`create role ${role} ${attrs} password ${sql.lit(login.password)}`.execute(db);
+  else if (login.adopted)
+    await sql`alter role ${role} ${attrs} password ${sql.lit(login.password)}`.execute(db);
   else await sql`alter role ${role} ${attrs}`.execute(db);
   await sql`grant app_parent, app_staff, app_operator, app_auth, app_jobs to ${role}`.execute(db);
   await sql`grant usage on schema app to ${role}`.execute(db);
   await sql`grant execute on function app.resolve_host(text, text) to ${role}`.execute(db);
 }
 
-/** The request pool's password: from the environment, else generated once and kept in DATA_DIR. */
-export function loginPassword(dataDir: string, fromEnv: string | undefined): string {
-  if (fromEnv) return fromEnv;
-  const file = path.join(dataDir, "app-db-password");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(dataDir, { recursive: true });
-  const password = randomBytes(24).toString("base64url");
-  writeFileSync(file, password, { mode: 0o600 });
-  return password;
+async function roleExists(db: Kysely<unknown>, user: string): Promise<boolean> {
+  const { rows } = await sql<{
+    n: number;
+  }>`select count(*)::int as n from pg_roles where rolname = ${user}`.execute(db);
+  return rows[0]?.n === 1;
+}
+
+/** For a process that does not prepare (web, worker): the login as `npm run migrate` left it. */
+export async function preparedLogin(
+  ownerUrl: string,
+  login: LoginRole,
+): Promise<{ user: string; password: string }> {
+  if (login.password) return { user: login.user, password: login.password };
+  const pool = new pg.Pool({ connectionString: ownerUrl, max: 1 });
+  pool.on("error", () => {});
+  const db = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    const password = await readSecret(db, login.user);
+    if (!password) throw new Error("The database is not prepared: run `npm run migrate` first");
+    return { user: login.user, password };
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Where an earlier version kept the generated password (adopted once, then unused). */
+export function legacyPasswordFile(dataDir: string): string {
+  return path.join(dataDir, "app-db-password");
 }
 
 /** Same server and database as the owner URL, as the login role. */
