@@ -99,8 +99,10 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
     onConnectionError: (err) => log.warn({ err: String(err) }, "database connection lost"),
   });
   if (parts.prepare) {
-    const tenantIds = await underPrepareLock(owner.url, () => provisionTenants(db, loadTenantFiles()));
-    if (env.DEMO) await seedDemo(db, tenantIds);
+    await underPrepareLock(owner.url, async () => {
+      const tenantIds = await provisionTenants(db, loadTenantFiles());
+      if (env.DEMO) await seedDemo(db, tenantIds);
+    });
   }
   const serving = parts.web || parts.worker;
 

@@ -15,7 +15,10 @@ export function drainable(server: Server): Draining {
   let closing = false;
   const inFlight = new Set<ServerResponse>();
   const closeHeader = (res: ServerResponse) => {
-    if (!res.headersSent) res.setHeader("Connection", "close");
+    if (res.headersSent) return;
+    // Node then writes `Connection: close` itself and ends the socket after this response.
+    res.shouldKeepAlive = false;
+    res.setHeader("Connection", "close");
   };
   server.on("request", (_req, res) => {
     inFlight.add(res);
