@@ -57,7 +57,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     alter table invoices
       add column treasury_correction text check (treasury_correction in ('reduction', 'annulation')),
       add column treasury_correction_ref text,
-      add constraint invoices_treasury_correction_check
+      add constraint invoices_correction_kind_check
         check ((treasury_correction is null) = (treasury_correction_ref is null)
           and (treasury_correction is null or kind = 'credit_note'));
     -- A credit note's line names the invoice line it credits: a day is credited once.
