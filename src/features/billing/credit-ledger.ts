@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
+import { MIN_CENTS } from "../../integrations/payfip/rules.ts";
 
 /**
  * The household's account per régie (issue 10): invoices are debits; payments and credit
@@ -67,7 +68,17 @@ export async function availableCredit(trx: Trx, a: Account): Promise<number> {
   return Math.max(0, notes - spent - refunded - reserved);
 }
 
-/** What is left to pay on an invoice, locked first when asked. */
+/**
+ * The share of a basket's total the family's credit pays: all of it, or as much as leaves
+ * PayFiP at least its minimum to take.
+ */
+export function creditShare(totalCents: number, availableCents: number): number {
+  const credit = Math.min(totalCents, availableCents);
+  if (credit < totalCents && totalCents - credit < MIN_CENTS) return Math.max(0, totalCents - MIN_CENTS);
+  return credit;
+}
+
+/** What is left to pay on an invoice. */
 async function leftOn(trx: Trx, invoiceId: string): Promise<number> {
   const row = await trx
     .selectFrom("invoices as i")

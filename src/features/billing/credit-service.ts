@@ -5,7 +5,7 @@ import { nextNumber } from "../../lib/counters.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
 import { notifyHousehold } from "../../integrations/mail/household.ts";
-import { availableCredit, spendOnOpenInvoices } from "./credit-ledger.ts";
+import { availableCredit, lockAccount, spendOnOpenInvoices } from "./credit-ledger.ts";
 import { TREASURY_FROZEN } from "./ledger.ts";
 import { euros } from "./pricing.ts";
 
@@ -147,7 +147,7 @@ async function creditedCents(trx: Trx, invoiceId: string): Promise<number> {
   return Number(row?.s ?? 0);
 }
 
-/** The invoice being credited, locked; 404 unless it is an invoice. */
+/** The invoice being credited, its account locked; 404 unless it is an invoice. */
 export async function invoiceToCredit(trx: Trx, invoiceId: string) {
   const invoice = await trx
     .selectFrom("invoices as i")
@@ -165,9 +165,11 @@ export async function invoiceToCredit(trx: Trx, invoiceId: string) {
       "r.name as regie",
     ])
     .where("i.id", "=", invoiceId)
-    .forUpdate("i")
     .executeTakeFirst();
   if (invoice?.kind !== "invoice") throw notFound();
+  // Parents credit their own cancelled days and may not lock invoice rows: the account lock
+  // serialises every credit note, allocation and payment of the household in the régie.
+  await lockAccount(trx, { householdId: invoice.household_id, regieId: invoice.regie_id });
   return invoice;
 }
 

@@ -3,7 +3,7 @@ import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
-import { settledSql } from "./credit-ledger.ts";
+import { lockAccount, settledSql } from "./credit-ledger.ts";
 import { euros } from "./pricing.ts";
 
 export type InvoiceState = "to_pay" | "partly_paid" | "paid" | "credited" | "treasury";
@@ -76,6 +76,7 @@ export async function recordPayment(
     .executeTakeFirst();
   if (!invoice || invoice.kind !== "invoice") throw notFound();
   if (invoice.treasury_ref && attemptId === null) throw new AppError("bad_request", 409, TREASURY_FROZEN);
+  await lockAccount(trx, { householdId: invoice.household_id, regieId: invoice.regie_id });
   const { total, settled } = await remainingCents(trx, invoice.id);
   if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
     throw new AppError("bad_request", 422, "Le montant doit être positif.");
