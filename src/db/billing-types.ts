@@ -52,7 +52,11 @@ export interface InvoicesTable {
   treasury_ref: string | null;
   treasury_at: NullableTimestamp;
   /** A credit note recording the Treasury's « réduction » or « annulation de titre ». */
-  treasury_correction: ColumnType<"reduction" | "annulation" | null, string | null | undefined, string | null>;
+  treasury_correction: ColumnType<
+    "reduction" | "annulation" | null,
+    string | null | undefined,
+    string | null
+  >;
   treasury_correction_ref: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
 }

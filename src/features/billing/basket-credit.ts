@@ -10,22 +10,30 @@ import { availableCredit } from "./credit-ledger.ts";
  * invoice's id, or null when the credit does not cover the basket (PayFiP pays the rest).
  */
 export async function payBasketWithCredit(db: Database, o: Owner, basketId: string): Promise<string | null> {
-  const parent = { role: "app_parent" as const, tenantId: o.tenant.id, userId: o.userId, householdId: o.householdId };
-  const frozen = await db.withTenant(parent, async (trx) => {
-    const k = await trx
-      .selectFrom("baskets")
-      .select(["regie_id"])
-      .where("id", "=", basketId)
-      .where("household_id", "=", o.householdId)
-      .executeTakeFirst();
-    if (!k || (await availableCredit(trx, { householdId: o.householdId, regieId: k.regie_id })) <= 0) return false;
-    const { total, credit } = await freezeBasket(trx, o, basketId);
-    if (credit < total) throw new CreditShort();
-    return true;
-  }).catch((err) => {
-    if (err instanceof CreditShort) return false;
-    throw err;
-  });
+  const parent = {
+    role: "app_parent" as const,
+    tenantId: o.tenant.id,
+    userId: o.userId,
+    householdId: o.householdId,
+  };
+  const frozen = await db
+    .withTenant(parent, async (trx) => {
+      const k = await trx
+        .selectFrom("baskets")
+        .select(["regie_id"])
+        .where("id", "=", basketId)
+        .where("household_id", "=", o.householdId)
+        .executeTakeFirst();
+      if (!k || (await availableCredit(trx, { householdId: o.householdId, regieId: k.regie_id })) <= 0)
+        return false;
+      const { total, credit } = await freezeBasket(trx, o, basketId);
+      if (credit < total) throw new CreditShort();
+      return true;
+    })
+    .catch((err) => {
+      if (err instanceof CreditShort) return false;
+      throw err;
+    });
   if (!frozen) return null;
   const jobs = { role: "app_jobs" as const, tenantId: o.tenant.id };
   try {

@@ -51,7 +51,9 @@ export async function creditableLines(trx: Trx, invoiceId: string) {
   return lines.map((l) => {
     const line = { ...l, unit_cents: Number(l.unit_cents), amountCents: Number(l.amount_cents) };
     const by = credited.find((c) =>
-      c.credits_line_id ? c.credits_line_id === l.id : sameLine({ ...c, unit_cents: Number(c.unit_cents) }, line),
+      c.credits_line_id
+        ? c.credits_line_id === l.id
+        : sameLine({ ...c, unit_cents: Number(c.unit_cents) }, line),
     );
     return { ...line, creditedBy: by?.number ?? null };
   });

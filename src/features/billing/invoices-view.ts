@@ -12,7 +12,6 @@ export function treasuryLabel(ref: string): string {
   return `Titre émis (ORMC n° ${ref.replace(/^ORMC\s*(n°)?\s*/i, "")})`;
 }
 
-
 /** Invoices with their régie and what was settled on them; callers add their conditions. */
 const invoiceQuery = (trx: Trx) =>
   trx
@@ -99,7 +98,8 @@ function toRow(r: RawInvoice): InvoiceRow {
     creditedInvoiceId: r.credited_invoice_id,
   };
   if (r.kind === "credit_note") {
-    const stateLabel = (r.treasury_correction && TREASURY_CORRECTION_LABELS[r.treasury_correction]) || "Avoir";
+    const stateLabel =
+      (r.treasury_correction && TREASURY_CORRECTION_LABELS[r.treasury_correction]) || "Avoir";
     return { ...base, leftCents: 0, state: "credit_note", stateLabel, noOnlinePayment: "Avoir." };
   }
   const paid = Number(r.paid);

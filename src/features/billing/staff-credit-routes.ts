@@ -99,7 +99,11 @@ async function correct(c: Context<AppEnv>, deps: Deps) {
     errors.reference = "Indiquez la référence de la trésorerie (40 caractères au plus).";
   const amount = kind === "reduction" || body.montant?.trim() ? parseEuros(body.montant) : null;
   if (amount && !amount.ok) errors.montant = amount.error;
-  const state = (errs: Record<string, string>) => ({ form: "correction" as const, values: body, errors: errs });
+  const state = (errs: Record<string, string>) => ({
+    form: "correction" as const,
+    values: body,
+    errors: errs,
+  });
   if (!kind || Object.keys(errors).length) return showInvoice(c, deps, id, state(errors), 422);
   const { db, actor } = staffScope(c);
   const input = { kind, reference, amountCents: amount?.ok ? amount.cents : null };

@@ -108,7 +108,13 @@ export async function decideCancellations(
     if (decision.accept && b.holds_place) await freePlace(trx, { tenant, actor }, b.period_id, b.day);
   }
   if (decision.accept)
-    await creditCancelledDays(trx, tenant, actor, rows.map((b) => b.id), new Date());
+    await creditCancelledDays(
+      trx,
+      tenant,
+      actor,
+      rows.map((b) => b.id),
+      new Date(),
+    );
   await record(trx, tenant, actor, rows, decision, "cancel_dossier_id");
   await tell(trx, tenant, rows, decision, decision.accept ? "cancellation-accepted" : "cancellation-refused");
   return rows.length;
