@@ -1,6 +1,7 @@
 import { run, Logger as WorkerLogger } from "graphile-worker";
 import pg from "pg";
 import type { Database } from "../db/database.ts";
+import { createAccountsCheckJob } from "../features/billing/accounts-check-job.ts";
 import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket-job.ts";
 import { createPaymentCheckJob, type PaymentCheckJob } from "../features/billing/payment-check-job.ts";
 import { createOfferExpiryJob, type OfferExpiryJob } from "../features/planning/offer-job.ts";
@@ -44,7 +45,9 @@ export async function startWorker(opts: {
     noHandleSignals: true,
     pollInterval: 2000,
     logger,
+    crontab: "30 2 * * * check_accounts",
     taskList: {
+      check_accounts: async () => void (await createAccountsCheckJob(opts.db, opts.log)()),
       send_mail: async (payload) => relay(payload as OutboxJob),
       promote_waiting: async (payload) => promoteWaiting(payload as PlaceReleaseJob),
       check_payment: async (payload, helpers) => {

@@ -1,4 +1,5 @@
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
+import { checkAccounts } from "../../src/features/billing/accounts-check.ts";
 import { settleAttempt } from "../../src/features/billing/online-payment.ts";
 import {
   type RunningSimulator,
@@ -77,6 +78,9 @@ export async function seneLedger() {
       ...ids.map((id): [string, string] => ["reservations", id]),
       ["cle", crypto.randomUUID()],
     ]);
+  /** « Contrôle des comptes » of the town: its exceptions (none expected). */
+  const accountsCheck = () =>
+    p.db.withTenant({ role: "app_jobs", tenantId: tenant.id }, (trx) => checkAccounts(trx));
   const close = async () => {
     await sim.close();
     await p.close();
@@ -96,6 +100,7 @@ export async function seneLedger() {
     payBasket,
     cancel,
     close,
+    accountsCheck,
   };
 }
 

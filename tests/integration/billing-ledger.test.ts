@@ -152,5 +152,6 @@ describe("credit notes, credit and refunds (Séné, paid at booking)", () => {
     const after = await textOf(await s.lola.get(`/releve?regie=${regieId}`));
     expect(after).toContain("Remboursement d'avoir par virement");
     expect(after).toContain(`remboursé par virement le ${TODAY.split("-").reverse().join("/")}`);
+    expect(await s.accountsCheck()).toEqual([]);
   });
 });

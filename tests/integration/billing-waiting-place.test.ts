@@ -111,5 +111,6 @@ describe("a place offered from the waiting list (Séné MERCREDIS, paid at booki
     expect(await job({ tenantId: s.tenant.id, id: paul.id }, new Date(until24.getTime() + 1000))).toBeNull();
     expect(await s.bookingOf(s.paul, day)).toMatchObject({ status: "expired", holds_place: false });
     expect(await s.bookingOf(s.emma, day)).toMatchObject({ status: "offered", holds_place: true });
+    expect(await s.accountsCheck()).toEqual([]);
   });
 });

@@ -89,14 +89,16 @@ async function leftOn(trx: Trx, invoiceId: string): Promise<number> {
 }
 
 /**
- * Spends the account's credit on an invoice (never one handed to the Treasury), oldest
- * credit notes first, up to what is left to pay and to `maxCents`. Returns what was spent.
+ * Spends the account's credit on an invoice, oldest credit notes first (or only `noteId`'s),
+ * up to what is left to pay and to `maxCents`. Returns what was spent. Callers never spend
+ * the family's credit on an invoice handed to the Treasury: only its own corrections.
  */
 export async function spendCredit(
   trx: Trx,
   tenantId: string,
   invoice: Account & { id: string },
   maxCents = Number.MAX_SAFE_INTEGER,
+  noteId: string | null = null,
 ): Promise<number> {
   await lockAccount(trx, invoice);
   let want = Math.min(await leftOn(trx, invoice.id), await availableCredit(trx, invoice), maxCents);
@@ -113,6 +115,7 @@ export async function spendCredit(
     .where("c.household_id", "=", invoice.householdId)
     .where("c.regie_id", "=", invoice.regieId)
     .where("c.kind", "=", "credit_note")
+    .$if(noteId !== null, (q) => q.where("c.id", "=", noteId as string))
     .orderBy("c.issued_on")
     .orderBy("c.seq")
     .execute();

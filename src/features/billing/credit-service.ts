@@ -5,7 +5,7 @@ import { nextNumber } from "../../lib/counters.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
 import { notifyHousehold } from "../../integrations/mail/household.ts";
-import { availableCredit, lockAccount, spendOnOpenInvoices } from "./credit-ledger.ts";
+import { availableCredit, lockAccount, spendCredit, spendOnOpenInvoices } from "./credit-ledger.ts";
 import { TREASURY_FROZEN } from "./ledger.ts";
 import { euros } from "./pricing.ts";
 
@@ -188,7 +188,9 @@ export async function settleCreditNote(
   credit: { id: string; number: string; totalCents: number },
 ) {
   const account = { householdId: invoice.household_id, regieId: invoice.regie_id };
-  await spendOnOpenInvoices(trx, tenant.id, account, invoice.id);
+  if (invoice.treasury_ref)
+    await spendCredit(trx, tenant.id, { ...account, id: invoice.id }, credit.totalCents, credit.id);
+  else await spendOnOpenInvoices(trx, tenant.id, account, invoice.id);
   await notifyHousehold(trx, tenant, invoice.household_id, {
     template: "billing-credit-note",
     data: {

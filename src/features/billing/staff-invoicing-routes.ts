@@ -9,6 +9,7 @@ import { addMonths, monthLabel, parisDateTime, parisToday, parseMonth } from "..
 import { invoicePdf } from "./invoice-pdf.ts";
 import { issueRun, previewRun } from "./invoicing-service.ts";
 import { refundStaffRoutes } from "./refund-routes.ts";
+import { staffCheckRoutes } from "./staff-check-routes.ts";
 import { staffCreditRoutes } from "./staff-credit-routes.ts";
 import {
   FORMAT,
@@ -130,5 +131,6 @@ export function billingStaffInvoicingRoutes(deps: Deps) {
   app.route("/", staffCreditRoutes(deps));
   app.route("/", billingStaffPaymentRoutes(deps));
   app.route("/", refundStaffRoutes(deps));
+  app.route("/", staffCheckRoutes(deps));
   return app;
 }
