@@ -51,6 +51,13 @@ export interface InvoicesTable {
   total_cents: Cents;
   treasury_ref: string | null;
   treasury_at: NullableTimestamp;
+  /** A credit note recording the Treasury's « réduction » or « annulation de titre ». */
+  treasury_correction: ColumnType<
+    "reduction" | "annulation" | null,
+    string | null | undefined,
+    string | null
+  >;
+  treasury_correction_ref: ColumnType<string | null, string | null | undefined, string | null>;
   created_at: Generated<Date>;
 }
 
@@ -67,6 +74,8 @@ export interface InvoiceLinesTable {
   unit_cents: Cents;
   amount_cents: Cents;
   position: number;
+  /** On a credit note: the invoice line it credits. */
+  credits_line_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export type PaymentMethod = "cheque" | "especes" | "cesu" | "virement" | "payfip_card" | "payfip_debit";
@@ -120,6 +129,8 @@ export interface BasketsTable {
   created_by: string;
   priced: ColumnType<unknown, string | null | undefined, string | null>;
   invoice_id: string | null;
+  /** Credit the basket spends, reserved while it is being paid. */
+  credit_cents: ColumnType<string, number | undefined, number>;
   created_at: Generated<Date>;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }

@@ -104,6 +104,8 @@ export interface BookingsTable {
   unbooked: Generated<boolean>;
   /** « Mon panier »: the basket a day paid at booking waits in. */
   basket_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** A place offered from the waiting list passes on if not accepted by then. */
+  offer_expires_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: Generated<Date>;
   updated_at: Timestamp;
 }

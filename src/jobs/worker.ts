@@ -1,8 +1,10 @@
 import { run, Logger as WorkerLogger } from "graphile-worker";
 import type pg from "pg";
 import { type Database, resilientPool } from "../db/database.ts";
+import { createAccountsCheckJob } from "../features/billing/accounts-check-job.ts";
 import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket-job.ts";
 import { createPaymentCheckJob, type PaymentCheckJob } from "../features/billing/payment-check-job.ts";
+import { createOfferExpiryJob, type OfferExpiryJob } from "../features/planning/offer-job.ts";
 import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/waiting-job.ts";
 import { createMailRelay, type OutboxJob } from "../integrations/mail/relay.ts";
 import type { SendMail } from "../integrations/mail/transport.ts";
@@ -32,6 +34,7 @@ export async function startWorker(opts: {
   const promoteWaiting = createWaitingListJob(opts.db);
   const checkPayment = opts.payfip ? createPaymentCheckJob(opts.db, opts.payfip, opts.log) : null;
   const expireBasket = createBasketExpiryJob(opts.db, opts.payfip, opts.log);
+  const expireOffer = createOfferExpiryJob(opts.db);
   const logger = new WorkerLogger(() => (level, message) => {
     if (level === "error" || level === "warning") opts.log.warn({ worker: true }, message);
   });
@@ -46,13 +49,19 @@ export async function startWorker(opts: {
     noHandleSignals: true,
     pollInterval: 2000,
     logger,
+    crontab: "30 2 * * * check_accounts",
     taskList: {
+      check_accounts: async () => void (await createAccountsCheckJob(opts.db, opts.log)()),
       send_mail: async (payload) => relay(payload as OutboxJob),
       promote_waiting: async (payload) => promoteWaiting(payload as PlaceReleaseJob),
       check_payment: async (payload, helpers) => {
         const job = payload as PaymentCheckJob;
         const again = await checkPayment?.(job);
         if (again) await helpers.addJob("check_payment", { ...job, round: job.round + 1 }, { runAt: again });
+      },
+      expire_offer: async (payload, helpers) => {
+        const again = await expireOffer(payload as OfferExpiryJob);
+        if (again) await helpers.addJob("expire_offer", payload as OfferExpiryJob, { runAt: again });
       },
       expire_basket: async (payload, helpers) => {
         const again = await expireBasket(payload as BasketExpiryJob);

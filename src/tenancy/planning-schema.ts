@@ -52,6 +52,8 @@ const closure = z.object({ from: day, to: day, label: z.string().default("Fermet
 export const planningSchema = z.object({
   /** Parents' main view: the month calendar (Sennecey, Séné) or the agenda grid (Plombières). */
   view: z.enum(["calendar", "agenda"]).default("calendar"),
+  /** Hours a family has to accept a place offered from the waiting list before it passes on. */
+  offerHours: z.number().int().min(1).max(168).default(24),
   facilities: z.array(z.object({ key, name: z.string().min(2) })).default([]),
   services: z
     .array(

@@ -75,7 +75,8 @@ describe("« Créer un avoir » on an issued invoice", () => {
     expect(page).toContain("L'avoir a été créé.");
     expect(page).toContain("Avoir AV-RS-1");
     expect(page).toContain("Reste à payer 8,80 €");
-    expect(page).toContain("Partiellement payée");
+    // Only a credit note reduced it: no money was received, so not « Partiellement payée ».
+    expect(page).toContain("État À payer");
     const statement = await p.db.withTenant(
       { role: "app_staff", tenantId: invoice.tenantId, userId: crypto.randomUUID() },
       (trx) => statementFor(trx, invoice.householdId, invoice.regieId, "2026-2027"),
@@ -106,7 +107,7 @@ describe("« Créer un avoir » on an issued invoice", () => {
       [{ montant: "4,405", motif: "Erreur" }, "montant", "au plus deux chiffres après la virgule"],
       [{ montant: "0", motif: "Erreur" }, "montant", "supérieur à zéro"],
       [{ montant: "4,40", motif: " " }, "motif", "Indiquez le motif de l&#39;avoir"],
-      [{ montant: "8,81", motif: "Erreur" }, "montant", "dépasse le reste à payer (8,80"],
+      [{ montant: "8,81", motif: "Erreur" }, "montant", "dépasse ce qui reste facturé sans avoir (8,80"],
     ];
     for (const [form, field, message] of cases) {
       const res = await staff.post(url(), { mode: "montant", ...form });
@@ -135,12 +136,12 @@ describe("« Créer un avoir » on an issued invoice", () => {
       ["Avoir : Repas non servis (grève)", 1, "880"],
     ]);
     const page = await textOf(await staff.get(`/agents/facturation/factures/${invoice.id}`));
-    expect(page).toContain("État Payée");
+    expect(page).toContain("État Soldée par avoir");
     expect(page).not.toContain("Créer un avoir");
     expect((await staff.get(url())).status).toBe(409);
     const late = await staff.post(url(), { mode: "montant", montant: "0,01", motif: "x" });
     expect(late.status).toBe(409);
-    expect(await late.text()).toContain("Il ne reste rien à payer sur cette facture");
+    expect(await late.text()).toContain("entièrement reprise par des avoirs");
     expect(await credits()).toHaveLength(2);
   });
 

@@ -195,7 +195,7 @@ describe("monthly invoicing run", () => {
     await expect(pay(-5)).rejects.toThrow("positif");
     const left = await p.db.withTenant(staffCtx(), (trx) => remainingCents(trx, invoice.id));
     expect(left).toEqual({ total: 1320, settled: 1000 });
-    expect(invoiceState(left.total, left.settled, null)).toBe("partly_paid");
+    expect(invoiceState(left.total, left.settled, 0, null)).toBe("partly_paid");
     const parent = { role: "app_parent" as const, tenantId: tenant.id, userId: parentId, householdId };
     const st = await p.db.withTenant(parent, (trx) => statementFor(trx, householdId, rs, "2026-2027"));
     expect(st.operations.map((o) => [o.label, o.debitCents, o.creditCents])).toEqual([

@@ -8,6 +8,7 @@ import { parisToday } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { findPeriod } from "../planning/offer.ts";
 import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
+import { availableCredit, creditShare, lockAccount, spendCredit } from "./credit-ledger.ts";
 import { euros, type PricedLine } from "./pricing.ts";
 
 /**
@@ -32,6 +33,7 @@ export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, 
       "k.regie_id",
       "k.priced",
       "k.created_by",
+      "k.credit_cents",
       "r.invoice_prefix",
       "r.name",
     ])
@@ -45,9 +47,12 @@ export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, 
   await confirmDays(trx, k.id, k.created_by);
   await trx
     .updateTable("baskets")
-    .set({ state: "paid", invoice_id: invoice.id, updated_at: sql`now()` })
+    .set({ state: "paid", invoice_id: invoice.id, credit_cents: 0, updated_at: sql`now()` })
     .where("id", "=", k.id)
     .execute();
+  // The credit reserved at « Valider et payer » settles its share of the invoice.
+  const account = { householdId: k.household_id, regieId: k.regie_id };
+  await spendCredit(trx, tenant.id, { ...account, id: invoice.id }, Number(k.credit_cents));
   await notifyHousehold(trx, tenant, k.household_id, {
     template: "billing-basket-paid",
     data: {
@@ -132,6 +137,9 @@ async function confirmDays(trx: Trx, basketId: string, userId: string) {
   }
 }
 
+export const BASKET_EXPIRED =
+  "Votre panier a expiré : le délai de paiement est dépassé et ses réservations sont annulées.";
+
 /** The household's open basket, locked, still in time; 404 or 409 with the reason otherwise. */
 async function payableBasket(trx: Trx, o: Owner, basketId: string) {
   const k = await trx
@@ -142,6 +150,7 @@ async function payableBasket(trx: Trx, o: Owner, basketId: string) {
     .where("k.household_id", "=", o.householdId)
     .forUpdate("k")
     .executeTakeFirst();
+  if (k?.state === "expired") throw new AppError("bad_request", 409, BASKET_EXPIRED);
   if (!k || (k.state !== "open" && k.state !== "paying")) throw notFound();
   if (k.state === "paying" && (await releaseStranded(trx, k.id, o.now)))
     return payableBasket(trx, o, basketId);
@@ -151,29 +160,37 @@ async function payableBasket(trx: Trx, o: Owner, basketId: string) {
       409,
       "Un paiement de ce panier est déjà en cours. Attendez son résultat.",
     );
-  if (k.expires_at <= o.now)
-    throw new AppError(
-      "bad_request",
-      409,
-      "Le délai de paiement de ce panier est dépassé : ses réservations sont annulées.",
-    );
+  if (k.expires_at <= o.now) throw new AppError("bad_request", 409, BASKET_EXPIRED);
   return k;
 }
 
 /**
- * « Valider et payer »: the open basket, still in time, goes to "paying" with its lines
- * priced and frozen; the attempt's amount is their total, never a figure from the form.
+ * The open basket, still in time, goes to "paying" with its lines priced and frozen and the
+ * family's credit in the régie reserved for it (at most its total).
  */
-export async function openBasketAttempt(trx: Trx, o: Owner, basketId: string) {
+export async function freezeBasket(trx: Trx, o: Owner, basketId: string) {
   const k = await payableBasket(trx, o, basketId);
   const lines = await pricedLines(trx, o.tenant, o.householdId, await daysOf(trx, k.id));
   const total = lines.reduce((s, l) => s + l.amountCents, 0);
   if (total <= 0) throw new AppError("bad_request", 409, "Votre panier est vide : il n'y a rien à payer.");
+  const account = { householdId: o.householdId, regieId: k.regie_id };
+  await lockAccount(trx, account);
+  const credit = creditShare(total, await availableCredit(trx, account));
   await trx
     .updateTable("baskets")
-    .set({ state: "paying", priced: JSON.stringify(lines), updated_at: sql`now()` })
+    .set({ state: "paying", priced: JSON.stringify(lines), credit_cents: credit, updated_at: sql`now()` })
     .where("id", "=", k.id)
     .execute();
+  return { k, total, credit };
+}
+
+/**
+ * « Valider et payer »: the attempt's amount is the frozen lines' total less the credit
+ * reserved, never a figure from the form.
+ */
+export async function openBasketAttempt(trx: Trx, o: Owner, basketId: string) {
+  const { k, total, credit } = await freezeBasket(trx, o, basketId);
+  if (credit >= total) throw new AppError("bad_request", 409, "Ce panier est réglé par votre avoir.");
   const row = await trx
     .insertInto("payment_attempts")
     .values({
@@ -183,7 +200,7 @@ export async function openBasketAttempt(trx: Trx, o: Owner, basketId: string) {
       basket_id: k.id,
       created_by: o.userId,
       refdet: makeRefdet("PANIER", o.now),
-      amount_cents: total,
+      amount_cents: total - credit,
       created_at: o.now,
     })
     .returning(["id", "refdet"])
@@ -191,7 +208,7 @@ export async function openBasketAttempt(trx: Trx, o: Owner, basketId: string) {
   return {
     attemptId: row.id,
     refdet: row.refdet,
-    amountCents: total,
+    amountCents: total - credit,
     numcli: k.numcli,
     exer: parisToday(o.now).slice(0, 4),
     objet: sanitizeObjet(`${o.tenant.config.shortName} reservation`),
@@ -235,7 +252,7 @@ export async function releaseStranded(trx: Trx, basketId: string, now: Date): Pr
 export async function reopenBasket(trx: Trx, attemptId: string) {
   await trx
     .updateTable("baskets")
-    .set({ state: "open", priced: null, updated_at: sql`now()` })
+    .set({ state: "open", priced: null, credit_cents: 0, updated_at: sql`now()` })
     .where("state", "=", "paying")
     .where("id", "=", (eb) =>
       eb.selectFrom("payment_attempts").select("basket_id").where("id", "=", attemptId),

@@ -7,7 +7,9 @@ import { publicOrigin } from "../../env.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { payBasketWithCredit } from "./basket-credit.ts";
 import { basketPage, type Owner, removeDay } from "./basket-service.ts";
+import { BASKET_EXPIRED } from "./basket-payment.ts";
 import { startBasketPayment } from "./online-payment.ts";
 import { allowPayfipForms } from "./payment-routes.ts";
 import { euros } from "./pricing.ts";
@@ -44,7 +46,8 @@ async function show(c: Context<AppEnv>, deps: Deps, error: AppError | null = nul
   const baskets = await asParent(deps, o, (trx) => basketPage(trx, o.tenant, o.householdId));
   allowPayfipForms(c, deps);
   const status = (error?.status ?? 200) as ContentfulStatusCode;
-  return page(c, "billing/basket/index", { baskets, error: error?.message ?? null, euros }, status);
+  const expired = error?.message === BASKET_EXPIRED;
+  return page(c, "billing/basket/index", { baskets, error: error?.message ?? null, expired, euros }, status);
 }
 
 /** A refusal the page explains (409, 502); anything else, 404 included, goes up. */
@@ -79,6 +82,8 @@ export function billingBasketRoutes(deps: Deps) {
     const origin = publicOrigin(deps.env, c.env.site.hostname);
     const basketId = await uuidField(c, "panier");
     try {
+      const paidByCredit = await payBasketWithCredit(deps.db, o, basketId);
+      if (paidByCredit) return seeOther(c, `/factures/${paidByCredit}`);
       return c.redirect(
         await startBasketPayment(deps.db, { ...o, email, origin }, basketId, deps.payfip),
         303,

@@ -9,6 +9,7 @@ import { PlanningError } from "../planning/errors.ts";
 import { findPeriod } from "../planning/offer.ts";
 import { promoteWaiting, releasePlace } from "../planning/places.ts";
 import { householdPricing, tariffs } from "./billable.ts";
+import { availableCredit, creditShare } from "./credit-ledger.ts";
 import { type PricedLine, priceDays } from "./pricing.ts";
 
 /**
@@ -126,7 +127,14 @@ export async function basketPage(trx: Trx, tenant: Tenant, householdId: string) 
   const baskets = await trx
     .selectFrom("baskets as k")
     .innerJoin("regies as r", "r.id", "k.regie_id")
-    .select(["k.id", "k.state", "k.expires_at", "r.name as regie"])
+    .select([
+      "k.id",
+      "k.state",
+      "k.expires_at",
+      "k.regie_id",
+      "k.credit_cents as paying_credit",
+      "r.name as regie",
+    ])
     .where("k.household_id", "=", householdId)
     .where("k.state", "in", ["open", "paying"])
     .orderBy("r.name")
@@ -137,9 +145,14 @@ export async function basketPage(trx: Trx, tenant: Tenant, householdId: string) 
     if (days.length === 0) continue;
     const lines = await pricedLines(trx, tenant, householdId, days);
     const total = lines.reduce((s, l) => s + l.amountCents, 0);
+    const credit =
+      k.state === "paying"
+        ? Number(k.paying_credit)
+        : creditShare(total, await availableCredit(trx, { householdId, regieId: k.regie_id }));
     out.push({
       id: k.id,
       regie: k.regie,
+      credit,
       paying: k.state === "paying",
       due: hhmm(k.expires_at),
       total,

@@ -1,9 +1,12 @@
+import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import { nextNumber } from "../../lib/counters.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
-import { remainingCents } from "./ledger.ts";
+import { notifyHousehold } from "../../integrations/mail/household.ts";
+import { availableCredit, lockAccount, spendCredit, spendOnOpenInvoices } from "./credit-ledger.ts";
+import { TREASURY_FROZEN } from "./ledger.ts";
 import { euros } from "./pricing.ts";
 
 /** An « avoir »: chosen lines of the invoice, or an amount with its reason. */
@@ -20,6 +23,7 @@ export class CreditError extends AppError {
 }
 
 interface CreditLine {
+  credits_line_id: string | null;
   child_id: string | null;
   day: string | null;
   label: string;
@@ -27,7 +31,7 @@ interface CreditLine {
   unit_cents: number;
 }
 
-const sameLine = (a: CreditLine, b: CreditLine) =>
+const sameLine = (a: Omit<CreditLine, "credits_line_id">, b: Omit<CreditLine, "credits_line_id">) =>
   a.child_id === b.child_id && a.day === b.day && a.label === b.label && a.unit_cents === b.unit_cents;
 
 /** The invoice's lines, each with the number of the avoir that already credited it (if any). */
@@ -41,12 +45,16 @@ export async function creditableLines(trx: Trx, invoiceId: string) {
   const credited = await trx
     .selectFrom("invoice_lines as l")
     .innerJoin("invoices as c", "c.id", "l.invoice_id")
-    .select(["c.number", "l.child_id", "l.day", "l.label", "l.quantity", "l.unit_cents"])
+    .select(["c.number", "l.credits_line_id", "l.child_id", "l.day", "l.label", "l.quantity", "l.unit_cents"])
     .where("c.credited_invoice_id", "=", invoiceId)
     .execute();
   return lines.map((l) => {
     const line = { ...l, unit_cents: Number(l.unit_cents), amountCents: Number(l.amount_cents) };
-    const by = credited.find((c) => sameLine({ ...c, unit_cents: Number(c.unit_cents) }, line));
+    const by = credited.find((c) =>
+      c.credits_line_id
+        ? c.credits_line_id === l.id
+        : sameLine({ ...c, unit_cents: Number(c.unit_cents) }, line),
+    );
     return { ...line, creditedBy: by?.number ?? null };
   });
 }
@@ -57,7 +65,14 @@ async function linesToCredit(trx: Trx, invoiceId: string, input: CreditInput): P
     if (!reason) throw new CreditError("motif", "Indiquez le motif de l'avoir : il figure sur le document.");
     if (reason.length > 200) throw new CreditError("motif", "Le motif ne doit pas dépasser 200 caractères.");
     return [
-      { child_id: null, day: null, label: `Avoir : ${reason}`, quantity: 1, unit_cents: input.amountCents },
+      {
+        credits_line_id: null,
+        child_id: null,
+        day: null,
+        label: `Avoir : ${reason}`,
+        quantity: 1,
+        unit_cents: input.amountCents,
+      },
     ];
   }
   const all = await creditableLines(trx, invoiceId);
@@ -66,7 +81,8 @@ async function linesToCredit(trx: Trx, invoiceId: string, input: CreditInput): P
     throw new CreditError("lignes", "Cochez au moins une ligne de la facture.");
   if (chosen.some((l) => l.creditedBy))
     throw new CreditError("lignes", "Une des lignes cochées a déjà fait l'objet d'un avoir.");
-  return chosen.map(({ child_id, day, label, quantity, unit_cents }) => ({
+  return chosen.map(({ id, child_id, day, label, quantity, unit_cents }) => ({
+    credits_line_id: id,
     child_id,
     day,
     label,
@@ -84,12 +100,13 @@ interface Credited {
 }
 
 /** Writes the avoir and its lines; its number is taken last, to hold the counter's lock briefly. */
-async function insertCreditNote(
+export async function insertCreditNote(
   trx: Trx,
   tenantId: string,
   invoice: Credited,
   lines: CreditLine[],
   today: string,
+  correction: { kind: "reduction" | "annulation"; ref: string } | null = null,
 ) {
   const totalCents = lines.reduce((s, l) => s + l.quantity * l.unit_cents, 0);
   const seq = await nextNumber(trx, tenantId, `credit:${invoice.regie_id}`);
@@ -107,6 +124,8 @@ async function insertCreditNote(
       credited_invoice_id: invoice.id,
       issued_on: today,
       total_cents: totalCents,
+      treasury_correction: correction?.kind ?? null,
+      treasury_correction_ref: correction?.ref ?? null,
     })
     .returning("id")
     .executeTakeFirstOrThrow();
@@ -120,9 +139,74 @@ async function insertCreditNote(
   return { id: credit.id, number, totalCents };
 }
 
+/** Credit notes already issued on an invoice (Treasury corrections included). */
+async function creditedCents(trx: Trx, invoiceId: string): Promise<number> {
+  const row = await trx
+    .selectFrom("invoices")
+    .select(sql<string>`coalesce(sum(total_cents), 0)`.as("s"))
+    .where("credited_invoice_id", "=", invoiceId)
+    .executeTakeFirst();
+  return Number(row?.s ?? 0);
+}
+
+/** The invoice being credited, its account locked; 404 unless it is an invoice. */
+export async function invoiceToCredit(trx: Trx, invoiceId: string) {
+  const invoice = await trx
+    .selectFrom("invoices as i")
+    .innerJoin("regies as r", "r.id", "i.regie_id")
+    .select([
+      "i.id",
+      "i.kind",
+      "i.regie_id",
+      "i.household_id",
+      "i.month",
+      "i.number",
+      "i.total_cents",
+      "i.treasury_ref",
+      "r.invoice_prefix",
+      "r.name as regie",
+    ])
+    .where("i.id", "=", invoiceId)
+    .executeTakeFirst();
+  if (invoice?.kind !== "invoice") throw notFound();
+  // Parents credit their own cancelled days and may not lock invoice rows: the account lock
+  // serialises every credit note, allocation and payment of the household in the régie.
+  await lockAccount(trx, { householdId: invoice.household_id, regieId: invoice.regie_id });
+  return invoice;
+}
+
+type ToCredit = Awaited<ReturnType<typeof invoiceToCredit>>;
+
+/**
+ * A credit note's money goes first to what is left on its invoice, then to the account's
+ * other open invoices; what is left is the family's credit. The family is e-mailed.
+ */
+export async function settleCreditNote(
+  trx: Trx,
+  tenant: Tenant,
+  invoice: ToCredit,
+  credit: { id: string; number: string; totalCents: number },
+) {
+  const account = { householdId: invoice.household_id, regieId: invoice.regie_id };
+  if (invoice.treasury_ref)
+    await spendCredit(trx, tenant.id, { ...account, id: invoice.id }, credit.totalCents, credit.id);
+  else await spendOnOpenInvoices(trx, tenant.id, account, invoice.id);
+  await notifyHousehold(trx, tenant, invoice.household_id, {
+    template: "billing-credit-note",
+    data: {
+      number: credit.number,
+      invoice: invoice.number,
+      regie: invoice.regie,
+      total: euros(credit.totalCents),
+      credit: await availableCredit(trx, account).then((c) => (c > 0 ? euros(c) : null)),
+    },
+  });
+}
+
 /**
  * Creates an avoir on an issued invoice (which is never edited): its own gapless number per
- * régie « AV-<préfixe><n> » (« AV-AL-3 »), positive lines, a total within what is left to pay.
+ * régie « AV-<préfixe><n> » (« AV-AL-3 »), positive lines, a total within what was invoiced
+ * and not yet credited. An invoice handed to the Treasury takes only the Treasury's corrections.
  */
 export async function createCreditNote(
   trx: Trx,
@@ -132,21 +216,15 @@ export async function createCreditNote(
   input: CreditInput,
   today: string,
 ) {
-  const invoice = await trx
-    .selectFrom("invoices as i")
-    .innerJoin("regies as r", "r.id", "i.regie_id")
-    .select(["i.id", "i.kind", "i.regie_id", "i.household_id", "i.month", "r.invoice_prefix"])
-    .where("i.id", "=", invoiceId)
-    .forUpdate("i")
-    .executeTakeFirst();
-  if (invoice?.kind !== "invoice") throw notFound();
+  const invoice = await invoiceToCredit(trx, invoiceId);
+  if (invoice.treasury_ref) throw new AppError("bad_request", 409, TREASURY_FROZEN);
   const lines = await linesToCredit(trx, invoiceId, input);
   const totalCents = lines.reduce((s, l) => s + l.quantity * l.unit_cents, 0);
-  const { total, settled } = await remainingCents(trx, invoiceId);
-  if (totalCents > total - settled)
+  const left = Number(invoice.total_cents) - (await creditedCents(trx, invoiceId));
+  if (totalCents > left)
     throw new CreditError(
       "amountCents" in input ? "montant" : "lignes",
-      `L'avoir (${euros(totalCents)}) dépasse le reste à payer (${euros(total - settled)}).`,
+      `L'avoir (${euros(totalCents)}) dépasse ce qui reste facturé sans avoir (${euros(left)}).`,
     );
   const credit = await insertCreditNote(trx, tenant.id, invoice, lines, today);
   await recordWrite(trx, tenant.id, actor, {
@@ -156,5 +234,6 @@ export async function createCreditNote(
     entityId: credit.id,
     fields: ["credit_note", "total_cents"],
   });
+  await settleCreditNote(trx, tenant, invoice, credit);
   return credit;
 }

@@ -1,7 +1,8 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { MIN_CENTS } from "../../integrations/payfip/rules.ts";
-import { monthLabel } from "../../lib/dates.ts";
+import { monthLabel, parisToday } from "../../lib/dates.ts";
+import { paidSql, settledSql } from "./credit-ledger.ts";
 import { INVOICE_STATE_LABELS, type InvoiceState, invoiceState } from "./ledger.ts";
 import { euros } from "./pricing.ts";
 import { METHOD_LABELS } from "./statement.ts";
@@ -10,10 +11,6 @@ import { METHOD_LABELS } from "./statement.ts";
 export function treasuryLabel(ref: string): string {
   return `Titre émis (ORMC n° ${ref.replace(/^ORMC\s*(n°)?\s*/i, "")})`;
 }
-
-/** Payments and credit notes on an invoice (parents see only their own, through RLS). */
-const settledSql = sql<string>`coalesce((select sum(p.amount_cents) from payments p where p.invoice_id = i.id), 0)
-  + coalesce((select sum(c.total_cents) from invoices c where c.credited_invoice_id = i.id), 0)`;
 
 /** Invoices with their régie and what was settled on them; callers add their conditions. */
 const invoiceQuery = (trx: Trx) =>
@@ -33,7 +30,9 @@ const invoiceQuery = (trx: Trx) =>
       "i.household_id",
       "r.name as regie_name",
       "r.id as regie_id",
+      "i.treasury_correction",
       settledSql.as("settled"),
+      paidSql.as("paid"),
     ]);
 
 type RawInvoice = {
@@ -49,7 +48,9 @@ type RawInvoice = {
   household_id: string;
   regie_name: string;
   regie_id: string;
+  treasury_correction: string | null;
   settled: string;
+  paid: string;
 };
 
 export interface InvoiceRow {
@@ -73,7 +74,7 @@ export interface InvoiceRow {
 
 /** Why an invoice may not be paid online (PayFiP refuses less than 1,00 €), or null. */
 function onlineRefusal(state: InvoiceState, leftCents: number): string | null {
-  if (state === "paid") return "Facture réglée.";
+  if (state === "paid" || state === "credited") return "Facture réglée.";
   if (state === "treasury") return "À régler auprès du Trésor public.";
   if (leftCents < MIN_CENTS)
     return `Paiement en ligne possible à partir de ${euros(MIN_CENTS)} : réglez ce montant auprès de la régie.`;
@@ -96,9 +97,13 @@ function toRow(r: RawInvoice): InvoiceRow {
     treasuryRef: r.treasury_ref,
     creditedInvoiceId: r.credited_invoice_id,
   };
-  if (r.kind === "credit_note")
-    return { ...base, leftCents: 0, state: "credit_note", stateLabel: "Avoir", noOnlinePayment: "Avoir." };
-  const state = invoiceState(total, settled, r.treasury_ref);
+  if (r.kind === "credit_note") {
+    const stateLabel =
+      (r.treasury_correction && TREASURY_CORRECTION_LABELS[r.treasury_correction]) || "Avoir";
+    return { ...base, leftCents: 0, state: "credit_note", stateLabel, noOnlinePayment: "Avoir." };
+  }
+  const paid = Number(r.paid);
+  const state = invoiceState(total, paid, settled - paid, r.treasury_ref);
   const leftCents = Math.max(0, total - settled);
   return {
     ...base,
@@ -125,11 +130,10 @@ export async function householdInvoices(trx: Trx, householdId: string): Promise<
 /** The states a parent may filter « Mes factures » on (`?etat=`). */
 export const STATE_FILTERS = Object.entries(INVOICE_STATE_LABELS).map(([key, label]) => ({ key, label }));
 
-/** Unpaid invoices still payable through the portal (not handed to the Treasury): the home page's block. */
+/** Unpaid invoices, those handed to the Treasury included (paid there): the home page's block. */
 export async function unpaidInvoices(trx: Trx, householdId: string): Promise<InvoiceRow[]> {
   const rows = await invoicesOf(trx, householdId)
     .where("i.kind", "=", "invoice")
-    .where("i.treasury_ref", "is", null)
     .where(sql<boolean>`i.total_cents > ${settledSql}`)
     .orderBy("i.issued_on", "asc")
     .execute();
@@ -149,6 +153,8 @@ export interface InvoiceDetail {
   lines: { label: string; day: string | null; quantity: number; unitCents: number; amountCents: number }[];
   payments: { receivedOn: string; method: string; amountCents: number; reference: string | null }[];
   creditNotes: InvoiceRow[];
+  /** Credit (avoirs) spent on the invoice. */
+  allocations: { id: string; number: string; label: string; on: string; amountCents: number }[];
   /** The invoice a credit note corrects. */
   credited: { id: string; number: string } | null;
 }
@@ -161,7 +167,7 @@ export async function invoiceDetail(
 ): Promise<InvoiceDetail | null> {
   const invoice = await findInvoice(trx, invoiceId, householdId);
   if (!invoice) return null;
-  const [lines, payments, notes, credited] = await Promise.all([
+  const [lines, payments, notes, credited, allocations] = await Promise.all([
     trx
       .selectFrom("invoice_lines")
       .select(["label", "day", "quantity", "unit_cents", "amount_cents"])
@@ -180,6 +186,7 @@ export async function invoiceDetail(
           .where("id", "=", invoice.creditedInvoiceId)
           .executeTakeFirst()
       : undefined,
+    allocationsOn(trx, invoiceId),
   ]);
   return {
     invoice,
@@ -192,8 +199,27 @@ export async function invoiceDetail(
     })),
     payments,
     creditNotes: notes.map(toRow),
+    allocations,
     credited: credited ?? null,
   };
+}
+
+/** The avoirs whose credit was spent on an invoice. */
+async function allocationsOn(trx: Trx, invoiceId: string) {
+  const rows = await trx
+    .selectFrom("credit_allocations as a")
+    .innerJoin("invoices as c", "c.id", "a.credit_note_id")
+    .select(["c.id", "c.number", "c.treasury_correction", "a.amount_cents", "a.created_at"])
+    .where("a.invoice_id", "=", invoiceId)
+    .orderBy("a.created_at")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    number: r.number,
+    label: (r.treasury_correction && TREASURY_CORRECTION_LABELS[r.treasury_correction]) || "Avoir",
+    on: parisToday(r.created_at),
+    amountCents: Number(r.amount_cents),
+  }));
 }
 
 /** « Mes règlements »: the household's payments (of one invoice, when given), newest first. */
@@ -216,6 +242,11 @@ export async function householdPayments(trx: Trx, householdId: string, invoiceId
     regieName: p.name,
   }));
 }
+
+export const TREASURY_CORRECTION_LABELS: Record<string, string> = {
+  reduction: "Réduction de titre",
+  annulation: "Annulation de titre",
+};
 
 /** Formatting helpers the billing templates use. */
 export const FMT = {

@@ -1,52 +1,53 @@
-import { sql } from "kysely";
 import type { PaymentMethod } from "../../db/billing-types.ts";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
+import { lockAccount, settledSql } from "./credit-ledger.ts";
 import { euros } from "./pricing.ts";
 
-export type InvoiceState = "to_pay" | "partly_paid" | "paid" | "treasury";
+export type InvoiceState = "to_pay" | "partly_paid" | "paid" | "credited" | "treasury";
 
 export const INVOICE_STATE_LABELS: Record<InvoiceState, string> = {
   to_pay: "À payer",
   partly_paid: "Partiellement payée",
   paid: "Payée",
+  credited: "Soldée par avoir",
   treasury: "Titre émis",
 };
 
-/** An invoice's state from its total, what was paid or credited on it, and the Treasury. */
+/**
+ * An invoice's state says the truth: settled by payments (« Payée »), by credit notes only
+ * (« Soldée par avoir »), partly paid only when money was received, or handed to the Treasury.
+ */
 export function invoiceState(
   totalCents: number,
-  settledCents: number,
+  paidCents: number,
+  creditedCents: number,
   treasuryRef: string | null,
 ): InvoiceState {
-  if (settledCents >= totalCents) return "paid";
+  if (paidCents + creditedCents >= totalCents) return paidCents > 0 || totalCents === 0 ? "paid" : "credited";
   if (treasuryRef) return "treasury";
-  return settledCents > 0 ? "partly_paid" : "to_pay";
+  return paidCents > 0 ? "partly_paid" : "to_pay";
 }
 
-/** What is left to pay on an invoice: its total less payments and credit notes on it. */
+/** What is left to pay on an invoice: its total less payments and credit spent on it. */
 export async function remainingCents(
   trx: Trx,
   invoiceId: string,
 ): Promise<{ total: number; settled: number }> {
   const row = await trx
     .selectFrom("invoices as i")
-    .select([
-      "i.total_cents",
-      sql<string>`coalesce((select sum(p.amount_cents) from payments p where p.invoice_id = i.id), 0)`.as(
-        "paid",
-      ),
-      sql<string>`coalesce((select sum(c.total_cents) from invoices c where c.credited_invoice_id = i.id), 0)`.as(
-        "credited",
-      ),
-    ])
+    .select(["i.total_cents", settledSql.as("settled")])
     .where("i.id", "=", invoiceId)
     .executeTakeFirst();
   if (!row) throw notFound();
-  return { total: Number(row.total_cents), settled: Number(row.paid) + Number(row.credited) };
+  return { total: Number(row.total_cents), settled: Number(row.settled) };
 }
+
+/** An invoice handed to the Treasury moves only by the Treasury's own corrections. */
+export const TREASURY_FROZEN =
+  "Cette facture a été transmise au Trésor public (titre émis) : elle se règle auprès du Trésor public.";
 
 export interface PaymentInput {
   invoiceId: string;
@@ -69,11 +70,13 @@ export async function recordPayment(
 ) {
   const invoice = await trx
     .selectFrom("invoices")
-    .select(["id", "regie_id", "household_id", "kind"])
+    .select(["id", "regie_id", "household_id", "kind", "treasury_ref"])
     .where("id", "=", input.invoiceId)
     .forUpdate()
     .executeTakeFirst();
   if (!invoice || invoice.kind !== "invoice") throw notFound();
+  if (invoice.treasury_ref && attemptId === null) throw new AppError("bad_request", 409, TREASURY_FROZEN);
+  await lockAccount(trx, { householdId: invoice.household_id, regieId: invoice.regie_id });
   const { total, settled } = await remainingCents(trx, invoice.id);
   if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
     throw new AppError("bad_request", 422, "Le montant doit être positif.");

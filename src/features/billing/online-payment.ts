@@ -234,6 +234,8 @@ export async function settleAttempt(
       .executeTakeFirstOrThrow();
     if (TERMINAL.includes(a.state)) return "unchanged";
     let state = attemptState(outcome, a.created_at, now);
+    // « Abandonner » on a basket's page frees the basket at once (issue 10): its days wait on.
+    if (a.basket_id && outcome.status === "abandoned") state = "cancelled";
     if (
       state === "paid" &&
       "detail" in outcome &&

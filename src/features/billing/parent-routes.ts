@@ -7,11 +7,10 @@ import { AppError, notFound } from "../../http/errors.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { parisToday } from "../../lib/dates.ts";
 import { invoicePdf } from "./invoice-pdf.ts";
 import { FMT, householdInvoices, householdPayments, invoiceDetail, STATE_FILTERS } from "./invoices-view.ts";
 import { startPayment } from "./online-payment.ts";
-import { statementPage } from "./statement-view.ts";
+import { refundParentRoutes, showStatement } from "./refund-routes.ts";
 
 const parentCtx = (c: Context<AppEnv>) => {
   const s = c.get("session") as SessionUser;
@@ -98,16 +97,8 @@ export function billingParentRoutes(deps: Deps) {
     }
   });
 
-  app.get("/releve", async (c) => {
-    const ctx = parentCtx(c);
-    const data = await deps.db.withTenant(ctx, (trx) =>
-      statementPage(trx, ctx.householdId, parisToday(deps.now()), {
-        year: c.req.query("annee"),
-        regieId: c.req.query("regie"),
-      }),
-    );
-    return page(c, "billing/parent/statement", { ...data, fmt: FMT });
-  });
+  app.get("/releve", (c) => showStatement(c, deps));
+  app.route("/", refundParentRoutes(deps));
   return app;
 }
 

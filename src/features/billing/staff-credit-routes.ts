@@ -9,7 +9,7 @@ import { parisToday } from "../../lib/dates.ts";
 import { CreditError, type CreditInput, createCreditNote } from "./credit-service.ts";
 import { parseEuros } from "./euros-input.ts";
 import { FORMAT, invoiceDetail, showInvoice, staffScope } from "./staff-invoices-view.ts";
-import { transmitToTreasury } from "./treasury-service.ts";
+import { recordTreasuryCorrection, transmitToTreasury } from "./treasury-service.ts";
 
 type Values = Record<string, string | string[]>;
 
@@ -21,11 +21,13 @@ async function showCredit(
   status: ContentfulStatusCode = 200,
 ) {
   const detail = await deps.db.withTenant(staffScope(c).db, (trx) => invoiceDetail(trx, id));
-  if (!detail.canPay)
+  if (!detail.canCredit)
     throw new AppError(
       "bad_request",
       409,
-      "Il ne reste rien à payer sur cette facture : aucun avoir possible.",
+      detail.invoice.treasury_ref
+        ? "Cette facture a été transmise au Trésor public : enregistrez la réduction ou l'annulation du titre."
+        : "Cette facture a déjà été entièrement reprise par des avoirs.",
     );
   return page(
     c,
@@ -83,11 +85,46 @@ async function transmit(c: Context<AppEnv>, deps: Deps) {
   return seeOther(c, `/agents/facturation/factures/${id}?fait=tresor`);
 }
 
+/** « Enregistrer une correction du Trésor public »: type, reference, amount (422 at the field). */
+async function correct(c: Context<AppEnv>, deps: Deps) {
+  const id = uuidParam(c, "id");
+  const body = Object.fromEntries(
+    Object.entries(await c.req.parseBody()).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+  const errors: Record<string, string> = {};
+  const kind = (["reduction", "annulation"] as const).find((k) => k === body.type) ?? null;
+  if (!kind) errors.type = "Choisissez « Réduction de titre » ou « Annulation de titre ».";
+  const reference = (body.reference ?? "").trim();
+  if (!reference || reference.length > 40)
+    errors.reference = "Indiquez la référence de la trésorerie (40 caractères au plus).";
+  const amount = kind === "reduction" || body.montant?.trim() ? parseEuros(body.montant) : null;
+  if (amount && !amount.ok) errors.montant = amount.error;
+  const state = (errs: Record<string, string>) => ({
+    form: "correction" as const,
+    values: body,
+    errors: errs,
+  });
+  if (!kind || Object.keys(errors).length) return showInvoice(c, deps, id, state(errors), 422);
+  const { db, actor } = staffScope(c);
+  const input = { kind, reference, amountCents: amount?.ok ? amount.cents : null };
+  try {
+    const today = parisToday(deps.now());
+    await deps.db.withTenant(db, (trx) =>
+      recordTreasuryCorrection(trx, c.get("tenant"), actor, id, input, today),
+    );
+  } catch (err) {
+    if (err instanceof CreditError) return showInvoice(c, deps, id, state({ montant: err.message }), 422);
+    throw err;
+  }
+  return seeOther(c, `/agents/facturation/factures/${id}?fait=correction`);
+}
+
 /** « Créer un avoir » and « Transmettre au Trésor » on a staff invoice page. Mounted inside the invoicing routes. */
 export function staffCreditRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.get("/facturation/factures/:id/avoir", (c) => showCredit(c, deps, uuidParam(c, "id")));
   app.post("/facturation/factures/:id/avoir", (c) => credit(c, deps));
   app.post("/facturation/factures/:id/tresor", (c) => transmit(c, deps));
+  app.post("/facturation/factures/:id/correction", (c) => correct(c, deps));
   return app;
 }

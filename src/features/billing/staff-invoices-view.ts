@@ -9,6 +9,7 @@ import type { AppEnv, Deps } from "../../http/types.ts";
 import { parisToday, shortDate } from "../../lib/dates.ts";
 import type { Actor } from "../audit/service.ts";
 import { creditableLines } from "./credit-service.ts";
+import { paidSql, settledSql } from "./credit-ledger.ts";
 import { INVOICE_STATE_LABELS, type InvoiceState, invoiceState } from "./ledger.ts";
 import { euros } from "./pricing.ts";
 import { canTransmit } from "./treasury-service.ts";
@@ -28,15 +29,14 @@ export const DESK_METHODS = ["cheque", "especes", "cesu", "virement"] as const;
 
 export const STATES = Object.keys(INVOICE_STATE_LABELS) as InvoiceState[];
 
-/** Paid plus credited on invoice `i` (same reckoning as ledger.remainingCents). */
-const settled = sql<string>`(coalesce((select sum(p.amount_cents) from payments p where p.invoice_id = i.id), 0)
-  + coalesce((select sum(c.total_cents) from invoices c where c.credited_invoice_id = i.id), 0))`;
+const settled = settledSql;
 
 const STATE_SQL: Record<InvoiceState, RawBuilder<boolean>> = {
-  paid: sql`${settled} >= i.total_cents`,
+  paid: sql`${settled} >= i.total_cents and (${paidSql} > 0 or i.total_cents = 0)`,
+  credited: sql`${settled} >= i.total_cents and ${paidSql} = 0 and i.total_cents > 0`,
   treasury: sql`${settled} < i.total_cents and i.treasury_ref is not null`,
-  partly_paid: sql`${settled} < i.total_cents and i.treasury_ref is null and ${settled} > 0`,
-  to_pay: sql`${settled} = 0 and i.total_cents > 0 and i.treasury_ref is null`,
+  partly_paid: sql`${settled} < i.total_cents and i.treasury_ref is null and ${paidSql} > 0`,
+  to_pay: sql`${settled} < i.total_cents and i.treasury_ref is null and ${paidSql} = 0`,
 };
 
 export function regieOptions(trx: Trx) {
@@ -78,10 +78,12 @@ export interface InvoiceFilters {
 export const LIST_LIMIT = 200;
 
 /** A listed invoice with its amounts in numbers, what is left and its state. */
-function withState<R extends { total_cents: string; settled: string; treasury_ref: string | null }>(r: R) {
+function withState<
+  R extends { total_cents: string; settled: string; paid: string; treasury_ref: string | null },
+>(r: R) {
   const total = Number(r.total_cents);
   const paid = Number(r.settled);
-  const state = invoiceState(total, paid, r.treasury_ref);
+  const state = invoiceState(total, Number(r.paid), paid - Number(r.paid), r.treasury_ref);
   return { ...r, totalCents: total, remainingCents: Math.max(total - paid, 0), state };
 }
 
@@ -103,6 +105,7 @@ export async function invoiceList(trx: Trx, f: InvoiceFilters) {
       "h.number as household_number",
       "r.name as regie",
       settled.as("settled"),
+      paidSql.as("paid"),
     ])
     .where("i.kind", "=", "invoice");
   const q = f.q.trim();
@@ -145,7 +148,10 @@ async function invoiceHead(trx: Trx, id: string) {
       "h.number as household_number",
       "r.name as regie",
       "r.collection",
+      "i.treasury_correction",
+      "i.treasury_correction_ref",
       settled.as("settled"),
+      paidSql.as("paid"),
     ])
     .where("i.id", "=", id)
     .executeTakeFirst();
@@ -177,17 +183,23 @@ export async function invoiceDetail(trx: Trx, id: string) {
     .execute();
   const credits = await trx
     .selectFrom("invoices")
-    .select(["id", "number", "issued_on", "total_cents"])
+    .select(["id", "number", "issued_on", "total_cents", "treasury_correction", "treasury_correction_ref"])
     .where("credited_invoice_id", "=", id)
     .orderBy("seq")
     .execute();
+  const received = Number(head.paid);
+  const creditable = total - credits.reduce((s, a) => s + Number(a.total_cents), 0);
+  const open = head.kind === "invoice" && !head.treasury_ref;
   return {
     invoice: { ...head, totalCents: total, settledCents: paid, remainingCents: remaining },
-    state: head.kind === "invoice" ? invoiceState(total, paid, head.treasury_ref) : null,
+    state: head.kind === "invoice" ? invoiceState(total, received, paid - received, head.treasury_ref) : null,
     lines: await creditableLines(trx, id),
     payments,
     credits,
-    canPay: head.kind === "invoice" && remaining > 0,
+    creditableCents: open ? creditable : 0,
+    canPay: open && remaining > 0,
+    canCredit: open && creditable > 0,
+    canCorrect: head.kind === "invoice" && head.treasury_ref !== null && remaining > 0,
     canTransmit: canTransmit({ ...head, treasuryRef: head.treasury_ref, remainingCents: remaining }),
   };
 }
@@ -204,13 +216,14 @@ const NOTICES: Record<string, string> = {
   reglement: "Le règlement a été enregistré.",
   avoir: "L'avoir a été créé.",
   tresor: "La facture a été transmise au Trésor public.",
+  correction: "La correction du Trésor public a été enregistrée.",
 };
 
 /** Helpers every billing staff template uses. */
 export const FORMAT = { euros, date: shortDate, METHOD_NAMES, STATE_LABELS: INVOICE_STATE_LABELS };
 
 export interface FormState {
-  form?: "reglement" | "tresor";
+  form?: "reglement" | "tresor" | "correction";
   values?: Record<string, string>;
   errors?: Record<string, string>;
 }

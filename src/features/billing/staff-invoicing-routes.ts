@@ -8,6 +8,8 @@ import type { AppEnv, Deps } from "../../http/types.ts";
 import { addMonths, monthLabel, parisDateTime, parisToday, parseMonth } from "../../lib/dates.ts";
 import { invoicePdf } from "./invoice-pdf.ts";
 import { issueRun, previewRun } from "./invoicing-service.ts";
+import { refundStaffRoutes } from "./refund-routes.ts";
+import { staffCheckRoutes } from "./staff-check-routes.ts";
 import { staffCreditRoutes } from "./staff-credit-routes.ts";
 import {
   FORMAT,
@@ -128,5 +130,7 @@ export function billingStaffInvoicingRoutes(deps: Deps) {
   app.get("/facturation/factures/:id/pdf", (c) => pdfOf(c, deps));
   app.route("/", staffCreditRoutes(deps));
   app.route("/", billingStaffPaymentRoutes(deps));
+  app.route("/", refundStaffRoutes(deps));
+  app.route("/", staffCheckRoutes(deps));
   return app;
 }

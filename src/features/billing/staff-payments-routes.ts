@@ -56,7 +56,7 @@ async function pay(c: Context<AppEnv>, deps: Deps) {
       recordPayment(trx, c.get("tenant"), actor, { invoiceId: id, ...read.input }),
     );
   } catch (err) {
-    if (!(err instanceof AppError && err.status === 422)) throw err;
+    if (!(err instanceof AppError && (err.status === 422 || err.status === 409))) throw err;
     const errors = { montant: err.message };
     return showInvoice(c, deps, id, { form: "reglement", values: body, errors }, 422);
   }

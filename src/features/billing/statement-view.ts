@@ -1,5 +1,7 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
+import { availableCredit } from "./credit-ledger.ts";
+import { ibanOnFile, maskIban, refundsOf } from "./refund-service.ts";
 import { statementFor } from "./statement.ts";
 
 /** The school year a day belongs to: "2026-2027" from 1 September 2026 to 31 August 2027. */
@@ -39,5 +41,15 @@ export async function statementPage(
   const regie =
     regies.find((r) => r.id === asked.regieId) ?? regies.find((r) => r.id === latest?.regie_id) ?? regies[0];
   const statement = regie ? await statementFor(trx, householdId, regie.id, year) : null;
-  return { years, year, regies, regie: regie ?? null, statement };
+  const account = regie ? { householdId, regieId: regie.id } : null;
+  return {
+    years,
+    year,
+    regies,
+    regie: regie ?? null,
+    statement,
+    credit: account ? await availableCredit(trx, account) : 0,
+    refunds: account ? await refundsOf(trx, householdId, account.regieId) : [],
+    bank: await ibanOnFile(trx, householdId).then((b) => b && { iban: maskIban(b.iban), holder: b.holder }),
+  };
 }

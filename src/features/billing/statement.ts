@@ -4,7 +4,7 @@ import type { Trx } from "../../db/database.ts";
 export interface Operation {
   date: string;
   label: string;
-  kind: "invoice" | "credit_note" | "payment";
+  kind: "invoice" | "credit_note" | "payment" | "refund";
   debitCents: number;
   creditCents: number;
 }
@@ -20,7 +20,7 @@ export interface Statement {
 
 /** « Ancien solde » + debits − credits, operations by date (invoices before payments of a day). */
 export function buildStatement(openingCents: number, operations: Operation[]): Statement {
-  const order = { invoice: 0, credit_note: 1, payment: 2 };
+  const order = { invoice: 0, credit_note: 1, payment: 2, refund: 3 };
   const sorted = [...operations].sort(
     (a, b) => a.date.localeCompare(b.date) || order[a.kind] - order[b.kind],
   );
@@ -64,7 +64,22 @@ export async function statementFor(
     .where("p.regie_id", "=", regieId)
     .where("p.received_on", "<=", to)
     .execute();
+  const refunds = await trx
+    .selectFrom("refunds")
+    .select(["paid_on", "amount_cents"])
+    .where("household_id", "=", householdId)
+    .where("regie_id", "=", regieId)
+    .where("state", "=", "paid")
+    .where("paid_on", "<=", to)
+    .execute();
   const ops: Operation[] = [
+    ...refunds.map((r) => ({
+      date: r.paid_on as string,
+      label: "Remboursement d'avoir par virement",
+      kind: "refund" as const,
+      debitCents: Number(r.amount_cents),
+      creditCents: 0,
+    })),
     ...invoices.map((i) => ({
       date: i.date,
       label: i.kind === "invoice" ? `Facture ${i.number}` : `Avoir ${i.number}`,

@@ -2,7 +2,9 @@ import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
+import { CreditError, insertCreditNote, invoiceToCredit, settleCreditNote } from "./credit-service.ts";
 import { remainingCents } from "./ledger.ts";
+import { euros } from "./pricing.ts";
 
 /** Whether an invoice may be handed to the Treasury: its régie does so, and something is left to pay. */
 export function canTransmit(i: {
@@ -58,4 +60,47 @@ export async function transmitToTreasury(
     entityId: invoiceId,
     fields: ["treasury_ref", "treasury_at"],
   });
+}
+
+export interface TreasuryCorrection {
+  kind: "reduction" | "annulation";
+  reference: string;
+  /** A reduction's amount; an annulation cancels all that is left. */
+  amountCents: number | null;
+}
+
+/**
+ * « Réduction » or « annulation de titre »: the Treasury corrects a title; the portal records
+ * it as a credit note carrying the Treasury's reference, spent on the invoice at once.
+ */
+export async function recordTreasuryCorrection(
+  trx: Trx,
+  tenant: Tenant,
+  actor: Actor,
+  invoiceId: string,
+  input: TreasuryCorrection,
+  today: string,
+) {
+  const invoice = await invoiceToCredit(trx, invoiceId);
+  if (!invoice.treasury_ref) throw notFound();
+  const { total, settled } = await remainingCents(trx, invoiceId);
+  const left = total - settled;
+  const amount = input.kind === "annulation" ? left : (input.amountCents ?? 0);
+  if (left <= 0) throw new CreditError("montant", "Il ne reste rien à payer sur ce titre.");
+  if (amount <= 0) throw new CreditError("montant", "Indiquez le montant de la réduction.");
+  if (amount > left)
+    throw new CreditError("montant", `La réduction dépasse le reste à payer du titre (${euros(left)}).`);
+  const label = `${input.kind === "annulation" ? "Annulation" : "Réduction"} de titre (ORMC n° ${invoice.treasury_ref}) – réf. ${input.reference}`;
+  const line = { credits_line_id: null, child_id: null, day: null, label, quantity: 1, unit_cents: amount };
+  const correction = { kind: input.kind, ref: input.reference };
+  const credit = await insertCreditNote(trx, tenant.id, invoice, [line], today, correction);
+  await recordWrite(trx, tenant.id, actor, {
+    householdId: invoice.household_id,
+    action: "create",
+    entity: "invoices",
+    entityId: credit.id,
+    fields: ["treasury_correction", "total_cents"],
+  });
+  await settleCreditNote(trx, tenant, invoice, credit);
+  return credit;
 }

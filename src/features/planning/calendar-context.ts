@@ -29,6 +29,8 @@ export const PLANNING_MESSAGES: Record<string, string> = {
   annulee: "L'annulation est enregistrée.",
   "annulation-demandee": "Votre demande d'annulation a été transmise au service.",
   "place-acceptee": "Vous avez accepté la place proposée.",
+  "place-au-panier":
+    "Vous avez accepté la place proposée : réglez-la dans « Mon panier » avant son délai pour la confirmer.",
   "place-refusee": "Vous avez refusé la place proposée : elle est rendue.",
 };
 

@@ -4,7 +4,7 @@ import { notFound } from "../../http/errors.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { longDate, parisToday, parseMonth } from "../../lib/dates.ts";
+import { longDate, parisDateTime, parisToday, parseMonth } from "../../lib/dates.ts";
 import * as baskets from "../billing/basket-service.ts";
 import { monthHref, PLANNING_MESSAGES, parentPlanning } from "./calendar-context.ts";
 import { acceptOffer, declineOffer } from "./calendar-offer.ts";
@@ -98,7 +98,9 @@ export function planningCalendarRoutes(deps: Deps) {
     const id = uuidParam(c, "id");
     const ctx = parentPlanning(c, deps);
     return answerOffer(c, id, () =>
-      deps.db.withTenant(ctx.db, (trx) => acceptOffer(trx, ctx.planning, id)).then(() => "place-acceptee"),
+      deps.db
+        .withTenant(ctx.db, (trx) => acceptOffer(trx, ctx.planning, id))
+        .then((status) => (status === "unpaid" ? "place-au-panier" : "place-acceptee")),
     );
   });
 
@@ -147,5 +149,9 @@ function detailData(b: NonNullable<Awaited<ReturnType<typeof view.bookingDetail>
     created: createdLabel(b.created_at),
     back: monthHref(view.monthOf(b.day)),
     cle: crypto.randomUUID(),
+    offerUntil:
+      b.status === "offered" && b.offer_expires_at
+        ? parisDateTime(b.offer_expires_at).replace(" ", " à ")
+        : null,
   };
 }

@@ -131,6 +131,7 @@ export function bookingDetail(trx: Trx, householdId: string, id: string) {
       "b.reason",
       "b.late_cancel",
       "b.period_id",
+      "b.offer_expires_at",
       "c.first_name",
       "c.last_name",
       "p.name as period_name",

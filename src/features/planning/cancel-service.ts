@@ -5,6 +5,7 @@ import { notFound } from "../../http/errors.ts";
 import { nextNumber } from "../../lib/counters.ts";
 import { longDate } from "../../lib/dates.ts";
 import { recordWrite } from "../audit/service.ts";
+import { creditCancelledDays } from "../billing/cancel-credit.ts";
 import type { PlanningContext } from "./booking-service.ts";
 import { PlanningError, type Problem } from "./errors.ts";
 import { findPeriod, type Period } from "./offer.ts";
@@ -126,6 +127,8 @@ export async function cancel(trx: Trx, ctx: PlanningContext, input: CancelInput)
       .execute();
     if (!p.request && b.holds_place) await freePlace(trx, ctx, b.period_id, b.day);
   }
+  const free = previews.filter((p) => !p.request && p.kind === "free").map((p) => p.bookingId);
+  await creditCancelledDays(trx, ctx.tenant, ctx.actor, free, ctx.now);
   await recordWrite(trx, ctx.tenant.id, ctx.actor, {
     householdId: ctx.householdId,
     action: "cancel",

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { notifyHousehold } from "../../integrations/mail/household.ts";
-import { longDate } from "../../lib/dates.ts";
+import { longDate, parisDateTime } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import type { Period } from "./offer.ts";
 
@@ -71,9 +71,11 @@ export async function promoteWaiting(trx: Trx, tenant: Tenant, period: Period, d
     if (!next || !(await takePlace(trx, tenant.id, period, day))) return promoted;
     const offered = period.rules.waitingList === "offer";
     const status = offered ? "offered" : period.rules.acceptance === "review" ? "pending" : "accepted";
+    // An offer waits for its answer the town's delay, then passes on (the expire_offer job).
+    const until = offered ? new Date(Date.now() + tenant.config.planning.offerHours * 3_600_000) : null;
     await trx
       .updateTable("bookings")
-      .set({ status, holds_place: true, updated_at: sql`now()` })
+      .set({ status, holds_place: true, offer_expires_at: until, updated_at: sql`now()` })
       .where("id", "=", next.id)
       .execute();
     const child = await trx
@@ -83,7 +85,13 @@ export async function promoteWaiting(trx: Trx, tenant: Tenant, period: Period, d
       .executeTakeFirstOrThrow();
     await notifyHousehold(trx, tenant, next.household_id, {
       template: offered ? "planning-place-offered" : "planning-place-given",
-      data: { child: `${child.first_name} ${child.last_name}`, period: period.name, day: longDate(day) },
+      data: {
+        child: `${child.first_name} ${child.last_name}`,
+        period: period.name,
+        day: longDate(day),
+        until: until && parisDateTime(until).replace(" ", " à "),
+        basket: period.rules.payment === "at_booking",
+      },
     });
     promoted++;
   }

@@ -6,6 +6,7 @@ import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
+import { creditCancelledDays } from "../billing/cancel-credit.ts";
 import { freePlace } from "./cancel-service.ts";
 
 export type Decision = { accept: true } | { accept: false; reason: string };
@@ -106,6 +107,14 @@ export async function decideCancellations(
       .execute();
     if (decision.accept && b.holds_place) await freePlace(trx, { tenant, actor }, b.period_id, b.day);
   }
+  if (decision.accept)
+    await creditCancelledDays(
+      trx,
+      tenant,
+      actor,
+      rows.map((b) => b.id),
+      new Date(),
+    );
   await record(trx, tenant, actor, rows, decision, "cancel_dossier_id");
   await tell(trx, tenant, rows, decision, decision.accept ? "cancellation-accepted" : "cancellation-refused");
   return rows.length;

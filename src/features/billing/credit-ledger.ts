@@ -1,0 +1,175 @@
+import { sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
+import { MIN_CENTS } from "../../integrations/payfip/rules.ts";
+
+/**
+ * The household's account per régie (issue 10): invoices are debits; payments and credit
+ * notes are credits; a refund gives credit back. A credit note's money is spent on invoices
+ * through credit_allocations, which move nothing on the balance: they say which invoice
+ * the credit settled. What no allocation or refund has used is a credit the family holds.
+ */
+
+/** Payments received on invoice `i` (queries alias the invoice `i`). */
+export const paidSql = sql<string>`coalesce((select sum(p.amount_cents) from payments p where p.invoice_id = i.id), 0)`;
+/** Credit (avoirs) spent on invoice `i`. */
+export const allocatedSql = sql<string>`coalesce((select sum(a.amount_cents) from credit_allocations a where a.invoice_id = i.id), 0)`;
+/** Paid plus credit spent on invoice `i`. */
+export const settledSql = sql<string>`(${paidSql} + ${allocatedSql})`;
+
+type Account = { householdId: string; regieId: string };
+
+/** Serialises every change to one household's account in one régie until the transaction ends. */
+export async function lockAccount(trx: Trx, a: Account) {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`ledger:${a.householdId}:${a.regieId}`}, 0))`.execute(
+    trx,
+  );
+}
+
+const sumOf = async (q: Promise<{ s: string | null } | undefined>) => Number((await q)?.s ?? 0);
+
+/** Credit notes of the account less what was spent on invoices, refunded, or reserved by a basket being paid. */
+export async function availableCredit(trx: Trx, a: Account): Promise<number> {
+  const [notes, spent, refunded, reserved] = await Promise.all([
+    sumOf(
+      trx
+        .selectFrom("invoices")
+        .select(sql<string>`sum(total_cents)`.as("s"))
+        .where("household_id", "=", a.householdId)
+        .where("regie_id", "=", a.regieId)
+        .where("kind", "=", "credit_note")
+        .executeTakeFirst(),
+    ),
+    sumOf(
+      trx
+        .selectFrom("credit_allocations")
+        .select(sql<string>`sum(amount_cents)`.as("s"))
+        .where("household_id", "=", a.householdId)
+        .where("regie_id", "=", a.regieId)
+        .executeTakeFirst(),
+    ),
+    sumOf(
+      trx
+        .selectFrom("refunds")
+        .select(sql<string>`sum(amount_cents)`.as("s"))
+        .where("household_id", "=", a.householdId)
+        .where("regie_id", "=", a.regieId)
+        .executeTakeFirst(),
+    ),
+    sumOf(
+      trx
+        .selectFrom("baskets")
+        .select(sql<string>`sum(credit_cents)`.as("s"))
+        .where("household_id", "=", a.householdId)
+        .where("regie_id", "=", a.regieId)
+        .where("state", "=", "paying")
+        .executeTakeFirst(),
+    ),
+  ]);
+  return Math.max(0, notes - spent - refunded - reserved);
+}
+
+/**
+ * The share of a basket's total the family's credit pays: all of it, or as much as leaves
+ * PayFiP at least its minimum to take.
+ */
+export function creditShare(totalCents: number, availableCents: number): number {
+  const credit = Math.min(totalCents, availableCents);
+  if (credit < totalCents && totalCents - credit < MIN_CENTS) return Math.max(0, totalCents - MIN_CENTS);
+  return credit;
+}
+
+/** What is left to pay on an invoice. */
+async function leftOn(trx: Trx, invoiceId: string): Promise<number> {
+  const row = await trx
+    .selectFrom("invoices as i")
+    .select(["i.total_cents", settledSql.as("settled")])
+    .where("i.id", "=", invoiceId)
+    .executeTakeFirstOrThrow();
+  return Math.max(0, Number(row.total_cents) - Number(row.settled));
+}
+
+/**
+ * Spends the account's credit on an invoice, oldest credit notes first (or only `noteId`'s),
+ * up to what is left to pay and to `maxCents`. Returns what was spent. Callers never spend
+ * the family's credit on an invoice handed to the Treasury: only its own corrections.
+ */
+export async function spendCredit(
+  trx: Trx,
+  tenantId: string,
+  invoice: Account & { id: string },
+  maxCents = Number.MAX_SAFE_INTEGER,
+  noteId: string | null = null,
+): Promise<number> {
+  await lockAccount(trx, invoice);
+  let want = Math.min(await leftOn(trx, invoice.id), await availableCredit(trx, invoice), maxCents);
+  const spent = want;
+  if (want <= 0) return 0;
+  const notes = await trx
+    .selectFrom("invoices as c")
+    .select([
+      "c.id",
+      sql<string>`c.total_cents - coalesce((select sum(a.amount_cents) from credit_allocations a where a.credit_note_id = c.id), 0)`.as(
+        "unspent",
+      ),
+    ])
+    .where("c.household_id", "=", invoice.householdId)
+    .where("c.regie_id", "=", invoice.regieId)
+    .where("c.kind", "=", "credit_note")
+    .$if(noteId !== null, (q) => q.where("c.id", "=", noteId as string))
+    .orderBy("c.issued_on")
+    .orderBy("c.seq")
+    .execute();
+  for (const n of notes) {
+    const take = Math.min(want, Number(n.unspent));
+    if (take <= 0) continue;
+    await trx
+      .insertInto("credit_allocations")
+      .values({
+        tenant_id: tenantId,
+        household_id: invoice.householdId,
+        regie_id: invoice.regieId,
+        credit_note_id: n.id,
+        invoice_id: invoice.id,
+        amount_cents: take,
+      })
+      .execute();
+    want -= take;
+    if (want === 0) break;
+  }
+  return spent - want;
+}
+
+/** Spends the account's credit on its open invoices, `first` before the others, oldest first. */
+export async function spendOnOpenInvoices(trx: Trx, tenantId: string, a: Account, first?: string) {
+  const open = await trx
+    .selectFrom("invoices as i")
+    .select("i.id")
+    .where("i.household_id", "=", a.householdId)
+    .where("i.regie_id", "=", a.regieId)
+    .where("i.kind", "=", "invoice")
+    .where("i.treasury_ref", "is", null)
+    .where(sql<boolean>`i.total_cents > ${settledSql}`)
+    .orderBy(sql`i.id = ${first ?? null} desc nulls last`)
+    .orderBy("i.issued_on")
+    .orderBy("i.seq")
+    .execute();
+  for (const i of open) {
+    if ((await spendCredit(trx, tenantId, { ...a, id: i.id })) === 0) return;
+  }
+}
+
+/** « Solde du compte »: invoices − payments − credit notes + refunds paid (negative: in credit). */
+export async function balance(trx: Trx, a: Account): Promise<number> {
+  const row = await trx
+    .selectFrom("households as h")
+    .select([
+      sql<string>`coalesce((select sum(case when i.kind = 'invoice' then i.total_cents else -i.total_cents end)
+        from invoices i where i.household_id = h.id and i.regie_id = ${a.regieId}), 0)
+        - coalesce((select sum(p.amount_cents) from payments p where p.household_id = h.id and p.regie_id = ${a.regieId}), 0)
+        + coalesce((select sum(r.amount_cents) from refunds r where r.household_id = h.id and r.regie_id = ${a.regieId}
+          and r.state = 'paid'), 0)`.as("b"),
+    ])
+    .where("h.id", "=", a.householdId)
+    .executeTakeFirst();
+  return Number(row?.b ?? 0);
+}
