@@ -33,6 +33,7 @@ import { staffRoutes } from "./features/staff/routes.ts";
 import { page } from "./http/render.ts";
 import { siteApp } from "./http/site-app.ts";
 import type { AppEnv, Bindings, Deps } from "./http/types.ts";
+import { configureMailLinks } from "./integrations/mail/links.ts";
 import { mailboxRoutes } from "./integrations/mail/mailbox-routes.ts";
 import type { Site } from "./tenancy/resolve.ts";
 
@@ -119,6 +120,7 @@ function unknownHostApp(deps: Deps) {
 type NodeEnv = { incoming?: IncomingMessage };
 
 export function createApp(deps: Deps) {
+  configureMailLinks(deps.env);
   const apps: Record<Site["kind"], Hono<AppEnv>> = {
     tenant: portalApp(deps),
     operator: singleRouteApp(deps, platformRoutes(deps)),
