@@ -16,7 +16,9 @@ export function pathPattern(url: URL): string {
 
 /** Links worth following: same origin, plain GET pages (no file download, no sign-out). */
 async function linksOf(page: Page, origin: string, skip: RegExp): Promise<URL[]> {
-  const hrefs = await page.$$eval("a[href]:not([download])", (as) => as.map((a) => (a as HTMLAnchorElement).href));
+  const hrefs = await page.$$eval("a[href]:not([download])", (as) =>
+    as.map((a) => (a as HTMLAnchorElement).href),
+  );
   return hrefs
     .map((h) => new URL(h))
     .filter((u) => u.origin === origin && !skip.test(u.pathname) && !/\.(pdf|csv|svg|ics)$/.test(u.pathname));
@@ -27,12 +29,27 @@ export function overflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
+/** The elements that stick out on the right, to say what to fix. */
+function culprits(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    return [...document.querySelectorAll("body *")]
+      .filter((el) => el.getBoundingClientRect().right > width + 1)
+      .slice(-3)
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} « ${el.textContent?.trim().slice(0, 30)} »`,
+      );
+  });
+}
+
 /** Checks the page at one width: no sideways scroll, axe-core 0 violations. */
 async function checkAt(page: Page, size: { width: number; height: number }, problems: string[]) {
   await page.setViewportSize(size);
   const label = `${size.width}px ${new URL(page.url()).pathname}`;
   const wide = await overflow(page);
-  if (wide > 0) problems.push(`${label}: scrolls sideways by ${wide}px`);
+  if (wide > 0)
+    problems.push(`${label}: scrolls sideways by ${wide}px (${(await culprits(page)).join(", ")})`);
   await checkA11y(page).catch((e: Error) => problems.push(`${label}: ${e.message}`));
 }
 
@@ -41,6 +58,8 @@ export interface CrawlOptions {
   /** Paths never visited (sign-out, actions reached by GET on purpose…). */
   skip: RegExp;
   maxPages: number;
+  /** Patterns already checked (by another account of the same audience): not visited again. */
+  seen: Set<string>;
 }
 
 /**
@@ -50,7 +69,8 @@ export interface CrawlOptions {
 export async function crawl(page: Page, o: CrawlOptions): Promise<{ problems: string[]; visited: string[] }> {
   const origin = new URL(o.start).origin;
   const queue = [new URL(o.start)];
-  const seen = new Set<string>([pathPattern(queue[0] as URL)]);
+  const seen = o.seen;
+  seen.add(pathPattern(queue[0] as URL));
   const problems: string[] = [];
   const visited: string[] = [];
   while (queue.length && visited.length < o.maxPages) {

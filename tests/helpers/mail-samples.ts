@@ -5,8 +5,16 @@
  */
 const name = "Hélène LEFÈVRE-D'ARCY";
 const twoChildren = [
-  { what: "ALSH SENNECEY › PETITES VACANCES › vacances d'été", child: "Zoé LEFÈVRE", days: ["lundi 6 juillet 2026", "mardi 7 juillet 2026"] },
-  { what: "ALSH SENNECEY › PETITES VACANCES › vacances d'été", child: "Théo LEFÈVRE", days: ["lundi 6 juillet 2026", "mercredi 8 juillet 2026"] },
+  {
+    what: "ALSH SENNECEY › PETITES VACANCES › vacances d'été",
+    child: "Zoé LEFÈVRE",
+    days: ["lundi 6 juillet 2026", "mardi 7 juillet 2026"],
+  },
+  {
+    what: "ALSH SENNECEY › PETITES VACANCES › vacances d'été",
+    child: "Théo LEFÈVRE",
+    days: ["lundi 6 juillet 2026", "mercredi 8 juillet 2026"],
+  },
 ];
 
 export const MAIL_SAMPLES: Record<string, Record<string, unknown>> = {
@@ -18,7 +26,10 @@ export const MAIL_SAMPLES: Record<string, Record<string, unknown>> = {
   "email-change-notice": { name, email: "helene.nouvelle@example.test" },
   "preregistration-received": { name, children: "Zoé, Théo" },
   "preregistration-accepted": { name, number: "1042" },
-  "preregistration-refused": { name, reason: "Domicile hors de la commune, merci de vous adresser à votre mairie." },
+  "preregistration-refused": {
+    name,
+    reason: "Domicile hors de la commune, merci de vous adresser à votre mairie.",
+  },
   "planning-booked": {
     name,
     number: "1000",
@@ -26,16 +37,42 @@ export const MAIL_SAMPLES: Record<string, Record<string, unknown>> = {
     service: "PETITES VACANCES",
     period: "vacances d'été",
     lines: [
-      { child: "Zoé LEFÈVRE", days: [{ day: "lundi 6 juillet 2026", status: "acceptée" }, { day: "mardi 7 juillet 2026", status: "sur liste d'attente" }] },
-      { child: "Théo LEFÈVRE", days: [{ day: "lundi 6 juillet 2026", status: "en attente de traitement" }, { day: "mercredi 8 juillet 2026", status: "acceptée" }] },
+      {
+        child: "Zoé LEFÈVRE",
+        days: [
+          { day: "lundi 6 juillet 2026", status: "acceptée" },
+          { day: "mardi 7 juillet 2026", status: "sur liste d'attente" },
+        ],
+      },
+      {
+        child: "Théo LEFÈVRE",
+        days: [
+          { day: "lundi 6 juillet 2026", status: "en attente de traitement" },
+          { day: "mercredi 8 juillet 2026", status: "acceptée" },
+        ],
+      },
     ],
   },
   "planning-decision-accepted": { name, lines: twoChildren, reason: null },
   "planning-decision-refused": { name, lines: twoChildren, reason: "Groupe complet ces jours-là." },
   "planning-decision-cancellation-accepted": { name, lines: twoChildren, reason: null },
-  "planning-decision-cancellation-refused": { name, lines: twoChildren, reason: "Délai d'annulation dépassé." },
-  "planning-place-given": { name, child: "Zoé LEFÈVRE", period: "vacances d'été", day: "mardi 7 juillet 2026" },
-  "planning-place-offered": { name, child: "Théo LEFÈVRE", period: "vacances d'été", day: "jeudi 9 juillet 2026" },
+  "planning-decision-cancellation-refused": {
+    name,
+    lines: twoChildren,
+    reason: "Délai d'annulation dépassé.",
+  },
+  "planning-place-given": {
+    name,
+    child: "Zoé LEFÈVRE",
+    period: "vacances d'été",
+    day: "mardi 7 juillet 2026",
+  },
+  "planning-place-offered": {
+    name,
+    child: "Théo LEFÈVRE",
+    period: "vacances d'été",
+    day: "jeudi 9 juillet 2026",
+  },
   "planning-absence-accepted": {
     name,
     child: "Zoé LEFÈVRE",
@@ -56,7 +93,10 @@ export const MAIL_SAMPLES: Record<string, Record<string, unknown>> = {
     reason: "Déclaration reçue après l'heure limite.",
     certificate: null,
   },
-  "billing-basket-expired": { name, days: ["Zoé LEFÈVRE : mercredi 2 septembre 2026", "Théo LEFÈVRE : mercredi 9 septembre 2026"] },
+  "billing-basket-expired": {
+    name,
+    days: ["Zoé LEFÈVRE : mercredi 2 septembre 2026", "Théo LEFÈVRE : mercredi 9 septembre 2026"],
+  },
   "billing-basket-paid": {
     name,
     number: "CAM-12",
@@ -67,8 +107,20 @@ export const MAIL_SAMPLES: Record<string, Record<string, unknown>> = {
       { label: "Théo LEFÈVRE – mercredi 2 septembre 2026", amount: "9,20 €" },
     ],
   },
-  "billing-new-invoice": { name, number: "AL-36", regie: "Régie ALSH", month: "juillet 2026", total: "127,50 €", due: "15/08/2026" },
-  "document-refused": { name, type: "Attestation QF CAF ou MSA", filename: "attestation-caf-2026.pdf", reason: "Document illisible, merci de le numériser à nouveau." },
+  "billing-new-invoice": {
+    name,
+    number: "AL-36",
+    regie: "Régie ALSH",
+    month: "juillet 2026",
+    total: "127,50 €",
+    due: "15/08/2026",
+  },
+  "document-refused": {
+    name,
+    type: "Attestation QF CAF ou MSA",
+    filename: "attestation-caf-2026.pdf",
+    reason: "Document illisible, merci de le numériser à nouveau.",
+  },
   "request-accepted": { name, section: "Coordonnées du foyer", reason: null },
   "request-refused": { name, section: "Coordonnées du foyer", reason: "Justificatif de domicile manquant." },
 };

@@ -54,7 +54,12 @@ describe("lists in e-mails", () => {
 
   it("are found in the templates that list days or amounts", () => {
     expect(withLists).toEqual(
-      expect.arrayContaining(["planning-booked", "planning-decision-accepted", "billing-basket-paid", "billing-basket-expired"]),
+      expect.arrayContaining([
+        "planning-booked",
+        "planning-decision-accepted",
+        "billing-basket-paid",
+        "billing-basket-expired",
+      ]),
     );
   });
 

@@ -20,7 +20,10 @@ export function mailboxRoutes(mailbox: Mailbox) {
   app.get("/messages/:id/html", (c) => {
     const message = mailbox.get(Number(c.req.param("id")));
     if (!message?.html) throw notFound();
-    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src http: https:");
+    c.header(
+      "Content-Security-Policy",
+      "default-src 'none'; style-src 'unsafe-inline'; img-src http: https:",
+    );
     return c.html(message.html);
   });
   return app;

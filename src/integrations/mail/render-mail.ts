@@ -10,7 +10,12 @@ const views = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../
  * E-mail templates are plain text: no HTML escaping, and no automatic trimming, so a line
  * that ends with a value keeps its line break (the cause of « n° 1000Bonjour … »).
  */
-const mailEta = new Eta({ views, autoEscape: false, autoTrim: false, cache: process.env.NODE_ENV !== "development" });
+const mailEta = new Eta({
+  views,
+  autoEscape: false,
+  autoTrim: false,
+  cache: process.env.NODE_ENV !== "development",
+});
 
 export type Block = { kind: "paragraph"; lines: string[] } | { kind: "list"; items: string[] };
 
@@ -30,7 +35,10 @@ const ITEM = /^\s*- /;
 export function parseMail(rendered: string): { subject: string; blocks: Block[] } {
   const lines = rendered.replace(/\r/g, "").split("\n");
   while (lines.length && !lines[0]?.trim()) lines.shift();
-  const subject = (lines.shift() ?? "").replace(/^Objet :/, "").replace(/\s+/g, " ").trim();
+  const subject = (lines.shift() ?? "")
+    .replace(/^Objet :/, "")
+    .replace(/\s+/g, " ")
+    .trim();
   const blocks: Block[] = [];
   let current: Block | null = null;
   for (const raw of lines) {
@@ -40,10 +48,16 @@ export function parseMail(rendered: string): { subject: string; blocks: Block[] 
       continue;
     }
     if (ITEM.test(raw)) {
-      if (current?.kind !== "list") blocks.push((current = { kind: "list", items: [] }));
+      if (current?.kind !== "list") {
+        current = { kind: "list", items: [] };
+        blocks.push(current);
+      }
       current.items.push(line.replace(/^- /, ""));
     } else {
-      if (current?.kind !== "paragraph") blocks.push((current = { kind: "paragraph", lines: [] }));
+      if (current?.kind !== "paragraph") {
+        current = { kind: "paragraph", lines: [] };
+        blocks.push(current);
+      }
       current.lines.push(line);
     }
   }
@@ -78,12 +92,9 @@ export function renderMail(tenant: Tenant, template: string, data: Record<string
   const name = typeof data.name === "string" && data.name.trim() ? data.name.trim() : "";
   const greeting = name ? `Bonjour ${name},` : "Bonjour,";
   const contact = contactLines(tenant);
-  const text = [
-    greeting,
-    textOf(blocks),
-    `Votre portail famille : ${portal}`,
-    contact.join("\n"),
-  ].join("\n\n");
+  const text = [greeting, textOf(blocks), `Votre portail famille : ${portal}`, contact.join("\n")].join(
+    "\n\n",
+  );
   const html = eta.render("emails/_layout", {
     tenant,
     cfg: tenant.config,
@@ -92,7 +103,9 @@ export function renderMail(tenant: Tenant, template: string, data: Record<string
     portal,
     contact,
     blocks: blocks.map((b) =>
-      b.kind === "list" ? { kind: "list", items: b.items.map(parts) } : { kind: "paragraph", lines: b.lines.map(parts) },
+      b.kind === "list"
+        ? { kind: "list", items: b.items.map(parts) }
+        : { kind: "paragraph", lines: b.lines.map(parts) },
     ),
   });
   return { subject: `${subject} – ${tenant.config.shortName}`, text, html };
