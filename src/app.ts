@@ -34,6 +34,7 @@ import { describeFailure, neutralFailureResponse } from "./http/failure.ts";
 import { page } from "./http/render.ts";
 import { siteApp } from "./http/site-app.ts";
 import type { AppEnv, Bindings, Deps } from "./http/types.ts";
+import { configureMailLinks } from "./integrations/mail/links.ts";
 import { mailboxRoutes } from "./integrations/mail/mailbox-routes.ts";
 import type { Site } from "./tenancy/resolve.ts";
 
@@ -130,6 +131,7 @@ function rootError(deps: Deps) {
 }
 
 export function createApp(deps: Deps) {
+  configureMailLinks(deps.env);
   const apps: Record<Site["kind"], Hono<AppEnv>> = {
     tenant: portalApp(deps),
     operator: singleRouteApp(deps, platformRoutes(deps)),

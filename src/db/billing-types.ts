@@ -30,6 +30,8 @@ export interface InvoicingRunsTable {
   month: string;
   issued_by: string;
   issued_at: Generated<Date>;
+  /** 1 for the month's first run, then 2, 3… for « facturation complémentaire ». */
+  sequence: Generated<number>;
   invoice_count: number;
   line_count: number;
   total_cents: Cents;

@@ -7,8 +7,6 @@ import type { AppEnv } from "./types.ts";
 
 const views = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../templates");
 export const eta = new Eta({ views, autoEscape: true, cache: process.env.NODE_ENV !== "development" });
-/** For the plain-text bodies of e-mails: HTML escaping would put « &#39; » in a text message. */
-export const textEta = new Eta({ views, autoEscape: false, cache: process.env.NODE_ENV !== "development" });
 
 const MESSAGES: Record<string, string> = {
   deconnecte: "Vous êtes déconnecté.",

@@ -24,14 +24,29 @@ export const upperName = (max = 100) => requiredText(max).transform((v) => v.toL
 
 const PHONE = /^(?:\+33|0)[1-9](?:\d{2}){4}$/;
 
+const phoneDigits = (v: unknown) => trimmed(v).replace(/[\s.-]/g, "");
+const phoneFormat = (digits: string) => `0${digits.slice(-9)}`.replace(/(\d{2})(?=\d)/g, "$1 ");
+
 /** A French phone number, kept as « 03 80 47 00 12 »; empty is null. */
 export const phone = z.preprocess(
-  (v) => trimmed(v).replace(/[\s.-]/g, ""),
+  phoneDigits,
   z
     .string()
     .refine((v) => v === "" || PHONE.test(v), "Numéro de téléphone invalide (exemple : 06 12 34 56 78).")
-    .transform((v) => (v ? `0${v.slice(-9)}`.replace(/(\d{2})(?=\d)/g, "$1 ") : null)),
+    .transform((v) => (v ? phoneFormat(v) : null)),
 );
+
+/**
+ * A value as the forms keep it, to tell a real change from the same value typed another way:
+ * a phone number in any format (« 03.80.47.00.12 », « +33 3 80 47 00 12 ») is one number;
+ * surrounding spaces do not count.
+ */
+export function canonical(v: unknown): unknown {
+  if (typeof v !== "string") return v ?? null;
+  const digits = phoneDigits(v);
+  if (PHONE.test(digits)) return phoneFormat(digits);
+  return v.trim() || null;
+}
 
 /** Today in Europe/Paris, "YYYY-MM-DD": the server's zone must not matter. */
 export function parisToday(now = new Date()): string {

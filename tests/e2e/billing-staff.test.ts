@@ -88,6 +88,8 @@ describe("« Facturation » in a browser (Sennecey)", () => {
     expect(await textOf(page.locator(".stats"))).toMatch(/1\s*foyer\s*2\s*lignes\s*8,80\s*€\s*au total/);
     await checkA11y(page);
 
+    // Irreversible: the totals are shown and must be confirmed first.
+    await page.getByLabel("Je confirme l'émission de 1 facture pour un total de 8,80 €").check();
     await page.getByRole("button", { name: "Émettre les factures" }).click();
     await page.getByRole("status").filter({ hasText: "1 facture émise" }).waitFor();
     expect(await textOf(page.locator("main"))).toContain("Facturations émises");

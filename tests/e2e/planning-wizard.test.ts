@@ -77,8 +77,16 @@ describe("« Nouvelle réservation » in a browser", () => {
     expect(await textOf(h1(page))).toBe(
       "Nouvelle réservation : Enfant 1 MAIRIE sur vacances printemps bambinos",
     );
+    const selected = page.locator("[data-selection-summary]");
+    expect(await textOf(selected)).toContain("0 jour(s) sélectionné(s)");
     await page.getByLabel("mardi 13 avril 2027", { exact: true }).check();
     await page.getByLabel("mercredi 14 avril 2027", { exact: true }).check();
+    // « Sélection en cours » follows the ticks before any request.
+    await selected.filter({ hasText: "2 jour(s) sélectionné(s)" }).waitFor();
+    expect(await selected.getByRole("listitem").allInnerTexts()).toEqual([
+      "mardi 13 avril 2027",
+      "mercredi 14 avril 2027",
+    ]);
     await next(page);
 
     await atStep(page, "Récapitulatif");

@@ -320,4 +320,16 @@ describe("« Mon panier »", () => {
     expect(await booking(paul, "2027-04-07")).toMatchObject({ status: "unpaid", holds_place: true });
     expect((await basket(mine.basket_id as string)).state).toBe("open");
   });
+
+  it("opens no basket when every day of a booking goes to the waiting list (nothing to pay)", async () => {
+    await fill("2027-05-05", 96);
+    p.setNow(minutes(700));
+    const baskets = () =>
+      p.owner.selectFrom("baskets").select("id").where("tenant_id", "=", tenant.id).execute();
+    const before = (await baskets()).length;
+    expect((await valider([emma], ["2027-05-05"])).status).toBe(303);
+    const waiting = await booking(emma, "2027-05-05");
+    expect(waiting).toMatchObject({ status: "waiting", basket_id: null });
+    expect(await baskets()).toHaveLength(before);
+  });
 });

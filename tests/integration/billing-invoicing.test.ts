@@ -128,7 +128,7 @@ describe("monthly invoicing run", () => {
     );
     expect(run.invoices.map((i) => [i.number, i.totalCents])).toEqual([["RS-1", 1320]]);
     const again = p.db.withTenant(staffCtx(), (trx) => issueRun(trx, tenant, staff(), rs, "2026-12", jan5));
-    await expect(again).rejects.toThrow("déjà été émise");
+    await expect(again).rejects.toThrow("Rien de plus à facturer en décembre 2026");
 
     const lines = await p.owner.selectFrom("invoice_lines").select(["amount_cents", "booking_id"]).execute();
     expect(lines.every((l) => l.booking_id !== null)).toBe(true);
@@ -266,5 +266,48 @@ describe("monthly invoicing run", () => {
       ["Restauration scolaire", 440],
       ["Majoration réservation tardive", 100],
     ]);
+  });
+
+  it("a later run of the same month bills only the days not billed yet (« facturation complémentaire »)", async () => {
+    const rs = await regieId("restauration");
+    // 3 December was excused at the first run; staff correct it to present afterwards.
+    await p.owner
+      .updateTable("bookings")
+      .set({ attendance: "present" })
+      .where("child_id", "=", childId)
+      .where("day", "=", "2026-12-03")
+      .execute();
+    const preview = await p.db.withTenant(staffCtx(), (trx) => previewRun(trx, tenant, rs, "2026-12"));
+    expect(preview.previousRuns.map((r) => r.sequence)).toEqual([1]);
+    expect(preview.households[0]?.lines.map((l) => [l.day, l.amountCents])).toEqual([["2026-12-03", 440]]);
+    const feb = new Date("2027-02-03T09:00:00Z");
+    const changed = { confirmed: true, invoiceCount: 1, totalCents: 999 };
+    const stale = p.db.withTenant(staffCtx(), (trx) =>
+      issueRun(trx, tenant, staff(), rs, "2026-12", feb, changed),
+    );
+    await expect(stale).rejects.toThrow("Les montants ont changé depuis l'aperçu");
+    const confirmed = { confirmed: true, invoiceCount: 1, totalCents: 440 };
+    const extra = await p.db.withTenant(staffCtx(), (trx) =>
+      issueRun(trx, tenant, staff(), rs, "2026-12", feb, confirmed),
+    );
+    expect(extra.invoices.map((i) => [i.number, i.totalCents])).toEqual([["RS-3", 440]]);
+    const runs = await p.owner
+      .selectFrom("invoicing_runs")
+      .select(["month", "sequence"])
+      .where("regie_id", "=", rs)
+      .execute();
+    expect(
+      runs
+        .filter((r) => r.month === "2026-12-01")
+        .map((r) => r.sequence)
+        .sort(),
+    ).toEqual([1, 2]);
+    const billed = await p.owner
+      .selectFrom("invoice_lines")
+      .select(["booking_id"])
+      .where("day", ">=", "2026-12-01")
+      .where("day", "<=", "2026-12-31")
+      .execute();
+    expect(new Set(billed.map((b) => b.booking_id)).size).toBe(billed.length);
   });
 });

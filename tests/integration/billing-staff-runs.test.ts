@@ -98,13 +98,22 @@ describe("« Facturation du mois »", () => {
     expect(preview).toContain("1001 M. et Mme MAIRIE 2 lignes");
     const empty = await counts();
 
-    const early = await staff.post("/agents/facturation/emettre", { regie: regieId, mois: "2026-12" });
+    const confirmed = { regie: regieId, mois: "2026-12", factures: "1", total: "880", confirmer: "oui" };
+    const early = await staff.post("/agents/facturation/emettre", confirmed);
     expect(early.status).toBe(422);
     expect(await textOf(early)).toContain("une fois le mois terminé. Rien n'a été modifié.");
     expect(await counts()).toEqual(empty);
 
     p.setNow(new Date("2027-01-05T09:00:00Z"));
-    const issued = await staff.post("/agents/facturation/emettre", { regie: regieId, mois: "2026-12" });
+    // Issuing cannot be undone: without the box ticked, the form comes back with its message.
+    const unconfirmed = await staff.post("/agents/facturation/emettre", { ...confirmed, confirmer: "" });
+    expect(unconfirmed.status).toBe(422);
+    const asked = await unconfirmed.text();
+    expect(asked).toContain('aria-describedby="f-confirmer-error"');
+    expect(asked).toContain("Cochez la case pour confirmer l&#39;émission des factures.");
+    expect(asked).toContain("Je confirme l'émission de 1 facture pour un total de 8,80");
+    expect(await counts()).toEqual(empty);
+    const issued = await staff.post("/agents/facturation/emettre", confirmed);
     expect(issued.status).toBe(303);
     const location = issued.headers.get("location") as string;
     expect(location).toBe(`/agents/facturation?regie=${regieId}&mois=2026-12&emises=1`);
@@ -113,15 +122,18 @@ describe("« Facturation du mois »", () => {
     const page = await textOf(await staff.get(location));
     expect(page).toContain("1 facture émise et envoyée aux familles par e-mail.");
     // issued_at is the database's clock, not the app's fixed one.
-    expect(page).toMatch(/a été émise le \d\d\/\d\d\/\d{4} \d\d:\d\d pour cette régie/);
+    expect(page).toMatch(/Déjà émise pour cette régie : \d\d\/\d\d\/\d{4} \d\d:\d\d \(1 facture\)/);
+    expect(page).toContain("Rien de plus à facturer en décembre 2026 pour cette régie.");
     expect(page).not.toContain("Émettre les factures");
     expect(page).toMatch(
       /décembre 2026 Régie restauration scolaire \d\d\/\d\d\/\d{4} \d\d:\d\d 1 2 8,80 € Claire ADMIN/,
     );
 
-    const twice = await staff.post("/agents/facturation/emettre", { regie: regieId, mois: "2026-12" });
+    const twice = await staff.post("/agents/facturation/emettre", confirmed);
     expect(twice.status).toBe(409);
-    expect(await textOf(twice)).toContain("déjà été émise pour cette régie. Rien n'a été modifié.");
+    expect(await textOf(twice)).toContain(
+      "Rien de plus à facturer en décembre 2026 pour cette régie. Rien n'a été modifié.",
+    );
     expect(await counts()).toEqual(after);
   });
 
@@ -136,6 +148,7 @@ describe("« Facturation du mois »", () => {
     const post = await staff.post("/agents/facturation/emettre", {
       regie: crypto.randomUUID(),
       mois: "2027-01",
+      confirmer: "oui",
     });
     expect(post.status).toBe(422);
     expect(await counts()).toEqual(before);

@@ -283,4 +283,32 @@ describe("« Coordonnées bancaires »", () => {
     expect(page).toContain("998877");
     expect(page).toContain("Retirer ma demande");
   });
+
+  it("in Plombières, the same phone number typed another way is no change and asks the town nothing", async () => {
+    const c = await parent(p, PLOMBIERES, "jdupont");
+    const h = await household("plombieres", "1001001818331");
+    const pending = () =>
+      p.owner
+        .selectFrom("change_requests")
+        .select("id")
+        .where("household_id", "=", h.id)
+        .where("section", "=", "coordonnees")
+        .execute();
+    const before = (await pending()).length;
+    const same = {
+      address_line: h.address_line ?? "",
+      postal_code: h.postal_code ?? "",
+      city: h.city ?? "",
+      phone_main: "+33 1 02 03 04 05",
+      phone_other: "",
+    };
+    expect(h.phone_main).toBe("01.02.03.04.05");
+    const res = await c.post("/foyer/coordonnees", same);
+    expect(res.status).toBe(303);
+    expect(res.headers.get("location")).not.toContain("demande");
+    expect(await pending()).toHaveLength(before);
+    const changed = await c.post("/foyer/coordonnees", { ...same, phone_main: "01 02 03 04 06" });
+    expect(changed.headers.get("location")).toBe("/foyer?message=demande");
+    expect(await pending()).toHaveLength(before + 1);
+  });
 });

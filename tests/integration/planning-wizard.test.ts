@@ -219,6 +219,13 @@ describe("step 4 « Récapitulatif »", () => {
     expect(html).toContain("<td>10,35\u00a0€</td>");
     expect(html).toContain("Total estimé : 43,70\u00a0€");
     expect(html).toContain("Montant à régler en ligne à la réservation.");
+    // Each price says how it was found.
+    expect(html).toContain(
+      "Foyer domicilié hors de la commune : tarif non-résident (11,50\u00a0€ par jour).",
+    );
+    expect(html).toContain(
+      "Réduction fratrie : 10 % sur le prix du deuxième enfant et des suivants le même jour.",
+    );
     expect(html).toMatch(/name="cle" value="[0-9a-f-]{36}"/);
     expect(html).toContain('action="/planning/reserver/valider"');
   });

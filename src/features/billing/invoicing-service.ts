@@ -14,8 +14,15 @@ export interface RunPreview {
   households: HouseholdBill[];
   lineCount: number;
   totalCents: number;
-  /** Already issued: the run's date. */
-  issuedAt: Date | null;
+  /** The runs already issued for this régie and month; a new one is « complémentaire ». */
+  previousRuns: { sequence: number; issuedAt: Date; invoiceCount: number }[];
+}
+
+/** What staff saw and confirmed before issuing: the run is issued only if it still holds. */
+export interface IssueConfirmation {
+  confirmed: boolean;
+  invoiceCount: number;
+  totalCents: number;
 }
 
 async function regieOf(trx: Trx, regieId: string) {
@@ -36,28 +43,47 @@ export async function previewRun(
   month: string,
 ): Promise<RunPreview> {
   const regie = await regieOf(trx, regieId);
-  const run = await trx
+  const runs = await trx
     .selectFrom("invoicing_runs")
-    .select("issued_at")
+    .select(["sequence", "issued_at", "invoice_count"])
     .where("regie_id", "=", regieId)
     .where("month", "=", `${month}-01`)
-    .executeTakeFirst();
-  const households = run ? [] : await bills(trx, tenant, regieId, month);
+    .orderBy("sequence")
+    .execute();
+  const households = await bills(trx, tenant, regieId, month);
   return {
     regie,
     month,
     households,
     lineCount: households.reduce((n, h) => n + h.lines.length, 0),
     totalCents: households.reduce((n, h) => n + h.totalCents, 0),
-    issuedAt: run?.issued_at ?? null,
+    previousRuns: runs.map((r) => ({
+      sequence: r.sequence,
+      issuedAt: r.issued_at,
+      invoiceCount: r.invoice_count,
+    })),
   };
 }
 
+function checkConfirmation(preview: RunPreview, confirmation: IssueConfirmation) {
+  if (
+    preview.households.length !== confirmation.invoiceCount ||
+    preview.totalCents !== confirmation.totalCents
+  )
+    throw new AppError(
+      "bad_request",
+      409,
+      "Les montants ont changé depuis l'aperçu : vérifiez-les puis confirmez de nouveau.",
+    );
+  if (!confirmation.confirmed)
+    throw new AppError("bad_request", 422, "Cochez la case pour confirmer l'émission des factures.");
+}
+
 /**
- * Issues the month's invoices: one per household, numbered in sequence per régie without
- * gaps (the counter moves in this transaction), each e-mailed « Nouvelle facture ». The
- * run is unique per régie and month and each booking is billed once, so running it again
- * bills nothing twice.
+ * Issues the month's invoices once staff confirmed the totals they saw: one per household,
+ * numbered in sequence per régie without gaps (the counter moves in this transaction), each
+ * e-mailed « Nouvelle facture ». A later run of the same month (« facturation
+ * complémentaire ») bills only the days no invoice holds yet, so no day is billed twice.
  */
 export async function issueRun(
   trx: Trx,
@@ -66,6 +92,8 @@ export async function issueRun(
   regieId: string,
   month: string,
   now: Date,
+  /** From the staff form; jobs and benches that issue without a person pass none. */
+  confirmation?: IssueConfirmation,
 ) {
   const monthEnd = addDays(`${addMonths(month, 1)}-01`, -1);
   const today = parisToday(now);
@@ -76,18 +104,20 @@ export async function issueRun(
       `La facturation de ${monthLabel(month)} se fait une fois le mois terminé.`,
     );
   const preview = await previewRun(trx, tenant, regieId, month);
-  if (preview.issuedAt)
+  if (!preview.households.length && preview.previousRuns.length)
     throw new AppError(
       "bad_request",
       409,
-      `La facturation de ${monthLabel(month)} a déjà été émise pour cette régie.`,
+      `Rien de plus à facturer en ${monthLabel(month)} pour cette régie.`,
     );
+  if (confirmation) checkConfirmation(preview, confirmation);
   const run = await trx
     .insertInto("invoicing_runs")
     .values({
       tenant_id: tenant.id,
       regie_id: regieId,
       month: `${month}-01`,
+      sequence: preview.previousRuns.length + 1,
       issued_by: staff.userId,
       invoice_count: preview.households.length,
       line_count: preview.lineCount,

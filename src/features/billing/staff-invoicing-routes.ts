@@ -36,6 +36,7 @@ async function showRuns(
   choice: RunChoice,
   problem: string | null = null,
   status: ContentfulStatusCode = 200,
+  fieldErrors: Record<string, string> = {},
 ) {
   const tenant = c.get("tenant");
   const lastMonth = addMonths(parisToday(deps.now()).slice(0, 7), -1);
@@ -45,7 +46,7 @@ async function showRuns(
     const month = parseMonth(choice.mois);
     const wanted = choice.regie !== undefined || choice.mois !== undefined;
     const preview = wanted && regie && month ? await previewRun(trx, tenant, regie.id, month) : null;
-    const errors: Record<string, string> = {};
+    const errors: Record<string, string> = { ...fieldErrors };
     if (wanted && !regie) errors.regie = "Choisissez une régie.";
     if (wanted && !month) errors.mois = "Choisissez un mois.";
     return { regies, preview, errors, runs: await pastRuns(trx) };
@@ -67,18 +68,29 @@ async function showRuns(
   );
 }
 
-/** « Émettre les factures »: issues the run, or shows why not (422 too early, 409 already issued). */
+/**
+ * « Émettre les factures »: issues the run once staff ticked the confirmation of the totals
+ * shown, or shows why not (422 too early or not confirmed, 409 nothing left or totals changed).
+ */
 async function issue(c: Context<AppEnv>, deps: Deps) {
   const body = await c.req.parseBody();
   const choice = { regie: String(body.regie ?? ""), mois: String(body.mois ?? "") };
   const month = parseMonth(choice.mois);
   if (!month) return showRuns(c, deps, choice);
+  if (body.confirmer !== "oui") {
+    const confirmer = "Cochez la case pour confirmer l'émission des factures.";
+    return showRuns(c, deps, choice, null, 422, { confirmer });
+  }
   const { db, actor } = staffScope(c);
   try {
     const run = await deps.db.withTenant(db, async (trx) => {
       const regies = await regieOptions(trx);
       if (!regies.some((r) => r.id === choice.regie)) return null;
-      return issueRun(trx, c.get("tenant"), actor, choice.regie, month, deps.now());
+      return issueRun(trx, c.get("tenant"), actor, choice.regie, month, deps.now(), {
+        confirmed: true,
+        invoiceCount: Number(body.factures),
+        totalCents: Number(body.total),
+      });
     });
     if (!run) return showRuns(c, deps, choice);
     const query = new URLSearchParams({ ...choice, emises: String(run.invoices.length) });

@@ -30,8 +30,7 @@ export function homeRoutes(deps: Deps) {
   app.get("/", requireParent, async (c) => {
     const tenant = c.get("tenant");
     const session = c.get("session") as SessionUser;
-    const invoicing = tenant.config.billing.regies.length > 0;
-    const household = await homeService.householdOf(deps.db, tenant.id, session, invoicing);
+    const household = await homeService.householdOf(deps.db, tenant, session, deps.now());
     const missing = await completenessService.missingForParent(deps.db, tenant, session);
     const tiles = tilesFor(tenant.config, household.unpaid.length);
     return page(c, "home/parent", { household, tiles, missing, fmt: FMT });

@@ -1,17 +1,25 @@
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database } from "../../db/database.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
 import { unpaidInvoices } from "../billing/invoices-view.ts";
+import { actionsFor } from "./actions.ts";
 
 /**
  * The household a parent belongs to, through the parent's own RLS fence, and, in a town that
- * invoices, its unpaid invoices (« Factures impayées ») in the same transaction.
+ * invoices, its unpaid invoices (« Factures impayées »), with what needs the family now
+ * (« À faire »), in the same transaction.
  */
-export function householdOf(db: Database, tenantId: string, s: SessionUser, invoicing = false) {
+export function householdOf(db: Database, tenant: Tenant, s: SessionUser, now: Date) {
+  const invoicing = tenant.config.billing.regies.length > 0;
   return db.withTenant(
-    { role: "app_parent", tenantId, userId: s.userId, householdId: s.householdId },
-    async (trx) => ({
-      ...(await trx.selectFrom("households").select(["id", "name", "number"]).executeTakeFirstOrThrow()),
-      unpaid: invoicing ? await unpaidInvoices(trx, s.householdId as string) : [],
-    }),
+    { role: "app_parent", tenantId: tenant.id, userId: s.userId, householdId: s.householdId },
+    async (trx) => {
+      const household = await trx
+        .selectFrom("households")
+        .select(["id", "name", "number"])
+        .executeTakeFirstOrThrow();
+      const unpaid = invoicing ? await unpaidInvoices(trx, s.householdId as string) : [];
+      return { ...household, unpaid, actions: await actionsFor(trx, tenant, now, unpaid) };
+    },
   );
 }

@@ -129,12 +129,9 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
   const problems = await problemsOf(trx, ctx, period, children, days);
   if (problems.length) throw new PlanningError(problems);
 
-  // « Mon panier »: a parent's days of a service paid at booking wait there, unpaid.
-  const basketId =
-    period.rules.payment === "at_booking" && ctx.actor.kind === "parent"
-      ? await basketFor(trx, { ...ctx, userId: ctx.actor.userId }, period.service.id)
-      : null;
-  const placed = await placeAll(trx, ctx, period, children, days, basketId !== null);
+  const paying = period.rules.payment === "at_booking" && ctx.actor.kind === "parent";
+  const placed = await placeAll(trx, ctx, period, children, days, paying);
+  const basketId = await basketOf(trx, ctx, period, placed);
   const dossier = await trx
     .insertInto("booking_dossiers")
     .values({
@@ -205,6 +202,27 @@ async function replayOf(trx: Trx, householdId: string, key: string): Promise<Boo
 }
 
 /** Takes the places day by day (ascending: a consistent lock order), children in order. */
+/**
+ * « Mon panier »: a parent's days of a service paid at booking wait there, unpaid. Only days
+ * that took a place have something to pay: days all on the waiting list open no basket, and
+ * a service without a régie has none (its days are decided as usual).
+ */
+async function basketOf(
+  trx: Trx,
+  ctx: PlanningContext,
+  period: Period,
+  placed: { status: BookingStatus }[],
+): Promise<string | null> {
+  if (!placed.some((b) => b.status === "unpaid")) return null;
+  const id = await basketFor(trx, { ...ctx, userId: ctx.actor.userId }, period.service.id);
+  if (id === null) for (const b of placed) if (b.status === "unpaid") b.status = decidedStatus(ctx, period);
+  return id;
+}
+
+function decidedStatus(ctx: PlanningContext, period: Period): BookingStatus {
+  return ctx.actor.kind === "staff" || period.rules.acceptance === "auto" ? "accepted" : "pending";
+}
+
 async function placeAll(
   trx: Trx,
   ctx: PlanningContext,
@@ -215,9 +233,7 @@ async function placeAll(
 ) {
   const placed: { childId: string; day: string; status: BookingStatus }[] = [];
   const full: Problem[] = [];
-  const decided: BookingStatus =
-    ctx.actor.kind === "staff" || period.rules.acceptance === "auto" ? "accepted" : "pending";
-  const onPlace: BookingStatus = unpaid ? "unpaid" : decided;
+  const onPlace: BookingStatus = unpaid ? "unpaid" : decidedStatus(ctx, period);
   for (const day of days) {
     for (const child of children) {
       if (await takePlace(trx, ctx.tenant.id, period, day))

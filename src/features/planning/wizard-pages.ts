@@ -207,6 +207,7 @@ export async function recapStep(trx: Trx, ctx: PlanningContext, sel: Selection) 
     })),
     priced: price.priced,
     total: price.total,
+    explanation: price.explanation,
     paidAtBooking: c.input.period.rules.payment === "at_booking",
     sel,
     key: crypto.randomUUID(),

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import { notifyHousehold } from "../../integrations/mail/household.ts";
+import { canonical } from "../../lib/form-fields.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
@@ -20,9 +21,12 @@ export type ChangeOutcome =
   | { kind: "applied"; id: string | null; fields: string[] }
   | { kind: "requested"; requestId: string; fields: string[] };
 
-const same = (a: unknown, b: unknown) => (a ?? null) === (b ?? null) || String(a ?? "") === String(b ?? "");
+const same = (a: unknown, b: unknown) => {
+  const [x, y] = [canonical(a), canonical(b)];
+  return x === y || String(x ?? "") === String(y ?? "");
+};
 
-/** The fields whose proposed value differs from the current one. */
+/** The fields whose proposed value really differs from the current one (not just its format). */
 export function changedFields(current: Values | null, proposed: Values): string[] {
   return Object.keys(proposed).filter((k) => !same(current?.[k], proposed[k]));
 }

@@ -16,5 +16,15 @@ export function mailboxRoutes(mailbox: Mailbox) {
       .map((part, i) => (i % 2 ? { link: part } : { text: part }));
     return page(c, "mailbox/show", { message, parts });
   });
+  // The HTML part as a mail client shows it: its own inline styles and the town's logo, no script.
+  app.get("/messages/:id/html", (c) => {
+    const message = mailbox.get(Number(c.req.param("id")));
+    if (!message?.html) throw notFound();
+    c.header(
+      "Content-Security-Policy",
+      "default-src 'none'; style-src 'unsafe-inline'; img-src http: https:",
+    );
+    return c.html(message.html);
+  });
   return app;
 }

@@ -1,0 +1,126 @@
+/**
+ * Realistic data for every e-mail template (accents, two children, several days, amounts):
+ * what the services pass to queueMail / notifyHousehold. A template added without a sample
+ * here fails tests/unit/mail-templates.test.ts until it gets one.
+ */
+const name = "Hélène LEFÈVRE-D'ARCY";
+const twoChildren = [
+  {
+    what: "ALSH SENNECEY › PETITES VACANCES › vacances d'été",
+    child: "Zoé LEFÈVRE",
+    days: ["lundi 6 juillet 2026", "mardi 7 juillet 2026"],
+  },
+  {
+    what: "ALSH SENNECEY › PETITES VACANCES › vacances d'été",
+    child: "Théo LEFÈVRE",
+    days: ["lundi 6 juillet 2026", "mercredi 8 juillet 2026"],
+  },
+];
+
+export const MAIL_SAMPLES: Record<string, Record<string, unknown>> = {
+  activation: { name, link: "http://sene.localhost:3000/activation/AbC123", days: 7 },
+  "activation-done": { name, origin: "http://sene.localhost:3000" },
+  "password-reset": { name, link: "http://sene.localhost:3000/mot-de-passe/XyZ789" },
+  "password-changed": { name },
+  "email-confirm": { name, link: "http://sene.localhost:3000/compte/email/Tok456" },
+  "email-change-notice": { name, email: "helene.nouvelle@example.test" },
+  "preregistration-received": { name, children: "Zoé, Théo" },
+  "preregistration-accepted": { name, number: "1042" },
+  "preregistration-refused": {
+    name,
+    reason: "Domicile hors de la commune, merci de vous adresser à votre mairie.",
+  },
+  "planning-booked": {
+    name,
+    number: "1000",
+    facility: "ALSH SENNECEY LES DIJON",
+    service: "PETITES VACANCES",
+    period: "vacances d'été",
+    lines: [
+      {
+        child: "Zoé LEFÈVRE",
+        days: [
+          { day: "lundi 6 juillet 2026", status: "acceptée" },
+          { day: "mardi 7 juillet 2026", status: "sur liste d'attente" },
+        ],
+      },
+      {
+        child: "Théo LEFÈVRE",
+        days: [
+          { day: "lundi 6 juillet 2026", status: "en attente de traitement" },
+          { day: "mercredi 8 juillet 2026", status: "acceptée" },
+        ],
+      },
+    ],
+  },
+  "planning-decision-accepted": { name, lines: twoChildren, reason: null },
+  "planning-decision-refused": { name, lines: twoChildren, reason: "Groupe complet ces jours-là." },
+  "planning-decision-cancellation-accepted": { name, lines: twoChildren, reason: null },
+  "planning-decision-cancellation-refused": {
+    name,
+    lines: twoChildren,
+    reason: "Délai d'annulation dépassé.",
+  },
+  "planning-place-given": {
+    name,
+    child: "Zoé LEFÈVRE",
+    period: "vacances d'été",
+    day: "mardi 7 juillet 2026",
+  },
+  "planning-place-offered": {
+    name,
+    child: "Théo LEFÈVRE",
+    period: "vacances d'été",
+    day: "jeudi 9 juillet 2026",
+  },
+  "planning-absence-accepted": {
+    name,
+    child: "Zoé LEFÈVRE",
+    day: "mardi 7 juillet 2026",
+    service: "ALSH SENNECEY › PETITES VACANCES",
+    motif: "Maladie",
+    outcome: "absent excusé",
+    reason: null,
+    certificate: "14/07/2026",
+  },
+  "planning-absence-refused": {
+    name,
+    child: "Zoé LEFÈVRE",
+    day: "mardi 7 juillet 2026",
+    service: "ALSH SENNECEY › PETITES VACANCES",
+    motif: "Convenance personnelle",
+    outcome: "absent facturé",
+    reason: "Déclaration reçue après l'heure limite.",
+    certificate: null,
+  },
+  "billing-basket-expired": {
+    name,
+    days: ["Zoé LEFÈVRE : mercredi 2 septembre 2026", "Théo LEFÈVRE : mercredi 9 septembre 2026"],
+  },
+  "billing-basket-paid": {
+    name,
+    number: "CAM-12",
+    regie: "Régie Enfance",
+    total: "18,40 €",
+    lines: [
+      { label: "Zoé LEFÈVRE – mercredi 2 septembre 2026", amount: "9,20 €" },
+      { label: "Théo LEFÈVRE – mercredi 2 septembre 2026", amount: "9,20 €" },
+    ],
+  },
+  "billing-new-invoice": {
+    name,
+    number: "AL-36",
+    regie: "Régie ALSH",
+    month: "juillet 2026",
+    total: "127,50 €",
+    due: "15/08/2026",
+  },
+  "document-refused": {
+    name,
+    type: "Attestation QF CAF ou MSA",
+    filename: "attestation-caf-2026.pdf",
+    reason: "Document illisible, merci de le numériser à nouveau.",
+  },
+  "request-accepted": { name, section: "Coordonnées du foyer", reason: null },
+  "request-refused": { name, section: "Coordonnées du foyer", reason: "Justificatif de domicile manquant." },
+};
