@@ -57,7 +57,7 @@ function portalApp(deps: Deps) {
     const svg = c.get("tenant").logoSvg;
     if (!svg) return c.notFound();
     c.header("Cache-Control", "public, max-age=300");
-    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
     return c.body(svg, 200, { "Content-Type": "image/svg+xml" });
   });
   // A closed town keeps its identity (logo, colours) on the page that says it is closed.

@@ -80,7 +80,7 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
     log,
     now: () => new Date(),
     payfip: payfipSettings,
-    sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox),
+    sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox, loginUrl(owner.url, login)),
     mailbox,
   };
   const app = createApp(deps);
@@ -109,6 +109,7 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
       }
       await payfip?.close();
       await worker.stop();
+      await deps.sites.close();
       await db.close();
       await mailbox?.close();
       await owner.cluster?.stop();

@@ -9,7 +9,7 @@ export interface TenantsTable {
   id: Generated<string>;
   slug: string;
   name: string;
-  status: Generated<"active" | "suspended">;
+  status: Generated<"active" | "suspended" | "archived">;
   hostnames: ColumnType<string[], string[] | undefined, string[]>;
   config: ColumnType<unknown, string, string>;
   logo_svg: string | null;
@@ -314,6 +314,7 @@ export interface PlatformAuditTable {
   event: string;
   target_tenant_id: string | null;
   ip: string | null;
+  detail: ColumnType<string | null, string | null | undefined, string | null>;
   at: Generated<Date>;
 }
 

@@ -22,6 +22,9 @@ const MESSAGES: Record<string, string> = {
   "activation-renvoyee": "L'e-mail d'activation a été renvoyé.",
   "commune-suspendue": "Le portail de la commune est fermé.",
   "commune-reactivee": "Le portail de la commune est rouvert.",
+  "commune-archivee": "La commune est archivée : son portail ne répond plus.",
+  "commune-creee": "La commune est créée : son portail répond dès maintenant.",
+  "commune-enregistree": "Les réglages de la commune sont enregistrés.",
 };
 
 // Built once: constructing an Intl.DateTimeFormat costs ~0.1–0.3 ms, formatting with it ~5 µs.

@@ -1,0 +1,42 @@
+import { type Kysely, sql } from "kysely";
+
+/**
+ * Issue 13: towns run from the operators' console.
+ * - A town can be archived (closed for good, its records kept; its hosts answer 404).
+ * - Every change of a tenants row is announced on the `parvis_tenants` channel, so that every
+ *   server process drops its cached copy of the town's configuration at once (DESIGN §5.12).
+ *   pg_notify is delivered at commit, and only if the change commits.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql
+    .raw(`
+    alter table tenants drop constraint tenants_status_check;
+    alter table tenants add constraint tenants_status_check
+      check (status in ('active', 'suspended', 'archived'));
+
+    create function app.notify_tenants_changed() returns trigger language plpgsql
+      set search_path = pg_catalog as $$
+      begin
+        perform pg_notify('parvis_tenants', '');
+        return null;
+      end $$;
+    create trigger tenants_changed after insert or update or delete on tenants
+      for each statement execute function app.notify_tenants_changed();
+
+    -- What an audited operator action was about (a page viewed in support, a reason given).
+    alter table platform_audit add column detail text;
+  `)
+    .execute(db);
+}
+
+export async function down(db: Kysely<unknown>): Promise<void> {
+  await sql
+    .raw(`
+    alter table platform_audit drop column detail;
+    drop trigger tenants_changed on tenants;
+    drop function app.notify_tenants_changed();
+    alter table tenants drop constraint tenants_status_check;
+    alter table tenants add constraint tenants_status_check check (status in ('active', 'suspended'));
+  `)
+    .execute(db);
+}
