@@ -23,6 +23,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create trigger tenants_changed after insert or update or delete on tenants
       for each statement execute function app.notify_tenants_changed();
 
+    -- « Équipe »: deactivating an agent ends every session of theirs at once (within the town).
+    create policy staff_revoke on sessions for delete to app_staff using (true);
+
     -- What an audited operator action was about (a page viewed in support, a reason given).
     alter table platform_audit add column detail text;
   `)
@@ -33,6 +36,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(`
     alter table platform_audit drop column detail;
+    drop policy staff_revoke on sessions;
     drop trigger tenants_changed on tenants;
     drop function app.notify_tenants_changed();
     alter table tenants drop constraint tenants_status_check;

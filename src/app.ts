@@ -30,6 +30,7 @@ import { preregistrationStaffRoutes } from "./features/preregistration/staff-rou
 import { requestsRoutes } from "./features/requests/routes.ts";
 import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
+import { teamRoutes } from "./features/team/routes.ts";
 import { page } from "./http/render.ts";
 import { siteApp } from "./http/site-app.ts";
 import type { AppEnv, Bindings, Deps } from "./http/types.ts";
@@ -95,6 +96,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", planningStaffOfferRoutes(deps));
   app.route("/agents", billingStaffInvoicingRoutes(deps));
   app.route("/agents", billingStaffSettingsRoutes(deps));
+  app.route("/agents", teamRoutes(deps));
   return app;
 }
 

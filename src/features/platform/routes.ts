@@ -8,6 +8,7 @@ import { readForm, safeValues } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import * as platform from "./service.ts";
+import { platformTownStaffRoutes } from "./town-staff-routes.ts";
 import { platformTownRoutes } from "./towns-routes.ts";
 
 const COOKIE = "parvis";
@@ -80,5 +81,6 @@ export function platformRoutes(deps: Deps) {
     return page(c, "platform/index", { towns, domain: deps.env.PLATFORM_DOMAIN, port: deps.env.PORT });
   });
   app.route("/", platformTownRoutes(deps));
+  app.route("/", platformTownStaffRoutes(deps));
   return app;
 }
