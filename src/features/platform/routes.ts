@@ -7,6 +7,7 @@ import { notFound } from "../../http/errors.ts";
 import { readForm, safeValues } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { platformImportRoutes } from "./import-routes.ts";
 import * as platform from "./service.ts";
 import { platformTownStaffRoutes } from "./town-staff-routes.ts";
 import { platformTownRoutes } from "./towns-routes.ts";
@@ -82,5 +83,6 @@ export function platformRoutes(deps: Deps) {
   });
   app.route("/", platformTownRoutes(deps));
   app.route("/", platformTownStaffRoutes(deps));
+  app.route("/", platformImportRoutes(deps));
   return app;
 }
