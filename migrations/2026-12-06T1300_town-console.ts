@@ -23,6 +23,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create trigger tenants_changed after insert or update or delete on tenants
       for each statement execute function app.notify_tenants_changed();
 
+    -- « Paramètres de la commune »: a town's active admins change its settings and logo, never
+    -- its slug, name, hostnames or status (column grants), nor another town (policy).
+    alter table tenants add constraint tenants_config_slug check (config ->> 'slug' = slug);
+    create policy staff_admin_settings on tenants for update to app_staff
+      using (id = (select app.tenant_id()) and exists (
+        select from users u where u.tenant_id = tenants.id and u.id = (select app.user_id())
+          and u.kind = 'staff' and u.staff_role = 'admin' and u.disabled_at is null))
+      with check (id = (select app.tenant_id()));
+    grant update (config, logo_svg, updated_at) on tenants to app_staff;
+
     -- « Équipe »: deactivating an agent ends every session of theirs at once (within the town).
     create policy staff_revoke on sessions for delete to app_staff using (true);
 
@@ -37,6 +47,9 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     .raw(`
     alter table platform_audit drop column detail;
     drop policy staff_revoke on sessions;
+    revoke update (config, logo_svg, updated_at) on tenants from app_staff;
+    drop policy staff_admin_settings on tenants;
+    alter table tenants drop constraint tenants_config_slug;
     drop trigger tenants_changed on tenants;
     drop function app.notify_tenants_changed();
     alter table tenants drop constraint tenants_status_check;

@@ -29,6 +29,7 @@ import { preregistrationRoutes } from "./features/preregistration/routes.ts";
 import { preregistrationStaffRoutes } from "./features/preregistration/staff-routes.ts";
 import { requestsRoutes } from "./features/requests/routes.ts";
 import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
+import { settingsRoutes } from "./features/settings/routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
 import { teamRoutes } from "./features/team/routes.ts";
 import { page } from "./http/render.ts";
@@ -97,6 +98,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", billingStaffInvoicingRoutes(deps));
   app.route("/agents", billingStaffSettingsRoutes(deps));
   app.route("/agents", teamRoutes(deps));
+  app.route("/agents", settingsRoutes(deps));
   return app;
 }
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { contrastRatio } from "../../lib/contrast.ts";
 import { requiredText, tooLong, trimmed } from "../../lib/form-fields.ts";
+import { colourField, contrastIssues, linksText, parseLinks } from "../../tenancy/branding-form.ts";
 import { type TenantConfig, tenantConfigSchema } from "../../tenancy/config-schema.ts";
 import { SLUG_MALFORMED } from "../../tenancy/towns.ts";
 
@@ -12,7 +12,6 @@ import { SLUG_MALFORMED } from "../../tenancy/towns.ts";
 export type Values = Record<string, string>;
 export type Errors = Record<string, string>;
 
-const COLOUR = /^#[0-9a-f]{6}$/i;
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
 const checkbox = z.preprocess((v) => v === "on", z.boolean());
 const lines = (v: unknown) =>
@@ -46,8 +45,8 @@ const formSchema = z
     password_lower: checkbox,
     password_digit: checkbox,
     password_special: checkbox,
-    primary: z.preprocess(trimmed, z.string().regex(COLOUR, "Couleur attendue au format #rrggbb.")),
-    on_primary: z.preprocess(trimmed, z.string().regex(COLOUR, "Couleur attendue au format #rrggbb.")),
+    primary: z.preprocess(trimmed, colourField),
+    on_primary: z.preprocess(trimmed, colourField),
     tagline: z.preprocess(trimmed, z.string().max(200, tooLong(200))),
     contact_service: requiredText(120),
     contact_phone: requiredText(30),
@@ -59,42 +58,6 @@ const formSchema = z
   .superRefine((v, ctx) => {
     for (const issue of contrastIssues(v.primary, v.on_primary)) ctx.addIssue({ code: "custom", ...issue });
   });
-
-/** RGAA 4.5:1, both for text on the town's colour and for the colour as text on white. */
-export function contrastIssues(primary: string, onPrimary: string) {
-  if (!COLOUR.test(primary) || !COLOUR.test(onPrimary)) return [];
-  const issues: { path: string[]; message: string }[] = [];
-  const onWhite = contrastRatio(primary, "#ffffff");
-  const onColour = contrastRatio(primary, onPrimary);
-  if (onWhite < 4.5)
-    issues.push({
-      path: ["primary"],
-      message: `Contraste sur fond blanc insuffisant : ${ratio(onWhite)} (4,5:1 au moins). Choisissez une couleur plus foncée.`,
-    });
-  if (onColour < 4.5)
-    issues.push({
-      path: ["on_primary"],
-      message: `Contraste du texte sur la couleur insuffisant : ${ratio(onColour)} (4,5:1 au moins).`,
-    });
-  return issues;
-}
-
-export const ratio = (r: number) => `${r.toFixed(2).replace(".", ",")}:1`;
-
-/** « Libellé | https://… », one a line. */
-function parseLinks(text: string): { label: string; url: string }[] | string {
-  const links = [];
-  for (const line of text
-    .split("\n")
-    .map((l) => l.trim())
-    .filter(Boolean)) {
-    const [label = "", href = ""] = line.split("|").map((p) => p.trim());
-    if (!label || !z.url().safeParse(href).success)
-      return `Ligne « ${line} » : écrivez « Libellé | https://… ».`;
-    links.push({ label, url: href });
-  }
-  return links;
-}
 
 const ISSUE_FIELDS: [RegExp, string][] = [
   [/^branding\.primary/, "primary"],
@@ -192,7 +155,7 @@ export function townValues(cfg: TenantConfig): Values {
     contact_email: cfg.contact.email,
     contact_address: cfg.contact.address,
     website: cfg.website,
-    links: cfg.links.map((l) => `${l.label} | ${l.url}`).join("\n"),
+    links: linksText(cfg.links),
   };
 }
 

@@ -3,17 +3,10 @@ import { z } from "zod";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { contrastRatio } from "../../lib/contrast.ts";
+import { contrastOf } from "../../tenancy/branding-form.ts";
 import { checkLogo } from "../../tenancy/logo.ts";
 import { operatorOf, requireOperator, who } from "./guard.ts";
-import {
-  contrastIssues,
-  NEW_TOWN_VALUES,
-  parseTownForm,
-  ratio,
-  townValues,
-  type Values,
-} from "./town-form.ts";
+import { NEW_TOWN_VALUES, parseTownForm, townValues, type Values } from "./town-form.ts";
 import * as townsService from "./towns-service.ts";
 
 type Status = "active" | "suspended" | "archived";
@@ -113,21 +106,4 @@ function strings(body: Record<string, unknown>): Values {
   const values: Values = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === "string") values[k] = v;
   return values;
-}
-
-/** The two RGAA ratios of the colours typed, for the live indicator. */
-function contrastOf(values: Values) {
-  const primary = values.primary ?? "";
-  const onPrimary = values.on_primary ?? "";
-  const issues = contrastIssues(primary, onPrimary);
-  const valid = /^#[0-9a-f]{6}$/i.test(primary) && /^#[0-9a-f]{6}$/i.test(onPrimary);
-  return valid
-    ? {
-        primary,
-        onPrimary,
-        onWhite: ratio(contrastRatio(primary, "#ffffff")),
-        onColour: ratio(contrastRatio(primary, onPrimary)),
-        ok: issues.length === 0,
-      }
-    : null;
 }
