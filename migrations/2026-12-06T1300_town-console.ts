@@ -36,6 +36,38 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     -- « Équipe »: deactivating an agent ends every session of theirs at once (within the town).
     create policy staff_revoke on sessions for delete to app_staff using (true);
 
+    -- Support access: an operator enters a town's back-office for one hour, read-only unless a
+    -- reason is given. An operators' table (outside the town fence, like platform_audit);
+    -- the town's staff read the entries into their own town, and the pages viewed.
+    create table support_entries (
+      id uuid primary key default gen_random_uuid(),
+      operator_id uuid not null references operators (id),
+      operator_name text not null,
+      target_tenant_id uuid not null references tenants (id),
+      entry_token text unique,
+      session_token text unique,
+      write boolean not null default false,
+      reason text,
+      created_at timestamptz not null default now(),
+      expires_at timestamptz not null,
+      ended_at timestamptz
+    );
+    create index support_entries_tenant_idx on support_entries (target_tenant_id, created_at);
+    alter table support_entries enable row level security;
+    alter table support_entries force row level security;
+    create policy operator_own on support_entries for all to app_operator
+      using (operator_id = (select app.user_id())) with check (operator_id = (select app.user_id()));
+    create policy town_auth on support_entries for all to app_auth
+      using (target_tenant_id = (select app.tenant_id())) with check (target_tenant_id = (select app.tenant_id()));
+    create policy town_staff_read on support_entries for select to app_staff
+      using (target_tenant_id = (select app.tenant_id()));
+    grant select, insert on support_entries to app_operator;
+    grant select, update on support_entries to app_auth;
+    grant select on support_entries to app_staff;
+    create policy town_staff_read on platform_audit for select to app_staff
+      using (target_tenant_id = (select app.tenant_id()) and event like 'support%');
+    grant select on platform_audit to app_staff;
+
     -- What an audited operator action was about (a page viewed in support, a reason given).
     alter table platform_audit add column detail text;
   `)
@@ -45,6 +77,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(`
+    drop policy town_staff_read on platform_audit;
+    revoke select on platform_audit from app_staff;
+    drop table support_entries;
     alter table platform_audit drop column detail;
     drop policy staff_revoke on sessions;
     revoke update (config, logo_svg, updated_at) on tenants from app_staff;

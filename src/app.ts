@@ -31,6 +31,7 @@ import { requestsRoutes } from "./features/requests/routes.ts";
 import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
 import { settingsRoutes } from "./features/settings/routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
+import { supportRoutes, supportSession } from "./features/support/routes.ts";
 import { teamRoutes } from "./features/team/routes.ts";
 import { page } from "./http/render.ts";
 import { siteApp } from "./http/site-app.ts";
@@ -67,6 +68,7 @@ function portalApp(deps: Deps) {
     c.get("tenant").status === "suspended" ? page(c, "errors/closed", {}, 503) : next(),
   );
   app.use(loadSession(deps.db));
+  app.use(supportSession(deps));
   app.use(payfipFormTarget(deps));
   app.route("/", homeRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));
@@ -99,6 +101,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", billingStaffSettingsRoutes(deps));
   app.route("/agents", teamRoutes(deps));
   app.route("/agents", settingsRoutes(deps));
+  app.route("/agents", supportRoutes(deps));
   return app;
 }
 

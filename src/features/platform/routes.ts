@@ -9,6 +9,7 @@ import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { platformImportRoutes } from "./import-routes.ts";
 import * as platform from "./service.ts";
+import { platformSupportRoutes } from "./support-routes.ts";
 import { platformTownStaffRoutes } from "./town-staff-routes.ts";
 import { platformTownRoutes } from "./towns-routes.ts";
 
@@ -84,5 +85,6 @@ export function platformRoutes(deps: Deps) {
   app.route("/", platformTownRoutes(deps));
   app.route("/", platformTownStaffRoutes(deps));
   app.route("/", platformImportRoutes(deps));
+  app.route("/", platformSupportRoutes(deps));
   return app;
 }
