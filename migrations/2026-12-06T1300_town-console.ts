@@ -68,6 +68,50 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       using (target_tenant_id = (select app.tenant_id()) and event like 'support%');
     grant select on platform_audit to app_staff;
 
+    -- The platform dashboard: counts per town and the platform's health, never a row of a
+    -- family. Narrow definers (like app.resolve_host), executable by operators only.
+    create function app.platform_town_stats(p_from date, p_to date)
+      returns table (tenant_id uuid, households int, active_accounts int, bookings int, invoices int,
+        online_cents bigint, desk_cents bigint, payfip_failed int, documents_pending int)
+      language sql stable security definer set search_path = pg_catalog, public as $$
+        select t.id,
+          (select count(*)::int from households h where h.tenant_id = t.id),
+          (select count(distinct e.user_id)::int from auth_events e
+            where e.tenant_id = t.id and e.event = 'login' and e.at > now() - interval '30 days'),
+          (select count(*)::int from bookings b where b.tenant_id = t.id and b.day >= p_from and b.day < p_to
+            and b.status not in ('refused', 'cancelled', 'expired')),
+          (select count(*)::int from invoices i where i.tenant_id = t.id and i.kind = 'invoice'
+            and i.issued_on >= p_from and i.issued_on < p_to),
+          (select coalesce(sum(p.amount_cents), 0)::bigint from payments p where p.tenant_id = t.id
+            and p.method in ('payfip_card', 'payfip_debit') and p.received_on >= p_from and p.received_on < p_to),
+          (select coalesce(sum(p.amount_cents), 0)::bigint from payments p where p.tenant_id = t.id
+            and p.method not in ('payfip_card', 'payfip_debit') and p.received_on >= p_from and p.received_on < p_to),
+          (select count(*)::int from payment_attempts a where a.tenant_id = t.id
+            and a.state in ('refused', 'error') and a.created_at >= p_from and a.created_at < p_to),
+          (select count(*)::int from documents d where d.tenant_id = t.id and d.state = 'deposited')
+        from tenants t
+      $$;
+    revoke all on function app.platform_town_stats(date, date) from public;
+    grant execute on function app.platform_town_stats(date, date) to app_operator;
+
+    -- plpgsql: the queue's schema is created after these migrations (src/db/prepare.ts).
+    create function app.platform_health()
+      returns table (queue_lag_seconds int, jobs_failed int, jobs_retrying int, mails_pending int,
+        mails_failed int, database_bytes bigint)
+      language plpgsql stable security definer set search_path = pg_catalog, public as $$
+      begin
+        return query select
+          coalesce((select extract(epoch from now() - min(j.run_at))::int from graphile_worker.jobs j
+            where j.locked_at is null and j.run_at <= now() and j.attempts < j.max_attempts), 0),
+          (select count(*)::int from graphile_worker.jobs j where j.attempts >= j.max_attempts),
+          (select count(*)::int from graphile_worker.jobs j where j.attempts > 0 and j.attempts < j.max_attempts),
+          (select count(*)::int from outbox o where o.sent_at is null),
+          (select count(*)::int from outbox o where o.sent_at is null and o.last_error is not null),
+          pg_database_size(current_database());
+      end $$;
+    revoke all on function app.platform_health() from public;
+    grant execute on function app.platform_health() to app_operator;
+
     -- What an audited operator action was about (a page viewed in support, a reason given).
     alter table platform_audit add column detail text;
   `)
@@ -77,6 +121,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(`
+    drop function app.platform_health();
+    drop function app.platform_town_stats(date, date);
     drop policy town_staff_read on platform_audit;
     revoke select on platform_audit from app_staff;
     drop table support_entries;

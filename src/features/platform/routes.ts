@@ -7,6 +7,7 @@ import { notFound } from "../../http/errors.ts";
 import { readForm, safeValues } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { platformDashboardRoutes } from "./dashboard-routes.ts";
 import { platformImportRoutes } from "./import-routes.ts";
 import * as platform from "./service.ts";
 import { platformSupportRoutes } from "./support-routes.ts";
@@ -86,5 +87,6 @@ export function platformRoutes(deps: Deps) {
   app.route("/", platformTownStaffRoutes(deps));
   app.route("/", platformImportRoutes(deps));
   app.route("/", platformSupportRoutes(deps));
+  app.route("/", platformDashboardRoutes(deps));
   return app;
 }
