@@ -19,10 +19,6 @@ describe("the platform dashboard", () => {
     const households = (
       await p.owner.selectFrom("households").select("id").where("tenant_id", "=", seneId).execute()
     ).length;
-      .selectFrom("households")
-      .select(["id"])
-      .where("tenant_id", "=", seneId)
-      .executeTakeFirstOrThrow();
     await p.owner
       .insertInto("outbox")
       .values({
