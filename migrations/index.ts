@@ -11,6 +11,7 @@ import * as baskets from "./2026-11-22T0902_baskets.ts";
 import * as loginSecret from "./2026-12-06T0900_login-secret.ts";
 import * as ledger from "./2026-12-06T1000_ledger.ts";
 import * as invoicingComplementary from "./2026-12-06T1100_invoicing-complementary.ts";
+import * as townConsole from "./2026-12-06T1300_town-console.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T0900_login-secret": loginSecret,
   "2026-12-06T1000_ledger": ledger,
   "2026-12-06T1100_invoicing-complementary": invoicingComplementary,
+  "2026-12-06T1300_town-console": townConsole,
 };

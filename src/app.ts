@@ -29,8 +29,11 @@ import { preregistrationRoutes } from "./features/preregistration/routes.ts";
 import { preregistrationStaffRoutes } from "./features/preregistration/staff-routes.ts";
 import { requestsRoutes } from "./features/requests/routes.ts";
 import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
+import { settingsRoutes } from "./features/settings/routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
 import { describeFailure, neutralFailureResponse } from "./http/failure.ts";
+import { supportRoutes, supportSession } from "./features/support/routes.ts";
+import { teamRoutes } from "./features/team/routes.ts";
 import { page } from "./http/render.ts";
 import { siteApp } from "./http/site-app.ts";
 import type { AppEnv, Bindings, Deps } from "./http/types.ts";
@@ -59,7 +62,7 @@ function portalApp(deps: Deps) {
     const svg = c.get("tenant").logoSvg;
     if (!svg) return c.notFound();
     c.header("Cache-Control", "public, max-age=300");
-    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'");
+    c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
     return c.body(svg, 200, { "Content-Type": "image/svg+xml" });
   });
   // A closed town keeps its identity (logo, colours) on the page that says it is closed.
@@ -67,6 +70,7 @@ function portalApp(deps: Deps) {
     c.get("tenant").status === "suspended" ? page(c, "errors/closed", {}, 503) : next(),
   );
   app.use(loadSession(deps.db));
+  app.use(supportSession(deps));
   app.use(payfipFormTarget(deps));
   app.route("/", homeRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));
@@ -97,6 +101,9 @@ function portalApp(deps: Deps) {
   app.route("/agents", planningStaffOfferRoutes(deps));
   app.route("/agents", billingStaffInvoicingRoutes(deps));
   app.route("/agents", billingStaffSettingsRoutes(deps));
+  app.route("/agents", teamRoutes(deps));
+  app.route("/agents", settingsRoutes(deps));
+  app.route("/agents", supportRoutes(deps));
   return app;
 }
 

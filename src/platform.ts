@@ -143,7 +143,7 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
     log,
     now: () => new Date(),
     payfip: payfipSettings,
-    sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox),
+    sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox, loginUrl(owner.url, login)),
     mailbox,
   };
   const app = createApp(deps);
@@ -171,6 +171,7 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
         ["http", http && (() => http.close(env.SHUTDOWN_TIMEOUT_MS))],
         ["payfip simulator", payfip && (() => payfip.close())],
         ["worker", worker && (() => worker.stop())],
+        ["town cache", () => deps.sites.close()],
         ["database pool", () => db.close()],
         ["mailbox", mailbox && (() => mailbox.close())],
         ["embedded postgres", owner.cluster && (() => owner.cluster?.stop() ?? Promise.resolve())],

@@ -24,6 +24,8 @@ export interface SessionUser {
   remember: boolean;
   /** The idle clock was just moved on: a remembered cookie is sent again with a fresh Max-Age. */
   renewed: boolean;
+  /** An operator inside the town's back-office (src/features/support): read-only unless `write`. */
+  support?: { operatorName: string; write: boolean; until: string };
 }
 
 export function lifetime(remember: boolean) {

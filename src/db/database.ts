@@ -19,7 +19,7 @@ export interface ResolvedTenant {
   id: string;
   slug: string;
   name: string;
-  status: "active" | "suspended";
+  status: "active" | "suspended" | "archived";
   config: unknown;
   logo_svg: string | null;
 }

@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from "kysely";
 import type { BillingTables } from "./billing-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
+import type { SupportTables } from "./support-types.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -10,7 +11,7 @@ export interface TenantsTable {
   id: Generated<string>;
   slug: string;
   name: string;
-  status: Generated<"active" | "suspended">;
+  status: Generated<"active" | "suspended" | "archived">;
   hostnames: ColumnType<string[], string[] | undefined, string[]>;
   config: ColumnType<unknown, string, string>;
   logo_svg: string | null;
@@ -315,10 +316,11 @@ export interface PlatformAuditTable {
   event: string;
   target_tenant_id: string | null;
   ip: string | null;
+  detail: ColumnType<string | null, string | null | undefined, string | null>;
   at: Generated<Date>;
 }
 
-export interface DB extends PlanningTables, BillingTables, LedgerTables {
+export interface DB extends PlanningTables, BillingTables, LedgerTables, SupportTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;

@@ -20,6 +20,10 @@ const MESSAGES: Record<string, string> = {
   "activation-renvoyee": "L'e-mail d'activation a été renvoyé.",
   "commune-suspendue": "Le portail de la commune est fermé.",
   "commune-reactivee": "Le portail de la commune est rouvert.",
+  "commune-archivee": "La commune est archivée : son portail ne répond plus.",
+  "commune-creee": "La commune est créée : son portail répond dès maintenant.",
+  "commune-enregistree": "Les réglages de la commune sont enregistrés.",
+  "commune-importee": "Le fichier est appliqué à la commune.",
 };
 
 // Built once: constructing an Intl.DateTimeFormat costs ~0.1–0.3 ms, formatting with it ~5 µs.

@@ -1,16 +1,21 @@
-import { sql } from "kysely";
 import type { Database } from "../db/database.ts";
+import type { TenantConfig } from "./config-schema.ts";
 import type { TenantFile } from "./files.ts";
 import { provisionBilling } from "./provision-billing.ts";
 import { provisionOffer } from "./provision-offer.ts";
 
+const OPERATOR = { role: "app_operator" as const, tenantId: null };
+
 /**
- * Applies the tenant files idempotently, as an operator would. A town's status is the
- * operators' to change at run time, so provisioning never reopens a suspended town.
+ * At boot, creates the towns of tenants/*.yaml that the database does not have yet. A town
+ * that exists is left as it is: once provisioned, the database is the truth (operators and
+ * town admins edit it), and re-applying a file is an explicit operator action (the console's
+ * import), never a side effect of a boot (docs/decisions/0010-i13-tenant-precedence.md).
  */
 export async function provisionTenants(db: Database, files: TenantFile[]): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
-  await db.withTenant({ role: "app_operator", tenantId: null }, async (trx) => {
+  const created: TenantFile[] = [];
+  await db.withTenant(OPERATOR, async (trx) => {
     const taken = new Map<string, string>();
     for (const { config } of files) {
       for (const h of config.hostnames) {
@@ -19,8 +24,9 @@ export async function provisionTenants(db: Database, files: TenantFile[]): Promi
         taken.set(h, config.slug);
       }
     }
-    for (const { config, logoSvg } of files) {
-      const row = await trx
+    for (const file of files) {
+      const { config, logoSvg } = file;
+      const inserted = await trx
         .insertInto("tenants")
         .values({
           slug: config.slug,
@@ -29,24 +35,27 @@ export async function provisionTenants(db: Database, files: TenantFile[]): Promi
           config: JSON.stringify(config),
           logo_svg: logoSvg,
         })
-        .onConflict((oc) =>
-          oc.column("slug").doUpdateSet({
-            name: config.name,
-            hostnames: config.hostnames,
-            config: JSON.stringify(config),
-            logo_svg: logoSvg,
-            updated_at: sql`now()`,
-          }),
-        )
+        .onConflict((oc) => oc.column("slug").doNothing())
         .returning("id")
+        .executeTakeFirst();
+      if (inserted) created.push(file);
+      const row = await trx
+        .selectFrom("tenants")
+        .select("id")
+        .where("slug", "=", config.slug)
         .executeTakeFirstOrThrow();
       ids.set(config.slug, row.id);
     }
   });
-  for (const { config } of files) {
-    const id = ids.get(config.slug) as string;
-    await provisionOffer(db, id, config.planning);
-    await provisionBilling(db, id, config.billing);
-  }
+  for (const { config } of created) await provisionTownData(db, ids.get(config.slug) as string, config);
   return ids;
+}
+
+/**
+ * The offer, régies and tariffs of a tenant file: what is missing is added, what exists
+ * (edited since in the back-office) is kept.
+ */
+export async function provisionTownData(db: Database, tenantId: string, config: TenantConfig) {
+  await provisionOffer(db, tenantId, config.planning);
+  await provisionBilling(db, tenantId, config.billing);
 }

@@ -1,11 +1,12 @@
 import type { Database, ResolvedTenant } from "../db/database.ts";
 import { type TenantConfig, tenantConfigSchema } from "./config-schema.ts";
+import { watchTenantChanges } from "./watch.ts";
 
 export interface Tenant {
   id: string;
   slug: string;
   name: string;
-  status: "active" | "suspended";
+  status: "active" | "suspended" | "archived";
   config: TenantConfig;
   logoSvg: string | null;
 }
@@ -34,11 +35,24 @@ export interface SiteResolver {
   resolve(hostHeader: string | undefined): Promise<Site>;
   /** Forget cached towns (after an operator changes one). */
   invalidate(): void;
+  /** Resolves once the cross-process invalidation listens (at once without `listenUrl`). */
+  ready: Promise<void>;
+  close(): Promise<void>;
 }
 
-/** Host -> site, with a short cache so a suspension reaches every request within seconds. */
-export function createSiteResolver(db: Database, platformDomain: string, mailbox: boolean): SiteResolver {
+/**
+ * Host -> site, cached per process. With `listenUrl`, a change of any town in any process
+ * empties the cache at once (LISTEN/NOTIFY); the short TTL only bounds a lost notification.
+ * An archived town answers like an unknown host.
+ */
+export function createSiteResolver(
+  db: Database,
+  platformDomain: string,
+  mailbox: boolean,
+  listenUrl?: string,
+): SiteResolver {
   const cache = new Map<string, { tenant: Tenant | null; until: number }>();
+  const watcher = listenUrl ? watchTenantChanges(listenUrl, () => cache.clear()) : null;
   const suffix = `.${platformDomain}`;
 
   async function lookup(hostname: string): Promise<Tenant | null> {
@@ -47,7 +61,7 @@ export function createSiteResolver(db: Database, platformDomain: string, mailbox
     const label = hostname.endsWith(suffix) ? hostname.slice(0, -suffix.length) : null;
     const slug = label && !label.includes(".") ? label : null;
     const row = await db.resolveHost(slug, hostname);
-    const tenant = row ? tenantFromRow(row) : null;
+    const tenant = row && row.status !== "archived" ? tenantFromRow(row) : null;
     if (cache.size > 10_000) cache.clear();
     cache.set(hostname, { tenant, until: Date.now() + TTL_MS });
     return tenant;
@@ -65,6 +79,8 @@ export function createSiteResolver(db: Database, platformDomain: string, mailbox
     invalidate() {
       cache.clear();
     },
+    ready: watcher?.ready ?? Promise.resolve(),
+    close: async () => watcher?.close(),
   };
 }
 

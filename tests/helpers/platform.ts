@@ -53,9 +53,10 @@ export async function createTestPlatform(
     now: () => fixed ?? new Date(),
     // Nothing answers here: a test that pays starts a simulator and points base at it.
     payfip: { base: "http://127.0.0.1:9", saisie: "T" },
-    sites: createSiteResolver(t.db, env.PLATFORM_DOMAIN, true),
+    sites: createSiteResolver(t.db, env.PLATFORM_DOMAIN, true, t.loginUrl),
     mailbox,
   };
+  await deps.sites.ready;
   return {
     ...t,
     app: createApp(deps),
@@ -67,6 +68,7 @@ export async function createTestPlatform(
     },
     async close() {
       await worker.stop();
+      await deps.sites.close();
       await mailbox.close();
       await t.close();
     },

@@ -219,7 +219,7 @@ describe("an operator suspends and reopens a town", () => {
     // Warm the resolver's cache: the route must invalidate it, not wait for the TTL.
     expect((await get("sene.localhost:3000", "/")).status).toBe(200);
 
-    const suspend = await op.post(`/communes/${seneId}/suspendre`);
+    const suspend = await op.post(`/communes/${seneId}/suspendre`, { nom: "Ville de Séné" });
     expect(suspend.status).toBe(303);
     expect(suspend.headers.get("location")).toBe("/?message=commune-suspendue");
     try {

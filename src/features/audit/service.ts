@@ -2,7 +2,7 @@ import type { Trx } from "../../db/database.ts";
 
 export interface Actor {
   /** "system": a job acting for nobody in particular (a PayFiP result, a basket expiry). */
-  kind: "parent" | "staff" | "system";
+  kind: "parent" | "staff" | "operator" | "system";
   userId: string;
 }
 

@@ -10,7 +10,7 @@ export interface MissingItem {
 }
 
 // The fields a town may declare mandatory (tenants/*.yaml householdFile.mandatory), by table.
-const GUARDIAN_FIELDS = {
+export const GUARDIAN_FIELDS = {
   civility: "Civilité",
   birth_date: "Date de naissance",
   sex: "Sexe",
@@ -26,7 +26,7 @@ const GUARDIAN_FIELDS = {
   employer_address: "Adresse de l'employeur",
 } as const;
 
-const HOUSEHOLD_FIELDS = {
+export const HOUSEHOLD_FIELDS = {
   address_line: "Adresse du foyer",
   postal_code: "Code postal du foyer",
   city: "Ville du foyer",
@@ -43,8 +43,11 @@ const HOUSEHOLD_FIELDS = {
   account_holder: "Titulaire du compte",
 } as const;
 
-const CHILD_FIELDS = { sex: "Sexe", school: "École", class_level: "Classe" } as const;
-const HEALTH_FIELDS = { doctor_name: "Médecin traitant", doctor_phone: "Téléphone du médecin" } as const;
+export const CHILD_FIELDS = { sex: "Sexe", school: "École", class_level: "Classe" } as const;
+export const HEALTH_FIELDS = {
+  doctor_name: "Médecin traitant",
+  doctor_phone: "Téléphone du médecin",
+} as const;
 
 const empty = (v: unknown) => v === null || v === undefined || String(v).trim() === "";
 

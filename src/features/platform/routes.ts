@@ -4,10 +4,15 @@ import { validateOperatorSession } from "../../auth/operator-sessions.ts";
 import { loginSchema } from "../../auth/schemas.ts";
 import { lifetime } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
-import { readForm, safeValues, uuidParam } from "../../http/forms.ts";
+import { readForm, safeValues } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { platformDashboardRoutes } from "./dashboard-routes.ts";
+import { platformImportRoutes } from "./import-routes.ts";
 import * as platform from "./service.ts";
+import { platformSupportRoutes } from "./support-routes.ts";
+import { platformTownStaffRoutes } from "./town-staff-routes.ts";
+import { platformTownRoutes } from "./towns-routes.ts";
 
 const COOKIE = "parvis";
 
@@ -78,17 +83,10 @@ export function platformRoutes(deps: Deps) {
     const towns = await platform.listTowns(deps.db, op);
     return page(c, "platform/index", { towns, domain: deps.env.PLATFORM_DOMAIN, port: deps.env.PORT });
   });
-  for (const [path, status, message] of [
-    ["suspendre", "suspended", "commune-suspendue"],
-    ["reactiver", "active", "commune-reactivee"],
-  ] as const) {
-    app.post(`/communes/:id/${path}`, guard, async (c) => {
-      const op = c.get("operator");
-      if (!op || !(await platform.setStatus(deps.db, op, uuidParam(c, "id"), status, c.env.ip)))
-        throw notFound();
-      deps.sites.invalidate();
-      return seeOther(c, `/?message=${message}`);
-    });
-  }
+  app.route("/", platformTownRoutes(deps));
+  app.route("/", platformTownStaffRoutes(deps));
+  app.route("/", platformImportRoutes(deps));
+  app.route("/", platformSupportRoutes(deps));
+  app.route("/", platformDashboardRoutes(deps));
   return app;
 }

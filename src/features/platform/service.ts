@@ -1,4 +1,3 @@
-import { sql } from "kysely";
 import { createOperatorSession, type OperatorSession } from "../../auth/operator-sessions.ts";
 import { verifyPassword } from "../../auth/password.ts";
 import { clear, registerFailure, type ThrottleKey, waitSeconds } from "../../auth/throttle.ts";
@@ -71,32 +70,4 @@ export function listTowns(db: Database, o: OperatorSession) {
       .orderBy("name")
       .execute(),
   );
-}
-
-/** Closing or reopening a town's portal; audited. */
-export async function setStatus(
-  db: Database,
-  o: OperatorSession,
-  tenantId: string,
-  status: "active" | "suspended",
-  ip: string,
-): Promise<boolean> {
-  return db.withTenant(asOperator(o), async (trx) => {
-    const r = await trx
-      .updateTable("tenants")
-      .set({ status, updated_at: sql`now()` })
-      .where("id", "=", tenantId)
-      .executeTakeFirst();
-    if (r.numUpdatedRows !== 1n) return false;
-    await trx
-      .insertInto("platform_audit")
-      .values({
-        operator_id: o.operatorId,
-        event: status === "active" ? "town_reopened" : "town_suspended",
-        target_tenant_id: tenantId,
-        ip,
-      })
-      .execute();
-    return true;
-  });
 }

@@ -13,7 +13,7 @@ export const ACCOUNT_SECTIONS: readonly Section[] = [
 export const CHILD_SECTIONS: readonly Section[] = SECTIONS.filter((s) => !ACCOUNT_SECTIONS.includes(s));
 
 // The seeds' labels, for a section whose handler is not registered (its feature not built yet).
-const FALLBACK_LABELS: Partial<Record<Section, string>> = {
+export const FALLBACK_LABELS: Partial<Record<Section, string>> = {
   responsable: "Informations responsable",
   conjoint: "Informations conjoint",
   coordonnees: "Coordonnées",

@@ -1,0 +1,109 @@
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { readForm, uuidParam } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import { contrastOf } from "../../tenancy/branding-form.ts";
+import { checkLogo } from "../../tenancy/logo.ts";
+import { operatorOf, requireOperator, who } from "./guard.ts";
+import { NEW_TOWN_VALUES, parseTownForm, townValues, type Values } from "./town-form.ts";
+import * as townsService from "./towns-service.ts";
+
+type Status = "active" | "suspended" | "archived";
+/** Each status change: its confirmation page, the status it sets, the message after it. */
+const CHANGES: Record<string, { status: Status; message: string; typeName: boolean }> = {
+  suspendre: { status: "suspended", message: "commune-suspendue", typeName: true },
+  reactiver: { status: "active", message: "commune-reactivee", typeName: false },
+  archiver: { status: "archived", message: "commune-archivee", typeName: true },
+};
+const confirmSchema = z.object({ nom: z.string().default("") });
+
+/** The operators' console: creating, editing, closing and archiving a town. */
+export function platformTownRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use("/communes/*", requireOperator);
+  app.use("/contraste", requireOperator);
+
+  const formPage = (
+    c: Context<AppEnv>,
+    town: { id: string; name: string; slug: string } | null,
+    values: Values,
+    errors: Record<string, string> = {},
+    status: 200 | 422 = 200,
+  ) =>
+    page(
+      c,
+      "platform/town",
+      { town, values, errors, domain: deps.env.PLATFORM_DOMAIN, contrast: contrastOf(values) },
+      status,
+    );
+
+  app.get("/communes/nouvelle", (c) => formPage(c, null, NEW_TOWN_VALUES));
+  app.post("/communes/nouvelle", async (c) => {
+    const body = await c.req.parseBody();
+    const values = strings(body);
+    const parsed = parseTownForm(values, null);
+    const logo = await checkLogo(body.logo instanceof File ? body.logo : undefined);
+    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(logo.ok ? {} : { logo: logo.error }) };
+    if (!parsed.ok || !logo.ok) return formPage(c, null, values, errors, 422);
+    const saved = await townsService.createTown(deps.db, who(deps, c), parsed.config, logo.svg);
+    if (!saved.ok) return formPage(c, null, values, saved.errors, 422);
+    deps.sites.invalidate();
+    return seeOther(c, `/communes/${saved.id}?message=commune-creee`);
+  });
+
+  app.get("/communes/:id", async (c) => {
+    const town = await townsService.getTown(deps.db, operatorOf(c), uuidParam(c, "id"));
+    return formPage(c, town, townValues(town.config));
+  });
+  app.post("/communes/:id", async (c) => {
+    const town = await townsService.getTown(deps.db, operatorOf(c), uuidParam(c, "id"));
+    const body = await c.req.parseBody();
+    const values = { ...strings(body), slug: town.slug };
+    const parsed = parseTownForm(values, town.config);
+    const file = body.logo instanceof File && body.logo.size > 0 ? body.logo : undefined;
+    const logo = file ? await checkLogo(file) : null;
+    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(logo && !logo.ok ? { logo: logo.error } : {}) };
+    if (!parsed.ok || (logo && !logo.ok)) return formPage(c, town, values, errors, 422);
+    const svg = logo?.ok ? logo.svg : null;
+    const saved = await townsService.updateTown(deps.db, who(deps, c), town.id, parsed.config, svg);
+    if (!saved.ok) return formPage(c, town, values, saved.errors, 422);
+    deps.sites.invalidate();
+    return seeOther(c, `/communes/${town.id}?message=commune-enregistree`);
+  });
+
+  // Live RGAA contrast while the operator picks colours (htmx); the POST enforces it anyway.
+  app.get("/contraste", (c) =>
+    page(c, "platform/_contrast", { contrast: contrastOf(c.req.query() as Values) }),
+  );
+
+  for (const [path, change] of Object.entries(CHANGES)) {
+    const confirmPage = (
+      c: Context<AppEnv>,
+      town: { id: string; name: string },
+      errors = {},
+      status: 200 | 422 = 200,
+    ) => page(c, "platform/town-confirm", { town, path, change, errors, values: {} }, status);
+    app.get(`/communes/:id/${path}`, async (c) =>
+      confirmPage(c, await townsService.getTown(deps.db, operatorOf(c), uuidParam(c, "id"))),
+    );
+    app.post(`/communes/:id/${path}`, async (c) => {
+      const town = await townsService.getTown(deps.db, operatorOf(c), uuidParam(c, "id"));
+      const form = await readForm(c, confirmSchema);
+      const typed = form.ok ? form.data.nom : "";
+      if (change.typeName && !townsService.namesTown(typed, town.name))
+        return confirmPage(c, town, { nom: `Tapez exactement le nom de la commune : ${town.name}.` }, 422);
+      await townsService.setStatus(deps.db, who(deps, c), town.id, change.status);
+      // This process at once; the others through NOTIFY (src/tenancy/watch.ts).
+      deps.sites.invalidate();
+      return seeOther(c, `/?message=${change.message}`);
+    });
+  }
+  return app;
+}
+
+function strings(body: Record<string, unknown>): Values {
+  const values: Values = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") values[k] = v;
+  return values;
+}

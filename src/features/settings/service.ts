@@ -1,0 +1,48 @@
+import { sql } from "kysely";
+import type { SessionUser } from "../../auth/sessions.ts";
+import type { Database } from "../../db/database.ts";
+import { forbidden } from "../../http/errors.ts";
+import type { TenantConfig } from "../../tenancy/config-schema.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import { recordWrite } from "../audit/service.ts";
+
+/**
+ * Saves a town's new settings (and logo) as its admin, audited. The database lets only the
+ * town's own active admins write its config and logo, never its slug or hostnames; every
+ * process drops its cached copy at commit (the tenants trigger notifies).
+ */
+export async function saveSettings(
+  db: Database,
+  tenant: Tenant,
+  s: SessionUser,
+  part: string,
+  config: TenantConfig,
+  logoSvg: string | null,
+): Promise<void> {
+  if (config.slug !== tenant.slug || config.hostnames.join() !== tenant.config.hostnames.join())
+    throw forbidden();
+  await db.withTenant({ role: "app_staff", tenantId: tenant.id, userId: s.userId }, async (trx) => {
+    const r = await trx
+      .updateTable("tenants")
+      .set({
+        config: JSON.stringify(config),
+        ...(logoSvg ? { logo_svg: logoSvg } : {}),
+        updated_at: sql`now()`,
+      })
+      .where("id", "=", tenant.id)
+      .executeTakeFirst();
+    if (r.numUpdatedRows !== 1n) throw forbidden("Cette action est réservée aux administrateurs.");
+    await recordWrite(
+      trx,
+      tenant.id,
+      { kind: "staff", userId: s.userId },
+      {
+        householdId: null,
+        action: "settings_changed",
+        entity: "tenant_settings",
+        entityId: tenant.id,
+        fields: logoSvg ? [part, "logo"] : [part],
+      },
+    );
+  });
+}

@@ -1,0 +1,69 @@
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
+import { requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import { AppError } from "../../http/errors.ts";
+import { page, seeOther } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import { parisDateTime } from "../../lib/dates.ts";
+import * as support from "./service.ts";
+
+/** `__Host-parvis-support`: the operator's support session on this town's host only. */
+const COOKIE = "parvis-support";
+const LEAVE = "/agents/support/fin";
+
+/**
+ * Under /agents, a support cookie stands for a staff session (when nobody is signed in):
+ * every page is audited, and nothing is written unless the entry was opened with a reason.
+ */
+export function supportSession(deps: Deps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const token = getCookie(c, COOKIE, "host");
+    if (!token || c.get("session") || !c.req.path.startsWith("/agents")) return next();
+    const view = { method: c.req.method, path: c.req.path, ip: c.env.ip };
+    const session = await support.current(deps.db, c.get("tenant").id, token, view);
+    if (!session) {
+      deleteCookie(c, COOKIE, { prefix: "host", path: "/", secure: true });
+      return next();
+    }
+    const reading = c.req.method === "GET" || c.req.method === "HEAD";
+    if (!reading && !session.support?.write && c.req.path !== LEAVE)
+      throw new AppError(
+        "forbidden",
+        403,
+        "Accès du support en lecture seule : pour modifier, entrez de nouveau dans la commune en indiquant un motif.",
+      );
+    c.set("session", session);
+    return next();
+  };
+}
+
+/** The town's side of support access: opening the link, leaving, and « Accès du support » for admins. */
+export function supportRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.get("/support/:token", async (c) => {
+    const session = await support.open(deps.db, c.get("tenant").id, c.req.param("token"));
+    if (!session) throw new AppError("gone", 410, "Ce lien d'accès du support n'est plus valable.");
+    setCookie(c, COOKIE, session, {
+      prefix: "host",
+      path: "/",
+      secure: true,
+      httpOnly: true,
+      sameSite: "Lax",
+      maxAge: support.SUPPORT_MS / 1000,
+    });
+    return seeOther(c, "/agents");
+  });
+  app.post("/support/fin", async (c) => {
+    const token = getCookie(c, COOKIE, "host");
+    if (token) await support.end(deps.db, c.get("tenant").id, token, c.env.ip);
+    deleteCookie(c, COOKIE, { prefix: "host", path: "/", secure: true });
+    return seeOther(c, "/agents/connexion");
+  });
+  app.get("/acces-support", requireStaff, requireStaffAdmin, async (c: Context<AppEnv>) => {
+    const s = c.get("session") as SessionUser;
+    const data = await support.history(deps.db, c.get("tenant").id, s.userId);
+    return page(c, "support/index", { ...data, dateTime: parisDateTime });
+  });
+  return app;
+}

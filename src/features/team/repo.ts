@@ -1,0 +1,107 @@
+import { sql } from "kysely";
+import type { Trx } from "../../db/database.ts";
+
+export type StaffRole = "admin" | "agent";
+
+/** The town's staff accounts, active first, then by name. */
+export function listStaff(trx: Trx) {
+  return trx
+    .selectFrom("users")
+    .select([
+      "id",
+      "first_name",
+      "last_name",
+      "email",
+      "staff_role",
+      "disabled_at",
+      "created_at",
+      sql<boolean>`password_hash is not null`.as("activated"),
+    ])
+    .where("kind", "=", "staff")
+    .orderBy(sql`disabled_at is not null`)
+    .orderBy("last_name")
+    .orderBy("first_name")
+    .execute();
+}
+
+export function findStaff(trx: Trx, id: string) {
+  return trx
+    .selectFrom("users")
+    .select(["id", "first_name", "last_name", "email", "staff_role", "disabled_at", "password_hash"])
+    .where("kind", "=", "staff")
+    .where("id", "=", id)
+    .executeTakeFirst();
+}
+
+export async function staffEmailTaken(trx: Trx, email: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom("users")
+    .select("id")
+    .where("kind", "=", "staff")
+    .where("email", "=", email)
+    .executeTakeFirst();
+  return !!row;
+}
+
+export function insertStaff(
+  trx: Trx,
+  v: { tenantId: string; firstName: string; lastName: string; email: string; role: StaffRole },
+) {
+  return trx
+    .insertInto("users")
+    .values({
+      tenant_id: v.tenantId,
+      kind: "staff",
+      staff_role: v.role,
+      first_name: v.firstName,
+      last_name: v.lastName,
+      email: v.email,
+    })
+    .returning(["id", "first_name", "last_name", "email"])
+    .executeTakeFirstOrThrow();
+}
+
+export async function setRole(trx: Trx, id: string, role: StaffRole): Promise<void> {
+  await trx
+    .updateTable("users")
+    .set({ staff_role: role })
+    .where("kind", "=", "staff")
+    .where("id", "=", id)
+    .execute();
+}
+
+/** Deactivating ends the account's sessions in the same transaction: it is out at once. */
+export async function setDisabled(trx: Trx, id: string, disabled: boolean): Promise<void> {
+  await trx
+    .updateTable("users")
+    .set({ disabled_at: disabled ? sql`now()` : null })
+    .where("kind", "=", "staff")
+    .where("id", "=", id)
+    .execute();
+  if (disabled) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
+}
+
+/** The team's history: who changed which account, when (newest first). */
+export function history(trx: Trx, limit = 30) {
+  return trx
+    .selectFrom("audit_log as a")
+    .leftJoin("users as actor", (j) =>
+      j.onRef("actor.tenant_id", "=", "a.tenant_id").onRef("actor.id", "=", "a.actor_id"),
+    )
+    .leftJoin("users as target", (j) =>
+      j.onRef("target.tenant_id", "=", "a.tenant_id").onRef("target.id", "=", "a.entity_id"),
+    )
+    .select([
+      "a.at",
+      "a.action",
+      "a.actor_kind",
+      "actor.first_name as actor_first",
+      "actor.last_name as actor_last",
+      "target.first_name as target_first",
+      "target.last_name as target_last",
+    ])
+    .where("a.entity", "=", "staff_user")
+    .orderBy("a.at", "desc")
+    .limit(limit)
+    .execute();
+}

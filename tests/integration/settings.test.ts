@@ -1,0 +1,176 @@
+import { sql } from "kysely";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
+import { partValues } from "../../src/features/settings/forms.ts";
+import { type TenantConfig, tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
+import { client } from "../helpers/client.ts";
+import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
+
+const SENE = "sene.localhost:3000";
+let p: TestPlatform;
+let admin: ReturnType<typeof client>;
+let seneId: string;
+beforeAll(async () => {
+  p = await createTestPlatform();
+  seneId = p.tenants.get("sene") as string;
+  admin = client(p.app, SENE, { ip: "198.51.100.30" });
+  expect((await admin.login("admin@sene.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+});
+afterAll(async () => {
+  await p?.close();
+});
+
+const config = async (): Promise<TenantConfig> =>
+  tenantConfigSchema.parse(
+    (await p.owner.selectFrom("tenants").select("config").where("id", "=", seneId).executeTakeFirstOrThrow())
+      .config,
+  );
+/** The form as the page shows it, with some fields changed. */
+const form = async (changes: Record<string, string | string[]>) => {
+  const values = { ...partValues(await config()), ...changes };
+  return Object.entries(values).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x]) : [[k, v]])) as [
+    string,
+    string,
+  ][];
+};
+
+describe("« Paramètres de la commune »", () => {
+  it("is for the town's admins only", async () => {
+    expect((await admin.get("/agents/parametres")).status).toBe(200);
+    const agent = client(p.app, SENE, { ip: "198.51.100.31" });
+    expect((await agent.login("agent@sene.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+    expect((await agent.get("/agents/parametres")).status).toBe(403);
+    expect(
+      (await agent.post("/agents/parametres/identite", await form({ contact_phone: "00" }))).status,
+    ).toBe(403);
+  });
+
+  it("changes the branding and contact at once on the public page, audited", async () => {
+    const res = await admin.post(
+      "/agents/parametres/identite",
+      await form({
+        primary: "#1d4f91",
+        contact_phone: "02 97 00 00 01",
+        links: "Menus | https://www.sene.bzh/menus",
+      }),
+    );
+    expect(res.status).toBe(303);
+    const home = await (await client(p.app, SENE).get("/")).text();
+    expect(home).toContain("02 97 00 00 01");
+    expect(home).toContain('href="https://www.sene.bzh/menus"');
+    expect(await (await client(p.app, SENE).get("/theme.css")).text()).toContain("#1d4f91");
+    const audit = await p.owner
+      .selectFrom("audit_log")
+      .select(["action", "fields"])
+      .where("tenant_id", "=", seneId)
+      .where("entity", "=", "tenant_settings")
+      .execute();
+    expect(audit).toEqual([{ action: "settings_changed", fields: ["identite"] }]);
+  });
+
+  it("refuses a colour below the RGAA contrast at the field, changing nothing", async () => {
+    const before = await config();
+    const low = await admin.post("/agents/parametres/identite", await form({ primary: "#88aaff" }));
+    expect(low.status).toBe(422);
+    const html = await low.text();
+    expect(html).toMatch(/id="f-primary-error">Contraste sur fond blanc insuffisant : 2,\d\d:1/);
+    expect(html).toContain('value="#88aaff"');
+    expect(await config()).toEqual(before);
+  });
+
+  it("sets the change mode per section, the mandatory fields and documents", async () => {
+    const res = await admin.post(
+      "/agents/parametres/dossier",
+      await form({
+        change_coordonnees: "request",
+        mandatory_documents: ["attestation_qf", "brevet_natation"],
+        mandatory_child: ["school"],
+      }),
+    );
+    expect(res.status).toBe(303);
+    const file = (await config()).householdFile;
+    expect(file.changes.coordonnees).toBe("request");
+    expect(file.mandatory.documents).toEqual(["attestation_qf", "brevet_natation"]);
+    expect(file.mandatory.child).toEqual(["school"]);
+  });
+
+  it("edits document types, formats and size; a bad line is shown at the field", async () => {
+    const bad = await admin.post(
+      "/agents/parametres/documents",
+      await form({ types: "Carnet de vaccination | voisin" }),
+    );
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain(
+      "Ligne « Carnet de vaccination | voisin » : écrivez « Libellé | foyer ou enfant",
+    );
+    const ok = await admin.post(
+      "/agents/parametres/documents",
+      await form({
+        types: "Attestation QF CAF ou MSA | foyer | 12\nCarnet de vaccination | enfant",
+        extensions: [".pdf"],
+        max_mo: "3",
+      }),
+    );
+    expect(ok.status).toBe(303);
+    const docs = await config();
+    expect(docs.householdFile.documents.types).toEqual([
+      { key: "attestation_qf", label: "Attestation QF CAF ou MSA", scope: "household", validityMonths: 12 },
+      { key: "carnet_de_vaccination", label: "Carnet de vaccination", scope: "child" },
+    ]);
+    expect(docs.householdFile.documents.maxBytes).toBe(3 * 1024 * 1024);
+    // A type removed is no longer mandatory.
+    expect(docs.householdFile.mandatory.documents).toEqual(["attestation_qf"]);
+  });
+
+  it("edits the absence reasons and the consents", async () => {
+    expect(
+      (
+        await admin.post(
+          "/agents/parametres/absences",
+          await form({ reasons: "Maladie | excusé | médical\nConvenance | facturé" }),
+        )
+      ).status,
+    ).toBe(303);
+    expect(
+      (
+        await admin.post(
+          "/agents/parametres/autorisations",
+          await form({ consents: "Droit à l'image\nSortie piscine" }),
+        )
+      ).status,
+    ).toBe(303);
+    const cfg = await config();
+    expect(cfg.planning.absences.reasons.map((r) => [r.label, r.billed, r.medical])).toEqual([
+      ["Maladie", false, true],
+      ["Convenance", true, false],
+    ]);
+    expect(cfg.householdFile.consents.map((c) => c.label)).toEqual(["Droit à l'image", "Sortie piscine"]);
+  });
+
+  it("lets the database refuse an agent, another town, and the slug", async () => {
+    const users = await p.owner
+      .selectFrom("users")
+      .select(["id", "email"])
+      .where("tenant_id", "=", seneId)
+      .where("kind", "=", "staff")
+      .execute();
+    const idOf = (email: string) => users.find((u) => u.email === email)?.id as string;
+    const update = (userId: string, tenantId: string, set: string) =>
+      p.db.withTenant({ role: "app_staff", tenantId: seneId, userId }, async (trx) =>
+        Number(
+          (await sql.raw(`update tenants set ${set} where id = '${tenantId}'`).execute(trx)).numAffectedRows,
+        ),
+      );
+    expect(await update(idOf("agent@sene.test"), seneId, "updated_at = now()")).toBe(0);
+    expect(
+      await update(idOf("admin@sene.test"), p.tenants.get("plombieres") as string, "updated_at = now()"),
+    ).toBe(0);
+    expect(await update(idOf("admin@sene.test"), seneId, "updated_at = now()")).toBe(1);
+    await expect(update(idOf("admin@sene.test"), seneId, "slug = 'autre'")).rejects.toThrow(
+      /permission denied/,
+    );
+    await expect(
+      update(idOf("admin@sene.test"), seneId, "config = jsonb_set(config, '{slug}', '\"autre\"')"),
+    ).rejects.toThrow(/tenants_config_slug/);
+  });
+});
