@@ -8,6 +8,8 @@ import * as planning from "./2026-11-22T0800_planning.ts";
 import * as billing from "./2026-11-22T0900_billing.ts";
 import * as payfipAttempts from "./2026-11-22T0901_payfip-attempts.ts";
 import * as baskets from "./2026-11-22T0902_baskets.ts";
+import * as messages from "./2026-12-06T1400_messages.ts";
+import * as news from "./2026-12-06T1401_news.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +22,6 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22T0900_billing": billing,
   "2026-11-22T0901_payfip-attempts": payfipAttempts,
   "2026-11-22T0902_baskets": baskets,
+  "2026-12-06T1400_messages": messages,
+  "2026-12-06T1401_news": news,
 };

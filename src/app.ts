@@ -17,6 +17,7 @@ import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
+import { messagesRoutes, unreadCount } from "./features/messages/routes.ts";
 import { planningAgendaRoutes } from "./features/planning/agenda-routes.ts";
 import { planningCalendarRoutes } from "./features/planning/calendar-routes.ts";
 import { planningStaffAbsenceRoutes } from "./features/planning/staff-absence-routes.ts";
@@ -66,6 +67,7 @@ function portalApp(deps: Deps) {
   );
   app.use(loadSession(deps.db));
   app.use(payfipFormTarget(deps));
+  app.use(unreadCount(deps));
   app.route("/", homeRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));
   app.route("/", accountRoutes(deps, "parent"));
@@ -81,6 +83,7 @@ function portalApp(deps: Deps) {
   app.route("/", billingParentRoutes(deps));
   app.route("/", billingPaymentRoutes(deps));
   app.route("/", billingBasketRoutes(deps));
+  app.route("/", messagesRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
