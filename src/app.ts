@@ -18,6 +18,7 @@ import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
 import { messagesRoutes, unreadCount } from "./features/messages/routes.ts";
+import { messagesStaffRoutes } from "./features/messages/staff-routes.ts";
 import { planningAgendaRoutes } from "./features/planning/agenda-routes.ts";
 import { planningCalendarRoutes } from "./features/planning/calendar-routes.ts";
 import { planningStaffAbsenceRoutes } from "./features/planning/staff-absence-routes.ts";
@@ -98,6 +99,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", planningStaffOfferRoutes(deps));
   app.route("/agents", billingStaffInvoicingRoutes(deps));
   app.route("/agents", billingStaffSettingsRoutes(deps));
+  app.route("/agents", messagesStaffRoutes(deps));
   return app;
 }
 
