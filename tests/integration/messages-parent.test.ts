@@ -21,10 +21,9 @@ const good = { subject: "Inscription ALSH", service: "ALSH", body: "Bonjour,\nes
 
 describe("« Nouveau message »", () => {
   it("sends a message with an attachment checked by content, shown escaped in its conversation", async () => {
-    const res = await send(
-      { ...good, body: "<script>alert(1)</script> merci" },
-      [{ name: "certificat.pdf", bytes: FILES.pdf }],
-    );
+    const res = await send({ ...good, body: "<script>alert(1)</script> merci" }, [
+      { name: "certificat.pdf", bytes: FILES.pdf },
+    ]);
     expect(res.status).toBe(303);
     const html = await (await jean.get(res.headers.get("location") as string)).text();
     expect(html).toContain("<h1>Inscription ALSH</h1>");
@@ -93,7 +92,11 @@ describe("the hourly limit", () => {
     const html = await res.text();
     expect(html).toContain("c&#39;est le maximum");
     expect(html).toContain('value="Le vingt et unième"');
-    const last = await p.owner.selectFrom("message_threads").select("id").where("subject", "=", "Le vingt et unième").execute();
+    const last = await p.owner
+      .selectFrom("message_threads")
+      .select("id")
+      .where("subject", "=", "Le vingt et unième")
+      .execute();
     expect(last).toEqual([]);
   });
 });
