@@ -2,7 +2,8 @@ import { type Kysely, sql } from "kysely";
 import { fenceSql } from "./rls.ts";
 
 /** A news item is shown from its first day to its last, Paris time. */
-const live = "publish_from <= (now() at time zone 'Europe/Paris')::date and (publish_until is null or publish_until >= (now() at time zone 'Europe/Paris')::date)";
+const live =
+  "publish_from <= (now() at time zone 'Europe/Paris')::date and (publish_until is null or publish_until >= (now() at time zone 'Europe/Paris')::date)";
 
 /**
  * What the town publishes (issue 14, items 4 and 7): « Actualités » (public or parents only),

@@ -19,6 +19,8 @@ import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
 import { messagesRoutes, unreadCount } from "./features/messages/routes.ts";
 import { messagesStaffRoutes } from "./features/messages/staff-routes.ts";
+import { newsRoutes } from "./features/news/routes.ts";
+import { newsStaffRoutes } from "./features/news/staff-routes.ts";
 import { planningAgendaRoutes } from "./features/planning/agenda-routes.ts";
 import { planningCalendarRoutes } from "./features/planning/calendar-routes.ts";
 import { planningStaffAbsenceRoutes } from "./features/planning/staff-absence-routes.ts";
@@ -85,6 +87,7 @@ function portalApp(deps: Deps) {
   app.route("/", billingPaymentRoutes(deps));
   app.route("/", billingBasketRoutes(deps));
   app.route("/", messagesRoutes(deps));
+  app.route("/", newsRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
@@ -100,6 +103,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", billingStaffInvoicingRoutes(deps));
   app.route("/agents", billingStaffSettingsRoutes(deps));
   app.route("/agents", messagesStaffRoutes(deps));
+  app.route("/agents", newsStaffRoutes(deps));
   return app;
 }
 

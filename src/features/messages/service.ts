@@ -1,6 +1,7 @@
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database, TenantContext } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
+import { validate } from "../../http/forms.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import * as files from "./attachments.ts";
 import * as repo from "./repo.ts";
@@ -55,9 +56,10 @@ type Form = { values: Record<string, string>; files: File[] };
 
 /** « Nouveau message »: fields, files and the hourly limit all checked before anything is written. */
 export async function send(db: Database, tenant: Tenant, s: SessionUser, form: Form): Promise<SendResult> {
-  const parsed = files.parse(messageSchema(tenant.config.portal.messageServices), form.values);
+  const parsed = validate(messageSchema(tenant.config.portal.messageServices), form.values);
   const checked = await files.check(tenant, form.files);
-  if (!parsed.ok || !checked.ok) return { ok: false, errors: { ...parsed.errors, ...checked.errors } };
+  if (!parsed.ok || !checked.ok)
+    return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
   const input: MessageInput = parsed.data;
   return db.withTenant(parentCtx(tenant, s), async (trx) => {
     if (await overLimit(trx, s)) return { ok: false, errors: { _form: LIMIT_REACHED } };
@@ -80,11 +82,12 @@ export async function reply(
   threadId: string,
   form: Form,
 ): Promise<SendResult> {
-  const parsed = files.parse(replySchema, form.values);
+  const parsed = validate(replySchema, form.values);
   const checked = await files.check(tenant, form.files);
   return db.withTenant(parentCtx(tenant, s), async (trx) => {
     if (!(await repo.findThread(trx, threadId))) throw notFound();
-    if (!parsed.ok || !checked.ok) return { ok: false, errors: { ...parsed.errors, ...checked.errors } };
+    if (!parsed.ok || !checked.ok)
+      return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
     if (await overLimit(trx, s)) return { ok: false, errors: { _form: LIMIT_REACHED } };
     await repo.insertMessage(
       trx,

@@ -3,13 +3,12 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireStaff } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { publicOrigin } from "../../env.ts";
-import { uuidParam } from "../../http/forms.ts";
+import { uuidParam, validate } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { sendFile } from "../documents/download.ts";
-import { parse } from "./attachments.ts";
-import * as broadcastService from "./broadcast-service.ts";
 import { AUDIENCES, broadcastSchema } from "./broadcast-schemas.ts";
+import * as broadcastService from "./broadcast-service.ts";
 import { filesHint, inboxOn, messageBodyLimit, readMessageForm } from "./routes.ts";
 import { STAFF_STATES, staffFilterSchema } from "./schemas.ts";
 import * as messagesService from "./service.ts";
@@ -106,7 +105,7 @@ export function messagesStaffRoutes(deps: Deps) {
   });
   app.post("/diffusion", async (c) => {
     const { values } = await readMessageForm(c);
-    const parsed = parse(broadcastSchema(c.get("tenant").config.portal.messageServices), values);
+    const parsed = validate(broadcastSchema(c.get("tenant").config.portal.messageServices), values);
     if (!parsed.ok) return broadcastPage(c, { values, errors: parsed.errors }, 422);
     if (values.etape !== "envoyer") {
       const preview = await broadcastService.preview(deps.db, c.get("tenant"), session(c), parsed.data);

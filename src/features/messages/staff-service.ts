@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database, TenantContext, Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
+import { validate } from "../../http/forms.ts";
 import { queueMailToAll } from "../../integrations/mail/outbox.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
@@ -64,12 +65,13 @@ export async function reply(
   threadId: string,
   form: { values: Record<string, string>; files: File[]; origin: string },
 ): Promise<SendResult> {
-  const parsed = files.parse(replySchema, form.values);
+  const parsed = validate(replySchema, form.values);
   const checked = await files.check(tenant, form.files);
   return db.withTenant(staffCtx(tenant, s), async (trx) => {
     const thread = await repo.findThread(trx, threadId);
     if (!thread) throw notFound();
-    if (!parsed.ok || !checked.ok) return { ok: false, errors: { ...parsed.errors, ...checked.errors } };
+    if (!parsed.ok || !checked.ok)
+      return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
     const base = { tenantId: tenant.id, householdId: thread.household_id, threadId, userId: s.userId };
     await repo.insertMessage(trx, { ...base, author: "town", body: parsed.data.body }, checked.files);
     await notify(trx, tenant, form.origin, sql`select ${thread.household_id}::uuid`);
