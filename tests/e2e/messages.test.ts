@@ -104,6 +104,12 @@ describe("« Boîte de réception » in a browser (Plombières)", () => {
     expect(await textOf(p.locator(".conversation"))).toContain("Merci, c'est bien reçu.");
     expect(await textOf(p.locator(".welcome-line"))).toContain("vous avez 0 Nouveau(x) Message(s)");
     await checkA11y(p);
+    await p.getByRole("link", { name: "Accueil", exact: true }).click();
+    await p.getByRole("heading", { name: "Opérations en cours" }).waitFor();
+    await p.getByRole("link", { name: "Infos./Documents" }).click();
+    await h1(p).filter({ hasText: "Infos / Documents" }).waitFor();
+    await p.getByRole("link", { name: "Fiche sanitaire de liaison" }).waitFor();
+    await checkA11y(p);
     expectNoPageErrors(parent);
     expectNoPageErrors(staff);
   });
@@ -198,6 +204,12 @@ describe("« Boîte de réception » in a browser (Plombières)", () => {
     await v.reload();
     await h1(v).filter({ hasText: "Bienvenue sur votre Portail Famille" }).waitFor();
     expect(await v.getByRole("heading", { name: "Inscriptions ALSH d'été" }).count()).toBe(0);
+    await s.goto(e2e.url("plombieres", "/agents/infos"));
+    await s.getByLabel("Titre").fill("Horaires de l'accueil");
+    await s.getByLabel("Texte").fill("Ouvert de 7 h 30 à 18 h 30.");
+    await s.getByRole("button", { name: "Créer la page" }).click();
+    await s.getByRole("link", { name: "Horaires de l'accueil" }).waitFor();
+    await checkA11y(s);
     expectNoPageErrors(staff);
     expectNoPageErrors(visitor);
   });

@@ -215,3 +215,51 @@ describe("« Diffusion »", () => {
     expect(html).toContain('value="Sans cible"');
   });
 });
+
+describe("« Diffusion » audiences", () => {
+  const preview = async (fields: Record<string, string>) =>
+    (
+      await staff.post("/agents/diffusion", {
+        subject: "Test",
+        service: "Accueil",
+        body: "x",
+        etape: "apercu",
+        ...fields,
+      })
+    ).text();
+
+  it("counts the households of a school and class, and one household by its N° Famille", async () => {
+    expect(await preview({ cible: "ecole", ecole: "École du Centre", classe: "CE2" })).toContain(
+      "<strong>3 foyers</strong>",
+    );
+    expect(await preview({ cible: "ecole", ecole: "École du Centre", classe: "CM2" })).toContain(
+      "<strong>0 foyer</strong>",
+    );
+    expect(await preview({ cible: "foyer", numero: families[0]?.number as string })).toContain(
+      "<strong>1 foyer</strong>",
+    );
+  });
+
+  it("counts the households with an invoice left to pay", async () => {
+    expect(await preview({ cible: "impayes" })).toContain("<strong>0 foyer</strong>");
+    const regie = await p.owner
+      .selectFrom("regies")
+      .select("id")
+      .where("tenant_id", "=", tenantId)
+      .executeTakeFirstOrThrow();
+    await p.owner
+      .insertInto("invoices")
+      .values({
+        tenant_id: tenantId,
+        regie_id: regie.id,
+        household_id: families[1]?.householdId as string,
+        kind: "invoice",
+        seq: 9001,
+        number: "EJ-9001",
+        issued_on: "2026-11-30",
+        total_cents: 1250,
+      } as never)
+      .execute();
+    expect(await preview({ cible: "impayes" })).toContain("<strong>1 foyer</strong>");
+  });
+});
