@@ -3,6 +3,8 @@
  * parent home page in ONE transaction straight through `pg`, as the same LOGIN role, with
  * the same set_config statement and the same SQL text Kysely emits (src/auth/sessions.ts
  * validateSession, src/features/home/service.ts householdOf); it answers a small HTML string.
+ * GET /messages does the inbox's work instead (issue 14: src/features/messages/repo.ts
+ * unreadCount and listThreads of « Reçus »), still in one transaction.
  * Usage: baseline.ts <config.json>; prints {"port":…} once listening.
  */
 import { readFileSync } from "node:fs";
@@ -37,6 +39,8 @@ const SET_CONTEXT = `select set_config('role', $1, true),
 const SESSION = `select "s"."id", "s"."remember", "s"."last_seen_at", "s"."expires_at", "u"."id" as "user_id", "u"."kind", "u"."household_id", "u"."staff_role", "u"."civility", "u"."first_name", "u"."last_name", "u"."email", "u"."login", "u"."must_change_password", "u"."disabled_at" from "sessions" as "s" inner join "users" as "u" on "u"."tenant_id" = "s"."tenant_id" and "u"."id" = "s"."user_id" where "s"."id" = $1`;
 const TOUCH = `update "sessions" set "last_seen_at" = now() where "id" = $1`;
 const HOUSEHOLD = `select "id", "name", "number" from "households"`;
+const UNREAD = `select count(*) as "n" from "messages" where "household_id" = $1 and "author" = $2 and "read_at" is null`;
+const INBOX = `select "t"."id", "t"."subject", "t"."service", "t"."started_by", "t"."last_at", (select count(*) from messages m where m.thread_id = t.id and m.author = $1 and m.read_at is null) as "unread" from "message_threads" as "t" where "t"."household_id" = $2 and "t"."parent_deleted_at" is null and "t"."last_town_at" is not null order by "t"."last_at" desc limit $3`;
 const TOUCH_EVERY_MS = 60_000;
 
 interface SessionRow {
@@ -55,7 +59,20 @@ interface SessionRow {
 const suffix = `.${config.domain}`;
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 
-async function homePage(tenantId: string, token: string): Promise<string | null> {
+type Thread = { id: string; subject: string; service: string; unread: string };
+
+/** The inbox's rows as a small HTML table. */
+async function inbox(client: pg.PoolClient, householdId: string): Promise<string> {
+  const unread = (await client.query<{ n: string }>(UNREAD, [householdId, "town"])).rows[0]?.n ?? "0";
+  const rows = (await client.query<Thread>(INBOX, ["town", householdId, 200])).rows;
+  const cells = rows.map(
+    (t) =>
+      `<tr><td><a href="/messages/${t.id}">${escapeHtml(t.subject)}</a></td><td>${escapeHtml(t.service)}</td><td>${t.unread}</td></tr>`,
+  );
+  return `<p>${unread} Nouveau(x) Message(s)</p><table>${cells.join("")}</table>`;
+}
+
+async function homePage(tenantId: string, token: string, path: string): Promise<string | null> {
   const client = await pool.connect();
   try {
     await client.query("begin", []);
@@ -75,6 +92,11 @@ async function homePage(tenantId: string, token: string): Promise<string | null>
     }
     if (now - row.last_seen_at.getTime() > TOUCH_EVERY_MS) await client.query(TOUCH, [id]);
     await client.query(SET_CONTEXT, ["app_parent", tenantId, row.user_id, row.household_id ?? ""]);
+    if (path === "/messages") {
+      const html = await inbox(client, row.household_id ?? "");
+      await client.query("commit", []);
+      return `<!doctype html><html lang="fr"><title>Boîte de réception</title>${html}</html>`;
+    }
     const household = (await client.query<{ id: string; name: string; number: string }>(HOUSEHOLD, []))
       .rows[0];
     await client.query("commit", []);
@@ -97,7 +119,7 @@ const server = createServer((req, res) => {
     res.writeHead(tenantId ? 401 : 404).end();
     return;
   }
-  homePage(tenantId, token).then(
+  homePage(tenantId, token, req.url ?? "/").then(
     (html) => {
       if (html === null) res.writeHead(401).end();
       else res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(html);

@@ -29,6 +29,17 @@ import {
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
 import { BENCH_PASSWORD, type GeneratedData, generate } from "./generate.ts";
 import type { LoadConfig, LoadResult, LoadTarget } from "./load.ts";
+import { generateMessages } from "./messages-generate.ts";
+import {
+  type BroadcastReport,
+  broadcastFailed,
+  broadcastLines,
+  INBOX_PATH,
+  inboxLine,
+  inboxTargets,
+  preflightInbox,
+  runBroadcast,
+} from "./messages-scenarios.ts";
 import { generatePlanning } from "./planning-generate.ts";
 import {
   planningPagePath,
@@ -60,6 +71,8 @@ const SETTINGS = {
   rushSpreadMs: num("BENCH_RUSH_SPREAD_MS", 1000),
   billingChildren: num("BENCH_BILLING_CHILDREN", 5000),
   invoiceParents: num("BENCH_INVOICE_PARENTS", 200),
+  broadcastHouseholds: num("BENCH_BROADCAST_HOUSEHOLDS", 5000),
+  inboxParents: num("BENCH_INBOX_PARENTS", 50),
 };
 const TARGET = { ratio: 0.6, p99Ms: 50 };
 const DOMAIN = "localhost";
@@ -338,12 +351,27 @@ async function main(): Promise<number> {
         .join(", "),
   );
 
+  t = performance.now();
+  const messages = await generateMessages(platform.deps.db, ownerUrl, {
+    households: SETTINGS.broadcastHouseholds,
+    inboxParents: Math.min(SETTINGS.inboxParents, SETTINGS.broadcastHouseholds),
+  });
+  say(
+    `generated the messages town in ${secs(performance.now() - t)}: ` +
+      Object.entries(messages.timings)
+        .map(([k, ms]) => `${k} ${secs(ms)}`)
+        .join(", "),
+  );
+
   const baselineFile = path.join(dir, "baseline.json");
   const baselineConfig: BaselineConfig = {
     loginUrl: loginUrl(ownerUrl, login),
     poolSize: SETTINGS.poolSize,
     domain: DOMAIN,
-    towns: Object.fromEntries(data.towns.map((town) => [town.slug, town.id])),
+    towns: {
+      ...Object.fromEntries(data.towns.map((town) => [town.slug, town.id])),
+      [messages.tenant.slug]: messages.tenant.id,
+    },
   };
   writeFileSync(baselineFile, JSON.stringify(baselineConfig), { mode: 0o600 });
   const baseline: Child<{ port: number }> = forkScript("baseline.ts", [baselineFile]);
@@ -351,6 +379,7 @@ async function main(): Promise<number> {
   const { port: baselinePort } = await baseline.message;
   await preflight(data, platform.port, baselinePort);
   await preflightPlanning(planning, platform.port);
+  await preflightInbox(messages, platform.port, baselinePort);
 
   const common = {
     connections: SETTINGS.connections,
@@ -393,6 +422,20 @@ async function main(): Promise<number> {
     path: "/",
     targets: homeTargets(data, baselinePort),
   });
+  await run(`Boîte de réception GET ${INBOX_PATH} (parent, 200 messages)`, 200, process.pid, {
+    ...common,
+    url: `http://127.0.0.1:${platform.port}`,
+    method: "GET",
+    path: INBOX_PATH,
+    targets: inboxTargets(messages, platform.port),
+  });
+  await run("raw baseline of the inbox (pg, 1 tx)", 200, baseline.process.pid ?? -1, {
+    ...common,
+    url: `http://127.0.0.1:${baselinePort}`,
+    method: "GET",
+    path: INBOX_PATH,
+    targets: inboxTargets(messages, baselinePort),
+  });
   await baseline.stop();
   await run("login POST /connexion", 303, process.pid, {
     ...common,
@@ -416,6 +459,12 @@ async function main(): Promise<number> {
     planning,
     platform.port,
     SETTINGS.rushSpreadMs,
+  );
+  say(`running the broadcast to ${messages.households} households…`);
+  const broadcast: BroadcastReport = await runBroadcast(
+    platform.deps.db,
+    messages,
+    `http://${messages.tenant.slug}.${DOMAIN}:${platform.port}`,
   );
   const invoicesPerParent = await preflightFactures(billing, platform.port);
   await run(`Mes factures GET ${FACTURES_PATH} (parent)`, 200, process.pid, {
@@ -474,7 +523,13 @@ async function main(): Promise<number> {
       `${availableParallelism() * 100} % = the whole machine` +
       `${process.env.BENCH_DATABASE_URL ? "; a local server on BENCH_DATABASE_URL counts among the others" : ""})`,
   );
-  const [home, base, loginRun, planningPage] = scenarios as [Scenario, Scenario, Scenario, Scenario];
+  const named = (start: string) => scenarios.find((s) => s.name.startsWith(start)) as Scenario;
+  const [home, base, loginRun, planningPage] = [
+    "home page",
+    "raw baseline (pg",
+    "login",
+    "month planning",
+  ].map(named) as [Scenario, Scenario, Scenario, Scenario];
   const ratio = home.result.requestsPerSecond / base.result.requestsPerSecond;
   const mark = (ok: boolean) => (ok ? "met" : "NOT met");
   say("");
@@ -520,6 +575,10 @@ async function main(): Promise<number> {
   for (const line of rushLines(rush, SETTINGS.rushSpreadMs)) say(line);
   for (const line of invoicingLines(invoicing, billing.families)) say(line);
   say(facturesLine(factures.result, base.result, invoicesPerParent));
+  say(inboxLine(named("Boîte de réception").result, named("raw baseline of the inbox").result));
+  for (const line of broadcastLines(broadcast, messages.households)) say(line);
+  if (broadcastFailed(broadcast, messages.households))
+    say("FAILED: broadcast: counts do not match (see above)");
   if (invoicingFailed(invoicing))
     say("FAILED: invoicing run: totals, lines or invoices do not match (see above)");
   if (rush.failed > 0 || rush.overCapacity > 0)
@@ -535,7 +594,13 @@ async function main(): Promise<number> {
         "these figures understate the machine; run again on a quiet machine to compare with the targets.",
     );
   say(`total ${secs(performance.now() - started)}`);
-  return failed.length > 0 || rush.failed > 0 || rush.overCapacity > 0 || invoicingFailed(invoicing) ? 1 : 0;
+  return failed.length > 0 ||
+    rush.failed > 0 ||
+    rush.overCapacity > 0 ||
+    invoicingFailed(invoicing) ||
+    broadcastFailed(broadcast, messages.households)
+    ? 1
+    : 0;
 }
 
 let code = 1;

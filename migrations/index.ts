@@ -12,6 +12,8 @@ import * as loginSecret from "./2026-12-06T0900_login-secret.ts";
 import * as ledger from "./2026-12-06T1000_ledger.ts";
 import * as invoicingComplementary from "./2026-12-06T1100_invoicing-complementary.ts";
 import * as townConsole from "./2026-12-06T1300_town-console.ts";
+import * as messages from "./2026-12-06T1400_messages.ts";
+import * as news from "./2026-12-06T1401_news.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +30,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1000_ledger": ledger,
   "2026-12-06T1100_invoicing-complementary": invoicingComplementary,
   "2026-12-06T1300_town-console": townConsole,
+  "2026-12-06T1400_messages": messages,
+  "2026-12-06T1401_news": news,
 };

@@ -17,6 +17,10 @@ import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
+import { messagesRoutes, unreadCount } from "./features/messages/routes.ts";
+import { messagesStaffRoutes } from "./features/messages/staff-routes.ts";
+import { newsRoutes } from "./features/news/routes.ts";
+import { newsStaffRoutes } from "./features/news/staff-routes.ts";
 import { planningAgendaRoutes } from "./features/planning/agenda-routes.ts";
 import { planningCalendarRoutes } from "./features/planning/calendar-routes.ts";
 import { planningStaffAbsenceRoutes } from "./features/planning/staff-absence-routes.ts";
@@ -72,6 +76,7 @@ function portalApp(deps: Deps) {
   app.use(loadSession(deps.db));
   app.use(supportSession(deps));
   app.use(payfipFormTarget(deps));
+  app.use(unreadCount(deps));
   app.route("/", homeRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));
   app.route("/", accountRoutes(deps, "parent"));
@@ -87,6 +92,8 @@ function portalApp(deps: Deps) {
   app.route("/", billingParentRoutes(deps));
   app.route("/", billingPaymentRoutes(deps));
   app.route("/", billingBasketRoutes(deps));
+  app.route("/", messagesRoutes(deps));
+  app.route("/", newsRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
@@ -104,6 +111,8 @@ function portalApp(deps: Deps) {
   app.route("/agents", teamRoutes(deps));
   app.route("/agents", settingsRoutes(deps));
   app.route("/agents", supportRoutes(deps));
+  app.route("/agents", messagesStaffRoutes(deps));
+  app.route("/agents", newsStaffRoutes(deps));
   return app;
 }
 

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
 import type { BillingTables } from "./billing-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
+import type { MessagesTables } from "./messages-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
 import type { SupportTables } from "./support-types.ts";
 
@@ -320,7 +321,7 @@ export interface PlatformAuditTable {
   at: Generated<Date>;
 }
 
-export interface DB extends PlanningTables, BillingTables, LedgerTables, SupportTables {
+export interface DB extends PlanningTables, BillingTables, LedgerTables, SupportTables, MessagesTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;

@@ -15,6 +15,14 @@ export async function readForm<S extends z.ZodType>(
   const body = await c.req.parseBody();
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === "string") values[k] = v;
+  return validate(schema, values);
+}
+
+/** Form values already read (e.g. next to uploaded files) through a zod schema. */
+export function validate<S extends z.ZodType>(
+  schema: S,
+  values: Record<string, string>,
+): FormResult<z.infer<S>> {
   const parsed = schema.safeParse(values);
   if (parsed.success) return { ok: true, data: parsed.data, values };
   const errors: Record<string, string> = {};

@@ -39,6 +39,7 @@ function common(c: Context<AppEnv>) {
     cfg: tenant?.config ?? null,
     session: c.get("session") ?? null,
     operator: c.get("operator") ?? null,
+    unread: c.get("unread") ?? null,
     path: c.req.path,
     message,
     requestId: c.env.requestId,

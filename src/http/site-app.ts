@@ -39,6 +39,8 @@ const OWN_BODY_LIMIT = [
   /^\/documents\/depot\//,
   /^\/enfants\/[^/]+\/photo$/,
   /^\/planning\/absences\/[^/]+\/justificatif$/,
+  /^(\/agents)?\/messages\/[^/]+(\/repondre)?$/,
+  /^\/agents\/(actualites|formulaires)(\/[^/]+)?$/,
 ];
 
 /** The base every site's app shares: headers, size limit, origin check, assets, error pages. */

@@ -18,6 +18,8 @@ export interface Variables {
   tenant: Tenant;
   session: SessionUser | null;
   operator: OperatorSession | null;
+  /** The household's unread messages from the town (parents of a town with an inbox). */
+  unread?: number;
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: Variables };

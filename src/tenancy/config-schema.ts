@@ -43,6 +43,8 @@ const DEFAULT_CONSENTS = [
   { key: "depart_seul", label: "Rentrer seul après l'activité" },
 ];
 
+const MESSAGE_SERVICES = ["Accueil", "Restauration scolaire", "ALSH", "Facturation"];
+
 const documentType = z.object({
   key: z.string().regex(/^[a-z0-9_]+$/),
   label: z.string(),
@@ -129,8 +131,12 @@ export const tenantConfigSchema = z
       .object({
         inbox: z.boolean().default(false),
         requestsList: z.boolean().default(false),
+        /** « tuiles »: the tiled home; « onglets »: the older portal's menu bar (Plombières). */
+        layout: z.enum(["tuiles", "onglets"]).default("tuiles"),
+        /** The services a parent's message may be for (« Nous contacter »). */
+        messageServices: z.array(z.string().min(2).max(60)).min(1).default(MESSAGE_SERVICES),
       })
-      .default({ inbox: false, requestsList: false }),
+      .default({ inbox: false, requestsList: false, layout: "tuiles", messageServices: MESSAGE_SERVICES }),
     householdFile: householdFileSchema.default({
       changes: {},
       consents: DEFAULT_CONSENTS,

@@ -46,7 +46,8 @@ describe("the three real tenant files", () => {
       forcePasswordChangeAtFirstLogin: true,
       logoutRedirect: "https://www.plombieres-les-dijon.fr/",
     });
-    expect(plombieres?.portal).toEqual({ inbox: true, requestsList: true });
+    expect(plombieres?.portal).toMatchObject({ inbox: true, requestsList: true, layout: "onglets" });
+    expect(bySlug.get("sene")?.config.portal.layout).toBe("tuiles");
     expect(bySlug.get("sene")?.config.auth.loginWith).toBe("email");
     expect(bySlug.get("sene")?.config.auth.logoutRedirect).toBeUndefined();
     expect(bySlug.get("senneceylesdijon")?.config.hostnames).toEqual(["portail-famille.sennecey.test"]);

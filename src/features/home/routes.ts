@@ -6,6 +6,7 @@ import { page } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { FMT } from "../billing/invoices-view.ts";
 import * as completenessService from "../completeness/service.ts";
+import * as newsService from "../news/service.ts";
 import * as homeService from "./service.ts";
 import { tilesFor } from "./tiles.ts";
 
@@ -22,6 +23,7 @@ export function homeRoutes(deps: Deps) {
         values: {},
         errors: {},
         base: "",
+        news: await newsService.latest(deps.db, tenant, null),
       });
     }
     if (s.kind === "staff") return c.redirect("/agents", 303);
@@ -32,8 +34,9 @@ export function homeRoutes(deps: Deps) {
     const session = c.get("session") as SessionUser;
     const household = await homeService.householdOf(deps.db, tenant, session, deps.now());
     const missing = await completenessService.missingForParent(deps.db, tenant, session);
-    const tiles = tilesFor(tenant.config, household.unpaid.length);
-    return page(c, "home/parent", { household, tiles, missing, fmt: FMT });
+    const tiles = tilesFor(tenant.config, household.unpaid.length, c.get("unread"));
+    const news = await newsService.latest(deps.db, tenant, session);
+    return page(c, "home/parent", { household, tiles, missing, news, fmt: FMT });
   });
   return app;
 }

@@ -11,7 +11,7 @@ export interface Tile {
 }
 
 /** The home page tiles of the seeds, in their order; inbox and requests list where the town uses them. */
-export function tilesFor(cfg: TenantConfig, invoicesToPay = 0): Tile[] {
+export function tilesFor(cfg: TenantConfig, invoicesToPay = 0, unread = 0): Tile[] {
   const tiles: Tile[] = [
     {
       label: "Mon profil",
@@ -46,7 +46,10 @@ export function tilesFor(cfg: TenantConfig, invoicesToPay = 0): Tile[] {
       label: "Boîte de réception",
       description: "Mes échanges avec la commune",
       href: "/messages",
-      ready: false,
+      ready: true,
+      ...(unread
+        ? { badge: `${unread} nouveau${unread > 1 ? "x" : ""} message${unread > 1 ? "s" : ""}` }
+        : {}),
     });
   }
   if (cfg.portal.requestsList) {

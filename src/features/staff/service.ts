@@ -5,6 +5,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import * as messagesStaffService from "../messages/staff-service.ts";
 import * as staffRepo from "./repo.ts";
 
 const staffCtx = (tenant: Tenant, s: SessionUser) => ({
@@ -17,6 +18,7 @@ export function dashboard(d: account.AccountDeps, s: SessionUser) {
   return d.db.withTenant(staffCtx(d.tenant, s), async (trx) => ({
     counts: await staffRepo.counts(trx),
     parents: await staffRepo.recentParents(trx),
+    messages: d.tenant.config.portal.inbox ? await messagesStaffService.counts(trx) : null,
   }));
 }
 

@@ -1,3 +1,4 @@
+import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { renderMail } from "./render-mail.ts";
@@ -25,4 +26,22 @@ export async function queueMail(trx: Trx, tenant: Tenant, mail: MailRequest): Pr
       html_body: rendered.html,
     })
     .execute();
+}
+
+/**
+ * The same e-mail (no personal data in it) to every address a query yields, in one
+ * set-based statement: a broadcast to thousands of households is not thousands of round trips.
+ */
+export async function queueMailToAll(
+  trx: Trx,
+  tenant: Tenant,
+  mail: { template: string; data: Record<string, unknown> },
+  addresses: RawBuilder<{ address: string }>,
+): Promise<number> {
+  const m = renderMail(tenant, mail.template, mail.data);
+  const result = await sql`
+    insert into outbox (tenant_id, to_address, subject, text_body, html_body)
+    select ${tenant.id}::uuid, a.address, ${m.subject}, ${m.text}, ${m.html}
+    from (${addresses}) a`.execute(trx);
+  return Number(result.numAffectedRows ?? 0);
 }

@@ -1,0 +1,150 @@
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { requireParent } from "../../auth/middleware.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import { notFound } from "../../http/errors.ts";
+import { uuidParam } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import { sendFile } from "../documents/download.ts";
+import { formatsLabel, sizeLabel } from "../documents/sniff.ts";
+import { chosen, MAX_FILES } from "./attachments.ts";
+import * as messagesService from "./service.ts";
+import { messageView } from "./view.ts";
+
+const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+const NOTICES: Record<string, string> = {
+  envoye: "Votre message a été envoyé à la commune.",
+  supprime: "Le message a été placé dans « Supprimés ».",
+  restaure: "Le message a été restauré.",
+};
+
+/** Only towns that use « Boîte de réception » have it. */
+export const inboxOn: MiddlewareHandler<AppEnv> = async (c, next) => {
+  if (!c.get("tenant").config.portal.inbox) throw notFound();
+  await next();
+};
+
+/** Room for the multipart envelope and the fields around the files. */
+const OVERHEAD = 64 * 1024;
+
+/** The town's maximum per file, times the files a message may carry. */
+export const messageBodyLimit: MiddlewareHandler<AppEnv> = (c, next) => {
+  const max = c.get("tenant").config.householdFile.documents.maxBytes;
+  return bodyLimit({
+    maxSize: max * MAX_FILES + OVERHEAD,
+    onError: (c) => c.text(`Les pièces jointes dépassent ${sizeLabel(max)} par fichier.`, 413),
+  })(c, next);
+};
+
+/** What the attachment field says before a file is chosen. */
+export function filesHint(c: Context<AppEnv>) {
+  const cfg = c.get("tenant").config.householdFile.documents;
+  return {
+    hint: `${MAX_FILES} fichiers au maximum. Formats acceptés : ${formatsLabel(cfg)}. Taille maximale : ${sizeLabel(cfg.maxBytes)} par fichier.`,
+    accept: cfg.extensions.join(","),
+  };
+}
+
+/** The posted fields as text, and the files apart. */
+export async function readMessageForm(c: Context<AppEnv>) {
+  const body = await c.req.parseBody({ all: true });
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") values[k] = v;
+  return { values, files: chosen(body.fichiers) };
+}
+
+/** « vous avez 1 Nouveau(x) Message(s) » on every page a parent of an inbox town opens. */
+export function unreadCount(deps: Deps): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const s = c.get("session");
+    if (
+      c.req.method === "GET" &&
+      s?.kind === "parent" &&
+      s.householdId &&
+      c.get("tenant").config.portal.inbox
+    )
+      c.set("unread", await messagesService.unread(deps.db, c.get("tenant"), s));
+    await next();
+  };
+}
+
+/** « Boîte de réception »: Reçus, Envoyés, Supprimés, conversations, « Nouveau message ». */
+export function messagesRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use("/messages/*", inboxOn, requireParent);
+  app.use("/messages", inboxOn, requireParent);
+
+  const newForm = (
+    c: Context<AppEnv>,
+    values: Record<string, string>,
+    errors: Record<string, string>,
+    status: ContentfulStatusCode,
+  ) =>
+    page(
+      c,
+      "messages/new",
+      { values, errors, services: c.get("tenant").config.portal.messageServices, ...filesHint(c) },
+      status,
+    );
+
+  app.get("/messages", async (c) => {
+    const key = c.req.query("boite") ?? "recus";
+    const box = messagesService.BOXES[key] ?? messagesService.BOXES.recus;
+    const threads = await messagesService.inbox(deps.db, c.get("tenant"), session(c), box?.box ?? "received");
+    const notice = NOTICES[c.req.query("fait") ?? ""];
+    return page(c, "messages/index", {
+      ...messageView,
+      threads,
+      boxes: messagesService.BOXES,
+      current: key in messagesService.BOXES ? key : "recus",
+      notice,
+    });
+  });
+
+  app.get("/messages/nouveau", (c) => newForm(c, {}, {}, 200));
+  app.post("/messages/nouveau", messageBodyLimit, async (c) => {
+    const form = await readMessageForm(c);
+    const result = await messagesService.send(deps.db, c.get("tenant"), session(c), form);
+    if (!result.ok) return newForm(c, form.values, result.errors, result.errors._form ? 429 : 422);
+    return seeOther(c, `/messages/${result.threadId}?fait=envoye`);
+  });
+
+  app.get("/messages/pieces-jointes/:id", async (c) =>
+    sendFile(c, await messagesService.attachment(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"))),
+  );
+
+  const show = async (
+    c: Context<AppEnv>,
+    form: { values: Record<string, string>; errors: Record<string, string> },
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const data = await messagesService.conversation(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"));
+    const unread = c.get("unread");
+    if (unread !== undefined) c.set("unread", Math.max(0, unread - data.opened));
+    const notice = NOTICES[c.req.query("fait") ?? ""];
+    return page(c, "messages/show", { ...messageView, ...data, ...form, notice, ...filesHint(c) }, status);
+  };
+  app.get("/messages/:id", (c) => show(c, { values: {}, errors: {} }));
+  app.post("/messages/:id/repondre", messageBodyLimit, async (c) => {
+    const id = uuidParam(c, "id");
+    const form = await readMessageForm(c);
+    const result = await messagesService.reply(deps.db, c.get("tenant"), session(c), id, form);
+    if (!result.ok)
+      return show(c, { values: form.values, errors: result.errors }, result.errors._form ? 429 : 422);
+    return seeOther(c, `/messages/${id}?fait=envoye`);
+  });
+  for (const [action, deleted] of [
+    ["supprimer", true],
+    ["restaurer", false],
+  ] as const)
+    app.post(`/messages/:id/${action}`, async (c) => {
+      await messagesService.setDeleted(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"), deleted);
+      return seeOther(
+        c,
+        `/messages?boite=${deleted ? "supprimes" : "recus"}&fait=${deleted ? "supprime" : "restaure"}`,
+      );
+    });
+  return app;
+}

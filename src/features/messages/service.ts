@@ -1,0 +1,128 @@
+import type { SessionUser } from "../../auth/sessions.ts";
+import type { Database, TenantContext } from "../../db/database.ts";
+import { notFound } from "../../http/errors.ts";
+import { validate } from "../../http/forms.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import * as files from "./attachments.ts";
+import * as repo from "./repo.ts";
+import { type MessageInput, messageSchema, replySchema } from "./schemas.ts";
+
+/** « Au maximum 20 messages par heure »: enough for any family, not for a script. */
+export const HOURLY_LIMIT = 20;
+export const LIMIT_REACHED = `Vous avez envoyé ${HOURLY_LIMIT} messages dans l'heure : c'est le maximum. Votre message n'est pas perdu, il est resté dans le formulaire ; renvoyez-le un peu plus tard.`;
+const PAGE = 200;
+
+const parentCtx = (tenant: Tenant, s: SessionUser): TenantContext => ({
+  role: "app_parent",
+  tenantId: tenant.id,
+  userId: s.userId,
+  householdId: s.householdId,
+});
+
+export const BOXES: Record<string, { box: repo.Box; label: string }> = {
+  recus: { box: "received", label: "Reçus" },
+  envoyes: { box: "sent", label: "Envoyés" },
+  supprimes: { box: "deleted", label: "Supprimés" },
+};
+
+/** « vous avez 1 Nouveau(x) Message(s) ». */
+export function unread(db: Database, tenant: Tenant, s: SessionUser): Promise<number> {
+  return db.withTenant(parentCtx(tenant, s), (trx) => repo.unreadCount(trx, s.householdId as string));
+}
+
+/** One box of the inbox, newest conversation first. */
+export function inbox(db: Database, tenant: Tenant, s: SessionUser, box: repo.Box) {
+  return db.withTenant(parentCtx(tenant, s), async (trx) =>
+    (await repo.listThreads(trx, s.householdId as string, box, PAGE)).map((t) => ({
+      ...t,
+      unread: Number(t.unread),
+    })),
+  );
+}
+
+/** A conversation of the household (else 404); opening it marks the town's messages read. */
+export function conversation(db: Database, tenant: Tenant, s: SessionUser, id: string) {
+  return db.withTenant(parentCtx(tenant, s), async (trx) => {
+    const thread = await repo.findThread(trx, id);
+    if (!thread) throw notFound();
+    const opened = await repo.markRead(trx, id, "town");
+    return { thread, opened, messages: await repo.threadMessages(trx, id) };
+  });
+}
+
+export type SendResult = { ok: true; threadId: string } | { ok: false; errors: Record<string, string> };
+
+type Form = { values: Record<string, string>; files: File[] };
+
+/** « Nouveau message »: fields, files and the hourly limit all checked before anything is written. */
+export async function send(db: Database, tenant: Tenant, s: SessionUser, form: Form): Promise<SendResult> {
+  const parsed = validate(messageSchema(tenant.config.portal.messageServices), form.values);
+  const checked = await files.check(tenant, form.files);
+  if (!parsed.ok || !checked.ok)
+    return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
+  const input: MessageInput = parsed.data;
+  return db.withTenant(parentCtx(tenant, s), async (trx) => {
+    if (await overLimit(trx, s)) return { ok: false, errors: { _form: LIMIT_REACHED } };
+    const base = { tenantId: tenant.id, householdId: s.householdId as string };
+    const threadId = await repo.insertThread(trx, { ...base, ...input, startedBy: "parent" });
+    await repo.insertMessage(
+      trx,
+      { ...base, threadId, author: "parent", userId: s.userId, body: input.body },
+      checked.files,
+    );
+    return { ok: true, threadId };
+  });
+}
+
+/** A parent's answer in one of the household's conversations (404 for any other). */
+export async function reply(
+  db: Database,
+  tenant: Tenant,
+  s: SessionUser,
+  threadId: string,
+  form: Form,
+): Promise<SendResult> {
+  const parsed = validate(replySchema, form.values);
+  const checked = await files.check(tenant, form.files);
+  return db.withTenant(parentCtx(tenant, s), async (trx) => {
+    if (!(await repo.findThread(trx, threadId))) throw notFound();
+    if (!parsed.ok || !checked.ok)
+      return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
+    if (await overLimit(trx, s)) return { ok: false, errors: { _form: LIMIT_REACHED } };
+    await repo.insertMessage(
+      trx,
+      {
+        tenantId: tenant.id,
+        householdId: s.householdId as string,
+        threadId,
+        author: "parent",
+        userId: s.userId,
+        body: parsed.data.body,
+      },
+      checked.files,
+    );
+    await repo.setDeleted(trx, threadId, false);
+    return { ok: true, threadId };
+  });
+}
+
+async function overLimit(trx: Parameters<typeof repo.sentSince>[0], s: SessionUser): Promise<boolean> {
+  return (await repo.sentSince(trx, s.userId, new Date(Date.now() - 3600_000))) >= HOURLY_LIMIT;
+}
+
+/** « Supprimer » puts a conversation in « Supprimés »; « Restaurer » brings it back. */
+export function setDeleted(db: Database, tenant: Tenant, s: SessionUser, threadId: string, deleted: boolean) {
+  return db.withTenant(parentCtx(tenant, s), async (trx) => {
+    if (!(await repo.findThread(trx, threadId))) throw notFound();
+    await repo.setDeleted(trx, threadId, deleted);
+  });
+}
+
+/** An attachment of the household's conversations, or of the town's for staff; else 404. */
+export async function attachment(db: Database, tenant: Tenant, s: SessionUser, id: string) {
+  const ctx: TenantContext =
+    s.kind === "staff" ? { role: "app_staff", tenantId: tenant.id, userId: s.userId } : parentCtx(tenant, s);
+  const file = await db.withTenant(ctx, (trx) => repo.findAttachment(trx, id));
+  if (!file) throw notFound();
+  return file;
+}

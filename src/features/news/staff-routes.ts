@@ -1,0 +1,124 @@
+import { type Context, Hono, type MiddlewareHandler } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { requireStaff } from "../../auth/middleware.ts";
+import type { SessionUser } from "../../auth/sessions.ts";
+import { uuidParam } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import { formatsLabel, sizeLabel } from "../documents/sniff.ts";
+import * as newsService from "./service.ts";
+
+const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+type Form = { values: Record<string, string>; errors: Record<string, string> };
+const EMPTY: Form = { values: {}, errors: {} };
+
+/** Images of news up to 1 Mo; forms up to the town's maximum for documents. */
+const uploadLimit: MiddlewareHandler<AppEnv> = (c, next) => {
+  const max = Math.max(1024 * 1024, c.get("tenant").config.householdFile.documents.maxBytes);
+  return bodyLimit({
+    maxSize: max + 64 * 1024,
+    onError: (c) => c.text("Le fichier est trop volumineux.", 413),
+  })(c, next);
+};
+
+async function readUpload(c: Context<AppEnv>, field: string) {
+  const body = await c.req.parseBody();
+  const values: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "string") values[k] = v;
+  return { values, file: body[field] instanceof File ? (body[field] as File) : undefined };
+}
+
+/** « Actualités », information pages and « Formulaires » in the back-office. Mounted at /agents. */
+export function newsStaffRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  for (const path of ["/actualites", "/actualites/*", "/infos", "/infos/*", "/formulaires"])
+    app.use(path, requireStaff);
+  const tenant = (c: Context<AppEnv>) => c.get("tenant");
+
+  const newsPage = async (c: Context<AppEnv>, form: Form, status: ContentfulStatusCode = 200) => {
+    const data = await newsService.staffOverview(deps.db, tenant(c), session(c));
+    return page(
+      c,
+      "news/staff-news",
+      { news: data.news, ...form, done: c.req.query("fait") === "1" },
+      status,
+    );
+  };
+  app.get("/actualites", (c) => newsPage(c, EMPTY));
+  app.post("/actualites", uploadLimit, async (c) => {
+    const form = await readUpload(c, "image");
+    const r = await newsService.saveNews(deps.db, tenant(c), session(c), null, form);
+    return r.ok
+      ? seeOther(c, "/agents/actualites?fait=1")
+      : newsPage(c, { values: form.values, errors: r.errors }, 422);
+  });
+
+  const editPage = async (c: Context<AppEnv>, form: Form | null, status: ContentfulStatusCode = 200) => {
+    const n = await newsService.findNews(deps.db, tenant(c), session(c), uuidParam(c, "id"));
+    const values = form?.values ?? { ...n, publish_until: n.publish_until ?? "" };
+    return page(c, "news/staff-news-edit", { item: n, values, errors: form?.errors ?? {} }, status);
+  };
+  app.get("/actualites/:id", (c) => editPage(c, null));
+  app.post("/actualites/:id", uploadLimit, async (c) => {
+    const form = await readUpload(c, "image");
+    const r = await newsService.saveNews(deps.db, tenant(c), session(c), uuidParam(c, "id"), form);
+    return r.ok
+      ? seeOther(c, "/agents/actualites?fait=1")
+      : editPage(c, { values: form.values, errors: r.errors }, 422);
+  });
+
+  const infosPage = async (
+    c: Context<AppEnv>,
+    forms: { page?: Form; upload?: Form },
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const data = await newsService.staffOverview(deps.db, tenant(c), session(c));
+    const cfg = tenant(c).config.householdFile.documents;
+    const hint = `Formats acceptés : ${formatsLabel(cfg)}. Taille maximale : ${sizeLabel(cfg.maxBytes)}.`;
+    return page(
+      c,
+      "news/staff-infos",
+      {
+        ...data,
+        pageForm: forms.page ?? EMPTY,
+        uploadForm: forms.upload ?? EMPTY,
+        hint,
+        done: c.req.query("fait") === "1",
+      },
+      status,
+    );
+  };
+  app.get("/infos", (c) => infosPage(c, {}));
+  app.post("/infos", async (c) => {
+    const { values } = await readUpload(c, "");
+    const r = await newsService.saveInfoPage(deps.db, tenant(c), session(c), null, values);
+    return r.ok
+      ? seeOther(c, "/agents/infos?fait=1")
+      : infosPage(c, { page: { values, errors: r.errors } }, 422);
+  });
+  app.post("/formulaires", uploadLimit, async (c) => {
+    const form = await readUpload(c, "file");
+    const r = await newsService.addTownForm(deps.db, tenant(c), session(c), form);
+    return r.ok
+      ? seeOther(c, "/agents/infos?fait=1")
+      : infosPage(c, { upload: { values: form.values, errors: r.errors } }, 422);
+  });
+
+  const infoEdit = async (c: Context<AppEnv>, form: Form | null, status: ContentfulStatusCode = 200) => {
+    const p = await newsService.findInfoPage(deps.db, tenant(c), session(c), uuidParam(c, "id"));
+    return page(
+      c,
+      "news/staff-info-edit",
+      { item: p, values: form?.values ?? p, errors: form?.errors ?? {} },
+      status,
+    );
+  };
+  app.get("/infos/:id", (c) => infoEdit(c, null));
+  app.post("/infos/:id", async (c) => {
+    const { values } = await readUpload(c, "");
+    const r = await newsService.saveInfoPage(deps.db, tenant(c), session(c), uuidParam(c, "id"), values);
+    return r.ok ? seeOther(c, "/agents/infos?fait=1") : infoEdit(c, { values, errors: r.errors }, 422);
+  });
+  return app;
+}
