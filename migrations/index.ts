@@ -10,6 +10,7 @@ import * as payfipAttempts from "./2026-11-22T0901_payfip-attempts.ts";
 import * as baskets from "./2026-11-22T0902_baskets.ts";
 import * as messages from "./2026-12-06T1400_messages.ts";
 import * as news from "./2026-12-06T1401_news.ts";
+import * as outboxBatchEnqueue from "./2026-12-06T1402_outbox-batch-enqueue.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22T0902_baskets": baskets,
   "2026-12-06T1400_messages": messages,
   "2026-12-06T1401_news": news,
+  "2026-12-06T1402_outbox-batch-enqueue": outboxBatchEnqueue,
 };
