@@ -14,6 +14,7 @@ import * as invoicingComplementary from "./2026-12-06T1100_invoicing-complementa
 import * as townConsole from "./2026-12-06T1300_town-console.ts";
 import * as messages from "./2026-12-06T1400_messages.ts";
 import * as news from "./2026-12-06T1401_news.ts";
+import * as outboxBatchEnqueue from "./2026-12-06T1402_outbox-batch-enqueue.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1300_town-console": townConsole,
   "2026-12-06T1400_messages": messages,
   "2026-12-06T1401_news": news,
+  "2026-12-06T1402_outbox-batch-enqueue": outboxBatchEnqueue,
 };

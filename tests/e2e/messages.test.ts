@@ -110,6 +110,15 @@ describe("« Boîte de réception » in a browser (Plombières)", () => {
     await h1(p).filter({ hasText: "Infos / Documents" }).waitFor();
     await p.getByRole("link", { name: "Fiche sanitaire de liaison" }).waitFor();
     await checkA11y(p);
+    await p.setViewportSize({ width: 375, height: 740 });
+    for (const path of ["/messages", "/messages/nouveau"]) {
+      await p.goto(e2e.url("plombieres", path));
+      const { scroll, client } = await p.evaluate(() => ({
+        scroll: document.documentElement.scrollWidth,
+        client: document.documentElement.clientWidth,
+      }));
+      expect(scroll, `${path} scrolls sideways at 375 px`).toBeLessThanOrEqual(client);
+    }
     expectNoPageErrors(parent);
     expectNoPageErrors(staff);
   });

@@ -27,8 +27,12 @@ describe("the « Boîte de réception » tile", () => {
     });
   });
 
-  it("is absent where the town has no inbox", () => {
+  it("is absent where the town has no inbox; « Infos / Documents » is always there", () => {
     const cfg = tenantConfigSchema.parse(base);
     expect(tilesFor(cfg, 0, 2).some((t) => t.href === "/messages")).toBe(false);
+    expect(tilesFor(cfg).find((t) => t.href === "/infos")).toMatchObject({
+      label: "Infos / Documents",
+      ready: true,
+    });
   });
 });

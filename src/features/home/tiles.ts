@@ -40,6 +40,12 @@ export function tilesFor(cfg: TenantConfig, invoicesToPay = 0, unread = 0): Tile
       href: "/documents",
       ready: true,
     },
+    {
+      label: "Infos / Documents",
+      description: "Informations et formulaires de la commune",
+      href: "/infos",
+      ready: true,
+    },
   ];
   if (cfg.portal.inbox) {
     tiles.push({
