@@ -3,7 +3,7 @@ import { createBasketExpiryJob } from "../../src/features/billing/basket-job.ts"
 import { settleAttempt } from "../../src/features/billing/online-payment.ts";
 import { createOfferExpiryJob } from "../../src/features/planning/offer-job.ts";
 import { parisDateTime } from "../../src/lib/dates.ts";
-import { seneLedger, type SeneLedger } from "./billing-ledger-fixture.ts";
+import { type SeneLedger, seneLedger } from "./billing-ledger-fixture.ts";
 import { textOf } from "./billing-staff-fixture.ts";
 
 // Issue 10 item 2: in a service paid at booking, a place accepted from the waiting list goes
