@@ -1,5 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { availableCredit } from "../../src/features/billing/credit-ledger.ts";
+import { createCreditNote, creditableLines } from "../../src/features/billing/credit-service.ts";
 import { issueRun, previewRun } from "../../src/features/billing/invoicing-service.ts";
 import { invoiceState, recordPayment, remainingCents } from "../../src/features/billing/ledger.ts";
 import { statementFor } from "../../src/features/billing/statement.ts";
@@ -309,5 +311,47 @@ describe("monthly invoicing run", () => {
       .where("day", "<=", "2026-12-31")
       .execute();
     expect(new Set(billed.map((b) => b.booking_id)).size).toBe(billed.length);
+  });
+});
+
+describe("credit the family holds (issue 10)", () => {
+  it("is spent on the régie's next invoice as the run issues it", async () => {
+    const rs = await regieId("restauration");
+    const rs2 = await p.owner
+      .selectFrom("invoices")
+      .select(["id", "total_cents"])
+      .where("number", "=", "RS-2")
+      .where("tenant_id", "=", tenant.id)
+      .executeTakeFirstOrThrow();
+    await p.db.withTenant(staffCtx(), async (trx) => {
+      const { total, settled } = await remainingCents(trx, rs2.id);
+      if (total > settled)
+        await recordPayment(trx, tenant, staff(), {
+          invoiceId: rs2.id,
+          method: "cheque",
+          amountCents: total - settled,
+          receivedOn: "2027-02-03",
+          reference: null,
+        });
+      const lineIds = (await creditableLines(trx, rs2.id)).map((l) => l.id);
+      await createCreditNote(trx, tenant, staff(), rs2.id, { lineIds }, "2027-02-03");
+    });
+    // The credit note first settles what is left on older invoices (RS-1's cheque left some).
+    const held = await p.db.withTenant(staffCtx(), (trx) =>
+      availableCredit(trx, { householdId, regieId: rs }),
+    );
+    expect(held).toBeGreaterThan(0);
+    await bookDays("restauration-2026-2027", ["2027-02-01"]);
+    const run = await p.db.withTenant(staffCtx(), (trx) =>
+      issueRun(trx, tenant, staff(), rs, "2027-02", new Date("2027-03-02T09:00:00Z")),
+    );
+    const issued = run.invoices[0];
+    expect(issued?.number).toBe("RS-3");
+    const left = await p.db.withTenant(staffCtx(), (trx) => remainingCents(trx, issued?.invoiceId as string));
+    expect(left.settled).toBe(Math.min(held, left.total));
+    const after = await p.db.withTenant(staffCtx(), (trx) =>
+      availableCredit(trx, { householdId, regieId: rs }),
+    );
+    expect(after).toBe(held - left.settled);
   });
 });

@@ -7,7 +7,7 @@ import { recordPayment } from "../../src/features/billing/ledger.ts";
 import { recordRefund, requestRefund } from "../../src/features/billing/refund-service.ts";
 import { transmitToTreasury } from "../../src/features/billing/treasury-service.ts";
 import { parisToday } from "../../src/lib/dates.ts";
-import { seneLedger, type SeneLedger } from "./billing-ledger-fixture.ts";
+import { type SeneLedger, seneLedger } from "./billing-ledger-fixture.ts";
 
 // Issue 10: random sequences of booking (paid at booking), desk payment, cancellation, credit
 // note, refund and Treasury title for one household: after every step the ledger balances

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { balance } from "../../src/features/billing/credit-ledger.ts";
 import { euros } from "../../src/features/billing/pricing.ts";
-import { parisToday } from "../../src/lib/dates.ts";
 import { lastId } from "../../src/integrations/mail/sink.ts";
-import { seneLedger, type SeneLedger } from "./billing-ledger-fixture.ts";
+import { parisToday } from "../../src/lib/dates.ts";
+import { type SeneLedger, seneLedger } from "./billing-ledger-fixture.ts";
 import { staffOf, textOf } from "./billing-staff-fixture.ts";
 
 // Issue 10 item 1: a paid day cancelled free of charge gives the family its money back as

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createBasketExpiryJob } from "../../src/features/billing/basket-job.ts";
+import { settleAttempt } from "../../src/features/billing/online-payment.ts";
 import { createOfferExpiryJob } from "../../src/features/planning/offer-job.ts";
 import { parisDateTime } from "../../src/lib/dates.ts";
-import { seneLedger, type SeneLedger } from "./billing-ledger-fixture.ts";
+import { type SeneLedger, seneLedger } from "./billing-ledger-fixture.ts";
 import { textOf } from "./billing-staff-fixture.ts";
 
 // Issue 10 item 2: in a service paid at booking, a place accepted from the waiting list goes
@@ -112,5 +114,43 @@ describe("a place offered from the waiting list (Séné MERCREDIS, paid at booki
     expect(await s.bookingOf(s.paul, day)).toMatchObject({ status: "expired", holds_place: false });
     expect(await s.bookingOf(s.emma, day)).toMatchObject({ status: "offered", holds_place: true });
     expect(await s.accountsCheck()).toEqual([]);
+  });
+});
+
+describe("a basket's payment that will not happen (Séné)", () => {
+  it("« Abandonner » on PayFiP frees the basket at once; an expired basket's old form says so", async () => {
+    s.p.setNow(at(40));
+    const day = "2027-04-07";
+    expect((await s.book([s.emma], [day])).status).toBe(303);
+    const basket = (await s.bookingOf(s.emma, day)).basket_id as string;
+    const res = await s.lola.post("/panier/payer", { panier: basket });
+    const idOp = new URL(res.headers.get("location") as string).searchParams.get("idop") as string;
+    await s.sim.control.complete(idOp, "A");
+    expect(await settleAttempt(s.p.db, s.tenant, idOp, s.settings(), s.p.deps.log, at(41))).toBe("cancelled");
+    const k = await s.p.owner
+      .selectFrom("baskets")
+      .select("state")
+      .where("id", "=", basket)
+      .executeTakeFirstOrThrow();
+    expect(k.state).toBe("open");
+    const page = await s.lola.get("/panier");
+    const html = await page.text();
+    expect(html).toContain("Valider et payer");
+    expect(html).toContain("/panier/annuler");
+
+    const expire = createBasketExpiryJob(s.p.db, s.settings(), s.p.deps.log);
+    const row = await s.p.owner
+      .selectFrom("baskets")
+      .select(["expires_at"])
+      .where("id", "=", basket)
+      .executeTakeFirstOrThrow();
+    expect(
+      await expire({ tenantId: s.tenant.id, id: basket }, new Date(row.expires_at.getTime() + 1000)),
+    ).toBeNull();
+    const old = await s.lola.post("/panier/payer", { panier: basket });
+    expect(old.status).toBe(409);
+    const text = await old.text();
+    expect(text).toContain("Votre panier a expiré");
+    expect(text).toContain('href="/planning/reserver">Réserver à nouveau');
   });
 });

@@ -1,6 +1,6 @@
 import type { Database } from "../../db/database.ts";
+import { freezeBasket, invoiceBasket, type reopenBasket } from "./basket-payment.ts";
 import type { Owner } from "./basket-service.ts";
-import { freezeBasket, invoiceBasket, reopenBasket } from "./basket-payment.ts";
 import { availableCredit } from "./credit-ledger.ts";
 
 /**

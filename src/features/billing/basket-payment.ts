@@ -47,7 +47,7 @@ export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, 
   await confirmDays(trx, k.id, k.created_by);
   await trx
     .updateTable("baskets")
-    .set({ state: "paid", invoice_id: invoice.id, credit_cents: 0, updated_at: sql`now()` })
+    .set({ state: "paid", invoice_id: invoice.id, updated_at: sql`now()` })
     .where("id", "=", k.id)
     .execute();
   // The credit reserved at « Valider et payer » settles its share of the invoice.
@@ -59,6 +59,7 @@ export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, 
       number: invoice.number,
       regie: k.name,
       total: euros(total),
+      credit: Number(k.credit_cents) > 0 ? euros(Number(k.credit_cents)) : null,
       lines: lines.map((l) => ({ label: l.label, amount: euros(l.amountCents) })),
     },
   });

@@ -173,3 +173,15 @@ export async function balance(trx: Trx, a: Account): Promise<number> {
     .executeTakeFirst();
   return Number(row?.b ?? 0);
 }
+
+/** Households holding credit notes in a régie: the only ones an invoicing run spends credit for. */
+export async function householdsWithCredit(trx: Trx, regieId: string): Promise<Set<string>> {
+  const rows = await trx
+    .selectFrom("invoices")
+    .select("household_id")
+    .distinct()
+    .where("regie_id", "=", regieId)
+    .where("kind", "=", "credit_note")
+    .execute();
+  return new Set(rows.map((r) => r.household_id));
+}

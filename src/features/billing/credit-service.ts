@@ -1,10 +1,10 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
+import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { nextNumber } from "../../lib/counters.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
-import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { availableCredit, lockAccount, spendCredit, spendOnOpenInvoices } from "./credit-ledger.ts";
 import { TREASURY_FROZEN } from "./ledger.ts";
 import { euros } from "./pricing.ts";

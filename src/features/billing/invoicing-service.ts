@@ -6,6 +6,7 @@ import { addDays, addMonths, monthLabel, parisToday, shortDate } from "../../lib
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
 import { bills, type HouseholdBill } from "./billable.ts";
+import { householdsWithCredit, spendCredit } from "./credit-ledger.ts";
 import { euros } from "./pricing.ts";
 
 export interface RunPreview {
@@ -127,6 +128,7 @@ export async function issueRun(
     .executeTakeFirstOrThrow();
   const dueOn = addDays(today, tenant.config.billing.dueDays);
   const issued: { invoiceId: string; householdId: string; number: string; totalCents: number }[] = [];
+  const withCredit = await householdsWithCredit(trx, regieId);
   for (const h of preview.households) {
     const seq = await nextNumber(trx, tenant.id, `invoice:${regieId}`);
     const number = `${preview.regie.prefix}${seq}`;
@@ -165,6 +167,8 @@ export async function issueRun(
         })),
       )
       .execute();
+    if (withCredit.has(h.householdId))
+      await spendCredit(trx, tenant.id, { householdId: h.householdId, regieId, id: invoice.id });
     await notifyHousehold(trx, tenant, h.householdId, {
       template: "billing-new-invoice",
       data: {

@@ -74,7 +74,7 @@ export async function recordPayment(
     .where("id", "=", input.invoiceId)
     .forUpdate()
     .executeTakeFirst();
-  if (!invoice || invoice.kind !== "invoice") throw notFound();
+  if (invoice?.kind !== "invoice") throw notFound();
   if (invoice.treasury_ref && attemptId === null) throw new AppError("bad_request", 409, TREASURY_FROZEN);
   await lockAccount(trx, { householdId: invoice.household_id, regieId: invoice.regie_id });
   const { total, settled } = await remainingCents(trx, invoice.id);

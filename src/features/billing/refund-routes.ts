@@ -8,9 +8,9 @@ import type { AppEnv, Deps } from "../../http/types.ts";
 import { isIsoDate, parisToday, shortDate } from "../../lib/dates.ts";
 import { FMT } from "./invoices-view.ts";
 import { euros } from "./pricing.ts";
-import { recordRefund, refundList, RefundError, requestRefund } from "./refund-service.ts";
-import { statementPage } from "./statement-view.ts";
+import { RefundError, recordRefund, refundList, requestRefund } from "./refund-service.ts";
 import { staffScope } from "./staff-invoices-view.ts";
+import { statementPage } from "./statement-view.ts";
 
 type Form = { values: Record<string, string>; errors: Record<string, string> };
 
