@@ -52,13 +52,16 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  for (const c of children) if (c.alive()) c.process.kill("SIGKILL");
   await sim?.close();
   await new Promise<void>((r) => (smtp ? smtp.close(() => r()) : r()));
   await t?.close();
 });
 
+const children: Child[] = [];
+
 function server(): Child {
-  return spawnEntry("src/server.ts", {
+  const child = spawnEntry("src/server.ts", {
     NODE_ENV: "test",
     DEMO: "false",
     PORT: "0",
@@ -71,6 +74,8 @@ function server(): Child {
     PAYFIP_URL: sim.url,
     JOB_STALE_AFTER_MS: "2000",
   });
+  children.push(child);
+  return child;
 }
 
 async function killed(child: Child) {
