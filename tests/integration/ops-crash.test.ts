@@ -49,7 +49,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", () => r()));
   smtpPort = (smtp.server.address() as { port: number }).port;
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   for (const c of children) if (c.alive()) c.process.kill("SIGKILL");
@@ -167,7 +167,7 @@ describe("crashes", () => {
     expect(day.status).not.toBe("expired");
     child.process.kill("SIGTERM");
     await child.exited;
-  }, 120_000);
+  }, 240_000);
 
   it("killed while sending an e-mail: the job runs again within seconds after a restart, and the e-mail goes once", async () => {
     let child = server();
@@ -209,5 +209,5 @@ describe("crashes", () => {
     expect(accepted.filter((m) => m === `<outbox-${outbox.id}@parvis.invalid>`)).toHaveLength(1);
     child.process.kill("SIGTERM");
     await child.exited;
-  }, 120_000);
+  }, 240_000);
 });

@@ -103,7 +103,7 @@ describe("bounded shutdown", () => {
     expect(raw).toMatch(/^HTTP\/1\.1 401/);
     expect(raw.toLowerCase()).toContain("connection: close");
     expect(web.output()).toContain('"msg":"stopped"');
-  }, 60_000);
+  }, 180_000);
 
   it("`npm start` under Ctrl-C (SIGINT to the whole process group): exit 0, PostgreSQL stopped last", async () => {
     const startScript: string = JSON.parse(readFileSync("package.json", "utf8")).scripts.start;
@@ -161,5 +161,5 @@ describe("bounded shutdown", () => {
       if (!gone) process.kill(-(child.pid ?? 0), "SIGKILL");
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 });
