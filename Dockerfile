@@ -1,4 +1,6 @@
-# Parvis: the server alone, against an external PostgreSQL (DATABASE_URL).
+# Parvis against an external PostgreSQL (DATABASE_URL). One image, three entry points
+# (docs/operations.md): the web server (default), `node --import tsx src/worker.ts` and the
+# one-off `node --import tsx src/migrate.ts`, run before the web processes of a deploy.
 # The demo (embedded PostgreSQL, SMTP sink, mailbox) is for `npm start`, not for this image.
 
 FROM node:24-bookworm-slim AS deps
@@ -22,4 +24,7 @@ RUN mkdir -p /app/.data && chown node:node /app/.data
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=3s CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/livez').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "--import", "tsx", "src/server.ts"]
+# Node is PID 1: SIGTERM reaches it directly and it exits 0 within SHUTDOWN_TIMEOUT_MS
+# (give `docker stop --time` that plus 15 s).
+STOPSIGNAL SIGTERM
+CMD ["node", "--import", "tsx", "src/web.ts"]

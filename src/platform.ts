@@ -80,45 +80,63 @@ async function stopAll(log: Logger, steps: [string, (() => Promise<unknown>) | u
   }
 }
 
+/** The login as prepared (or as `npm run migrate` left it), its pool, and the towns (prepare only). */
+async function openDatabase(env: Env, log: Logger, ownerUrl: string, prepare: boolean): Promise<Database> {
+  const role = {
+    user: env.APP_DB_USER,
+    password: env.APP_DB_PASSWORD,
+    legacyFile: legacyPasswordFile(env.DATA_DIR),
+  };
+  const login = prepare ? await prepareDatabase(ownerUrl, role) : await preparedLogin(ownerUrl, role);
+  const db = createDatabase(loginUrl(ownerUrl, login), {
+    max: env.DB_POOL_SIZE,
+    idleTimeoutMs: env.DB_IDLE_TIMEOUT_MS,
+    onConnectionError: (err) => log.warn({ err: String(err) }, "database connection lost"),
+  });
+  if (prepare)
+    await underPrepareLock(ownerUrl, async () => {
+      const tenantIds = await provisionTenants(db, loadTenantFiles());
+      if (env.DEMO) await seedDemo(db, tenantIds);
+    });
+  return db;
+}
+
+/** Demo only: the SMTP sink with its mailbox and the PayFiP simulator (dev dependencies, loaded lazily). */
+async function demoServices(env: Env): Promise<{ mailbox?: Mailbox; payfip?: RunningSimulator }> {
+  if (!env.DEMO) return {};
+  const mailbox = await (await import("./integrations/mail/sink.ts")).startMailSink(0);
+  const payfip = await (await import("./integrations/payfip/simulator/server.ts")).startPayfipSimulator({
+    port: env.NODE_ENV === "test" ? 0 : env.PAYFIP_SIM_PORT,
+    hostname: env.HOST,
+  });
+  return { mailbox, payfip };
+}
+
+async function listen(app: ReturnType<typeof createApp>, deps: Deps) {
+  const env = deps.env;
+  const server = await new Promise<ServerType>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  // PORT=0 (tests, bench): links in e-mails must name the port actually bound.
+  if (env.PORT === 0) deps.env = { ...env, PORT: port };
+  return { http: drainable(server as Server), port };
+}
+
 /**
  * Boots what this process runs, in order: database (migrations, roles, towns), demo data,
  * mail (sink in demo), the job worker, and the HTTP server.
  */
 export async function startPlatform(env: Env, log: Logger, options: PlatformOptions): Promise<Platform> {
   const parts = options.parts ?? ALL;
+  // Every instance must log in with the same password; none may invent one (DESIGN §5.12).
+  if (env.NODE_ENV === "production" && !env.APP_DB_PASSWORD)
+    throw new Error("APP_DB_PASSWORD is required in production");
   const owner = await ownerDatabase(env, log, options.ownSignals);
-  const role = {
-    user: env.APP_DB_USER,
-    password: env.APP_DB_PASSWORD,
-    legacyFile: legacyPasswordFile(env.DATA_DIR),
-  };
-  const login = parts.prepare ? await prepareDatabase(owner.url, role) : await preparedLogin(owner.url, role);
-  const db: Database = createDatabase(loginUrl(owner.url, login), {
-    max: env.DB_POOL_SIZE,
-    idleTimeoutMs: env.DB_IDLE_TIMEOUT_MS,
-    onConnectionError: (err) => log.warn({ err: String(err) }, "database connection lost"),
-  });
-  if (parts.prepare) {
-    await underPrepareLock(owner.url, async () => {
-      const tenantIds = await provisionTenants(db, loadTenantFiles());
-      if (env.DEMO) await seedDemo(db, tenantIds);
-    });
-  }
-  const serving = parts.web || parts.worker;
-
-  // The SMTP sink and its parser are dev dependencies: loaded only for the demo.
-  const mailbox: Mailbox | undefined =
-    env.DEMO && serving ? await (await import("./integrations/mail/sink.ts")).startMailSink(0) : undefined;
+  const db = await openDatabase(env, log, owner.url, parts.prepare);
+  const { mailbox, payfip } = parts.web || parts.worker ? await demoServices(env) : {};
   const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
   if (parts.worker && !smtpUrl) throw new Error("SMTP_URL is required outside the demo");
-  // The PayFiP simulator stands in for the State's payment service in the demo.
-  const payfip: RunningSimulator | undefined =
-    env.DEMO && serving
-      ? await (await import("./integrations/payfip/simulator/server.ts")).startPayfipSimulator({
-          port: env.NODE_ENV === "test" ? 0 : env.PAYFIP_SIM_PORT,
-          hostname: env.HOST,
-        })
-      : undefined;
   const payfipSettings = {
     base: payfip?.url ?? env.PAYFIP_URL,
     saisie: env.PAYFIP_SAISIE,
@@ -136,7 +154,6 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
           staleAfterMs: env.JOB_STALE_AFTER_MS,
         })
       : undefined;
-
   const deps: Deps = {
     env,
     db,
@@ -147,17 +164,8 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
     mailbox,
   };
   const app = createApp(deps);
-  let server: ServerType | undefined;
-  let port = env.PORT;
-  if (options.listen && parts.web) {
-    server = await new Promise<ServerType>((resolve) => {
-      const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
-    });
-    port = (server.address() as AddressInfo).port;
-    // PORT=0 (tests, bench): links in e-mails must name the port actually bound.
-    if (env.PORT === 0) deps.env = { ...env, PORT: port };
-  }
-  const http = server ? drainable(server as Server) : undefined;
+  const { http, port } =
+    options.listen && parts.web ? await listen(app, deps) : { http: undefined, port: env.PORT };
 
   return {
     deps,

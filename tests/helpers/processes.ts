@@ -118,7 +118,7 @@ export function spawnEntry(entry: string, env: Record<string, string | undefined
       resolve({ code, signal });
     }),
   );
-  const waitFor = (pattern: RegExp, timeoutMs = 60_000) =>
+  const waitFor = (pattern: RegExp, timeoutMs = 150_000) =>
     new Promise<RegExpMatchArray>((resolve, reject) => {
       const check = () => {
         const m = out.match(pattern);

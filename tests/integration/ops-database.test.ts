@@ -40,7 +40,7 @@ beforeAll(async () => {
     DB_POOL_SIZE: "4",
   });
   port = await server.port();
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   if (server?.alive()) {

@@ -79,5 +79,5 @@ describe("several instances on one database", () => {
     const migrate = start("src/migrate.ts");
     expect((await migrate.exited).code).toBe(0);
     await bothServe(ports);
-  }, 90_000);
+  }, 240_000);
 });

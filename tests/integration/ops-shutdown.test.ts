@@ -103,7 +103,7 @@ describe("bounded shutdown", () => {
     expect(raw).toMatch(/^HTTP\/1\.1 401/);
     expect(raw.toLowerCase()).toContain("connection: close");
     expect(web.output()).toContain('"msg":"stopped"');
-  }, 60_000);
+  }, 180_000);
 
   it("`npm start` under Ctrl-C (SIGINT to the whole process group): exit 0, PostgreSQL stopped last", async () => {
     const startScript: string = JSON.parse(readFileSync("package.json", "utf8")).scripts.start;
@@ -111,30 +111,30 @@ describe("bounded shutdown", () => {
     // As root, PostgreSQL runs as the "postgres" user, who must be able to enter the folder.
     chmodSync(dataDir, 0o755);
     const pgPort = await freePort();
+    let gone = false;
+    const child = spawn("sh", ["-c", `exec env ${startScript}`], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: "test",
+        PORT: "0",
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "info",
+        DATA_DIR: dataDir,
+        EMBEDDED_PG_PORT: String(pgPort),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      // Its own process group, as a terminal's foreground job.
+      detached: true,
+    });
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d.toString();
+    });
+    child.stderr.on("data", (d) => {
+      out += d.toString();
+    });
     try {
-      const child = spawn("sh", ["-c", `exec env ${startScript}`], {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          NODE_ENV: "test",
-          PORT: "0",
-          HOST: "127.0.0.1",
-          LOG_LEVEL: "info",
-          DATA_DIR: dataDir,
-          EMBEDDED_PG_PORT: String(pgPort),
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-        // Its own process group, as a terminal's foreground job.
-        detached: true,
-      });
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d.toString();
-      });
-      child.stderr.on("data", (d) => {
-        out += d.toString();
-      });
-      let gone = false;
       const exited = new Promise<number | null>((resolve) =>
         child.on("exit", (code) => {
           gone = true;
@@ -158,7 +158,8 @@ describe("bounded shutdown", () => {
       });
       expect(refused).toBe(true);
     } finally {
+      if (!gone) process.kill(-(child.pid ?? 0), "SIGKILL");
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 120_000);
+  }, 240_000);
 });
