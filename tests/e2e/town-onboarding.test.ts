@@ -165,4 +165,42 @@ describe("onboarding a town from the console", () => {
     expect(cfg.householdFile.mandatory.documents).toEqual(["attestation_d_assurance"]);
     expect(cfg.branding.primary).toBe("#6b2d5c");
   });
+
+  it("fits a phone (375 px) on every console and settings page, axe 0", { timeout: 120_000 }, async () => {
+    const operator = await e2e.newPage({ width: 375, height: 812 });
+    const op = operator.page;
+    await op.goto(e2e.url("admin", "/connexion"));
+    await op.getByLabel("Adresse e-mail").fill(DEMO_OPERATOR.email);
+    await op.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
+    await op.getByRole("button", { name: "Connexion" }).click();
+    await h1(op).filter({ hasText: "Communes" }).waitFor();
+    const townPath = await op.getByRole("link", { name: "Ville de Séné", exact: true }).getAttribute("href");
+    const admin = (await e2e.newPage({ width: 375, height: 812 })).page;
+    await admin.goto(e2e.url("sene", "/agents/connexion"));
+    await admin.getByLabel("Adresse e-mail").fill("admin@sene.test");
+    await admin.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
+    await admin.getByRole("button", { name: "Connexion" }).click();
+    await h1(admin).first().waitFor();
+    const pages: [Page, string][] = [
+      ...[
+        "/",
+        "/communes/nouvelle",
+        townPath,
+        `${townPath}/equipe`,
+        `${townPath}/suspendre`,
+        "/tableau-de-bord",
+        "/import",
+      ].map((path): [Page, string] => [op, e2e.url("admin", path ?? "/")]),
+      ...["/agents/equipe", "/agents/parametres", "/agents/acces-support"].map(
+        (path): [Page, string] => [admin, e2e.url("sene", path)],
+      ),
+    ];
+    for (const [page, url] of pages) {
+      await page.goto(url);
+      await h1(page).first().waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), url).toBeLessThanOrEqual(375);
+      await checkA11y(page);
+    }
+    expectNoPageErrors(operator);
+  });
 });
