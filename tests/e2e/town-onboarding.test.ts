@@ -191,9 +191,10 @@ describe("onboarding a town from the console", () => {
         "/tableau-de-bord",
         "/import",
       ].map((path): [Page, string] => [op, e2e.url("admin", path ?? "/")]),
-      ...["/agents/equipe", "/agents/parametres", "/agents/acces-support"].map(
-        (path): [Page, string] => [admin, e2e.url("sene", path)],
-      ),
+      ...["/agents/equipe", "/agents/parametres", "/agents/acces-support"].map((path): [Page, string] => [
+        admin,
+        e2e.url("sene", path),
+      ]),
     ];
     for (const [page, url] of pages) {
       await page.goto(url);
