@@ -124,6 +124,23 @@ describe("onboarding a town from the console", () => {
       .filter({ hasText: "Les règles du dossier famille sont enregistrées." })
       .waitFor();
     expect(await admin.getByLabel("Attestation d'assurance").isChecked()).toBe(true);
+    // A colour too light is shown live, refused at the field, and the rest is kept as typed.
+    await admin.locator("#f-primary").fill("#99bbff");
+    await admin.locator("#contrast").filter({ hasText: "Contraste insuffisant" }).waitFor();
+    await admin.locator("#f-contact_phone").fill("01 98 76 54 32");
+    await admin.getByRole("button", { name: "Enregistrer l'identité et le contact" }).click();
+    await admin
+      .locator("#f-primary-error")
+      .filter({ hasText: "Contraste sur fond blanc insuffisant" })
+      .waitFor();
+    expect(await admin.locator("#f-contact_phone").inputValue()).toBe("01 98 76 54 32");
+    await checkA11y(admin);
+    await admin.locator("#f-primary").fill("#6b2d5c");
+    await admin.getByRole("button", { name: "Enregistrer l'identité et le contact" }).click();
+    await admin
+      .getByRole("status")
+      .filter({ hasText: "L'identité et le contact sont enregistrés." })
+      .waitFor();
     expectNoPageErrors(adminTab);
 
     const agentTab = await e2e.newPage();
@@ -144,6 +161,7 @@ describe("onboarding a town from the console", () => {
     await activate(parent, await mailLink(parent, "claire@demo.test", /Ouverture de votre compte/));
     await h1(parent).filter({ hasText: "Bienvenue" }).waitFor();
     await checkA11y(parent);
+    expect(await textOf(parent.locator("footer"))).toContain("01 98 76 54 32");
     const header = await textOf(parent.locator("header"));
     expect(header).toContain("Ville de Démo");
     expect(await parent.locator('header img[src="/logo.svg"]').count()).toBe(1);
