@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
 import type { BillingTables } from "./billing-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
-import type { SupportTables } from "./support-types.ts";
+import type { SettingsTables, SupportTables } from "./support-types.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -319,7 +319,7 @@ export interface PlatformAuditTable {
   at: Generated<Date>;
 }
 
-export interface DB extends PlanningTables, BillingTables, SupportTables {
+export interface DB extends PlanningTables, BillingTables, SupportTables, SettingsTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;
