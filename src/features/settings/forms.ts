@@ -14,7 +14,8 @@ export type Raw = Record<string, string | string[]>;
 export type Values = Record<string, string | string[]>;
 export type Parsed = { ok: true; config: TenantConfig } | { ok: false; errors: Record<string, string> };
 export const PARTS = ["identite", "dossier", "documents", "absences", "autorisations"] as const;
-export type Part = (typeof PARTS)[number];
+/** The parts of the settings page; « formulaires » has its own upload (forms-service.ts). */
+export type Part = (typeof PARTS)[number] | "formulaires";
 
 export const MANDATORY_CHOICES = {
   guardian: GUARDIAN_FIELDS,
@@ -166,7 +167,7 @@ function consents(raw: Raw, cfg: TenantConfig): Built {
   return { errors: {}, config: { ...cfg, householdFile: { ...cfg.householdFile, consents: list } } };
 }
 
-const BUILDERS: Record<Part, (raw: Raw, cfg: TenantConfig) => Built> = {
+const BUILDERS: Record<(typeof PARTS)[number], (raw: Raw, cfg: TenantConfig) => Built> = {
   identite: identity,
   dossier: householdFile,
   documents,
@@ -174,7 +175,7 @@ const BUILDERS: Record<Part, (raw: Raw, cfg: TenantConfig) => Built> = {
   autorisations: consents,
 };
 
-export function parsePart(part: Part, raw: Raw, cfg: TenantConfig): Parsed {
+export function parsePart(part: (typeof PARTS)[number], raw: Raw, cfg: TenantConfig): Parsed {
   const built = BUILDERS[part](raw, cfg);
   if (Object.keys(built.errors).length) return { ok: false, errors: built.errors };
   const parsed = tenantConfigSchema.safeParse(built.config);
