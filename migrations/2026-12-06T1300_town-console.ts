@@ -115,18 +115,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
     -- Blank forms a town publishes (« Formulaires à télécharger »), uploaded by its admins: in
     -- the database, so that every process serves them (tenants/forms/ only seeds the demo).
-    create table town_forms (
-      tenant_id uuid not null references tenants (id),
-      file text not null check (file ~ '^[a-z0-9-]+[.]pdf$'),
-      content bytea not null,
-      created_at timestamptz not null default now(),
-      primary key (tenant_id, file)
-    );
-    ${fenceSql("town_forms")}
-    create policy parent_read on town_forms for select to app_parent using (true);
-    grant select on town_forms to app_parent;
-    grant select, insert, update, delete on town_forms to app_staff;
-
     -- What an audited operator action was about (a page viewed in support, a reason given).
     alter table platform_audit add column detail text;
   `)
@@ -136,7 +124,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 export async function down(db: Kysely<unknown>): Promise<void> {
   await sql
     .raw(`
-    drop table town_forms;
     drop function app.platform_health();
     drop function app.platform_town_stats(date, date);
     drop policy town_staff_read on platform_audit;

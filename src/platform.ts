@@ -81,14 +81,20 @@ async function stopAll(log: Logger, steps: [string, (() => Promise<unknown>) | u
 }
 
 /** The login as prepared (or as `npm run migrate` left it), its pool, and the towns (prepare only). */
-async function openDatabase(env: Env, log: Logger, ownerUrl: string, prepare: boolean): Promise<Database> {
+async function openDatabase(
+  env: Env,
+  log: Logger,
+  ownerUrl: string,
+  prepare: boolean,
+): Promise<{ db: Database; url: string }> {
   const role = {
     user: env.APP_DB_USER,
     password: env.APP_DB_PASSWORD,
     legacyFile: legacyPasswordFile(env.DATA_DIR),
   };
   const login = prepare ? await prepareDatabase(ownerUrl, role) : await preparedLogin(ownerUrl, role);
-  const db = createDatabase(loginUrl(ownerUrl, login), {
+  const url = loginUrl(ownerUrl, login);
+  const db = createDatabase(url, {
     max: env.DB_POOL_SIZE,
     idleTimeoutMs: env.DB_IDLE_TIMEOUT_MS,
     onConnectionError: (err) => log.warn({ err: String(err) }, "database connection lost"),
@@ -98,7 +104,7 @@ async function openDatabase(env: Env, log: Logger, ownerUrl: string, prepare: bo
       const tenantIds = await provisionTenants(db, loadTenantFiles());
       if (env.DEMO) await seedDemo(db, tenantIds);
     });
-  return db;
+  return { db, url };
 }
 
 /** Demo only: the SMTP sink with its mailbox and the PayFiP simulator (dev dependencies, loaded lazily). */
@@ -133,7 +139,7 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
   if (env.NODE_ENV === "production" && !env.APP_DB_PASSWORD)
     throw new Error("APP_DB_PASSWORD is required in production");
   const owner = await ownerDatabase(env, log, options.ownSignals);
-  const db = await openDatabase(env, log, owner.url, parts.prepare);
+  const { db, url: appUrl } = await openDatabase(env, log, owner.url, parts.prepare);
   const { mailbox, payfip } = parts.web || parts.worker ? await demoServices(env) : {};
   const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
   if (parts.worker && !smtpUrl) throw new Error("SMTP_URL is required outside the demo");
@@ -160,7 +166,7 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
     log,
     now: () => new Date(),
     payfip: payfipSettings,
-    sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox, loginUrl(owner.url, login)),
+    sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox, appUrl),
     mailbox,
   };
   const app = createApp(deps);

@@ -18,15 +18,3 @@ export interface SupportEntriesTable {
 export interface SupportTables {
   support_entries: SupportEntriesTable;
 }
-
-/** Blank forms a town publishes, uploaded in « Paramètres de la commune » (issue 13). */
-export interface TownFormsTable {
-  tenant_id: string;
-  file: string;
-  content: Buffer;
-  created_at: Generated<Date>;
-}
-
-export interface SettingsTables {
-  town_forms: TownFormsTable;
-}

@@ -3,7 +3,7 @@ import type { BillingTables } from "./billing-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
 import type { MessagesTables } from "./messages-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
-import type { SettingsTables, SupportTables } from "./support-types.ts";
+import type { SupportTables } from "./support-types.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -326,7 +326,6 @@ export interface DB
     BillingTables,
     LedgerTables,
     SupportTables,
-    SettingsTables,
     MessagesTables {
   tenants: TenantsTable;
   households: HouseholdsTable;

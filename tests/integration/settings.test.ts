@@ -147,41 +147,6 @@ describe("« Paramètres de la commune »", () => {
     expect(cfg.householdFile.consents.map((c) => c.label)).toEqual(["Droit à l'image", "Sortie piscine"]);
   });
 
-  it("publishes a blank form to download, and withdraws it", async () => {
-    const cookie = [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    const upload = (label: string, bytes: string) => {
-      const body = new FormData();
-      body.append("form_label", label);
-      body.append("form_file", new File([bytes], "f.pdf"));
-      return p.app.request("http://127.0.0.1/agents/parametres/formulaires", {
-        method: "POST",
-        headers: { Host: SENE, Origin: `http://${SENE}`, Cookie: cookie, "X-Forwarded-For": "198.51.100.30" },
-        body,
-        redirect: "manual",
-      });
-    };
-    const notPdf = await upload("Règlement du centre", "<html>pas un pdf</html>");
-    expect(notPdf.status).toBe(422);
-    expect(await notPdf.text()).toContain(
-      'id="f-form_file-error">Le contenu de ce fichier n&#39;est pas un PDF',
-    );
-    const pdf = "%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n";
-    expect((await upload("Règlement du centre", pdf)).status).toBe(303);
-    expect((await config()).householdFile.documents.forms.at(-1)).toEqual({
-      file: "reglement-du-centre.pdf",
-      label: "Règlement du centre",
-    });
-    const parent = client(p.app, SENE, { ip: "198.51.100.33" });
-    expect((await parent.login("lola.test@sene.test", DEMO_PASSWORD)).status).toBe(303);
-    const download = await parent.get("/documents/formulaires/reglement-du-centre.pdf");
-    expect(download.status).toBe(200);
-    expect(await download.text()).toBe(pdf);
-    expect((await admin.post("/agents/parametres/formulaires/reglement-du-centre.pdf/retirer")).status).toBe(
-      303,
-    );
-    expect((await parent.get("/documents/formulaires/reglement-du-centre.pdf")).status).toBe(404);
-  });
-
   it("lets the database refuse an agent, another town, and the slug", async () => {
     const users = await p.owner
       .selectFrom("users")

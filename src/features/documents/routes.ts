@@ -94,7 +94,7 @@ export function documentsRoutes(deps: Deps) {
   });
 
   app.get("/documents/formulaires/:file", requireParent, async (c) => {
-    const form = await documentsService.townForm(deps.db, c.get("tenant"), c.req.param("file"));
+    const form = await documentsService.townForm(c.get("tenant"), c.req.param("file"));
     return sendFile(c, { filename: form.file, mime: "application/pdf", content: form.content });
   });
   return app;

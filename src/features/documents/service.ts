@@ -8,7 +8,6 @@ import type { DocumentsConfig } from "../../tenancy/config-schema.ts";
 import { tenantsDir } from "../../tenancy/files.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
-import * as townForms from "../settings/forms-service.ts";
 import * as repo from "./repo.ts";
 import { type Scope, uploadSchema } from "./schemas.ts";
 import { checkFile } from "./sniff.ts";
@@ -199,16 +198,9 @@ export function decide(
   });
 }
 
-/**
- * One of the blank forms the town publishes; only those its configuration lists. Uploaded by
- * its admins (database), else shipped with the demo's tenant files (tenants/forms/<slug>/).
- */
-export async function townForm(db: Database, tenant: Tenant, file: string) {
+/** One of the blank forms the town publishes; only those its configuration lists. */
+export async function townForm(tenant: Tenant, file: string) {
   const form = docsOf(tenant).forms.find((f) => f.file === file);
   if (!form) throw notFound();
-  const uploaded = await townForms.content(db, tenant.id, form.file);
-  return {
-    ...form,
-    content: uploaded ?? (await readFile(path.join(tenantsDir, "forms", tenant.slug, form.file))),
-  };
+  return { ...form, content: await readFile(path.join(tenantsDir, "forms", tenant.slug, form.file)) };
 }

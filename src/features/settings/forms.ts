@@ -14,8 +14,8 @@ export type Raw = Record<string, string | string[]>;
 export type Values = Record<string, string | string[]>;
 export type Parsed = { ok: true; config: TenantConfig } | { ok: false; errors: Record<string, string> };
 export const PARTS = ["identite", "dossier", "documents", "absences", "autorisations"] as const;
-/** The parts of the settings page; « formulaires » has its own upload (forms-service.ts). */
-export type Part = (typeof PARTS)[number] | "formulaires";
+/** The parts of the settings page, each saved by its own form. */
+export type Part = (typeof PARTS)[number];
 
 export const MANDATORY_CHOICES = {
   guardian: GUARDIAN_FIELDS,

@@ -9,7 +9,6 @@ import { SECTIONS } from "../../tenancy/config-schema.ts";
 import { checkLogo } from "../../tenancy/logo.ts";
 import { FALLBACK_LABELS } from "../requests/view.ts";
 import { EXTENSIONS, MANDATORY_CHOICES, PARTS, type Part, parsePart, partValues, type Raw } from "./forms.ts";
-import * as townForms from "./forms-service.ts";
 import * as settings from "./service.ts";
 
 /** « Paramètres de la commune » (/agents/parametres): the town's admins set what its tenant file set. */
@@ -37,7 +36,6 @@ export function settingsRoutes(deps: Deps) {
         mandatory: MANDATORY_CHOICES,
         extensions: EXTENSIONS,
         types: cfg.householdFile.documents.types,
-        forms: cfg.householdFile.documents.forms,
       },
       edited ? 422 : 200,
     );
@@ -46,21 +44,6 @@ export function settingsRoutes(deps: Deps) {
   app.get("/parametres/contraste", (c) =>
     page(c, "platform/_contrast", { contrast: contrastOf(c.req.query()) }),
   );
-  app.post("/parametres/formulaires", async (c) => {
-    const body = await c.req.parseBody();
-    const label = typeof body.form_label === "string" ? body.form_label : "";
-    const checked = await townForms.checkForm(label, body.form_file instanceof File ? body.form_file : null);
-    if (!checked.ok)
-      return settingsPage(c, { part: "formulaires", values: { form_label: label }, errors: checked.errors });
-    await townForms.publish(deps.db, c.get("tenant"), c.get("session") as SessionUser, checked);
-    deps.sites.invalidate();
-    return seeOther(c, "/agents/parametres?enregistre=formulaires#formulaires");
-  });
-  app.post("/parametres/formulaires/:file/retirer", async (c) => {
-    await townForms.withdraw(deps.db, c.get("tenant"), c.get("session") as SessionUser, c.req.param("file"));
-    deps.sites.invalidate();
-    return seeOther(c, "/agents/parametres?enregistre=formulaires#formulaires");
-  });
   app.post("/parametres/:part", async (c) => {
     const part = PARTS.find((p) => p === c.req.param("part"));
     if (!part) throw notFound();
