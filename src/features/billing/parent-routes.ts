@@ -11,6 +11,7 @@ import { parisToday } from "../../lib/dates.ts";
 import { invoicePdf } from "./invoice-pdf.ts";
 import { FMT, householdInvoices, householdPayments, invoiceDetail, STATE_FILTERS } from "./invoices-view.ts";
 import { startPayment } from "./online-payment.ts";
+import { statementPdf } from "./statement-pdf.ts";
 import { statementPage } from "./statement-view.ts";
 
 const parentCtx = (c: Context<AppEnv>) => {
@@ -33,6 +34,7 @@ export function billingParentRoutes(deps: Deps) {
   app.use("/factures", requireParent);
   app.use("/factures/*", requireParent);
   app.use("/releve", requireParent);
+  app.use("/releve/*", requireParent);
 
   app.get("/factures", async (c) => {
     const ctx = parentCtx(c);
@@ -107,6 +109,21 @@ export function billingParentRoutes(deps: Deps) {
       }),
     );
     return page(c, "billing/parent/statement", { ...data, fmt: FMT });
+  });
+
+  app.get("/releve/pdf", async (c) => {
+    const ctx = parentCtx(c);
+    const { pdf, year } = await deps.db.withTenant(ctx, (trx) =>
+      statementPdf(trx, c.get("tenant"), ctx.householdId, parisToday(deps.now()), {
+        year: c.req.query("annee"),
+        regieId: c.req.query("regie"),
+      }),
+    );
+    return c.body(new Uint8Array(pdf), 200, {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `attachment; filename="releve-de-compte-${year}.pdf"`,
+      "Cache-Control": "no-store",
+    });
   });
   return app;
 }
