@@ -80,14 +80,14 @@ function lines(doc: Doc, d: InvoiceDetail) {
     true,
   );
   doc.moveTo(50, doc.y).lineTo(545, doc.y).stroke().moveDown(0.3);
-  d.lines.forEach((l, i) =>
+  d.lines.forEach((l, i) => {
     row(doc, [
       `${l.day ? `${l.label} – ${frDate(l.day)}` : l.label}${reduced.has(i) ? " *" : ""}`,
       String(l.quantity),
       euros(l.unitCents),
       euros(l.amountCents),
-    ]),
-  );
+    ]);
+  });
   doc.moveTo(50, doc.y).lineTo(545, doc.y).stroke().moveDown(0.3);
   const i = d.invoice;
   row(doc, ["Total", "", "", euros(i.totalCents)], true);
