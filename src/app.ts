@@ -25,6 +25,7 @@ import { planningStaffOfferRoutes } from "./features/planning/staff-offer-routes
 import { planningStaffReviewRoutes } from "./features/planning/staff-review-routes.ts";
 import { planningWizardRoutes } from "./features/planning/wizard-routes.ts";
 import { platformRoutes } from "./features/platform/routes.ts";
+import { schoolCalendarRoutes } from "./features/platform/school-calendar-routes.ts";
 import { preregistrationRoutes } from "./features/preregistration/routes.ts";
 import { preregistrationStaffRoutes } from "./features/preregistration/staff-routes.ts";
 import { requestsRoutes } from "./features/requests/routes.ts";
@@ -117,13 +118,21 @@ function unknownHostApp(deps: Deps) {
   return app;
 }
 
+/** The operators' console: the towns, then the school calendar (its session set by platformRoutes). */
+function operatorConsole(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.route("/", platformRoutes(deps));
+  app.route("/", schoolCalendarRoutes(deps));
+  return app;
+}
+
 type NodeEnv = { incoming?: IncomingMessage };
 
 export function createApp(deps: Deps) {
   configureMailLinks(deps.env);
   const apps: Record<Site["kind"], Hono<AppEnv>> = {
     tenant: portalApp(deps),
-    operator: singleRouteApp(deps, platformRoutes(deps)),
+    operator: singleRouteApp(deps, operatorConsole(deps)),
     mailbox: deps.mailbox ? singleRouteApp(deps, mailboxRoutes(deps.mailbox)) : unknownHostApp(deps),
     unknown: unknownHostApp(deps),
   };

@@ -1,6 +1,7 @@
 import type { ColumnType, Generated } from "kysely";
 import type { BillingTables } from "./billing-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
+import type { SchoolCalendarTables } from "./school-calendar-types.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
@@ -317,7 +318,7 @@ export interface PlatformAuditTable {
   at: Generated<Date>;
 }
 
-export interface DB extends PlanningTables, BillingTables {
+export interface DB extends PlanningTables, BillingTables, SchoolCalendarTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;
