@@ -1,5 +1,4 @@
 import { type Kysely, sql } from "kysely";
-import { fenceSql } from "./rls.ts";
 
 /**
  * Issue 13: towns run from the operators' console.

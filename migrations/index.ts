@@ -11,6 +11,7 @@ import * as baskets from "./2026-11-22T0902_baskets.ts";
 import * as loginSecret from "./2026-12-06T0900_login-secret.ts";
 import * as ledger from "./2026-12-06T1000_ledger.ts";
 import * as invoicingComplementary from "./2026-12-06T1100_invoicing-complementary.ts";
+import * as schoolHolidays from "./2026-12-06T1101_school-holidays.ts";
 import * as townConsole from "./2026-12-06T1300_town-console.ts";
 import * as messages from "./2026-12-06T1400_messages.ts";
 import * as news from "./2026-12-06T1401_news.ts";
@@ -30,6 +31,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T0900_login-secret": loginSecret,
   "2026-12-06T1000_ledger": ledger,
   "2026-12-06T1100_invoicing-complementary": invoicingComplementary,
+  "2026-12-06T1101_school-holidays": schoolHolidays,
   "2026-12-06T1300_town-console": townConsole,
   "2026-12-06T1400_messages": messages,
   "2026-12-06T1401_news": news,

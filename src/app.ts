@@ -29,15 +29,16 @@ import { planningStaffOfferRoutes } from "./features/planning/staff-offer-routes
 import { planningStaffReviewRoutes } from "./features/planning/staff-review-routes.ts";
 import { planningWizardRoutes } from "./features/planning/wizard-routes.ts";
 import { platformRoutes } from "./features/platform/routes.ts";
+import { schoolCalendarRoutes } from "./features/platform/school-calendar-routes.ts";
 import { preregistrationRoutes } from "./features/preregistration/routes.ts";
 import { preregistrationStaffRoutes } from "./features/preregistration/staff-routes.ts";
 import { requestsRoutes } from "./features/requests/routes.ts";
 import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
 import { settingsRoutes } from "./features/settings/routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
-import { describeFailure, neutralFailureResponse } from "./http/failure.ts";
 import { supportRoutes, supportSession } from "./features/support/routes.ts";
 import { teamRoutes } from "./features/team/routes.ts";
+import { describeFailure, neutralFailureResponse } from "./http/failure.ts";
 import { page } from "./http/render.ts";
 import { siteApp } from "./http/site-app.ts";
 import type { AppEnv, Bindings, Deps } from "./http/types.ts";
@@ -134,6 +135,14 @@ function unknownHostApp(deps: Deps) {
   return app;
 }
 
+/** The operators' console: the towns, then the school calendar (its session set by platformRoutes). */
+function operatorConsole(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.route("/", platformRoutes(deps));
+  app.route("/", schoolCalendarRoutes(deps));
+  return app;
+}
+
 type NodeEnv = { incoming?: IncomingMessage };
 type RootEnv = { Bindings: NodeEnv; Variables: { requestId: string } };
 
@@ -150,7 +159,7 @@ export function createApp(deps: Deps) {
   configureMailLinks(deps.env);
   const apps: Record<Site["kind"], Hono<AppEnv>> = {
     tenant: portalApp(deps),
-    operator: singleRouteApp(deps, platformRoutes(deps)),
+    operator: singleRouteApp(deps, operatorConsole(deps)),
     mailbox: deps.mailbox ? singleRouteApp(deps, mailboxRoutes(deps.mailbox)) : unknownHostApp(deps),
     unknown: unknownHostApp(deps),
   };

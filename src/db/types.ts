@@ -3,6 +3,7 @@ import type { BillingTables } from "./billing-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
 import type { MessagesTables } from "./messages-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
+import type { SchoolCalendarTables } from "./school-calendar-types.ts";
 import type { SupportTables } from "./support-types.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -326,7 +327,8 @@ export interface DB
     BillingTables,
     LedgerTables,
     SupportTables,
-    MessagesTables {
+    MessagesTables,
+    SchoolCalendarTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;

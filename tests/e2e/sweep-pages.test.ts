@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 const SKIP = /^\/(agents\/)?(deconnexion|logout)|\/activation\//;
-const MAX_PAGES = 30;
+const MAX_PAGES = 25;
 
 interface Account {
   audience: "parent" | "staff" | "operator";
@@ -101,7 +101,8 @@ describe("every kind of e-mail, opened in the dev mailbox", () => {
       await p.page.goto(e2e.url("mail", `/messages/${mail.id}`));
       expect(await p.page.locator("main h1").innerText()).toBe(mail.subject);
       expect(await p.page.locator(".mail-body").innerText()).toContain("Bonjour Hélène");
-      await checkA11y(p.page);
+      // The text page is the same page for every message: axe once; each HTML part differs.
+      if (template === templates[0]) await checkA11y(p.page);
       expect(await overflow(p.page)).toBe(0);
       await p.page.getByRole("link", { name: "Voir la version HTML" }).click();
       await p.page.getByText("Accéder à votre portail famille").waitFor();

@@ -9,6 +9,7 @@ import {
 } from "../../src/integrations/payfip/simulator/server.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { client } from "../helpers/client.ts";
+import { pdfText } from "../helpers/pdf-text.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 import { issuedInvoice } from "./billing-parent-fixture.ts";
@@ -102,21 +103,6 @@ async function createInvoices() {
 
 const attempts = (invoiceId: string) =>
   p.owner.selectFrom("payment_attempts").selectAll().where("invoice_id", "=", invoiceId).execute();
-
-/** WinAnsi (pdfkit's standard fonts) is latin-1 but for a few signs in 0x80–0x9f. */
-const WIN_ANSI: Record<string, string> = { "\x80": "€", "\x85": "…", "\x92": "’", "\x96": "–", "\x97": "—" };
-const winAnsi = (hex: string) =>
-  Buffer.from(hex, "hex")
-    .toString("latin1")
-    .replace(/[\x80-\x9f]/g, (ch) => WIN_ANSI[ch] ?? ch);
-
-/** The text drawn in an uncompressed pdfkit file: its TJ arrays of hex strings, one per line. */
-function pdfText(pdf: Buffer): string {
-  const arrays = pdf.toString("latin1").match(/\[([^\]]*)\] TJ/g) ?? [];
-  return arrays
-    .map((a) => [...a.matchAll(/<([0-9a-f]+)>/gi)].map((m) => winAnsi(m[1] as string)).join(""))
-    .join("\n");
-}
 
 describe("« Mes factures » and the home page", () => {
   it("without invoices the home page has no « Factures impayées » and the tile no count", async () => {

@@ -2,6 +2,7 @@ import PDFDocument from "pdfkit";
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { monthLabel } from "../../lib/dates.ts";
+import { brandOf, drawBrand, type PdfBrand } from "../../lib/pdf-brand.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type InvoiceDetail, invoiceDetail, treasuryLabel } from "./invoices-view.ts";
 import { euros } from "./pricing.ts";
@@ -34,15 +35,18 @@ function row(doc: Doc, cells: string[], bold = false) {
 
 function header(doc: Doc, tenant: Tenant, d: InvoiceDetail, household: Household) {
   const c = tenant.config.contact;
-  doc.font("Helvetica-Bold").fontSize(12).text(tenant.config.name);
+  const top = doc.y;
   doc.font("Helvetica").fontSize(9.5).text(c.service).text(c.address).text(`Tél. ${c.phone} – ${c.email}`);
   doc.text(d.invoice.regieName);
-  doc.moveDown(1).fontSize(10.5).font("Helvetica-Bold").text(household.name, 320);
+  const left = doc.y;
+  doc.y = top;
+  doc.fontSize(10.5).font("Helvetica-Bold").text(household.name, 320);
   doc.font("Helvetica").text(`N° Famille : ${household.number}`, 320);
   if (household.address_line) doc.text(household.address_line, 320);
   const city = [household.postal_code, household.city].filter(Boolean).join(" ");
   if (city) doc.text(city, 320);
   doc.x = 50;
+  doc.y = Math.max(doc.y, left);
 }
 
 function title(doc: Doc, d: InvoiceDetail) {
@@ -57,20 +61,33 @@ function title(doc: Doc, d: InvoiceDetail) {
   doc.moveDown(1);
 }
 
+/**
+ * Lines priced below another child's line of the same service and day: the sibling reduction.
+ * The service is the label's part before « – ».
+ */
+function reducedLines(d: InvoiceDetail): Set<number> {
+  const top = new Map<string, number>();
+  const key = (l: InvoiceDetail["lines"][number]) => `${l.day}|${l.label.split(" – ")[0]}`;
+  for (const l of d.lines) top.set(key(l), Math.max(top.get(key(l)) ?? 0, l.unitCents));
+  return new Set(d.lines.flatMap((l, i) => (l.day && l.unitCents < (top.get(key(l)) ?? 0) ? [i] : [])));
+}
+
 function lines(doc: Doc, d: InvoiceDetail) {
+  const reduced = reducedLines(d);
   row(
     doc,
     COLUMNS.map((c) => c.title),
     true,
   );
   doc.moveTo(50, doc.y).lineTo(545, doc.y).stroke().moveDown(0.3);
-  for (const l of d.lines)
+  d.lines.forEach((l, i) => {
     row(doc, [
-      l.day ? `${l.label} – ${frDate(l.day)}` : l.label,
+      `${l.day ? `${l.label} – ${frDate(l.day)}` : l.label}${reduced.has(i) ? " *" : ""}`,
       String(l.quantity),
       euros(l.unitCents),
       euros(l.amountCents),
     ]);
+  });
   doc.moveTo(50, doc.y).lineTo(545, doc.y).stroke().moveDown(0.3);
   const i = d.invoice;
   row(doc, ["Total", "", "", euros(i.totalCents)], true);
@@ -78,6 +95,16 @@ function lines(doc: Doc, d: InvoiceDetail) {
     row(doc, ["Déjà réglé", "", "", euros(i.totalCents - i.leftCents)]);
     row(doc, ["Reste à payer", "", "", euros(i.leftCents)], true);
   }
+  if (reduced.size)
+    doc
+      .moveDown(0.5)
+      .font("Helvetica")
+      .fontSize(9.5)
+      .text(
+        "* Réduction fratrie : tarif réduit pour le deuxième enfant et les suivants inscrits au même service le même jour.",
+        50,
+      )
+      .fontSize(10.5);
 }
 
 function howToPay(doc: Doc, tenant: Tenant, d: InvoiceDetail) {
@@ -111,7 +138,13 @@ interface Household {
   city: string | null;
 }
 
-function render(tenant: Tenant, d: InvoiceDetail, household: Household, compress: boolean): Promise<Buffer> {
+function render(
+  tenant: Tenant,
+  brand: PdfBrand,
+  d: InvoiceDetail,
+  household: Household,
+  compress: boolean,
+): Promise<Buffer> {
   const doc = new PDFDocument({
     size: "A4",
     margin: 50,
@@ -128,6 +161,7 @@ function render(tenant: Tenant, d: InvoiceDetail, household: Household, compress
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
+  drawBrand(doc, brand);
   header(doc, tenant, d, household);
   title(doc, d);
   lines(doc, d);
@@ -154,5 +188,5 @@ export async function invoicePdf(
     .where("id", "=", detail.invoice.householdId)
     .executeTakeFirst();
   if (!household) throw notFound();
-  return render(tenant, detail, household, options.compress ?? true);
+  return render(tenant, await brandOf(tenant), detail, household, options.compress ?? true);
 }

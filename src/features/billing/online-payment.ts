@@ -48,7 +48,7 @@ export async function openAttempt(
     .where("i.id", "=", invoiceId)
     .where("i.household_id", "=", householdId)
     .executeTakeFirst();
-  if (!invoice || invoice.kind !== "invoice") throw notFound();
+  if (invoice?.kind !== "invoice") throw notFound();
   if (invoice.treasury_ref)
     throw new AppError(
       "bad_request",

@@ -7,10 +7,12 @@ import { AppError, notFound } from "../../http/errors.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { parisToday } from "../../lib/dates.ts";
 import { invoicePdf } from "./invoice-pdf.ts";
 import { FMT, householdInvoices, householdPayments, invoiceDetail, STATE_FILTERS } from "./invoices-view.ts";
 import { startPayment } from "./online-payment.ts";
 import { refundParentRoutes, showStatement } from "./refund-routes.ts";
+import { statementPdf } from "./statement-pdf.ts";
 
 const parentCtx = (c: Context<AppEnv>) => {
   const s = c.get("session") as SessionUser;
@@ -32,6 +34,7 @@ export function billingParentRoutes(deps: Deps) {
   app.use("/factures", requireParent);
   app.use("/factures/*", requireParent);
   app.use("/releve", requireParent);
+  app.use("/releve/*", requireParent);
 
   app.get("/factures", async (c) => {
     const ctx = parentCtx(c);
@@ -99,6 +102,21 @@ export function billingParentRoutes(deps: Deps) {
 
   app.get("/releve", (c) => showStatement(c, deps));
   app.route("/", refundParentRoutes(deps));
+
+  app.get("/releve/pdf", async (c) => {
+    const ctx = parentCtx(c);
+    const { pdf, year } = await deps.db.withTenant(ctx, (trx) =>
+      statementPdf(trx, c.get("tenant"), ctx.householdId, parisToday(deps.now()), {
+        year: c.req.query("annee"),
+        regieId: c.req.query("regie"),
+      }),
+    );
+    return c.body(new Uint8Array(pdf), 200, {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `attachment; filename="releve-de-compte-${year}.pdf"`,
+      "Cache-Control": "no-store",
+    });
+  });
   return app;
 }
 

@@ -2,6 +2,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database, Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { parisToday } from "../../lib/form-fields.ts";
+import { brandOf } from "../../lib/pdf-brand.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
@@ -194,7 +195,7 @@ export async function sheet(w: Who, childId: string, complete: boolean) {
   const data = await childFile(w, childId);
   const photo = await asActor(w, (trx, householdId) => childrenRepo.findPhoto(trx, householdId, childId));
   const pdf = await renderSheet({
-    town: w.tenant.config.name,
+    brand: await brandOf(w.tenant),
     child: data.child,
     photo: photo?.content ?? null,
     health: complete ? data.health : null,

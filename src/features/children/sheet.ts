@@ -1,10 +1,11 @@
 import PDFDocument from "pdfkit";
+import { drawBrand, type PdfBrand } from "../../lib/pdf-brand.ts";
 import type { Values } from "../requests/section-handler.ts";
 import type { Vaccination } from "./schemas.ts";
 
 /** What the « Fiche enfant » shows; the medical part only in the complete sheet. */
 export interface SheetData {
-  town: string;
+  brand: PdfBrand;
   child: {
     first_name: string;
     last_name: string;
@@ -103,7 +104,7 @@ export function renderSheet(d: SheetData): Promise<Buffer> {
   const doc = new PDFDocument({
     size: "A4",
     margin: 50,
-    info: { Title: `Fiche enfant – ${d.child.first_name} ${d.child.last_name}`, Author: d.town },
+    info: { Title: `Fiche enfant – ${d.child.first_name} ${d.child.last_name}`, Author: d.brand.name },
     lang: "fr-FR",
   });
   const chunks: Buffer[] = [];
@@ -112,7 +113,7 @@ export function renderSheet(d: SheetData): Promise<Buffer> {
     doc.on("end", () => resolve(Buffer.concat(chunks)));
     doc.on("error", reject);
   });
-  doc.font("Helvetica").fontSize(10).text(d.town);
+  drawBrand(doc, d.brand);
   doc
     .moveDown(0.5)
     .font("Helvetica-Bold")

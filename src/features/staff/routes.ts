@@ -5,6 +5,8 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { parisToday, shortDate } from "../../lib/dates.ts";
+import { calendarWarnings } from "../../lib/school-holidays.ts";
 import { newFamilySchema } from "./schemas.ts";
 import * as staffService from "./service.ts";
 
@@ -15,7 +17,13 @@ export function staffRoutes(deps: Deps) {
 
   app.get("/", requireStaff, async (c) => {
     const data = await staffService.dashboard(accountDeps(deps, c), session(c));
-    return page(c, "staff/home", data);
+    const zone = c.get("tenant").config.holidayZone;
+    // Admins hear a year ahead that the school calendar of their zone runs out.
+    const calendarEnd =
+      session(c).staffRole === "admin"
+        ? (calendarWarnings(parisToday(deps.now()), [zone])[0]?.end ?? null)
+        : null;
+    return page(c, "staff/home", { ...data, calendarEnd: calendarEnd && shortDate(calendarEnd), zone });
   });
 
   const formPage = (
