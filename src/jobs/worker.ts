@@ -29,7 +29,12 @@ export async function startWorker(opts: {
   payfip?: PayfipSettings;
   /** Jobs of a worker whose every lock is older than this (ms) are run again (5 min by default). */
   staleAfterMs?: number;
+  /** The platform's clock (the app's deps.now): jobs decide with the same time as the pages. */
+  now?: () => Date;
 }): Promise<Worker> {
+  const now = opts.now ?? (() => new Date());
+  // A job answers « look again at T » on the platform's clock; the queue runs on real time.
+  const runAt = (again: Date) => new Date(Date.now() + Math.max(0, again.getTime() - now().getTime()));
   const relay = createMailRelay(opts.db, opts.send, opts.from, opts.log);
   const promoteWaiting = createWaitingListJob(opts.db);
   const checkPayment = opts.payfip ? createPaymentCheckJob(opts.db, opts.payfip, opts.log) : null;
@@ -60,12 +65,12 @@ export async function startWorker(opts: {
         if (again) await helpers.addJob("check_payment", { ...job, round: job.round + 1 }, { runAt: again });
       },
       expire_offer: async (payload, helpers) => {
-        const again = await expireOffer(payload as OfferExpiryJob);
-        if (again) await helpers.addJob("expire_offer", payload as OfferExpiryJob, { runAt: again });
+        const again = await expireOffer(payload as OfferExpiryJob, now());
+        if (again) await helpers.addJob("expire_offer", payload as OfferExpiryJob, { runAt: runAt(again) });
       },
       expire_basket: async (payload, helpers) => {
-        const again = await expireBasket(payload as BasketExpiryJob);
-        if (again) await helpers.addJob("expire_basket", payload as BasketExpiryJob, { runAt: again });
+        const again = await expireBasket(payload as BasketExpiryJob, now());
+        if (again) await helpers.addJob("expire_basket", payload as BasketExpiryJob, { runAt: runAt(again) });
       },
     },
   });

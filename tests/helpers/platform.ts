@@ -38,14 +38,16 @@ export async function createTestPlatform(
   const tenants = new Map(rows.map((r) => [r.slug, r.id]));
   await seedDemo(t.db, tenants);
   const mailbox = await startMailSink(0);
+  let fixed: Date | null = null;
   const worker = await startWorker({
     ownerUrl: t.ownerUrl,
     db: t.db,
     send: smtpTransport(mailbox.smtpUrl),
     from: env.MAIL_FROM,
     log,
+    // The jobs share the test's clock, or a fixed date in the past expires every basket at once.
+    now: () => fixed ?? new Date(),
   });
-  let fixed: Date | null = null;
   const deps: Deps = {
     env,
     db: t.db,
