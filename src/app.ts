@@ -14,6 +14,8 @@ import { childrenStaffRoutes } from "./features/children/staff-routes.ts";
 import { completenessRoutes } from "./features/completeness/routes.ts";
 import { documentsRoutes } from "./features/documents/routes.ts";
 import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
+import { enrolmentRoutes } from "./features/enrolment/enrolments/routes.ts";
+import { enrolmentStaffRoutes } from "./features/enrolment/enrolments/staff-routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
@@ -81,6 +83,7 @@ function portalApp(deps: Deps) {
   app.route("/", billingParentRoutes(deps));
   app.route("/", billingPaymentRoutes(deps));
   app.route("/", billingBasketRoutes(deps));
+  app.route("/", enrolmentRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
@@ -95,6 +98,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", planningStaffOfferRoutes(deps));
   app.route("/agents", billingStaffInvoicingRoutes(deps));
   app.route("/agents", billingStaffSettingsRoutes(deps));
+  app.route("/agents", enrolmentStaffRoutes(deps));
   return app;
 }
 

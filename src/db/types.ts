@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
 import type { BillingTables } from "./billing-types.ts";
+import type { EnrolmentTables } from "./enrolment-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -317,7 +318,7 @@ export interface PlatformAuditTable {
   at: Generated<Date>;
 }
 
-export interface DB extends PlanningTables, BillingTables {
+export interface DB extends PlanningTables, BillingTables, EnrolmentTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;

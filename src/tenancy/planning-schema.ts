@@ -22,6 +22,8 @@ export const bookingRulesSchema = z.object({
   waitingList: z.enum(["none", "auto", "offer"]),
   /** "at_booking": paid through the basket (billing issue); "invoiced": billed afterwards. */
   payment: z.enum(["invoiced", "at_booking"]),
+  /** Parents book only the periods their child has an accepted « inscription » for (Plombières, Courtry). */
+  enrolmentRequired: z.boolean(),
 });
 export type BookingRules = z.infer<typeof bookingRulesSchema>;
 
@@ -35,6 +37,7 @@ export const DEFAULT_RULES: BookingRules = {
   capacity: null,
   waitingList: "none",
   payment: "invoiced",
+  enrolmentRequired: false,
 };
 
 export const LEVELS = ["TPS", "PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2"] as const;

@@ -1,0 +1,32 @@
+import type { ColumnType, Generated } from "kysely";
+
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+
+export type EnrolmentStatus = "pending" | "accepted" | "refused" | "waiting" | "withdrawn" | "ended";
+export type EnrolmentMode = "regular" | "a_la_carte";
+
+export interface EnrolmentsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  household_id: string;
+  child_id: string;
+  period_id: string;
+  service_id: string;
+  mode: EnrolmentMode;
+  weekdays: ColumnType<number[], number[] | undefined, number[]>;
+  starts_on: string;
+  ends_on: string;
+  status: ColumnType<EnrolmentStatus, EnrolmentStatus | undefined, EnrolmentStatus>;
+  reason: string | null;
+  dossier_id: string | null;
+  booked_days: Generated<number>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
+export interface EnrolmentTables {
+  enrolments: EnrolmentsTable;
+}
