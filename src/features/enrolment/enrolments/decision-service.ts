@@ -1,13 +1,13 @@
-import { AppError, notFound } from "../../../http/errors.ts";
 import type { Trx } from "../../../db/database.ts";
+import { AppError, notFound } from "../../../http/errors.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
 import { findPeriod, type Period } from "../../planning/offer.ts";
 import { bookPatterns, patternDays } from "../../planning/pattern-booking.ts";
 import { tellDecision } from "./mail.ts";
-import * as enrolmentRepo from "./repo.ts";
 import type { EnrolmentRow } from "./repo.ts";
+import * as enrolmentRepo from "./repo.ts";
 import { audit } from "./service.ts";
 
 export interface StaffCtx {

@@ -8,8 +8,8 @@ import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { shortDate } from "../../../lib/dates.ts";
 import { endFormSchema, enrolmentFormSchema, WEEKDAYS } from "./schemas.ts";
-import * as enrolmentService from "./service.ts";
 import type { ParentCtx } from "./service.ts";
+import * as enrolmentService from "./service.ts";
 
 const MESSAGES: Record<string, string> = {
   envoyee:
