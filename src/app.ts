@@ -16,6 +16,7 @@ import { documentsRoutes } from "./features/documents/routes.ts";
 import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
 import { enrolmentRoutes } from "./features/enrolment/enrolments/routes.ts";
 import { enrolmentStaffRoutes } from "./features/enrolment/enrolments/staff-routes.ts";
+import { tariffRoutes } from "./features/enrolment/tariffs/routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
@@ -84,6 +85,7 @@ function portalApp(deps: Deps) {
   app.route("/", billingPaymentRoutes(deps));
   app.route("/", billingBasketRoutes(deps));
   app.route("/", enrolmentRoutes(deps));
+  app.route("/", tariffRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));

@@ -268,3 +268,60 @@ describe("ending an accepted enrolment (parents)", () => {
     expect(row.status).toBe("pending");
   });
 });
+
+describe("« Mes tarifs » (parents)", () => {
+  const lucasRow = (html: string, service: string) => {
+    const at = html.indexOf(`<th scope="row">${service}</th>`);
+    // Intl writes « 4,95 € » with a narrow no-break space.
+    return html.slice(at, html.indexOf("</tr>", at)).replace(/\u202f|\u00a0/g, " ");
+  };
+
+  it("shows each service's price today with the bracket, residence and why", async () => {
+    p.setNow(new Date("2026-11-23T08:00:00Z"));
+    const before = await (await parent.get("/tarifs")).text();
+    const canteen = lucasRow(before, "Garderie périscolaire › Restauration scolaire");
+    expect(canteen).toContain("4,95 € par repas");
+    expect(canteen).toContain("Tranche 3 : QF à partir de 901");
+    expect(canteen).toContain("Aucune attestation QF validée");
+    expect(canteen).toContain("Hors commune");
+    const { household_id: household } = await p.owner
+      .selectFrom("children")
+      .select("household_id")
+      .where("id", "=", lucas)
+      .executeTakeFirstOrThrow();
+    await p.owner
+      .updateTable("households")
+      .set({ family_quotient: 640, postal_code: "21370" })
+      .where("id", "=", household)
+      .execute();
+    await p.owner
+      .insertInto("documents")
+      .values({
+        tenant_id: town(),
+        household_id: household,
+        type: "attestation_qf",
+        filename: "qf.pdf",
+        mime: "application/pdf",
+        size: 8,
+        sha256: "0".repeat(64),
+        content: Buffer.from("%PDF-1.4"),
+        state: "validated",
+        uploaded_by: (
+          await p.owner
+            .selectFrom("users")
+            .select("id")
+            .where("login", "=", "jdupont")
+            .executeTakeFirstOrThrow()
+        ).id,
+      })
+      .execute();
+    const after = lucasRow(
+      await (await parent.get("/tarifs")).text(),
+      "Garderie périscolaire › Restauration scolaire",
+    );
+    expect(after).toContain("4,10 € par repas");
+    expect(after).toContain("Tranche 2 : QF de 501 à 900");
+    expect(after).toContain("Quotient familial retenu : 640 (attestation validée).");
+    expect(after).toContain("Résident");
+  });
+});

@@ -60,21 +60,26 @@ async function accept(trx: Trx, ctx: StaffCtx, rows: EnrolmentRow[]) {
   const zone = ctx.tenant.config.holidayZone;
   const tomorrow = parisToday(new Date(ctx.now.getTime() + 86_400_000));
   const regular = rows.filter((e) => e.mode === "regular");
+  // Most families share a pattern (the canteen four days a week): each is computed once.
+  const memo = new Map<string, string[]>();
+  const daysOf = (e: EnrolmentRow) => {
+    const period = periods.get(e.period_id) as Period;
+    const from = e.starts_on > tomorrow ? e.starts_on : tomorrow;
+    const key = `${period.id}|${e.weekdays.join()}|${from}|${e.ends_on}`;
+    if (!memo.has(key)) memo.set(key, patternDays(period, e.weekdays, from, e.ends_on, zone));
+    return memo.get(key) as string[];
+  };
   const outcomes = await bookPatterns(
     trx,
     ctx.tenant,
     ctx.actor,
     ctx.actorName,
-    regular.map((e) => {
-      const period = periods.get(e.period_id) as Period;
-      const from = e.starts_on > tomorrow ? e.starts_on : tomorrow;
-      return {
-        householdId: e.household_id,
-        childId: e.child_id,
-        period,
-        days: patternDays(period, e.weekdays, from, e.ends_on, zone),
-      };
-    }),
+    regular.map((e) => ({
+      householdId: e.household_id,
+      childId: e.child_id,
+      period: periods.get(e.period_id) as Period,
+      days: daysOf(e),
+    })),
   );
   const booked = new Map(regular.map((e, i) => [e.id, outcomes[i]]));
   let accepted = 0;
