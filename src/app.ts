@@ -16,6 +16,8 @@ import { documentsRoutes } from "./features/documents/routes.ts";
 import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
 import { enrolmentRoutes } from "./features/enrolment/enrolments/routes.ts";
 import { enrolmentStaffRoutes } from "./features/enrolment/enrolments/staff-routes.ts";
+import { schoolRoutes } from "./features/enrolment/school/routes.ts";
+import { schoolStaffRoutes } from "./features/enrolment/school/staff-routes.ts";
 import { tariffRoutes } from "./features/enrolment/tariffs/routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
@@ -84,6 +86,7 @@ function portalApp(deps: Deps) {
   app.route("/", billingParentRoutes(deps));
   app.route("/", billingPaymentRoutes(deps));
   app.route("/", billingBasketRoutes(deps));
+  app.route("/", schoolRoutes(deps));
   app.route("/", enrolmentRoutes(deps));
   app.route("/", tariffRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
@@ -101,6 +104,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", billingStaffInvoicingRoutes(deps));
   app.route("/agents", billingStaffSettingsRoutes(deps));
   app.route("/agents", enrolmentStaffRoutes(deps));
+  app.route("/agents", schoolStaffRoutes(deps));
   return app;
 }
 

@@ -27,6 +27,37 @@ export interface EnrolmentsTable {
   updated_at: Generated<Date>;
 }
 
+export interface SchoolStreetsTable {
+  tenant_id: string;
+  street_key: string;
+  street: string;
+  school: string;
+}
+
+export type SchoolRequestStatus = "pending" | "accepted" | "refused" | "withdrawn";
+
+export interface SchoolRequestsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  household_id: string;
+  child_id: string;
+  school_year: string;
+  level: string;
+  sector_school: string | null;
+  school: string;
+  derogation: Generated<boolean>;
+  derogation_reason: string | null;
+  status: ColumnType<SchoolRequestStatus, SchoolRequestStatus | undefined, SchoolRequestStatus>;
+  reason: string | null;
+  certificate_number: ColumnType<string | null, number | null | undefined, number | null>;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  decided_by: string | null;
+  decided_at: NullableTimestamp;
+}
+
 export interface EnrolmentTables {
   enrolments: EnrolmentsTable;
+  school_streets: SchoolStreetsTable;
+  school_requests: SchoolRequestsTable;
 }

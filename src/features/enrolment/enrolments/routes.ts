@@ -7,6 +7,7 @@ import { readForm, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { shortDate } from "../../../lib/dates.ts";
+import * as schoolService from "../school/service.ts";
 import { endFormSchema, enrolmentFormSchema, WEEKDAYS } from "./schemas.ts";
 import type { ParentCtx } from "./service.ts";
 import * as enrolmentService from "./service.ts";
@@ -15,6 +16,8 @@ const MESSAGES: Record<string, string> = {
   envoyee:
     "Votre demande d'inscription est envoyée : elle est « en attente » jusqu'à la décision du service.",
   retiree: "Votre demande d'inscription est retirée.",
+  "scolaire-envoyee":
+    "Votre demande d'inscription scolaire est envoyée : elle est « en attente » jusqu'à la décision du service.",
   terminee: "L'inscription est terminée : les jours réservés à partir de la date choisie sont annulés.",
 };
 
@@ -56,7 +59,14 @@ export function enrolmentRoutes(deps: Deps) {
   };
 
   const listPage = async (c: Context<AppEnv>, endError?: { id: string; message: string; value: string }) => {
-    const children = await run(c, (trx, ctx) => enrolmentService.ofHousehold(trx, ctx.householdId));
+    const [children, school] = await run(
+      c,
+      async (trx, ctx) =>
+        [
+          await enrolmentService.ofHousehold(trx, ctx.householdId),
+          await schoolService.ofHousehold(trx, ctx.householdId),
+        ] as const,
+    );
     const view = children.map((ch) => ({
       ...ch,
       rows: ch.rows.map((r) => ({
@@ -70,7 +80,7 @@ export function enrolmentRoutes(deps: Deps) {
     return page(
       c,
       "enrolment/index",
-      { children: view, endError, message: MESSAGES[c.req.query("message") ?? ""] },
+      { children: view, school, endError, message: MESSAGES[c.req.query("message") ?? ""] },
       status,
     );
   };
