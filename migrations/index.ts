@@ -10,6 +10,7 @@ import * as payfipAttempts from "./2026-11-22T0901_payfip-attempts.ts";
 import * as baskets from "./2026-11-22T0902_baskets.ts";
 import * as enrolments from "./2026-12-06T1500_enrolments.ts";
 import * as schoolEnrolment from "./2026-12-06T1501_school-enrolment.ts";
+import * as updateCampaigns from "./2026-12-06T1502_update-campaigns.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22T0902_baskets": baskets,
   "2026-12-06T1500_enrolments": enrolments,
   "2026-12-06T1501_school-enrolment": schoolEnrolment,
+  "2026-12-06T1502_update-campaigns": updateCampaigns,
 };

@@ -14,6 +14,8 @@ import { childrenStaffRoutes } from "./features/children/staff-routes.ts";
 import { completenessRoutes } from "./features/completeness/routes.ts";
 import { documentsRoutes } from "./features/documents/routes.ts";
 import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
+import { campaignRoutes } from "./features/enrolment/campaign/routes.ts";
+import { campaignStaffRoutes } from "./features/enrolment/campaign/staff-routes.ts";
 import { enrolmentRoutes } from "./features/enrolment/enrolments/routes.ts";
 import { enrolmentStaffRoutes } from "./features/enrolment/enrolments/staff-routes.ts";
 import { schoolRoutes } from "./features/enrolment/school/routes.ts";
@@ -89,6 +91,7 @@ function portalApp(deps: Deps) {
   app.route("/", schoolRoutes(deps));
   app.route("/", enrolmentRoutes(deps));
   app.route("/", tariffRoutes(deps));
+  app.route("/", campaignRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
@@ -105,6 +108,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", billingStaffSettingsRoutes(deps));
   app.route("/agents", enrolmentStaffRoutes(deps));
   app.route("/agents", schoolStaffRoutes(deps));
+  app.route("/agents", campaignStaffRoutes(deps));
   return app;
 }
 

@@ -56,7 +56,31 @@ export interface SchoolRequestsTable {
   decided_at: NullableTimestamp;
 }
 
+export interface UpdateCampaignsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  deadline: string;
+  sections: string[];
+  status: ColumnType<"open" | "closed", "open" | "closed" | undefined, "open" | "closed">;
+  opened_by: string | null;
+  opened_at: Generated<Date>;
+  closed_at: NullableTimestamp;
+}
+
+export interface CampaignAnswersTable {
+  tenant_id: string;
+  campaign_id: string;
+  household_id: string;
+  checked: ColumnType<string[], string[] | undefined, string[]>;
+  completed_at: NullableTimestamp;
+  reminded_at: NullableTimestamp;
+  updated_at: Generated<Date>;
+}
+
 export interface EnrolmentTables {
+  update_campaigns: UpdateCampaignsTable;
+  campaign_answers: CampaignAnswersTable;
   enrolments: EnrolmentsTable;
   school_streets: SchoolStreetsTable;
   school_requests: SchoolRequestsTable;

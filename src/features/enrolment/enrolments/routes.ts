@@ -8,7 +8,8 @@ import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { shortDate } from "../../../lib/dates.ts";
 import * as schoolService from "../school/service.ts";
-import { endFormSchema, enrolmentFormSchema, WEEKDAYS } from "./schemas.ts";
+import { patternLabel } from "./pattern-label.ts";
+import { endFormSchema, enrolmentFormSchema } from "./schemas.ts";
 import type { ParentCtx } from "./service.ts";
 import * as enrolmentService from "./service.ts";
 
@@ -29,13 +30,6 @@ const STATUS: Record<string, string> = {
   withdrawn: "Retirée",
   ended: "Terminée",
 };
-
-/** The pattern as the parent reads it: « Régulier : lundi, mardi, jeudi, vendredi » or « À la carte ». */
-export function patternLabel(e: { mode: string; weekdays: number[] }) {
-  return e.mode === "regular"
-    ? `Régulier : ${e.weekdays.map((d) => WEEKDAYS[d]?.toLowerCase()).join(", ")}`
-    : "À la carte";
-}
 
 /** « Mes inscriptions » (mounted at /): « Inscriptions en cours », « Nouvelle inscription », withdraw, end. */
 export function enrolmentRoutes(deps: Deps) {

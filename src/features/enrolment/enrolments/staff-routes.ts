@@ -9,7 +9,7 @@ import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisDateTime, shortDate } from "../../../lib/dates.ts";
 import { allPeriods } from "../../planning/offer.ts";
 import * as decisions from "./decision-service.ts";
-import { patternLabel } from "./routes.ts";
+import { patternLabel } from "./pattern-label.ts";
 import * as staffQueue from "./staff-queue.ts";
 
 const MESSAGES: Record<string, string> = {

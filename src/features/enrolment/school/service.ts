@@ -204,6 +204,6 @@ export async function certificate(
   now: Date,
 ) {
   const r = await schoolRepo.findOne(trx, id);
-  if (!r || r.status !== "accepted" || (householdId && r.household_id !== householdId)) throw notFound();
+  if (r?.status !== "accepted" || (householdId && r.household_id !== householdId)) throw notFound();
   return { pdf: await certificatePdf(tenant, r, parisToday(now)), number: r.certificate_number };
 }
