@@ -53,6 +53,7 @@ describe("school enrolment", () => {
       "rue;école\nRue des Bonbons;École du Centre\nPlace de la Mairie;École des Tilleuls\n",
     );
     expect(ok.status).toBe(303);
+    expect(ok.headers.get("location")).toBe("/agents/inscriptions-scolaires?message=carte");
     const form = await (await parent.get("/inscriptions/scolaire")).text();
     expect(form).toContain("l'école de secteur est : <strong>École du Centre</strong>");
   });

@@ -49,7 +49,7 @@ export function schoolStaffRoutes(deps: Deps) {
       return listPage(c, { fichier: "Choisissez le fichier CSV de la carte scolaire (2 Mo au plus)." });
     const out = await run(c, (trx) => schoolService.importMap(trx, c.get("tenant"), text));
     if (!out.ok) return listPage(c, { fichier: out.error });
-    return seeOther(c, `${base}?message=carte`);
+    return seeOther(c, `/agents${base}?message=carte`);
   });
   app.post(`${base}/:id/decision`, async (c) => {
     const id = uuidParam(c, "id");
@@ -67,7 +67,7 @@ export function schoolStaffRoutes(deps: Deps) {
         accept ? { accept: true } : { accept: false, reason },
       ),
     );
-    return seeOther(c, `${base}?message=${accept ? "acceptee" : "refusee"}`);
+    return seeOther(c, `/agents${base}?message=${accept ? "acceptee" : "refusee"}`);
   });
   app.get(`${base}/listes.csv`, async (c) => {
     const school = c.req.query("ecole") ?? "";
