@@ -24,6 +24,8 @@ export const bookingRulesSchema = z.object({
   payment: z.enum(["invoiced", "at_booking"]),
   /** Parents book only the periods their child has an accepted « inscription » for (Plombières, Courtry). */
   enrolmentRequired: z.boolean(),
+  /** Document types (householdFile.documents) an « inscription » needs deposited first (a PAI…). */
+  enrolmentDocuments: z.array(key),
 });
 export type BookingRules = z.infer<typeof bookingRulesSchema>;
 
@@ -38,6 +40,7 @@ export const DEFAULT_RULES: BookingRules = {
   waitingList: "none",
   payment: "invoiced",
   enrolmentRequired: false,
+  enrolmentDocuments: [],
 };
 
 export const LEVELS = ["TPS", "PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2"] as const;

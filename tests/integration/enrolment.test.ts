@@ -117,6 +117,23 @@ describe("« Nouvelle inscription » (parents)", () => {
       .where("key", "=", "restauration")
       .where("tenant_id", "=", town())
       .execute();
+    await p.owner
+      .updateTable("services")
+      .set({ rules: sql`rules || '{"enrolmentDocuments": ["autorisation_parentale"]}'::jsonb` })
+      .where("key", "=", "restauration")
+      .where("tenant_id", "=", town())
+      .execute();
+    const noDocument = await enrol(regular("2026-09-01"));
+    expect(noDocument.status).toBe(422);
+    expect(await noDocument.text()).toContain(
+      "Documents à déposer d&#39;abord dans « Mes documents » : Autorisation parentale.",
+    );
+    await p.owner
+      .updateTable("services")
+      .set({ rules: sql`rules - 'enrolmentDocuments'` })
+      .where("key", "=", "restauration")
+      .where("tenant_id", "=", town())
+      .execute();
     expect(await enrolments()).toEqual([]);
   });
 

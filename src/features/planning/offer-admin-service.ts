@@ -92,6 +92,7 @@ export function serviceForm(a: Admin, id: string) {
       ),
       capacity: str(r.capacity),
       enrolmentRequired: r.enrolmentRequired ? "oui" : "non",
+      enrolmentDocuments: r.enrolmentDocuments,
       minAge: str(s.eligibility.minAge),
       maxAge: str(s.eligibility.maxAge),
       levels: s.eligibility.levels ?? [],

@@ -3,6 +3,7 @@ import { notFound } from "../../../http/errors.ts";
 import { addDays, parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
+import { acceptableDocuments } from "../../documents/service.ts";
 import { allPeriods, findPeriod, type Period } from "../../planning/offer.ts";
 import { cancelPatternFrom, patternDays } from "../../planning/pattern-booking.ts";
 import { cancelCheck, ineligibility } from "../../planning/rules.ts";
@@ -56,12 +57,31 @@ async function problems(trx: Trx, ctx: ParentCtx, form: EnrolmentForm, period: P
   if (why) errors.periode = `${why} : cet enfant ne peut pas être inscrit à ce service.`;
   else if (await enrolmentRepo.hasLive(trx, child.id, period.id))
     errors.periode = "Une inscription est déjà en cours pour cet enfant sur cette période.";
+  const missing = await missingDocuments(trx, ctx, period, child.id);
+  if (missing.length)
+    errors.documents = `Documents à déposer d'abord dans « Mes documents » : ${missing.join(", ")}.`;
   if (!Object.keys(errors).length && form.mode === "regular") {
     const zone = ctx.tenant.config.holidayZone;
     if (patternDays(period, form.jours, start, period.endsOn, zone).length === 0)
       errors.jours = "Aucun jour d'accueil ne correspond à ce rythme sur la période.";
   }
   return errors;
+}
+
+/** The documents the service asks for that the household has not deposited (for this child). */
+async function missingDocuments(
+  trx: Trx,
+  ctx: ParentCtx,
+  period: Period,
+  childId: string,
+): Promise<string[]> {
+  const wanted = period.rules.enrolmentDocuments;
+  if (wanted.length === 0) return [];
+  const have = await acceptableDocuments(trx, ctx.householdId);
+  const types = ctx.tenant.config.householdFile.documents.types;
+  return wanted
+    .filter((key) => !have.some((d) => d.type === key && (d.childId === null || d.childId === childId)))
+    .map((key) => types.find((t) => t.key === key)?.label ?? key);
 }
 
 /** « Nouvelle inscription »: saved « en attente », or every problem told by field. */
