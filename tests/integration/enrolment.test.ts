@@ -201,6 +201,11 @@ describe("« Inscriptions à traiter » (staff)", () => {
       .where("day", "=", "2026-09-03")
       .executeTakeFirstOrThrow();
     expect(full.taken).toBe(150);
+    const requests = await (await parent.get("/demandes?groupe=enfants&type=inscriptions")).text();
+    expect(requests).toContain(
+      "Lucas DUPONT – Garderie périscolaire › Restauration scolaire › Restauration scolaire 2026-2027",
+    );
+    expect(requests).toContain("Demandes acceptées");
     const agenda = await (await parent.get(`/agenda?mois=2026-09&enfant=${lucas}`)).text();
     expect(agenda).toContain("Réservé");
   });
