@@ -54,7 +54,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create policy parent_insert on enrolments for insert to app_parent
       with check (${own} and status = 'pending' and decided_by is null and dossier_id is null);
     create policy parent_update on enrolments for update to app_parent
-      using (${own}) with check (${own} and status in ('withdrawn', 'ended', 'accepted'));
+      using (${own}) with check (${own} and status in ('withdrawn', 'ended'));
     grant select, insert, update on enrolments to app_parent, app_staff;
   `)
     .execute(db);
