@@ -164,8 +164,21 @@ describe("« Inscriptions à traiter » (staff)", () => {
       p.owner,
     );
     const [e] = await enrolments();
+    await p.owner
+      .updateTable("services")
+      .set({ rules: sql`rules || '{"enrolmentDocuments": ["brevet_natation"]}'::jsonb` })
+      .where("key", "=", "restauration")
+      .where("tenant_id", "=", town())
+      .execute();
     const html = await (await staff.get("/agents/inscriptions")).text();
     expect(html).toContain("Lucas DUPONT");
+    expect(html).toContain("<td>Brevet de natation</td>");
+    await p.owner
+      .updateTable("services")
+      .set({ rules: sql`rules - 'enrolmentDocuments'` })
+      .where("key", "=", "restauration")
+      .where("tenant_id", "=", town())
+      .execute();
     const res = await staff.post("/agents/inscriptions", [
       ["inscriptions", e?.id as string],
       ["decision", "accepter"],

@@ -49,7 +49,7 @@ export function enrolmentStaffRoutes(deps: Deps) {
     status: ContentfulStatusCode = 200,
   ) => {
     const data = await run(c, async (trx) => ({
-      rows: await staffQueue.rows(trx, periodId),
+      rows: await staffQueue.rows(trx, c.get("tenant"), periodId),
       periods: (await allPeriods(trx)).map((p) => ({ id: p.id, label: `${p.service.name} › ${p.name}` })),
     }));
     const rows = data.rows.map((r) => ({
