@@ -27,6 +27,7 @@ import {
   runInvoicing,
 } from "./billing-scenarios.ts";
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
+import { enrolmentLines, runEnrolments } from "./enrolment-bench.ts";
 import { BENCH_PASSWORD, type GeneratedData, generate } from "./generate.ts";
 import type { LoadConfig, LoadResult, LoadTarget } from "./load.ts";
 import { generateMessages } from "./messages-generate.ts";
@@ -70,6 +71,7 @@ const SETTINGS = {
   rushCapacity: num("BENCH_RUSH_CAPACITY", 200),
   rushSpreadMs: num("BENCH_RUSH_SPREAD_MS", 1000),
   billingChildren: num("BENCH_BILLING_CHILDREN", 5000),
+  enrolments: num("BENCH_ENROLMENTS", 500),
   invoiceParents: num("BENCH_INVOICE_PARENTS", 200),
   broadcastHouseholds: num("BENCH_BROADCAST_HOUSEHOLDS", 5000),
   inboxParents: num("BENCH_INBOX_PARENTS", 50),
@@ -479,6 +481,8 @@ async function main(): Promise<number> {
   // Last: its 5,000 « Nouvelle facture » e-mails are sent by the job worker while the bench ends.
   say(`running the monthly invoicing run (${billing.bookings} booked days)…`);
   const invoicing: InvoicingReport = await runInvoicing(platform.deps.db, billing, platform.deps.now());
+  say(`accepting ${SETTINGS.enrolments} regular enrolments in bulk…`);
+  const enrolments = await runEnrolments(platform.deps.db, billing, SETTINGS.enrolments, platform.deps.now());
 
   const ms = (v: number | null) => (v === null ? "n/a" : v.toFixed(2));
   const rows = [
@@ -574,6 +578,8 @@ async function main(): Promise<number> {
   );
   for (const line of rushLines(rush, SETTINGS.rushSpreadMs)) say(line);
   for (const line of invoicingLines(invoicing, billing.families)) say(line);
+  for (const line of enrolmentLines(enrolments)) say(line);
+  if (enrolments.overCapacity > 0) say(`FAILED: enrolments: ${enrolments.overCapacity} days over capacity`);
   say(facturesLine(factures.result, base.result, invoicesPerParent));
   say(inboxLine(named("Boîte de réception").result, named("raw baseline of the inbox").result));
   for (const line of broadcastLines(broadcast, messages.households)) say(line);

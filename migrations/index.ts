@@ -16,6 +16,9 @@ import * as townConsole from "./2026-12-06T1300_town-console.ts";
 import * as messages from "./2026-12-06T1400_messages.ts";
 import * as news from "./2026-12-06T1401_news.ts";
 import * as outboxBatchEnqueue from "./2026-12-06T1402_outbox-batch-enqueue.ts";
+import * as enrolments from "./2026-12-06T1500_enrolments.ts";
+import * as schoolEnrolment from "./2026-12-06T1501_school-enrolment.ts";
+import * as updateCampaigns from "./2026-12-06T1502_update-campaigns.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +39,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1400_messages": messages,
   "2026-12-06T1401_news": news,
   "2026-12-06T1402_outbox-batch-enqueue": outboxBatchEnqueue,
+  "2026-12-06T1500_enrolments": enrolments,
+  "2026-12-06T1501_school-enrolment": schoolEnrolment,
+  "2026-12-06T1502_update-campaigns": updateCampaigns,
 };

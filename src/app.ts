@@ -14,6 +14,13 @@ import { childrenStaffRoutes } from "./features/children/staff-routes.ts";
 import { completenessRoutes } from "./features/completeness/routes.ts";
 import { documentsRoutes } from "./features/documents/routes.ts";
 import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
+import { campaignRoutes } from "./features/enrolment/campaign/routes.ts";
+import { campaignStaffRoutes } from "./features/enrolment/campaign/staff-routes.ts";
+import { enrolmentRoutes } from "./features/enrolment/enrolments/routes.ts";
+import { enrolmentStaffRoutes } from "./features/enrolment/enrolments/staff-routes.ts";
+import { schoolRoutes } from "./features/enrolment/school/routes.ts";
+import { schoolStaffRoutes } from "./features/enrolment/school/staff-routes.ts";
+import { tariffRoutes } from "./features/enrolment/tariffs/routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
@@ -95,6 +102,10 @@ function portalApp(deps: Deps) {
   app.route("/", billingBasketRoutes(deps));
   app.route("/", messagesRoutes(deps));
   app.route("/", newsRoutes(deps));
+  app.route("/", schoolRoutes(deps));
+  app.route("/", enrolmentRoutes(deps));
+  app.route("/", tariffRoutes(deps));
+  app.route("/", campaignRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
@@ -114,6 +125,9 @@ function portalApp(deps: Deps) {
   app.route("/agents", supportRoutes(deps));
   app.route("/agents", messagesStaffRoutes(deps));
   app.route("/agents", newsStaffRoutes(deps));
+  app.route("/agents", enrolmentStaffRoutes(deps));
+  app.route("/agents", schoolStaffRoutes(deps));
+  app.route("/agents", campaignStaffRoutes(deps));
   return app;
 }
 

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
 import type { BillingTables } from "./billing-types.ts";
+import type { EnrolmentTables } from "./enrolment-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
 import type { MessagesTables } from "./messages-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
@@ -328,7 +329,8 @@ export interface DB
     LedgerTables,
     SupportTables,
     MessagesTables,
-    SchoolCalendarTables {
+    SchoolCalendarTables,
+    EnrolmentTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;

@@ -22,7 +22,14 @@ interface DemoHousehold {
   parents: DemoParent[];
   address?: { line: string; postal: string; city: string; phone: string };
   partner?: { civility: string; first: string; last: string };
-  children?: { first: string; last: string; birth: string; sex: "M" | "F" }[];
+  children?: {
+    first: string;
+    last: string;
+    birth: string;
+    sex: "M" | "F";
+    /** Periods (keys) the child has an accepted « à la carte » enrolment in (issue 15). */
+    enrolments?: string[];
+  }[];
 }
 interface DemoTown {
   slug: string;
@@ -107,7 +114,20 @@ export const DEMO_TOWNS: DemoTown[] = [
           phone: "01.02.03.04.05",
         },
         partner: { civility: "Mme", first: "Jeanne", last: "DUPONT" },
-        children: [{ first: "Lucas", last: "DUPONT", birth: "2016-11-08", sex: "M" }],
+        children: [
+          {
+            first: "Lucas",
+            last: "DUPONT",
+            birth: "2016-11-08",
+            sex: "M",
+            enrolments: [
+              "restauration-2026-2027",
+              "garderie-matin-2026-2027",
+              "mercredi-am-2026-2027",
+              "mercredi-journee-2026-2027",
+            ],
+          },
+        ],
       },
       {
         number: "1001001818332",
@@ -198,10 +218,17 @@ async function seedHousehold(
       .execute();
   }
   for (const c of h.children ?? []) {
-    await trx
+    const child = await trx
       .insertInto("children")
       .values({ ...base, first_name: c.first, last_name: c.last, birth_date: c.birth, sex: c.sex })
-      .execute();
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (c.enrolments?.length)
+      await sql`insert into enrolments (tenant_id, household_id, child_id, period_id, service_id, mode,
+          starts_on, ends_on, status)
+        select ${tenantId}::uuid, ${household.id}::uuid, ${child.id}::uuid, id, service_id, 'a_la_carte',
+          starts_on, ends_on, 'accepted'
+        from periods where key = any(${c.enrolments}::text[])`.execute(trx);
   }
 }
 

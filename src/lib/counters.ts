@@ -15,3 +15,22 @@ export async function nextNumber(trx: Trx, tenantId: string, name: string, start
     .executeTakeFirstOrThrow();
   return String(row.value);
 }
+
+/** `count` consecutive numbers of a town's counter in one upsert: the first of them. */
+export async function nextNumbers(
+  trx: Trx,
+  tenantId: string,
+  name: string,
+  count: number,
+  start = 1,
+): Promise<number> {
+  const row = await trx
+    .insertInto("counters")
+    .values({ tenant_id: tenantId, name, value: start + count - 1 })
+    .onConflict((oc) =>
+      oc.columns(["tenant_id", "name"]).doUpdateSet({ value: sql`counters.value + ${count}` }),
+    )
+    .returning("value")
+    .executeTakeFirstOrThrow();
+  return Number(row.value) - count + 1;
+}

@@ -22,6 +22,10 @@ export const bookingRulesSchema = z.object({
   waitingList: z.enum(["none", "auto", "offer"]),
   /** "at_booking": paid through the basket (billing issue); "invoiced": billed afterwards. */
   payment: z.enum(["invoiced", "at_booking"]),
+  /** Parents book only the periods their child has an accepted « inscription » for (Plombières, Courtry). */
+  enrolmentRequired: z.boolean(),
+  /** Document types (householdFile.documents) an « inscription » needs deposited first (a PAI…). */
+  enrolmentDocuments: z.array(key),
 });
 export type BookingRules = z.infer<typeof bookingRulesSchema>;
 
@@ -35,6 +39,8 @@ export const DEFAULT_RULES: BookingRules = {
   capacity: null,
   waitingList: "none",
   payment: "invoiced",
+  enrolmentRequired: false,
+  enrolmentDocuments: [],
 };
 
 export const LEVELS = ["TPS", "PS", "MS", "GS", "CP", "CE1", "CE2", "CM1", "CM2"] as const;

@@ -9,6 +9,7 @@ import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
 import { basketFor } from "../billing/basket-service.ts";
 import * as completeness from "../completeness/service.ts";
+import { uncovered } from "../enrolment/enrolments/coverage-service.ts";
 import { PlanningError, type Problem } from "./errors.ts";
 import { findPeriod, type Period } from "./offer.ts";
 import { takePlace } from "./places.ts";
@@ -87,6 +88,7 @@ async function problemsOf(
       if (why) problems.push({ day, childId: child.id, message: `${name}, ${longDate(day)} : ${why}.` });
     }
   }
+  problems.push(...(await enrolmentProblems(trx, ctx, period, children, days)));
   const taken = await trx
     .selectFrom("bookings")
     .select(["child_id", "day"])
@@ -108,6 +110,29 @@ async function problemsOf(
     });
   }
   return problems;
+}
+
+/** Where the town asks for it, a parent books only days an accepted « inscription » covers. */
+async function enrolmentProblems(
+  trx: Trx,
+  ctx: PlanningContext,
+  period: Period,
+  children: { id: string; first_name: string; last_name: string }[],
+  days: string[],
+): Promise<Problem[]> {
+  if (!period.rules.enrolmentRequired || ctx.actor.kind !== "parent") return [];
+  const missing = await uncovered(
+    trx,
+    period.id,
+    children.map((c) => c.id),
+    days,
+  );
+  return children
+    .filter((c) => missing.some((m) => m.childId === c.id))
+    .map((c) => ({
+      childId: c.id,
+      message: `Réservation impossible pour ${c.first_name} ${c.last_name} : ce service demande une inscription acceptée pour ${period.name} (« Nouvelle inscription » dans « Mes inscriptions »).`,
+    }));
 }
 
 /**

@@ -91,6 +91,8 @@ export function serviceForm(a: Admin, id: string) {
         Object.entries(r).map(([k, v]) => [k, typeof v === "number" ? String(v) : (v ?? "")]),
       ),
       capacity: str(r.capacity),
+      enrolmentRequired: r.enrolmentRequired ? "oui" : "non",
+      enrolmentDocuments: r.enrolmentDocuments,
       minAge: str(s.eligibility.minAge),
       maxAge: str(s.eligibility.maxAge),
       levels: s.eligibility.levels ?? [],

@@ -35,6 +35,8 @@ export const serviceFormSchema = z
     capacity: z.preprocess((v) => integer(v) ?? null, rules.capacity),
     waitingList: rules.waitingList,
     payment: rules.payment,
+    enrolmentRequired: z.preprocess((v) => v === "oui", rules.enrolmentRequired),
+    enrolmentDocuments: z.preprocess(many, rules.enrolmentDocuments),
     minAge: z.preprocess(integer, eligibility.minAge),
     maxAge: z.preprocess(integer, eligibility.maxAge),
     levels: z.preprocess(many, eligibility.levels),

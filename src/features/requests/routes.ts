@@ -6,6 +6,7 @@ import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
+import * as enrolmentRequests from "../enrolment/enrolments/requests-view.ts";
 import * as planningRequests from "../planning/requests-view.ts";
 import * as requestsService from "./service.ts";
 import {
@@ -47,7 +48,12 @@ function filters(c: Context<AppEnv>) {
   const group: Group = q === "enfants" ? "enfants" : "compte";
   // « Mes enfants » also lists the planning's « Réservations » and « Absences ».
   const planning: string[] =
-    group === "enfants" ? planningRequests.PLANNING_REQUEST_TYPES.map((p) => p.key) : [];
+    group === "enfants"
+      ? [
+          ...planningRequests.PLANNING_REQUEST_TYPES.map((p) => p.key),
+          enrolmentRequests.ENROLMENT_REQUEST_TYPE.key,
+        ]
+      : [];
   const sections: readonly string[] = [...GROUPS[group].sections, ...planning];
   const t = c.req.query("type") ?? "";
   return {
@@ -70,7 +76,12 @@ export function requestsRoutes(deps: Deps) {
       async (trx) =>
         [
           await requestsService.recentRequests(trx, ctx.householdId),
-          f.planning ? await planningRequests.recentPlanningRequests(trx, ctx.householdId, deps.now()) : [],
+          f.planning
+            ? [
+                ...(await planningRequests.recentPlanningRequests(trx, ctx.householdId, deps.now())),
+                ...(await enrolmentRequests.recentEnrolmentRequests(trx, ctx.householdId, deps.now())),
+              ]
+            : [],
         ] as const,
     );
     const items = rows
@@ -93,7 +104,10 @@ export function requestsRoutes(deps: Deps) {
       groups: Object.entries(GROUPS).map(([key, g]) => ({ key, label: g.label, current: key === f.group })),
       types: f.sections.map((s) => ({
         key: s,
-        label: planningRequests.PLANNING_REQUEST_TYPES.find((p) => p.key === s)?.label ?? sectionLabel(s),
+        label:
+          [...planningRequests.PLANNING_REQUEST_TYPES, enrolmentRequests.ENROLMENT_REQUEST_TYPE].find(
+            (p) => p.key === s,
+          )?.label ?? sectionLabel(s),
         current: s === f.type,
       })),
       group: f.group,

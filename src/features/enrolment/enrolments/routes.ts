@@ -1,0 +1,126 @@
+import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { requireParent } from "../../../auth/middleware.ts";
+import type { SessionUser } from "../../../auth/sessions.ts";
+import type { Trx } from "../../../db/database.ts";
+import { readForm, uuidParam } from "../../../http/forms.ts";
+import { page, seeOther } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { shortDate } from "../../../lib/dates.ts";
+import * as schoolService from "../school/service.ts";
+import { patternLabel } from "./pattern-label.ts";
+import { endFormSchema, enrolmentFormSchema } from "./schemas.ts";
+import type { ParentCtx } from "./service.ts";
+import * as enrolmentService from "./service.ts";
+
+const MESSAGES: Record<string, string> = {
+  envoyee:
+    "Votre demande d'inscription est envoyée : elle est « en attente » jusqu'à la décision du service.",
+  retiree: "Votre demande d'inscription est retirée.",
+  "scolaire-envoyee":
+    "Votre demande d'inscription scolaire est envoyée : elle est « en attente » jusqu'à la décision du service.",
+  terminee: "L'inscription est terminée : les jours réservés à partir de la date choisie sont annulés.",
+};
+
+const STATUS: Record<string, string> = {
+  pending: "En attente",
+  accepted: "Acceptée",
+  refused: "Refusée",
+  waiting: "Sur liste d'attente",
+  withdrawn: "Retirée",
+  ended: "Terminée",
+};
+
+/** « Mes inscriptions » (mounted at /): « Inscriptions en cours », « Nouvelle inscription », withdraw, end. */
+export function enrolmentRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use("/inscriptions", requireParent);
+  app.use("/inscriptions/*", requireParent);
+
+  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, ctx: ParentCtx) => Promise<T>) => {
+    const s = c.get("session") as SessionUser;
+    const householdId = s.householdId as string;
+    const ctx: ParentCtx = {
+      tenant: c.get("tenant"),
+      actor: { kind: "parent", userId: s.userId },
+      householdId,
+      now: deps.now(),
+    };
+    return deps.db.withTenant(
+      { role: "app_parent", tenantId: ctx.tenant.id, userId: s.userId, householdId },
+      (trx) => fn(trx, ctx),
+    );
+  };
+
+  const listPage = async (c: Context<AppEnv>, endError?: { id: string; message: string; value: string }) => {
+    const [children, school] = await run(
+      c,
+      async (trx, ctx) =>
+        [
+          await enrolmentService.ofHousehold(trx, ctx.householdId),
+          await schoolService.ofHousehold(trx, ctx.householdId),
+        ] as const,
+    );
+    const view = children.map((ch) => ({
+      ...ch,
+      rows: ch.rows.map((r) => ({
+        ...r,
+        pattern: patternLabel(r),
+        dates: `du ${shortDate(r.starts_on)} au ${shortDate(r.ends_on)}`,
+        state: STATUS[r.status],
+      })),
+    }));
+    const status: ContentfulStatusCode = endError ? 422 : 200;
+    return page(
+      c,
+      "enrolment/index",
+      { children: view, school, endError, message: MESSAGES[c.req.query("message") ?? ""] },
+      status,
+    );
+  };
+
+  const formPage = async (
+    c: Context<AppEnv>,
+    errors: Record<string, string>,
+    values: Record<string, unknown>,
+  ) => {
+    const data = await run(c, (trx, ctx) => enrolmentService.formData(trx, ctx));
+    return page(c, "enrolment/new", { ...data, errors, values }, Object.keys(errors).length ? 422 : 200);
+  };
+
+  app.get("/inscriptions", (c) => listPage(c));
+  app.get("/inscriptions/nouvelle", (c) =>
+    formPage(c, {}, { enfant: c.req.query("enfant") ?? "", mode: "regular", jours: [] }),
+  );
+  app.post("/inscriptions/nouvelle", async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const jours = ([] as unknown[]).concat(body.jours ?? []).map(String);
+    const form = enrolmentFormSchema.safeParse({ ...body, jours });
+    const values = { ...body, jours };
+    if (!form.success) {
+      const errors: Record<string, string> = {};
+      for (const i of form.error.issues) errors[String(i.path[0])] ??= i.message;
+      return formPage(c, errors, values);
+    }
+    const out = await run(c, (trx, ctx) => enrolmentService.request(trx, ctx, form.data));
+    if (!out.ok) return formPage(c, out.errors, values);
+    return seeOther(c, "/inscriptions?message=envoyee");
+  });
+
+  app.post("/inscriptions/:id/retirer", async (c) => {
+    const id = uuidParam(c, "id");
+    await run(c, (trx, ctx) => enrolmentService.withdraw(trx, ctx, id));
+    return seeOther(c, "/inscriptions?message=retiree");
+  });
+
+  app.post("/inscriptions/:id/terminer", async (c) => {
+    const id = uuidParam(c, "id");
+    const form = await readForm(c, endFormSchema);
+    const value = form.values.fin ?? "";
+    if (!form.ok) return listPage(c, { id, message: form.errors.fin ?? "", value });
+    const out = await run(c, (trx, ctx) => enrolmentService.end(trx, ctx, id, form.data.fin));
+    if (!out.ok) return listPage(c, { id, message: out.errors.fin ?? "", value });
+    return seeOther(c, "/inscriptions?message=terminee");
+  });
+  return app;
+}

@@ -1,0 +1,91 @@
+import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { requireStaff } from "../../../auth/middleware.ts";
+import type { SessionUser } from "../../../auth/sessions.ts";
+import type { Trx } from "../../../db/database.ts";
+import { notFound } from "../../../http/errors.ts";
+import { page, seeOther } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { parisDateTime, shortDate } from "../../../lib/dates.ts";
+import { allPeriods } from "../../planning/offer.ts";
+import * as decisions from "./decision-service.ts";
+import { patternLabel } from "./pattern-label.ts";
+import * as staffQueue from "./staff-queue.ts";
+
+const MESSAGES: Record<string, string> = {
+  acceptees:
+    "Les inscriptions choisies sont traitées : les jours réservés sont dans les plannings, les familles prévenues par e-mail.",
+  refusees: "Les inscriptions choisies sont refusées. Les familles sont prévenues par e-mail, avec le motif.",
+  attente: "Les inscriptions choisies sont sur liste d'attente. Les familles sont prévenues par e-mail.",
+  servie: "La liste d'attente a été servie dans l'ordre d'arrivée, autant que les places le permettent.",
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuidOrNone = (v: unknown) => (typeof v === "string" && UUID.test(v) ? v : undefined);
+
+/** « Inscriptions à traiter » (mounted at /agents): by period, accept, refuse or wait, in bulk. */
+export function enrolmentStaffRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use("/inscriptions", requireStaff);
+  app.use("/inscriptions/*", requireStaff);
+
+  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, ctx: decisions.StaffCtx) => Promise<T>) => {
+    const s = c.get("session") as SessionUser;
+    const ctx: decisions.StaffCtx = {
+      tenant: c.get("tenant"),
+      actor: { kind: "staff", userId: s.userId },
+      actorName: `${s.firstName}`,
+      now: deps.now(),
+    };
+    return deps.db.withTenant({ role: "app_staff", tenantId: ctx.tenant.id, userId: s.userId }, (trx) =>
+      fn(trx, ctx),
+    );
+  };
+
+  const queuePage = async (
+    c: Context<AppEnv>,
+    periodId: string | undefined,
+    feedback: { field?: string; error?: string; reason?: string; selected?: string[] } = {},
+    status: ContentfulStatusCode = 200,
+  ) => {
+    const data = await run(c, async (trx) => ({
+      rows: await staffQueue.rows(trx, c.get("tenant"), periodId),
+      periods: (await allPeriods(trx)).map((p) => ({ id: p.id, label: `${p.service.name} › ${p.name}` })),
+    }));
+    const rows = data.rows.map((r) => ({
+      ...r,
+      pattern: patternLabel(r),
+      dates: `du ${shortDate(r.starts_on)} au ${shortDate(r.ends_on)}`,
+      created: parisDateTime(r.created_at),
+    }));
+    const selected = new Set(feedback.selected ?? []);
+    const message = MESSAGES[c.req.query("message") ?? ""];
+    return page(c, "enrolment/staff-queue", { ...data, rows, periodId, feedback, selected, message }, status);
+  };
+
+  app.get("/inscriptions", (c) => queuePage(c, uuidOrNone(c.req.query("periode"))));
+
+  app.post("/inscriptions", async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const ids = ([] as unknown[]).concat(body.inscriptions ?? []).map(String);
+    if (!ids.every((id) => UUID.test(id))) throw notFound();
+    const periodId = uuidOrNone(body.periode);
+    const reason = typeof body.motif === "string" ? body.motif.trim() : "";
+    const kind = body.decision === "refuser" ? "refuse" : body.decision === "attente" ? "wait" : "accept";
+    const problem = staffQueue.invalid(ids, kind, reason);
+    if (problem) return queuePage(c, periodId, { ...problem, reason, selected: ids }, 422);
+    const decision: decisions.Decision = kind === "refuse" ? { kind, reason } : { kind };
+    await run(c, (trx, ctx) => decisions.decide(trx, ctx, ids, decision));
+    const done = { accept: "acceptees", refuse: "refusees", wait: "attente" }[kind];
+    return seeOther(c, `/agents/inscriptions?message=${done}${periodId ? `&periode=${periodId}` : ""}`);
+  });
+
+  app.post("/inscriptions/liste-attente", async (c) => {
+    const body = await c.req.parseBody();
+    const periodId = uuidOrNone(body.periode);
+    if (!periodId) throw notFound();
+    await run(c, (trx, ctx) => decisions.serveWaiting(trx, ctx, periodId));
+    return seeOther(c, `/agents/inscriptions?message=servie&periode=${periodId}`);
+  });
+  return app;
+}

@@ -1,0 +1,81 @@
+import { type Context, Hono } from "hono";
+import { requireParent } from "../../../auth/middleware.ts";
+import type { SessionUser } from "../../../auth/sessions.ts";
+import type { Trx } from "../../../db/database.ts";
+import { uuidParam } from "../../../http/forms.ts";
+import { page, seeOther } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import * as schoolService from "./service.ts";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
+
+/** « Nouvelle inscription scolaire », withdrawing it, and its certificate. Mounted at /. */
+export function schoolRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use("/inscriptions/scolaire", requireParent);
+  app.use("/inscriptions/scolaire/*", requireParent);
+
+  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, ctx: schoolService.Ctx) => Promise<T>) => {
+    const s = c.get("session") as SessionUser;
+    const householdId = s.householdId as string;
+    const ctx: schoolService.Ctx = {
+      tenant: c.get("tenant"),
+      actor: { kind: "parent", userId: s.userId },
+      householdId,
+      now: deps.now(),
+    };
+    return deps.db.withTenant(
+      { role: "app_parent", tenantId: ctx.tenant.id, userId: s.userId, householdId },
+      (trx) => fn(trx, ctx),
+    );
+  };
+  const formPage = async (
+    c: Context<AppEnv>,
+    errors: Record<string, string>,
+    values: Record<string, string>,
+  ) => {
+    const data = await run(c, (trx, ctx) => schoolService.formData(trx, ctx));
+    return page(
+      c,
+      "enrolment/school-new",
+      { ...data, errors, values },
+      Object.keys(errors).length ? 422 : 200,
+    );
+  };
+
+  app.get("/inscriptions/scolaire", (c) => formPage(c, {}, { enfant: c.req.query("enfant") ?? "" }));
+  app.post("/inscriptions/scolaire", async (c) => {
+    const body = await c.req.parseBody();
+    const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, text(v)]));
+    const form: schoolService.SchoolForm = {
+      enfant: values.enfant ?? "",
+      annee: values.annee ?? "",
+      niveau: values.niveau ?? "",
+      derogation: values.derogation === "oui",
+      ecole: values.ecole ?? "",
+      motif: (values.motif ?? "").slice(0, 1000),
+    };
+    if (!UUID.test(form.enfant)) return formPage(c, { enfant: "Choisissez un enfant." }, values);
+    const out = await run(c, (trx, ctx) => schoolService.request(trx, ctx, form));
+    if (!out.ok) return formPage(c, out.errors, values);
+    return seeOther(c, "/inscriptions?message=scolaire-envoyee");
+  });
+  app.post("/inscriptions/scolaire/:id/retirer", async (c) => {
+    const id = uuidParam(c, "id");
+    await run(c, (trx, ctx) => schoolService.withdraw(trx, ctx, id));
+    return seeOther(c, "/inscriptions?message=retiree");
+  });
+  app.get("/inscriptions/scolaire/:id/certificat", async (c) => {
+    const id = uuidParam(c, "id");
+    const { pdf, number } = await run(c, (trx, ctx) =>
+      schoolService.certificate(trx, ctx.tenant, id, ctx.householdId, ctx.now),
+    );
+    return c.body(new Uint8Array(pdf), 200, {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `attachment; filename="certificat-inscription-scolaire-${number}.pdf"`,
+      "Cache-Control": "no-store",
+    });
+  });
+  return app;
+}

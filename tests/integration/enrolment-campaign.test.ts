@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
+import { client } from "../helpers/client.ts";
+import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
+
+// « Mise à jour du dossier » (issue 15): staff open the campaign, one family completes it and
+// re-enrols in one step, the other is reminded, then the campaign is closed.
+
+const HOST = "plombieres.localhost:3000";
+let p: TestPlatform;
+let parent: ReturnType<typeof client>;
+let staff: ReturnType<typeof client>;
+
+beforeAll(async () => {
+  p = await createTestPlatform();
+  parent = client(p.app, HOST, { ip: "192.0.2.31" });
+  expect((await parent.login("jdupont", DEMO_PASSWORD)).status).toBe(303);
+  staff = client(p.app, HOST, { ip: "192.0.2.32" });
+  expect((await staff.login("admin@plombieres.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+  p.setNow(new Date("2027-05-10T08:00:00Z"));
+}, 120_000);
+afterAll(async () => {
+  p?.setNow(null);
+  await p?.close();
+});
+
+describe("annual update campaign", () => {
+  it("refuses an incomplete opening at its fields, then opens it", async () => {
+    const bad = await staff.post("/agents/campagne", [
+      ["nom", ""],
+      ["echeance", "2027-01-01"],
+    ]);
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    expect(html).toContain("Indiquez le nom de la campagne.");
+    expect(html).toContain("Indiquez une date limite à venir");
+    expect(html).toContain("Cochez au moins une rubrique à confirmer.");
+    const ok = await staff.post("/agents/campagne", [
+      ["nom", "Dossier unique 2027-2028"],
+      ["echeance", "2027-06-30"],
+      ["sections", "responsables"],
+      ["sections", "sante"],
+    ]);
+    expect(ok.status).toBe(303);
+  });
+
+  it("lets a family tick each section and see its progress until finished", async () => {
+    const page = await (await parent.get("/mise-a-jour")).text();
+    expect(page).toContain("Dossier unique 2027-2028");
+    expect(page).toContain("0 rubrique(s) vérifiée(s) sur 2.");
+    await parent.post("/mise-a-jour", [["verifie", "responsables"]]);
+    expect(await (await parent.get("/mise-a-jour")).text()).toContain("1 rubrique(s) vérifiée(s) sur 2.");
+    await parent.post("/mise-a-jour", [
+      ["verifie", "responsables"],
+      ["verifie", "sante"],
+    ]);
+    expect(await (await parent.get("/mise-a-jour")).text()).toContain(
+      "Terminé : merci, votre dossier est confirmé.",
+    );
+  });
+
+  it("re-enrols this year's services for next year in one step", async () => {
+    const page = await (await parent.get("/mise-a-jour")).text();
+    expect(page).toContain(
+      "Lucas DUPONT : Garderie périscolaire › Restauration scolaire › Restauration scolaire 2027-2028",
+    );
+    const ids = [...page.matchAll(/name="inscriptions" value="([0-9a-f-]+)"/g)].map((m) => m[1] as string);
+    expect(ids.length).toBe(2);
+    const res = await parent.post(
+      "/mise-a-jour/reinscription",
+      ids.map((id): [string, string] => ["inscriptions", id]),
+    );
+    expect(res.status).toBe(303);
+    const rows = await p.owner
+      .selectFrom("enrolments as e")
+      .innerJoin("periods as p", "p.id", "e.period_id")
+      .select(["p.key", "e.status"])
+      .where("e.status", "=", "pending")
+      .orderBy("p.key")
+      .execute();
+    expect(rows).toEqual([
+      { key: "mercredi-journee-2027-2028", status: "pending" },
+      { key: "restauration-2027-2028", status: "pending" },
+    ]);
+    expect(await (await parent.get("/mise-a-jour")).text()).toContain(
+      "Aucune inscription de cette année à renouveler.",
+    );
+  });
+
+  it("follows who finished, reminds the others by e-mail, and closes", async () => {
+    const html = await (await staff.get("/agents/campagne")).text();
+    expect(html).toContain("Terminé (1)");
+    expect(html).toContain("M. et Mme DUPONT (N° 1001001818331)");
+    expect(html).toContain("Pas commencé (1)");
+    expect((await staff.post("/agents/campagne/relance")).status).toBe(303);
+    const mail = await p.mailbox.waitFor("sophie.martin@plombieres.test");
+    expect(mail.subject).toContain("Rappel : mise à jour de votre dossier famille");
+    expect(
+      p.mailbox
+        .list()
+        .some((m) => m.to.includes("jean.dupont@plombieres.test") && m.subject.startsWith("Rappel")),
+    ).toBe(false);
+    expect((await staff.post("/agents/campagne/cloture")).status).toBe(303);
+    expect(await (await parent.get("/mise-a-jour")).text()).toContain(
+      "Aucune mise à jour du dossier n'est demandée",
+    );
+  });
+});
