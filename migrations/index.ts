@@ -8,6 +8,7 @@ import * as planning from "./2026-11-22T0800_planning.ts";
 import * as billing from "./2026-11-22T0900_billing.ts";
 import * as payfipAttempts from "./2026-11-22T0901_payfip-attempts.ts";
 import * as baskets from "./2026-11-22T0902_baskets.ts";
+import * as knownDevices from "./2026-12-06T1600_known-devices.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22T0900_billing": billing,
   "2026-11-22T0901_payfip-attempts": payfipAttempts,
   "2026-11-22T0902_baskets": baskets,
+  "2026-12-06T1600_known-devices": knownDevices,
 };

@@ -30,6 +30,7 @@ import { preregistrationStaffRoutes } from "./features/preregistration/staff-rou
 import { requestsRoutes } from "./features/requests/routes.ts";
 import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
+import { clientAddress } from "./http/client-address.ts";
 import { page } from "./http/render.ts";
 import { siteApp } from "./http/site-app.ts";
 import type { AppEnv, Bindings, Deps } from "./http/types.ts";
@@ -140,10 +141,11 @@ export function createApp(deps: Deps) {
     const given = c.req.header("x-request-id");
     const requestId = given && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     const site = await deps.sites.resolve(c.req.header("host"));
-    const forwarded = deps.env.TRUST_PROXY
-      ? c.req.header("x-forwarded-for")?.split(",")[0]?.trim()
-      : undefined;
-    const ip = forwarded || c.env?.incoming?.socket.remoteAddress || "unknown";
+    const ip = clientAddress(
+      c.req.header("x-forwarded-for"),
+      c.env?.incoming?.socket.remoteAddress,
+      deps.env.TRUST_PROXY,
+    );
     const log = deps.log.child({ requestId, site: site.kind === "tenant" ? site.tenant.slug : site.kind });
     const bindings: Bindings = { site, requestId, log, ip };
     const res = await apps[site.kind].fetch(c.req.raw, bindings);

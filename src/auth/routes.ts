@@ -4,6 +4,7 @@ import { readForm, safeValues } from "../http/forms.ts";
 import { page, seeOther } from "../http/render.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import * as account from "./account-service.ts";
+import { readDeviceCookie, setDeviceCookie } from "./devices.ts";
 import { recordAuthEvent } from "./events.ts";
 import { login, loginField } from "./login.ts";
 import { clearSessionCookie, setSessionCookie } from "./middleware.ts";
@@ -61,6 +62,7 @@ export function authRoutes(deps: Deps, kind: Kind) {
       password: form.data.password,
       remember: form.data.remember === "on",
       ip: c.env.ip,
+      deviceToken: readDeviceCookie(c),
     });
     if (!outcome.ok && outcome.reason === "throttled") {
       const minutes = Math.max(1, Math.ceil(outcome.waitSeconds / 60));
@@ -73,6 +75,7 @@ export function authRoutes(deps: Deps, kind: Kind) {
       return loginPage(c, { values, errors: { _form: `${what} ou mot de passe incorrect.` } }, 401);
     }
     setSessionCookie(c, outcome.token, form.data.remember === "on");
+    if (outcome.deviceToken) setDeviceCookie(c, outcome.deviceToken);
     if (outcome.mustChangePassword) return seeOther(c, `${base}/mot-de-passe`);
     return seeOther(c, safeNext(c) ?? home);
   });

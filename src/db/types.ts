@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { AuthTables } from "./auth-types.ts";
 import type { BillingTables } from "./billing-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
 
@@ -317,7 +318,7 @@ export interface PlatformAuditTable {
   at: Generated<Date>;
 }
 
-export interface DB extends PlanningTables, BillingTables {
+export interface DB extends PlanningTables, BillingTables, AuthTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;
