@@ -9,6 +9,7 @@ import { recordAuthEvent } from "./events.ts";
 import { login, loginField } from "./login.ts";
 import { clearSessionCookie, setSessionCookie } from "./middleware.ts";
 import { missingRules, passwordRules } from "./password.ts";
+import { sameTownPath } from "./redirect.ts";
 import { forgotSchema, loginSchema, newPasswordSchema } from "./schemas.ts";
 import { deleteSession } from "./sessions.ts";
 
@@ -44,11 +45,8 @@ export function authRoutes(deps: Deps, kind: Kind) {
       { kind, base, field: field(c), values: {}, errors: {}, suite: safeNext(c), ...data },
       status,
     );
-  // Only a path of this portal: never another host ("//evil", "https://…").
-  const safeNext = (c: Context<AppEnv>) => {
-    const next = c.req.query("suite");
-    return next?.startsWith(`${base}/`) && !next.startsWith("//") && !next.includes("\\") ? next : undefined;
-  };
+  // Only a path of this portal: never another host ("//evil", "/%09/evil", "https://…").
+  const safeNext = (c: Context<AppEnv>) => sameTownPath(c.req.query("suite"), base);
 
   app.get("/connexion", (c) => (c.get("session")?.kind === kind ? c.redirect(home, 303) : loginPage(c)));
 
