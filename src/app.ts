@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import { accountRoutes } from "./auth/account-routes.ts";
 import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
@@ -30,8 +30,9 @@ import { preregistrationStaffRoutes } from "./features/preregistration/staff-rou
 import { requestsRoutes } from "./features/requests/routes.ts";
 import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
-import { clientAddress } from "./http/client-address.ts";
+import { clientAddress, fromThisMachine } from "./http/client-address.ts";
 import { page } from "./http/render.ts";
+import { applySecurityHeaders } from "./http/security.ts";
 import { siteApp } from "./http/site-app.ts";
 import type { AppEnv, Bindings, Deps } from "./http/types.ts";
 import { mailboxRoutes } from "./integrations/mail/mailbox-routes.ts";
@@ -119,6 +120,13 @@ function unknownHostApp(deps: Deps) {
 
 type NodeEnv = { incoming?: IncomingMessage };
 
+const healthHeaders =
+  (deps: Deps): MiddlewareHandler =>
+  async (c, next) => {
+    await next();
+    applySecurityHeaders(c.res.headers, deps.env);
+  };
+
 export function createApp(deps: Deps) {
   const apps: Record<Site["kind"], Hono<AppEnv>> = {
     tenant: portalApp(deps),
@@ -127,6 +135,8 @@ export function createApp(deps: Deps) {
     unknown: unknownHostApp(deps),
   };
   const root = new Hono<{ Bindings: NodeEnv }>();
+  root.use("/livez", healthHeaders(deps));
+  root.use("/readyz", healthHeaders(deps));
   root.get("/livez", (c) => c.text("ok"));
   root.get("/readyz", async (c) => {
     try {
@@ -140,7 +150,11 @@ export function createApp(deps: Deps) {
     const started = performance.now();
     const given = c.req.header("x-request-id");
     const requestId = given && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
-    const site = await deps.sites.resolve(c.req.header("host"));
+    const resolved = await deps.sites.resolve(c.req.header("host"));
+    // The demo's mailbox shows every activation link: only to this machine, never through a proxy.
+    const local = fromThisMachine(c.req.header("x-forwarded-for"), c.env?.incoming?.socket.remoteAddress);
+    const site: Site =
+      resolved.kind === "mailbox" && !local ? { kind: "unknown", hostname: resolved.hostname } : resolved;
     const ip = clientAddress(
       c.req.header("x-forwarded-for"),
       c.env?.incoming?.socket.remoteAddress,

@@ -61,7 +61,8 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
   const payfip: RunningSimulator | undefined = env.DEMO
     ? await (await import("./integrations/payfip/simulator/server.ts")).startPayfipSimulator({
         port: env.NODE_ENV === "test" ? 0 : env.PAYFIP_SIM_PORT,
-        hostname: env.HOST,
+        // Its control API can settle any payment: this machine only, whatever HOST says.
+        hostname: "127.0.0.1",
       })
     : undefined;
   const payfipSettings = { base: payfip?.url ?? env.PAYFIP_URL, saisie: env.PAYFIP_SAISIE };

@@ -20,3 +20,13 @@ export function clientAddress(
   const seen = chain[chain.length - hops];
   return seen && isIP(seen) ? seen : direct;
 }
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+/**
+ * A request made on this machine, not relayed by a proxy: the only one the demo's mailbox
+ * answers. An in-process call (tests' app.request) has no socket at all.
+ */
+export function fromThisMachine(forwardedFor: string | undefined, peer: string | undefined): boolean {
+  return !forwardedFor && (peer === undefined || LOOPBACK.has(peer));
+}
