@@ -3,7 +3,7 @@ import { type ServerType, serve } from "@hono/node-server";
 import { createApp } from "./app.ts";
 import { createDatabase, type Database } from "./db/database.ts";
 import { type EmbeddedCluster, startEmbedded } from "./db/embedded.ts";
-import { loginPassword, loginUrl, prepareDatabase } from "./db/prepare.ts";
+import { loginPassword, loginUrl, prepareDatabase, queueLogin } from "./db/prepare.ts";
 import { seedDemo } from "./demo/seed.ts";
 import type { Env } from "./env.ts";
 import type { Deps } from "./http/types.ts";
@@ -67,7 +67,7 @@ export async function startPlatform(env: Env, log: Logger, options: { listen: bo
     : undefined;
   const payfipSettings = { base: payfip?.url ?? env.PAYFIP_URL, saisie: env.PAYFIP_SAISIE };
   const worker = await startWorker({
-    ownerUrl: owner.url,
+    queueUrl: loginUrl(owner.url, queueLogin(login)),
     db,
     send: smtpTransport(smtpUrl),
     from: env.MAIL_FROM,
