@@ -17,6 +17,7 @@ import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
+import { legalRoutes } from "./features/legal/routes.ts";
 import { planningAgendaRoutes } from "./features/planning/agenda-routes.ts";
 import { planningCalendarRoutes } from "./features/planning/calendar-routes.ts";
 import { planningStaffAbsenceRoutes } from "./features/planning/staff-absence-routes.ts";
@@ -32,7 +33,7 @@ import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
 import { clientAddress, fromThisMachine } from "./http/client-address.ts";
 import { page } from "./http/render.ts";
-import { applySecurityHeaders } from "./http/security.ts";
+import { applySecurityHeaders, securityTxt } from "./http/security.ts";
 import { siteApp } from "./http/site-app.ts";
 import type { AppEnv, Bindings, Deps } from "./http/types.ts";
 import { mailboxRoutes } from "./integrations/mail/mailbox-routes.ts";
@@ -69,6 +70,7 @@ function portalApp(deps: Deps) {
   app.use(loadSession(deps.db));
   app.use(payfipFormTarget(deps));
   app.route("/", homeRoutes(deps));
+  app.route("/", legalRoutes());
   app.route("/", authRoutes(deps, "parent"));
   app.route("/", accountRoutes(deps, "parent"));
   app.route("/", householdRoutes(deps));
@@ -137,6 +139,8 @@ export function createApp(deps: Deps) {
   const root = new Hono<{ Bindings: NodeEnv }>();
   root.use("/livez", healthHeaders(deps));
   root.use("/readyz", healthHeaders(deps));
+  root.use("/.well-known/security.txt", healthHeaders(deps));
+  root.get("/.well-known/security.txt", (c) => c.text(securityTxt(deps.env, deps.now())));
   root.get("/livez", (c) => c.text("ok"));
   root.get("/readyz", async (c) => {
     try {

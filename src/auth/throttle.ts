@@ -10,9 +10,10 @@ import type { Trx } from "../db/database.ts";
  * across many accounts is slowed by `ip`; the per-account ceiling (`acct`) is high enough to
  * stop only mass guessing from many addresses, and a known device is spared even then.
  * `reauth` counts wrong current passwords typed by a signed-in person; `invite` the
- * invitations a household sends (every one counts, not only failures).
+ * invitations a household sends, `prereg` the pre-registrations an address sends (every
+ * one counts, not only failures).
  */
-const FREE = { pair: 5, dev: 5, ip: 30, acct: 100, reauth: 5, invite: 3 } as const;
+const FREE = { pair: 5, dev: 5, ip: 30, acct: 100, reauth: 5, invite: 3, prereg: 5 } as const;
 const MAX_DELAY_S = 15 * 60;
 export type ThrottleKey = { kind: keyof typeof FREE; value: string };
 

@@ -41,6 +41,19 @@ export function securityHeaders(env: Env): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** RFC 9116, the same for every host of the platform; valid a year from the day it is read. */
+export function securityTxt(env: Env, now: Date): string {
+  const expires = new Date(now.getTime() + 365 * 86_400_000).toISOString();
+  const admin = `${env.PUBLIC_SCHEME}://admin.${env.PLATFORM_DOMAIN}`;
+  return [
+    `Contact: mailto:security@${env.PLATFORM_DOMAIN}`,
+    `Expires: ${expires}`,
+    "Preferred-Languages: fr, en",
+    `Canonical: ${admin}/.well-known/security.txt`,
+    "",
+  ].join("\n");
+}
+
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 
 /**
