@@ -9,6 +9,7 @@ import * as billing from "./2026-11-22T0900_billing.ts";
 import * as payfipAttempts from "./2026-11-22T0901_payfip-attempts.ts";
 import * as baskets from "./2026-11-22T0902_baskets.ts";
 import * as knownDevices from "./2026-12-06T1600_known-devices.ts";
+import * as healthAccessLog from "./2026-12-06T1601_health-access-log.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   "2026-11-22T0901_payfip-attempts": payfipAttempts,
   "2026-11-22T0902_baskets": baskets,
   "2026-12-06T1600_known-devices": knownDevices,
+  "2026-12-06T1601_health-access-log": healthAccessLog,
 };

@@ -14,6 +14,7 @@ import { childrenStaffRoutes } from "./features/children/staff-routes.ts";
 import { completenessRoutes } from "./features/completeness/routes.ts";
 import { documentsRoutes } from "./features/documents/routes.ts";
 import { documentsStaffRoutes } from "./features/documents/staff-routes.ts";
+import { healthLogRoutes, healthLogStaffRoutes } from "./features/health-log/routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
@@ -71,6 +72,7 @@ function portalApp(deps: Deps) {
   app.use(payfipFormTarget(deps));
   app.route("/", homeRoutes(deps));
   app.route("/", legalRoutes());
+  app.route("/", healthLogRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));
   app.route("/", accountRoutes(deps, "parent"));
   app.route("/", householdRoutes(deps));
@@ -90,6 +92,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", staffRoutes(deps));
   app.route("/agents", householdStaffRoutes(deps));
   app.route("/agents", childrenStaffRoutes(deps));
+  app.route("/agents", healthLogStaffRoutes(deps));
   app.route("/agents", documentsStaffRoutes(deps));
   app.route("/agents", requestsStaffRoutes(deps));
   app.route("/agents", preregistrationStaffRoutes(deps));

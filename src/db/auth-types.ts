@@ -8,6 +8,18 @@ export interface KnownDevicesTable {
   last_seen_at: Generated<Date>;
 }
 
+export interface HealthAccessLogTable {
+  tenant_id: string;
+  id: Generated<string>;
+  household_id: string;
+  child_id: string;
+  viewer_id: string;
+  viewer_name: string;
+  what: "fiche" | "pointage" | "export" | "pdf";
+  at: Generated<Date>;
+}
+
 export interface AuthTables {
   known_devices: KnownDevicesTable;
+  health_access_log: HealthAccessLogTable;
 }
