@@ -19,6 +19,7 @@ import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
 import { legalRoutes } from "./features/legal/routes.ts";
+import { myDataRoutes } from "./features/my-data/routes.ts";
 import { planningAgendaRoutes } from "./features/planning/agenda-routes.ts";
 import { planningCalendarRoutes } from "./features/planning/calendar-routes.ts";
 import { planningStaffAbsenceRoutes } from "./features/planning/staff-absence-routes.ts";
@@ -73,6 +74,7 @@ function portalApp(deps: Deps) {
   app.route("/", homeRoutes(deps));
   app.route("/", legalRoutes());
   app.route("/", healthLogRoutes(deps));
+  app.route("/", myDataRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));
   app.route("/", accountRoutes(deps, "parent"));
   app.route("/", householdRoutes(deps));

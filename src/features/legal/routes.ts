@@ -12,10 +12,7 @@ const PAGES = {
 export function legalRoutes() {
   const app = new Hono<AppEnv>();
   for (const [path, template] of Object.entries(PAGES)) {
-    app.get(path, (c) => {
-      c.header("Cache-Control", "public, max-age=300");
-      return page(c, template, {});
-    });
+    app.get(path, (c) => page(c, template, {}));
   }
   return app;
 }
