@@ -28,9 +28,12 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       using (user_id = (select app.user_id()));
     grant select, insert, update, delete on known_devices to app_auth;
     grant select, delete on known_devices to app_parent, app_staff;
+
+    -- « Mes connexions »: which device and which network each session started from.
+    alter table sessions add column device text, add column ip_prefix text;
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop table known_devices`.execute(db);
+  await sql`drop table known_devices; alter table sessions drop column device, drop column ip_prefix`.execute(db);
 }

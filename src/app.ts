@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { Hono, type MiddlewareHandler } from "hono";
 import { accountRoutes } from "./auth/account-routes.ts";
+import { connectionsRoutes } from "./auth/connections-routes.ts";
 import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { billingBasketRoutes } from "./features/billing/basket-routes.ts";
@@ -77,6 +78,7 @@ function portalApp(deps: Deps) {
   app.route("/", myDataRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));
   app.route("/", accountRoutes(deps, "parent"));
+  app.route("/", connectionsRoutes(deps, "parent"));
   app.route("/", householdRoutes(deps));
   app.route("/", childrenRoutes(deps));
   app.route("/", documentsRoutes(deps));
@@ -91,6 +93,7 @@ function portalApp(deps: Deps) {
   app.route("/", billingBasketRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
+  app.route("/agents", connectionsRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
   app.route("/agents", householdStaffRoutes(deps));
   app.route("/agents", childrenStaffRoutes(deps));

@@ -15,6 +15,7 @@ export interface LoginInput {
   ip: string;
   /** The device cookie this browser holds, if any. */
   deviceToken?: string | undefined;
+  userAgent?: string | undefined;
 }
 
 export type LoginOutcome =
@@ -64,7 +65,8 @@ export async function login(
     }
     await clear(trx, "login_throttle", clearedOnSuccess(keys));
     const deviceToken = await rememberDevice(trx, tenant.id, user.id, found.deviceId);
-    const token = await createSession(trx, tenant.id, user.id, input.remember);
+    const origin = { userAgent: input.userAgent, ip: input.ip };
+    const token = await createSession(trx, tenant.id, user.id, input.remember, origin);
     await recordAuthEvent(trx, log, { ...event, userId: user.id, event: "login" });
     return { ok: true, token, mustChangePassword: user.must_change_password, deviceToken } as const;
   });

@@ -61,6 +61,7 @@ export function authRoutes(deps: Deps, kind: Kind) {
       remember: form.data.remember === "on",
       ip: c.env.ip,
       deviceToken: readDeviceCookie(c),
+      userAgent: c.req.header("user-agent"),
     });
     if (!outcome.ok && outcome.reason === "throttled") {
       const minutes = Math.max(1, Math.ceil(outcome.waitSeconds / 60));

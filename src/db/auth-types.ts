@@ -19,6 +19,12 @@ export interface HealthAccessLogTable {
   at: Generated<Date>;
 }
 
+/** Columns issue 16 adds to `sessions` (src/db/types.ts SessionsTable). */
+export interface SessionOrigin {
+  device: string | null;
+  ip_prefix: string | null;
+}
+
 export interface AuthTables {
   known_devices: KnownDevicesTable;
   health_access_log: HealthAccessLogTable;

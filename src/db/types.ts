@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
-import type { AuthTables } from "./auth-types.ts";
+import type { AuthTables, SessionOrigin } from "./auth-types.ts";
 import type { BillingTables } from "./billing-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
 
@@ -234,7 +234,7 @@ export interface UsersTable {
   disabled_at: NullableTimestamp;
 }
 
-export interface SessionsTable {
+export interface SessionsTable extends Partial<SessionOrigin> {
   tenant_id: string;
   id: string;
   user_id: string;
