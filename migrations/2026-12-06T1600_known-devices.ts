@@ -35,5 +35,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop table known_devices; alter table sessions drop column device, drop column ip_prefix`.execute(db);
+  await sql`drop table known_devices; alter table sessions drop column device, drop column ip_prefix`.execute(
+    db,
+  );
 }
