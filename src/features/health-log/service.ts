@@ -1,5 +1,5 @@
 import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database } from "../../db/database.ts";
+import type { Database, Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import * as logRepo from "./repo.ts";
@@ -25,6 +25,18 @@ export function recordStaffView(
       await logRepo.insert(trx, { tenantId: tenant.id, householdId: target.householdId, childId, ...viewer });
     }
   });
+}
+
+/** The same, inside a transaction the caller already holds as the staff member (pointage, exports). */
+export async function recordInTransaction(
+  trx: Trx,
+  tenant: Tenant,
+  s: SessionUser,
+  seen: { householdId: string; childId: string }[],
+  what: logRepo.Access,
+) {
+  const viewer = { viewerId: s.userId, viewerName: `${s.firstName} ${s.lastName}`, what };
+  for (const v of seen) await logRepo.insert(trx, { tenantId: tenant.id, ...v, ...viewer });
 }
 
 /** The log of one child of a household, as the parent (their own household) or a staff admin. */
