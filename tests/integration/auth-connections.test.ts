@@ -53,14 +53,14 @@ describe("« Mes connexions »", () => {
     const phone = await signIn(parent.email, parent.password, "198.51.100.20", ANDROID);
     const html = await (await laptop.get("/compte/connexions")).text();
     expect(html).toContain("<h1>Mes connexions</h1>");
-    expect(html).toContain("Firefox sur Windows <strong>(cet appareil)</strong>");
+    expect(html).toContain("<strong>Firefox sur Windows</strong> (cet appareil)");
     expect(html).toContain("Chrome sur Android");
     expect(html).toContain("203.0.113.x");
     expect(html).toContain("198.51.100.x");
 
     const ids = [...html.matchAll(/name="session" value="([0-9a-f]{64})"/g)].map((m) => m[1] ?? "");
     expect(ids).toHaveLength(2);
-    const phoneRow = html.split("<tr>").find((r) => r.includes("Chrome sur Android")) ?? "";
+    const phoneRow = html.split("<li>").find((r) => r.includes("Chrome sur Android")) ?? "";
     const phoneId = phoneRow.match(/value="([0-9a-f]{64})"/)?.[1] ?? "";
     const ended = await laptop.post("/compte/connexions/fin", { session: phoneId });
     expect(ended.status).toBe(303);
