@@ -19,6 +19,8 @@ import * as outboxBatchEnqueue from "./2026-12-06T1402_outbox-batch-enqueue.ts";
 import * as enrolments from "./2026-12-06T1500_enrolments.ts";
 import * as schoolEnrolment from "./2026-12-06T1501_school-enrolment.ts";
 import * as updateCampaigns from "./2026-12-06T1502_update-campaigns.ts";
+import * as knownDevices from "./2026-12-06T1600_known-devices.ts";
+import * as healthAccessLog from "./2026-12-06T1601_health-access-log.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +44,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1500_enrolments": enrolments,
   "2026-12-06T1501_school-enrolment": schoolEnrolment,
   "2026-12-06T1502_update-campaigns": updateCampaigns,
+  "2026-12-06T1600_known-devices": knownDevices,
+  "2026-12-06T1601_health-access-log": healthAccessLog,
 };

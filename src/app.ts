@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { accountRoutes } from "./auth/account-routes.ts";
+import { connectionsRoutes } from "./auth/connections-routes.ts";
 import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { billingBasketRoutes } from "./features/billing/basket-routes.ts";
@@ -21,11 +22,14 @@ import { enrolmentStaffRoutes } from "./features/enrolment/enrolments/staff-rout
 import { schoolRoutes } from "./features/enrolment/school/routes.ts";
 import { schoolStaffRoutes } from "./features/enrolment/school/staff-routes.ts";
 import { tariffRoutes } from "./features/enrolment/tariffs/routes.ts";
+import { healthLogRoutes, healthLogStaffRoutes } from "./features/health-log/routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
 import { householdStaffRoutes } from "./features/household/staff-routes.ts";
+import { legalRoutes } from "./features/legal/routes.ts";
 import { messagesRoutes, unreadCount } from "./features/messages/routes.ts";
 import { messagesStaffRoutes } from "./features/messages/staff-routes.ts";
+import { myDataRoutes } from "./features/my-data/routes.ts";
 import { newsRoutes } from "./features/news/routes.ts";
 import { newsStaffRoutes } from "./features/news/staff-routes.ts";
 import { planningAgendaRoutes } from "./features/planning/agenda-routes.ts";
@@ -45,8 +49,10 @@ import { settingsRoutes } from "./features/settings/routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
 import { supportRoutes, supportSession } from "./features/support/routes.ts";
 import { teamRoutes } from "./features/team/routes.ts";
+import { clientAddress, fromThisMachine } from "./http/client-address.ts";
 import { describeFailure, neutralFailureResponse } from "./http/failure.ts";
 import { page } from "./http/render.ts";
+import { applySecurityHeaders, securityTxt } from "./http/security.ts";
 import { siteApp } from "./http/site-app.ts";
 import type { AppEnv, Bindings, Deps } from "./http/types.ts";
 import { configureMailLinks } from "./integrations/mail/links.ts";
@@ -86,8 +92,12 @@ function portalApp(deps: Deps) {
   app.use(payfipFormTarget(deps));
   app.use(unreadCount(deps));
   app.route("/", homeRoutes(deps));
+  app.route("/", legalRoutes());
+  app.route("/", healthLogRoutes(deps));
+  app.route("/", myDataRoutes(deps));
   app.route("/", authRoutes(deps, "parent"));
   app.route("/", accountRoutes(deps, "parent"));
+  app.route("/", connectionsRoutes(deps, "parent"));
   app.route("/", householdRoutes(deps));
   app.route("/", childrenRoutes(deps));
   app.route("/", documentsRoutes(deps));
@@ -108,9 +118,11 @@ function portalApp(deps: Deps) {
   app.route("/", campaignRoutes(deps));
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
+  app.route("/agents", connectionsRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
   app.route("/agents", householdStaffRoutes(deps));
   app.route("/agents", childrenStaffRoutes(deps));
+  app.route("/agents", healthLogStaffRoutes(deps));
   app.route("/agents", documentsStaffRoutes(deps));
   app.route("/agents", requestsStaffRoutes(deps));
   app.route("/agents", preregistrationStaffRoutes(deps));
@@ -169,6 +181,13 @@ function rootError(deps: Deps) {
   };
 }
 
+const healthHeaders =
+  (deps: Deps): MiddlewareHandler =>
+  async (c, next) => {
+    await next();
+    applySecurityHeaders(c.res.headers, deps.env);
+  };
+
 export function createApp(deps: Deps) {
   configureMailLinks(deps.env);
   const apps: Record<Site["kind"], Hono<AppEnv>> = {
@@ -179,6 +198,10 @@ export function createApp(deps: Deps) {
   };
   const root = new Hono<RootEnv>();
   root.onError(rootError(deps));
+  root.use("/livez", healthHeaders(deps));
+  root.use("/readyz", healthHeaders(deps));
+  root.use("/.well-known/security.txt", healthHeaders(deps));
+  root.get("/.well-known/security.txt", (c) => c.text(securityTxt(deps.env, deps.now())));
   root.get("/livez", (c) => c.text("ok"));
   root.get("/readyz", async (c) => {
     try {
@@ -193,11 +216,16 @@ export function createApp(deps: Deps) {
     const given = c.req.header("x-request-id");
     const requestId = given && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     c.set("requestId", requestId);
-    const site = await deps.sites.resolve(c.req.header("host"));
-    const forwarded = deps.env.TRUST_PROXY
-      ? c.req.header("x-forwarded-for")?.split(",")[0]?.trim()
-      : undefined;
-    const ip = forwarded || c.env?.incoming?.socket.remoteAddress || "unknown";
+    const resolved = await deps.sites.resolve(c.req.header("host"));
+    // The demo's mailbox shows every activation link: only to this machine, never through a proxy.
+    const local = fromThisMachine(c.req.header("x-forwarded-for"), c.env?.incoming?.socket.remoteAddress);
+    const site: Site =
+      resolved.kind === "mailbox" && !local ? { kind: "unknown", hostname: resolved.hostname } : resolved;
+    const ip = clientAddress(
+      c.req.header("x-forwarded-for"),
+      c.env?.incoming?.socket.remoteAddress,
+      deps.env.TRUST_PROXY,
+    );
     const log = deps.log.child({ requestId, site: site.kind === "tenant" ? site.tenant.slug : site.kind });
     const bindings: Bindings = { site, requestId, log, ip };
     const res = await apps[site.kind].fetch(c.req.raw, bindings);

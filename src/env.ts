@@ -34,8 +34,13 @@ const schema = z.object({
   PAYFIP_BUDGET_MS: z.coerce.number().int().min(100).default(10_000),
   /** Port of the embedded cluster when DATABASE_URL is absent. */
   EMBEDDED_PG_PORT: z.coerce.number().int().default(54329),
-  /** Behind a reverse proxy: take the client address from X-Forwarded-For. */
-  TRUST_PROXY: z.stringbool().default(false),
+  /**
+   * Reverse proxies in front of the server: how many hops append to X-Forwarded-For
+   * ("true" = 1, "false" = 0). The client's address is the one the farthest proxy saw.
+   */
+  TRUST_PROXY: z
+    .preprocess((v) => (v === "true" ? 1 : v === "false" ? 0 : v), z.coerce.number().int().min(0).max(10))
+    .default(0),
   /** Demo only: port of the local PayFiP simulator (0 in tests: any free port). */
   PAYFIP_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(3001),
   /** The State's PayFiP service (ignored in the demo, which uses its simulator). */

@@ -9,6 +9,7 @@ import {
   loginUrl,
   prepareDatabase,
   preparedLogin,
+  queueLogin,
   underPrepareLock,
 } from "./db/prepare.ts";
 import { seedDemo } from "./demo/seed.ts";
@@ -86,7 +87,7 @@ async function openDatabase(
   log: Logger,
   ownerUrl: string,
   prepare: boolean,
-): Promise<{ db: Database; url: string }> {
+): Promise<{ db: Database; url: string; queueUrl: string }> {
   const role = {
     user: env.APP_DB_USER,
     password: env.APP_DB_PASSWORD,
@@ -104,7 +105,7 @@ async function openDatabase(
       const tenantIds = await provisionTenants(db, loadTenantFiles());
       if (env.DEMO) await seedDemo(db, tenantIds);
     });
-  return { db, url };
+  return { db, url, queueUrl: loginUrl(ownerUrl, queueLogin(login)) };
 }
 
 /** Demo only: the SMTP sink with its mailbox and the PayFiP simulator (dev dependencies, loaded lazily). */
@@ -113,7 +114,8 @@ async function demoServices(env: Env): Promise<{ mailbox?: Mailbox; payfip?: Run
   const mailbox = await (await import("./integrations/mail/sink.ts")).startMailSink(0);
   const payfip = await (await import("./integrations/payfip/simulator/server.ts")).startPayfipSimulator({
     port: env.NODE_ENV === "test" ? 0 : env.PAYFIP_SIM_PORT,
-    hostname: env.HOST,
+    // Its control API can settle any payment: this machine only, whatever HOST says.
+    hostname: "127.0.0.1",
   });
   return { mailbox, payfip };
 }
@@ -139,7 +141,7 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
   if (env.NODE_ENV === "production" && !env.APP_DB_PASSWORD)
     throw new Error("APP_DB_PASSWORD is required in production");
   const owner = await ownerDatabase(env, log, options.ownSignals);
-  const { db, url: appUrl } = await openDatabase(env, log, owner.url, parts.prepare);
+  const { db, url: appUrl, queueUrl } = await openDatabase(env, log, owner.url, parts.prepare);
   const { mailbox, payfip } = parts.web || parts.worker ? await demoServices(env) : {};
   const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
   if (parts.worker && !smtpUrl) throw new Error("SMTP_URL is required outside the demo");
@@ -151,7 +153,7 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
   const worker =
     parts.worker && smtpUrl
       ? await startWorker({
-          ownerUrl: owner.url,
+          queueUrl,
           db,
           send: smtpTransport(smtpUrl),
           from: env.MAIL_FROM,

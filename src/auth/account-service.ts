@@ -6,9 +6,10 @@ import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
 import { recordAuthEvent } from "./events.ts";
 import { loginField } from "./login.ts";
-import { hashPassword, missingRules, verifyPassword } from "./password.ts";
+import { hashPassword, missingRules } from "./password.ts";
+import { checkCurrentPassword } from "./reauth.ts";
 import { createSession, deleteUserSessions, type SessionUser } from "./sessions.ts";
-import { clear } from "./throttle.ts";
+import { clearAccount } from "./throttle.ts";
 import { consumeToken, findLiveToken, issueToken, type Purpose } from "./tokens-repo.ts";
 
 export interface AccountDeps {
@@ -147,7 +148,7 @@ export async function resetPassword(d: AccountDeps, token: string, password: str
   await setPasswordFromLink(d, token, "password_reset", password, async (trx, row) => {
     await deleteUserSessions(trx, row.user_id);
     const ident = (loginField(d.tenant, row.kind) === "login" ? row.login : row.email) ?? "";
-    await clear(trx, "login_throttle", { kind: "acct", value: `${row.kind}:${ident}` });
+    await clearAccount(trx, "login_throttle", `${row.kind}:${ident}`);
     await recordAuthEvent(trx, d.log, {
       tenantId: d.tenant.id,
       userId: row.user_id,
@@ -174,6 +175,8 @@ const own = (d: AccountDeps, s: SessionUser) => ({
 
 export type FieldErrors = Record<string, string>;
 
+const reauthOf = (d: AccountDeps) => ({ db: d.db, log: d.log, tenantId: d.tenant.id, ip: d.ip });
+
 /** Change from « Mon profil »: the current password is asked; the other sessions end. */
 export async function changePassword(
   d: AccountDeps,
@@ -184,9 +187,14 @@ export async function changePassword(
   const stored = await d.db.withTenant(own(d, s), (trx) =>
     trx.selectFrom("users").select("password_hash").where("id", "=", s.userId).executeTakeFirstOrThrow(),
   );
-  if (!(await verifyPassword(stored.password_hash, current))) {
-    return { current_password: "Le mot de passe actuel est incorrect." };
-  }
+  const wrong = await checkCurrentPassword(
+    reauthOf(d),
+    s.userId,
+    stored.password_hash,
+    current,
+    "Le mot de passe actuel est incorrect.",
+  );
+  if (wrong) return { current_password: wrong };
   if (current === next) return { new_password: "Le nouveau mot de passe doit être différent de l'actuel." };
   const missing = missingRules(next, d.tenant.config.auth.passwordPolicy, [s.email ?? "", s.login ?? ""]);
   if (missing.length) return { new_password: `Il manque : ${missing.join(" ; ")}.` };
@@ -227,9 +235,14 @@ export async function requestEmailChange(
   const stored = await d.db.withTenant(own(d, s), (trx) =>
     trx.selectFrom("users").select("password_hash").where("id", "=", s.userId).executeTakeFirstOrThrow(),
   );
-  if (!(await verifyPassword(stored.password_hash, password))) {
-    return { password: "Le mot de passe est incorrect." };
-  }
+  const wrong = await checkCurrentPassword(
+    reauthOf(d),
+    s.userId,
+    stored.password_hash,
+    password,
+    "Le mot de passe est incorrect.",
+  );
+  if (wrong) return { password: wrong };
   await d.db.withTenant(own(d, s), async (trx) => {
     const token = await issueToken(trx, d.tenant.id, s.userId, "email_change", email);
     const who = `${s.firstName} ${s.lastName}`;

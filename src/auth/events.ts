@@ -12,7 +12,8 @@ export type AuthEvent =
   | "password_reset"
   | "password_changed"
   | "email_change_requested"
-  | "email_changed";
+  | "email_changed"
+  | "reauth_failed";
 
 /** Every auth event goes to the town's table and to the log (never with a secret). */
 export async function recordAuthEvent(

@@ -1,10 +1,11 @@
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
+import { knownDevice, rememberDevice } from "./devices.ts";
 import { recordAuthEvent } from "./events.ts";
 import { verifyPassword } from "./password.ts";
 import { createSession } from "./sessions.ts";
-import { clear, registerFailure, type ThrottleKey, waitSeconds } from "./throttle.ts";
+import { clear, clearedOnSuccess, loginKeys, registerFailure, waitSeconds } from "./throttle.ts";
 
 export interface LoginInput {
   kind: "parent" | "staff";
@@ -12,10 +13,13 @@ export interface LoginInput {
   password: string;
   remember: boolean;
   ip: string;
+  /** The device cookie this browser holds, if any. */
+  deviceToken?: string | undefined;
+  userAgent?: string | undefined;
 }
 
 export type LoginOutcome =
-  | { ok: true; token: string; mustChangePassword: boolean }
+  | { ok: true; token: string; mustChangePassword: boolean; deviceToken: string | null }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; waitSeconds: number };
 
@@ -31,30 +35,25 @@ export async function login(
   input: LoginInput,
 ): Promise<LoginOutcome> {
   const ident = input.identifier.trim().toLowerCase();
-  const keys: ThrottleKey[] = [
-    { kind: "acct", value: `${input.kind}:${ident}` },
-    { kind: "ip", value: input.ip },
-  ];
   const ctx = { role: "app_auth" as const, tenantId: tenant.id };
   const event = { tenantId: tenant.id, ip: input.ip };
 
   const found = await db.withTenant(ctx, async (trx) => {
-    const wait = await waitSeconds(trx, "login_throttle", keys);
-    if (wait > 0) {
-      await recordAuthEvent(trx, log, { ...event, userId: null, event: "login_throttled" });
-      return { wait };
-    }
     const user = await trx
       .selectFrom("users")
       .select(["id", "password_hash", "disabled_at", "must_change_password"])
       .where("kind", "=", input.kind)
       .where(loginField(tenant, input.kind), "=", ident)
       .executeTakeFirst();
-    return { wait: 0, user };
+    const deviceId = await knownDevice(trx, user?.id, input.deviceToken);
+    const keys = loginKeys(`${input.kind}:${ident}`, input.ip, deviceId);
+    const wait = await waitSeconds(trx, "login_throttle", keys);
+    if (wait > 0) await recordAuthEvent(trx, log, { ...event, userId: null, event: "login_throttled" });
+    return { wait, user, deviceId, keys };
   });
   if (found.wait > 0) return { ok: false, reason: "throttled", waitSeconds: found.wait };
 
-  const user = found.user;
+  const { user, keys } = found;
   const valid =
     (await verifyPassword(user?.password_hash ?? null, input.password)) && !!user && !user.disabled_at;
 
@@ -64,9 +63,11 @@ export async function login(
       await recordAuthEvent(trx, log, { ...event, userId: user?.id ?? null, event: "login_failed" });
       return { ok: false, reason: "invalid" } as const;
     }
-    await clear(trx, "login_throttle", keys[0] as ThrottleKey);
-    const token = await createSession(trx, tenant.id, user.id, input.remember);
+    await clear(trx, "login_throttle", clearedOnSuccess(keys));
+    const deviceToken = await rememberDevice(trx, tenant.id, user.id, found.deviceId);
+    const origin = { userAgent: input.userAgent, ip: input.ip };
+    const token = await createSession(trx, tenant.id, user.id, input.remember, origin);
     await recordAuthEvent(trx, log, { ...event, userId: user.id, event: "login" });
-    return { ok: true, token, mustChangePassword: user.must_change_password } as const;
+    return { ok: true, token, mustChangePassword: user.must_change_password, deviceToken } as const;
   });
 }

@@ -4,10 +4,12 @@ import { readForm, safeValues } from "../http/forms.ts";
 import { page, seeOther } from "../http/render.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import * as account from "./account-service.ts";
+import { readDeviceCookie, setDeviceCookie } from "./devices.ts";
 import { recordAuthEvent } from "./events.ts";
 import { login, loginField } from "./login.ts";
 import { clearSessionCookie, setSessionCookie } from "./middleware.ts";
 import { missingRules, passwordRules } from "./password.ts";
+import { sameTownPath } from "./redirect.ts";
 import { forgotSchema, loginSchema, newPasswordSchema } from "./schemas.ts";
 import { deleteSession } from "./sessions.ts";
 
@@ -43,11 +45,8 @@ export function authRoutes(deps: Deps, kind: Kind) {
       { kind, base, field: field(c), values: {}, errors: {}, suite: safeNext(c), ...data },
       status,
     );
-  // Only a path of this portal: never another host ("//evil", "https://…").
-  const safeNext = (c: Context<AppEnv>) => {
-    const next = c.req.query("suite");
-    return next?.startsWith(`${base}/`) && !next.startsWith("//") && !next.includes("\\") ? next : undefined;
-  };
+  // Only a path of this portal: never another host ("//evil", "/%09/evil", "https://…").
+  const safeNext = (c: Context<AppEnv>) => sameTownPath(c.req.query("suite"), base);
 
   app.get("/connexion", (c) => (c.get("session")?.kind === kind ? c.redirect(home, 303) : loginPage(c)));
 
@@ -61,6 +60,8 @@ export function authRoutes(deps: Deps, kind: Kind) {
       password: form.data.password,
       remember: form.data.remember === "on",
       ip: c.env.ip,
+      deviceToken: readDeviceCookie(c),
+      userAgent: c.req.header("user-agent"),
     });
     if (!outcome.ok && outcome.reason === "throttled") {
       const minutes = Math.max(1, Math.ceil(outcome.waitSeconds / 60));
@@ -73,6 +74,7 @@ export function authRoutes(deps: Deps, kind: Kind) {
       return loginPage(c, { values, errors: { _form: `${what} ou mot de passe incorrect.` } }, 401);
     }
     setSessionCookie(c, outcome.token, form.data.remember === "on");
+    if (outcome.deviceToken) setDeviceCookie(c, outcome.deviceToken);
     if (outcome.mustChangePassword) return seeOther(c, `${base}/mot-de-passe`);
     return seeOther(c, safeNext(c) ?? home);
   });

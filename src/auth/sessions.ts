@@ -38,6 +38,7 @@ export async function createSession(
   tenantId: string,
   userId: string,
   remember: boolean,
+  origin: { userAgent?: string | undefined; ip?: string } = {},
 ): Promise<string> {
   const token = generateToken();
   await trx
@@ -48,9 +49,51 @@ export async function createSession(
       user_id: userId,
       remember,
       expires_at: new Date(Date.now() + lifetime(remember).absoluteMs),
+      device: deviceLabel(origin.userAgent),
+      ip_prefix: origin.ip ? ipPrefix(origin.ip) : null,
     })
     .execute();
   return token;
+}
+
+const BROWSERS: [RegExp, string][] = [
+  [/Edg\//, "Edge"],
+  [/Firefox\//, "Firefox"],
+  [/Chrome\//, "Chrome"],
+  [/Safari\//, "Safari"],
+];
+const SYSTEMS: [RegExp, string][] = [
+  [/Android/, "Android"],
+  [/iPhone|iPad/, "iPhone ou iPad"],
+  [/Windows/, "Windows"],
+  [/Mac OS X/, "Mac"],
+  [/Linux/, "Linux"],
+];
+const pick = (list: [RegExp, string][], ua: string, other: string) =>
+  list.find(([re]) => re.test(ua))?.[1] ?? other;
+
+/** « Firefox sur Windows »: enough to recognise one's own device, no fingerprint kept. */
+export function deviceLabel(userAgent: string | undefined): string | null {
+  if (!userAgent) return null;
+  return `${pick(BROWSERS, userAgent, "Navigateur")} sur ${pick(SYSTEMS, userAgent, "système inconnu")}`;
+}
+
+/** The network, not the machine: 203.0.113.x, or the first four groups of an IPv6 address. */
+export function ipPrefix(ip: string): string {
+  if (/^\d+\.\d+\.\d+\.\d+$/.test(ip)) return `${ip.split(".").slice(0, 3).join(".")}.x`;
+  if (ip.includes(":")) return `${ip.split(":").slice(0, 4).join(":")}::/64`;
+  return "inconnu";
+}
+
+/** The person's live sessions, the one in use first. */
+export function listUserSessions(trx: Trx, userId: string) {
+  return trx
+    .selectFrom("sessions")
+    .select(["id", "device", "ip_prefix", "created_at", "last_seen_at", "expires_at"])
+    .where("user_id", "=", userId)
+    .where("expires_at", ">", new Date())
+    .orderBy("last_seen_at", "desc")
+    .execute();
 }
 
 /** The session behind a cookie, or null when unknown, idle too long, expired or disabled. */

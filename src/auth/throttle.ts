@@ -3,10 +3,17 @@ import type { Trx } from "../db/database.ts";
 
 /**
  * Failed logins slow down, never lock for good: after `free` failures each new one
- * doubles the wait, from 30 s up to 15 min; a day without failure starts over, and a
- * successful login or password reset clears the account's counter.
+ * doubles the wait, from 30 s up to 15 min; a day without failure starts over.
+ *
+ * The attacker is slowed, not the owner: the counters that block quickly are per account
+ * *and* address (`pair`), or per account and known device (`dev`); an address guessing
+ * across many accounts is slowed by `ip`; the per-account ceiling (`acct`) is high enough to
+ * stop only mass guessing from many addresses, and a known device is spared even then.
+ * `reauth` counts wrong current passwords typed by a signed-in person; `invite` the
+ * invitations a household sends, `prereg` the pre-registrations an address sends (every
+ * one counts, not only failures).
  */
-const FREE = { acct: 5, ip: 30 } as const;
+const FREE = { pair: 5, dev: 5, ip: 30, acct: 100, reauth: 5, invite: 3, prereg: 5 } as const;
 const MAX_DELAY_S = 15 * 60;
 export type ThrottleKey = { kind: keyof typeof FREE; value: string };
 
@@ -17,6 +24,24 @@ const keyOf = (k: ThrottleKey) => `${k.kind}:${k.value.toLowerCase()}`;
 export function delaySeconds(failures: number, free: number): number {
   return failures < free ? 0 : Math.min(MAX_DELAY_S, 30 * 2 ** (failures - free));
 }
+
+/**
+ * The counters a login attempt is checked against: a known device of that account has
+ * its own budget; any other attempt counts for its account+address pair, its address,
+ * and the account's ceiling.
+ */
+export function loginKeys(account: string, ip: string, deviceId: string | null): ThrottleKey[] {
+  if (deviceId) return [{ kind: "dev", value: `${account}|${deviceId}` }];
+  return [
+    { kind: "pair", value: `${account}|${ip}` },
+    { kind: "ip", value: ip },
+    { kind: "acct", value: account },
+  ];
+}
+
+/** The counters a success clears: the pair or device that just proved itself, never the ceiling. */
+export const clearedOnSuccess = (keys: ThrottleKey[]) =>
+  keys.filter((k) => k.kind === "pair" || k.kind === "dev");
 
 /** Seconds to wait before the next attempt may be checked, 0 when free to try. */
 export async function waitSeconds(trx: Trx, table: Table, keys: ThrottleKey[]): Promise<number> {
@@ -44,6 +69,16 @@ export async function registerFailure(trx: Trx, table: Table, keys: ThrottleKey[
   }
 }
 
-export async function clear(trx: Trx, table: Table, key: ThrottleKey): Promise<void> {
-  await sql`delete from ${sql.table(table)} where key = ${keyOf(key)}`.execute(trx);
+export async function clear(trx: Trx, table: Table, keys: ThrottleKey[]): Promise<void> {
+  if (!keys.length) return;
+  await sql`delete from ${sql.table(table)} where key in (${sql.join(keys.map(keyOf))})`.execute(trx);
+}
+
+/** A new password (reset link): every counter of the account starts over, the ceiling included. */
+export async function clearAccount(trx: Trx, table: Table, account: string): Promise<void> {
+  const a = account.toLowerCase();
+  await sql`delete from ${sql.table(table)}
+    where key = ${`acct:${a}`} or starts_with(key, ${`pair:${a}|`}) or starts_with(key, ${`dev:${a}|`})`.execute(
+    trx,
+  );
 }

@@ -54,11 +54,13 @@ async function migrateAndEnsureRoles(ownerUrl: string, login: LoginRole) {
     const { error, results } = await migrator.migrateToLatest();
     const failed = results?.find((r) => r.status === "Error");
     if (error || failed) throw new Error(`migration failed: ${failed?.migrationName ?? ""} ${String(error)}`);
-    await runMigrations({ connectionString: ownerUrl, logger: new Logger(() => () => {}) });
     const secret = login.password
       ? { password: login.password, adopted: false }
       : await keptSecret(db, login);
     await ensureLoginRole(db, { user: login.user, ...secret });
+    const queue = { ...queueLogin({ user: login.user, password: secret.password }), adopted: secret.adopted };
+    await ensureQueueRole(db, queue);
+    await runQueueMigrations(db, ownerUrl, queue);
     return { user: login.user, password: secret.password };
   } finally {
     await db.destroy();
@@ -139,6 +141,79 @@ export async function preparedLogin(
 /** Where an earlier version kept the generated password (adopted once, then unused). */
 export function legacyPasswordFile(dataDir: string): string {
   return path.join(dataDir, "app-db-password");
+}
+
+/**
+ * The job queue's LOGIN role (issue 16): it owns the graphile_worker schema and nothing else,
+ * and is neither superuser nor BYPASSRLS, so no long-lived connection of a server process
+ * runs as the owner. It shares the login role's secret (one secret to provision), never its rights.
+ */
+export const queueLogin = (login: { user: string; password: string }) => ({
+  user: `${login.user}_queue`,
+  password: login.password,
+});
+
+async function ensureQueueRole(
+  db: Kysely<unknown>,
+  queue: { user: string; password: string; adopted: boolean },
+) {
+  const role = sql.id(queue.user);
+  const attrs = sql.raw("login noinherit nosuperuser nobypassrls nocreatedb nocreaterole");
+  // Like the login role, an existing queue role keeps its password (DESIGN §5.12).
+  if (!(await roleExists(db, queue.user)))
+    await sql`create role ${role} ${attrs} password ${sql.lit(queue.password)}`.execute(db);
+  else if (queue.adopted)
+    await sql`alter role ${role} ${attrs} password ${sql.lit(queue.password)}`.execute(db);
+  else await sql`alter role ${role} ${attrs}`.execute(db);
+  // The owner's enqueueing triggers (SECURITY DEFINER) reach add_job through this membership.
+  await sql`grant ${role} to current_user`.execute(db);
+  await sql`create schema if not exists graphile_worker authorization ${role}`.execute(db);
+  await handOverQueueSchema(db, queue.user);
+}
+
+/**
+ * graphile-worker's own migrations, as the queue's role so that what they create is its own.
+ * They begin with CREATE SCHEMA IF NOT EXISTS, which asks for CREATE on the database even
+ * when the schema exists: granted for the run only.
+ */
+async function runQueueMigrations(
+  db: Kysely<unknown>,
+  ownerUrl: string,
+  queue: { user: string; password: string },
+) {
+  const grant = sql`grant create on database ${sql.id(decodeURIComponent(new URL(ownerUrl).pathname.slice(1)))} to ${sql.id(queue.user)}`;
+  const revoke = sql`revoke create on database ${sql.id(decodeURIComponent(new URL(ownerUrl).pathname.slice(1)))} from ${sql.id(queue.user)}`;
+  await grant.execute(db);
+  try {
+    await runMigrations({ connectionString: loginUrl(ownerUrl, queue), logger: new Logger(() => () => {}) });
+  } finally {
+    await revoke.execute(db);
+  }
+}
+
+/** A schema created before the queue had its own role: every object in it changes hands (sequences follow their tables). */
+async function handOverQueueSchema(db: Kysely<unknown>, user: string) {
+  await sql`
+    do $$
+    declare r record; target text := ${sql.lit(user)};
+    begin
+      execute format('alter schema graphile_worker owner to %I', target);
+      for r in select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
+               where n.nspname = 'graphile_worker' and c.relkind in ('r', 'p', 'v')
+                 and c.relowner <> (select oid from pg_roles where rolname = target) loop
+        execute format('alter %s graphile_worker.%I owner to %I',
+          case r.relkind when 'v' then 'view' else 'table' end, r.relname, target);
+      end loop;
+      for r in select p.oid::regprocedure as sig from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+               where n.nspname = 'graphile_worker' and p.proowner <> (select oid from pg_roles where rolname = target) loop
+        execute format('alter routine %s owner to %I', r.sig, target);
+      end loop;
+      for r in select t.typname from pg_type t join pg_namespace n on n.oid = t.typnamespace
+               where n.nspname = 'graphile_worker' and t.typtype in ('c', 'e', 'd') and t.typrelid = 0
+                 and t.typowner <> (select oid from pg_roles where rolname = target) loop
+        execute format('alter type graphile_worker.%I owner to %I', r.typname, target);
+      end loop;
+    end $$`.execute(db);
 }
 
 /** Same server and database as the owner URL, as the login role. */

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { AuthTables, SessionOrigin } from "./auth-types.ts";
 import type { BillingTables } from "./billing-types.ts";
 import type { EnrolmentTables } from "./enrolment-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
@@ -238,7 +239,7 @@ export interface UsersTable {
   disabled_at: NullableTimestamp;
 }
 
-export interface SessionsTable {
+export interface SessionsTable extends Partial<SessionOrigin> {
   tenant_id: string;
   id: string;
   user_id: string;
@@ -330,7 +331,8 @@ export interface DB
     SupportTables,
     MessagesTables,
     SchoolCalendarTables,
-    EnrolmentTables {
+    EnrolmentTables,
+    AuthTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;

@@ -18,25 +18,40 @@ export function contentSecurityPolicy(formTargets: string[] = []): string {
   ].join("; ");
 }
 
+/** The headers every answer carries; a CSP only where the route did not set its own. */
+export function applySecurityHeaders(h: Headers, env: Env, formTargets: string[] = []): void {
+  if (!h.has("Content-Security-Policy")) h.set("Content-Security-Policy", contentSecurityPolicy(formTargets));
+  h.set("X-Content-Type-Options", "nosniff");
+  h.set("X-Frame-Options", "DENY");
+  h.set("Referrer-Policy", "same-origin");
+  h.set("Cross-Origin-Opener-Policy", "same-origin");
+  h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+  if (env.NODE_ENV === "production")
+    h.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
+  // Personal pages must never be kept by a shared computer's cache; assets say otherwise.
+  if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
+}
+
 export function securityHeaders(env: Env): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     await next();
-    const h = c.res.headers;
-    if (!h.has("Content-Security-Policy")) {
-      const site = c.env.site;
-      const logout = site?.kind === "tenant" ? site.tenant.config.auth.logoutRedirect : undefined;
-      h.set("Content-Security-Policy", contentSecurityPolicy(logout ? [new URL(logout).origin] : []));
-    }
-    h.set("X-Content-Type-Options", "nosniff");
-    h.set("X-Frame-Options", "DENY");
-    h.set("Referrer-Policy", "same-origin");
-    h.set("Cross-Origin-Opener-Policy", "same-origin");
-    h.set("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    if (env.NODE_ENV === "production")
-      h.set("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
-    // Personal pages must never be kept by a shared computer's cache; assets say otherwise.
-    if (!h.has("Cache-Control")) h.set("Cache-Control", "no-store");
+    const site = c.env.site;
+    const logout = site?.kind === "tenant" ? site.tenant.config.auth.logoutRedirect : undefined;
+    applySecurityHeaders(c.res.headers, env, logout ? [new URL(logout).origin] : []);
   };
+}
+
+/** RFC 9116, the same for every host of the platform; valid a year from the day it is read. */
+export function securityTxt(env: Env, now: Date): string {
+  const expires = new Date(now.getTime() + 365 * 86_400_000).toISOString();
+  const admin = `${env.PUBLIC_SCHEME}://admin.${env.PLATFORM_DOMAIN}`;
+  return [
+    `Contact: mailto:security@${env.PLATFORM_DOMAIN}`,
+    `Expires: ${expires}`,
+    "Preferred-Languages: fr, en",
+    `Canonical: ${admin}/.well-known/security.txt`,
+    "",
+  ].join("\n");
 }
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);

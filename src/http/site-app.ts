@@ -8,6 +8,7 @@ import { HTTPException } from "hono/http-exception";
 import type { Env } from "../env.ts";
 import { AppError } from "./errors.ts";
 import { describeFailure } from "./failure.ts";
+import { cleanInput, databaseRefusal } from "./input.ts";
 import { page } from "./render.ts";
 import { sameOrigin, securityHeaders } from "./security.ts";
 import type { AppEnv } from "./types.ts";
@@ -59,6 +60,7 @@ export function siteApp(env: Env): Hono<AppEnv> {
       : limit(c, next),
   );
   app.use(sameOrigin(env));
+  app.use(cleanInput());
   app.get("/assets/:file", (c) => {
     const asset = ASSETS[c.req.path];
     if (!asset) return c.notFound();
@@ -93,6 +95,16 @@ export function siteApp(env: Env): Hono<AppEnv> {
       );
     }
     if (err instanceof HTTPException) return err.getResponse();
+    const known = databaseRefusal(err);
+    if (known) {
+      c.env.log.warn({ err, requestId: c.env.requestId }, "request refused by a database constraint");
+      return page(
+        c,
+        "errors/error",
+        { title: titles[known.status] ?? "Erreur", detail: known.message },
+        known.status,
+      );
+    }
     const failure = describeFailure(err, c.env.log, c.env.requestId);
     if (failure.status === 503) c.header("Retry-After", "5");
     return page(
@@ -109,6 +121,7 @@ const titles: Record<number, string> = {
   403: "Accès refusé",
   404: "Page introuvable",
   409: "Conflit",
+  422: "Saisie refusée",
   410: "Lien expiré",
   429: "Trop de tentatives",
 };

@@ -12,15 +12,17 @@ import type { PayfipSettings } from "../integrations/payfip/types.ts";
 import type { Logger } from "../lib/log.ts";
 
 /**
- * The queue (graphile-worker) runs on the owner connection, which only touches its own
- * schema; every handler reaches town data through withTenant as the app_jobs persona.
+ * The queue (graphile-worker) runs on its own LOGIN role, which owns only the queue's schema
+ * (no superuser, no BYPASSRLS); every handler reaches town data through withTenant as the
+ * app_jobs persona.
  */
 export interface Worker {
   stop(): Promise<void>;
 }
 
 export async function startWorker(opts: {
-  ownerUrl: string;
+  /** The queue role's connection (src/db/prepare.ts queueLogin). */
+  queueUrl: string;
   db: Database;
   send: SendMail;
   from: string;
@@ -44,7 +46,7 @@ export async function startWorker(opts: {
     if (level === "error" || level === "warning") opts.log.warn({ worker: true }, message);
   });
   // Our own pool, so that stopping waits for its sockets (the runner does not await pool.end()).
-  const pgPool = resilientPool(opts.ownerUrl, {
+  const pgPool = resilientPool(opts.queueUrl, {
     max: 4,
     onConnectionError: (err) => opts.log.warn({ err: String(err) }, "job queue connection lost"),
   });

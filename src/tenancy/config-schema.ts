@@ -97,6 +97,27 @@ export const householdFileSchema = z.object({
 });
 export type HouseholdFileConfig = z.infer<typeof householdFileSchema>;
 
+/** What the legal pages say (issue 16): the town is the publisher and the data controller. */
+const legalSchema = z.object({
+  /** « Directeur de la publication », e.g. « Le maire, Mme Dupont ». */
+  publisher: z.string().default("Le maire de la commune"),
+  /** The town's data protection officer (DPO / DPD). */
+  dpoEmail: z.email().optional(),
+  hosting: z.string().default("Parvis, hébergé en France (Union européenne)"),
+  accessibility: z
+    .object({
+      status: z
+        .enum(["totalement conforme", "partiellement conforme", "non conforme"])
+        .default("non conforme"),
+      /** « 12 mars 2026 »; absent: no audit yet. */
+      auditDate: z.string().optional(),
+      auditBy: z.string().optional(),
+      rate: z.number().min(0).max(100).optional(),
+      nonConform: z.array(z.string()).default([]),
+    })
+    .prefault({}),
+});
+
 export const tenantConfigSchema = z
   .object({
     slug: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/),
@@ -117,6 +138,7 @@ export const tenantConfigSchema = z
       address: z.string(),
     }),
     website: z.url(),
+    legal: legalSchema.prefault({}),
     links: z.array(z.object({ label: z.string(), url: z.url() })).default([]),
     holidayZone: z.enum(["A", "B", "C"]),
     auth: z.object({

@@ -1,4 +1,5 @@
 import { createApp } from "../../src/app.ts";
+import { loginUrl, queueLogin } from "../../src/db/prepare.ts";
 import { seedDemo } from "../../src/demo/seed.ts";
 import { loadEnv } from "../../src/env.ts";
 import type { Deps } from "../../src/http/types.ts";
@@ -7,6 +8,7 @@ import { smtpTransport } from "../../src/integrations/mail/transport.ts";
 import { startWorker } from "../../src/jobs/worker.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { createSiteResolver } from "../../src/tenancy/resolve.ts";
+import { LOGIN } from "./constants.ts";
 import { createTestDatabase, type TestDatabase } from "./db.ts";
 
 export interface TestPlatform extends TestDatabase {
@@ -40,7 +42,7 @@ export async function createTestPlatform(
   const mailbox = await startMailSink(0);
   let fixed: Date | null = null;
   const worker = await startWorker({
-    ownerUrl: t.ownerUrl,
+    queueUrl: loginUrl(t.ownerUrl, queueLogin(LOGIN)),
     db: t.db,
     send: smtpTransport(mailbox.smtpUrl),
     from: env.MAIL_FROM,

@@ -16,9 +16,12 @@ export const FILES = {
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
     "base64",
   ),
-  jpg: Buffer.from([
-    0xff, 0xd8, 0xff, 0xe0, 0, 16, 0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0, 0xff, 0xd9,
-  ]),
+  /** A real 2×2 JPEG: uploaded images are decoded (their metadata is dropped), so they must be images. */
+  jpg: Buffer.from(
+    "/9j/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8tMC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAARCAACAAIDASIAAhEBAxEB/8QAFQABAQAAAAAAAAAAAAAAAAAAAAf/xAAUEAEAAAAAAAAAAAAAAAAAAAAA/8QAFQEBAQAAAAAAAAAAAAAAAAAABgf/xAAUEQEAAAAAAAAAAAAAAAAAAAAA/9oADAMBAAIRAxEAPwCTADC6v//Z",
+    "base64",
+  ),
+  gif: Buffer.from("R0lGODlhAQABAIAAAExpccwAACH5BAUAAAAALAAAAAABAAEAAAICTAEAOw==", "base64"),
   /** A Windows executable: "MZ" then its header, whatever the name says. */
   exe: Buffer.concat([Buffer.from("MZ"), Buffer.alloc(510, 0x90)]),
   text: Buffer.from("Ceci est un simple texte, pas un document scanné."),

@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 import {
@@ -104,6 +105,33 @@ describe("good uploads", () => {
   });
 });
 
+describe("uploaded images lose their metadata (issue 16, item 8)", () => {
+  it("a photo's EXIF (place, description) is not stored; the image is", async () => {
+    const paul = await childOf(p, "sene", "Paul");
+    const located = await sharp({ create: { width: 8, height: 6, channels: 3, background: "#2a6" } })
+      .jpeg()
+      .withExif({ IFD0: { ImageDescription: "Maison 47.61N 2.73W", Copyright: "Famille TEST" } })
+      .toBuffer();
+    expect(located.includes("Maison 47.61N")).toBe(true);
+    const res = await child(
+      { type: "brevet_natation", child_id: paul.id },
+      { name: "gps.jpg", bytes: located },
+    );
+    expect(res.status).toBe(303);
+    const stored = await p.owner
+      .selectFrom("documents")
+      .select(["content", "size", "mime"])
+      .where("filename", "=", "gps.jpg")
+      .executeTakeFirstOrThrow();
+    expect(stored.mime).toBe("image/jpeg");
+    expect(stored.content.includes("Maison 47.61N")).toBe(false);
+    const meta = await sharp(stored.content).metadata();
+    expect(meta.exif).toBeUndefined();
+    expect([meta.width, meta.height]).toEqual([8, 6]);
+    expect(stored.size).toBe(stored.content.length);
+  });
+});
+
 describe("bad uploads: 422, the message at the field, nothing saved, the other fields kept", () => {
   const cases: { name: string; file?: { name: string; bytes: Buffer }; message: RegExp }[] = [
     {
@@ -142,7 +170,7 @@ describe("bad uploads: 422, the message at the field, nothing saved, the other f
   });
 
   it("refuses a GIF where the town does not take GIF, and takes it where it does", async () => {
-    const gif = { name: "photo.gif", bytes: Buffer.from("GIF89a\x01\x00\x01\x00\x00\x00\x00;", "latin1") };
+    const gif = { name: "photo.gif", bytes: FILES.gif };
     const res = await household(sene, SENE, { type: "avis_imposition" }, gif);
     expect(res.status).toBe(422);
     expect(fieldError(await res.text(), "household-file")).toContain("format accepté (PDF, JPG, JPEG, PNG)");

@@ -75,6 +75,16 @@ describe("« Pointage » of a day", () => {
     expect(read?.entity).toBe("health_records");
     expect(read?.fields).toContain("diet");
     expect(JSON.stringify(read)).not.toContain("Sans porc");
+    // Issue 16: each child's health information seen is logged for that child, without values.
+    const seen = await p.owner
+      .selectFrom("health_access_log")
+      .select(["viewer_name", "what"])
+      .where("what", "=", "pointage")
+      .execute();
+    expect(seen).toEqual([
+      { viewer_name: "Yann AGENT", what: "pointage" },
+      { viewer_name: "Yann AGENT", what: "pointage" },
+    ]);
   });
 
   it("saves every mark at once and pre-fills them afterwards", async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { delaySeconds } from "../../src/auth/throttle.ts";
 
-// The free failures of src/auth/throttle.ts: 5 per account, 30 per address.
+// The free failures of src/auth/throttle.ts: 5 per account+address pair, 30 per address.
 const ACCOUNT = 5;
 const IP = 30;
 

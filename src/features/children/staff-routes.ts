@@ -4,6 +4,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { recordStaffView } from "../health-log/service.ts";
 import { formValues, SECTION_PAGES, type SectionPage, vaccineRows } from "./pages.ts";
 import { MAX_VACCINES, personSchema } from "./schemas.ts";
 import * as childrenService from "./service.ts";
@@ -37,13 +38,13 @@ export function childrenStaffRoutes(deps: Deps) {
     householdId: uuidParam(c, "id"),
   });
   app.use(`${CHILD}/*`, requireStaff);
-  for (const s of SECTION_PAGES) sectionRoutes(app, who, s);
+  for (const s of SECTION_PAGES) sectionRoutes(app, who, s, deps);
   personRoutes(app, who);
   return app;
 }
 
 /** One section of the child: its form, and the staff's change, applied at once. */
-function sectionRoutes(app: Hono<AppEnv>, who: WhoOf, s: SectionPage) {
+function sectionRoutes(app: Hono<AppEnv>, who: WhoOf, s: SectionPage, deps: Deps) {
   const render = async (c: Context<AppEnv>, values?: Record<string, string>, errors = {}) => {
     const data = await childrenService.sectionForm(who(c), uuidParam(c, "childId"), s.section);
     const shown = values ?? formValues(s.section, data.current);
@@ -60,7 +61,15 @@ function sectionRoutes(app: Hono<AppEnv>, who: WhoOf, s: SectionPage) {
       status,
     );
   };
-  app.get(`${CHILD}/${s.path}`, (c) => render(c));
+  app.get(`${CHILD}/${s.path}`, async (c) => {
+    const res = await render(c);
+    // Health information shown to staff is logged (issue 16): who, when, which child.
+    if (s.section === "donnees_sanitaires") {
+      const target = { householdId: uuidParam(c, "id"), childIds: [uuidParam(c, "childId")] };
+      await recordStaffView(deps.db, c.get("tenant"), c.get("session") as SessionUser, target, "fiche");
+    }
+    return res;
+  });
   app.post(`${CHILD}/${s.path}`, async (c) => {
     const form = await readForm(c, s.schema(c));
     if (!form.ok) return render(c, form.values, form.errors);

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { fileTypeFromBuffer } from "file-type";
 import type { DocumentsConfig } from "../../tenancy/config-schema.ts";
+import { stripMetadata } from "./strip.ts";
 
 export interface CheckedFile {
   bytes: Buffer;
@@ -33,8 +34,8 @@ export async function checkFile(
   if (file.size === 0) return { ok: false, error: "Le fichier est vide." };
   if (file.size > cfg.maxBytes)
     return { ok: false, error: `Le fichier dépasse la taille maximale de ${sizeLabel(cfg.maxBytes)}.` };
-  const bytes = Buffer.from(await file.arrayBuffer());
-  const detected = await fileTypeFromBuffer(bytes);
+  const sent = Buffer.from(await file.arrayBuffer());
+  const detected = await fileTypeFromBuffer(sent);
   const ext = detected ? `.${detected.ext}` : "";
   const allowed = cfg.extensions.includes(ext as DocumentsConfig["extensions"][number]);
   if (!detected || !allowed)
@@ -42,6 +43,12 @@ export async function checkFile(
       ok: false,
       error: `Le contenu de ce fichier n'est pas dans un format accepté (${formatsLabel(cfg)}), quel que soit son nom.`,
     };
+  let bytes: Buffer;
+  try {
+    bytes = await stripMetadata(sent, detected.mime);
+  } catch {
+    return { ok: false, error: "Cette image est illisible ou endommagée." };
+  }
   return {
     ok: true,
     file: {

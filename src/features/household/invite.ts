@@ -1,7 +1,9 @@
 import { type AccountDeps, sendActivation } from "../../auth/account-service.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
+import { registerFailure, type ThrottleKey, waitSeconds } from "../../auth/throttle.ts";
 import { switchPersona, type Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
+import { queueMail } from "../../integrations/mail/outbox.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
 import { householdOf, parentCtx } from "./context.ts";
@@ -15,13 +17,15 @@ export const invitesAllowed = (tenant: Tenant) => tenant.config.auth.loginWith =
 
 export type InviteResult = { ok: true; email: string } | { ok: false; error: string };
 
-export const EMAIL_TAKEN =
-  "Cette adresse e-mail est déjà celle d'un compte famille de la commune : indiquez une autre adresse à l'autre responsable.";
+export const TOO_MANY_INVITES =
+  "Vous avez envoyé plusieurs invitations en peu de temps. Réessayez plus tard, ou contactez la commune.";
 
 /**
  * The step a parent may not do: as app_auth, in the caller's transaction, a parent account
  * in the household for the guardian's e-mail (no password) and its activation e-mail.
- * Returns null when a parent account already uses the e-mail; the parent persona is restored.
+ * An address that already has an account gets a note instead, and the parent the same
+ * answer, so « Inviter » never tells which e-mails have an account. A household sends a
+ * few invitations a day at most. The parent persona is restored.
  */
 async function openAccount(
   d: AccountDeps,
@@ -30,11 +34,24 @@ async function openAccount(
   g: { email: string; civility: string | null; first_name: string; last_name: string },
 ) {
   await switchPersona(trx, { role: "app_auth", tenantId: d.tenant.id });
-  const taken = await householdRepo.parentEmailTaken(trx, g.email);
-  const user = taken ? null : await householdRepo.insertInvitedParent(trx, householdOf(s), g);
-  if (user) await sendActivation(d, trx, { ...user, email: g.email });
+  const budget: ThrottleKey[] = [{ kind: "invite", value: householdOf(s) }];
+  const limited = (await waitSeconds(trx, "login_throttle", budget)) > 0;
+  let user: Awaited<ReturnType<typeof householdRepo.insertInvitedParent>> | null = null;
+  if (!limited) {
+    await registerFailure(trx, "login_throttle", budget);
+    if (await householdRepo.parentEmailTaken(trx, g.email)) {
+      await queueMail(trx, d.tenant, {
+        to: g.email,
+        template: "invite-existing",
+        data: { origin: d.origin },
+      });
+    } else {
+      user = await householdRepo.insertInvitedParent(trx, householdOf(s), g);
+      await sendActivation(d, trx, { ...user, email: g.email });
+    }
+  }
   await switchPersona(trx, parentCtx(d.tenant, s));
-  return user;
+  return { limited, user };
 }
 
 /**
@@ -46,8 +63,9 @@ export function invite(d: AccountDeps, s: SessionUser, guardianId: string): Prom
   return d.db.withTenant(parentCtx(d.tenant, s), async (trx): Promise<InviteResult> => {
     const g = await householdRepo.guardianById(trx, householdOf(s), guardianId);
     if (!g?.email || g.user_id) throw notFound();
-    const user = await openAccount(d, trx, s, { ...g, email: g.email });
-    if (!user) return { ok: false, error: EMAIL_TAKEN };
+    const { limited, user } = await openAccount(d, trx, s, { ...g, email: g.email });
+    if (limited) return { ok: false, error: TOO_MANY_INVITES };
+    if (!user) return { ok: true, email: g.email };
     await householdRepo.linkUser(trx, g.id, user.id);
     await recordWrite(
       trx,

@@ -70,9 +70,10 @@ async function saveForm(deps: Deps, c: Context<AppEnv>, form: FormDef) {
     return showForm(deps, c, form, { values: safeValues(parsed.values), errors: parsed.errors });
   const { password, ...values } = parsed.data as Values & { password?: string };
   if (form.section === "bancaire") {
-    const ok = await householdService.checkPassword(deps.db, tenant, session(c), String(password));
-    const errors = { password: "Mot de passe incorrect." };
-    if (!ok) return showForm(deps, c, form, { values: safeValues(parsed.values), errors });
+    const reauth = { db: deps.db, log: c.env.log, tenantId: tenant.id, ip: c.env.ip };
+    const wrong = await householdService.checkPassword(reauth, tenant, session(c), String(password));
+    const errors = { password: wrong ?? "" };
+    if (wrong) return showForm(deps, c, form, { values: safeValues(parsed.values), errors });
   }
   const outcome = await householdService.save(deps.db, tenant, session(c), form.section, values);
   return seeOther(c, `${form.back}?message=${OUTCOME[outcome.kind]}`);

@@ -1,4 +1,4 @@
-import { verifyPassword } from "../../auth/password.ts";
+import { checkCurrentPassword, type ReauthDeps } from "../../auth/reauth.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database, Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
@@ -115,12 +115,15 @@ export function save(db: Database, tenant: Tenant, s: SessionUser, section: Sect
   });
 }
 
-/** Whether the password typed is the account's (asked again before bank details change). */
-export async function checkPassword(db: Database, tenant: Tenant, s: SessionUser, password: string) {
-  const digest = await db.withTenant(parentCtx(tenant, s), (trx) =>
+/**
+ * The password asked again before bank details change, throttled like a login:
+ * the French message for the field, or null when it is the account's.
+ */
+export async function checkPassword(d: ReauthDeps, tenant: Tenant, s: SessionUser, password: string) {
+  const digest = await d.db.withTenant(parentCtx(tenant, s), (trx) =>
     householdRepo.passwordHash(trx, s.userId),
   );
-  return verifyPassword(digest, password);
+  return checkCurrentPassword(d, s.userId, digest, password, "Mot de passe incorrect.");
 }
 
 const partnerHasAccount = () =>

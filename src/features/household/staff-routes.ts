@@ -5,6 +5,7 @@ import { notFound } from "../../http/errors.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { recordStaffView } from "../health-log/service.ts";
 import type { Values } from "../requests/section-handler.ts";
 import * as display from "./display.ts";
 import type { FormDef } from "./forms.ts";
@@ -62,7 +63,11 @@ export function householdStaffRoutes(deps: Deps) {
   });
 
   app.get("/foyers/:id", requireStaff, async (c) => {
-    const data = await staffService.file(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"));
+    const householdId = uuidParam(c, "id");
+    const data = await staffService.file(deps.db, c.get("tenant"), session(c), householdId);
+    // The file shows each child's health information: logged per child (issue 16).
+    const childIds = data.children.map((child) => child.id);
+    await recordStaffView(deps.db, c.get("tenant"), session(c), { householdId, childIds }, "fiche");
     const message = FLASH[c.req.query("message") ?? ""];
     return page(c, "staff/households/show", { ...data, display, ...(message ? { message } : {}) });
   });

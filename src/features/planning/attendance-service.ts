@@ -7,6 +7,7 @@ import { nextNumber } from "../../lib/counters.ts";
 import { longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
+import * as healthLog from "../health-log/service.ts";
 import { canteenCsv } from "./csv.ts";
 import { PlanningError } from "./errors.ts";
 import { type Period, periodsBetween } from "./offer.ts";
@@ -65,6 +66,7 @@ async function expectedRows(trx: Trx, serviceId: string, day: string) {
       "b.household_id",
       "b.attendance",
       "b.unbooked",
+      "c.id as child_id",
       "c.first_name",
       "c.last_name",
       "c.class_level",
@@ -84,6 +86,7 @@ async function expectedRows(trx: Trx, serviceId: string, day: string) {
   return rows.map((r) => ({
     bookingId: r.id,
     householdId: r.household_id,
+    childId: r.child_id,
     firstName: r.first_name,
     lastName: r.last_name,
     classLevel: r.class_level ?? "",
@@ -134,8 +137,13 @@ async function closedLabel(trx: Trx, tenant: Tenant, serviceId: string, day: str
   return closed.every(Boolean) ? (closed[0]?.label ?? null) : null;
 }
 
-/** « Pointage » of one service and day; reading the children's health data is audited. */
-export function dayList(s: Staff, serviceId: string | null, day: string) {
+/** « Pointage » of one service and day; reading the children's health data is audited, per child too. */
+export function dayList(
+  s: Staff,
+  serviceId: string | null,
+  day: string,
+  what: "pointage" | "export" = "pointage",
+) {
   return s.db.withTenant(ctxOf(s), async (trx) => {
     const [service, services] = await serviceOr404(trx, serviceId);
     const rows = await expectedRows(trx, service.id, day);
@@ -147,6 +155,7 @@ export function dayList(s: Staff, serviceId: string | null, day: string) {
         entityId: null,
         fields: HEALTH_FIELDS,
       });
+    await healthLog.recordInTransaction(trx, s.tenant, s.session, rows, what);
     const closed = await closedLabel(trx, s.tenant, service.id, day);
     return { service, services, day, rows, counts: countsOf(rows), closed };
   });
@@ -307,6 +316,6 @@ async function insertUnbooked(
 
 /** The day's list as a CSV file for the canteen. */
 export async function dayCsv(s: Staff, serviceId: string | null, day: string) {
-  const list = await dayList(s, serviceId, day);
+  const list = await dayList(s, serviceId, day, "export");
   return { body: canteenCsv(list), filename: `pointage-${list.service.key}-${day}.csv` };
 }

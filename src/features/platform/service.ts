@@ -1,6 +1,6 @@
 import { createOperatorSession, type OperatorSession } from "../../auth/operator-sessions.ts";
 import { verifyPassword } from "../../auth/password.ts";
-import { clear, registerFailure, type ThrottleKey, waitSeconds } from "../../auth/throttle.ts";
+import { clear, clearedOnSuccess, loginKeys, registerFailure, waitSeconds } from "../../auth/throttle.ts";
 import type { Database } from "../../db/database.ts";
 import type { Logger } from "../../lib/log.ts";
 
@@ -19,10 +19,7 @@ export async function login(
   input: { email: string; password: string; remember: boolean; ip: string },
 ): Promise<OperatorLogin> {
   const email = input.email.trim().toLowerCase();
-  const keys: ThrottleKey[] = [
-    { kind: "acct", value: email },
-    { kind: "ip", value: input.ip },
-  ];
+  const keys = loginKeys(email, input.ip, null);
   const found = await db.withTenant(AUTH, async (trx) => ({
     wait: await waitSeconds(trx, "operator_throttle", keys),
     op: await trx
@@ -45,7 +42,7 @@ export async function login(
       log.warn({ authEvent: "operator_login_failed", ip: input.ip }, "auth event");
       return { ok: false, waitSeconds: 0 } as const;
     }
-    await clear(trx, "operator_throttle", keys[0] as ThrottleKey);
+    await clear(trx, "operator_throttle", clearedOnSuccess(keys));
     await audit("login");
     log.info({ authEvent: "operator_login", operatorId: found.op.id }, "auth event");
     return { ok: true, token: await createOperatorSession(trx, found.op.id, input.remember) } as const;

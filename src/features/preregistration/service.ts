@@ -21,7 +21,7 @@ const fullName = (v: { first_name: string; last_name: string }) => `${v.first_na
  * « failure » of the login throttle under its own key, so after 5 forms in a day the next
  * ones from that address wait 30 s, then twice as long each time (src/auth/throttle.ts).
  */
-const throttleKey = (ip: string) => ({ kind: "acct" as const, value: `prereg:${ip}` });
+const throttleKey = (ip: string) => ({ kind: "prereg" as const, value: ip });
 
 /** Stores a new family's form and confirms receipt; `wait` > 0 when the address must wait. */
 export function submit(d: AccountDeps, v: PreregistrationInput): Promise<{ wait: number }> {

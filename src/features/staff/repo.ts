@@ -36,6 +36,16 @@ export function recentParents(trx: Trx, limit = 20) {
     .execute();
 }
 
+/**
+ * Serialises the town's openings of families until commit: two at once would otherwise
+ * read the same highest « N° Famille » (or both find an e-mail free) and collide.
+ */
+export async function lockFamilyOpening(trx: Trx): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended('open_family:' || app.tenant_id()::text, 0))`.execute(
+    trx,
+  );
+}
+
 /** The next « N° Famille »: one more than the town's highest, from 1001. */
 export async function nextHouseholdNumber(trx: Trx): Promise<string> {
   const { rows } = await sql<{ n: string }>`

@@ -55,6 +55,7 @@ export async function openFamily(d: account.AccountDeps, trx: Trx, v: NewFamily)
   const cfg = d.tenant.config.auth;
   const email = v.email ? v.email.toLowerCase() : null;
   const login = cfg.loginWith === "identifier" && v.login ? v.login.toLowerCase() : null;
+  await staffRepo.lockFamilyOpening(trx);
   if (email && (await staffRepo.identityTaken(trx, "email", email))) {
     return { ok: false, errors: { email: "Un compte famille utilise déjà cette adresse e-mail." } };
   }

@@ -1,0 +1,41 @@
+import { type Context, Hono } from "hono";
+import { page, seeOther } from "../http/render.ts";
+import type { AppEnv, Deps } from "../http/types.ts";
+import { personaOf } from "./account-service.ts";
+import { requireParent, requireStaff } from "./middleware.ts";
+import { deleteUserSessions, listUserSessions, type SessionUser } from "./sessions.ts";
+
+/**
+ * « Mes connexions » (issue 16, item 12): the person's active sessions (device, network, last
+ * use); they end any of them, or every other one. RLS keeps each to their own sessions.
+ */
+export function connectionsRoutes(deps: Deps, kind: "parent" | "staff") {
+  const base = kind === "staff" ? "/agents" : "";
+  const app = new Hono<AppEnv>();
+  const guard = kind === "staff" ? requireStaff : requireParent;
+  const own = (c: Context<AppEnv>) => {
+    const s = c.get("session") as SessionUser;
+    return { role: personaOf(s), tenantId: c.get("tenant").id, userId: s.userId, householdId: s.householdId };
+  };
+  const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+
+  app.get("/compte/connexions", guard, async (c) => {
+    const rows = await deps.db.withTenant(own(c), (trx) => listUserSessions(trx, session(c).userId));
+    const ended = c.req.query("fin") === "1";
+    return page(c, "auth/connections", { base, rows, current: session(c).sessionId, ended });
+  });
+  app.post("/compte/connexions/fin", guard, async (c) => {
+    const body = await c.req.parseBody();
+    const id = typeof body.session === "string" ? body.session : "";
+    await deps.db.withTenant(own(c), (trx) =>
+      trx.deleteFrom("sessions").where("id", "=", id).where("user_id", "=", session(c).userId).execute(),
+    );
+    return seeOther(c, id === session(c).sessionId ? `${base}/connexion` : `${base}/compte/connexions?fin=1`);
+  });
+  app.post("/compte/connexions/autres", guard, async (c) => {
+    const s = session(c);
+    await deps.db.withTenant(own(c), (trx) => deleteUserSessions(trx, s.userId, s.sessionId));
+    return seeOther(c, `${base}/compte/connexions?fin=1`);
+  });
+  return app;
+}

@@ -1,0 +1,31 @@
+import type { Generated } from "kysely";
+
+export interface KnownDevicesTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+}
+
+export interface HealthAccessLogTable {
+  tenant_id: string;
+  id: Generated<string>;
+  household_id: string;
+  child_id: string;
+  viewer_id: string;
+  viewer_name: string;
+  what: "fiche" | "pointage" | "export" | "pdf";
+  at: Generated<Date>;
+}
+
+/** Columns issue 16 adds to `sessions` (src/db/types.ts SessionsTable). */
+export interface SessionOrigin {
+  device: string | null;
+  ip_prefix: string | null;
+}
+
+export interface AuthTables {
+  known_devices: KnownDevicesTable;
+  health_access_log: HealthAccessLogTable;
+}

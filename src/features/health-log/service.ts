@@ -1,0 +1,53 @@
+import type { SessionUser } from "../../auth/sessions.ts";
+import type { Database, Trx } from "../../db/database.ts";
+import { notFound } from "../../http/errors.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
+import * as logRepo from "./repo.ts";
+
+const staffCtx = (tenant: Tenant, s: SessionUser) => ({
+  role: "app_staff" as const,
+  tenantId: tenant.id,
+  userId: s.userId,
+});
+
+/** A staff member saw children's health information: who, when, which child, never the values. */
+export function recordStaffView(
+  db: Database,
+  tenant: Tenant,
+  s: SessionUser,
+  target: { householdId: string; childIds: string[] },
+  what: logRepo.Access,
+) {
+  if (!target.childIds.length) return Promise.resolve();
+  const viewer = { viewerId: s.userId, viewerName: `${s.firstName} ${s.lastName}`, what };
+  return db.withTenant(staffCtx(tenant, s), async (trx) => {
+    for (const childId of target.childIds) {
+      await logRepo.insert(trx, { tenantId: tenant.id, householdId: target.householdId, childId, ...viewer });
+    }
+  });
+}
+
+/** The same, inside a transaction the caller already holds as the staff member (pointage, exports). */
+export async function recordInTransaction(
+  trx: Trx,
+  tenant: Tenant,
+  s: SessionUser,
+  seen: { householdId: string; childId: string }[],
+  what: logRepo.Access,
+) {
+  const viewer = { viewerId: s.userId, viewerName: `${s.firstName} ${s.lastName}`, what };
+  for (const v of seen) await logRepo.insert(trx, { tenantId: tenant.id, ...v, ...viewer });
+}
+
+/** The log of one child of a household, as the parent (their own household) or a staff admin. */
+export function childLog(db: Database, tenant: Tenant, s: SessionUser, householdId: string, childId: string) {
+  const ctx =
+    s.kind === "parent"
+      ? { role: "app_parent" as const, tenantId: tenant.id, userId: s.userId, householdId }
+      : staffCtx(tenant, s);
+  return db.withTenant(ctx, async (trx) => {
+    const child = await logRepo.childName(trx, householdId, childId);
+    if (!child) throw notFound();
+    return { child, rows: await logRepo.forChild(trx, childId) };
+  });
+}

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
+import { checkA11y, type E2E, expectNoPageErrors, startE2E } from "../helpers/browser.ts";
+
+// Issue 16, item 16: the legal pages, reached from the footer, pass axe and fit 375 px.
+
+let e2e: E2E;
+beforeAll(async () => {
+  e2e = await startE2E();
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+describe("legal pages in a browser", () => {
+  it("are reached from the footer, pass axe and never scroll sideways at 375 px", {
+    timeout: 90_000,
+  }, async () => {
+    const p = await e2e.newPage({ width: 375, height: 800 });
+    const page = p.page;
+    for (const [link, title] of [
+      ["Mentions légales", "Mentions légales"],
+      ["Données personnelles", "Données personnelles"],
+      [/Accessibilité/, "Déclaration d'accessibilité"],
+    ] as const) {
+      await page.goto(e2e.url("sene", "/"));
+      await page.locator("footer").getByRole("link", { name: link }).click();
+      await page.locator("main h1").filter({ hasText: title }).waitFor();
+      await checkA11y(page);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth);
+      expect(overflow, title).toBe(false);
+    }
+    expectNoPageErrors(p);
+  });
+
+  it("« Mes connexions », « Mes données » and the health log pass axe at 375 px", {
+    timeout: 90_000,
+  }, async () => {
+    const p = await e2e.newPage({ width: 375, height: 800 });
+    const page = p.page;
+    await page.goto(e2e.url("sene", "/connexion"));
+    await page.getByLabel("Adresse e-mail").fill("lola.test@sene.test");
+    await page.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
+    await page.locator("main form").getByRole("button", { name: "Connexion" }).click();
+    await page.waitForURL(e2e.url("sene", "/"));
+    for (const [link, title] of [
+      ["Mes connexions", "Mes connexions"],
+      ["Mes données", "Mes données"],
+    ] as const) {
+      await page.goto(e2e.url("sene", "/profil"));
+      await page.locator("main").getByRole("link", { name: link, exact: true }).click();
+      await page.locator("main h1").filter({ hasText: title }).waitFor();
+      await checkA11y(page);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth), title).toBe(
+        false,
+      );
+    }
+    await page.goto(e2e.url("sene", "/enfants"));
+    await page
+      .locator("main a[href^='/enfants/']")
+      .filter({ hasNotText: /ajouter/i })
+      .first()
+      .click();
+    await page.locator("main").getByRole("link", { name: "Consultations de la fiche sanitaire" }).click();
+    await page.locator("main h1").filter({ hasText: "Consultations de la fiche sanitaire" }).waitFor();
+    await checkA11y(page);
+    expectNoPageErrors(p);
+  });
+});
