@@ -75,7 +75,11 @@ export async function crawl(page: Page, o: CrawlOptions): Promise<{ problems: st
   const visited: string[] = [];
   while (queue.length && visited.length < o.maxPages) {
     const url = queue.shift() as URL;
-    const response = await page.goto(url.href);
+    const response = await page.goto(url.href).catch((err: Error) => {
+      // A file to download (an export, a PDF) is no page to check.
+      if (/Download is starting/.test(err.message)) return null;
+      throw err;
+    });
     if (!response?.headers()["content-type"]?.includes("text/html")) continue;
     if (new URL(page.url()).origin !== origin) continue;
     visited.push(pathPattern(url));
