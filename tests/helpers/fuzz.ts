@@ -144,4 +144,4 @@ export async function postMalformedMultipart(
 
 /** English left by a library (zod, Hono) that a French person should never read. */
 export const ENGLISH =
-  /Invalid input|Expected |Required|Too (big|small)|Internal Server Error|Malformed|Bad Request/;
+  /\b(Invalid input|Expected |Required|Too (big|small)|Internal Server Error|Malformed|Bad Request)\b/;

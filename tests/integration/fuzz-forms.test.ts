@@ -97,8 +97,10 @@ async function signedIn(a: Audience) {
 
 async function check(res: Response, what: string, failures: string[]) {
   const body = await res.text();
+  // What a person reads: pages, not machine documents (the tenant file's JSON Schema names its keys).
+  const page = (res.headers.get("content-type") ?? "").includes("text/html");
   if (res.status >= 500) failures.push(`${what}: ${res.status}`);
-  else if (ENGLISH.test(body)) failures.push(`${what}: English « ${body.match(ENGLISH)?.[0]} »`);
+  else if (page && ENGLISH.test(body)) failures.push(`${what}: English « ${body.match(ENGLISH)?.[0]} »`);
 }
 
 async function fuzzForm(a: Audience, f: FoundForm, failures: string[]) {
