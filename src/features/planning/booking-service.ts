@@ -152,7 +152,13 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
   if (!days.every(isIsoDate))
     throw new PlanningError([{ message: "Une des dates choisies n'est pas valide." }]);
   const problems = await problemsOf(trx, ctx, period, children, days);
-  if (problems.length) throw new PlanningError(problems);
+  if (problems.length) {
+    // The same submission from another tab may have committed since the first look: its days
+    // now look taken, but this is a replay, not a conflict.
+    const late = await replayOf(trx, ctx.householdId, input.idempotencyKey);
+    if (late) return late;
+    throw new PlanningError(problems);
+  }
 
   const paying = period.rules.payment === "at_booking" && ctx.actor.kind === "parent";
   const placed = await placeAll(trx, ctx, period, children, days, paying);
