@@ -2,9 +2,10 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import { notifyHousehold } from "../../integrations/mail/household.ts";
+import { ATTEMPT_WINDOW_MS } from "../../integrations/payfip/outcome.ts";
 import { makeRefdet, sanitizeObjet } from "../../integrations/payfip/rules.ts";
 import { nextNumber } from "../../lib/counters.ts";
-import { parisToday } from "../../lib/dates.ts";
+import { parisDateTime, parisToday } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { findPeriod } from "../planning/offer.ts";
 import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
@@ -155,12 +156,7 @@ async function payableBasket(trx: Trx, o: Owner, basketId: string) {
   if (!k || (k.state !== "open" && k.state !== "paying")) throw notFound();
   if (k.state === "paying" && (await releaseStranded(trx, k.id, o.now)))
     return payableBasket(trx, o, basketId);
-  if (k.state === "paying")
-    throw new AppError(
-      "bad_request",
-      409,
-      "Un paiement de ce panier est déjà en cours. Attendez son résultat.",
-    );
+  if (k.state === "paying") throw new AppError("bad_request", 409, await underWay(trx, k.id));
   if (k.expires_at <= o.now) throw new AppError("bad_request", 409, BASKET_EXPIRED);
   return k;
 }
@@ -170,7 +166,10 @@ async function payableBasket(trx: Trx, o: Owner, basketId: string) {
  * family's credit in the régie reserved for it (at most its total).
  */
 export async function freezeBasket(trx: Trx, o: Owner, basketId: string) {
-  const k = await payableBasket(trx, o, basketId);
+  return freezeLines(trx, o, await payableBasket(trx, o, basketId));
+}
+
+async function freezeLines<K extends { id: string; regie_id: string }>(trx: Trx, o: Owner, k: K) {
   const lines = await pricedLines(trx, o.tenant, o.householdId, await daysOf(trx, k.id));
   const total = lines.reduce((s, l) => s + l.amountCents, 0);
   if (total <= 0) throw new AppError("bad_request", 409, "Votre panier est vide : il n'y a rien à payer.");
@@ -249,7 +248,23 @@ export async function releaseStranded(trx: Trx, basketId: string, now: Date): Pr
   return true;
 }
 
-/** An attempt that will not be paid (refused, abandoned, failed): its basket may be paid again. */
+/** Why « Valider et payer » waits: the basket's page may still be paid, until when (Paris time). */
+async function underWay(trx: Trx, basketId: string) {
+  const a = await trx
+    .selectFrom("payment_attempts")
+    .select("created_at")
+    .where("basket_id", "=", basketId)
+    .where("state", "in", ["created", "pending"])
+    .orderBy("created_at", "desc")
+    .executeTakeFirst();
+  const until = a ? parisDateTime(new Date(a.created_at.getTime() + ATTEMPT_WINDOW_MS)).split(" ")[1] : null;
+  return `Un paiement de ce panier est en cours sur la page de paiement sécurisée. Si vous l'avez quitté sans payer, réessayez ${until ? `après ${until}` : "dans 20 minutes"}.`;
+}
+
+/**
+ * An attempt that will not be paid (refused, abandoned, failed): its basket may be paid
+ * again, unless a newer attempt already holds it.
+ */
 export async function reopenBasket(trx: Trx, attemptId: string) {
   await trx
     .updateTable("baskets")
@@ -258,5 +273,38 @@ export async function reopenBasket(trx: Trx, attemptId: string) {
     .where("id", "=", (eb) =>
       eb.selectFrom("payment_attempts").select("basket_id").where("id", "=", attemptId),
     )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("payment_attempts as n")
+            .innerJoin("payment_attempts as o", "o.basket_id", "n.basket_id")
+            .select("n.id")
+            .where("o.id", "=", attemptId)
+            .whereRef("n.created_at", ">", "o.created_at"),
+        ),
+      ),
+    )
     .execute();
+}
+
+/**
+ * The invoice a paid basket attempt's money goes on, even when PayFiP's answer comes late
+ * (an abandoned page paid after all): the basket being paid, or open again (frozen and
+ * invoiced as usual), or already paid by another attempt (its invoice, which the money then
+ * leaves in credit). Null when the basket expired: nothing to record the money on.
+ */
+export async function paidBasketInvoice(
+  trx: Trx,
+  o: Owner,
+  basketId: string,
+): Promise<{ invoiceId: string | null; late: boolean }> {
+  const k = await trx
+    .selectFrom("baskets")
+    .select(["id", "state", "regie_id", "invoice_id"])
+    .where("id", "=", basketId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  if (k.state === "paid") return { invoiceId: k.invoice_id, late: true };
+  if (k.state === "open") await freezeLines(trx, o, k);
+  return { invoiceId: await invoiceBasket(trx, o.tenant, k.id, o.now), late: false };
 }
