@@ -155,7 +155,7 @@ describe("« Valider et payer » while a previous attempt has an idOp", () => {
     expect(busy.status).toBe(409);
     const text = await busy.text();
     expect(text).toContain("Un paiement de ce panier est en cours");
-    expect(text).toContain("réessayez après 09:20");
+    expect(text).toContain("réessayez après 19:20");
 
     await sim.control.complete(idOp, "V");
     const done = await lola.post("/panier/payer", { panier: k });

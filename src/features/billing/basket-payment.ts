@@ -166,10 +166,7 @@ async function payableBasket(trx: Trx, o: Owner, basketId: string) {
  * family's credit in the régie reserved for it (at most its total).
  */
 export async function freezeBasket(trx: Trx, o: Owner, basketId: string) {
-  return freezeLines(trx, o, await payableBasket(trx, o, basketId));
-}
-
-async function freezeLines<K extends { id: string; regie_id: string }>(trx: Trx, o: Owner, k: K) {
+  const k = await payableBasket(trx, o, basketId);
   const lines = await pricedLines(trx, o.tenant, o.householdId, await daysOf(trx, k.id));
   const total = lines.reduce((s, l) => s + l.amountCents, 0);
   if (total <= 0) throw new AppError("bad_request", 409, "Votre panier est vide : il n'y a rien à payer.");
@@ -263,12 +260,13 @@ async function underWay(trx: Trx, basketId: string) {
 
 /**
  * An attempt that will not be paid (refused, abandoned, failed): its basket may be paid
- * again, unless a newer attempt already holds it.
+ * again, unless a newer attempt already holds it. Its frozen lines stay until the next
+ * freeze: they are what an abandoned page paid late pays for.
  */
 export async function reopenBasket(trx: Trx, attemptId: string) {
   await trx
     .updateTable("baskets")
-    .set({ state: "open", priced: null, credit_cents: 0, updated_at: sql`now()` })
+    .set({ state: "open", credit_cents: 0, updated_at: sql`now()` })
     .where("state", "=", "paying")
     .where("id", "=", (eb) =>
       eb.selectFrom("payment_attempts").select("basket_id").where("id", "=", attemptId),
@@ -289,22 +287,32 @@ export async function reopenBasket(trx: Trx, attemptId: string) {
 
 /**
  * The invoice a paid basket attempt's money goes on, even when PayFiP's answer comes late
- * (an abandoned page paid after all): the basket being paid, or open again (frozen and
- * invoiced as usual), or already paid by another attempt (its invoice, which the money then
- * leaves in credit). Null when the basket expired: nothing to record the money on.
+ * (an abandoned page paid after all): the basket being paid, or open again (invoiced as
+ * usual on the lines that page was frozen with, the family's credit paying the rest), or
+ * already paid by another attempt (its invoice, which the money then leaves in credit).
+ * Null when the basket expired: nothing to record the money on.
  */
 export async function paidBasketInvoice(
   trx: Trx,
-  o: Owner,
-  basketId: string,
+  tenant: Tenant,
+  a: { basket_id: string; amount_cents: string | number },
+  now: Date,
 ): Promise<{ invoiceId: string | null; late: boolean }> {
   const k = await trx
     .selectFrom("baskets")
-    .select(["id", "state", "regie_id", "invoice_id"])
-    .where("id", "=", basketId)
+    .select(["id", "state", "priced", "invoice_id"])
+    .where("id", "=", a.basket_id)
     .forUpdate()
     .executeTakeFirstOrThrow();
   if (k.state === "paid") return { invoiceId: k.invoice_id, late: true };
-  if (k.state === "open") await freezeLines(trx, o, k);
-  return { invoiceId: await invoiceBasket(trx, o.tenant, k.id, o.now), late: false };
+  if (k.state === "open" && k.priced) {
+    const total = (k.priced as PricedLine[]).reduce((s, l) => s + l.amountCents, 0);
+    const credit = Math.max(0, total - Number(a.amount_cents));
+    await trx
+      .updateTable("baskets")
+      .set({ state: "paying", credit_cents: credit })
+      .where("id", "=", k.id)
+      .execute();
+  }
+  return { invoiceId: await invoiceBasket(trx, tenant, k.id, now), late: false };
 }

@@ -319,12 +319,12 @@ export async function settleAttempt(
   });
 }
 
-type Attempt = { id: string; basket_id: string | null; household_id: string; created_by: string };
+type Attempt = { id: string; basket_id: string | null; amount_cents: string | number };
 
 /** The invoice a basket attempt's money goes on; a late payment is logged for staff. */
 async function basketInvoice(trx: Trx, tenant: Tenant, a: Attempt, now: Date, log: Logger) {
-  const owner = { tenant, householdId: a.household_id, userId: a.created_by, now };
-  const { invoiceId, late } = await paidBasketInvoice(trx, owner, a.basket_id as string);
+  const basket = { basket_id: a.basket_id as string, amount_cents: a.amount_cents };
+  const { invoiceId, late } = await paidBasketInvoice(trx, tenant, basket, now);
   if (late)
     log.warn(
       { tenant: tenant.slug, attempt: a.id, invoice: invoiceId },
