@@ -21,7 +21,6 @@ const minutes = (n: number) => new Date(NOW.getTime() + n * 60_000);
 let p: TestPlatform;
 let sim: RunningSimulator;
 let tenant: Tenant;
-let household: string;
 let period: string;
 let paul: string;
 let lola: ReturnType<typeof client>;
@@ -30,7 +29,7 @@ beforeAll(async () => {
   p = await createTestPlatform();
   sim = await startPayfipSimulator({ port: 0 });
   p.deps.payfip.base = sim.url;
-  household = await completeFile(p, "sene", "1001");
+  await completeFile(p, "sene", "1001");
   tenant = await townOf(p, "sene");
   const kids = await p.owner.selectFrom("children").select(["id", "first_name"]).execute();
   paul = kids.find((k) => k.first_name === "Paul")?.id as string;
