@@ -15,7 +15,8 @@ import type { PayfipSettings } from "../../integrations/payfip/types.ts";
 import { parisToday } from "../../lib/dates.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { openBasketAttempt, paidBasketInvoice, reopenBasket, STRANDED_AFTER_MS } from "./basket-payment.ts";
+import { basketInvoice } from "./basket-late-payment.ts";
+import { openBasketAttempt, reopenBasket, STRANDED_AFTER_MS } from "./basket-payment.ts";
 import { recordPayment, remainingCents } from "./ledger.ts";
 
 const TERMINAL = ["paid", "refused", "cancelled", "expired", "error"];
@@ -117,6 +118,13 @@ type Payer = {
 };
 type Opened = Awaited<ReturnType<typeof openAttempt>>;
 
+const parentOf = (ctx: Payer) => ({
+  role: "app_parent" as const,
+  tenantId: ctx.tenant.id,
+  userId: ctx.userId,
+  householdId: ctx.householdId,
+});
+
 /**
  * Asks PayFiP for a payment page (outside any transaction) and returns where to send the
  * browser. A failure closes the attempt with its French message; no money can move on it.
@@ -138,12 +146,7 @@ export async function startBasketPayment(
   payfip: PayfipSettings,
   log: Logger,
 ) {
-  const parent = {
-    role: "app_parent" as const,
-    tenantId: ctx.tenant.id,
-    userId: ctx.userId,
-    householdId: ctx.householdId,
-  };
+  const parent = parentOf(ctx);
   const previous = await db.withTenant(parent, (trx) =>
     trx
       .selectFrom("payment_attempts")
@@ -176,12 +179,7 @@ async function startAttempt(
   payfip: PayfipSettings,
   open: (trx: Trx) => Promise<Opened>,
 ): Promise<string> {
-  const parent = {
-    role: "app_parent" as const,
-    tenantId: ctx.tenant.id,
-    userId: ctx.userId,
-    householdId: ctx.householdId,
-  };
+  const parent = parentOf(ctx);
   const a = await db.withTenant(parent, open);
   try {
     // Capped below STRANDED_AFTER_MS: past it, an attempt without idOp is known to be dead.
@@ -317,18 +315,4 @@ export async function settleAttempt(
       .execute();
     return state;
   });
-}
-
-type Attempt = { id: string; basket_id: string | null; amount_cents: string | number };
-
-/** The invoice a basket attempt's money goes on; a late payment is logged for staff. */
-async function basketInvoice(trx: Trx, tenant: Tenant, a: Attempt, now: Date, log: Logger) {
-  const basket = { basket_id: a.basket_id as string, amount_cents: a.amount_cents };
-  const { invoiceId, late } = await paidBasketInvoice(trx, tenant, basket, now);
-  if (late)
-    log.warn(
-      { tenant: tenant.slug, attempt: a.id, invoice: invoiceId },
-      "payfip: basket already paid by another attempt, this payment leaves the household in credit",
-    );
-  return invoiceId;
 }
