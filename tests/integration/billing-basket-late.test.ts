@@ -146,6 +146,28 @@ describe("a basket's abandoned page, paid after all", () => {
   });
 });
 
+describe("a basket past its deadline with an abandoned page still payable", () => {
+  it("is not expired while that page may be paid, and is confirmed when it is", async () => {
+    const k = await basketFor("2027-02-10", 1000);
+    p.setNow(minutes(1110));
+    const abandoned = await pay(k);
+    await sim.control.complete(abandoned, "A");
+    expect(await settle(abandoned, 1111)).toBe("pending");
+    p.setNow(minutes(1112));
+    const refused = await pay(k);
+    await sim.control.complete(refused, "R");
+    const job = createBasketExpiryJob(p.db, settings(), p.deps.log);
+    expect(await job({ tenantId: tenant.id, id: k }, minutes(1121))).toEqual(minutes(1126));
+    expect((await basket(k)).state).toBe("open");
+
+    await sim.control.complete(abandoned, "P");
+    expect(await job({ tenantId: tenant.id, id: k }, minutes(1126))).toBeNull();
+    const paid = await basket(k);
+    expect(paid.state).toBe("paid");
+    expect(await paymentsOf(paid.invoice_id)).toHaveLength(1);
+  });
+});
+
 describe("« Valider et payer » while a previous attempt has an idOp", () => {
   it("asks PayFiP first: paid, the receipt; still payable, a 409 saying when to retry", async () => {
     const k = await basketFor("2027-01-27", 600);
