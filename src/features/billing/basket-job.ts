@@ -103,6 +103,8 @@ export function createBasketExpiryJob(db: Database, payfip: PayfipSettings | und
       const state = await settleAttempt(db, seen.tenant, attempt.idop, payfip, log, now);
       if (state === "paid") return null;
       if (state === "pending") return later;
+      // An older attempt (a page abandoned but still payable) is settled before expiring.
+      return expire(job, now);
     } else if (attempt && now.getTime() - attempt.created_at.getTime() < ATTEMPT_WINDOW_MS) return later;
     await db.withTenant(jobs, async (trx) => {
       // An attempt PayFiP never answered for (no idOp) can no longer be paid.

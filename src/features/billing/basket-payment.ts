@@ -2,9 +2,10 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import { notifyHousehold } from "../../integrations/mail/household.ts";
+import { ATTEMPT_WINDOW_MS } from "../../integrations/payfip/outcome.ts";
 import { makeRefdet, sanitizeObjet } from "../../integrations/payfip/rules.ts";
 import { nextNumber } from "../../lib/counters.ts";
-import { parisToday } from "../../lib/dates.ts";
+import { parisDateTime, parisToday } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { findPeriod } from "../planning/offer.ts";
 import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
@@ -155,12 +156,7 @@ async function payableBasket(trx: Trx, o: Owner, basketId: string) {
   if (!k || (k.state !== "open" && k.state !== "paying")) throw notFound();
   if (k.state === "paying" && (await releaseStranded(trx, k.id, o.now)))
     return payableBasket(trx, o, basketId);
-  if (k.state === "paying")
-    throw new AppError(
-      "bad_request",
-      409,
-      "Un paiement de ce panier est déjà en cours. Attendez son résultat.",
-    );
+  if (k.state === "paying") throw new AppError("bad_request", 409, await underWay(trx, k.id));
   if (k.expires_at <= o.now) throw new AppError("bad_request", 409, BASKET_EXPIRED);
   return k;
 }
@@ -249,14 +245,42 @@ export async function releaseStranded(trx: Trx, basketId: string, now: Date): Pr
   return true;
 }
 
-/** An attempt that will not be paid (refused, abandoned, failed): its basket may be paid again. */
+/** Why « Valider et payer » waits: the basket's page may still be paid, until when (Paris time). */
+async function underWay(trx: Trx, basketId: string) {
+  const a = await trx
+    .selectFrom("payment_attempts")
+    .select("created_at")
+    .where("basket_id", "=", basketId)
+    .where("state", "in", ["created", "pending"])
+    .orderBy("created_at", "desc")
+    .executeTakeFirst();
+  const until = a ? parisDateTime(new Date(a.created_at.getTime() + ATTEMPT_WINDOW_MS)).split(" ")[1] : null;
+  return `Un paiement de ce panier est en cours sur la page de paiement sécurisée. Si vous l'avez quitté sans payer, réessayez ${until ? `après ${until}` : "dans 20 minutes"}.`;
+}
+
+/**
+ * An attempt that will not be paid (refused, abandoned, failed): its basket may be paid
+ * again, unless a newer attempt already holds it. Its frozen lines stay until the next
+ * freeze: they are what an abandoned page paid late pays for.
+ */
 export async function reopenBasket(trx: Trx, attemptId: string) {
   await trx
     .updateTable("baskets")
-    .set({ state: "open", priced: null, credit_cents: 0, updated_at: sql`now()` })
+    .set({ state: "open", credit_cents: 0, updated_at: sql`now()` })
     .where("state", "=", "paying")
     .where("id", "=", (eb) =>
       eb.selectFrom("payment_attempts").select("basket_id").where("id", "=", attemptId),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("payment_attempts as n")
+            .innerJoin("payment_attempts as o", "o.basket_id", "n.basket_id")
+            .select("n.id")
+            .where("o.id", "=", attemptId)
+            .whereRef("n.created_at", ">", "o.created_at"),
+        ),
+      ),
     )
     .execute();
 }

@@ -85,7 +85,7 @@ export function billingBasketRoutes(deps: Deps) {
       const paidByCredit = await payBasketWithCredit(deps.db, o, basketId);
       if (paidByCredit) return seeOther(c, `/factures/${paidByCredit}`);
       return c.redirect(
-        await startBasketPayment(deps.db, { ...o, email, origin }, basketId, deps.payfip),
+        await startBasketPayment(deps.db, { ...o, email, origin }, basketId, deps.payfip, c.env.log),
         303,
       );
     } catch (error) {

@@ -15,7 +15,8 @@ import type { PayfipSettings } from "../../integrations/payfip/types.ts";
 import { parisToday } from "../../lib/dates.ts";
 import type { Logger } from "../../lib/log.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { invoiceBasket, openBasketAttempt, reopenBasket, STRANDED_AFTER_MS } from "./basket-payment.ts";
+import { basketInvoice } from "./basket-late-payment.ts";
+import { openBasketAttempt, reopenBasket, STRANDED_AFTER_MS } from "./basket-payment.ts";
 import { recordPayment, remainingCents } from "./ledger.ts";
 
 const TERMINAL = ["paid", "refused", "cancelled", "expired", "error"];
@@ -117,6 +118,13 @@ type Payer = {
 };
 type Opened = Awaited<ReturnType<typeof openAttempt>>;
 
+const parentOf = (ctx: Payer) => ({
+  role: "app_parent" as const,
+  tenantId: ctx.tenant.id,
+  userId: ctx.userId,
+  householdId: ctx.householdId,
+});
+
 /**
  * Asks PayFiP for a payment page (outside any transaction) and returns where to send the
  * browser. A failure closes the attempt with its French message; no money can move on it.
@@ -126,8 +134,42 @@ export function startPayment(db: Database, ctx: Payer, invoiceId: string, payfip
   return startAttempt(db, ctx, payfip, open);
 }
 
-/** « Valider et payer » (« Mon panier »): the same path for a basket's attempt. */
-export function startBasketPayment(db: Database, ctx: Payer, basketId: string, payfip: PayfipSettings) {
+/**
+ * « Valider et payer » (« Mon panier »): the same path for a basket's attempt. A previous
+ * attempt still pending is first asked of PayFiP (PAYFIP.md « Avoid double payment »): paid,
+ * the browser goes to the receipt; over, a new attempt opens; still payable, a 409 says so.
+ */
+export async function startBasketPayment(
+  db: Database,
+  ctx: Payer,
+  basketId: string,
+  payfip: PayfipSettings,
+  log: Logger,
+) {
+  const parent = parentOf(ctx);
+  const previous = await db.withTenant(parent, (trx) =>
+    trx
+      .selectFrom("payment_attempts")
+      .select("idop")
+      .where("basket_id", "=", basketId)
+      .where("state", "=", "pending")
+      .where("idop", "is not", null)
+      .orderBy("created_at", "desc")
+      .executeTakeFirst(),
+  );
+  // PayFiP not answering: the basket stays held and the 409 below says to retry later.
+  const settled =
+    previous?.idop &&
+    (await settleAttempt(db, ctx.tenant, previous.idop, payfip, log, ctx.now).catch((err: unknown) => {
+      log.warn({ err, idOp: previous.idop }, "payfip: previous basket attempt not checked");
+      return "unchanged";
+    }));
+  if (settled === "paid") {
+    const paid = await db.withTenant(parent, (trx) =>
+      trx.selectFrom("baskets").select("invoice_id").where("id", "=", basketId).executeTakeFirst(),
+    );
+    if (paid?.invoice_id) return `/factures/${paid.invoice_id}`;
+  }
   return startAttempt(db, ctx, payfip, (trx) => openBasketAttempt(trx, ctx, basketId));
 }
 
@@ -137,12 +179,7 @@ async function startAttempt(
   payfip: PayfipSettings,
   open: (trx: Trx) => Promise<Opened>,
 ): Promise<string> {
-  const parent = {
-    role: "app_parent" as const,
-    tenantId: ctx.tenant.id,
-    userId: ctx.userId,
-    householdId: ctx.householdId,
-  };
+  const parent = parentOf(ctx);
   const a = await db.withTenant(parent, open);
   try {
     // Capped below STRANDED_AFTER_MS: past it, an attempt without idOp is known to be dead.
@@ -234,8 +271,6 @@ export async function settleAttempt(
       .executeTakeFirstOrThrow();
     if (TERMINAL.includes(a.state)) return "unchanged";
     let state = attemptState(outcome, a.created_at, now);
-    // « Abandonner » on a basket's page frees the basket at once (issue 10): its days wait on.
-    if (a.basket_id && outcome.status === "abandoned") state = "cancelled";
     if (
       state === "paid" &&
       "detail" in outcome &&
@@ -246,9 +281,9 @@ export async function settleAttempt(
     }
     // A paid basket becomes its invoice (and its bookings confirmed) in this transaction.
     const invoiceId =
-      state === "paid" && a.basket_id ? await invoiceBasket(trx, tenant, a.basket_id, now) : a.invoice_id;
+      state === "paid" && a.basket_id ? await basketInvoice(trx, tenant, a, now, log) : a.invoice_id;
     if (state === "paid" && !invoiceId) {
-      log.error({ tenant: tenant.slug, attempt: a.id }, "payfip: paid basket was no longer being paid");
+      log.error({ tenant: tenant.slug, attempt: a.id }, "payfip: paid basket expired, money to refund");
       state = "error";
     }
     if (state === "paid" && invoiceId && "detail" in outcome && outcome.status === "paid") {
@@ -265,7 +300,9 @@ export async function settleAttempt(
         },
         a.id,
       );
-    } else if (a.basket_id && state !== "pending") await reopenBasket(trx, a.id);
+    } else if (a.basket_id && (state !== "pending" || outcome.status === "abandoned"))
+      // « Abandonner » frees the basket at once; the attempt is still checked until final.
+      await reopenBasket(trx, a.id);
     await trx
       .updateTable("payment_attempts")
       .set({
