@@ -123,6 +123,8 @@ describe("crashes", () => {
     sim.control.injectFault("creerPaiementSecurise", { kind: "hang", ms: 60_000 }, 1);
     const paying = lola.post("/panier/payer", { panier: basket.id }).catch(() => null);
     await until(async () => (await attempts(basket.id)).length === 1);
+    // Killed only once PayFiP holds the create call (a loaded machine may be slower to send it).
+    await until(async () => sim.control.calls().some((c) => c.operation === "creerPaiementSecurise"));
     await killed(child);
     expect(await paying).toBeNull();
     expect(await attempts(basket.id)).toEqual([{ state: "created", idop: null }]);
