@@ -25,47 +25,19 @@ export async function lockAccount(trx: Trx, a: Account) {
   );
 }
 
-const sumOf = async (q: Promise<{ s: string | null } | undefined>) => Number((await q)?.s ?? 0);
-
 /** Credit notes of the account less what was spent on invoices, refunded, or reserved by a basket being paid. */
 export async function availableCredit(trx: Trx, a: Account): Promise<number> {
-  const [notes, spent, refunded, reserved] = await Promise.all([
-    sumOf(
-      trx
-        .selectFrom("invoices")
-        .select(sql<string>`sum(total_cents)`.as("s"))
-        .where("household_id", "=", a.householdId)
-        .where("regie_id", "=", a.regieId)
-        .where("kind", "=", "credit_note")
-        .executeTakeFirst(),
-    ),
-    sumOf(
-      trx
-        .selectFrom("credit_allocations")
-        .select(sql<string>`sum(amount_cents)`.as("s"))
-        .where("household_id", "=", a.householdId)
-        .where("regie_id", "=", a.regieId)
-        .executeTakeFirst(),
-    ),
-    sumOf(
-      trx
-        .selectFrom("refunds")
-        .select(sql<string>`sum(amount_cents)`.as("s"))
-        .where("household_id", "=", a.householdId)
-        .where("regie_id", "=", a.regieId)
-        .executeTakeFirst(),
-    ),
-    sumOf(
-      trx
-        .selectFrom("baskets")
-        .select(sql<string>`sum(credit_cents)`.as("s"))
-        .where("household_id", "=", a.householdId)
-        .where("regie_id", "=", a.regieId)
-        .where("state", "=", "paying")
-        .executeTakeFirst(),
-    ),
-  ]);
-  return Math.max(0, notes - spent - refunded - reserved);
+  const of = (table: string, column: string, extra = "") =>
+    sql<string>`coalesce((select sum(${sql.ref(column)}) from ${sql.table(table)}
+      where household_id = ${a.householdId} and regie_id = ${a.regieId} ${sql.raw(extra)}), 0)`;
+  // One round trip for the four sums.
+  const { rows } = await sql<{ s: string }>`select (
+      ${of("invoices", "total_cents", "and kind = 'credit_note'")}
+      - ${of("credit_allocations", "amount_cents")}
+      - ${of("refunds", "amount_cents")}
+      - ${of("baskets", "credit_cents", "and state = 'paying'")}
+    )::bigint as s`.execute(trx);
+  return Math.max(0, Number(rows[0]?.s ?? 0));
 }
 
 /**
