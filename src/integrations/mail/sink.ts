@@ -53,6 +53,9 @@ export async function startMailSink(port = 0): Promise<Mailbox> {
       });
     },
   });
+  // A sender that dies mid-exchange resets its socket: that is the sender's failure, not the
+  // sink's, and without a listener the 'error' event would take the whole process down.
+  server.on("error", () => undefined);
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const address = server.server.address() as AddressInfo;
 
