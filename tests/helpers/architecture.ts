@@ -1,0 +1,118 @@
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+
+/** Source files by path (posix, relative to the repository), read or made up by a test. */
+export type SourceTree = Record<string, string>;
+
+export function readTree(dir = "src"): SourceTree {
+  const tree: SourceTree = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.posix.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (p.endsWith(".ts")) tree[p] = readFileSync(p, "utf8");
+    }
+  };
+  walk(dir);
+  return tree;
+}
+
+/** The slice a file belongs to: `planning` for src/features/planning/…, `auth` for src/auth/…. */
+export function sliceOf(file: string): string {
+  const parts = file.split("/");
+  return parts[1] === "features" ? (parts[2] ?? "") : (parts[1] ?? "").replace(/\.ts$/, "");
+}
+
+const isFeature = (file: string) => file.startsWith("src/features/");
+
+const IMPORT = /(?:import|export)\s[^'"]*?from\s+["'](\.[^"']+)["']/g;
+
+/** Relative imports between files of the tree, resolved to the imported file's path. */
+export function importsOf(tree: SourceTree): Array<{ from: string; to: string }> {
+  return Object.entries(tree).flatMap(([from, source]) =>
+    [...source.matchAll(IMPORT)].map((m) => ({
+      from,
+      to: path.posix.normalize(path.posix.join(path.posix.dirname(from), m[1] as string)),
+    })),
+  );
+}
+
+/** Feature → feature edges (« a→b ») that lie on a cycle of the feature graph. */
+export function cycleEdges(tree: SourceTree): string[] {
+  const next = new Map<string, Set<string>>();
+  for (const { from, to } of importsOf(tree)) {
+    if (!isFeature(from) || !isFeature(to) || sliceOf(from) === sliceOf(to)) continue;
+    const set = next.get(sliceOf(from)) ?? new Set<string>();
+    set.add(sliceOf(to));
+    next.set(sliceOf(from), set);
+  }
+  const reaches = (start: string, goal: string) => {
+    const seen = new Set<string>();
+    const todo = [start];
+    while (todo.length > 0) {
+      const at = todo.pop() as string;
+      if (at === goal) return true;
+      if (seen.has(at)) continue;
+      seen.add(at);
+      todo.push(...(next.get(at) ?? []));
+    }
+    return false;
+  };
+  return [...next].flatMap(([a, bs]) => [...bs].filter((b) => reaches(b, a)).map((b) => `${a}→${b}`)).sort();
+}
+
+const QUERY = /\.(selectFrom|insertInto|updateTable|deleteFrom|mergeInto)\(|\bsql`/;
+
+/** Route files that import a repo or send SQL themselves. */
+export function routeSql(tree: SourceTree): string[] {
+  const routes = (f: string) => /routes\.ts$/.test(f);
+  const viaRepo = importsOf(tree)
+    .filter(({ from, to }) => routes(from) && /(^|[/-])repo(\.ts)?$/.test(to))
+    .map(({ from, to }) => `${from} imports ${to.replace(/\.ts$/, "")}`);
+  const direct = Object.entries(tree)
+    .filter(([f, s]) => routes(f) && QUERY.test(s))
+    .map(([f]) => `${f} sends SQL`);
+  return [...viaRepo, ...direct].sort();
+}
+
+/** Imports of another feature's files that are not its public service (`service.ts`, `*-service.ts`). */
+export function internals(tree: SourceTree): string[] {
+  const pub = (to: string) => /(^|[/-])service(\.ts)?$/.test(to);
+  return [
+    ...new Set(
+      importsOf(tree)
+        .filter(
+          ({ from, to }) => isFeature(from) && isFeature(to) && sliceOf(from) !== sliceOf(to) && !pub(to),
+        )
+        .map(({ from, to }) => `${sliceOf(from)} → ${to.replace(/\.ts$/, "")}`),
+    ),
+  ].sort();
+}
+
+const WRITES = [
+  /\.(?:insertInto|updateTable|deleteFrom|mergeInto)\(\s*"([a-z_]+)/g,
+  /\b(?:insert\s+into|delete\s+from|update)\s+(?:app\.)?([a-z_]+)\s+(?:set|as|\(|select|values|using|where|default)/gi,
+];
+
+/** Which slices write each table, read from the SQL the code sends. */
+export function tableWriters(tree: SourceTree): Map<string, Set<string>> {
+  const writers = new Map<string, Set<string>>();
+  for (const [file, source] of Object.entries(tree))
+    for (const re of WRITES)
+      for (const m of source.matchAll(re)) {
+        const table = (m[1] as string).toLowerCase();
+        const set = writers.get(table) ?? new Set<string>();
+        set.add(sliceOf(file));
+        writers.set(table, set);
+      }
+  return writers;
+}
+
+/** « table ← slice » for each write from outside the table's owner (unknown tables too). */
+export function foreignWrites(tree: SourceTree, owners: Record<string, string>, exempt: string[]): string[] {
+  return [...tableWriters(tree)]
+    .flatMap(([table, slices]) =>
+      [...slices].filter((s) => s !== owners[table] && !exempt.includes(s)).map((s) => `${table} ← ${s}`),
+    )
+    .sort();
+}

@@ -1,0 +1,202 @@
+import { describe, expect, it } from "vitest";
+import {
+  cycleEdges,
+  foreignWrites,
+  internals,
+  readTree,
+  routeSql,
+  type SourceTree,
+} from "../helpers/architecture.ts";
+
+/**
+ * The layering rules of docs/architecture.md §9, read from the code itself. Each rule has a
+ * list of the places that break it today (the debt issue 12 pays off): a new break fails the
+ * build, and so does a paid debt left on the list, so the lists only shrink.
+ */
+
+/** The one slice that may write each table (« one owner per table »). */
+const OWNERS: Record<string, string> = {
+  absences: "planning",
+  audit_log: "audit",
+  auth_events: "auth",
+  auth_tokens: "auth",
+  authorised_persons: "children",
+  baskets: "billing",
+  booking_dossiers: "planning",
+  bookings: "planning",
+  broadcasts: "messages",
+  campaign_answers: "enrolment",
+  change_requests: "requests",
+  child_consents: "children",
+  children: "children",
+  counters: "lib",
+  credit_allocations: "billing",
+  documents: "documents",
+  enrolments: "enrolment",
+  guardians: "household",
+  health_access_log: "health-log",
+  health_records: "children",
+  households: "household",
+  info_pages: "news",
+  invoice_lines: "billing",
+  invoices: "billing",
+  invoicing_runs: "billing",
+  known_devices: "auth",
+  login_secrets: "db",
+  message_attachments: "messages",
+  message_threads: "messages",
+  messages: "messages",
+  news: "news",
+  occupancy: "planning",
+  operator_sessions: "auth",
+  operators: "platform",
+  outbox: "integrations",
+  payment_attempts: "billing",
+  payments: "billing",
+  periods: "planning",
+  place_releases: "planning",
+  platform_audit: "platform",
+  preregistrations: "preregistration",
+  refunds: "billing",
+  regies: "billing",
+  school_holidays: "platform",
+  school_requests: "enrolment",
+  school_streets: "enrolment",
+  services: "planning",
+  sessions: "auth",
+  support_entries: "support",
+  tariffs: "billing",
+  tenants: "tenancy",
+  town_forms: "news",
+  update_campaigns: "enrolment",
+  users: "auth",
+};
+
+/** The demo seeds every table, as a test factory would. */
+const EXEMPT = ["demo"];
+
+const DEBT = {
+  cycles: [
+    "billing→planning",
+    "children→requests",
+    "enrolment→billing",
+    "enrolment→planning",
+    "household→children",
+    "household→requests",
+    "planning→billing",
+    "planning→enrolment",
+    "requests→children",
+    "requests→household",
+  ],
+  routeSql: [
+    "src/auth/connections-routes.ts sends SQL",
+    "src/features/billing/payment-routes.ts sends SQL",
+    "src/features/billing/refund-routes.ts sends SQL",
+    "src/features/billing/staff-check-routes.ts sends SQL",
+  ],
+  internals: [
+    "billing → src/features/planning/errors",
+    "billing → src/features/planning/offer",
+    "billing → src/features/planning/places",
+    "children → src/features/requests/section-handler",
+    "enrolment → src/features/billing/billable",
+    "enrolment → src/features/billing/pricing",
+    "enrolment → src/features/planning/csv",
+    "enrolment → src/features/planning/offer",
+    "enrolment → src/features/planning/pattern-booking",
+    "enrolment → src/features/planning/rules",
+    "home → src/features/billing/invoices-view",
+    "home → src/features/billing/pricing",
+    "home → src/features/requests/view",
+    "household → src/features/requests/section-handler",
+    "household → src/features/requests/view",
+    "messages → src/features/billing/audience",
+    "messages → src/features/children/audience",
+    "messages → src/features/documents/download",
+    "messages → src/features/documents/sniff",
+    "messages → src/features/planning/audience",
+    "news → src/features/documents/download",
+    "news → src/features/documents/sniff",
+    "planning → src/features/billing/cancel-credit",
+    "planning → src/features/billing/estimate",
+    "planning → src/features/billing/pricing",
+    "planning → src/features/documents/sniff",
+    "platform → src/features/team/schemas",
+    "requests → src/features/children/sections",
+    "requests → src/features/enrolment/enrolments/requests-view",
+    "requests → src/features/household/sections",
+    "requests → src/features/planning/requests-view",
+    "settings → src/features/requests/view",
+  ],
+  foreignWrites: [
+    "bookings ← billing",
+    "guardians ← staff",
+    "households ← staff",
+    "operator_sessions ← platform",
+    "platform_audit ← support",
+    "regies ← tenancy",
+    "services ← billing",
+    "services ← tenancy",
+    "sessions ← team",
+    "tariffs ← tenancy",
+    "tenants ← settings",
+    "users ← household",
+    "users ← staff",
+    "users ← team",
+  ],
+};
+
+const tree = readTree("src");
+
+const rules = {
+  cycles: cycleEdges,
+  routeSql,
+  internals,
+  foreignWrites: (t: SourceTree) => foreignWrites(t, OWNERS, EXEMPT),
+} satisfies Record<keyof typeof DEBT, (t: SourceTree) => string[]>;
+
+describe("the code keeps the layering of docs/architecture.md §9", () => {
+  for (const [rule, check] of Object.entries(rules) as Array<
+    [keyof typeof DEBT, (t: SourceTree) => string[]]
+  >) {
+    it(`${rule}: no break beyond the known debt, and paid debt leaves the list`, () => {
+      const found = check(tree);
+      expect(
+        found.filter((v) => !DEBT[rule].includes(v)),
+        "new breaks",
+      ).toEqual([]);
+      expect(
+        DEBT[rule].filter((v) => !found.includes(v)),
+        "paid debt: remove it from DEBT",
+      ).toEqual([]);
+    });
+  }
+  it("every table written by the code has an owner", () => {
+    const unowned = foreignWrites(tree, OWNERS, EXEMPT).filter(
+      (v) => !((v.split(" ← ")[0] as string) in OWNERS),
+    );
+    expect(unowned).toEqual([]);
+  });
+});
+
+describe("each rule catches a break made on purpose", () => {
+  const planted: SourceTree = {
+    "src/features/a/service.ts": 'import { b } from "../b/helpers.ts";\nexport const a = 1;',
+    "src/features/b/helpers.ts": 'import { a } from "../a/service.ts";\nexport const b = a;',
+    "src/features/b/routes.ts":
+      'import * as repo from "./repo.ts";\nconst x = trx.selectFrom("news");\nawait trx.insertInto("bookings").values(v);',
+    "src/features/b/repo.ts":
+      'await trx\n  .updateTable("invoices")\n  .set({});\nawait sql`delete from occupancy where x`;',
+  };
+  it("finds the cycle, the SQL in a route, the reach into internals and the foreign writes", () => {
+    expect(cycleEdges(planted)).toEqual(["a→b", "b→a"]);
+    expect(routeSql(planted)).toEqual([
+      "src/features/b/routes.ts imports src/features/b/repo",
+      "src/features/b/routes.ts sends SQL",
+    ]);
+    expect(internals(planted)).toEqual(["a → src/features/b/helpers"]);
+    expect(foreignWrites(planted, { bookings: "planning", invoices: "billing", occupancy: "b" }, [])).toEqual(
+      ["bookings ← b", "invoices ← b"],
+    );
+  });
+});
