@@ -2,14 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_OPERATOR, DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { queueMail } from "../../src/integrations/mail/outbox.ts";
 import { lastId, type Mailbox } from "../../src/integrations/mail/sink.ts";
+import { createPayment, paymentPageUrl, soapEndpoint } from "../../src/integrations/payfip/client.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E } from "../helpers/browser.ts";
-import { crawl, overflow, PHONE } from "../helpers/crawl.ts";
+import { checkPage, crawl, overflow, PHONE } from "../helpers/crawl.ts";
 import { MAIL_SAMPLES } from "../helpers/mail-samples.ts";
 
 // Every page each demo account can reach by following links, on a phone (375×812) and on a
 // desktop (1280×800): nothing scrolls sideways and axe-core finds nothing. Links are followed
 // as found, so pages added later are covered; one page per path pattern and audience (a page
 // that the Séné parent had was not checked again for the Sennecey parent) keeps it bounded.
+// The PayFiP simulator's pages (payment, return, errors) are checked the same way, with the
+// longest values PayFiP accepts.
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -118,5 +121,62 @@ describe("every kind of e-mail, opened in the dev mailbox", () => {
       expect(await overflow(p.page)).toBe(0);
     }
     expectNoPageErrors(p);
+  });
+});
+
+describe("the PayFiP simulator's pages", () => {
+  it("payment, return and error pages: no sideways scroll, no axe violation", {
+    timeout: 60_000,
+  }, async () => {
+    const base = e2e.platform.payfipUrl as string;
+    const simulator = new URL(base).origin;
+    // The longest values PayFiP accepts: an 80-character address, a 30-character reference.
+    const { idOp } = await createPayment({
+      endpoint: soapEndpoint(base),
+      numcli: "090909",
+      exer: 2026,
+      refdet: "AL202600004200000000000000042X",
+      objet: "Facture AL-2026-0042 accueil periscolaire et restauration scolaire de novembre",
+      montantCents: 1_234_567,
+      mel: "mariehelene.delafontainedupont.famillenombreuse@senneceylesdijon.example",
+      urlnotif: "http://127.0.0.1:9/notification",
+      urlredirect: e2e.url("senneceylesdijon", "/paiement/retour"),
+      saisie: "T",
+    });
+    const p = await e2e.newPage(PHONE);
+    // Let the browser reach the simulator; its return script stays out, so the page waits.
+    await p.context.route(
+      (url) => url.origin === simulator,
+      (route) => route.continue(),
+    );
+    await p.context.route(`${simulator}/tpa/retour.js`, (route) =>
+      route.fulfill({ status: 200, contentType: "text/javascript", body: "" }),
+    );
+    const problems: string[] = [];
+    const check = async (heading: string) => {
+      await p.page.getByRole("heading", { level: 1, name: heading }).waitFor();
+      problems.push(...(await checkPage(p.page)));
+    };
+    await p.page.goto(paymentPageUrl(base, idOp));
+    await check("Paiement en ligne");
+    // A phone's finger finds each outcome: full-width buttons at least 44 px high.
+    await p.page.setViewportSize(PHONE);
+    const buttons = await p.page
+      .locator("main button")
+      .evaluateAll((bs) =>
+        bs.map((b) => [b.getBoundingClientRect().width, b.getBoundingClientRect().height]),
+      );
+    expect(buttons).toHaveLength(5);
+    for (const [width, height] of buttons) {
+      expect(height).toBeGreaterThanOrEqual(44);
+      expect(width).toBeGreaterThan(PHONE.width / 2);
+    }
+    await p.page.getByRole("button", { name: "Payer par carte bancaire (paiement accepté)" }).click();
+    await check("Paiement terminé");
+    await p.page.goto(paymentPageUrl(base, idOp));
+    await check("Paiement impossible");
+    await p.page.goto(paymentPageUrl(base, "inconnu"));
+    await check("Paiement impossible");
+    expect(problems).toEqual([]);
   });
 });

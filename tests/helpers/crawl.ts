@@ -53,6 +53,14 @@ async function checkAt(page: Page, size: { width: number; height: number }, prob
   await checkA11y(page).catch((e: Error) => problems.push(`${label}: ${e.message}`));
 }
 
+/** The problems of the page as it is now, on a phone and on a desktop (none when it is fine). */
+export async function checkPage(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  await checkAt(page, PHONE, problems);
+  await checkAt(page, DESKTOP, problems);
+  return problems;
+}
+
 export interface CrawlOptions {
   start: string;
   /** Paths never visited (sign-out, actions reached by GET on purpose…). */
@@ -84,8 +92,7 @@ export async function crawl(page: Page, o: CrawlOptions): Promise<{ problems: st
     if (new URL(page.url()).origin !== origin) continue;
     visited.push(pathPattern(url));
     if (response.status() >= 500) problems.push(`${url.pathname}: HTTP ${response.status()}`);
-    await checkAt(page, PHONE, problems);
-    await checkAt(page, DESKTOP, problems);
+    problems.push(...(await checkPage(page)));
     for (const link of await linksOf(page, origin, o.skip)) {
       const key = pathPattern(link);
       if (!seen.has(key)) {

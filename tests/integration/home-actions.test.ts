@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
+import { sectionLabel } from "../../src/features/requests/view.ts";
 import { client } from "../helpers/client.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
@@ -96,4 +97,61 @@ it("shows the basket to pay with its deadline, a refused document and a decided 
   expect(block).toContain('href="/documents"');
   expect(text(block)).toMatch(/Votre demande « [^»]+ » a été acceptée le/);
   expect(block).toContain('href="/demandes"');
+});
+
+it("shows the requests decided since the parent's previous visit, whatever their age, for the whole visit", async () => {
+  const tenant = await townOf(p, "senneceylesdijon");
+  const identifier = "parent1.mairie@senneceylesdijon.test";
+  const user = await p.owner
+    .selectFrom("users")
+    .select(["id", "household_id"])
+    .where("tenant_id", "=", tenant.id)
+    .where("email", "=", identifier)
+    .executeTakeFirstOrThrow();
+  const household = user.household_id as string;
+  const day = 86_400_000;
+  const decided = (section: string, at: Date) =>
+    p.owner
+      .insertInto("change_requests")
+      .values({
+        tenant_id: tenant.id,
+        household_id: household,
+        section,
+        current_values: "{}",
+        proposed_values: "{}",
+        status: "accepted",
+        created_by: user.id,
+        decided_at: at,
+      })
+      .execute();
+  const visit = async () => {
+    const parent = client(p.app, "senneceylesdijon.localhost:3000");
+    expect((await parent.login(identifier, DEMO_PASSWORD)).status).toBe(303);
+    return parent;
+  };
+  const shown = async (parent: ReturnType<typeof client>) => {
+    const html = await (await parent.get("/")).text();
+    return ["responsable", "fiscal", "conjoint"].filter((s) =>
+      text(html).includes(`Votre demande « ${sectionLabel(s)} » a été acceptée`),
+    );
+  };
+  const now = Date.now();
+
+  // The previous visit was three weeks ago; one decision came before it, one two days after.
+  p.setNow(new Date(now - 21 * day));
+  await decided("responsable", new Date(now - 30 * day));
+  const before = await visit();
+  expect(await shown(before)).toEqual([]);
+  await decided("fiscal", new Date(now - 19 * day));
+  p.setNow(null);
+  await decided("conjoint", new Date(now - day));
+
+  const next = await visit();
+  expect(await shown(next)).toEqual(["fiscal", "conjoint"]);
+  // Reloading within the same visit keeps them.
+  expect(await shown(next)).toEqual(["fiscal", "conjoint"]);
+
+  // The visit after: both were shown already, recent or not.
+  const later = await visit();
+  expect(await shown(later)).toEqual([]);
 });

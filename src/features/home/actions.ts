@@ -16,8 +16,8 @@ export interface ActionItem {
 
 /** A document is « bientôt expiré » this many days before its end of validity. */
 const EXPIRY_NOTICE_DAYS = 30;
-/** Decisions on the family's requests stay on the home page this long. */
-const RECENT_DAYS = 7;
+/** On a parent's first visit, decisions on the family's requests this recent count as new. */
+const FIRST_VISIT_DAYS = 7;
 
 async function basketItems(trx: Trx, now: Date): Promise<ActionItem[]> {
   const rows = await trx
@@ -105,12 +105,13 @@ function invoiceItems(unpaid: InvoiceRow[]): ActionItem[] {
   ];
 }
 
-async function decidedItems(trx: Trx, now: Date): Promise<ActionItem[]> {
+async function decidedItems(trx: Trx, now: Date, since: Date | null): Promise<ActionItem[]> {
+  const from = since ?? sql<Date>`${now}::timestamptz - make_interval(days => ${FIRST_VISIT_DAYS})`;
   const rows = await trx
     .selectFrom("change_requests")
     .select(["section", "status", "decided_at"])
     .where("status", "in", ["accepted", "refused"])
-    .where("decided_at", ">=", sql<Date>`${now}::timestamptz - make_interval(days => ${RECENT_DAYS})`)
+    .where("decided_at", ">", from)
     .orderBy("decided_at", "desc")
     .execute();
   return rows.map((r) => ({
@@ -124,13 +125,15 @@ async function decidedItems(trx: Trx, now: Date): Promise<ActionItem[]> {
 /**
  * « À faire »: what needs the family now, most urgent first — a basket to pay before its
  * deadline, places offered, documents refused or expiring, invoices to pay, requests decided
- * lately. Read through the parent's own household fence.
+ * since the parent's previous visit (`since`, null on the first). Read through the parent's own
+ * household fence.
  */
 export async function actionsFor(
   trx: Trx,
   tenant: Tenant,
   now: Date,
   unpaid: InvoiceRow[],
+  since: Date | null,
 ): Promise<ActionItem[]> {
   const today = parisToday(now);
   return [
@@ -138,6 +141,6 @@ export async function actionsFor(
     ...(await offeredItems(trx)),
     ...(await documentItems(trx, tenant, today)),
     ...invoiceItems(unpaid),
-    ...(await decidedItems(trx, now)),
+    ...(await decidedItems(trx, now, since)),
   ];
 }

@@ -3,11 +3,12 @@ import type { Database } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { unpaidInvoices } from "../billing/invoices-view.ts";
 import { actionsFor } from "./actions.ts";
+import { recordVisit } from "./visits.ts";
 
 /**
  * The household a parent belongs to, through the parent's own RLS fence, and, in a town that
  * invoices, its unpaid invoices (« Factures impayées »), with what needs the family now
- * (« À faire »), in the same transaction.
+ * (« À faire »), in the same transaction, which also records this visit.
  */
 export function householdOf(db: Database, tenant: Tenant, s: SessionUser, now: Date) {
   const invoicing = tenant.config.billing.regies.length > 0;
@@ -19,7 +20,8 @@ export function householdOf(db: Database, tenant: Tenant, s: SessionUser, now: D
         .select(["id", "name", "number"])
         .executeTakeFirstOrThrow();
       const unpaid = invoicing ? await unpaidInvoices(trx, s.householdId as string) : [];
-      return { ...household, unpaid, actions: await actionsFor(trx, tenant, now, unpaid) };
+      const since = await recordVisit(trx, s, now);
+      return { ...household, unpaid, actions: await actionsFor(trx, tenant, now, unpaid, since) };
     },
   );
 }

@@ -17,7 +17,7 @@ import {
   SimFault,
   type SimulatorOptions,
 } from "./operations.ts";
-import { errorPage, paymentPage, RETURN_SCRIPT, returnPage } from "./page.ts";
+import { errorPage, paymentPage, RETURN_SCRIPT, returnPage, STYLESHEET } from "./page.ts";
 import { type CallRecord, type InjectedFault, SimState } from "./state.ts";
 import { wsdl } from "./wsdl.ts";
 
@@ -132,7 +132,7 @@ function pageError(c: Ctx, error: unknown): Response {
   return c.html(errorPage(error.code, error.libelle), error.code === "P1" ? 404 : 409);
 }
 
-/** The payment page, the outcome buttons' target and the return script. */
+/** The payment page, the outcome buttons' target, the return script and the stylesheet. */
 function pageRoutes({ state, control }: Sim): Hono<{ Bindings: HttpBindings }> {
   const pages = new Hono<{ Bindings: HttpBindings }>();
   pages.get("/paiementws.web", (c) => {
@@ -158,6 +158,7 @@ function pageRoutes({ state, control }: Sim): Hono<{ Bindings: HttpBindings }> {
   pages.get("/retour.js", (c) =>
     c.body(RETURN_SCRIPT, 200, { "content-type": "text/javascript; charset=utf-8" }),
   );
+  pages.get("/simulateur.css", (c) => c.body(STYLESHEET, 200, { "content-type": "text/css; charset=utf-8" }));
   return pages;
 }
 
