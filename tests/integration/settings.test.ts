@@ -173,4 +173,47 @@ describe("« Paramètres de la commune »", () => {
       update(idOf("admin@sene.test"), seneId, "config = jsonb_set(config, '{slug}', '\"autre\"')"),
     ).rejects.toThrow(/tenants_config_slug/);
   });
+  it("sets the parents' home: layout, added tiles, services; at once, audited", async () => {
+    const before = await config();
+    const bad = await admin.post(
+      "/agents/parametres/accueil",
+      await form({ layout: "colonnes", message_services: "Cantine\nX" }),
+    );
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    expect(html).toContain('id="f-layout-error">Choisissez une présentation de l&#39;accueil.');
+    expect(html).toContain(
+      'id="f-message_services-error">Ligne « X » : un service s&#39;écrit en 2 à 60 caractères.',
+    );
+    expect(html).toContain("Cantine\nX</textarea>");
+    expect(await config()).toEqual(before);
+
+    const lola = client(p.app, SENE, { ip: "198.51.100.35" });
+    expect((await lola.login("lola.test@sene.test", DEMO_PASSWORD)).status).toBe(303);
+    expect(await (await lola.get("/")).text()).not.toContain("Boîte de réception");
+    const tiles = await admin.post(
+      "/agents/parametres/accueil",
+      await form({ layout: "tuiles", home_tiles: ["inbox"], message_services: "Cantine\nPériscolaire" }),
+    );
+    expect(tiles.status).toBe(303);
+    expect(tiles.headers.get("location")).toBe("/agents/parametres?enregistre=accueil#accueil");
+    const home = await (await lola.get("/")).text();
+    expect(home).toContain('href="/messages"><strong>Boîte de réception</strong>');
+    expect(home).not.toContain("Liste des demandes");
+    expect((await config()).portal.messageServices).toEqual(["Cantine", "Périscolaire"]);
+
+    expect((await admin.post("/agents/parametres/accueil", await form({ layout: "onglets" }))).status).toBe(
+      303,
+    );
+    const bar = await (await lola.get("/")).text();
+    expect(bar).toContain("Opérations en cours");
+    expect(bar).not.toContain('class="tiles"');
+    const audit = await p.owner
+      .selectFrom("audit_log")
+      .select("fields")
+      .where("tenant_id", "=", seneId)
+      .where("action", "=", "settings_changed")
+      .execute();
+    expect(audit.filter((a) => a.fields.includes("accueil"))).toHaveLength(2);
+  });
 });

@@ -8,7 +8,17 @@ import { contrastOf } from "../../tenancy/branding-form.ts";
 import { SECTIONS } from "../../tenancy/config-schema.ts";
 import { checkLogo } from "../../tenancy/logo.ts";
 import { FALLBACK_LABELS } from "../requests/view.ts";
-import { EXTENSIONS, MANDATORY_CHOICES, PARTS, type Part, parsePart, partValues, type Raw } from "./forms.ts";
+import {
+  EXTENSIONS,
+  HOME_TILES,
+  LAYOUTS,
+  MANDATORY_CHOICES,
+  PARTS,
+  type Part,
+  parsePart,
+  partValues,
+  type Raw,
+} from "./forms.ts";
 import * as settings from "./service.ts";
 
 /** « Paramètres de la commune » (/agents/parametres): the town's admins set what its tenant file set. */
@@ -35,6 +45,8 @@ export function settingsRoutes(deps: Deps) {
         sections: SECTIONS.map((s) => [s, FALLBACK_LABELS[s] ?? s]),
         mandatory: MANDATORY_CHOICES,
         extensions: EXTENSIONS,
+        layouts: Object.entries(LAYOUTS),
+        homeTiles: Object.entries(HOME_TILES),
         types: cfg.householdFile.documents.types,
       },
       edited ? 422 : 200,
