@@ -114,4 +114,18 @@ describe("writing as support", () => {
       { actor_id: operatorId, actor_kind: "operator", action: "settings_changed" },
     ]);
   });
+  it("keeps the agents' own account pages closed: the support has no account in the town", async () => {
+    for (const path of ["/agents/mot-de-passe", "/agents/compte/email", "/agents/compte/connexions"]) {
+      const res = await town.get(path);
+      expect(res.status, path).toBe(403);
+      expect(await res.text()).toContain("l&#39;accès du support n&#39;en a pas dans la commune");
+    }
+    const post = await town.post("/agents/mot-de-passe", {
+      current_password: "x",
+      new_password: "Support-Parvis-2026",
+      confirm_password: "Support-Parvis-2026",
+    });
+    expect(post.status).toBe(403);
+    expect(await supportPosts()).toContain("POST /agents/mot-de-passe");
+  });
 });
