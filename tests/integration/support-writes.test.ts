@@ -114,6 +114,19 @@ describe("writing as support", () => {
       { actor_id: operatorId, actor_kind: "operator", action: "settings_changed" },
     ]);
   });
+  it("changes the team, shown to the town as done « par le support Parvis »", async () => {
+    const res = await town.post("/agents/equipe", {
+      first_name: "Inès",
+      last_name: "Renfort",
+      email: "ines.renfort@plombieres.test",
+      role: "agent",
+    });
+    expect(res.status).toBe(303);
+    expect(await (await town.get("/agents/equipe")).text()).toContain(
+      "invitation de Inès RENFORT, par le support Parvis",
+    );
+  });
+
   it("keeps the agents' own account pages closed: the support has no account in the town", async () => {
     for (const path of ["/agents/mot-de-passe", "/agents/compte/email", "/agents/compte/connexions"]) {
       const res = await town.get(path);
