@@ -7,7 +7,8 @@ import { type Kysely, sql } from "kysely";
  *   live and was opened for writing (with a reason), as they accept the town's own admins.
  * - The household audit records such an actor as what it is: `actor_kind = 'operator'`, however
  *   the feature that wrote the row named it (`staff`). Other `*_by` columns carry no foreign key
- *   to users: they hold the operator's id, found in `support_entries` and `platform_audit`.
+ *   to users: they hold the operator's id, found in `support_entries` and `platform_audit`;
+ *   `app.support_name(id)` names it where a list shows who recorded a row.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql
@@ -25,6 +26,15 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     create policy support_settings on tenants for update to app_staff
       using (id = (select app.tenant_id()) and (select app.support_writer()))
       with check (id = (select app.tenant_id()));
+
+    -- Who did it, where a list shows a town user's name from a *_by column: an operator's
+    -- support entries into this town name them (staff read those entries).
+    create function app.support_name(p_id uuid) returns text language sql stable
+      set search_path = pg_catalog, public as $$
+        select 'Support Parvis (' || s.operator_name || ')' from support_entries s
+        where s.operator_id = p_id and s.target_tenant_id = (select app.tenant_id())
+        order by s.created_at desc limit 1
+      $$;
 
     create function app.audit_support_actor() returns trigger language plpgsql
       security definer set search_path = pg_catalog, public as $$
@@ -48,6 +58,7 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     .raw(`
     drop trigger audit_support_actor on audit_log;
     drop function app.audit_support_actor();
+    drop function app.support_name(uuid);
     drop policy support_settings on tenants;
     drop function app.support_writer();
   `)

@@ -11,6 +11,7 @@ import { client } from "../helpers/client.ts";
 import { operatorClient } from "../helpers/operator.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 import { account, request, requestStatus } from "../helpers/requests-fixture.ts";
+import { seedInvoice } from "./billing-staff-fixture.ts";
 import { dupont, PLOMBIERES, postFiles, threadIdOf } from "./messages-fixtures.ts";
 
 let p: TestPlatform;
@@ -125,6 +126,28 @@ describe("writing as support", () => {
     expect(await (await town.get("/agents/equipe")).text()).toContain(
       "invitation de Inès RENFORT, par le support Parvis",
     );
+  });
+
+  it("records a payment at the desk, listed as the support's, not as a payment online", async () => {
+    const invoice = await seedInvoice(p, "plombieres", "1001001818331", "enfance", [
+      { label: "Accueil du mercredi", quantity: 1, unitCents: 1500, day: "2026-10-07" },
+    ]);
+    const res = await town.post(`/agents/facturation/factures/${invoice.id}/reglement`, {
+      mode: "cheque",
+      montant: "15,00",
+      date: "2026-11-18",
+      reference: "0004521",
+    });
+    expect(res.status).toBe(303);
+    const paid = await p.owner
+      .selectFrom("payments")
+      .select("recorded_by")
+      .where("invoice_id", "=", invoice.id)
+      .executeTakeFirstOrThrow();
+    expect(paid.recorded_by).toBe(operatorId);
+    const html = await (await town.get(`/agents/facturation/factures/${invoice.id}`)).text();
+    expect(html).toContain("Support Parvis (Opérateur Parvis)");
+    expect(html).not.toContain("Paiement en ligne");
   });
 
   it("keeps the agents' own account pages closed: the support has no account in the town", async () => {
