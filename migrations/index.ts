@@ -23,6 +23,7 @@ import * as knownDevices from "./2026-12-06T1600_known-devices.ts";
 import * as healthAccessLog from "./2026-12-06T1601_health-access-log.ts";
 import * as homeVisits from "./2026-12-06T1710_home-visits.ts";
 import * as schoolCalendar20272028 from "./2026-12-06T1711_school-calendar-2027-2028.ts";
+import * as supportWrites from "./2026-12-06T1720_support-writes.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1601_health-access-log": healthAccessLog,
   "2026-12-06T1710_home-visits": homeVisits,
   "2026-12-06T1711_school-calendar-2027-2028": schoolCalendar20272028,
+  "2026-12-06T1720_support-writes": supportWrites,
 };

@@ -83,8 +83,15 @@ async function setPasswordFromLink<T>(
   });
 }
 
-/** The parent chooses a password from the activation link; returns a session token. */
-export function activate(d: AccountDeps, token: string, password: string): Promise<string> {
+/**
+ * A parent, or a staff member invited to « Équipe », chooses a password from the activation
+ * link: the confirmation e-mail fits who it is; returns a session token and the account's kind.
+ */
+export function activate(
+  d: AccountDeps,
+  token: string,
+  password: string,
+): Promise<{ session: string; kind: "parent" | "staff" }> {
   return setPasswordFromLink(d, token, "activation", password, async (trx, row) => {
     await recordAuthEvent(trx, d.log, {
       tenantId: d.tenant.id,
@@ -92,14 +99,15 @@ export function activate(d: AccountDeps, token: string, password: string): Promi
       event: "activated",
       ip: d.ip,
     });
+    const kind = row.kind === "staff" ? "staff" : "parent";
     if (row.email) {
       await queueMail(trx, d.tenant, {
         to: row.email,
-        template: "activation-done",
+        template: kind === "staff" ? "staff-activation-done" : "activation-done",
         data: { name: name(row), origin: d.origin },
       });
     }
-    return createSession(trx, d.tenant.id, row.user_id, false);
+    return { session: await createSession(trx, d.tenant.id, row.user_id, false), kind };
   });
 }
 

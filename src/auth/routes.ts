@@ -138,8 +138,10 @@ export function authRoutes(deps: Deps, kind: Kind) {
         await account.resetPassword(d, token, form.data.new_password);
         return seeOther(c, `${base}/connexion?message=mot-de-passe-reinitialise`);
       }
-      setSessionCookie(c, await account.activate(d, token, form.data.new_password), false);
-      return seeOther(c, `${home}?message=compte-active`);
+      // Staff invitations use this (the parents') link too; staff land in their own area.
+      const done = await account.activate(d, token, form.data.new_password);
+      setSessionCookie(c, done.session, false);
+      return seeOther(c, `${done.kind === "staff" ? "/agents" : home}?message=compte-active`);
     });
   };
   choosePassword("password_reset");

@@ -104,6 +104,7 @@ describe("onboarding a town from the console", () => {
     const adminTab = await e2e.newPage();
     const admin = adminTab.page;
     await activate(admin, await mailLink(admin, "alice@demo.test", /Votre accès à l'espace agents/));
+    await admin.getByRole("status").filter({ hasText: "Votre compte est activé. Bienvenue !" }).waitFor();
     await admin.goto(e2e.url("demo", "/agents/equipe"));
     await h1(admin).filter({ hasText: "Équipe" }).waitFor();
     await checkA11y(admin);
@@ -136,6 +137,20 @@ describe("onboarding a town from the console", () => {
     expect(await admin.locator("#f-contact_phone").inputValue()).toBe("01 98 76 54 32");
     await checkA11y(admin);
     await admin.locator("#f-primary").fill("#6b2d5c");
+    // « Aperçu »: the public page with what is typed, in a new tab, before saving.
+    await admin.locator("#f-tagline").fill("Ville de Démo, au cœur du bocage");
+    const [preview] = await Promise.all([
+      admin.context().waitForEvent("page"),
+      admin.getByRole("button", { name: "Aperçu de la page publique" }).click(),
+    ]);
+    await preview
+      .getByRole("status")
+      .filter({ hasText: "Aperçu : ces réglages ne sont pas encore" })
+      .waitFor();
+    expect(await preview.locator(".tagline").textContent()).toBe("Ville de Démo, au cœur du bocage");
+    expect(await preview.locator(".town-footer").textContent()).toContain("01 98 76 54 32");
+    await checkA11y(preview);
+    await preview.close();
     await admin.getByRole("button", { name: "Enregistrer l'identité et le contact" }).click();
     await admin
       .getByRole("status")

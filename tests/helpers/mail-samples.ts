@@ -20,6 +20,7 @@ const twoChildren = [
 export const MAIL_SAMPLES: Record<string, Record<string, unknown>> = {
   activation: { name, link: "http://sene.localhost:3000/activation/AbC123", days: 7 },
   "activation-done": { name, origin: "http://sene.localhost:3000" },
+  "staff-activation-done": { name, origin: "http://sene.localhost:3000" },
   "password-reset": { name, link: "http://sene.localhost:3000/mot-de-passe/XyZ789" },
   "password-changed": { name },
   "email-confirm": { name, link: "http://sene.localhost:3000/compte/email/Tok456" },

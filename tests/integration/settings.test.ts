@@ -173,4 +173,101 @@ describe("« Paramètres de la commune »", () => {
       update(idOf("admin@sene.test"), seneId, "config = jsonb_set(config, '{slug}', '\"autre\"')"),
     ).rejects.toThrow(/tenants_config_slug/);
   });
+  it("sets the parents' home: layout, added tiles, services; at once, audited", async () => {
+    const before = await config();
+    const bad = await admin.post(
+      "/agents/parametres/accueil",
+      await form({ layout: "colonnes", message_services: "Cantine\nX" }),
+    );
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    expect(html).toContain('id="f-layout-error">Choisissez une présentation de l&#39;accueil.');
+    expect(html).toContain(
+      'id="f-message_services-error">Ligne « X » : un service s&#39;écrit en 2 à 60 caractères.',
+    );
+    expect(html).toContain("Cantine\nX</textarea>");
+    expect(await config()).toEqual(before);
+
+    const lola = client(p.app, SENE, { ip: "198.51.100.35" });
+    expect((await lola.login("lola.test@sene.test", DEMO_PASSWORD)).status).toBe(303);
+    expect(await (await lola.get("/")).text()).not.toContain("Boîte de réception");
+    const tiles = await admin.post(
+      "/agents/parametres/accueil",
+      await form({ layout: "tuiles", home_tiles: ["inbox"], message_services: "Cantine\nPériscolaire" }),
+    );
+    expect(tiles.status).toBe(303);
+    expect(tiles.headers.get("location")).toBe("/agents/parametres?enregistre=accueil#accueil");
+    const home = await (await lola.get("/")).text();
+    expect(home).toContain('href="/messages"><strong>Boîte de réception</strong>');
+    expect(home).not.toContain("Liste des demandes");
+    expect((await config()).portal.messageServices).toEqual(["Cantine", "Périscolaire"]);
+
+    expect((await admin.post("/agents/parametres/accueil", await form({ layout: "onglets" }))).status).toBe(
+      303,
+    );
+    const bar = await (await lola.get("/")).text();
+    expect(bar).toContain("Opérations en cours");
+    expect(bar).not.toContain('class="tiles"');
+    const audit = await p.owner
+      .selectFrom("audit_log")
+      .select("fields")
+      .where("tenant_id", "=", seneId)
+      .where("action", "=", "settings_changed")
+      .execute();
+    expect(audit.filter((a) => a.fields.includes("accueil"))).toHaveLength(2);
+  });
+  it("previews the public page with unsaved branding and texts, saving nothing", async () => {
+    const before = await config();
+    const body = new FormData();
+    for (const [k, v] of await form({
+      primary: "#7a1f3d",
+      on_primary: "#ffffff",
+      tagline: "Aperçu : la ville au bord du golfe",
+      contact_phone: "02 97 99 99 99",
+      links: "Transports scolaires | https://www.sene.bzh/transports",
+    }))
+      body.append(k, v);
+    const svg =
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" fill="#7a1f3d"/></svg>';
+    body.append("logo", new File([svg], "logo.svg", { type: "image/svg+xml" }));
+    const res = await p.app.request("http://127.0.0.1/agents/parametres/apercu", {
+      method: "POST",
+      body,
+      headers: {
+        Host: SENE,
+        Origin: `http://${SENE}`,
+        Cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("cache-control")).toContain("no-store");
+    const html = await res.text();
+    expect(html).toContain(
+      '<p class="flash" role="status">Aperçu : ces réglages ne sont pas encore enregistrés.',
+    );
+    expect(html).toContain("<h1>Bienvenue sur votre Portail Famille</h1>");
+    expect(html).toContain("Aperçu : la ville au bord du golfe");
+    expect(html).toContain("02 97 99 99 99");
+    expect(html).toContain('href="https://www.sene.bzh/transports"');
+    expect(html).toContain('<img src="data:image/svg+xml;base64,');
+    const theme = html.match(/href="(\/agents\/parametres\/apercu\.css\?[^"]+)"/)?.[1] ?? "";
+    expect(theme).toContain("primary=%237a1f3d");
+    const css = await admin.get(theme.replaceAll("&amp;", "&"));
+    expect(await css.text()).toBe(":root{--town-primary:#7a1f3d;--town-on-primary:#ffffff;}");
+    expect((await admin.get("/agents/parametres/apercu.css?primary=red&on_primary=%23ffffff")).status).toBe(
+      404,
+    );
+
+    expect(await config()).toEqual(before);
+    const live = await (await client(p.app, SENE).get("/")).text();
+    expect(live).not.toContain("Aperçu : la ville au bord du golfe");
+    expect(live).toContain('<img src="/logo.svg"');
+
+    const low = await admin.post("/agents/parametres/apercu", await form({ primary: "#88aaff" }));
+    expect(low.status).toBe(422);
+    expect(await low.text()).toMatch(/id="f-primary-error">Contraste sur fond blanc insuffisant/);
+    const agent = client(p.app, SENE, { ip: "198.51.100.36" });
+    expect((await agent.login("agent@sene.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+    expect((await agent.post("/agents/parametres/apercu", await form({}))).status).toBe(403);
+  });
 });

@@ -39,6 +39,14 @@ async function activate(email: string, since: number) {
   expect((await c.get(link)).status).toBe(200);
   const res = await c.post(link, { new_password: NEW_PASSWORD, confirm_password: NEW_PASSWORD });
   expect(res.status).toBe(303);
+  // « Compte activé »: on the back-office's home, and by e-mail (not the families' one).
+  expect(res.headers.get("location")).toBe("/agents?message=compte-active");
+  const welcome = await (await c.get("/agents?message=compte-active")).text();
+  expect(welcome).toContain('<p class="flash" role="status">Votre compte est activé. Bienvenue !</p>');
+  const done = await p.mailbox.waitFor(email, { since: mail.id });
+  expect(done.subject).toBe("Votre accès à l'espace agents est activé – Séné");
+  expect(done.text).toContain(`http://${SENE}/agents`);
+  expect(done.text).not.toContain("compte famille");
   return c;
 }
 

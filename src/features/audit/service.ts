@@ -1,3 +1,4 @@
+import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 
 export interface Actor {
@@ -35,4 +36,17 @@ export async function recordWrite(
       fields: e.fields,
     })
     .execute();
+}
+
+/**
+ * The first and last name of whoever a `*_by` column names, from the left-joined `users`
+ * alias: a town user, or an operator writing in a support entry (« Support Parvis (…) »).
+ */
+export function actorNames(usersAlias: string, idColumn: string) {
+  const first = sql.ref(`${usersAlias}.first_name`);
+  const last = sql.ref(`${usersAlias}.last_name`);
+  return [
+    sql<string | null>`coalesce(${first}, app.support_name(${sql.ref(idColumn)}))`.as("first_name"),
+    sql<string | null>`case when ${first} is null then '' else ${last} end`.as("last_name"),
+  ] as const;
 }

@@ -8,6 +8,7 @@ import { page } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { parisToday, shortDate } from "../../lib/dates.ts";
 import type { Actor } from "../audit/service.ts";
+import { actorNames } from "../audit/service.ts";
 import { paidSql, settledSql } from "./credit-ledger.ts";
 import { creditableLines } from "./credit-service.ts";
 import { INVOICE_STATE_LABELS, type InvoiceState, invoiceState } from "./ledger.ts";
@@ -61,8 +62,7 @@ export function pastRuns(trx: Trx) {
       "x.line_count",
       "x.total_cents",
       "r.name as regie",
-      "u.first_name",
-      "u.last_name",
+      ...actorNames("u", "x.issued_by"),
     ])
     .orderBy("x.issued_at", "desc")
     .limit(100)
@@ -174,8 +174,7 @@ export async function invoiceDetail(trx: Trx, id: string) {
       "p.amount_cents",
       "p.received_on",
       "p.reference",
-      "u.first_name",
-      "u.last_name",
+      ...actorNames("u", "p.recorded_by"),
     ])
     .where("p.invoice_id", "=", id)
     .orderBy("p.received_on")

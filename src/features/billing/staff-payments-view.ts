@@ -1,5 +1,6 @@
 import type { AttemptState, PaymentMethod } from "../../db/billing-types.ts";
 import type { Trx } from "../../db/database.ts";
+import { actorNames } from "../audit/service.ts";
 
 export const ATTEMPT_STATE_LABELS: Record<AttemptState, string> = {
   created: "Créée",
@@ -44,8 +45,7 @@ export async function paymentList(trx: Trx, f: PaymentFilters) {
       "h.name as household",
       "h.number as household_number",
       "r.name as regie",
-      "u.first_name",
-      "u.last_name",
+      ...actorNames("u", "p.recorded_by"),
     ])
     .orderBy("p.received_on", "desc")
     .orderBy("p.created_at", "desc")

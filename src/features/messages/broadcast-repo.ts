@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
+import { actorNames } from "../audit/service.ts";
 
 /** How many distinct households an audience names. */
 export async function countHouseholds(trx: Trx, households: RawBuilder<unknown>): Promise<number> {
@@ -75,8 +76,7 @@ export function list(trx: Trx, limit = 50) {
       "b.audience",
       "b.recipients",
       "b.created_at",
-      "u.first_name",
-      "u.last_name",
+      ...actorNames("u", "b.created_by"),
       sql<number>`(select count(distinct t.id)::int from message_threads t join messages m on m.thread_id = t.id
         where t.broadcast_id = b.id and m.author = 'town' and m.read_at is not null)`.as("read"),
     ])

@@ -13,7 +13,7 @@ import { KEY, keyOf, parseLines } from "./lines.ts";
 export type Raw = Record<string, string | string[]>;
 export type Values = Record<string, string | string[]>;
 export type Parsed = { ok: true; config: TenantConfig } | { ok: false; errors: Record<string, string> };
-export const PARTS = ["identite", "dossier", "documents", "absences", "autorisations"] as const;
+export const PARTS = ["identite", "accueil", "dossier", "documents", "absences", "autorisations"] as const;
 /** The parts of the settings page, each saved by its own form. */
 export type Part = (typeof PARTS)[number];
 
@@ -23,6 +23,9 @@ export const MANDATORY_CHOICES = {
   child: { ...CHILD_FIELDS, ...HEALTH_FIELDS },
 } as const;
 export const EXTENSIONS = [".pdf", ".jpg", ".jpeg", ".png", ".gif"] as const;
+/** The parents' home: its layout, and the tiles a town may add to the seeds' six. */
+export const LAYOUTS = { tuiles: "Tuiles", onglets: "Barre de menus (onglets)" } as const;
+export const HOME_TILES = { inbox: "Boîte de réception", requestsList: "Liste des demandes" } as const;
 
 const one = (raw: Raw, k: string) => {
   const v = raw[k];
@@ -68,6 +71,25 @@ function identity(raw: Raw, cfg: TenantConfig): Built {
       website: one(raw, "website"),
       links: typeof links === "string" ? [] : links,
     },
+  };
+}
+
+function home(raw: Raw, cfg: TenantConfig): Built {
+  const errors: Record<string, string> = {};
+  const layout = one(raw, "layout");
+  if (!(layout in LAYOUTS)) errors.layout = "Choisissez une présentation de l'accueil.";
+  const tiles = many(raw, "home_tiles");
+  const services = one(raw, "message_services")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const long = services.find((l) => l.length < 2 || l.length > 60);
+  if (long) errors.message_services = `Ligne « ${long} » : un service s'écrit en 2 à 60 caractères.`;
+  else if (!services.length) errors.message_services = "Indiquez au moins un service.";
+  const portal = { inbox: tiles.includes("inbox"), requestsList: tiles.includes("requestsList") };
+  return {
+    errors,
+    config: { ...cfg, portal: { ...cfg.portal, ...portal, layout, messageServices: services } },
   };
 }
 
@@ -169,6 +191,7 @@ function consents(raw: Raw, cfg: TenantConfig): Built {
 
 const BUILDERS: Record<(typeof PARTS)[number], (raw: Raw, cfg: TenantConfig) => Built> = {
   identite: identity,
+  accueil: home,
   dossier: householdFile,
   documents,
   absences,
@@ -197,6 +220,9 @@ export function partValues(cfg: TenantConfig): Values {
     contact_address: cfg.contact.address,
     website: cfg.website,
     links: linksText(cfg.links),
+    layout: cfg.portal.layout,
+    home_tiles: (Object.keys(HOME_TILES) as (keyof typeof HOME_TILES)[]).filter((k) => cfg.portal[k]),
+    message_services: cfg.portal.messageServices.join("\n"),
     ...Object.fromEntries(SECTIONS.map((s) => [`change_${s}`, file.changes[s] ?? "direct"])),
     mandatory_guardian: file.mandatory.guardian,
     mandatory_household: file.mandatory.household,

@@ -1,14 +1,28 @@
 import { type Context, Hono } from "hono";
+import { loginField } from "../../auth/login.ts";
 import { requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { contrastOf } from "../../tenancy/branding-form.ts";
+import type { TenantConfig } from "../../tenancy/config-schema.ts";
 import { SECTIONS } from "../../tenancy/config-schema.ts";
 import { checkLogo } from "../../tenancy/logo.ts";
+import * as newsService from "../news/service.ts";
 import { FALLBACK_LABELS } from "../requests/view.ts";
-import { EXTENSIONS, MANDATORY_CHOICES, PARTS, type Part, parsePart, partValues, type Raw } from "./forms.ts";
+import {
+  EXTENSIONS,
+  HOME_TILES,
+  LAYOUTS,
+  MANDATORY_CHOICES,
+  PARTS,
+  type Part,
+  parsePart,
+  partValues,
+  type Raw,
+} from "./forms.ts";
+import * as preview from "./preview.ts";
 import * as settings from "./service.ts";
 
 /** « Paramètres de la commune » (/agents/parametres): the town's admins set what its tenant file set. */
@@ -35,6 +49,8 @@ export function settingsRoutes(deps: Deps) {
         sections: SECTIONS.map((s) => [s, FALLBACK_LABELS[s] ?? s]),
         mandatory: MANDATORY_CHOICES,
         extensions: EXTENSIONS,
+        layouts: Object.entries(LAYOUTS),
+        homeTiles: Object.entries(HOME_TILES),
         types: cfg.householdFile.documents.types,
       },
       edited ? 422 : 200,
@@ -44,33 +60,58 @@ export function settingsRoutes(deps: Deps) {
   app.get("/parametres/contraste", (c) =>
     page(c, "platform/_contrast", { contrast: contrastOf(c.req.query()) }),
   );
+  app.get("/parametres/apercu.css", (c) => {
+    const css = preview.themeCss(c.req.query("primary"), c.req.query("on_primary"));
+    if (!css) throw notFound();
+    return c.body(css, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "no-store" });
+  });
+  // « Aperçu »: the public page with the identity form's unsaved values; nothing is saved.
+  app.post("/parametres/apercu", async (c) => {
+    const read = await readPart(c, "identite");
+    if (!read.ok) return settingsPage(c, read);
+    const tenant = c.get("tenant");
+    c.header("Cache-Control", "no-store");
+    return page(c, "home/public", {
+      ...preview.publicPage(tenant, read.config, read.logoSvg),
+      field: loginField(tenant, "parent"),
+      values: {},
+      errors: {},
+      base: "",
+      news: await newsService.latest(deps.db, tenant, null),
+    });
+  });
   app.post("/parametres/:part", async (c) => {
     const part = PARTS.find((p) => p === c.req.param("part"));
     if (!part) throw notFound();
-    const body = await c.req.parseBody({ all: true });
-    const raw: Raw = {};
-    for (const [k, v] of Object.entries(body))
-      raw[k] = Array.isArray(v)
-        ? v.filter((x): x is string => typeof x === "string")
-        : typeof v === "string"
-          ? v
-          : "";
-    const parsed = parsePart(part, raw, c.get("tenant").config);
-    const file = part === "identite" && body.logo instanceof File && body.logo.size > 0 ? body.logo : null;
-    const logo = file ? await checkLogo(file) : null;
-    const errors = { ...(parsed.ok ? {} : parsed.errors), ...(logo && !logo.ok ? { logo: logo.error } : {}) };
-    if (!parsed.ok || (logo && !logo.ok)) return settingsPage(c, { part, values: raw, errors });
+    const read = await readPart(c, part);
+    if (!read.ok) return settingsPage(c, read);
     const session = c.get("session") as SessionUser;
-    await settings.saveSettings(
-      deps.db,
-      c.get("tenant"),
-      session,
-      part,
-      parsed.config,
-      logo?.ok ? logo.svg : null,
-    );
+    await settings.saveSettings(deps.db, c.get("tenant"), session, part, read.config, read.logoSvg);
     deps.sites.invalidate();
     return seeOther(c, `/agents/parametres?enregistre=${part}#${part}`);
   });
   return app;
+}
+
+type Read =
+  | { ok: true; config: TenantConfig; logoSvg: string | null }
+  | { ok: false; part: Part; values: Raw; errors: Record<string, string> };
+
+/** One part's form, checked by the tenant schema's rules, with its new logo (identity only). */
+async function readPart(c: Context<AppEnv>, part: Part): Promise<Read> {
+  const body = await c.req.parseBody({ all: true });
+  const raw: Raw = {};
+  for (const [k, v] of Object.entries(body))
+    raw[k] = Array.isArray(v)
+      ? v.filter((x): x is string => typeof x === "string")
+      : typeof v === "string"
+        ? v
+        : "";
+  const parsed = parsePart(part, raw, c.get("tenant").config);
+  const file = part === "identite" && body.logo instanceof File && body.logo.size > 0 ? body.logo : null;
+  const logo = file ? await checkLogo(file) : null;
+  if (parsed.ok && (!logo || logo.ok))
+    return { ok: true, config: parsed.config, logoSvg: logo?.ok ? logo.svg : null };
+  const errors = { ...(parsed.ok ? {} : parsed.errors), ...(logo && !logo.ok ? { logo: logo.error } : {}) };
+  return { ok: false, part, values: raw, errors };
 }

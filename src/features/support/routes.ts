@@ -11,6 +11,8 @@ import * as support from "./service.ts";
 /** `__Host-parvis-support`: the operator's support session on this town's host only. */
 const COOKIE = "parvis-support";
 const LEAVE = "/agents/support/fin";
+/** A staff member's own account (password, e-mail, connections): the support has none here. */
+const OWN_ACCOUNT = /^\/agents\/(mot-de-passe|compte)(\/|$)/;
 
 /**
  * Under /agents, a support cookie stands for a staff session (when nobody is signed in):
@@ -26,6 +28,12 @@ export function supportSession(deps: Deps): MiddlewareHandler<AppEnv> {
       deleteCookie(c, COOKIE, { prefix: "host", path: "/", secure: true });
       return next();
     }
+    if (OWN_ACCOUNT.test(c.req.path))
+      throw new AppError(
+        "forbidden",
+        403,
+        "Cette page concerne le compte personnel d'un agent : l'accès du support n'en a pas dans la commune.",
+      );
     const reading = c.req.method === "GET" || c.req.method === "HEAD";
     if (!reading && !session.support?.write && c.req.path !== LEAVE)
       throw new AppError(
