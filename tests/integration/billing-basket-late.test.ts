@@ -262,6 +262,7 @@ describe("an abandoned page paid late on a basket changed since", () => {
       .where("a.invoice_id", "=", nextInvoice)
       .execute();
     expect(spent).toEqual([{ kind: "invoice", amount_cents: String(surplus) }]);
+    expect(await textOf(await lola.get(`/factures/${nextInvoice}`))).toContain("Trop-perçu de la facture n°");
     expect(await credit()).toBe(0);
     expect(await accountsCheck()).toEqual([]);
   });
