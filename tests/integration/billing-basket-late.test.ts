@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
+import { checkAccounts } from "../../src/features/billing/accounts-check.ts";
 import { createBasketExpiryJob } from "../../src/features/billing/basket-job.ts";
+import { availableCredit } from "../../src/features/billing/credit-ledger.ts";
 import { settleAttempt } from "../../src/features/billing/online-payment.ts";
+import { euros } from "../../src/features/billing/pricing.ts";
 import {
   type RunningSimulator,
   startPayfipSimulator,
@@ -84,6 +87,56 @@ async function basketFor(day: string, at: number) {
   return b.basket_id as string;
 }
 
+const bookingOn = (day: string) =>
+  p.owner
+    .selectFrom("bookings")
+    .select(["id", "basket_id", "status"])
+    .where("child_id", "=", paul)
+    .where("day", "=", day)
+    .orderBy("created_at", "desc")
+    .executeTakeFirstOrThrow();
+const regieOf = async (invoiceId: string | null) =>
+  (
+    await p.owner
+      .selectFrom("invoices")
+      .select("regie_id")
+      .where("id", "=", invoiceId as string)
+      .executeTakeFirstOrThrow()
+  ).regie_id;
+const household = async () =>
+  (
+    await p.owner
+      .selectFrom("children")
+      .select("household_id")
+      .where("id", "=", paul)
+      .executeTakeFirstOrThrow()
+  ).household_id;
+const regie = async () =>
+  (
+    await p.owner
+      .selectFrom("services as s")
+      .innerJoin("periods as pe", "pe.service_id", "s.id")
+      .select("s.regie_id")
+      .where("pe.id", "=", period)
+      .executeTakeFirstOrThrow()
+  ).regie_id as string;
+const credit = async () => {
+  const account = { householdId: await household(), regieId: await regie() };
+  return p.db.withTenant({ role: "app_jobs", tenantId: tenant.id }, (trx) => availableCredit(trx, account));
+};
+const refunds = async () =>
+  (await p.owner.selectFrom("refunds").select("amount_cents").execute()).map((r) => Number(r.amount_cents));
+const askRefund = (regieId: string) =>
+  lola.post("/releve/remboursement", {
+    regie: regieId,
+    compte: "autre",
+    iban: "FR76 3000 6000 0112 3456 7890 189",
+    titulaire: "Lola TEST",
+  });
+const accountsCheck = () =>
+  p.db.withTenant({ role: "app_jobs", tenantId: tenant.id }, (trx) => checkAccounts(trx));
+const textOf = async (res: Response) => (await res.text()).replace(/<[^>]+>/g, "").replace(/\s+/g, " ");
+
 async function pay(basketId: string) {
   const res = await lola.post("/panier/payer", { panier: basketId });
   expect(res.status).toBe(303);
@@ -143,6 +196,75 @@ describe("a basket's abandoned page, paid after all", () => {
     // The basket job is done with it: nothing expires, nothing reopens.
     const job = createBasketExpiryJob(p.db, settings(), p.deps.log);
     expect(await job({ tenantId: tenant.id, id: k }, minutes(400))).toBeNull();
+
+    // That money is the family's credit everywhere: « Mon avoir », and the refund asked.
+    const surplus = euros(Number(b.amount_cents)).replace(/\s+/g, " ");
+    expect(await credit()).toBe(Number(b.amount_cents));
+    expect(await textOf(await lola.get(`/releve?regie=${await regieOf(invoiceId)}`))).toContain(
+      `Vous disposez d'un avoir de ${surplus}`,
+    );
+    expect((await askRefund(await regieOf(invoiceId))).status).toBe(303);
+    expect(await refunds()).toEqual([Number(b.amount_cents)]);
+    expect(await credit()).toBe(0);
+    expect(await accountsCheck()).toEqual([]);
+  });
+});
+
+describe("an abandoned page paid late on a basket changed since", () => {
+  it("pays the days still in the basket, leaves the surplus in credit and spends it next", async () => {
+    p.setNow(minutes(300));
+    const days = ["2027-03-10", "2027-03-17"];
+    const res = await lola.post("/planning/reserver/valider", [
+      ["periode", period],
+      ["enfants", paul],
+      ...days.map((d): [string, string] => ["jours", d]),
+      ["cle", crypto.randomUUID()],
+    ]);
+    expect(res.status).toBe(303);
+    const kept = await bookingOn("2027-03-10");
+    const removed = await bookingOn("2027-03-17");
+    const k = kept.basket_id as string;
+    const idOp = await pay(k);
+    await sim.control.complete(idOp, "A");
+    expect(await settle(idOp, 302)).toBe("pending");
+    expect((await lola.post("/panier/annuler", { reservation: removed.id })).status).toBe(303);
+
+    await sim.control.complete(idOp, "P");
+    expect(await settle(idOp, 305)).toBe("paid");
+    const paid = await basket(k);
+    expect(paid.state).toBe("paid");
+    const lines = await p.owner
+      .selectFrom("invoice_lines")
+      .select(["booking_id", "amount_cents"])
+      .where("invoice_id", "=", paid.invoice_id as string)
+      .execute();
+    // The day removed after the page is not paid for; the page's money is all recorded.
+    expect(lines.map((l) => l.booking_id)).toEqual([kept.id]);
+    expect((await bookingOn("2027-03-17")).status).toBe("cancelled");
+    expect((await bookingOn("2027-03-10")).status).toBe("accepted");
+    const a = await attempt(idOp);
+    expect(await paymentsOf(paid.invoice_id)).toEqual([{ amount_cents: a.amount_cents, attempt_id: a.id }]);
+    const surplus = Number(a.amount_cents) - Number(lines[0]?.amount_cents);
+    expect(surplus).toBeGreaterThan(0);
+    expect(await credit()).toBe(surplus);
+    expect(await accountsCheck()).toEqual([]);
+
+    // The next basket (one day, the surplus's price) is paid by that credit, without PayFiP.
+    const next = await basketFor("2027-03-24", 320);
+    const byCredit = await lola.post("/panier/payer", { panier: next });
+    const nextInvoice = (await basket(next)).invoice_id as string;
+    expect(byCredit.headers.get("location")).toBe(`/factures/${nextInvoice}`);
+    // Its source is an overpaid invoice (the oldest money the family holds is spent first).
+    const spent = await p.owner
+      .selectFrom("credit_allocations as a")
+      .innerJoin("invoices as c", "c.id", "a.credit_note_id")
+      .select(["c.kind", "a.amount_cents"])
+      .where("a.invoice_id", "=", nextInvoice)
+      .execute();
+    expect(spent).toEqual([{ kind: "invoice", amount_cents: String(surplus) }]);
+    expect(await textOf(await lola.get(`/factures/${nextInvoice}`))).toContain("Trop-perçu de la facture n°");
+    expect(await credit()).toBe(0);
+    expect(await accountsCheck()).toEqual([]);
   });
 });
 

@@ -155,3 +155,60 @@ describe("a basket's payment that will not happen (Séné)", () => {
     expect(text).toContain('href="/planning/reserver">Réserver à nouveau');
   });
 });
+
+describe("a place given at once from the waiting list (« auto », Séné MERCREDIS, paid at booking)", () => {
+  it("lands in « Mon panier » with the basket's deadline, e-mailed, and is paid", async () => {
+    const day = "2027-03-31";
+    const rules = await s.p.owner
+      .selectFrom("periods")
+      .select("rules")
+      .where("id", "=", s.period)
+      .executeTakeFirstOrThrow();
+    await s.p.owner
+      .updateTable("periods")
+      .set({ rules: JSON.stringify({ ...(rules.rules as object), waitingList: "auto" }) })
+      .where("id", "=", s.period)
+      .execute();
+    s.p.setNow(at(50));
+    await s.p.owner
+      .insertInto("occupancy")
+      .values({ tenant_id: s.tenant.id, period_id: s.period, day, taken: 95 })
+      .execute();
+    expect((await s.book([s.paul], [day])).status).toBe(303);
+    await s.payBasket((await s.bookingOf(s.paul, day)).basket_id as string, at(51));
+    expect((await s.book([s.emma], [day])).status).toBe(303);
+    expect((await s.bookingOf(s.emma, day)).status).toBe("waiting");
+
+    s.p.setNow(at(55));
+    expect((await s.cancel([(await s.bookingOf(s.paul, day)).id])).status).toBe(303);
+    const given = await until(
+      () => s.bookingOf(s.emma, day),
+      (b) => b.status !== "waiting",
+    );
+    expect(given).toMatchObject({ status: "unpaid", holds_place: true });
+    const basket = await s.p.owner
+      .selectFrom("baskets")
+      .select(["state", "expires_at"])
+      .where("id", "=", given.basket_id as string)
+      .executeTakeFirstOrThrow();
+    expect(basket.state).toBe("open");
+    const minutes = (basket.expires_at.getTime() - Date.now()) / 60_000;
+    expect(Math.round(minutes / 10) * 10).toBe(Math.round(s.tenant.config.billing.basketMinutes / 10) * 10);
+    const mail = await until(
+      async () => s.p.mailbox.list().find((m) => m.subject.includes("à régler dans « Mon panier »")),
+      (m) => m !== undefined,
+    );
+    expect(mail?.text).toContain(`avant le ${parisDateTime(basket.expires_at).replace(" ", " à ")}`);
+    expect(await textOf(await s.lola.get("/panier"))).toContain("MERCREDIS – Emma-Rose TEST (31/03)");
+    expect(await s.accountsCheck()).toEqual([]);
+
+    await s.payBasket(given.basket_id as string, at(58));
+    expect((await s.bookingOf(s.emma, day)).status).toBe("accepted");
+    expect(await s.accountsCheck()).toEqual([]);
+    await s.p.owner
+      .updateTable("periods")
+      .set({ rules: JSON.stringify(rules.rules) })
+      .where("id", "=", s.period)
+      .execute();
+  });
+});

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
+import { grossCreditOf } from "./credit-ledger.ts";
 
 /**
  * « Contrôle des comptes » (issue 10): the ledger's invariants checked for a whole town.
@@ -21,8 +22,8 @@ export const RULE_LABELS: Record<Rule, string> = {
   invoice_total: "Total de facture différent de la somme de ses lignes",
   payment_invoice: "Règlement rattaché à une autre famille, régie ou pièce qu'une facture",
   over_settled: "Facture réglée au-delà de son montant",
-  credit_overspent: "Avoirs utilisés ou remboursés au-delà de leur montant",
-  credit_unspent: "Avoir disponible non déduit d'une facture ouverte de la régie",
+  credit_overspent: "Avoirs ou trop-perçus utilisés ou remboursés au-delà de leur montant",
+  credit_unspent: "Avoir ou trop-perçu disponible non déduit d'une facture ouverte de la régie",
   day_unpaid: "Jour qui tient une place sans être payé, au panier ou facturé (service payé à la réservation)",
   day_credited_and_billed: "Jour annulé sans frais facturé sans avoir, ou jour crédité encore réservé",
   title_moved: "Titre émis suivi d'un règlement ou d'un avoir de la régie",
@@ -55,16 +56,16 @@ const CHECKS: Record<Rule, ReturnType<typeof sql<Row>>> = {
       + coalesce((select sum(a.amount_cents) from credit_allocations a where a.invoice_id = i.id), 0)`,
   credit_overspent: sql<Row>`
     select c.household_id, c.id as invoice_id, null::uuid as booking_id, c.number as detail
-    from invoices c where c.kind = 'credit_note' and c.total_cents <
+    from invoices c where ${grossCreditOf("c")} <
       coalesce((select sum(a.amount_cents) from credit_allocations a where a.credit_note_id = c.id), 0)
     union all
     select x.household_id, null, null, 'avoirs ' || x.notes || ', utilisés ' || x.spent || ', remboursés ' || x.refunded
-    from (select n.household_id, n.regie_id, sum(n.total_cents) as notes,
+    from (select n.household_id, n.regie_id, sum(${grossCreditOf("n")}) as notes,
         coalesce((select sum(a.amount_cents) from credit_allocations a
           where a.household_id = n.household_id and a.regie_id = n.regie_id), 0) as spent,
         coalesce((select sum(r.amount_cents) from refunds r
           where r.household_id = n.household_id and r.regie_id = n.regie_id), 0) as refunded
-      from invoices n where n.kind = 'credit_note' group by n.household_id, n.regie_id) x
+      from invoices n group by n.household_id, n.regie_id) x
     where x.spent + x.refunded > x.notes`,
   credit_unspent: sql<Row>`
     select i.household_id, i.id as invoice_id, null::uuid as booking_id, i.number as detail
@@ -73,8 +74,8 @@ const CHECKS: Record<Rule, ReturnType<typeof sql<Row>>> = {
         + coalesce((select sum(a.amount_cents) from credit_allocations a where a.invoice_id = i.id), 0)
       and not exists (select 1 from baskets k where k.household_id = i.household_id
         and k.regie_id = i.regie_id and k.state = 'paying')
-      and (select coalesce(sum(n.total_cents), 0) from invoices n where n.kind = 'credit_note'
-          and n.household_id = i.household_id and n.regie_id = i.regie_id)
+      and (select coalesce(sum(${grossCreditOf("n")}), 0) from invoices n
+          where n.household_id = i.household_id and n.regie_id = i.regie_id)
         > (select coalesce(sum(a.amount_cents), 0) from credit_allocations a
           where a.household_id = i.household_id and a.regie_id = i.regie_id)
         + (select coalesce(sum(r.amount_cents), 0) from refunds r

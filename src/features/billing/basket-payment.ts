@@ -261,7 +261,7 @@ async function underWay(trx: Trx, basketId: string) {
 /**
  * An attempt that will not be paid (refused, abandoned, failed): its basket may be paid
  * again, unless a newer attempt already holds it. Its frozen lines stay until the next
- * freeze: they are what an abandoned page paid late pays for.
+ * freeze: an abandoned page paid late pays those of them still in the basket.
  */
 export async function reopenBasket(trx: Trx, attemptId: string) {
   await trx

@@ -75,6 +75,47 @@ export async function basketFor(trx: Trx, o: Owner, serviceId: string): Promise<
   return created.id;
 }
 
+/**
+ * The basket a place given automatically from the waiting list joins, in a service paid at
+ * booking (promoteWaiting, run by staff or the jobs persona): the household's open basket
+ * still in time, or a new one due in basketMinutes, owned by who booked the day. "busy"
+ * when the household's basket is being paid or overdue: the place is offered instead.
+ * Null when the service has no régie: nothing to pay at booking.
+ */
+export async function basketForPlace(
+  trx: Trx,
+  tenant: Tenant,
+  bookingId: string,
+  now: Date,
+): Promise<{ id: string; expiresAt: Date } | "busy" | null> {
+  const b = await trx
+    .selectFrom("bookings as b")
+    .innerJoin("booking_dossiers as d", "d.id", "b.dossier_id")
+    .select(["b.household_id", "b.service_id", "d.created_by"])
+    .where("b.id", "=", bookingId)
+    .executeTakeFirstOrThrow();
+  const member = await trx
+    .selectFrom("users")
+    .select("id")
+    .where("household_id", "=", b.household_id)
+    .orderBy("created_at")
+    .executeTakeFirst();
+  const userId = b.created_by ?? member?.id;
+  if (!userId) return "busy";
+  const o = { tenant, householdId: b.household_id, userId, now };
+  const id = await basketFor(trx, o, b.service_id).catch((err: unknown) => {
+    if (err instanceof PlanningError) return "busy" as const;
+    throw err;
+  });
+  if (id === null || id === "busy") return id;
+  const k = await trx
+    .selectFrom("baskets")
+    .select("expires_at")
+    .where("id", "=", id)
+    .executeTakeFirstOrThrow();
+  return { id, expiresAt: k.expires_at };
+}
+
 /** The basket's days, with what the booking page shows about them (RLS: own household). */
 export async function daysOf(trx: Trx, basketId: string) {
   return trx

@@ -25,14 +25,34 @@ export async function lockAccount(trx: Trx, a: Account) {
   );
 }
 
-/** Credit notes of the account less what was spent on invoices, refunded, or reserved by a basket being paid. */
+/**
+ * Where the account's credit comes from, per document (invoices aliased `c`): a credit note's
+ * total, or what an invoice received beyond its total (a PayFiP page paid late, a basket paid
+ * twice). Allocations out of a source spend it; its own allocations in count as settled.
+ */
+export function grossCreditOf(alias: string) {
+  const [id, kind, total] = ["id", "kind", "total_cents"].map((col) => sql.ref(`${alias}.${col}`));
+  return sql<string>`case when ${kind} = 'credit_note' then ${total} else greatest(0,
+    coalesce((select sum(p.amount_cents) from payments p where p.invoice_id = ${id}), 0)
+    + coalesce((select sum(a.amount_cents) from credit_allocations a where a.invoice_id = ${id}), 0)
+    - ${total}) end`;
+}
+const grossSql = grossCreditOf("c");
+
+/**
+ * The credit the family holds in the régie, the ledger's own figure: credit notes and
+ * overpayments less what was spent on invoices, refunded (asked or paid), or reserved by a
+ * basket being paid. With what is left to pay on invoices, it makes the balance (balance =
+ * owed − credit, once reserved credit and refunds asked are spent).
+ */
 export async function availableCredit(trx: Trx, a: Account): Promise<number> {
   const of = (table: string, column: string, extra = "") =>
     sql<string>`coalesce((select sum(${sql.ref(column)}) from ${sql.table(table)}
       where household_id = ${a.householdId} and regie_id = ${a.regieId} ${sql.raw(extra)}), 0)`;
   // One round trip for the four sums.
   const { rows } = await sql<{ s: string }>`select (
-      ${of("invoices", "total_cents", "and kind = 'credit_note'")}
+      coalesce((select sum(${grossSql}) from invoices c
+        where c.household_id = ${a.householdId} and c.regie_id = ${a.regieId}), 0)
       - ${of("credit_allocations", "amount_cents")}
       - ${of("refunds", "amount_cents")}
       - ${of("baskets", "credit_cents", "and state = 'paying'")}
@@ -61,7 +81,8 @@ async function leftOn(trx: Trx, invoiceId: string): Promise<number> {
 }
 
 /**
- * Spends the account's credit on an invoice, oldest credit notes first (or only `noteId`'s),
+ * Spends the account's credit on an invoice, credit notes first then overpaid invoices, oldest
+ * first (or only `noteId`'s); an allocation's `credit_note_id` names the source either way,
  * up to what is left to pay and to `maxCents`. Returns what was spent. Callers never spend
  * the family's credit on an invoice handed to the Treasury: only its own corrections.
  */
@@ -80,14 +101,15 @@ export async function spendCredit(
     .selectFrom("invoices as c")
     .select([
       "c.id",
-      sql<string>`c.total_cents - coalesce((select sum(a.amount_cents) from credit_allocations a where a.credit_note_id = c.id), 0)`.as(
+      sql<string>`${grossSql} - coalesce((select sum(a.amount_cents) from credit_allocations a where a.credit_note_id = c.id), 0)`.as(
         "unspent",
       ),
     ])
     .where("c.household_id", "=", invoice.householdId)
     .where("c.regie_id", "=", invoice.regieId)
-    .where("c.kind", "=", "credit_note")
+    .where("c.id", "<>", invoice.id)
     .$if(noteId !== null, (q) => q.where("c.id", "=", noteId as string))
+    .orderBy(sql`c.kind = 'credit_note'`, "desc")
     .orderBy("c.issued_on")
     .orderBy("c.seq")
     .execute();
@@ -146,14 +168,14 @@ export async function balance(trx: Trx, a: Account): Promise<number> {
   return Number(row?.b ?? 0);
 }
 
-/** Households holding credit notes in a régie: the only ones an invoicing run spends credit for. */
+/** Households holding credit notes or overpaid invoices in a régie: the only ones an invoicing run spends credit for. */
 export async function householdsWithCredit(trx: Trx, regieId: string): Promise<Set<string>> {
   const rows = await trx
-    .selectFrom("invoices")
-    .select("household_id")
+    .selectFrom("invoices as c")
+    .select("c.household_id")
     .distinct()
-    .where("regie_id", "=", regieId)
-    .where("kind", "=", "credit_note")
+    .where("c.regie_id", "=", regieId)
+    .where(sql<boolean>`${grossSql} > 0`)
     .execute();
   return new Set(rows.map((r) => r.household_id));
 }

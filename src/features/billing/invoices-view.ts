@@ -204,19 +204,22 @@ export async function invoiceDetail(
   };
 }
 
-/** The avoirs whose credit was spent on an invoice. */
+/** The avoirs (or overpaid invoices: « Trop-perçu ») whose credit was spent on an invoice. */
 async function allocationsOn(trx: Trx, invoiceId: string) {
   const rows = await trx
     .selectFrom("credit_allocations as a")
     .innerJoin("invoices as c", "c.id", "a.credit_note_id")
-    .select(["c.id", "c.number", "c.treasury_correction", "a.amount_cents", "a.created_at"])
+    .select(["c.id", "c.number", "c.kind", "c.treasury_correction", "a.amount_cents", "a.created_at"])
     .where("a.invoice_id", "=", invoiceId)
     .orderBy("a.created_at")
     .execute();
   return rows.map((r) => ({
     id: r.id,
     number: r.number,
-    label: (r.treasury_correction && TREASURY_CORRECTION_LABELS[r.treasury_correction]) || "Avoir",
+    label:
+      r.kind === "invoice"
+        ? "Trop-perçu de la facture"
+        : (r.treasury_correction && TREASURY_CORRECTION_LABELS[r.treasury_correction]) || "Avoir",
     on: parisToday(r.created_at),
     amountCents: Number(r.amount_cents),
   }));

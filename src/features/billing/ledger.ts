@@ -3,7 +3,7 @@ import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
-import { lockAccount, settledSql } from "./credit-ledger.ts";
+import { lockAccount, settledSql, spendOnOpenInvoices } from "./credit-ledger.ts";
 import { euros } from "./pricing.ts";
 
 export type InvoiceState = "to_pay" | "partly_paid" | "paid" | "credited" | "treasury";
@@ -111,5 +111,11 @@ export async function recordPayment(
     entityId: row.id,
     fields: ["method", "amount_cents"],
   });
+  // What an online payment brought beyond the invoice is credit: it settles the others first.
+  if (input.amountCents > total - settled)
+    await spendOnOpenInvoices(trx, tenant.id, {
+      householdId: invoice.household_id,
+      regieId: invoice.regie_id,
+    });
   return row.id;
 }

@@ -3,6 +3,7 @@ import type { Trx } from "../../db/database.ts";
 import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { longDate, parisDateTime } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import * as baskets from "../billing/basket-service.ts";
 import type { Period } from "./offer.ts";
 
 /**
@@ -69,13 +70,31 @@ export async function promoteWaiting(trx: Trx, tenant: Tenant, period: Period, d
       .forUpdate()
       .executeTakeFirst();
     if (!next || !(await takePlace(trx, tenant.id, period, day))) return promoted;
-    const offered = period.rules.waitingList === "offer";
-    const status = offered ? "offered" : period.rules.acceptance === "review" ? "pending" : "accepted";
+    // Paid at booking, a place given at once waits in « Mon panier » with its deadline (issue 10).
+    const basket =
+      period.rules.waitingList === "auto" && period.rules.payment === "at_booking"
+        ? await baskets.basketForPlace(trx, tenant, next.id, new Date())
+        : null;
+    const offered = period.rules.waitingList === "offer" || basket === "busy";
+    const paying = basket !== null && basket !== "busy" ? basket : null;
+    const status = offered
+      ? "offered"
+      : paying
+        ? "unpaid"
+        : period.rules.acceptance === "review"
+          ? "pending"
+          : "accepted";
     // An offer waits for its answer the town's delay, then passes on (the expire_offer job).
     const until = offered ? new Date(Date.now() + tenant.config.planning.offerHours * 3_600_000) : null;
     await trx
       .updateTable("bookings")
-      .set({ status, holds_place: true, offer_expires_at: until, updated_at: sql`now()` })
+      .set({
+        status,
+        holds_place: true,
+        offer_expires_at: until,
+        basket_id: paying?.id ?? null,
+        updated_at: sql`now()`,
+      })
       .where("id", "=", next.id)
       .execute();
     const child = await trx
@@ -91,6 +110,7 @@ export async function promoteWaiting(trx: Trx, tenant: Tenant, period: Period, d
         day: longDate(day),
         until: until && parisDateTime(until).replace(" ", " à "),
         basket: period.rules.payment === "at_booking",
+        basketUntil: paying && parisDateTime(paying.expiresAt).replace(" ", " à "),
       },
     });
     promoted++;
