@@ -126,7 +126,7 @@ describe("« Nouvelle inscription » (parents)", () => {
     const noDocument = await enrol(regular("2026-09-01"));
     expect(noDocument.status).toBe(422);
     expect(await noDocument.text()).toContain(
-      "Documents à déposer d&#39;abord dans « Mes documents » : Autorisation parentale.",
+      "Joignez ce document : le service le demande (Autorisation parentale).",
     );
     await p.owner
       .updateTable("services")

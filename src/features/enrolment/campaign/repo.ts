@@ -78,3 +78,20 @@ export async function markReminded(trx: Trx, tenantId: string, campaignId: strin
     select ${tenantId}::uuid, ${campaignId}::uuid, h, now() from unnest(${householdIds}::uuid[]) as t(h)
     on conflict (tenant_id, campaign_id, household_id) do update set reminded_at = now()`.execute(trx);
 }
+
+/** The guardians and children of one household, or of every household (staff's follow-up). */
+export async function people(trx: Trx, householdId?: string) {
+  const guardians = await trx
+    .selectFrom("guardians")
+    .select(["id", "household_id", "first_name", "last_name"])
+    .$if(householdId !== undefined, (q) => q.where("household_id", "=", householdId as string))
+    .orderBy("rank")
+    .execute();
+  const children = await trx
+    .selectFrom("children")
+    .select(["id", "household_id", "first_name", "last_name"])
+    .$if(householdId !== undefined, (q) => q.where("household_id", "=", householdId as string))
+    .orderBy("birth_date")
+    .execute();
+  return { guardians, children };
+}
