@@ -45,6 +45,8 @@ describe("annual update campaign", () => {
   });
 
   it("lists what each guardian and each child still has to confirm, ticked until finished", async () => {
+    const todo = "Mise à jour du dossier « Dossier unique 2027-2028 » à terminer avant le 30/06/2027.";
+    expect(await (await parent.get("/")).text()).toContain(todo);
     const page = await (await parent.get("/mise-a-jour")).text();
     expect(page).toContain("Dossier unique 2027-2028");
     const keys = [...page.matchAll(/name="verifie" value="([^"]+)"/g)].map((m) => m[1] as string);
@@ -76,6 +78,7 @@ describe("annual update campaign", () => {
     const done = await (await parent.get("/mise-a-jour")).text();
     expect(done).toContain("Terminé : merci, votre dossier est confirmé.");
     expect(done).not.toContain("Reste à confirmer");
+    expect(await (await parent.get("/")).text()).not.toContain(todo);
   });
 
   it("re-enrols this year's services for next year in one step", async () => {

@@ -38,6 +38,17 @@ export function answerOf(trx: Trx, campaignId: string, householdId: string) {
     .executeTakeFirst();
 }
 
+/** Whether an answer the session may read (a parent: their own household's) is finished. */
+export async function hasCompleted(trx: Trx, campaignId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom("campaign_answers")
+    .select("household_id")
+    .where("campaign_id", "=", campaignId)
+    .where("completed_at", "is not", null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function saveAnswer(
   trx: Trx,
   v: { tenantId: string; campaignId: string; householdId: string; checked: string[]; complete: boolean },

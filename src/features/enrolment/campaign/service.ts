@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { AppError } from "../../../http/errors.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
-import { parisToday, shortDate } from "../../../lib/dates.ts";
+import { addDays, parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
 import { deliverIn } from "../../messages/broadcast-service.ts";
@@ -38,6 +38,23 @@ export async function forHousehold(trx: Trx, householdId: string) {
     done: items.filter((i) => i.checked).length,
     completed: answer?.completed_at !== null && answer?.completed_at !== undefined,
   };
+}
+
+/**
+ * The home page's « À faire » entry while the town's campaign is open and the household (the
+ * parent's own answer, by RLS) has not finished it; urgent in its last week.
+ */
+export async function homeActions(trx: Trx, now: Date) {
+  const c = await campaignRepo.openCampaign(trx);
+  if (!c || (await campaignRepo.hasCompleted(trx, c.id))) return [];
+  return [
+    {
+      text: `Mise à jour du dossier « ${c.name} » à terminer avant le ${shortDate(c.deadline)}.`,
+      href: "/mise-a-jour",
+      link: "Mettre à jour mon dossier",
+      urgent: c.deadline <= addDays(parisToday(now), 7),
+    },
+  ];
 }
 
 /** Ticks the items checked; every item of every person ticked, the household has finished. */
