@@ -32,12 +32,7 @@ const HOUSEHOLD_SECTIONS: Record<string, { label: string; href: string }> = {
  * What a household has to confirm in a campaign of these sections: « Responsables » once per
  * guardian, the health, authorised persons and consents once per child, the rest once.
  */
-export function groupsOf(
-  sections: string[],
-  people: People,
-  householdId: string,
-  checked: ReadonlySet<string>,
-): Group[] {
+export function groupsOf(sections: string[], people: People, checked: ReadonlySet<string>): Group[] {
   const item = (key: string, label: string, href: string) => ({
     key,
     label,
@@ -49,14 +44,14 @@ export function groupsOf(
     .map((s) => item(s, HOUSEHOLD_SECTIONS[s]?.label ?? s, HOUSEHOLD_SECTIONS[s]?.href ?? "/"));
   const groups: Group[] = household.length ? [{ title: "Le foyer", items: household }] : [];
   if (sections.includes("responsables"))
-    for (const g of people.guardians.filter((x) => x.household_id === householdId))
+    for (const g of people.guardians)
       groups.push({
         title: `${g.first_name} ${g.last_name}`,
         items: [item(`responsables:${g.id}`, "Responsable légal : identité et coordonnées", "/foyer")],
       });
   const perChild = sections.filter((s) => CHILD_SECTIONS[s]);
   if (perChild.length)
-    for (const c of people.children.filter((x) => x.household_id === householdId))
+    for (const c of people.children)
       groups.push({
         title: `${c.first_name} ${c.last_name}`,
         items: perChild.map((s) =>
@@ -68,6 +63,18 @@ export function groupsOf(
         ),
       });
   return groups;
+}
+
+/** The people of many households, by household: read once for staff's follow-up. */
+export function byHousehold(people: People): (householdId: string) => People {
+  const index = new Map<string, People>();
+  const of = (id: string) => {
+    if (!index.has(id)) index.set(id, { guardians: [], children: [] });
+    return index.get(id) as People;
+  };
+  for (const g of people.guardians) of(g.household_id).guardians.push(g);
+  for (const c of people.children) of(c.household_id).children.push(c);
+  return (id) => index.get(id) ?? { guardians: [], children: [] };
 }
 
 /** « Reste à confirmer »: per person, the items not ticked yet (groups fully ticked left out). */

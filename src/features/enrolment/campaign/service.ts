@@ -6,7 +6,7 @@ import { addDays, parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
 import { deliverIn } from "../../messages/broadcast-service.ts";
-import { groupsOf, left } from "./checklist.ts";
+import { byHousehold, groupsOf, left } from "./checklist.ts";
 import * as campaignRepo from "./repo.ts";
 
 /** The sections a town may ask families to confirm (checklist.ts splits them per person). */
@@ -27,7 +27,7 @@ export async function forHousehold(trx: Trx, householdId: string) {
   if (!c) return null;
   const answer = await campaignRepo.answerOf(trx, c.id, householdId);
   const people = await campaignRepo.people(trx, householdId);
-  const groups = groupsOf(c.sections, people, householdId, new Set(answer?.checked ?? []));
+  const groups = groupsOf(c.sections, people, new Set(answer?.checked ?? []));
   const items = groups.flatMap((g) => g.items);
   return {
     name: c.name,
@@ -62,7 +62,7 @@ export async function check(trx: Trx, tenant: Tenant, householdId: string, keys:
   const c = await campaignRepo.openCampaign(trx);
   if (!c) throw new AppError("gone", 410, "La mise à jour du dossier est close.");
   const people = await campaignRepo.people(trx, householdId);
-  const items = groupsOf(c.sections, people, householdId, new Set()).flatMap((g) => g.items);
+  const items = groupsOf(c.sections, people, new Set()).flatMap((g) => g.items);
   const checked = items.map((i) => i.key).filter((k) => keys.includes(k));
   await campaignRepo.saveAnswer(trx, {
     tenantId: tenant.id,
@@ -103,10 +103,10 @@ export async function open(
 export async function follow(trx: Trx) {
   const c = await campaignRepo.openCampaign(trx);
   if (!c) return null;
-  const people = await campaignRepo.people(trx);
+  const peopleOf = byHousehold(await campaignRepo.people(trx));
   const rows = (await campaignRepo.progress(trx, c.id)).map((r) => ({
     ...r,
-    left: left(groupsOf(c.sections, people, r.id, new Set(r.checked ?? []))),
+    left: left(groupsOf(c.sections, peopleOf(r.id), new Set(r.checked ?? []))),
   }));
   return {
     campaign: { ...c, deadlineLabel: shortDate(c.deadline) },
