@@ -138,7 +138,15 @@ describe("documents joined to « Nouvelle inscription »", () => {
     ]);
     const queue = await (await staff.get("/agents/inscriptions")).text();
     expect(queue).toContain("Lucas DUPONT");
-    expect(queue).toContain("<td>Aucun</td>");
+    const [doc] = await p.owner
+      .selectFrom("documents")
+      .select("id")
+      .where("type", "=", "autorisation_parentale")
+      .execute();
+    expect(queue).toContain(
+      `<a href="/agents/documents/${doc?.id}/fichier" download hx-boost="false">Autorisation parentale</a> (déposé)`,
+    );
+    expect(queue).not.toContain("Manquant : Autorisation parentale");
   });
 });
 

@@ -172,7 +172,7 @@ describe("« Inscriptions à traiter » (staff)", () => {
       .execute();
     const html = await (await staff.get("/agents/inscriptions")).text();
     expect(html).toContain("Lucas DUPONT");
-    expect(html).toContain("<td>Brevet de natation</td>");
+    expect(html).toContain("<li>Manquant : Brevet de natation</li>");
     await p.owner
       .updateTable("services")
       .set({ rules: sql`rules - 'enrolmentDocuments'` })

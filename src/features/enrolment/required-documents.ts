@@ -74,20 +74,25 @@ export async function deposit(
   }
 }
 
-/** What staff see of a request's required documents: the valid ones (with a link) and the missing. */
-export async function forStaff(
-  trx: Trx,
-  tenant: Tenant,
-  householdId: string,
-  childId: string,
-  types: string[],
-) {
-  if (types.length === 0) return { present: [], missing: [] };
-  const file = await householdDocuments(trx, tenant, householdId);
-  const mine = [...file.household, ...(file.children.find((c) => c.id === childId)?.documents ?? [])];
-  const ok = mine.filter((d) => ["deposited", "validated"].includes(d.shownState) && types.includes(d.type));
-  return {
-    present: ok.map((d) => ({ id: d.id, label: d.label, filename: d.filename, state: d.shownState })),
-    missing: types.filter((k) => !ok.some((d) => d.type === k)).map((k) => labelOf(tenant, k)),
+type HouseholdFile = Awaited<ReturnType<typeof householdDocuments>>;
+
+/**
+ * What staff see of requests' required documents: per request, the valid ones (with a link)
+ * and the missing; each household's file is read once however many requests it has.
+ */
+export function staffView(trx: Trx, tenant: Tenant) {
+  const files = new Map<string, Promise<HouseholdFile>>();
+  return async (householdId: string, childId: string, types: string[]) => {
+    if (types.length === 0) return { present: [], missing: [] };
+    if (!files.has(householdId)) files.set(householdId, householdDocuments(trx, tenant, householdId));
+    const file = (await files.get(householdId)) as HouseholdFile;
+    const mine = [...file.household, ...(file.children.find((c) => c.id === childId)?.documents ?? [])];
+    const ok = mine.filter(
+      (d) => ["deposited", "validated"].includes(d.shownState) && types.includes(d.type),
+    );
+    return {
+      present: ok.map((d) => ({ id: d.id, label: d.label, state: d.shownState })),
+      missing: types.filter((k) => !ok.some((d) => d.type === k)).map((k) => labelOf(tenant, k)),
+    };
   };
 }

@@ -12,9 +12,9 @@ import {
   deposit,
   fieldOf,
   fields,
-  forStaff,
   labelOf,
   missing,
+  staffView,
 } from "../required-documents.ts";
 import { certificatePdf } from "./certificate-pdf.ts";
 import * as schoolRepo from "./repo.ts";
@@ -150,10 +150,11 @@ export async function decide(
 export async function staffList(trx: Trx, tenant: Tenant, school: string | undefined) {
   const wanted = await requiredDocuments(trx, tenant);
   const rows = await schoolRepo.listFor(trx, school);
+  const piecesOf = staffView(trx, tenant);
   const out = [];
   for (const r of rows) {
     const shown = r.status === "pending" && wanted.length > 0;
-    const documents = shown ? await forStaff(trx, tenant, r.household_id, r.child_id, wanted) : null;
+    const documents = shown ? await piecesOf(r.household_id, r.child_id, wanted) : null;
     out.push({ ...r, documents });
   }
   return out;
