@@ -25,6 +25,7 @@ import * as homeVisits from "./2026-12-06T1710_home-visits.ts";
 import * as schoolCalendar20272028 from "./2026-12-06T1711_school-calendar-2027-2028.ts";
 import * as supportWrites from "./2026-12-06T1720_support-writes.ts";
 import * as jobsOpenBaskets from "./2026-12-06T1700_jobs-open-baskets.ts";
+import * as schoolDocuments from "./2026-12-06T1730_school-documents.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1711_school-calendar-2027-2028": schoolCalendar20272028,
   "2026-12-06T1720_support-writes": supportWrites,
   "2026-12-06T1700_jobs-open-baskets": jobsOpenBaskets,
+  "2026-12-06T1730_school-documents": schoolDocuments,
 };

@@ -78,7 +78,14 @@ export interface CampaignAnswersTable {
   updated_at: Generated<Date>;
 }
 
+export interface SchoolSettingsTable {
+  tenant_id: string;
+  documents: ColumnType<string[], string[] | undefined, string[]>;
+  updated_at: Generated<Date>;
+}
+
 export interface EnrolmentTables {
+  school_settings: SchoolSettingsTable;
   update_campaigns: UpdateCampaignsTable;
   campaign_answers: CampaignAnswersTable;
   enrolments: EnrolmentsTable;

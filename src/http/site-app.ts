@@ -38,6 +38,7 @@ const ASSETS: Record<string, { type: string; body: string }> = {
 /** Paths whose routes apply their own body limit (file uploads). */
 const OWN_BODY_LIMIT = [
   /^\/documents\/depot\//,
+  /^\/inscriptions\/(nouvelle|scolaire)$/,
   /^\/enfants\/[^/]+\/photo$/,
   /^\/planning\/absences\/[^/]+\/justificatif$/,
   /^(\/agents)?\/messages\/[^/]+(\/repondre)?$/,

@@ -101,15 +101,15 @@ describe("school enrolment and the annual update in a browser (Plombières)", ()
 
     await p.goto(e2e.url("plombieres", "/mise-a-jour"));
     await checkA11y(p);
-    await p.getByLabel("J'ai vérifié : Santé de chaque enfant").check();
-    await p.getByLabel("J'ai vérifié : Documents demandés").check();
+    expect(await textOf(p.locator("main"))).toContain("Reste à confirmer");
+    for (const box of await p.getByRole("checkbox", { name: /^J'ai vérifié/ }).all()) await box.check();
     await p.getByRole("button", { name: "Enregistrer mon avancement" }).click();
     await p.getByText("Terminé : merci, votre dossier est confirmé.").waitFor();
 
     await s.reload();
     expect(await textOf(s.locator("main"))).toContain("Terminé (1)");
     await s.getByRole("button", { name: "Relancer les retardataires" }).click();
-    await s.getByRole("status").filter({ hasText: "relancées par e-mail" }).waitFor();
+    await s.getByRole("status").filter({ hasText: "relancées par message et par e-mail" }).waitFor();
     await checkA11y(s);
     expectNoPageErrors(parent);
     expectNoPageErrors(agent);

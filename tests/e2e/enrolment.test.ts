@@ -1,4 +1,5 @@
-import { Kysely, PostgresDialect } from "kysely";
+import { readFileSync } from "node:fs";
+import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,6 +30,13 @@ beforeAll(async () => {
       owner.selectFrom("periods").select("id").where("key", "=", "restauration-2026-2027"),
     )
     .execute();
+  // The canteen asks for the « Autorisation parentale », joined to the request in the form.
+  await owner
+    .updateTable("services")
+    .set({ rules: sql`rules || '{"enrolmentDocuments": ["autorisation_parentale"]}'::jsonb` })
+    .where("key", "=", "restauration")
+    .where("tenant_id", "=", owner.selectFrom("tenants").select("id").where("slug", "=", "plombieres"))
+    .execute();
 }, 120_000);
 afterAll(async () => {
   await owner?.destroy();
@@ -36,6 +44,11 @@ afterAll(async () => {
 });
 
 const h1 = (page: Page) => page.locator("main h1");
+const PDF = readFileSync(
+  new URL("../../tenants/forms/senneceylesdijon/fiche-sanitaire-de-liaison.pdf", import.meta.url),
+);
+/** A Windows executable named like a PDF: refused by its content. */
+const EXE = Buffer.concat([Buffer.from("MZ"), Buffer.alloc(510, 0x90)]);
 
 async function login(page: Page, path: string, label: string, id: string) {
   await page.goto(e2e.url("plombieres", path));
@@ -64,6 +77,12 @@ describe("« Nouvelle inscription » in a browser (Plombières)", () => {
     for (const day of ["Lundi", "Mardi", "Jeudi", "Vendredi"])
       await p.getByLabel(day, { exact: true }).check();
     await p.getByLabel("À partir du (Régulier)").fill("2027-01-04");
+    const piece = p.getByLabel("Autorisation parentale");
+    await piece.setInputFiles({ name: "autorisation.pdf", mimeType: "application/pdf", buffer: EXE });
+    await p.getByRole("button", { name: "Envoyer la demande" }).click();
+    await p.locator("#f-piece_autorisation_parentale-error").filter({ hasText: "format accepté" }).waitFor();
+    await checkA11y(p);
+    await piece.setInputFiles({ name: "autorisation.pdf", mimeType: "application/pdf", buffer: PDF });
     await p.getByRole("button", { name: "Envoyer la demande" }).click();
     await p.getByRole("status").filter({ hasText: "Votre demande d'inscription est envoyée" }).waitFor();
     expect(await textOf(p.locator("main"))).toContain("Régulier : lundi, mardi, jeudi, vendredi");

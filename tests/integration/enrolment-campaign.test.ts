@@ -44,19 +44,41 @@ describe("annual update campaign", () => {
     expect(ok.status).toBe(303);
   });
 
-  it("lets a family tick each section and see its progress until finished", async () => {
+  it("lists what each guardian and each child still has to confirm, ticked until finished", async () => {
+    const todo = "Mise à jour du dossier « Dossier unique 2027-2028 » à terminer avant le 30/06/2027.";
+    expect(await (await parent.get("/")).text()).toContain(todo);
     const page = await (await parent.get("/mise-a-jour")).text();
     expect(page).toContain("Dossier unique 2027-2028");
-    expect(page).toContain("0 rubrique(s) vérifiée(s) sur 2.");
-    await parent.post("/mise-a-jour", [["verifie", "responsables"]]);
-    expect(await (await parent.get("/mise-a-jour")).text()).toContain("1 rubrique(s) vérifiée(s) sur 2.");
+    const keys = [...page.matchAll(/name="verifie" value="([^"]+)"/g)].map((m) => m[1] as string);
+    const guardians = keys.filter((k) => k.startsWith("responsables:"));
+    const health = keys.filter((k) => k.startsWith("sante:"));
+    expect(guardians.length).toBe(2);
+    expect(health.length).toBeGreaterThan(0);
+    expect(keys.length).toBe(guardians.length + health.length);
+    expect(page).toContain(`0 point(s) vérifié(s) sur ${keys.length}.`);
+    expect(page).toContain("<legend>Lucas DUPONT</legend>");
+    expect(page).toContain("<li><strong>Lucas DUPONT</strong> : Santé</li>");
+    expect(page).toContain(
+      "<li><strong>Jean DUPONT</strong> : Responsable légal : identité et coordonnées</li>",
+    );
     await parent.post("/mise-a-jour", [
-      ["verifie", "responsables"],
+      ["verifie", guardians[0] as string],
       ["verifie", "sante"],
     ]);
-    expect(await (await parent.get("/mise-a-jour")).text()).toContain(
-      "Terminé : merci, votre dossier est confirmé.",
+    const after = await (await parent.get("/mise-a-jour")).text();
+    expect(after).toContain(`1 point(s) vérifié(s) sur ${keys.length}.`);
+    expect(after).not.toContain("<li><strong>Jean DUPONT</strong>");
+    const staffView = await (await staff.get("/agents/campagne")).text();
+    expect(staffView).toContain("Commencé (1)");
+    expect(staffView).toContain("<li>Lucas DUPONT : Santé</li>");
+    await parent.post(
+      "/mise-a-jour",
+      keys.map((k): [string, string] => ["verifie", k]),
     );
+    const done = await (await parent.get("/mise-a-jour")).text();
+    expect(done).toContain("Terminé : merci, votre dossier est confirmé.");
+    expect(done).not.toContain("Reste à confirmer");
+    expect(await (await parent.get("/")).text()).not.toContain(todo);
   });
 
   it("re-enrols this year's services for next year in one step", async () => {
@@ -92,7 +114,16 @@ describe("annual update campaign", () => {
     expect(html).toContain("Terminé (1)");
     expect(html).toContain("M. et Mme DUPONT (N° 1001001818331)");
     expect(html).toContain("Pas commencé (1)");
+    expect(html).toContain("Sophie MARTIN : Responsable légal");
     expect((await staff.post("/agents/campagne/relance")).status).toBe(303);
+    const inbox = await p.owner
+      .selectFrom("message_threads as t")
+      .innerJoin("households as h", "h.id", "t.household_id")
+      .select(["h.name", "t.subject"])
+      .where("t.subject", "like", "Rappel : mise à jour%")
+      .execute();
+    expect(inbox.map((t) => t.name)).toEqual([expect.stringContaining("MARTIN")]);
+    expect(inbox[0]?.subject).toBe("Rappel : mise à jour de votre dossier famille avant le 30/06/2027");
     const mail = await p.mailbox.waitFor("sophie.martin@plombieres.test");
     expect(mail.subject).toContain("Rappel : mise à jour de votre dossier famille");
     expect(

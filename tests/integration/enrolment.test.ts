@@ -126,7 +126,7 @@ describe("« Nouvelle inscription » (parents)", () => {
     const noDocument = await enrol(regular("2026-09-01"));
     expect(noDocument.status).toBe(422);
     expect(await noDocument.text()).toContain(
-      "Documents à déposer d&#39;abord dans « Mes documents » : Autorisation parentale.",
+      "Joignez ce document : le service le demande (Autorisation parentale).",
     );
     await p.owner
       .updateTable("services")
@@ -172,7 +172,7 @@ describe("« Inscriptions à traiter » (staff)", () => {
       .execute();
     const html = await (await staff.get("/agents/inscriptions")).text();
     expect(html).toContain("Lucas DUPONT");
-    expect(html).toContain("<td>Brevet de natation</td>");
+    expect(html).toContain("<li>Manquant : Brevet de natation</li>");
     await p.owner
       .updateTable("services")
       .set({ rules: sql`rules - 'enrolmentDocuments'` })

@@ -50,3 +50,34 @@ export function actorNames(usersAlias: string, idColumn: string) {
     sql<string | null>`case when ${first} is null then '' else ${last} end`.as("last_name"),
   ] as const;
 }
+
+/** recordWrite for many entities of one action batch (a bulk decision), in one statement. */
+export async function recordWrites(
+  trx: Trx,
+  tenantId: string,
+  actor: Actor,
+  entries: {
+    householdId: string | null;
+    action: string;
+    entity: string;
+    entityId: string;
+    fields: string[];
+  }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  await trx
+    .insertInto("audit_log")
+    .values(
+      entries.map((e) => ({
+        tenant_id: tenantId,
+        household_id: e.householdId,
+        actor_id: actor.userId,
+        actor_kind: actor.kind,
+        action: e.action,
+        entity: e.entity,
+        entity_id: e.entityId,
+        fields: e.fields,
+      })),
+    )
+    .execute();
+}

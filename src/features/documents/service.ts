@@ -10,7 +10,7 @@ import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
 import * as repo from "./repo.ts";
 import { type Scope, uploadSchema } from "./schemas.ts";
-import { checkFile } from "./sniff.ts";
+import { type CheckedFile, checkFile } from "./sniff.ts";
 
 const docsOf = (tenant: Tenant): DocumentsConfig => tenant.config.householdFile.documents;
 
@@ -81,6 +81,8 @@ export async function latestOfType(trx: Trx, tenant: Tenant, householdId: string
   return { type, label: kind.label, document: doc ? { ...doc, shownState: stateOf(doc) } : null };
 }
 
+export type { CheckedFile };
+
 export type UploadResult = { ok: true; id: string } | { ok: false; errors: Record<string, string> };
 type UploadInput = { scope: Scope; values: Record<string, string>; file: File | undefined };
 
@@ -103,38 +105,63 @@ export async function upload(
   s: SessionUser,
   input: UploadInput,
 ): Promise<UploadResult> {
-  const cfg = docsOf(tenant);
-  const checked = await checkUpload(cfg, input);
+  const checked = await checkUpload(docsOf(tenant), input);
   if (!checked.ok) return checked;
   const { fields, file } = checked;
   const householdId = s.householdId as string;
-  const months = cfg.types.find((t) => t.key === fields.type)?.validityMonths;
   return db.withTenant(context(tenant, s), async (trx) => {
     if (fields.child_id && !(await repo.findChild(trx, householdId, fields.child_id)))
       return { ok: false, errors: { child_id: "Choisissez l'enfant concerné." } };
-    const { bytes, ...meta } = file;
-    const id = await repo.insert(trx, {
-      ...meta,
-      content: bytes,
-      tenantId: tenant.id,
-      householdId,
-      childId: fields.child_id,
+    const id = await depositIn(trx, tenant, s.userId, householdId, {
       type: fields.type,
-      validUntil: months ? monthsFromToday(months) : null,
-      uploadedBy: s.userId,
+      childId: fields.child_id,
+      file,
     });
-    const audit = { householdId, action: "create", entity: "documents", entityId: id };
-    await recordWrite(
-      trx,
-      tenant.id,
-      { kind: "parent", userId: s.userId },
-      {
-        ...audit,
-        fields: ["type", "child_id", "filename"],
-      },
-    );
     return { ok: true, id };
   });
+}
+
+/** A file sent with another form (an enrolment's required documents), checked as an upload is. */
+export function checkAttachment(tenant: Tenant, file: File | undefined) {
+  return checkFile(docsOf(tenant), file);
+}
+
+/**
+ * Stores a checked file as the household's « déposé » document, audited, in the caller's
+ * transaction (so a form that carries documents saves them with the rest, or nothing).
+ */
+export async function depositIn(
+  trx: Trx,
+  tenant: Tenant,
+  userId: string,
+  householdId: string,
+  doc: { type: string; childId: string | null; file: CheckedFile },
+): Promise<string> {
+  const months = docsOf(tenant).types.find((t) => t.key === doc.type)?.validityMonths;
+  const { bytes, ...meta } = doc.file;
+  const id = await repo.insert(trx, {
+    ...meta,
+    content: bytes,
+    tenantId: tenant.id,
+    householdId,
+    childId: doc.childId,
+    type: doc.type,
+    validUntil: months ? monthsFromToday(months) : null,
+    uploadedBy: userId,
+  });
+  await recordWrite(
+    trx,
+    tenant.id,
+    { kind: "parent", userId },
+    {
+      householdId,
+      action: "create",
+      entity: "documents",
+      entityId: id,
+      fields: ["type", "child_id", "filename"],
+    },
+  );
+  return id;
 }
 
 /** One file to download, as the parent's household or the town's staff may see it; else 404. */

@@ -4,6 +4,7 @@ import { addDays, longDate, parisDateTime, parisToday, shortDate } from "../../l
 import type { Tenant } from "../../tenancy/resolve.ts";
 import type { InvoiceRow } from "../billing/invoices-view.ts";
 import { euros } from "../billing/pricing.ts";
+import { homeActions as campaignItems } from "../enrolment/campaign/service.ts";
 import { sectionLabel } from "../requests/view.ts";
 
 /** One thing the family should do now, with where to do it. */
@@ -140,6 +141,7 @@ export async function actionsFor(
     ...(await basketItems(trx, now)),
     ...(await offeredItems(trx)),
     ...(await documentItems(trx, tenant, today)),
+    ...(await campaignItems(trx, now)),
     ...invoiceItems(unpaid),
     ...(await decidedItems(trx, now, since)),
   ];

@@ -64,19 +64,31 @@ export function preview(db: Database, tenant: Tenant, s: SessionUser, v: Broadca
 }
 
 /**
+ * A town message in the inbox of every household a query yields (one set-based statement), in
+ * the caller's transaction, listed among the broadcasts; the caller tells by e-mail if it wants.
+ */
+export async function deliverIn(
+  trx: Trx,
+  tenant: Tenant,
+  userId: string,
+  m: { subject: string; body: string; service: string; audience: string },
+  households: RawBuilder<unknown>,
+) {
+  const base = { tenantId: tenant.id, userId, subject: m.subject, body: m.body };
+  const broadcastId = await broadcastRepo.insertBroadcast(trx, { ...base, audience: m.audience });
+  const count = await broadcastRepo.deliver(trx, { ...base, broadcastId, service: m.service }, households);
+  return { broadcastId, count };
+}
+
+/**
  * Sends the broadcast: every household of the audience gets it in its inbox (one set-based
  * statement), the e-mail notice goes through the outbox per consent, and the sending is audited.
  */
 export function send(db: Database, tenant: Tenant, s: SessionUser, v: BroadcastInput, origin: string) {
   return db.withTenant(staffCtx(tenant, s), async (trx) => {
     const a = await audienceOf(trx, v);
-    const base = { tenantId: tenant.id, userId: s.userId, subject: v.subject, body: v.body };
-    const broadcastId = await broadcastRepo.insertBroadcast(trx, { ...base, audience: a.label });
-    const count = await broadcastRepo.deliver(
-      trx,
-      { ...base, broadcastId, service: v.service },
-      a.households,
-    );
+    const message = { subject: v.subject, body: v.body, service: v.service, audience: a.label };
+    const { broadcastId, count } = await deliverIn(trx, tenant, s.userId, message, a.households);
     await notify(trx, tenant, origin, broadcastRepo.reachedBy(broadcastId));
     await recordWrite(
       trx,

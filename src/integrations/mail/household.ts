@@ -1,6 +1,6 @@
 import type { Trx } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { queueMail } from "./outbox.ts";
+import { type MailRequest, queueMail, queueMails } from "./outbox.ts";
 
 /**
  * E-mails every account of the household that the current persona may read: staff and
@@ -25,4 +25,33 @@ export async function notifyHousehold(
       data: { ...mail.data, name: `${p.first_name} ${p.last_name}` },
     });
   }
+}
+
+/**
+ * notifyHousehold for many households at once (a bulk decision): one read of their accounts
+ * and a few multi-row outbox statements instead of a round trip per household and reader.
+ */
+export async function notifyHouseholds(
+  trx: Trx,
+  tenant: Tenant,
+  mails: { householdId: string; template: string; data: Record<string, unknown> }[],
+): Promise<void> {
+  if (mails.length === 0) return;
+  const parents = await trx
+    .selectFrom("users")
+    .select(["household_id", "email", "first_name", "last_name"])
+    .where("household_id", "in", [...new Set(mails.map((m) => m.householdId))])
+    .where("email", "is not", null)
+    .execute();
+  const byHousehold = new Map<string, typeof parents>();
+  for (const p of parents)
+    byHousehold.set(p.household_id as string, [...(byHousehold.get(p.household_id as string) ?? []), p]);
+  const out: MailRequest[] = mails.flatMap((m) =>
+    (byHousehold.get(m.householdId) ?? []).map((p) => ({
+      to: p.email as string,
+      template: m.template,
+      data: { ...m.data, name: `${p.first_name} ${p.last_name}` },
+    })),
+  );
+  await queueMails(trx, tenant, out);
 }

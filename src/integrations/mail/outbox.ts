@@ -28,6 +28,26 @@ export async function queueMail(trx: Trx, tenant: Tenant, mail: MailRequest): Pr
     .execute();
 }
 
+/** Outbox rows per statement: 5 parameters each, well under PostgreSQL's 65,535. */
+const ROWS_PER_INSERT = 1000;
+
+/** Many e-mails, each rendered for its reader, written in a few multi-row statements. */
+export async function queueMails(trx: Trx, tenant: Tenant, mails: MailRequest[]): Promise<void> {
+  for (let i = 0; i < mails.length; i += ROWS_PER_INSERT) {
+    const rows = mails.slice(i, i + ROWS_PER_INSERT).map((mail) => {
+      const rendered = renderMail(tenant, mail.template, mail.data);
+      return {
+        tenant_id: tenant.id,
+        to_address: mail.to,
+        subject: rendered.subject,
+        text_body: rendered.text,
+        html_body: rendered.html,
+      };
+    });
+    await trx.insertInto("outbox").values(rows).execute();
+  }
+}
+
 /**
  * The same e-mail (no personal data in it) to every address a query yields, in one
  * set-based statement: a broadcast to thousands of households is not thousands of round trips.

@@ -38,6 +38,17 @@ export function answerOf(trx: Trx, campaignId: string, householdId: string) {
     .executeTakeFirst();
 }
 
+/** Whether an answer the session may read (a parent: their own household's) is finished. */
+export async function hasCompleted(trx: Trx, campaignId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom("campaign_answers")
+    .select("household_id")
+    .where("campaign_id", "=", campaignId)
+    .where("completed_at", "is not", null)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 export async function saveAnswer(
   trx: Trx,
   v: { tenantId: string; campaignId: string; householdId: string; checked: string[]; complete: boolean },
@@ -77,4 +88,21 @@ export async function markReminded(trx: Trx, tenantId: string, campaignId: strin
   await sql`insert into campaign_answers (tenant_id, campaign_id, household_id, reminded_at)
     select ${tenantId}::uuid, ${campaignId}::uuid, h, now() from unnest(${householdIds}::uuid[]) as t(h)
     on conflict (tenant_id, campaign_id, household_id) do update set reminded_at = now()`.execute(trx);
+}
+
+/** The guardians and children of one household, or of every household (staff's follow-up). */
+export async function people(trx: Trx, householdId?: string) {
+  const guardians = await trx
+    .selectFrom("guardians")
+    .select(["id", "household_id", "first_name", "last_name"])
+    .$if(householdId !== undefined, (q) => q.where("household_id", "=", householdId as string))
+    .orderBy("rank")
+    .execute();
+  const children = await trx
+    .selectFrom("children")
+    .select(["id", "household_id", "first_name", "last_name"])
+    .$if(householdId !== undefined, (q) => q.where("household_id", "=", householdId as string))
+    .orderBy("birth_date")
+    .execute();
+  return { guardians, children };
 }

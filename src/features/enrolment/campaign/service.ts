@@ -1,53 +1,75 @@
+import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { AppError } from "../../../http/errors.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
-import { parisToday, shortDate } from "../../../lib/dates.ts";
+import { addDays, parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
+import { deliverIn } from "../../messages/broadcast-service.ts";
+import { byHousehold, groupsOf, left } from "./checklist.ts";
 import * as campaignRepo from "./repo.ts";
 
-/** The sections a town may ask families to confirm, with the page where each is checked. */
-export const SECTIONS: { key: string; label: string; href: string }[] = [
-  { key: "responsables", label: "Responsables (chaque responsable légal)", href: "/profil" },
-  { key: "coordonnees", label: "Coordonnées du foyer", href: "/foyer" },
-  { key: "sante", label: "Santé de chaque enfant", href: "/enfants" },
-  { key: "personnes", label: "Personnes autorisées", href: "/enfants" },
-  { key: "autorisations", label: "Autorisations (consentements)", href: "/enfants" },
-  { key: "documents", label: "Documents demandés", href: "/documents" },
+/** The sections a town may ask families to confirm (checklist.ts splits them per person). */
+export const SECTIONS: { key: string; label: string }[] = [
+  { key: "responsables", label: "Responsables (chaque responsable légal)" },
+  { key: "coordonnees", label: "Coordonnées du foyer" },
+  { key: "sante", label: "Santé de chaque enfant" },
+  { key: "personnes", label: "Personnes autorisées de chaque enfant" },
+  { key: "autorisations", label: "Autorisations (consentements) de chaque enfant" },
+  { key: "documents", label: "Documents demandés" },
 ];
 
 export type Outcome = { ok: true } | { ok: false; errors: Record<string, string> };
 
-/** The open campaign as one household sees it: what to confirm, what is ticked, its progress. */
+/** The open campaign as one household sees it: each person's items, what is ticked, its progress. */
 export async function forHousehold(trx: Trx, householdId: string) {
   const c = await campaignRepo.openCampaign(trx);
   if (!c) return null;
   const answer = await campaignRepo.answerOf(trx, c.id, householdId);
-  const checked = new Set(answer?.checked ?? []);
-  const sections = SECTIONS.filter((s) => c.sections.includes(s.key)).map((s) => ({
-    ...s,
-    checked: checked.has(s.key),
-  }));
+  const people = await campaignRepo.people(trx, householdId);
+  const groups = groupsOf(c.sections, people, new Set(answer?.checked ?? []));
+  const items = groups.flatMap((g) => g.items);
   return {
     name: c.name,
     deadline: shortDate(c.deadline),
-    sections,
-    done: sections.filter((s) => s.checked).length,
+    groups,
+    left: left(groups),
+    total: items.length,
+    done: items.filter((i) => i.checked).length,
     completed: answer?.completed_at !== null && answer?.completed_at !== undefined,
   };
 }
 
-/** Ticks the sections checked; all of them ticked, the household has finished. */
+/**
+ * The home page's « À faire » entry while the town's campaign is open and the household (the
+ * parent's own answer, by RLS) has not finished it; urgent in its last week.
+ */
+export async function homeActions(trx: Trx, now: Date) {
+  const c = await campaignRepo.openCampaign(trx);
+  if (!c || (await campaignRepo.hasCompleted(trx, c.id))) return [];
+  return [
+    {
+      text: `Mise à jour du dossier « ${c.name} » à terminer avant le ${shortDate(c.deadline)}.`,
+      href: "/mise-a-jour",
+      link: "Mettre à jour mon dossier",
+      urgent: c.deadline <= addDays(parisToday(now), 7),
+    },
+  ];
+}
+
+/** Ticks the items checked; every item of every person ticked, the household has finished. */
 export async function check(trx: Trx, tenant: Tenant, householdId: string, keys: string[]): Promise<void> {
   const c = await campaignRepo.openCampaign(trx);
   if (!c) throw new AppError("gone", 410, "La mise à jour du dossier est close.");
-  const checked = c.sections.filter((s) => keys.includes(s));
+  const people = await campaignRepo.people(trx, householdId);
+  const items = groupsOf(c.sections, people, new Set()).flatMap((g) => g.items);
+  const checked = items.map((i) => i.key).filter((k) => keys.includes(k));
   await campaignRepo.saveAnswer(trx, {
     tenantId: tenant.id,
     campaignId: c.id,
     householdId,
     checked,
-    complete: checked.length === c.sections.length,
+    complete: checked.length === items.length,
   });
 }
 
@@ -77,11 +99,15 @@ export async function open(
   return { ok: true };
 }
 
-/** Who has finished, who is under way, who has not started. */
+/** Who has finished, who is under way, who has not started, and what each one still has to confirm. */
 export async function follow(trx: Trx) {
   const c = await campaignRepo.openCampaign(trx);
   if (!c) return null;
-  const rows = await campaignRepo.progress(trx, c.id);
+  const peopleOf = byHousehold(await campaignRepo.people(trx));
+  const rows = (await campaignRepo.progress(trx, c.id)).map((r) => ({
+    ...r,
+    left: left(groupsOf(c.sections, peopleOf(r.id), new Set(r.checked ?? []))),
+  }));
   return {
     campaign: { ...c, deadlineLabel: shortDate(c.deadline) },
     finished: rows.filter((r) => r.completed_at),
@@ -90,23 +116,36 @@ export async function follow(trx: Trx) {
   };
 }
 
-/** « Relancer les retardataires »: every household that has not finished gets an e-mail. */
-export async function remind(trx: Trx, tenant: Tenant): Promise<number> {
+/**
+ * « Relancer les retardataires »: every household that has not finished gets a message in its
+ * inbox (towns with « Mes messages », one statement for all) and an e-mail.
+ */
+export async function remind(trx: Trx, tenant: Tenant, actor: Actor): Promise<number> {
   const f = await follow(trx);
   if (!f) return 0;
   const late = [...f.started, ...f.notStarted];
-  for (const h of late)
-    await notifyHousehold(trx, tenant, h.id, {
-      template: "campaign-reminder",
-      data: { campaign: f.campaign.name, deadline: f.campaign.deadlineLabel },
-    });
-  await campaignRepo.markReminded(
-    trx,
-    tenant.id,
-    f.campaign.id,
-    late.map((h) => h.id),
-  );
+  const ids = late.map((h) => h.id);
+  const data = { campaign: f.campaign.name, deadline: f.campaign.deadlineLabel };
+  if (tenant.config.portal.inbox && ids.length)
+    await deliverIn(
+      trx,
+      tenant,
+      actor.userId,
+      reminderMessage(tenant, data),
+      sql`select unnest(${ids}::uuid[])`,
+    );
+  for (const id of ids) await notifyHousehold(trx, tenant, id, { template: "campaign-reminder", data });
+  await campaignRepo.markReminded(trx, tenant.id, f.campaign.id, ids);
   return late.length;
+}
+
+function reminderMessage(tenant: Tenant, d: { campaign: string; deadline: string }) {
+  return {
+    subject: `Rappel : mise à jour de votre dossier famille avant le ${d.deadline}`,
+    body: `Bonjour,\n\nLa mise à jour de votre dossier famille (« ${d.campaign} ») n'est pas terminée. Merci de vérifier et confirmer chaque point dans « Mise à jour du dossier » avant le ${d.deadline}.\n\n${tenant.name}`,
+    service: tenant.config.portal.messageServices[0] ?? "Accueil",
+    audience: `Mise à jour du dossier : relance des retardataires (${d.campaign})`,
+  };
 }
 
 export async function close(trx: Trx): Promise<void> {

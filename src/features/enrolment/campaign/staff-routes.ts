@@ -9,7 +9,7 @@ import * as campaignService from "./service.ts";
 
 const MESSAGES: Record<string, string> = {
   ouverte: "La campagne de mise à jour est ouverte : les familles la voient sur leur portail.",
-  relance: "Les familles qui n'ont pas terminé sont relancées par e-mail.",
+  relance: "Les familles qui n'ont pas terminé sont relancées par message et par e-mail.",
   close: "La campagne est close.",
 };
 
@@ -62,7 +62,7 @@ export function campaignStaffRoutes(deps: Deps) {
     return seeOther(c, "/agents/campagne?message=ouverte");
   });
   app.post("/campagne/relance", async (c) => {
-    await run(c, (trx) => campaignService.remind(trx, c.get("tenant")));
+    await run(c, (trx, actor) => campaignService.remind(trx, c.get("tenant"), actor));
     return seeOther(c, "/agents/campagne?message=relance");
   });
   app.post("/campagne/cloture", async (c) => {

@@ -2,13 +2,12 @@ import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import type { Actor } from "../../audit/service.ts";
+import { type Actor, recordWrites } from "../../audit/service.ts";
 import { findPeriod, type Period } from "../../planning/offer.ts";
 import { bookPatterns, patternDays } from "../../planning/pattern-booking.ts";
-import { tellDecision } from "./mail.ts";
+import { type Told, tellDecisions } from "./mail.ts";
 import type { EnrolmentRow } from "./repo.ts";
 import * as enrolmentRepo from "./repo.ts";
-import { audit } from "./service.ts";
 
 export interface StaffCtx {
   tenant: Tenant;
@@ -35,14 +34,54 @@ async function lockOpen(trx: Trx, ids: string[]) {
 export async function decide(trx: Trx, ctx: StaffCtx, ids: string[], decision: Decision): Promise<number> {
   const rows = await lockOpen(trx, ids);
   if (decision.kind === "accept") return (await accept(trx, ctx, rows)).accepted;
-  for (const e of rows) {
-    const status = decision.kind === "refuse" ? "refused" : "waiting";
-    const reason = decision.kind === "refuse" ? decision.reason : null;
-    await enrolmentRepo.update(trx, e.id, { status, reason, decidedBy: ctx.actor.userId });
-    await audit(trx, ctx.tenant, ctx.actor, e.household_id, status, e.id);
-    if (e.status !== status) await tellDecision(trx, ctx.tenant, { ...e, reason }, status);
-  }
+  const status = decision.kind === "refuse" ? "refused" : "waiting";
+  const reason = decision.kind === "refuse" ? decision.reason : null;
+  await record(
+    trx,
+    ctx,
+    rows.map((e) => ({ e, status, reason, dossierId: null, booked: 0 })),
+  );
   return rows.length;
+}
+
+type Decided = {
+  e: EnrolmentRow;
+  status: Told;
+  reason: string | null;
+  dossierId: string | null;
+  booked: number;
+};
+
+/** The decisions saved, audited and e-mailed (when they change the state), a few statements for all. */
+async function record(trx: Trx, ctx: StaffCtx, decided: Decided[]) {
+  await enrolmentRepo.decideMany(
+    trx,
+    ctx.actor.userId,
+    decided.map((d) => ({
+      id: d.e.id,
+      status: d.status,
+      reason: d.reason,
+      dossierId: d.dossierId,
+      booked: d.dossierId ? d.booked : null,
+    })),
+  );
+  await recordWrites(
+    trx,
+    ctx.tenant.id,
+    ctx.actor,
+    decided.map((d) => ({
+      householdId: d.e.household_id,
+      action: d.status,
+      entity: "enrolments",
+      entityId: d.e.id,
+      fields: [],
+    })),
+  );
+  await tellDecisions(
+    trx,
+    ctx.tenant,
+    decided.filter((d) => d.e.status !== d.status),
+  );
 }
 
 /**
@@ -82,22 +121,19 @@ async function accept(trx: Trx, ctx: StaffCtx, rows: EnrolmentRow[]) {
     })),
   );
   const booked = new Map(regular.map((e, i) => [e.id, outcomes[i]]));
-  let accepted = 0;
-  for (const e of rows) {
+  const decided = rows.map((e): Decided => {
     const out = booked.get(e.id);
     const ok = !out || out.dossierId !== null;
-    const status = ok ? "accepted" : "waiting";
-    await enrolmentRepo.update(trx, e.id, {
-      status,
+    return {
+      e,
+      status: ok ? "accepted" : "waiting",
       reason: null,
-      decidedBy: ctx.actor.userId,
-      ...(out?.dossierId ? { dossierId: out.dossierId, bookedDays: out.booked } : {}),
-    });
-    await audit(trx, ctx.tenant, ctx.actor, e.household_id, status, e.id);
-    if (e.status !== status) await tellDecision(trx, ctx.tenant, e, status, out?.booked ?? 0);
-    if (ok) accepted++;
-  }
-  return { accepted };
+      dossierId: out?.dossierId ?? null,
+      booked: out?.booked ?? 0,
+    };
+  });
+  await record(trx, ctx, decided);
+  return { accepted: decided.filter((d) => d.status === "accepted").length };
 }
 
 /** A place freed: the period's waiting list is served in arrival order, as far as places allow. */

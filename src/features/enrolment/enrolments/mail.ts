@@ -1,5 +1,5 @@
 import type { Trx } from "../../../db/database.ts";
-import { notifyHousehold } from "../../../integrations/mail/household.ts";
+import { notifyHouseholds } from "../../../integrations/mail/household.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { EnrolmentRow } from "./repo.ts";
 
@@ -11,17 +11,26 @@ const SUBJECTS: Record<Told, string> = {
   waiting: "sur liste d'attente",
 };
 
-/** Every staff decision is e-mailed to the household (DOMAIN: demandes et réponses). */
-export async function tellDecision(trx: Trx, tenant: Tenant, e: EnrolmentRow, told: Told, booked = 0) {
-  await notifyHousehold(trx, tenant, e.household_id, {
-    template: "enrolment-decision",
-    data: {
-      outcome: SUBJECTS[told],
-      told,
-      child: `${e.first_name} ${e.last_name}`,
-      what: `${e.facility_name} › ${e.service_name} › ${e.period_name}`,
-      reason: e.reason,
-      booked,
-    },
-  });
+/** Every staff decision is e-mailed to the household (DOMAIN: demandes et réponses), in one batch. */
+export async function tellDecisions(
+  trx: Trx,
+  tenant: Tenant,
+  told: { e: EnrolmentRow; status: Told; reason: string | null; booked: number }[],
+) {
+  await notifyHouseholds(
+    trx,
+    tenant,
+    told.map(({ e, status, reason, booked }) => ({
+      householdId: e.household_id,
+      template: "enrolment-decision",
+      data: {
+        outcome: SUBJECTS[status],
+        told: status,
+        child: `${e.first_name} ${e.last_name}`,
+        what: `${e.facility_name} › ${e.service_name} › ${e.period_name}`,
+        reason,
+        booked,
+      },
+    })),
+  );
 }

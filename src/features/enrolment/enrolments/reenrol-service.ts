@@ -49,13 +49,18 @@ export async function reenrol(trx: Trx, ctx: ParentCtx, ids: string[]): Promise<
   if (chosen.length === 0) throw new ReenrolError(["Cochez au moins une inscription à renouveler."]);
   const messages: string[] = [];
   for (const o of chosen) {
-    const out = await request(trx, ctx, {
-      enfant: o.childId,
-      periode: o.to.id,
-      mode: o.mode,
-      jours: o.weekdays,
-      debut: o.to.startsOn,
-    });
+    const out = await request(
+      trx,
+      ctx,
+      {
+        enfant: o.childId,
+        periode: o.to.id,
+        mode: o.mode,
+        jours: o.weekdays,
+        debut: o.to.startsOn,
+      },
+      new Map(),
+    );
     if (!out.ok)
       messages.push(
         `${o.child}, ${o.to.service.name} › ${o.to.name} : ${Object.values(out.errors).join(" ")}`,

@@ -143,6 +143,32 @@ export async function update(trx: Trx, id: string, c: Change): Promise<void> {
     .execute();
 }
 
+/**
+ * Staff decisions on many requests in one statement: each row's status and reason, and for
+ * the accepted regular ones the dossier of their bookings and how many days it holds.
+ */
+export async function decideMany(
+  trx: Trx,
+  decidedBy: string,
+  rows: {
+    id: string;
+    status: EnrolmentStatus;
+    reason: string | null;
+    dossierId: string | null;
+    booked: number | null;
+  }[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const col = <K extends keyof (typeof rows)[number]>(k: K) => rows.map((r) => r[k]);
+  await sql`
+    update enrolments e set status = v.status, reason = v.reason, decided_by = ${decidedBy}::uuid,
+      decided_at = now(), updated_at = now(),
+      dossier_id = coalesce(v.dossier_id, e.dossier_id), booked_days = coalesce(v.booked, e.booked_days)
+    from unnest(${col("id")}::uuid[], ${col("status")}::text[], ${col("reason")}::text[],
+      ${col("dossierId")}::uuid[], ${col("booked")}::int[]) as v(id, status, reason, dossier_id, booked)
+    where e.id = v.id`.execute(trx);
+}
+
 /** Children among `childIds` without an accepted enrolment in the period covering `day`. */
 export async function covered(trx: Trx, periodId: string, childIds: string[]) {
   return trx

@@ -7,6 +7,8 @@ import { readForm, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { shortDate } from "../../../lib/dates.ts";
+import { readAttached } from "../required-documents.ts";
+import { textValues, uploadLimit } from "../required-documents-http.ts";
 import * as schoolService from "../school/service.ts";
 import { patternLabel } from "./pattern-label.ts";
 import { endFormSchema, enrolmentFormSchema } from "./schemas.ts";
@@ -92,17 +94,18 @@ export function enrolmentRoutes(deps: Deps) {
   app.get("/inscriptions/nouvelle", (c) =>
     formPage(c, {}, { enfant: c.req.query("enfant") ?? "", mode: "regular", jours: [] }),
   );
-  app.post("/inscriptions/nouvelle", async (c) => {
+  app.post("/inscriptions/nouvelle", uploadLimit(formPage), async (c) => {
     const body = await c.req.parseBody({ all: true });
     const jours = ([] as unknown[]).concat(body.jours ?? []).map(String);
     const form = enrolmentFormSchema.safeParse({ ...body, jours });
-    const values = { ...body, jours };
-    if (!form.success) {
-      const errors: Record<string, string> = {};
-      for (const i of form.error.issues) errors[String(i.path[0])] ??= i.message;
+    const values = { ...textValues(body), jours };
+    const attached = await readAttached(c.get("tenant"), body);
+    if (!form.success || Object.keys(attached.errors).length) {
+      const errors: Record<string, string> = { ...attached.errors };
+      for (const i of form.error?.issues ?? []) errors[String(i.path[0])] ??= i.message;
       return formPage(c, errors, values);
     }
-    const out = await run(c, (trx, ctx) => enrolmentService.request(trx, ctx, form.data));
+    const out = await run(c, (trx, ctx) => enrolmentService.request(trx, ctx, form.data, attached.files));
     if (!out.ok) return formPage(c, out.errors, values);
     return seeOther(c, "/inscriptions?message=envoyee");
   });

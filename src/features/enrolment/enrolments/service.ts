@@ -3,10 +3,10 @@ import { notFound } from "../../../http/errors.ts";
 import { addDays, parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
-import { acceptableDocuments } from "../../documents/service.ts";
 import { allPeriods, findPeriod, type Period } from "../../planning/offer.ts";
 import { cancelPatternFrom, patternDays } from "../../planning/pattern-booking.ts";
 import { cancelCheck, ineligibility } from "../../planning/rules.ts";
+import { type Attached, deposit, fieldOf, fields, labelOf, missing } from "../required-documents.ts";
 import * as enrolmentRepo from "./repo.ts";
 import { type EnrolmentForm, WEEKDAYS } from "./schemas.ts";
 
@@ -29,11 +29,25 @@ export async function formData(trx: Trx, ctx: ParentCtx) {
     .orderBy("birth_date")
     .execute();
   const periods = (await allPeriods(trx)).filter((p) => p.endsOn >= today);
-  return { children, periods, weekdays: WEEKDAYS };
+  const { pieces, accept } = fields(
+    ctx.tenant,
+    periods.flatMap((p) => p.rules.enrolmentDocuments),
+  );
+  const asking = (type: string) => [
+    ...new Set(periods.filter((p) => p.rules.enrolmentDocuments.includes(type)).map((p) => p.service.name)),
+  ];
+  const documents = pieces.map((d) => ({ ...d, services: asking(d.type).join(", ") }));
+  return { children, periods, weekdays: WEEKDAYS, documents, accept };
 }
 
 /** What is wrong with the request, by field (nothing is written). */
-async function problems(trx: Trx, ctx: ParentCtx, form: EnrolmentForm, period: Period | undefined) {
+async function problems(
+  trx: Trx,
+  ctx: ParentCtx,
+  form: EnrolmentForm,
+  period: Period | undefined,
+  files: Attached,
+) {
   const errors: Record<string, string> = {};
   const child = await trx
     .selectFrom("children")
@@ -57,9 +71,9 @@ async function problems(trx: Trx, ctx: ParentCtx, form: EnrolmentForm, period: P
   if (why) errors.periode = `${why} : cet enfant ne peut pas être inscrit à ce service.`;
   else if (await enrolmentRepo.hasLive(trx, child.id, period.id))
     errors.periode = "Une inscription est déjà en cours pour cet enfant sur cette période.";
-  const missing = await missingDocuments(trx, ctx, period, child.id);
-  if (missing.length)
-    errors.documents = `Documents à déposer d'abord dans « Mes documents » : ${missing.join(", ")}.`;
+  const wanted = period.rules.enrolmentDocuments;
+  for (const type of await missing(trx, ctx.householdId, child.id, wanted, files))
+    errors[fieldOf(type)] ??= `Joignez ce document : le service le demande (${labelOf(ctx.tenant, type)}).`;
   if (!Object.keys(errors).length && form.mode === "regular") {
     const zone = ctx.tenant.config.holidayZone;
     if (patternDays(period, form.jours, start, period.endsOn, zone).length === 0)
@@ -68,27 +82,18 @@ async function problems(trx: Trx, ctx: ParentCtx, form: EnrolmentForm, period: P
   return errors;
 }
 
-/** The documents the service asks for that the household has not deposited (for this child). */
-async function missingDocuments(
+/** « Nouvelle inscription »: saved « en attente », or every problem told by field. */
+export async function request(
   trx: Trx,
   ctx: ParentCtx,
-  period: Period,
-  childId: string,
-): Promise<string[]> {
-  const wanted = period.rules.enrolmentDocuments;
-  if (wanted.length === 0) return [];
-  const have = await acceptableDocuments(trx, ctx.householdId);
-  const types = ctx.tenant.config.householdFile.documents.types;
-  return wanted
-    .filter((key) => !have.some((d) => d.type === key && (d.childId === null || d.childId === childId)))
-    .map((key) => types.find((t) => t.key === key)?.label ?? key);
-}
-
-/** « Nouvelle inscription »: saved « en attente », or every problem told by field. */
-export async function request(trx: Trx, ctx: ParentCtx, form: EnrolmentForm): Promise<Outcome> {
+  form: EnrolmentForm,
+  files: Attached,
+): Promise<Outcome> {
   const period = await findPeriod(trx, form.periode);
-  const errors = await problems(trx, ctx, form, period);
+  const errors = await problems(trx, ctx, form, period, files);
   if (Object.keys(errors).length || !period) return { ok: false, errors };
+  const who = { userId: ctx.actor.userId, householdId: ctx.householdId, childId: form.enfant };
+  await deposit(trx, ctx.tenant, who, files, period.rules.enrolmentDocuments);
   const regular = form.mode === "regular";
   const id = await enrolmentRepo.insert(trx, {
     tenantId: ctx.tenant.id,

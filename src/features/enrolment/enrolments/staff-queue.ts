@@ -1,26 +1,19 @@
 import type { Trx } from "../../../db/database.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { acceptableDocuments } from "../../documents/service.ts";
 import { findPeriod, type Period } from "../../planning/offer.ts";
+import { staffView } from "../required-documents.ts";
 import * as enrolmentRepo from "./repo.ts";
 
-/** The requests to decide, pending then waiting, by period and arrival, with the documents still missing. */
+/** The requests to decide, pending then waiting, by period and arrival, with their documents given and missing. */
 export async function rows(trx: Trx, tenant: Tenant, periodId: string | undefined) {
   const list = await enrolmentRepo.queue(trx, periodId);
   const periods = new Map<string, Period | undefined>();
-  const documents = new Map<string, Awaited<ReturnType<typeof acceptableDocuments>>>();
-  const types = tenant.config.householdFile.documents.types;
+  const piecesOf = staffView(trx, tenant);
   const out = [];
   for (const r of list) {
     if (!periods.has(r.period_id)) periods.set(r.period_id, await findPeriod(trx, r.period_id));
     const wanted = periods.get(r.period_id)?.rules.enrolmentDocuments ?? [];
-    if (wanted.length && !documents.has(r.household_id))
-      documents.set(r.household_id, await acceptableDocuments(trx, r.household_id));
-    const have = documents.get(r.household_id) ?? [];
-    const missing = wanted
-      .filter((k) => !have.some((d) => d.type === k && (d.childId === null || d.childId === r.child_id)))
-      .map((k) => types.find((t) => t.key === k)?.label ?? k);
-    out.push({ ...r, missing });
+    out.push({ ...r, documents: await piecesOf(r.household_id, r.child_id, wanted) });
   }
   return out;
 }

@@ -136,3 +136,17 @@ export async function decide(
     .where("id", "=", id)
     .execute();
 }
+
+/** The document types the town requires with every school request (none until staff choose). */
+export async function requiredDocuments(trx: Trx): Promise<string[]> {
+  const row = await trx.selectFrom("school_settings").select("documents").executeTakeFirst();
+  return row?.documents ?? [];
+}
+
+export async function setRequiredDocuments(trx: Trx, tenantId: string, documents: string[]) {
+  await trx
+    .insertInto("school_settings")
+    .values({ tenant_id: tenantId, documents })
+    .onConflict((oc) => oc.column("tenant_id").doUpdateSet({ documents, updated_at: sql`now()` }))
+    .execute();
+}

@@ -5,10 +5,11 @@ import type { Trx } from "../../../db/database.ts";
 import { uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
+import { readAttached } from "../required-documents.ts";
+import { textValues, uploadLimit } from "../required-documents-http.ts";
 import * as schoolService from "./service.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const text = (v: unknown) => (typeof v === "string" ? v.trim() : "");
 
 /** « Nouvelle inscription scolaire », withdrawing it, and its certificate. Mounted at /. */
 export function schoolRoutes(deps: Deps) {
@@ -33,7 +34,7 @@ export function schoolRoutes(deps: Deps) {
   const formPage = async (
     c: Context<AppEnv>,
     errors: Record<string, string>,
-    values: Record<string, string>,
+    values: Record<string, unknown>,
   ) => {
     const data = await run(c, (trx, ctx) => schoolService.formData(trx, ctx));
     return page(
@@ -45,9 +46,9 @@ export function schoolRoutes(deps: Deps) {
   };
 
   app.get("/inscriptions/scolaire", (c) => formPage(c, {}, { enfant: c.req.query("enfant") ?? "" }));
-  app.post("/inscriptions/scolaire", async (c) => {
+  app.post("/inscriptions/scolaire", uploadLimit(formPage), async (c) => {
     const body = await c.req.parseBody();
-    const values = Object.fromEntries(Object.entries(body).map(([k, v]) => [k, text(v)]));
+    const values = textValues(body);
     const form: schoolService.SchoolForm = {
       enfant: values.enfant ?? "",
       annee: values.annee ?? "",
@@ -56,8 +57,11 @@ export function schoolRoutes(deps: Deps) {
       ecole: values.ecole ?? "",
       motif: (values.motif ?? "").slice(0, 1000),
     };
-    if (!UUID.test(form.enfant)) return formPage(c, { enfant: "Choisissez un enfant." }, values);
-    const out = await run(c, (trx, ctx) => schoolService.request(trx, ctx, form));
+    const attached = await readAttached(c.get("tenant"), body);
+    if (!UUID.test(form.enfant))
+      return formPage(c, { ...attached.errors, enfant: "Choisissez un enfant." }, values);
+    if (Object.keys(attached.errors).length) return formPage(c, attached.errors, values);
+    const out = await run(c, (trx, ctx) => schoolService.request(trx, ctx, form, attached.files));
     if (!out.ok) return formPage(c, out.errors, values);
     return seeOther(c, "/inscriptions?message=scolaire-envoyee");
   });

@@ -7,6 +7,15 @@ import { LEVELS } from "../../../tenancy/planning-schema.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
 import { toCsv } from "../../planning/csv.ts";
+import {
+  type Attached,
+  deposit,
+  fieldOf,
+  fields,
+  labelOf,
+  missing,
+  staffView,
+} from "../required-documents.ts";
 import { certificatePdf } from "./certificate-pdf.ts";
 import * as schoolRepo from "./repo.ts";
 import { parseMap, streetKey } from "./school-map.ts";
@@ -49,6 +58,7 @@ export async function formData(trx: Trx, ctx: Ctx) {
     .orderBy("birth_date")
     .execute();
   return {
+    ...fields(ctx.tenant, await requiredDocuments(trx, ctx.tenant)),
     children,
     years: schoolYears(ctx.now),
     levels: LEVELS,
@@ -59,7 +69,7 @@ export async function formData(trx: Trx, ctx: Ctx) {
 }
 
 /** « Nouvelle inscription scolaire »: saved « en attente », or every problem by field. */
-export async function request(trx: Trx, ctx: Ctx, f: SchoolForm) {
+export async function request(trx: Trx, ctx: Ctx, f: SchoolForm, files: Attached) {
   const data = await formData(trx, ctx);
   if (!data.children.some((c) => c.id === f.enfant)) throw notFound();
   const errors: Record<string, string> = {};
@@ -73,7 +83,12 @@ export async function request(trx: Trx, ctx: Ctx, f: SchoolForm) {
       "Votre adresse n'est pas dans la carte scolaire de la commune : demandez une dérogation en choisissant l'école.";
   if (!errors.annee && (await schoolRepo.hasLive(trx, f.enfant, f.annee)))
     errors.enfant = "Une inscription scolaire est déjà en cours pour cet enfant cette année-là.";
+  const wanted = data.pieces.map((d) => d.type);
+  for (const type of await missing(trx, ctx.householdId, f.enfant, wanted, files))
+    errors[fieldOf(type)] = `Joignez ce document : la commune le demande (${labelOf(ctx.tenant, type)}).`;
   if (Object.keys(errors).length) return { ok: false as const, errors };
+  const who = { userId: ctx.actor.userId, householdId: ctx.householdId, childId: f.enfant };
+  await deposit(trx, ctx.tenant, who, files, wanted);
   const id = await schoolRepo.insert(trx, {
     tenantId: ctx.tenant.id,
     householdId: ctx.householdId,
@@ -131,8 +146,34 @@ export async function decide(
   });
 }
 
-export function staffList(trx: Trx, school: string | undefined) {
-  return schoolRepo.listFor(trx, school);
+/** The requests of a school (or all); a pending one with its required documents, given and missing. */
+export async function staffList(trx: Trx, tenant: Tenant, school: string | undefined) {
+  const wanted = await requiredDocuments(trx, tenant);
+  const rows = await schoolRepo.listFor(trx, school);
+  const piecesOf = staffView(trx, tenant);
+  const out = [];
+  for (const r of rows) {
+    const shown = r.status === "pending" && wanted.length > 0;
+    const documents = shown ? await piecesOf(r.household_id, r.child_id, wanted) : null;
+    out.push({ ...r, documents });
+  }
+  return out;
+}
+
+/** The town's document types still known among those staff chose for school requests. */
+export async function requiredDocuments(trx: Trx, tenant: Tenant): Promise<string[]> {
+  const known = tenant.config.householdFile.documents.types.map((t) => t.key);
+  return (await schoolRepo.requiredDocuments(trx)).filter((k) => known.includes(k));
+}
+
+/** « Pièces à fournir »: staff choose among the town's document types. */
+export async function setRequiredDocuments(trx: Trx, tenant: Tenant, keys: string[]) {
+  const known = tenant.config.householdFile.documents.types.map((t) => t.key);
+  await schoolRepo.setRequiredDocuments(
+    trx,
+    tenant.id,
+    known.filter((k) => keys.includes(k)),
+  );
 }
 
 export function schools(trx: Trx) {

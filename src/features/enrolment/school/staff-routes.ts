@@ -10,6 +10,7 @@ import * as schoolService from "./service.ts";
 
 const MESSAGES: Record<string, string> = {
   carte: "La carte scolaire est importée.",
+  pieces: "Les pièces à fournir sont enregistrées : elles sont demandées avec chaque nouvelle demande.",
   acceptee:
     "La demande est acceptée : le certificat d'inscription est disponible et la famille prévenue par e-mail.",
   refusee: "La demande est refusée. La famille est prévenue par e-mail, avec le motif.",
@@ -31,13 +32,20 @@ export function schoolStaffRoutes(deps: Deps) {
   const listPage = async (c: Context<AppEnv>, errors: Record<string, string> = {}, reasonFor?: string) => {
     const school = c.req.query("ecole") || undefined;
     const data = await run(c, async (trx) => ({
-      rows: await schoolService.staffList(trx, school),
+      rows: await schoolService.staffList(trx, c.get("tenant"), school),
       schools: await schoolService.schools(trx),
+      required: await schoolService.requiredDocuments(trx, c.get("tenant")),
     }));
     const years = schoolService.schoolYears(deps.now());
     const message = MESSAGES[c.req.query("message") ?? ""];
     const status = Object.keys(errors).length ? 422 : 200;
-    return page(c, "enrolment/school-staff", { ...data, school, years, errors, reasonFor, message }, status);
+    const types = c.get("tenant").config.householdFile.documents.types;
+    return page(
+      c,
+      "enrolment/school-staff",
+      { ...data, types, school, years, errors, reasonFor, message },
+      status,
+    );
   };
 
   app.get(base, (c) => listPage(c));
@@ -50,6 +58,12 @@ export function schoolStaffRoutes(deps: Deps) {
     const out = await run(c, (trx) => schoolService.importMap(trx, c.get("tenant"), text));
     if (!out.ok) return listPage(c, { fichier: out.error });
     return seeOther(c, `/agents${base}?message=carte`);
+  });
+  app.post(`${base}/pieces`, async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const keys = ([] as unknown[]).concat(body.pieces ?? []).map(String);
+    await run(c, (trx) => schoolService.setRequiredDocuments(trx, c.get("tenant"), keys));
+    return seeOther(c, `/agents${base}?message=pieces`);
   });
   app.post(`${base}/:id/decision`, async (c) => {
     const id = uuidParam(c, "id");
