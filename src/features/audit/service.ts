@@ -23,19 +23,7 @@ export async function recordWrite(
     fields: string[];
   },
 ): Promise<void> {
-  await trx
-    .insertInto("audit_log")
-    .values({
-      tenant_id: tenantId,
-      household_id: e.householdId,
-      actor_id: actor.userId,
-      actor_kind: actor.kind,
-      action: e.action,
-      entity: e.entity,
-      entity_id: e.entityId,
-      fields: e.fields,
-    })
-    .execute();
+  await recordWrites(trx, tenantId, actor, [e]);
 }
 
 /**
@@ -60,7 +48,7 @@ export async function recordWrites(
     householdId: string | null;
     action: string;
     entity: string;
-    entityId: string;
+    entityId: string | null;
     fields: string[];
   }[],
 ): Promise<void> {
