@@ -21,10 +21,10 @@ import * as schoolEnrolment from "./2026-12-06T1501_school-enrolment.ts";
 import * as updateCampaigns from "./2026-12-06T1502_update-campaigns.ts";
 import * as knownDevices from "./2026-12-06T1600_known-devices.ts";
 import * as healthAccessLog from "./2026-12-06T1601_health-access-log.ts";
+import * as jobsOpenBaskets from "./2026-12-06T1700_jobs-open-baskets.ts";
 import * as homeVisits from "./2026-12-06T1710_home-visits.ts";
 import * as schoolCalendar20272028 from "./2026-12-06T1711_school-calendar-2027-2028.ts";
 import * as supportWrites from "./2026-12-06T1720_support-writes.ts";
-import * as jobsOpenBaskets from "./2026-12-06T1700_jobs-open-baskets.ts";
 import * as schoolDocuments from "./2026-12-06T1730_school-documents.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
@@ -51,9 +51,9 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1502_update-campaigns": updateCampaigns,
   "2026-12-06T1600_known-devices": knownDevices,
   "2026-12-06T1601_health-access-log": healthAccessLog,
+  "2026-12-06T1700_jobs-open-baskets": jobsOpenBaskets,
   "2026-12-06T1710_home-visits": homeVisits,
   "2026-12-06T1711_school-calendar-2027-2028": schoolCalendar20272028,
   "2026-12-06T1720_support-writes": supportWrites,
-  "2026-12-06T1700_jobs-open-baskets": jobsOpenBaskets,
   "2026-12-06T1730_school-documents": schoolDocuments,
 };
