@@ -1,7 +1,7 @@
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
-import { knownDevice, rememberDevice } from "./devices.ts";
+import { knownDevice, noticeNewDevice, rememberDevice } from "./devices.ts";
 import { recordAuthEvent } from "./events.ts";
 import { verifyPassword } from "./password.ts";
 import { createSession } from "./sessions.ts";
@@ -16,6 +16,8 @@ export interface LoginInput {
   /** The device cookie this browser holds, if any. */
   deviceToken?: string | undefined;
   userAgent?: string | undefined;
+  /** Where the new-device e-mail sends the owner to end a session they do not recognise. */
+  connectionsUrl: string;
 }
 
 export type LoginOutcome =
@@ -41,7 +43,15 @@ export async function login(
   const found = await db.withTenant(ctx, async (trx) => {
     const user = await trx
       .selectFrom("users")
-      .select(["id", "password_hash", "disabled_at", "must_change_password"])
+      .select([
+        "id",
+        "email",
+        "first_name",
+        "last_name",
+        "password_hash",
+        "disabled_at",
+        "must_change_password",
+      ])
       .where("kind", "=", input.kind)
       .where(loginField(tenant, input.kind), "=", ident)
       .executeTakeFirst();
@@ -64,6 +74,10 @@ export async function login(
       return { ok: false, reason: "invalid" } as const;
     }
     await clear(trx, "login_throttle", clearedOnSuccess(keys));
+    if (!found.deviceId) {
+      const { userAgent, ip, connectionsUrl } = input;
+      await noticeNewDevice(trx, tenant, { user, userAgent, ip, connectionsUrl });
+    }
     const deviceToken = await rememberDevice(trx, tenant.id, user.id, found.deviceId);
     const origin = { userAgent: input.userAgent, ip: input.ip };
     const token = await createSession(trx, tenant.id, user.id, input.remember, origin);

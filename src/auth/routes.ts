@@ -62,6 +62,7 @@ export function authRoutes(deps: Deps, kind: Kind) {
       ip: c.env.ip,
       deviceToken: readDeviceCookie(c),
       userAgent: c.req.header("user-agent"),
+      connectionsUrl: `${publicOrigin(deps.env, c.env.site.hostname)}${base}/compte/connexions`,
     });
     if (!outcome.ok && outcome.reason === "throttled") {
       const minutes = Math.max(1, Math.ceil(outcome.waitSeconds / 60));

@@ -22,6 +22,13 @@ export const MAIL_SAMPLES: Record<string, Record<string, unknown>> = {
   "activation-done": { name, origin: "http://sene.localhost:3000" },
   "password-reset": { name, link: "http://sene.localhost:3000/mot-de-passe/XyZ789" },
   "password-changed": { name },
+  "new-device": {
+    name,
+    device: "Chrome sur Android",
+    at: "06/12/2026 09:14",
+    network: "198.51.100.x",
+    link: "http://sene.localhost:3000/compte/connexions",
+  },
   "email-confirm": { name, link: "http://sene.localhost:3000/compte/email/Tok456" },
   "email-change-notice": { name, email: "helene.nouvelle@example.test" },
   "preregistration-received": { name, children: "Zoé, Théo" },
