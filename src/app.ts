@@ -29,7 +29,7 @@ import { householdStaffRoutes } from "./features/household/staff-routes.ts";
 import { legalRoutes } from "./features/legal/routes.ts";
 import { messagesRoutes, unreadCount } from "./features/messages/routes.ts";
 import { messagesStaffRoutes } from "./features/messages/staff-routes.ts";
-import { myDataRoutes } from "./features/my-data/routes.ts";
+import { myDataRoutes, myDataStaffRoutes } from "./features/my-data/routes.ts";
 import { newsRoutes } from "./features/news/routes.ts";
 import { newsStaffRoutes } from "./features/news/staff-routes.ts";
 import { planningAgendaRoutes } from "./features/planning/agenda-routes.ts";
@@ -123,6 +123,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", householdStaffRoutes(deps));
   app.route("/agents", childrenStaffRoutes(deps));
   app.route("/agents", healthLogStaffRoutes(deps));
+  app.route("/agents", myDataStaffRoutes(deps));
   app.route("/agents", documentsStaffRoutes(deps));
   app.route("/agents", requestsStaffRoutes(deps));
   app.route("/agents", preregistrationStaffRoutes(deps));

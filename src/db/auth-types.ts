@@ -19,6 +19,18 @@ export interface HealthAccessLogTable {
   at: Generated<Date>;
 }
 
+export interface ClosureRequestsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  household_id: string;
+  requested_by: string;
+  reason: string | null;
+  requested_at: Generated<Date>;
+  status: Generated<"pending" | "closed">;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
 /** Columns issue 16 adds to `sessions` (src/db/types.ts SessionsTable). */
 export interface SessionOrigin {
   device: string | null;
@@ -28,4 +40,5 @@ export interface SessionOrigin {
 export interface AuthTables {
   known_devices: KnownDevicesTable;
   health_access_log: HealthAccessLogTable;
+  closure_requests: ClosureRequestsTable;
 }
