@@ -23,6 +23,7 @@ import * as knownDevices from "./2026-12-06T1600_known-devices.ts";
 import * as healthAccessLog from "./2026-12-06T1601_health-access-log.ts";
 import * as closureRequests from "./2026-12-06T1740_closure-requests.ts";
 import * as retention from "./2026-12-06T1741_retention.ts";
+import * as secondFactor from "./2026-12-06T1742_second-factor.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1601_health-access-log": healthAccessLog,
   "2026-12-06T1740_closure-requests": closureRequests,
   "2026-12-06T1741_retention": retention,
+  "2026-12-06T1742_second-factor": secondFactor,
 };

@@ -5,6 +5,7 @@ import { accountRoutes } from "./auth/account-routes.ts";
 import { connectionsRoutes } from "./auth/connections-routes.ts";
 import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
+import { secondFactorRoutes } from "./auth/second-factor-routes.ts";
 import { billingBasketRoutes } from "./features/billing/basket-routes.ts";
 import { billingParentRoutes } from "./features/billing/parent-routes.ts";
 import { billingPaymentRoutes, payfipFormTarget } from "./features/billing/payment-routes.ts";
@@ -119,6 +120,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", connectionsRoutes(deps, "staff"));
+  app.route("/agents", secondFactorRoutes(deps));
   app.route("/agents", staffRoutes(deps));
   app.route("/agents", householdStaffRoutes(deps));
   app.route("/agents", childrenStaffRoutes(deps));

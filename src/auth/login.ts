@@ -4,6 +4,7 @@ import type { Tenant } from "../tenancy/resolve.ts";
 import { knownDevice, noticeNewDevice, rememberDevice } from "./devices.ts";
 import { recordAuthEvent } from "./events.ts";
 import { verifyPassword } from "./password.ts";
+import * as secondFactor from "./second-factor.ts";
 import { createSession } from "./sessions.ts";
 import { clear, clearedOnSuccess, loginKeys, registerFailure, waitSeconds } from "./throttle.ts";
 
@@ -21,7 +22,14 @@ export interface LoginInput {
 }
 
 export type LoginOutcome =
-  | { ok: true; token: string; mustChangePassword: boolean; deviceToken: string | null }
+  | {
+      ok: true;
+      token: string;
+      mustChangePassword: boolean;
+      deviceToken: string | null;
+      /** The session waits for the second factor (/agents/connexion/code). */
+      secondFactor: boolean;
+    }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; waitSeconds: number };
 
@@ -80,8 +88,10 @@ export async function login(
     }
     const deviceToken = await rememberDevice(trx, tenant.id, user.id, found.deviceId);
     const origin = { userAgent: input.userAgent, ip: input.ip };
-    const token = await createSession(trx, tenant.id, user.id, input.remember, origin);
-    await recordAuthEvent(trx, log, { ...event, userId: user.id, event: "login" });
-    return { ok: true, token, mustChangePassword: user.must_change_password, deviceToken } as const;
+    const pending = input.kind === "staff" && (await secondFactor.required(trx, user.id));
+    const token = await createSession(trx, tenant.id, user.id, input.remember, { ...origin, pending });
+    if (!pending) await recordAuthEvent(trx, log, { ...event, userId: user.id, event: "login" });
+    const mustChangePassword = user.must_change_password;
+    return { ok: true, token, mustChangePassword, deviceToken, secondFactor: pending } as const;
   });
 }

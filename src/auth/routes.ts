@@ -76,6 +76,7 @@ export function authRoutes(deps: Deps, kind: Kind) {
     }
     setSessionCookie(c, outcome.token, form.data.remember === "on");
     if (outcome.deviceToken) setDeviceCookie(c, outcome.deviceToken);
+    if (outcome.secondFactor) return seeOther(c, `${base}/connexion/code`);
     if (outcome.mustChangePassword) return seeOther(c, `${base}/mot-de-passe`);
     return seeOther(c, safeNext(c) ?? home);
   });
