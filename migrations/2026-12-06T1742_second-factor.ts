@@ -34,9 +34,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     grant select, insert, update, delete on second_factors to app_staff;
 
     alter table sessions add column second_factor_pending boolean not null default false;
+
+    -- The new-device e-mail (item 12) asks whether the account logged in from this network before.
+    create policy auth_read on auth_events for select to app_auth using (true);
+    grant select on auth_events to app_auth;
   `.execute(db);
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`drop table second_factors; alter table sessions drop column second_factor_pending`.execute(db);
+  await sql`drop table second_factors; alter table sessions drop column second_factor_pending;
+    drop policy auth_read on auth_events; revoke select on auth_events from app_auth`.execute(db);
 }

@@ -73,19 +73,30 @@ export interface NewDeviceLogin {
 }
 
 /**
- * A login from a browser this account has not seen: the owner is told by e-mail (device,
- * time, network) with the way to end it. The very first device of an account is the owner
- * finishing their activation, not news to them.
+ * A login from a browser this account has not seen, on a network it never logged in from:
+ * the owner is told by e-mail (device, time, network) with the way to end it. Not for the
+ * account's first login (the owner finishing their activation), nor for a new browser on the
+ * family's usual network, so that the notice stays worth reading.
  */
 export async function noticeNewDevice(trx: Trx, tenant: Tenant, login: NewDeviceLogin) {
   if (!login.user.email) return;
-  const other = await trx
+  const logins = await trx
+    .selectFrom("auth_events")
+    .select("ip")
+    .distinct()
+    .where("user_id", "=", login.user.id)
+    .where("event", "=", "login")
+    .limit(500)
+    .execute();
+  const device = await trx
     .selectFrom("known_devices")
     .select("id")
     .where("user_id", "=", login.user.id)
     .limit(1)
     .executeTakeFirst();
-  if (!other) return;
+  if (!logins.length && !device) return;
+  const network = ipPrefix(login.ip);
+  if (logins.some((l) => l.ip && ipPrefix(l.ip) === network)) return;
   await queueMail(trx, tenant, {
     to: login.user.email,
     template: "new-device",
@@ -93,7 +104,7 @@ export async function noticeNewDevice(trx: Trx, tenant: Tenant, login: NewDevice
       name: `${login.user.first_name} ${login.user.last_name}`,
       device: deviceLabel(login.userAgent) ?? "Appareil inconnu",
       at: parisDateTime(new Date()),
-      network: ipPrefix(login.ip),
+      network,
       link: login.connectionsUrl,
     },
   });
