@@ -22,6 +22,7 @@ export const MAIL_SAMPLES: Record<string, Record<string, unknown>> = {
   "activation-done": { name, origin: "http://sene.localhost:3000" },
   "password-reset": { name, link: "http://sene.localhost:3000/mot-de-passe/XyZ789" },
   "password-changed": { name },
+  "retention-notice": { name, numbers: ["1042", "1187", "2203"], day: "lundi 5 janvier 2027" },
   "new-device": {
     name,
     device: "Chrome sur Android",

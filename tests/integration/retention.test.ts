@@ -5,6 +5,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRetentionJob } from "../../src/features/my-data/retention-job.ts";
+import { lastId } from "../../src/integrations/mail/sink.ts";
 import { seneParents, tenantOf } from "../helpers/auth-fixture.ts";
 import { client } from "../helpers/client.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
@@ -112,9 +113,11 @@ describe("retention (apply_retention)", () => {
     const goneChild = await childWithHealth(gone.householdId);
     const kept = await parentLastSeen(3 * 365 - 10);
     await childWithHealth(kept.householdId);
+    const soon = await parentLastSeen(3 * 365 - 29.5);
     const oldEvent = await journalRow(366);
     const recentEvent = await journalRow(364);
 
+    const since = lastId(p.mailbox);
     await sql`select graphile_worker.add_job('apply_retention')`.execute(p.owner);
     const erased = async () =>
       (
@@ -125,6 +128,21 @@ describe("retention (apply_retention)", () => {
           .executeTakeFirstOrThrow()
       ).erased_at;
     await expect.poll(erased, { timeout: 20_000, interval: 100 }).not.toBeNull();
+
+    // The admins hear, 30 days ahead, of the household about to cross the line, and only of it.
+    const notice = await p.mailbox.waitFor("admin@sene.test", { since });
+    expect(notice.subject).toMatch(/^Dossiers de foyers inactifs effacés le /);
+    const numberOf = async (householdId: string) =>
+      (
+        await p.owner
+          .selectFrom("households")
+          .select("number")
+          .where("id", "=", householdId)
+          .executeTakeFirstOrThrow()
+      ).number;
+    expect(notice.text).toContain(`N° Famille ${await numberOf(soon.householdId)}`);
+    expect(notice.text).not.toContain(`N° Famille ${await numberOf(kept.householdId)}`);
+    expect(notice.text).not.toContain(`N° Famille ${await numberOf(gone.householdId)}`);
 
     expect(await exists(oldEvent)).toBe(false);
     expect(await exists(recentEvent)).toBe(true);
@@ -177,7 +195,7 @@ describe("retention (apply_retention)", () => {
     ]);
   });
 
-  it("a second run the same day finds nothing more to do", async () => {
+  it("a second run the same day finds nothing more to erase or purge", async () => {
     const reports = await createRetentionJob(p.db, p.deps.log)(new Date());
     for (const r of reports) {
       expect(r.erasedHouseholds, r.town).toBe(0);

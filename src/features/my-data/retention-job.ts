@@ -1,8 +1,13 @@
-import type { Database } from "../../db/database.ts";
+import type { Database, Trx } from "../../db/database.ts";
+import { queueMail } from "../../integrations/mail/outbox.ts";
+import { longDate, parisToday } from "../../lib/dates.ts";
 import type { Logger } from "../../lib/log.ts";
+import { currentTenant } from "../../tenancy/current.ts";
 import * as retentionRepo from "./retention-repo.ts";
 
 const DAY_MS = 86_400_000;
+/** Town admins hear of an erasure this many days before it happens. */
+export const NOTICE_DAYS = 30;
 
 /**
  * How long each kind of data is kept (CNIL guidance for « portail famille »; the privacy page
@@ -21,6 +26,8 @@ export interface RetentionReport {
   town: string;
   purged: Record<retentionRepo.Journal, number>;
   erasedHouseholds: number;
+  /** Households the admins were told of today (erased in NOTICE_DAYS unless active again). */
+  announced: number;
 }
 
 const before = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
@@ -52,8 +59,30 @@ async function applyToTown(db: Database, town: { id: string; slug: string }, now
         fields: retentionRepo.ERASED,
       });
     }
-    return { town: town.slug, purged, erasedHouseholds: inactive.length };
+    const announced = await announce(trx, now);
+    return { town: town.slug, purged, erasedHouseholds: inactive.length, announced };
   });
+}
+
+/**
+ * The households that cross, today, the line of « erased in NOTICE_DAYS days » (the job runs
+ * daily, so each is announced once): the town's admins get their numbers by e-mail.
+ */
+async function announce(trx: Trx, now: Date): Promise<number> {
+  const days = RETENTION_DAYS.inactiveHousehold - NOTICE_DAYS;
+  const crossing = new Set(await retentionRepo.inactiveHouseholds(trx, before(now, days)));
+  for (const id of await retentionRepo.inactiveHouseholds(trx, before(now, days + 1))) crossing.delete(id);
+  if (!crossing.size) return 0;
+  const numbers = await retentionRepo.householdNumbers(trx, [...crossing]);
+  const tenant = await currentTenant(trx);
+  const day = longDate(parisToday(new Date(now.getTime() + NOTICE_DAYS * DAY_MS)));
+  for (const admin of await retentionRepo.admins(trx))
+    await queueMail(trx, tenant, {
+      to: admin.email,
+      template: "retention-notice",
+      data: { name: admin.name, numbers, day },
+    });
+  return crossing.size;
 }
 
 /** apply_retention, nightly, for every active town; each town's counts go to the log. */

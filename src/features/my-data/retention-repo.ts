@@ -113,3 +113,28 @@ export async function audit(
     })
     .execute();
 }
+
+/** Among the given households, their numbers (for the admins' notice). */
+export async function householdNumbers(trx: Trx, ids: string[]): Promise<string[]> {
+  if (!ids.length) return [];
+  const rows = await trx
+    .selectFrom("households")
+    .select("number")
+    .where("id", "in", ids)
+    .orderBy("number")
+    .execute();
+  return rows.map((r) => r.number);
+}
+
+/** The town's admins who can be e-mailed. */
+export async function admins(trx: Trx) {
+  const rows = await trx
+    .selectFrom("users")
+    .select(["email", "first_name", "last_name"])
+    .where("kind", "=", "staff")
+    .where("staff_role", "=", "admin")
+    .where("disabled_at", "is", null)
+    .where("email", "is not", null)
+    .execute();
+  return rows.map((r) => ({ email: r.email as string, name: `${r.first_name} ${r.last_name}` }));
+}
