@@ -1,7 +1,7 @@
 import { type Kysely, sql } from "kysely";
 
 /**
- * Second factor for staff (issue 16, item 11): a TOTP key (RFC 6238) and the digests of its
+ * Second factor for staff, optional for parents (issue 16, item 11): a TOTP key (RFC 6238) and the digests of its
  * recovery codes. A session opened by the password alone waits for the code
  * (`second_factor_pending`) and opens nothing meanwhile.
  */
@@ -25,13 +25,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       using (tenant_id = (select app.tenant_id()))
       with check (tenant_id = (select app.tenant_id()));
     create policy auth_all on second_factors for all to app_auth using (true) with check (true);
-    create policy own_all on second_factors for all to app_staff
+    create policy own_all on second_factors for all to app_staff, app_parent
       using (user_id = (select app.user_id())) with check (user_id = (select app.user_id()));
     -- A town admin sees who has a factor and resets one (lost phone); audited by the service.
     create policy admin_read on second_factors for select to app_staff using (${ADMIN});
     create policy admin_reset on second_factors for delete to app_staff using (${ADMIN});
     grant select, update on second_factors to app_auth;
     grant select, insert, update, delete on second_factors to app_staff;
+    grant select, insert, update on second_factors to app_parent;
 
     alter table sessions add column second_factor_pending boolean not null default false;
 

@@ -99,6 +99,7 @@ function portalApp(deps: Deps) {
   app.route("/", authRoutes(deps, "parent"));
   app.route("/", accountRoutes(deps, "parent"));
   app.route("/", connectionsRoutes(deps, "parent"));
+  app.route("/", secondFactorRoutes(deps, "parent"));
   app.route("/", householdRoutes(deps));
   app.route("/", childrenRoutes(deps));
   app.route("/", documentsRoutes(deps));
@@ -120,7 +121,7 @@ function portalApp(deps: Deps) {
   app.route("/agents", authRoutes(deps, "staff"));
   app.route("/agents", accountRoutes(deps, "staff"));
   app.route("/agents", connectionsRoutes(deps, "staff"));
-  app.route("/agents", secondFactorRoutes(deps));
+  app.route("/agents", secondFactorRoutes(deps, "staff"));
   app.route("/agents", staffRoutes(deps));
   app.route("/agents", householdStaffRoutes(deps));
   app.route("/agents", childrenStaffRoutes(deps));

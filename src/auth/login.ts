@@ -27,7 +27,7 @@ export type LoginOutcome =
       token: string;
       mustChangePassword: boolean;
       deviceToken: string | null;
-      /** The session waits for the second factor (/agents/connexion/code). */
+      /** The session waits for the second factor (/connexion/code). */
       secondFactor: boolean;
     }
   | { ok: false; reason: "invalid" }
@@ -88,7 +88,7 @@ export async function login(
     }
     const deviceToken = await rememberDevice(trx, tenant.id, user.id, found.deviceId);
     const origin = { userAgent: input.userAgent, ip: input.ip };
-    const pending = input.kind === "staff" && (await secondFactor.required(trx, user.id));
+    const pending = await secondFactor.required(trx, user.id);
     const token = await createSession(trx, tenant.id, user.id, input.remember, { ...origin, pending });
     if (!pending) await recordAuthEvent(trx, log, { ...event, userId: user.id, event: "login" });
     const mustChangePassword = user.must_change_password;

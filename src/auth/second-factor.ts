@@ -10,7 +10,7 @@ import { clear, registerFailure, type ThrottleKey, waitSeconds } from "./throttl
 import { hashToken } from "./tokens.ts";
 
 /**
- * Second factor for staff (issue 16, item 11): TOTP (RFC 6238, 30 s, 6 digits, one step of
+ * Second factor for staff, optional for parents (issue 16, item 11): TOTP (RFC 6238, 30 s, 6 digits, one step of
  * grace for clocks) and ten single-use recovery codes, of which only digests are kept.
  */
 const PERIOD_S = 30;
@@ -22,6 +22,11 @@ const staffCtx = (tenant: Tenant, s: SessionUser) => ({
   tenantId: tenant.id,
   userId: s.userId,
 });
+/** The person's own context: staff, or a parent fenced to their household. */
+const ownCtx = (tenant: Tenant, s: SessionUser) =>
+  s.kind === "parent"
+    ? { role: "app_parent" as const, tenantId: tenant.id, userId: s.userId, householdId: s.householdId }
+    : staffCtx(tenant, s);
 const normalised = (code: string) => code.replace(/[\s-]/g, "").toUpperCase();
 
 /** Whether the account asks for a second factor after its password (login, as app_auth). */
@@ -34,9 +39,9 @@ export async function required(trx: Trx, userId: string): Promise<boolean> {
   return !!row?.enabled_at;
 }
 
-/** The staff member's state: enabled, or the key to add to their authenticator app. */
+/** The person's state: enabled, or the key to add to their authenticator app. */
 export function enrolment(db: Database, tenant: Tenant, s: SessionUser) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
+  return db.withTenant(ownCtx(tenant, s), async (trx) => {
     let row = await trx
       .selectFrom("second_factors")
       .selectAll()
@@ -72,7 +77,7 @@ function recoveryCodes(): string[] {
 
 /** The first right code turns the factor on; the recovery codes are returned once, never stored. */
 export function confirm(db: Database, log: Logger, tenant: Tenant, s: SessionUser, code: string, ip: string) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
+  return db.withTenant(ownCtx(tenant, s), async (trx) => {
     const row = await trx
       .selectFrom("second_factors")
       .selectAll()

@@ -23,17 +23,18 @@ afterAll(async () => {
 let ipSeq = 0;
 const browser = () => client(p.app, SENE, { ip: `198.18.0.${++ipSeq}` });
 
-async function enrol(email: string) {
+async function enrol(email: string, base = "/agents") {
   const c = browser();
-  expect((await c.login(email, DEMO_PASSWORD, "/agents")).status).toBe(303);
-  const html = await (await c.get(PAGE)).text();
+  expect((await c.login(email, DEMO_PASSWORD, base)).status).toBe(303);
+  const page = `${base}/compte/double-authentification`;
+  const html = await (await c.get(page)).text();
   expect(html).toContain("<h1>Double authentification</h1>");
   const secret = html.match(/cette clé : <code>([A-Z2-7 ]+)<\/code>/)?.[1] ?? "";
   const key = decodeBase32IgnorePadding(secret.replace(/ /g, ""));
-  const wrong = await c.post(PAGE, { code: "000000" === generateTOTP(key, 30, 6) ? "111111" : "000000" });
+  const wrong = await c.post(page, { code: "000000" === generateTOTP(key, 30, 6) ? "111111" : "000000" });
   expect(wrong.status).toBe(422);
   expect(await wrong.text()).toContain('id="f-code-error">Code incorrect.');
-  const done = await c.post(PAGE, { code: generateTOTP(key, 30, 6) });
+  const done = await c.post(page, { code: generateTOTP(key, 30, 6) });
   expect(done.status).toBe(200);
   const codes = [...(await done.text()).matchAll(/<code>([A-Z2-7]{4}-[A-Z2-7]{4})<\/code>/g)].map(
     (m) => m[1] ?? "",
@@ -106,5 +107,16 @@ describe("second factor for staff", () => {
       .where("email", "=", "admin@sene.test")
       .executeTakeFirstOrThrow();
     expect((await other.post(`${PAGE}/reinitialisation/${adminUser.id}`)).status).toBe(403);
+  });
+
+  it("a parent may choose it too: then the portal asks for the code after the password", async () => {
+    const { key } = await enrol("lola.test@sene.test", "");
+    const c = browser();
+    const res = await c.login("lola.test@sene.test", DEMO_PASSWORD);
+    expect(res.headers.get("location")).toBe("/connexion/code");
+    expect((await c.get("/profil")).status).toBe(303);
+    const ok = await c.post("/connexion/code", { code: generateTOTP(key, 30, 6) });
+    expect(ok.headers.get("location")).toBe("/");
+    expect((await c.get("/profil")).status).toBe(200);
   });
 });
