@@ -26,6 +26,9 @@ import * as homeVisits from "./2026-12-06T1710_home-visits.ts";
 import * as schoolCalendar20272028 from "./2026-12-06T1711_school-calendar-2027-2028.ts";
 import * as supportWrites from "./2026-12-06T1720_support-writes.ts";
 import * as schoolDocuments from "./2026-12-06T1730_school-documents.ts";
+import * as closureRequests from "./2026-12-06T1740_closure-requests.ts";
+import * as retention from "./2026-12-06T1741_retention.ts";
+import * as secondFactor from "./2026-12-06T1742_second-factor.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +59,7 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1711_school-calendar-2027-2028": schoolCalendar20272028,
   "2026-12-06T1720_support-writes": supportWrites,
   "2026-12-06T1730_school-documents": schoolDocuments,
+  "2026-12-06T1740_closure-requests": closureRequests,
+  "2026-12-06T1741_retention": retention,
+  "2026-12-06T1742_second-factor": secondFactor,
 };

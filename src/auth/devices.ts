@@ -3,6 +3,10 @@ import { getCookie, setCookie } from "hono/cookie";
 import { sql } from "kysely";
 import type { Trx } from "../db/database.ts";
 import type { AppEnv } from "../http/types.ts";
+import { queueMail } from "../integrations/mail/outbox.ts";
+import { parisDateTime } from "../lib/dates.ts";
+import type { Tenant } from "../tenancy/resolve.ts";
+import { deviceLabel, ipPrefix } from "./sessions.ts";
 import { generateToken, hashToken } from "./tokens.ts";
 
 /**
@@ -58,4 +62,50 @@ export async function rememberDevice(
     .values({ tenant_id: tenantId, id: hashToken(token), user_id: userId })
     .execute();
   return token;
+}
+
+export interface NewDeviceLogin {
+  user: { id: string; email: string | null; first_name: string; last_name: string };
+  userAgent: string | undefined;
+  ip: string;
+  /** « Mes connexions » of this audience, absolute (the e-mail leaves the site). */
+  connectionsUrl: string;
+}
+
+/**
+ * A login from a browser this account has not seen, on a network it never logged in from:
+ * the owner is told by e-mail (device, time, network) with the way to end it. Not for the
+ * account's first login (the owner finishing their activation), nor for a new browser on the
+ * family's usual network, so that the notice stays worth reading.
+ */
+export async function noticeNewDevice(trx: Trx, tenant: Tenant, login: NewDeviceLogin) {
+  if (!login.user.email) return;
+  const logins = await trx
+    .selectFrom("auth_events")
+    .select("ip")
+    .distinct()
+    .where("user_id", "=", login.user.id)
+    .where("event", "=", "login")
+    .limit(500)
+    .execute();
+  const device = await trx
+    .selectFrom("known_devices")
+    .select("id")
+    .where("user_id", "=", login.user.id)
+    .limit(1)
+    .executeTakeFirst();
+  if (!logins.length && !device) return;
+  const network = ipPrefix(login.ip);
+  if (logins.some((l) => l.ip && ipPrefix(l.ip) === network)) return;
+  await queueMail(trx, tenant, {
+    to: login.user.email,
+    template: "new-device",
+    data: {
+      name: `${login.user.first_name} ${login.user.last_name}`,
+      device: deviceLabel(login.userAgent) ?? "Appareil inconnu",
+      at: parisDateTime(new Date()),
+      network,
+      link: login.connectionsUrl,
+    },
+  });
 }

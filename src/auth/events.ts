@@ -13,7 +13,10 @@ export type AuthEvent =
   | "password_changed"
   | "email_change_requested"
   | "email_changed"
-  | "reauth_failed";
+  | "reauth_failed"
+  | "second_factor_enabled"
+  | "second_factor_failed"
+  | "second_factor_recovery_used";
 
 /** Every auth event goes to the town's table and to the log (never with a secret). */
 export async function recordAuthEvent(

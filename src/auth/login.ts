@@ -1,9 +1,10 @@
 import type { Database } from "../db/database.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
-import { knownDevice, rememberDevice } from "./devices.ts";
+import { knownDevice, noticeNewDevice, rememberDevice } from "./devices.ts";
 import { recordAuthEvent } from "./events.ts";
 import { verifyPassword } from "./password.ts";
+import * as secondFactor from "./second-factor.ts";
 import { createSession } from "./sessions.ts";
 import { clear, clearedOnSuccess, loginKeys, registerFailure, waitSeconds } from "./throttle.ts";
 
@@ -16,10 +17,19 @@ export interface LoginInput {
   /** The device cookie this browser holds, if any. */
   deviceToken?: string | undefined;
   userAgent?: string | undefined;
+  /** Where the new-device e-mail sends the owner to end a session they do not recognise. */
+  connectionsUrl: string;
 }
 
 export type LoginOutcome =
-  | { ok: true; token: string; mustChangePassword: boolean; deviceToken: string | null }
+  | {
+      ok: true;
+      token: string;
+      mustChangePassword: boolean;
+      deviceToken: string | null;
+      /** The session waits for the second factor (/connexion/code). */
+      secondFactor: boolean;
+    }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "throttled"; waitSeconds: number };
 
@@ -41,7 +51,15 @@ export async function login(
   const found = await db.withTenant(ctx, async (trx) => {
     const user = await trx
       .selectFrom("users")
-      .select(["id", "password_hash", "disabled_at", "must_change_password"])
+      .select([
+        "id",
+        "email",
+        "first_name",
+        "last_name",
+        "password_hash",
+        "disabled_at",
+        "must_change_password",
+      ])
       .where("kind", "=", input.kind)
       .where(loginField(tenant, input.kind), "=", ident)
       .executeTakeFirst();
@@ -64,10 +82,16 @@ export async function login(
       return { ok: false, reason: "invalid" } as const;
     }
     await clear(trx, "login_throttle", clearedOnSuccess(keys));
+    if (!found.deviceId) {
+      const { userAgent, ip, connectionsUrl } = input;
+      await noticeNewDevice(trx, tenant, { user, userAgent, ip, connectionsUrl });
+    }
     const deviceToken = await rememberDevice(trx, tenant.id, user.id, found.deviceId);
     const origin = { userAgent: input.userAgent, ip: input.ip };
-    const token = await createSession(trx, tenant.id, user.id, input.remember, origin);
-    await recordAuthEvent(trx, log, { ...event, userId: user.id, event: "login" });
-    return { ok: true, token, mustChangePassword: user.must_change_password, deviceToken } as const;
+    const pending = await secondFactor.required(trx, user.id);
+    const token = await createSession(trx, tenant.id, user.id, input.remember, { ...origin, pending });
+    if (!pending) await recordAuthEvent(trx, log, { ...event, userId: user.id, event: "login" });
+    const mustChangePassword = user.must_change_password;
+    return { ok: true, token, mustChangePassword, deviceToken, secondFactor: pending } as const;
   });
 }

@@ -38,7 +38,8 @@ export function loadSession(db: Database): MiddlewareHandler<AppEnv> {
     if (token && !session) clearSessionCookie(c);
     // The server's idle window slides; a remembered cookie's lifetime slides with it.
     if (token && session?.remember && session.renewed) setSessionCookie(c, token, true);
-    c.set("session", session);
+    // A session still waiting for its second factor is kept, but signs nobody in yet.
+    c.set("session", session?.secondFactorPending ? null : session);
     await next();
   };
 }

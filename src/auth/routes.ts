@@ -62,6 +62,7 @@ export function authRoutes(deps: Deps, kind: Kind) {
       ip: c.env.ip,
       deviceToken: readDeviceCookie(c),
       userAgent: c.req.header("user-agent"),
+      connectionsUrl: `${publicOrigin(deps.env, c.env.site.hostname)}${base}/compte/connexions`,
     });
     if (!outcome.ok && outcome.reason === "throttled") {
       const minutes = Math.max(1, Math.ceil(outcome.waitSeconds / 60));
@@ -75,6 +76,7 @@ export function authRoutes(deps: Deps, kind: Kind) {
     }
     setSessionCookie(c, outcome.token, form.data.remember === "on");
     if (outcome.deviceToken) setDeviceCookie(c, outcome.deviceToken);
+    if (outcome.secondFactor) return seeOther(c, `${base}/connexion/code`);
     if (outcome.mustChangePassword) return seeOther(c, `${base}/mot-de-passe`);
     return seeOther(c, safeNext(c) ?? home);
   });

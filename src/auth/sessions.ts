@@ -24,6 +24,8 @@ export interface SessionUser {
   remember: boolean;
   /** The idle clock was just moved on: a remembered cookie is sent again with a fresh Max-Age. */
   renewed: boolean;
+  /** The password was right, the second factor is awaited: this session opens nothing yet. */
+  secondFactorPending?: boolean;
   /** An operator inside the town's back-office (src/features/support): read-only unless `write`. */
   support?: { operatorName: string; write: boolean; until: string };
 }
@@ -38,7 +40,7 @@ export async function createSession(
   tenantId: string,
   userId: string,
   remember: boolean,
-  origin: { userAgent?: string | undefined; ip?: string } = {},
+  origin: { userAgent?: string | undefined; ip?: string; pending?: boolean } = {},
 ): Promise<string> {
   const token = generateToken();
   await trx
@@ -51,6 +53,7 @@ export async function createSession(
       expires_at: new Date(Date.now() + lifetime(remember).absoluteMs),
       device: deviceLabel(origin.userAgent),
       ip_prefix: origin.ip ? ipPrefix(origin.ip) : null,
+      second_factor_pending: origin.pending ?? false,
     })
     .execute();
   return token;
@@ -109,6 +112,7 @@ export async function validateSession(trx: Trx, token: string): Promise<SessionU
       "s.remember",
       "s.last_seen_at",
       "s.expires_at",
+      "s.second_factor_pending",
       "u.id as user_id",
       "u.kind",
       "u.household_id",
@@ -148,6 +152,7 @@ export async function validateSession(trx: Trx, token: string): Promise<SessionU
     mustChangePassword: row.must_change_password,
     remember: row.remember,
     renewed,
+    secondFactorPending: row.second_factor_pending === true,
   };
 }
 

@@ -11,9 +11,9 @@ import type { Trx } from "../db/database.ts";
  * stop only mass guessing from many addresses, and a known device is spared even then.
  * `reauth` counts wrong current passwords typed by a signed-in person; `invite` the
  * invitations a household sends, `prereg` the pre-registrations an address sends (every
- * one counts, not only failures).
+ * one counts, not only failures); `otp` the wrong second-factor codes of an account.
  */
-const FREE = { pair: 5, dev: 5, ip: 30, acct: 100, reauth: 5, invite: 3, prereg: 5 } as const;
+const FREE = { pair: 5, dev: 5, ip: 30, acct: 100, reauth: 5, invite: 3, prereg: 5, otp: 5 } as const;
 const MAX_DELAY_S = 15 * 60;
 export type ThrottleKey = { kind: keyof typeof FREE; value: string };
 

@@ -1,4 +1,4 @@
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 export interface KnownDevicesTable {
   tenant_id: string;
@@ -19,13 +19,39 @@ export interface HealthAccessLogTable {
   at: Generated<Date>;
 }
 
+export interface ClosureRequestsTable {
+  tenant_id: string;
+  id: Generated<string>;
+  household_id: string;
+  requested_by: string;
+  reason: string | null;
+  requested_at: Generated<Date>;
+  status: Generated<"pending" | "closed">;
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
+export interface SecondFactorsTable {
+  tenant_id: string;
+  user_id: string;
+  totp_key: Buffer;
+  enabled_at: Date | null;
+  /** SHA-256 digests (hex) of the recovery codes not used yet. */
+  recovery_codes: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Generated<Date>;
+}
+
 /** Columns issue 16 adds to `sessions` (src/db/types.ts SessionsTable). */
 export interface SessionOrigin {
   device: string | null;
   ip_prefix: string | null;
+  /** The password was right; the second factor is still awaited. */
+  second_factor_pending: boolean;
 }
 
 export interface AuthTables {
   known_devices: KnownDevicesTable;
   health_access_log: HealthAccessLogTable;
+  closure_requests: ClosureRequestsTable;
+  second_factors: SecondFactorsTable;
 }

@@ -48,6 +48,8 @@ export interface HouseholdsTable {
   bic: string | null;
   account_holder: string | null;
   updated_at: Timestamp;
+  /** Issue 16: the retention job erased the file (invoices and payments kept). */
+  erased_at: NullableTimestamp;
 }
 
 export interface GuardiansTable {

@@ -4,6 +4,7 @@ import { type Database, resilientPool } from "../db/database.ts";
 import { createAccountsCheckJob } from "../features/billing/accounts-check-job.ts";
 import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket-job.ts";
 import { createPaymentCheckJob, type PaymentCheckJob } from "../features/billing/payment-check-job.ts";
+import { createRetentionJob } from "../features/my-data/retention-job.ts";
 import { createOfferExpiryJob, type OfferExpiryJob } from "../features/planning/offer-job.ts";
 import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/waiting-job.ts";
 import { createMailRelay, type OutboxJob } from "../integrations/mail/relay.ts";
@@ -56,9 +57,10 @@ export async function startWorker(opts: {
     noHandleSignals: true,
     pollInterval: 2000,
     logger,
-    crontab: "30 2 * * * check_accounts",
+    crontab: "30 2 * * * check_accounts\n15 3 * * * apply_retention",
     taskList: {
       check_accounts: async () => void (await createAccountsCheckJob(opts.db, opts.log)()),
+      apply_retention: async () => void (await createRetentionJob(opts.db, opts.log)(now())),
       send_mail: async (payload) => relay(payload as OutboxJob),
       promote_waiting: async (payload) => promoteWaiting(payload as PlaceReleaseJob),
       check_payment: async (payload, helpers) => {

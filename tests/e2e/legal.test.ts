@@ -33,7 +33,7 @@ describe("legal pages in a browser", () => {
     expectNoPageErrors(p);
   });
 
-  it("« Mes connexions », « Mes données » and the health log pass axe at 375 px", {
+  it("« Mes connexions », « Mes données » (and its closing request) and the health log pass axe at 375 px", {
     timeout: 90_000,
   }, async () => {
     const p = await e2e.newPage({ width: 375, height: 800 });
@@ -64,6 +64,35 @@ describe("legal pages in a browser", () => {
     await page.locator("main").getByRole("link", { name: "Consultations de la fiche sanitaire" }).click();
     await page.locator("main h1").filter({ hasText: "Consultations de la fiche sanitaire" }).waitFor();
     await checkA11y(page);
+    await page.goto(e2e.url("sene", "/mes-donnees"));
+    await page.getByLabel("Motif (facultatif)").fill("Nous quittons la commune.");
+    await page.getByRole("button", { name: "Demander la fermeture de mon compte" }).click();
+    await page.getByText("Votre demande de fermeture du compte a été envoyée").waitFor();
+    await checkA11y(page);
+    expectNoPageErrors(p);
+  });
+
+  it("the staff's closing requests and second-factor pages pass axe at 375 px", {
+    timeout: 90_000,
+  }, async () => {
+    const p = await e2e.newPage({ width: 375, height: 800 });
+    const page = p.page;
+    await page.goto(e2e.url("sene", "/agents/connexion"));
+    await page.getByLabel("Adresse e-mail").fill("admin@sene.test");
+    await page.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
+    await page.locator("main form").getByRole("button", { name: "Connexion" }).click();
+    await page.waitForURL(e2e.url("sene", "/agents"));
+    await page.locator("main").getByRole("link", { name: "Demandes de fermeture de compte" }).click();
+    await page.locator("main h1").filter({ hasText: "Demandes de fermeture de compte" }).waitFor();
+    await checkA11y(page);
+    await page.goto(e2e.url("sene", "/agents/compte/connexions"));
+    await page.locator("main").getByRole("link", { name: "Double authentification" }).click();
+    await page.locator("main h1").filter({ hasText: "Double authentification" }).waitFor();
+    await page.getByLabel("Code affiché par l'application").fill("000");
+    await page.getByRole("button", { name: "Activer la double authentification" }).click();
+    await page.locator("#f-code-error").waitFor();
+    await checkA11y(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
     expectNoPageErrors(p);
   });
 });

@@ -1,3 +1,5 @@
+import { inflateSync } from "node:zlib";
+
 /** WinAnsi (pdfkit's standard fonts) is latin-1 but for a few signs in 0x80–0x9f. */
 const WIN_ANSI: Record<string, string> = { "\x80": "€", "\x85": "…", "\x92": "’", "\x96": "–", "\x97": "—" };
 const winAnsi = (hex: string) =>
@@ -17,4 +19,17 @@ export function pdfText(pdf: Buffer): string {
 export function fillOf(hex: string): string {
   const n = (i: number) => Number.parseInt(hex.slice(i, i + 2), 16) / 255;
   return `${n(1)} ${n(3)} ${n(5)} scn`;
+}
+
+/** The same for a compressed pdfkit file (as served): its deflated streams first inflated. */
+export function inflatedPdfText(pdf: Buffer): string {
+  const streams = pdf.toString("latin1").matchAll(/stream\r?\n([\s\S]*?)\r?\nendstream/g);
+  const inflated = [...streams].map(([, body]) => {
+    try {
+      return inflateSync(Buffer.from(body as string, "latin1")).toString("latin1");
+    } catch {
+      return "";
+    }
+  });
+  return pdfText(Buffer.from(inflated.join("\n"), "latin1"));
 }

@@ -4,8 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deviceLabel, ipPrefix } from "../../src/auth/sessions.ts";
+import { lastId } from "../../src/integrations/mail/sink.ts";
 import { seneParents } from "../helpers/auth-fixture.ts";
-import { client } from "../helpers/client.ts";
+import { client, linkIn } from "../helpers/client.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 const SENE = "sene.localhost:3000";
@@ -82,5 +83,50 @@ describe("« Mes connexions »", () => {
     const bId = html.match(/name="session" value="([0-9a-f]{64})"/)?.[1] ?? "";
     expect((await ca.post("/compte/connexions/fin", { session: bId })).status).toBe(303);
     expect((await cb.get("/profil")).status).toBe(200);
+  });
+});
+
+describe("a login from a device never seen before", () => {
+  const notices = (to: string) =>
+    p.mailbox
+      .list()
+      .filter((m) => m.to.includes(to) && m.subject.startsWith("Nouvelle connexion à votre compte"));
+
+  it("e-mails the owner (device, time, network, link to « Mes connexions »), once per new device", async () => {
+    const parent = await newParent(p);
+    const laptop = await signIn(parent.email, parent.password, "203.0.113.90", FIREFOX);
+    await laptop.post("/deconnexion");
+    const again = await laptop.send("POST", "/connexion", {
+      form: { identifier: parent.email, password: parent.password },
+      headers: { "User-Agent": FIREFOX, "X-Forwarded-For": "203.0.113.92" },
+    });
+    expect(again.status).toBe(303);
+
+    const since = lastId(p.mailbox);
+    await signIn(parent.email, parent.password, "198.51.100.40", ANDROID);
+    const mail = await p.mailbox.waitFor(parent.email, { since });
+    expect(mail.subject).toBe("Nouvelle connexion à votre compte – Séné");
+    expect(mail.text).toContain("Appareil : Chrome sur Android");
+    expect(mail.text).toContain("Réseau : 198.51.100.x");
+    expect(mail.text).toMatch(/Date : \d{2}\/\d{2}\/\d{4} \d{2}:\d{2}/);
+    expect(linkIn(mail.text, "http://sene.localhost:3000")).toBe("/compte/connexions");
+
+    // A new browser on a network the account used before is no news.
+    await signIn(parent.email, parent.password, "198.51.100.41", FIREFOX);
+    const since2 = lastId(p.mailbox);
+    await signIn(parent.email, parent.password, "192.0.2.41", ANDROID);
+    await p.mailbox.waitFor(parent.email, { since: since2 });
+    // The first login, the laptop coming back and the same network sent nothing: two notices.
+    expect(notices(parent.email)).toHaveLength(2);
+  });
+
+  it("sends staff to their own « Mes connexions »", async () => {
+    const first = client(p.app, SENE, { ip: "203.0.113.95" });
+    expect((await first.login("agent@sene.test", "Parvis-Demo-2026", "/agents")).status).toBe(303);
+    const since = lastId(p.mailbox);
+    const second = client(p.app, SENE, { ip: "198.51.100.41" });
+    expect((await second.login("agent@sene.test", "Parvis-Demo-2026", "/agents")).status).toBe(303);
+    const mail = await p.mailbox.waitFor("agent@sene.test", { since });
+    expect(linkIn(mail.text, "http://sene.localhost:3000")).toBe("/agents/compte/connexions");
   });
 });

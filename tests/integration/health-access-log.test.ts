@@ -58,6 +58,26 @@ describe("health data access log", () => {
     }
   });
 
+  it("an agent's download of the complete « Fiche enfant » is logged as such", async () => {
+    const child = await lolaChild();
+    const agent = await signedIn("agent@sene.test", "/agents");
+    const file = await (await agent.get(`/agents/foyers/${child.household_id}`)).text();
+    const sheet = `/agents/foyers/${child.household_id}/enfants/${child.id}/fiche`;
+    expect(file).toContain(`href="${sheet}"`);
+    const res = await agent.get(sheet);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/pdf");
+    const pdfRows = (await logOf(child.id)).filter((r) => r.what === "pdf");
+    expect(pdfRows.map((r) => r.viewer_name)).toEqual(["Yann AGENT"]);
+    const plombieres = await p.owner
+      .selectFrom("children")
+      .select(["id", "household_id"])
+      .where("tenant_id", "=", tenantOf(p, "plombieres"))
+      .executeTakeFirstOrThrow();
+    const elsewhere = `/agents/foyers/${plombieres.household_id}/enfants/${plombieres.id}/fiche`;
+    expect((await agent.get(elsewhere)).status).toBe(404);
+  });
+
   it("the parent sees « Consultations de la fiche sanitaire » under the child", async () => {
     const child = await lolaChild();
     const parent = await signedIn("lola.test@sene.test");

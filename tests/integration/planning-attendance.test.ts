@@ -273,6 +273,13 @@ describe("the canteen's CSV", () => {
     );
     expect(lines).toContain("Total des repas;1");
     expect(lines).toContain("Régime : Sans porc;1");
+    // Issue 16: the export is a read of each listed child's health information, logged per child.
+    const exported = await p.owner
+      .selectFrom("health_access_log")
+      .select(["child_id", "what"])
+      .where("what", "=", "export")
+      .execute();
+    expect(exported.map((r) => r.child_id).sort()).toEqual([kids.paul, kids.emma].sort());
   });
 
   it("neutralises a formula at the start of a cell", async () => {

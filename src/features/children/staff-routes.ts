@@ -38,6 +38,18 @@ export function childrenStaffRoutes(deps: Deps) {
     householdId: uuidParam(c, "id"),
   });
   app.use(`${CHILD}/*`, requireStaff);
+  // The complete « Fiche enfant » holds the medical information: each download is logged (issue 16).
+  app.get(`${CHILD}/fiche`, async (c) => {
+    const target = { householdId: uuidParam(c, "id"), childIds: [uuidParam(c, "childId")] };
+    const { pdf } = await childrenService.sheet(who(c), uuidParam(c, "childId"), true);
+    await recordStaffView(deps.db, c.get("tenant"), c.get("session") as SessionUser, target, "pdf");
+    return c.body(new Uint8Array(pdf), 200, {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": 'attachment; filename="fiche-enfant-complete.pdf"',
+      "X-Content-Type-Options": "nosniff",
+      "Cache-Control": "no-store",
+    });
+  });
   for (const s of SECTION_PAGES) sectionRoutes(app, who, s, deps);
   personRoutes(app, who);
   return app;

@@ -30,3 +30,71 @@ export async function householdData(trx: Trx): Promise<Record<string, Record<str
   }
   return out;
 }
+
+/** The household's open closure request, if any (RLS: the parent's own household). */
+export function pendingClosure(trx: Trx, householdId: string) {
+  return trx
+    .selectFrom("closure_requests")
+    .select(["id", "requested_at"])
+    .where("household_id", "=", householdId)
+    .where("status", "=", "pending")
+    .executeTakeFirst();
+}
+
+/** The new request's id, or undefined when one is already open. */
+export async function insertClosure(
+  trx: Trx,
+  r: { tenantId: string; householdId: string; requestedBy: string; reason: string | null },
+) {
+  const row = await trx
+    .insertInto("closure_requests")
+    .values({
+      tenant_id: r.tenantId,
+      household_id: r.householdId,
+      requested_by: r.requestedBy,
+      reason: r.reason,
+    })
+    .onConflict((oc) => oc.columns(["tenant_id", "household_id"]).where("status", "=", "pending").doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Staff: the requests still to handle, oldest first, with the household's name and number. */
+export function pendingClosures(trx: Trx) {
+  return trx
+    .selectFrom("closure_requests as r")
+    .innerJoin("households as h", (j) =>
+      j.onRef("h.tenant_id", "=", "r.tenant_id").onRef("h.id", "=", "r.household_id"),
+    )
+    .select(["r.id", "r.household_id", "r.reason", "r.requested_at", "h.name", "h.number"])
+    .where("r.status", "=", "pending")
+    .orderBy("r.requested_at")
+    .execute();
+}
+
+/**
+ * Closes the household's accounts at once (disabled, sessions ended) and marks the request
+ * done. The file itself stays: the retention job erases it when its time comes, and invoices
+ * and payments are kept as public accounting requires.
+ */
+export async function closeAccounts(trx: Trx, requestId: string, staffId: string) {
+  const request = await trx
+    .updateTable("closure_requests")
+    .set({ status: "closed", decided_by: staffId, decided_at: sql`now()` })
+    .where("id", "=", requestId)
+    .where("status", "=", "pending")
+    .returning(["household_id"])
+    .executeTakeFirst();
+  if (!request) return null;
+  const users = await trx
+    .updateTable("users")
+    .set({ disabled_at: sql`now()` })
+    .where("household_id", "=", request.household_id)
+    .where("kind", "=", "parent")
+    .returning("id")
+    .execute();
+  const ids = users.map((u) => u.id);
+  if (ids.length) await trx.deleteFrom("sessions").where("user_id", "in", ids).execute();
+  return request.household_id;
+}

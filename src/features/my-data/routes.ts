@@ -1,22 +1,61 @@
-import { Hono } from "hono";
-import { requireParent } from "../../auth/middleware.ts";
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { requireParent, requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
-import { page } from "../../http/render.ts";
+import { readForm, uuidParam } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { optionalText } from "../../lib/form-fields.ts";
 import * as myData from "./service.ts";
 
-/** « Mes données » (issue 16, item 14): the household's data, machine-readable. */
+const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+const closureSchema = z.object({ reason: optionalText(1000) });
+
+/** « Mes données » (issue 16, item 14): the household's data (JSON, PDF) and the closing request. */
 export function myDataRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-  app.get("/mes-donnees", requireParent, (c) => page(c, "my-data/index", {}));
+  const show = async (c: Context<AppEnv>, form = { values: {}, errors: {} }, status: 200 | 422 = 200) => {
+    const pending = await myData.closureStatus(deps.db, c.get("tenant"), session(c));
+    const sent = c.req.query("demande") === "envoyee";
+    return page(c, "my-data/index", { pending, sent, ...form }, status);
+  };
+  app.get("/mes-donnees", requireParent, (c) => show(c));
   app.get("/mes-donnees.json", requireParent, async (c) => {
-    const s = c.get("session") as SessionUser;
-    const body = await myData.exportHousehold(deps.db, c.get("tenant"), s, deps.now());
+    const body = await myData.exportHousehold(deps.db, c.get("tenant"), session(c), deps.now());
     return c.body(JSON.stringify(body, null, 2), 200, {
       "Content-Type": "application/json; charset=utf-8",
       "Content-Disposition": 'attachment; filename="mes-donnees.json"',
       "X-Content-Type-Options": "nosniff",
     });
+  });
+  app.get("/mes-donnees.pdf", requireParent, async (c) => {
+    const pdf = await myData.exportHouseholdPdf(deps.db, c.get("tenant"), session(c), deps.now());
+    return c.body(new Uint8Array(pdf), 200, {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": 'attachment; filename="mes-donnees.pdf"',
+      "X-Content-Type-Options": "nosniff",
+    });
+  });
+  app.post("/mes-donnees/fermeture", requireParent, async (c) => {
+    const form = await readForm(c, closureSchema);
+    if (!form.ok) return show(c, { values: form.values, errors: form.errors }, 422);
+    await myData.requestClosure(deps.db, c.get("tenant"), session(c), form.data.reason);
+    return seeOther(c, "/mes-donnees?demande=envoyee");
+  });
+  return app;
+}
+
+/** The town's side (mounted at /agents): staff see the requests, a town admin closes the accounts. */
+export function myDataStaffRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.get("/fermetures-de-compte", requireStaff, async (c) => {
+    const rows = await myData.pendingClosures(deps.db, c.get("tenant"), session(c));
+    const admin = session(c).staffRole === "admin";
+    return page(c, "my-data/staff-closures", { rows, admin, done: c.req.query("fait") === "1" });
+  });
+  app.post("/fermetures-de-compte/:id", requireStaff, requireStaffAdmin, async (c) => {
+    await myData.closeAccount(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"));
+    return seeOther(c, "/agents/fermetures-de-compte?fait=1");
   });
   return app;
 }

@@ -1,0 +1,92 @@
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { readForm, uuidParam } from "../http/forms.ts";
+import { page, seeOther } from "../http/render.ts";
+import type { AppEnv, Deps } from "../http/types.ts";
+import { requiredText } from "../lib/form-fields.ts";
+import { readSessionCookie, requireParent, requireStaff, requireStaffAdmin } from "./middleware.ts";
+import * as secondFactor from "./second-factor.ts";
+import type { SessionUser } from "./sessions.ts";
+
+const codeSchema = z.object({ code: requiredText(20) });
+const PAGE = "/compte/double-authentification";
+const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+const wrong =
+  "Code incorrect. Saisissez les 6 chiffres affichés par votre application, ou un code de secours.";
+
+/**
+ * The code after the password and the enrolment, for staff (mounted at /agents, with a town
+ * admin's reset) and for parents who chose it (mounted at /).
+ */
+export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
+  const app = new Hono<AppEnv>();
+  const base = kind === "staff" ? "/agents" : "";
+  const guard = kind === "staff" ? requireStaff : requireParent;
+  const codePage = (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 | 429 = 200) =>
+    page(c, "auth/second-factor-code", { base, errors }, status);
+
+  app.get("/connexion/code", (c) => (readSessionCookie(c) ? codePage(c) : seeOther(c, `${base}/connexion`)));
+  app.post("/connexion/code", async (c) => {
+    const token = readSessionCookie(c);
+    if (!token) return seeOther(c, `${base}/connexion`);
+    const form = await readForm(c, codeSchema);
+    if (!form.ok) return codePage(c, form.errors, 422);
+    const outcome = await secondFactor.complete(
+      deps.db,
+      c.env.log,
+      c.get("tenant"),
+      token,
+      form.data.code,
+      c.env.ip,
+    );
+    if (!outcome) return seeOther(c, `${base}/connexion`);
+    if (outcome.ok) return seeOther(c, base || "/");
+    if (outcome.waitSeconds > 0) {
+      const minutes = Math.max(1, Math.ceil(outcome.waitSeconds / 60));
+      return codePage(
+        c,
+        { code: `Trop d'essais. Réessayez dans ${minutes} minute${minutes > 1 ? "s" : ""}.` },
+        429,
+      );
+    }
+    return codePage(c, { code: wrong }, 422);
+  });
+
+  const show = async (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 = 200) => {
+    const state = await secondFactor.enrolment(deps.db, c.get("tenant"), session(c));
+    const admin = kind === "staff" && session(c).staffRole === "admin";
+    const staff = admin ? await secondFactor.enabledStaff(deps.db, c.get("tenant"), session(c)) : [];
+    const reset = c.req.query("reinitialise") === "1";
+    return page(c, "auth/second-factor", { base, state, staff, admin, reset, errors, codes: null }, status);
+  };
+  app.get(PAGE, guard, (c) => show(c));
+  app.post(PAGE, guard, async (c) => {
+    const form = await readForm(c, codeSchema);
+    if (!form.ok) return show(c, form.errors, 422);
+    const codes = await secondFactor.confirm(
+      deps.db,
+      c.env.log,
+      c.get("tenant"),
+      session(c),
+      form.data.code,
+      c.env.ip,
+    );
+    if (!codes) return show(c, { code: wrong }, 422);
+    // Shown once, in this answer: only their digests are kept.
+    c.header("Cache-Control", "no-store");
+    return page(c, "auth/second-factor", {
+      base,
+      state: { enabled: true },
+      staff: [],
+      admin: false,
+      errors: {},
+      codes,
+    });
+  });
+  if (kind === "parent") return app;
+  app.post(`${PAGE}/reinitialisation/:userId`, requireStaff, requireStaffAdmin, async (c) => {
+    await secondFactor.reset(deps.db, c.get("tenant"), session(c), uuidParam(c, "userId"));
+    return seeOther(c, `/agents${PAGE}?reinitialise=1`);
+  });
+  return app;
+}

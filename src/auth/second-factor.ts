@@ -1,0 +1,208 @@
+import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
+import { createTOTPKeyURI, verifyTOTPWithGracePeriod } from "@oslojs/otp";
+import type { SessionUser } from "../auth/sessions.ts";
+import type { Database, Trx } from "../db/database.ts";
+import { recordWrite } from "../features/audit/service.ts";
+import type { Logger } from "../lib/log.ts";
+import type { Tenant } from "../tenancy/resolve.ts";
+import { recordAuthEvent } from "./events.ts";
+import { clear, registerFailure, type ThrottleKey, waitSeconds } from "./throttle.ts";
+import { hashToken } from "./tokens.ts";
+
+/**
+ * Second factor for staff, optional for parents (issue 16, item 11): TOTP (RFC 6238, 30 s, 6 digits, one step of
+ * grace for clocks) and ten single-use recovery codes, of which only digests are kept.
+ */
+const PERIOD_S = 30;
+const DIGITS = 6;
+const RECOVERY_CODES = 10;
+
+const staffCtx = (tenant: Tenant, s: SessionUser) => ({
+  role: "app_staff" as const,
+  tenantId: tenant.id,
+  userId: s.userId,
+});
+/** The person's own context: staff, or a parent fenced to their household. */
+const ownCtx = (tenant: Tenant, s: SessionUser) =>
+  s.kind === "parent"
+    ? { role: "app_parent" as const, tenantId: tenant.id, userId: s.userId, householdId: s.householdId }
+    : staffCtx(tenant, s);
+const normalised = (code: string) => code.replace(/[\s-]/g, "").toUpperCase();
+
+/** Whether the account asks for a second factor after its password (login, as app_auth). */
+export async function required(trx: Trx, userId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom("second_factors")
+    .select("enabled_at")
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  return !!row?.enabled_at;
+}
+
+/** The person's state: enabled, or the key to add to their authenticator app. */
+export function enrolment(db: Database, tenant: Tenant, s: SessionUser) {
+  return db.withTenant(ownCtx(tenant, s), async (trx) => {
+    let row = await trx
+      .selectFrom("second_factors")
+      .selectAll()
+      .where("user_id", "=", s.userId)
+      .executeTakeFirst();
+    if (row?.enabled_at) return { enabled: true as const, remaining: row.recovery_codes.length };
+    if (!row) {
+      const key = Buffer.from(crypto.getRandomValues(new Uint8Array(20)));
+      row = await trx
+        .insertInto("second_factors")
+        .values({ tenant_id: tenant.id, user_id: s.userId, totp_key: key })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    }
+    const key = new Uint8Array(row.totp_key);
+    const account = s.email ?? s.login ?? s.userId;
+    return {
+      enabled: false as const,
+      secret: encodeBase32UpperCaseNoPadding(key)
+        .replace(/(.{4})/g, "$1 ")
+        .trim(),
+      uri: createTOTPKeyURI(`Parvis ${tenant.config.shortName}`, account, key, PERIOD_S, DIGITS),
+    };
+  });
+}
+
+function recoveryCodes(): string[] {
+  return Array.from({ length: RECOVERY_CODES }, () => {
+    const code = encodeBase32UpperCaseNoPadding(crypto.getRandomValues(new Uint8Array(5)));
+    return `${code.slice(0, 4)}-${code.slice(4)}`;
+  });
+}
+
+/** The first right code turns the factor on; the recovery codes are returned once, never stored. */
+export function confirm(db: Database, log: Logger, tenant: Tenant, s: SessionUser, code: string, ip: string) {
+  return db.withTenant(ownCtx(tenant, s), async (trx) => {
+    const row = await trx
+      .selectFrom("second_factors")
+      .selectAll()
+      .where("user_id", "=", s.userId)
+      .executeTakeFirst();
+    if (!row || row.enabled_at) return null;
+    if (
+      !verifyTOTPWithGracePeriod(new Uint8Array(row.totp_key), PERIOD_S, DIGITS, normalised(code), PERIOD_S)
+    )
+      return null;
+    const codes = recoveryCodes();
+    await trx
+      .updateTable("second_factors")
+      .set({ enabled_at: new Date(), recovery_codes: codes.map((c) => hashToken(normalised(c))) })
+      .where("user_id", "=", s.userId)
+      .execute();
+    await recordAuthEvent(trx, log, {
+      tenantId: tenant.id,
+      userId: s.userId,
+      event: "second_factor_enabled",
+      ip,
+    });
+    return codes;
+  });
+}
+
+/** A TOTP code, or an unused recovery code (then spent). */
+async function accepts(trx: Trx, userId: string, code: string): Promise<"totp" | "recovery" | null> {
+  const row = await trx
+    .selectFrom("second_factors")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .executeTakeFirst();
+  if (!row?.enabled_at) return null;
+  const typed = normalised(code);
+  if (/^\d{6}$/.test(typed)) {
+    return verifyTOTPWithGracePeriod(new Uint8Array(row.totp_key), PERIOD_S, DIGITS, typed, PERIOD_S)
+      ? "totp"
+      : null;
+  }
+  const digest = hashToken(typed);
+  if (!row.recovery_codes.includes(digest)) return null;
+  const left = row.recovery_codes.filter((d) => d !== digest);
+  await trx
+    .updateTable("second_factors")
+    .set({ recovery_codes: left })
+    .where("user_id", "=", userId)
+    .execute();
+  return "recovery";
+}
+
+export type CodeOutcome = { ok: true } | { ok: false; waitSeconds: number };
+
+/** The code after the password: the session waiting for it opens, or the failure is throttled. */
+export function complete(db: Database, log: Logger, tenant: Tenant, token: string, code: string, ip: string) {
+  return db.withTenant(
+    { role: "app_auth", tenantId: tenant.id },
+    async (trx): Promise<CodeOutcome | null> => {
+      const id = hashToken(token);
+      const session = await trx
+        .selectFrom("sessions")
+        .select("user_id")
+        .where("id", "=", id)
+        .where("second_factor_pending", "=", true)
+        .executeTakeFirst();
+      if (!session) return null;
+      const keys: ThrottleKey[] = [{ kind: "otp", value: session.user_id }];
+      const wait = await waitSeconds(trx, "login_throttle", keys);
+      if (wait > 0) return { ok: false, waitSeconds: wait };
+      const how = await accepts(trx, session.user_id, code);
+      const event = { tenantId: tenant.id, userId: session.user_id, ip };
+      if (!how) {
+        await registerFailure(trx, "login_throttle", keys);
+        await recordAuthEvent(trx, log, { ...event, event: "second_factor_failed" });
+        return { ok: false, waitSeconds: 0 };
+      }
+      await clear(trx, "login_throttle", keys);
+      await trx.updateTable("sessions").set({ second_factor_pending: false }).where("id", "=", id).execute();
+      await recordAuthEvent(trx, log, {
+        ...event,
+        event: how === "recovery" ? "second_factor_recovery_used" : "login",
+      });
+      return { ok: true };
+    },
+  );
+}
+
+/** Staff members whose factor is on (for a town admin's reset). */
+export function enabledStaff(db: Database, tenant: Tenant, s: SessionUser) {
+  return db.withTenant(staffCtx(tenant, s), (trx) =>
+    trx
+      .selectFrom("users as u")
+      .select(["u.id", "u.first_name", "u.last_name", "u.email"])
+      .where("u.kind", "=", "staff")
+      .where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("second_factors as f")
+            .select("f.user_id")
+            .whereRef("f.user_id", "=", "u.id")
+            .where("f.enabled_at", "is not", null),
+        ),
+      )
+      .orderBy("u.last_name")
+      .execute(),
+  );
+}
+
+/** A town admin removes a staff member's factor (lost phone): they enrol again; audited. */
+export function reset(db: Database, tenant: Tenant, admin: SessionUser, userId: string) {
+  return db.withTenant(staffCtx(tenant, admin), async (trx) => {
+    const gone = await trx.deleteFrom("second_factors").where("user_id", "=", userId).executeTakeFirst();
+    if (!Number(gone.numDeletedRows)) return false;
+    await recordWrite(
+      trx,
+      tenant.id,
+      { kind: "staff", userId: admin.userId },
+      {
+        householdId: null,
+        action: "second_factor_reset",
+        entity: "users",
+        entityId: userId,
+        fields: ["second_factors"],
+      },
+    );
+    return true;
+  });
+}

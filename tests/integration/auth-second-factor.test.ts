@@ -1,0 +1,122 @@
+/**
+ * Issue 16, item 11: staff turn on a second factor (TOTP, RFC 6238) with recovery codes; the
+ * password alone then opens nothing; a town admin's reset is audited.
+ */
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { generateTOTP } from "@oslojs/otp";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
+import { client } from "../helpers/client.ts";
+import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
+
+const SENE = "sene.localhost:3000";
+const PAGE = "/agents/compte/double-authentification";
+
+let p: TestPlatform;
+beforeAll(async () => {
+  p = await createTestPlatform();
+});
+afterAll(async () => {
+  await p?.close();
+});
+
+let ipSeq = 0;
+const browser = () => client(p.app, SENE, { ip: `198.18.0.${++ipSeq}` });
+
+async function enrol(email: string, base = "/agents") {
+  const c = browser();
+  expect((await c.login(email, DEMO_PASSWORD, base)).status).toBe(303);
+  const page = `${base}/compte/double-authentification`;
+  const html = await (await c.get(page)).text();
+  expect(html).toContain("<h1>Double authentification</h1>");
+  const secret = html.match(/cette clé : <code>([A-Z2-7 ]+)<\/code>/)?.[1] ?? "";
+  const key = decodeBase32IgnorePadding(secret.replace(/ /g, ""));
+  const wrong = await c.post(page, { code: "000000" === generateTOTP(key, 30, 6) ? "111111" : "000000" });
+  expect(wrong.status).toBe(422);
+  expect(await wrong.text()).toContain('id="f-code-error">Code incorrect.');
+  const done = await c.post(page, { code: generateTOTP(key, 30, 6) });
+  expect(done.status).toBe(200);
+  const codes = [...(await done.text()).matchAll(/<code>([A-Z2-7]{4}-[A-Z2-7]{4})<\/code>/g)].map(
+    (m) => m[1] ?? "",
+  );
+  expect(codes).toHaveLength(10);
+  return { key, codes };
+}
+
+describe("second factor for staff", () => {
+  it("after the password, only the code opens the back-office; a recovery code works once", async () => {
+    const { key, codes } = await enrol("agent@sene.test");
+    const c = browser();
+    const res = await c.login("agent@sene.test", DEMO_PASSWORD, "/agents");
+    expect(res.headers.get("location")).toBe("/agents/connexion/code");
+    expect((await c.get("/agents")).status).toBe(303);
+    const form = await c.get("/agents/connexion/code");
+    expect(await form.text()).toContain("<h1>Code de vérification</h1>");
+    const bad = await c.post("/agents/connexion/code", { code: "12" });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('aria-describedby="f-code-error"');
+    expect((await c.get("/agents")).status).toBe(303);
+    const ok = await c.post("/agents/connexion/code", { code: generateTOTP(key, 30, 6) });
+    expect(ok.headers.get("location")).toBe("/agents");
+    expect((await c.get("/agents")).status).toBe(200);
+
+    const lost = browser();
+    await lost.login("agent@sene.test", DEMO_PASSWORD, "/agents");
+    const recovery = codes[0] ?? "";
+    expect((await lost.post("/agents/connexion/code", { code: recovery.toLowerCase() })).status).toBe(303);
+    expect((await lost.get("/agents")).status).toBe(200);
+    const again = browser();
+    await again.login("agent@sene.test", DEMO_PASSWORD, "/agents");
+    expect((await again.post("/agents/connexion/code", { code: recovery })).status).toBe(422);
+    expect((await again.get("/agents")).status).toBe(303);
+  });
+
+  it("a town admin resets an agent's factor (audited); an agent may not", async () => {
+    const agent = await p.owner
+      .selectFrom("users")
+      .select("id")
+      .where("email", "=", "agent@sene.test")
+      .executeTakeFirstOrThrow();
+    const c = browser();
+    await c.login("agent@sene.test", DEMO_PASSWORD, "/agents");
+    expect(await (await c.get("/agents/connexion/code")).text()).toContain("Code de vérification");
+    expect((await c.post(`${PAGE}/reinitialisation/${agent.id}`)).status).toBe(303);
+
+    const admin = browser();
+    expect((await admin.login("admin@sene.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+    const list = await (await admin.get(PAGE)).text();
+    expect(list).toContain(`${PAGE}/reinitialisation/${agent.id}`);
+    const reset = await admin.post(`${PAGE}/reinitialisation/${agent.id}`);
+    expect(reset.headers.get("location")).toBe(`${PAGE}?reinitialise=1`);
+    const audit = await p.owner
+      .selectFrom("audit_log")
+      .select(["action", "entity_id", "actor_kind"])
+      .where("action", "=", "second_factor_reset")
+      .execute();
+    expect(audit).toEqual([{ action: "second_factor_reset", entity_id: agent.id, actor_kind: "staff" }]);
+    const after = browser();
+    expect((await after.login("agent@sene.test", DEMO_PASSWORD, "/agents")).headers.get("location")).toBe(
+      "/agents",
+    );
+
+    const other = browser();
+    expect((await other.login("agent@sene.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+    const adminUser = await p.owner
+      .selectFrom("users")
+      .select("id")
+      .where("email", "=", "admin@sene.test")
+      .executeTakeFirstOrThrow();
+    expect((await other.post(`${PAGE}/reinitialisation/${adminUser.id}`)).status).toBe(403);
+  });
+
+  it("a parent may choose it too: then the portal asks for the code after the password", async () => {
+    const { key } = await enrol("lola.test@sene.test", "");
+    const c = browser();
+    const res = await c.login("lola.test@sene.test", DEMO_PASSWORD);
+    expect(res.headers.get("location")).toBe("/connexion/code");
+    expect((await c.get("/profil")).status).toBe(303);
+    const ok = await c.post("/connexion/code", { code: generateTOTP(key, 30, 6) });
+    expect(ok.headers.get("location")).toBe("/");
+    expect((await c.get("/profil")).status).toBe(200);
+  });
+});
