@@ -2,6 +2,7 @@ import type { ColumnType, Generated } from "kysely";
 import type { AuthTables, SessionOrigin } from "./auth-types.ts";
 import type { BillingTables } from "./billing-types.ts";
 import type { EnrolmentTables } from "./enrolment-types.ts";
+import type { InvoicingTables } from "./invoicing-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
 import type { MessagesTables } from "./messages-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
@@ -328,6 +329,7 @@ export interface DB
   extends PlanningTables,
     BillingTables,
     LedgerTables,
+    InvoicingTables,
     SupportTables,
     MessagesTables,
     SchoolCalendarTables,
