@@ -4,7 +4,7 @@ import { fenceSql } from "./rls.ts";
 /**
  * A month's invoicing run issued by the job worker, not inside the staff's request (issue 17,
  * item 4): staff ask for it, the « issue_invoicing » job issues it in one transaction as the
- * staff who asked, and records its steps here so the page can show its progress.
+ * staff who asked (the only one who may request it: the insert policy), and records its steps here so the page can show its progress.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   await sql
@@ -30,6 +30,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     );
     create index invoicing_jobs_month_idx on invoicing_jobs (tenant_id, regie_id, month, state);
     ${fenceSql("invoicing_jobs")}
+    create policy own_request on invoicing_jobs as restrictive for insert to app_staff
+      with check (requested_by = (select app.user_id()));
     grant select, insert, update on invoicing_jobs to app_staff;
 
     create function app.enqueue_invoicing_job() returns trigger
@@ -37,7 +39,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       as $$
       begin
         perform graphile_worker.add_job('issue_invoicing',
-          json_build_object('tenantId', new.tenant_id, 'id', new.id), max_attempts => 3);
+          json_build_object('tenantId', new.tenant_id, 'id', new.id, 'requestedBy', new.requested_by), max_attempts => 3);
         return null;
       end
       $$;

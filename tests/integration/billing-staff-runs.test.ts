@@ -3,7 +3,7 @@ import { book } from "../../src/features/planning/booking-service.ts";
 import { allPeriods } from "../../src/features/planning/offer.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
-import { staffOf, textOf } from "./billing-staff-fixture.ts";
+import { awaitRun, staffOf, textOf } from "./billing-staff-fixture.ts";
 
 // « Facturation du mois » through the pages: preview, issue once the month is over, never
 // twice; then the invoices list and an invoice's page and PDF.
@@ -113,7 +113,7 @@ describe("« Facturation du mois »", () => {
     expect(asked).toContain("Cochez la case pour confirmer l&#39;émission des factures.");
     expect(asked).toContain("Je confirme l'émission de 1 facture pour un total de 8,80");
     expect(await counts()).toEqual(empty);
-    const issued = await staff.post("/agents/facturation/emettre", confirmed);
+    const issued = await awaitRun(staff, await staff.post("/agents/facturation/emettre", confirmed));
     expect(issued.status).toBe(303);
     const location = issued.headers.get("location") as string;
     expect(location).toBe(`/agents/facturation?regie=${regieId}&mois=2026-12&emises=1`);

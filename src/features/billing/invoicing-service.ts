@@ -68,16 +68,15 @@ export async function previewRun(
   };
 }
 
+export const TOTALS_CHANGED =
+  "Les montants ont changé depuis l'aperçu : vérifiez-les puis confirmez de nouveau.";
+
 function checkConfirmation(preview: RunPreview, confirmation: IssueConfirmation) {
   if (
     preview.households.length !== confirmation.invoiceCount ||
     preview.totalCents !== confirmation.totalCents
   )
-    throw new AppError(
-      "bad_request",
-      409,
-      "Les montants ont changé depuis l'aperçu : vérifiez-les puis confirmez de nouveau.",
-    );
+    throw new AppError("bad_request", 409, TOTALS_CHANGED);
   if (!confirmation.confirmed)
     throw new AppError("bad_request", 422, "Cochez la case pour confirmer l'émission des factures.");
 }
@@ -103,7 +102,9 @@ async function checkRun(trx: Trx, runId: string) {
       (select count(*)::int from (select l.booking_id from invoices i
         join invoice_lines l on l.invoice_id = i.id and l.booking_id is not null
         where i.run_id = ${runId}::uuid and exists (select 1 from invoice_lines o
-          where o.booking_id = l.booking_id and o.label = l.label and o.id <> l.id)) d) as twice`.execute(trx);
+          where o.booking_id = l.booking_id and o.label = l.label and o.id <> l.id)) d) as twice`.execute(
+    trx,
+  );
   const found = rows[0];
   if (found?.bad || found?.twice) throw new Error(`invoicing run ${runId} failed its checks`);
 }
