@@ -22,6 +22,7 @@ import * as updateCampaigns from "./2026-12-06T1502_update-campaigns.ts";
 import * as knownDevices from "./2026-12-06T1600_known-devices.ts";
 import * as healthAccessLog from "./2026-12-06T1601_health-access-log.ts";
 import * as invoicingJobs from "./2026-12-06T1800_invoicing-jobs.ts";
+import * as dossierNumbers from "./2026-12-06T1801_dossier-numbers.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1600_known-devices": knownDevices,
   "2026-12-06T1601_health-access-log": healthAccessLog,
   "2026-12-06T1800_invoicing-jobs": invoicingJobs,
+  "2026-12-06T1801_dossier-numbers": dossierNumbers,
 };

@@ -2,17 +2,18 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import type { BookingStatus } from "../../db/planning-types.ts";
 import { notFound } from "../../http/errors.ts";
-import { notifyHousehold } from "../../integrations/mail/household.ts";
-import { nextNumber } from "../../lib/counters.ts";
+import { householdMails, notifyHousehold } from "../../integrations/mail/household.ts";
+import { mailRows } from "../../integrations/mail/outbox.ts";
 import { isIsoDate, longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
 import { basketFor } from "../billing/basket-service.ts";
 import * as completeness from "../completeness/service.ts";
 import { uncovered } from "../enrolment/enrolments/coverage-service.ts";
+import { dossierNumber } from "./dossier-numbers.ts";
 import { PlanningError, type Problem } from "./errors.ts";
 import { findPeriod, type Period } from "./offer.ts";
-import { takePlace } from "./places.ts";
+import { freePlaces, takePlace, takePlacesLast } from "./places.ts";
 import { bookingCheck, ineligibility } from "./rules.ts";
 
 export interface PlanningContext {
@@ -37,6 +38,8 @@ export interface BookResult {
   number: string;
   replayed: boolean;
   bookings: { childId: string; day: string; status: BookingStatus }[];
+  /** When the last statement locked the days' places (database clock, ms), for lock timings. */
+  lockedAt: number | null;
 }
 
 const LIVE: BookingStatus[] = ["pending", "accepted", "waiting", "offered", "cancel_requested", "unpaid"];
@@ -161,13 +164,103 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
   }
 
   const paying = period.rules.payment === "at_booking" && ctx.actor.kind === "parent";
-  const placed = await placeAll(trx, ctx, period, children, days, paying);
-  const basketId = await basketOf(trx, ctx, period, placed);
+  if (paying) {
+    const placed = await placeAll(trx, ctx, period, children, days, true);
+    const basketId = await basketOf(trx, ctx, period, placed);
+    const dossier = await writeDossier(trx, ctx, period, input, placed, basketId);
+    await confirmByMail(trx, ctx, period, dossier.number, children, placed);
+    return {
+      dossierId: dossier.id,
+      number: dossier.number,
+      replayed: false,
+      bookings: placed,
+      lockedAt: null,
+    };
+  }
+  return bookTakingPlacesLast(trx, ctx, period, children, days, input);
+}
+
+/**
+ * The booking of a service not paid at booking: everything is written first (the bookings as
+ * holding their place, the confirmation e-mail prepared for the places seen free), then one
+ * last statement takes the places and moves the children beyond them to the waiting list
+ * (places.ts takePlacesLast): the days' occupancy rows are locked for one round trip only.
+ */
+async function bookTakingPlacesLast(
+  trx: Trx,
+  ctx: PlanningContext,
+  period: Period,
+  children: { id: string; first_name: string; last_name: string }[],
+  days: string[],
+  input: BookInput,
+): Promise<BookResult> {
+  const onPlace = decidedStatus(ctx, period);
+  const seen = await freePlaces(trx, ctx.tenant.id, period, days, children.length);
+  const outcome = (granted: number[]) =>
+    days.flatMap((day, i) =>
+      children.map((c, k) => ({
+        childId: c.id,
+        day,
+        status: (k < (granted[i] ?? 0) ? onPlace : "waiting") as BookingStatus,
+      })),
+    );
+  const expected = outcome(seen);
+  if (period.rules.waitingList === "none") fullDays(children, expected);
+  const written = outcome(days.map(() => children.length));
+  const dossier = await writeDossier(trx, ctx, period, input, written, null);
+  const mails = await householdMails(
+    trx,
+    ctx.householdId,
+    bookedMail(period, dossier.number, children, expected),
+  );
+  const took = await takePlacesLast(
+    trx,
+    { period, dossierId: dossier.id, children: children.map((c) => c.id), days, expected: seen },
+    mailRows(ctx.tenant, mails),
+  );
+  const placed = outcome(took.granted);
+  if (period.rules.waitingList === "none") fullDays(children, placed);
+  // Places went between the first look and the lock (rare): the e-mail says what happened.
+  if (took.granted.join() !== seen.join())
+    await confirmByMail(trx, ctx, period, dossier.number, children, placed);
+  return {
+    dossierId: dossier.id,
+    number: dossier.number,
+    replayed: false,
+    bookings: placed,
+    lockedAt: took.lockedAt,
+  };
+}
+
+/** Without a waiting list, a validation with a full day fails whole, the full days named. */
+function fullDays(
+  children: { id: string }[],
+  placed: { childId: string; day: string; status: BookingStatus }[],
+) {
+  const full = placed.filter((b) => b.status === "waiting");
+  if (full.length && children.length)
+    throw new PlanningError(
+      full.map((b) => ({
+        day: b.day,
+        childId: b.childId,
+        message: `${longDate(b.day)} : complet, plus de place disponible.`,
+      })),
+    );
+}
+
+async function writeDossier(
+  trx: Trx,
+  ctx: PlanningContext,
+  period: Period,
+  input: BookInput,
+  placed: { childId: string; day: string; status: BookingStatus }[],
+  basketId: string | null,
+) {
   const dossier = await trx
     .insertInto("booking_dossiers")
     .values({
       tenant_id: ctx.tenant.id,
-      number: await nextNumber(trx, ctx.tenant.id, "booking_dossier", 1000),
+      number: dossierNumber(),
       household_id: ctx.householdId,
       kind: "booking",
       period_id: period.id,
@@ -206,8 +299,7 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
     entityId: dossier.id,
     fields: [],
   });
-  await confirmByMail(trx, ctx, period, dossier.number, children, placed);
-  return { dossierId: dossier.id, number: dossier.number, replayed: false, bookings: placed };
+  return dossier;
 }
 
 async function replayOf(trx: Trx, householdId: string, key: string): Promise<BookResult | null> {
@@ -229,6 +321,7 @@ async function replayOf(trx: Trx, householdId: string, key: string): Promise<Boo
     number: d.number,
     replayed: true,
     bookings: rows.map((r) => ({ childId: r.child_id, day: r.day, status: r.status })),
+    lockedAt: null,
   };
 }
 
@@ -283,9 +376,7 @@ async function placeAll(
   return placed;
 }
 
-async function confirmByMail(
-  trx: Trx,
-  ctx: PlanningContext,
+function bookedMail(
   period: Period,
   number: string,
   children: { id: string; first_name: string; last_name: string }[],
@@ -297,7 +388,7 @@ async function confirmByMail(
       .filter((p) => p.childId === c.id)
       .map((p) => ({ day: longDate(p.day), status: STATUS_MAIL[p.status] ?? p.status })),
   }));
-  await notifyHousehold(trx, ctx.tenant, ctx.householdId, {
+  return {
     template: "planning-booked",
     data: {
       number,
@@ -306,7 +397,18 @@ async function confirmByMail(
       period: period.name,
       lines,
     },
-  });
+  };
+}
+
+async function confirmByMail(
+  trx: Trx,
+  ctx: PlanningContext,
+  period: Period,
+  number: string,
+  children: { id: string; first_name: string; last_name: string }[],
+  placed: { childId: string; day: string; status: BookingStatus }[],
+) {
+  await notifyHousehold(trx, ctx.tenant, ctx.householdId, bookedMail(period, number, children, placed));
 }
 
 const STATUS_MAIL: Partial<Record<BookingStatus, string>> = {

@@ -2,11 +2,11 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import type { BookingStatus } from "../../db/planning-types.ts";
 import { notFound } from "../../http/errors.ts";
-import { nextNumber } from "../../lib/counters.ts";
 import { longDate } from "../../lib/dates.ts";
 import { recordWrite } from "../audit/service.ts";
 import { creditCancelledDays } from "../billing/cancel-credit.ts";
 import type { PlanningContext } from "./booking-service.ts";
+import { dossierNumber } from "./dossier-numbers.ts";
 import { PlanningError, type Problem } from "./errors.ts";
 import { findPeriod, type Period } from "./offer.ts";
 import { promoteWaiting, releasePlace } from "./places.ts";
@@ -100,7 +100,7 @@ export async function cancel(trx: Trx, ctx: PlanningContext, input: CancelInput)
     .values({
       tenant_id: ctx.tenant.id,
       household_id: ctx.householdId,
-      number: await nextNumber(trx, ctx.tenant.id, "booking_dossier", 1000),
+      number: dossierNumber(),
       kind: "cancellation",
       period_id: rows[0]?.period_id as string,
       created_by: ctx.actor.userId,

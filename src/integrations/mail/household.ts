@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { queueMail, queueMails } from "./outbox.ts";
+import { type MailRequest, queueMail, queueMails } from "./outbox.ts";
 
 /**
  * E-mails every account of the household that the current persona may read: staff and
@@ -13,19 +13,26 @@ export async function notifyHousehold(
   householdId: string,
   mail: { template: string; data: Record<string, unknown> },
 ): Promise<void> {
+  for (const m of await householdMails(trx, householdId, mail)) await queueMail(trx, tenant, m);
+}
+
+/** The e-mails notifyHousehold would queue, for a caller that writes them itself. */
+export async function householdMails(
+  trx: Trx,
+  householdId: string,
+  mail: { template: string; data: Record<string, unknown> },
+): Promise<MailRequest[]> {
   const parents = await trx
     .selectFrom("users")
     .select(["email", "first_name", "last_name"])
     .where("household_id", "=", householdId)
     .where("email", "is not", null)
     .execute();
-  for (const p of parents) {
-    await queueMail(trx, tenant, {
-      to: p.email as string,
-      template: mail.template,
-      data: { ...mail.data, name: `${p.first_name} ${p.last_name}` },
-    });
-  }
+  return parents.map((p) => ({
+    to: p.email as string,
+    template: mail.template,
+    data: { ...mail.data, name: `${p.first_name} ${p.last_name}` },
+  }));
 }
 
 /** notifyHousehold for many households at once: one read of their accounts, one insert. */

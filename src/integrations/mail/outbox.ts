@@ -47,16 +47,25 @@ export async function queueMailToAll(
 }
 
 /**
+ * The outbox rows of rendered e-mails, as a query (tenant_id, to_address, subject, text_body,
+ * html_body) for an insert that a caller folds into a statement of its own.
+ */
+export function mailRows(tenant: Tenant, mails: MailRequest[]): RawBuilder<unknown> {
+  const rendered = mails.map((m) => renderMail(tenant, m.template, m.data));
+  return sql`
+    select ${tenant.id}::uuid as tenant_id, u.to_address, u.subject, u.text_body, u.html_body
+    from unnest(${mails.map((m) => m.to)}::text[], ${rendered.map((r) => r.subject)}::text[],
+      ${rendered.map((r) => r.text)}::text[], ${rendered.map((r) => r.html)}::text[])
+      as u(to_address, subject, text_body, html_body)`;
+}
+
+/**
  * Many personal e-mails (each its own data) in one statement: an invoicing run's thousands of
  * « Nouvelle facture » notices are one insert, and one batch of send_mail jobs.
  */
 export async function queueMails(trx: Trx, tenant: Tenant, mails: MailRequest[]): Promise<void> {
   if (!mails.length) return;
-  const rendered = mails.map((m) => renderMail(tenant, m.template, m.data));
   await sql`
     insert into outbox (tenant_id, to_address, subject, text_body, html_body)
-    select ${tenant.id}::uuid, u.to_address, u.subject, u.text_body, u.html_body
-    from unnest(${mails.map((m) => m.to)}::text[], ${rendered.map((r) => r.subject)}::text[],
-      ${rendered.map((r) => r.text)}::text[], ${rendered.map((r) => r.html)}::text[])
-      as u(to_address, subject, text_body, html_body)`.execute(trx);
+    ${mailRows(tenant, mails)}`.execute(trx);
 }
