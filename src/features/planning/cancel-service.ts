@@ -140,9 +140,9 @@ export async function cancel(trx: Trx, ctx: PlanningContext, input: CancelInput)
 }
 
 /**
- * Locks the day counters the cancellation will release, in (day, period) order, before the
- * dossier number: book() takes its places then a number, so both take the locks in the same
- * order and a cancellation racing bookings of the same day cannot deadlock with them.
+ * Locks the day counters the cancellation will release, in (day, period) order: book() locks
+ * its days in day order too (in its last statement), so a cancellation racing bookings of
+ * the same day cannot deadlock with them. Dossier numbers come from a sequence: no lock.
  */
 async function lockPlaces(trx: Trx, rows: { period_id: string; day: string; holds_place: boolean }[]) {
   const held = rows.filter((r) => r.holds_place);
