@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 
 /**
- * « N° dossier » (docs/decisions/0011-i17-rush.md): the next value of a sequence, which never
+ * « N° dossier » (docs/decisions/0011-i17b-rush-and-invoicing-job.md): the next value of a sequence, which never
  * waits on another transaction. Numbers grow but may skip (a rolled-back booking keeps its
  * number, and the sequence is shared by every town).
  */
