@@ -34,12 +34,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       with check (requested_by = (select app.user_id()));
     grant select, insert, update on invoicing_jobs to app_staff;
 
+    -- Before the e-mails already queued (a rush's confirmations): staff wait for this one.
     create function app.enqueue_invoicing_job() returns trigger
       language plpgsql security definer set search_path = pg_catalog, public
       as $$
       begin
         perform graphile_worker.add_job('issue_invoicing',
-          json_build_object('tenantId', new.tenant_id, 'id', new.id, 'requestedBy', new.requested_by), max_attempts => 3);
+          json_build_object('tenantId', new.tenant_id, 'id', new.id, 'requestedBy', new.requested_by),
+          max_attempts => 3, priority => -10);
         return null;
       end
       $$;
