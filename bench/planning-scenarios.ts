@@ -183,7 +183,7 @@ export function rushLines(r: RushReport, spreadMs: number): string[] {
         `others' CPU ${r.cpu.others.toFixed(0)} %`
       : "  CPU per request: n/a",
     `  places over capacity: ${r.overCapacity} (occupancy ${r.taken}, bookings holding a place ${r.holding}; must be 0 over)`,
-    `  occupancy lock held p50 ${r.lockHold.p50} ms, p99 ${r.lockHold.p99} ms (${r.lockHold.count} bookings; ` +
+    `  occupancy lock held p50 ${r.lockHold.p50.toFixed(1)} ms, p99 ${r.lockHold.p99.toFixed(1)} ms (${r.lockHold.count} bookings; ` +
       `last statement to commit)`,
     `  targets (issue 17): every parent answered within 3 s: ${met(r.max <= 3000 && r.failed === 0)} ` +
       `(max ${r.max} ms); CPU per booking ≤ 4 ms: ` +
