@@ -108,11 +108,6 @@ async function bookAndMark(trx: Trx, tenant: Tenant, month: string, families: Fa
     (d) => closedOn(canteen, d, tenant.config.holidayZone) === null,
   );
   const n = families.length;
-  const counter = await sql<{ value: string }>`
-    insert into counters (tenant_id, name, value) values (${tenant.id}::uuid, 'booking_dossier', ${999 + n})
-    on conflict (tenant_id, name) do update set value = counters.value + ${n}
-    returning value`.execute(trx);
-  const first = Number(counter.rows[0]?.value) - n + 1;
   await sql`
     with f as (
       select * from unnest(${families.map((f) => f.householdId)}::uuid[], ${families.map((f) => f.childId)}::uuid[],
@@ -120,7 +115,7 @@ async function bookAndMark(trx: Trx, tenant: Tenant, month: string, families: Fa
     ), d as (
       insert into booking_dossiers (tenant_id, number, household_id, kind, period_id, created_by, created_by_name,
         idempotency_key)
-      select ${tenant.id}::uuid, ${first} + f.n - 1, f.household_id, 'booking', ${canteen.id}::uuid, f.user_id,
+      select ${tenant.id}::uuid, nextval('booking_dossier_numbers'), f.household_id, 'booking', ${canteen.id}::uuid, f.user_id,
         'Camille ESSAI', gen_random_uuid()
       from f
       returning id, household_id

@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import type { Database } from "../src/db/database.ts";
+import { takeLockHolds } from "../src/features/planning/lock-timings.ts";
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
 import type { LoadTarget } from "./load.ts";
 import type { PlanningBenchData } from "./planning-generate.ts";
@@ -76,6 +77,8 @@ export interface RushReport extends RushResult {
   overCapacity: number;
   /** CPU ms per request of the portal's process and of PostgreSQL, and others' CPU in % of a core. */
   cpu: { server: number; postgres: number; others: number } | null;
+  /** How long each booking held the day's occupancy lock, ms (last statement to commit). */
+  lockHold: { p50: number; p99: number; count: number };
 }
 
 function cpuPerRequest(use: CpuUse | null, requests: number): RushReport["cpu"] {
@@ -127,6 +130,7 @@ export async function runRush(
   const file = path.join(dir, "rush.json");
   writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
   const child = forkScript<RushResult>("planning-rush.ts", [file]);
+  takeLockHolds();
   const before = cpuSample();
   const started = performance.now();
   let result: RushResult;
@@ -136,6 +140,8 @@ export async function runRush(
     await child.stop();
   }
   const cpu = cpuPerRequest(cpuUse(before, cpuSample(), performance.now() - started), config.requests.length);
+  const holds = takeLockHolds().sort((a, b) => a - b);
+  const at = (p: number) => holds[Math.min(holds.length - 1, Math.ceil(p * holds.length) - 1)] ?? 0;
   const outcome = await dayOutcome(db, data);
   const answered = (code: number) => result.statusCodes[code] ?? 0;
   const booked = outcome.accepted + outcome.waitlisted;
@@ -149,6 +155,7 @@ export async function runRush(
     bookingsPerSecond: booked / Math.max(0.001, result.spanMs / 1000),
     overCapacity: Math.max(0, outcome.holding - data.capacity, outcome.taken - data.capacity),
     cpu,
+    lockHold: { p50: at(0.5), p99: at(0.99), count: holds.length },
   };
 }
 
@@ -156,6 +163,8 @@ export async function runRush(
 function estimate(cpu: { server: number; postgres: number }): number {
   return Math.min(1000 / cpu.server, (1000 * cores) / (cpu.server + cpu.postgres));
 }
+
+const met = (ok: boolean) => (ok ? "met" : "not met");
 
 export function rushLines(r: RushReport, spreadMs: number): string[] {
   const codes = Object.entries(r.statusCodes)
@@ -174,5 +183,10 @@ export function rushLines(r: RushReport, spreadMs: number): string[] {
         `others' CPU ${r.cpu.others.toFixed(0)} %`
       : "  CPU per request: n/a",
     `  places over capacity: ${r.overCapacity} (occupancy ${r.taken}, bookings holding a place ${r.holding}; must be 0 over)`,
+    `  occupancy lock held p50 ${r.lockHold.p50.toFixed(1)} ms, p99 ${r.lockHold.p99.toFixed(1)} ms (${r.lockHold.count} bookings; ` +
+      `last statement to commit)`,
+    `  targets (issue 17): every parent answered within 3 s: ${met(r.max <= 3000 && r.failed === 0)} ` +
+      `(max ${r.max} ms); CPU per booking ≤ 4 ms: ` +
+      `${r.cpu ? met(r.cpu.server + r.cpu.postgres <= 4) : "n/a"}; 0 over capacity: ${met(r.overCapacity === 0)}`,
   ];
 }

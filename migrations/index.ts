@@ -29,6 +29,8 @@ import * as schoolDocuments from "./2026-12-06T1730_school-documents.ts";
 import * as closureRequests from "./2026-12-06T1740_closure-requests.ts";
 import * as retention from "./2026-12-06T1741_retention.ts";
 import * as secondFactor from "./2026-12-06T1742_second-factor.ts";
+import * as invoicingJobs from "./2026-12-06T1800_invoicing-jobs.ts";
+import * as dossierNumbers from "./2026-12-06T1801_dossier-numbers.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -62,4 +64,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1740_closure-requests": closureRequests,
   "2026-12-06T1741_retention": retention,
   "2026-12-06T1742_second-factor": secondFactor,
+  "2026-12-06T1800_invoicing-jobs": invoicingJobs,
+  "2026-12-06T1801_dossier-numbers": dossierNumbers,
 };

@@ -3,6 +3,7 @@ import type { AuthTables, SessionOrigin } from "./auth-types.ts";
 import type { BillingTables } from "./billing-types.ts";
 import type { EnrolmentTables } from "./enrolment-types.ts";
 import type { HomeTables } from "./home-types.ts";
+import type { InvoicingTables } from "./invoicing-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
 import type { MessagesTables } from "./messages-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
@@ -331,6 +332,7 @@ export interface DB
   extends PlanningTables,
     BillingTables,
     LedgerTables,
+    InvoicingTables,
     SupportTables,
     MessagesTables,
     SchoolCalendarTables,

@@ -1,8 +1,9 @@
-import { run, Logger as WorkerLogger } from "graphile-worker";
+import { type JobHelpers, run, Logger as WorkerLogger } from "graphile-worker";
 import type pg from "pg";
 import { type Database, resilientPool } from "../db/database.ts";
 import { createAccountsCheckJob } from "../features/billing/accounts-check-job.ts";
 import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket-job.ts";
+import { createInvoicingJob, type InvoicingJob } from "../features/billing/invoicing-job.ts";
 import { createPaymentCheckJob, type PaymentCheckJob } from "../features/billing/payment-check-job.ts";
 import { createRetentionJob } from "../features/my-data/retention-job.ts";
 import { createOfferExpiryJob, type OfferExpiryJob } from "../features/planning/offer-job.ts";
@@ -43,6 +44,8 @@ export async function startWorker(opts: {
   const checkPayment = opts.payfip ? createPaymentCheckJob(opts.db, opts.payfip, opts.log) : null;
   const expireBasket = createBasketExpiryJob(opts.db, opts.payfip, opts.log);
   const expireOffer = createOfferExpiryJob(opts.db);
+  const issueInvoicing = createInvoicingJob(opts.db, opts.log, now);
+  const staleAfterMs = opts.staleAfterMs ?? 300_000;
   const logger = new WorkerLogger(() => (level, message) => {
     if (level === "error" || level === "warning") opts.log.warn({ worker: true }, message);
   });
@@ -72,13 +75,15 @@ export async function startWorker(opts: {
         const again = await expireOffer(payload as OfferExpiryJob, now());
         if (again) await helpers.addJob("expire_offer", payload as OfferExpiryJob, { runAt: runAt(again) });
       },
+      issue_invoicing: async (payload, helpers) =>
+        withHeartbeat(helpers, staleAfterMs, () => issueInvoicing(payload as InvoicingJob)),
       expire_basket: async (payload, helpers) => {
         const again = await expireBasket(payload as BasketExpiryJob, now());
         if (again) await helpers.addJob("expire_basket", payload as BasketExpiryJob, { runAt: runAt(again) });
       },
     },
   });
-  const sweeper = startStaleLockSweep(pgPool, opts.staleAfterMs ?? 300_000, opts.log);
+  const sweeper = startStaleLockSweep(pgPool, staleAfterMs, opts.log);
   return {
     async stop() {
       sweeper.stop();
@@ -105,4 +110,25 @@ function startStaleLockSweep(pool: pg.Pool, staleAfterMs: number, log: Logger) {
   const timer = setInterval(sweep, Math.min(staleAfterMs, 60_000));
   timer.unref();
   return { stop: () => clearInterval(timer) };
+}
+
+const HEARTBEAT = `update graphile_worker._private_jobs set locked_at = now()
+  where id = $1 and locked_by = $2`;
+
+/**
+ * A job that may outlast the stale-lock sweep (an invoicing run of a city) keeps its lock
+ * fresh, three times per staleness window: the sweeper only releases a worker whose every
+ * lock is old, so a living worker's long job is never run a second time.
+ */
+export async function withHeartbeat<T>(helpers: JobHelpers, staleAfterMs: number, fn: () => Promise<T>) {
+  const beat = () =>
+    helpers
+      .withPgClient((client) => client.query(HEARTBEAT, [helpers.job.id, helpers.job.locked_by]))
+      .catch((err) => helpers.logger.warn(`job heartbeat failed: ${String(err)}`));
+  const timer = setInterval(beat, Math.max(50, Math.floor(staleAfterMs / 3)));
+  try {
+    return await fn();
+  } finally {
+    clearInterval(timer);
+  }
 }

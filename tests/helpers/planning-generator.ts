@@ -117,11 +117,6 @@ export async function generateBookings(
   days: string[],
 ): Promise<void> {
   if (families.length === 0 || days.length === 0) return;
-  const counter = await sql<{ value: string }>`
-    insert into counters (tenant_id, name, value) values (${tenantId}::uuid, 'booking_dossier', ${999 + families.length})
-    on conflict (tenant_id, name) do update set value = counters.value + ${families.length}
-    returning value`.execute(db);
-  const first = Number(counter.rows[0]?.value) - families.length + 1;
   await sql`
     with f as (
       select * from unnest(${families.map((f) => f.householdId)}::uuid[], ${families.map((f) => f.childId)}::uuid[],
@@ -129,7 +124,7 @@ export async function generateBookings(
     ), d as (
       insert into booking_dossiers (tenant_id, number, household_id, kind, period_id, created_by,
         created_by_name, idempotency_key)
-      select ${tenantId}::uuid, ${first} + f.n - 1, f.household_id, 'booking', ${period.id}::uuid, f.user_id,
+      select ${tenantId}::uuid, nextval('booking_dossier_numbers'), f.household_id, 'booking', ${period.id}::uuid, f.user_id,
         'Camille ESSAI', gen_random_uuid()
       from f
       returning id, household_id

@@ -2,7 +2,7 @@
  * Staff billing tests: issued invoices written straight through the owner connection (as an
  * invoicing run would leave them), and signed-in clients of a town.
  */
-import { expect } from "vitest";
+import { expect, vi } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { client } from "../helpers/client.ts";
 import type { TestPlatform } from "../helpers/platform.ts";
@@ -109,4 +109,25 @@ export async function textOf(res: Response) {
     .replace(/&quot;/g, '"')
     .replace(/&amp;/g, "&")
     .replace(/[\s\u00a0\u202f]+/g, " ");
+}
+
+/**
+ * Follows « Émettre les factures » (a 303 to the run's progress page) until the job worker
+ * ends the run: returns where the progress page leads then (its 303), or the page itself
+ * when the run failed.
+ */
+export async function awaitRun(staff: Awaited<ReturnType<typeof staffOf>>, issued: Response) {
+  expect(issued.status).toBe(303);
+  const progress = issued.headers.get("location") as string;
+  expect(progress).toMatch(/^\/agents\/facturation\/emissions\/[0-9a-f-]{36}$/);
+  let last: Response | null = null;
+  await vi.waitFor(
+    async () => {
+      last = await staff.get(progress);
+      const body = last.status === 200 ? await last.clone().text() : "";
+      if (last.status !== 303 && !body.includes('role="alert"')) throw new Error("run under way");
+    },
+    { timeout: 60_000, interval: 100 },
+  );
+  return last as unknown as Response;
 }

@@ -1,9 +1,10 @@
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { book } from "../../src/features/planning/booking-service.ts";
 import { allPeriods } from "../../src/features/planning/offer.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
-import { staffOf, textOf } from "./billing-staff-fixture.ts";
+import { awaitRun, staffOf, textOf } from "./billing-staff-fixture.ts";
 
 // « Facturation du mois » through the pages: preview, issue once the month is over, never
 // twice; then the invoices list and an invoice's page and PDF.
@@ -113,7 +114,7 @@ describe("« Facturation du mois »", () => {
     expect(asked).toContain("Cochez la case pour confirmer l&#39;émission des factures.");
     expect(asked).toContain("Je confirme l'émission de 1 facture pour un total de 8,80");
     expect(await counts()).toEqual(empty);
-    const issued = await staff.post("/agents/facturation/emettre", confirmed);
+    const issued = await awaitRun(staff, await staff.post("/agents/facturation/emettre", confirmed));
     expect(issued.status).toBe(303);
     const location = issued.headers.get("location") as string;
     expect(location).toBe(`/agents/facturation?regie=${regieId}&mois=2026-12&emises=1`);
@@ -179,5 +180,70 @@ describe("« Facturation du mois »", () => {
         .subarray(0, 5)
         .toString(),
     ).toBe("%PDF-");
+  });
+
+  it("shows a run's progress while the job issues it, with or without JavaScript, and why it failed", async () => {
+    const staff = await staffOf(p, "senneceylesdijon");
+    const admin = await p.owner
+      .selectFrom("users")
+      .select(["id", "tenant_id"])
+      .where("email", "=", "admin@senneceylesdijon.test")
+      .executeTakeFirstOrThrow();
+    // A run the worker has not picked up: its row alone, as the job leaves it between steps.
+    await sql`alter table invoicing_jobs disable trigger invoicing_jobs_enqueue`.execute(p.owner);
+    const job = await p.owner
+      .insertInto("invoicing_jobs")
+      .values({
+        tenant_id: admin.tenant_id as string,
+        regie_id: regieId,
+        month: "2027-01-01",
+        requested_by: admin.id,
+        invoice_count: 3,
+        total_cents: 2640,
+        state: "running",
+        step: 2,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    await sql`alter table invoicing_jobs enable trigger invoicing_jobs_enqueue`.execute(p.owner);
+    const path = `/agents/facturation/emissions/${job.id}`;
+    const running = await staff.get(path);
+    expect(running.status).toBe(200);
+    const html = await running.text();
+    expect(html).toContain(`hx-get="${path}/etat" hx-trigger="every 1s"`);
+    expect(html).toContain(`<a href="${path}">actualisez-la</a>`);
+    const text = await textOf(new Response(html));
+    expect(text).toContain("Régie restauration scolaire – janvier 2027 : 3 factures demandées.");
+    expect(text).toContain("Émission en cours : étape 3 sur 5.");
+    expect(text).toContain("Numérotation des factures – fait Enregistrement des lignes – en cours");
+    expect(text).toContain("Vous pouvez quitter cette page : l'émission continue.");
+    const fragment = await staff.get(`${path}/etat`);
+    expect(await textOf(fragment)).toContain("Émission en cours : étape 3 sur 5.");
+
+    await p.owner
+      .updateTable("invoicing_jobs")
+      .set({
+        state: "failed",
+        problem: "Les montants ont changé depuis l'aperçu : vérifiez-les puis confirmez de nouveau.",
+      })
+      .where("id", "=", job.id)
+      .execute();
+    const failed = await textOf(await staff.get(path));
+    expect(failed).toContain(
+      "Les montants ont changé depuis l'aperçu : vérifiez-les puis confirmez de nouveau. Rien n'a été émis.",
+    );
+    expect(failed).toContain("Revenir à l'aperçu de janvier 2027");
+    expect(failed).not.toContain("every 1s");
+
+    await p.owner
+      .updateTable("invoicing_jobs")
+      .set({ state: "done", issued: 3 })
+      .where("id", "=", job.id)
+      .execute();
+    const result = `/agents/facturation?regie=${regieId}&mois=2027-01&emises=3`;
+    expect((await staff.get(path)).headers.get("location")).toBe(result);
+    const polled = await staff.get(`${path}/etat`);
+    expect(polled.headers.get("hx-redirect")).toBe(result);
+    expect((await staff.get(`/agents/facturation/emissions/${crypto.randomUUID()}`)).status).toBe(404);
   });
 });

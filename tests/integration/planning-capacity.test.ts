@@ -104,6 +104,57 @@ describe("capacity under concurrency", () => {
     expect(state.statuses).toEqual({ pending: CAPACITY, waiting: RACERS - CAPACITY });
     expect(state.taken).toBe(CAPACITY);
     expect(state.holding).toBe(CAPACITY);
+    // Each family's one confirmation says what it got, though places went while it booked.
+    const mails = await p.owner
+      .selectFrom("outbox")
+      .innerJoin("users", "users.email", "outbox.to_address")
+      .select("outbox.text_body")
+      .where(
+        "users.household_id",
+        "in",
+        families.map((f) => f.householdId),
+      )
+      .where("outbox.subject", "like", "Votre réservation n°%")
+      .execute();
+    expect(mails).toHaveLength(RACERS);
+    expect(mails.filter((m) => m.text_body.includes("sur liste d'attente"))).toHaveLength(RACERS - CAPACITY);
+  });
+
+  it("lets a town's bookings of other days commit while one booking is still open", async () => {
+    const tenant = await town("senneceylesdijon");
+    const periodId = await periodWith(tenant, "mercredis-2026-2027", { capacity: CAPACITY });
+    const [first, second] = await generateFamilies(p.owner, tenant, { prefix: "o", count: 2 });
+    const ctx = (f: Family) => ({
+      role: "app_parent" as const,
+      tenantId: tenant.id,
+      userId: f.userId,
+      householdId: f.householdId,
+    });
+    const planning = (f: Family): PlanningContext => ({
+      tenant,
+      actor: { kind: "parent", userId: f.userId },
+      actorName: "Camille ESSAI",
+      householdId: f.householdId,
+      now: NOW,
+    });
+    const input = (f: Family, day: string) => ({
+      periodId,
+      childIds: [f.childId],
+      days: [day],
+      idempotencyKey: crypto.randomUUID(),
+    });
+    // The first booking stays open until the second one has committed: with a town-wide lock
+    // (the dossier counter) the second would wait for the first, and neither would end.
+    const numbers = await p.db.withTenant(ctx(first as Family), async (trx) => {
+      const mine = await book(trx, planning(first as Family), input(first as Family, "2027-01-27"));
+      const other = await p.db.withTenant(ctx(second as Family), (t) =>
+        book(t, planning(second as Family), input(second as Family, "2027-02-03")),
+      );
+      return [mine.number, other.number];
+    });
+    expect(new Set(numbers).size).toBe(2);
+    expect((await dayState(periodId, "2027-01-27")).taken).toBe(1);
+    expect((await dayState(periodId, "2027-02-03")).taken).toBe(1);
   });
 
   it("refuses the rest with a PlanningError where there is no waiting list", async () => {

@@ -7,7 +7,8 @@ import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { addMonths, monthLabel, parisDateTime, parisToday, parseMonth } from "../../lib/dates.ts";
 import { invoicePdf } from "./invoice-pdf.ts";
-import { issueRun, previewRun } from "./invoicing-service.ts";
+import { requestRun } from "./invoicing-requests.ts";
+import { previewRun } from "./invoicing-service.ts";
 import { refundStaffRoutes } from "./refund-routes.ts";
 import { staffCheckRoutes } from "./staff-check-routes.ts";
 import { staffCreditRoutes } from "./staff-credit-routes.ts";
@@ -23,6 +24,7 @@ import {
   staffScope,
 } from "./staff-invoices-view.ts";
 import { billingStaffPaymentRoutes } from "./staff-payments-routes.ts";
+import { staffRunProgressRoutes } from "./staff-run-progress-routes.ts";
 
 interface RunChoice {
   regie?: string;
@@ -69,8 +71,9 @@ async function showRuns(
 }
 
 /**
- * « Émettre les factures »: issues the run once staff ticked the confirmation of the totals
- * shown, or shows why not (422 too early or not confirmed, 409 nothing left or totals changed).
+ * « Émettre les factures »: asks the job worker for the run once staff ticked the confirmation
+ * of the totals shown, then shows its progress; or shows at once why not (422 too early or
+ * not confirmed, 409 nothing left or a run under way). Totals changed since: the job says so.
  */
 async function issue(c: Context<AppEnv>, deps: Deps) {
   const body = await c.req.parseBody();
@@ -83,18 +86,17 @@ async function issue(c: Context<AppEnv>, deps: Deps) {
   }
   const { db, actor } = staffScope(c);
   try {
-    const run = await deps.db.withTenant(db, async (trx) => {
+    const id = await deps.db.withTenant(db, async (trx) => {
       const regies = await regieOptions(trx);
       if (!regies.some((r) => r.id === choice.regie)) return null;
-      return issueRun(trx, c.get("tenant"), actor, choice.regie, month, deps.now(), {
+      return requestRun(trx, c.get("tenant"), actor, choice.regie, month, deps.now(), {
         confirmed: true,
         invoiceCount: Number(body.factures),
         totalCents: Number(body.total),
       });
     });
-    if (!run) return showRuns(c, deps, choice);
-    const query = new URLSearchParams({ ...choice, emises: String(run.invoices.length) });
-    return seeOther(c, `/agents/facturation?${query}`);
+    if (!id) return showRuns(c, deps, choice);
+    return seeOther(c, `/agents/facturation/emissions/${id}`);
   } catch (err) {
     if (err instanceof AppError && (err.status === 409 || err.status === 422))
       return showRuns(c, deps, choice, err.message, err.status);
@@ -140,6 +142,7 @@ export function billingStaffInvoicingRoutes(deps: Deps) {
   app.get("/facturation/factures", (c) => listInvoices(c, deps));
   app.get("/facturation/factures/:id", (c) => showInvoice(c, deps, uuidParam(c, "id")));
   app.get("/facturation/factures/:id/pdf", (c) => pdfOf(c, deps));
+  app.route("/", staffRunProgressRoutes(deps));
   app.route("/", staffCreditRoutes(deps));
   app.route("/", billingStaffPaymentRoutes(deps));
   app.route("/", refundStaffRoutes(deps));

@@ -3,12 +3,12 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database, TenantContext, Trx } from "../../db/database.ts";
 import type { Attendance } from "../../db/planning-types.ts";
 import { notFound } from "../../http/errors.ts";
-import { nextNumber } from "../../lib/counters.ts";
 import { longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
 import * as healthLog from "../health-log/service.ts";
 import { canteenCsv } from "./csv.ts";
+import { dossierNumber } from "./dossier-numbers.ts";
 import { PlanningError } from "./errors.ts";
 import { type Period, periodsBetween } from "./offer.ts";
 import { takePlace } from "./places.ts";
@@ -274,7 +274,7 @@ async function insertUnbooked(
     .insertInto("booking_dossiers")
     .values({
       tenant_id: s.tenant.id,
-      number: await nextNumber(trx, s.tenant.id, "booking_dossier", 1000),
+      number: dossierNumber(),
       household_id: child.household_id,
       kind: "booking",
       period_id: period.id,

@@ -1,15 +1,13 @@
-import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import type { BookingStatus } from "../../db/planning-types.ts";
 import { notFound } from "../../http/errors.ts";
-import { notifyHousehold } from "../../integrations/mail/household.ts";
-import { nextNumber } from "../../lib/counters.ts";
 import { isIsoDate, longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { type Actor, recordWrite } from "../audit/service.ts";
+import type { Actor } from "../audit/service.ts";
 import { basketFor } from "../billing/basket-service.ts";
 import * as completeness from "../completeness/service.ts";
 import { uncovered } from "../enrolment/enrolments/coverage-service.ts";
+import { bookTakingPlacesLast, confirmByMail, decidedStatus, writeDossier } from "./booking-write.ts";
 import { PlanningError, type Problem } from "./errors.ts";
 import { findPeriod, type Period } from "./offer.ts";
 import { takePlace } from "./places.ts";
@@ -37,6 +35,8 @@ export interface BookResult {
   number: string;
   replayed: boolean;
   bookings: { childId: string; day: string; status: BookingStatus }[];
+  /** When the last statement locked the days' places (database clock, ms), for lock timings. */
+  lockedAt: number | null;
 }
 
 const LIVE: BookingStatus[] = ["pending", "accepted", "waiting", "offered", "cancel_requested", "unpaid"];
@@ -161,53 +161,20 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
   }
 
   const paying = period.rules.payment === "at_booking" && ctx.actor.kind === "parent";
-  const placed = await placeAll(trx, ctx, period, children, days, paying);
-  const basketId = await basketOf(trx, ctx, period, placed);
-  const dossier = await trx
-    .insertInto("booking_dossiers")
-    .values({
-      tenant_id: ctx.tenant.id,
-      number: await nextNumber(trx, ctx.tenant.id, "booking_dossier", 1000),
-      household_id: ctx.householdId,
-      kind: "booking",
-      period_id: period.id,
-      created_by: ctx.actor.userId,
-      created_by_name: ctx.actorName,
-      idempotency_key: input.idempotencyKey,
-      // The booking's time is the rules' clock (a late booking is billed as such).
-      created_at: ctx.now,
-    })
-    .returning(["id", "number"])
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto("bookings")
-    .values(
-      placed.map((b) => ({
-        tenant_id: ctx.tenant.id,
-        household_id: ctx.householdId,
-        child_id: b.childId,
-        period_id: period.id,
-        service_id: period.service.id,
-        day: b.day,
-        status: b.status,
-        holds_place: b.status !== "waiting",
-        dossier_id: dossier.id,
-        created_at: ctx.now,
-        basket_id: b.status === "unpaid" ? basketId : null,
-        decided_by: b.status === "accepted" ? ctx.actor.userId : null,
-        decided_at: b.status === "accepted" ? sql<Date>`now()` : null,
-      })),
-    )
-    .execute();
-  await recordWrite(trx, ctx.tenant.id, ctx.actor, {
-    householdId: ctx.householdId,
-    action: "create",
-    entity: "booking_dossiers",
-    entityId: dossier.id,
-    fields: [],
-  });
-  await confirmByMail(trx, ctx, period, dossier.number, children, placed);
-  return { dossierId: dossier.id, number: dossier.number, replayed: false, bookings: placed };
+  if (paying) {
+    const placed = await placeAll(trx, ctx, period, children, days, true);
+    const basketId = await basketOf(trx, ctx, period, placed);
+    const dossier = await writeDossier(trx, ctx, period, input, placed, basketId);
+    await confirmByMail(trx, ctx, period, dossier.number, children, placed);
+    return {
+      dossierId: dossier.id,
+      number: dossier.number,
+      replayed: false,
+      bookings: placed,
+      lockedAt: null,
+    };
+  }
+  return bookTakingPlacesLast(trx, ctx, period, children, days, input);
 }
 
 async function replayOf(trx: Trx, householdId: string, key: string): Promise<BookResult | null> {
@@ -229,10 +196,10 @@ async function replayOf(trx: Trx, householdId: string, key: string): Promise<Boo
     number: d.number,
     replayed: true,
     bookings: rows.map((r) => ({ childId: r.child_id, day: r.day, status: r.status })),
+    lockedAt: null,
   };
 }
 
-/** Takes the places day by day (ascending: a consistent lock order), children in order. */
 /**
  * « Mon panier »: a parent's days of a service paid at booking wait there, unpaid. Only days
  * that took a place have something to pay: days all on the waiting list open no basket, and
@@ -250,10 +217,7 @@ async function basketOf(
   return id;
 }
 
-function decidedStatus(ctx: PlanningContext, period: Period): BookingStatus {
-  return ctx.actor.kind === "staff" || period.rules.acceptance === "auto" ? "accepted" : "pending";
-}
-
+/** Takes the places day by day (ascending: a consistent lock order), children in order. */
 async function placeAll(
   trx: Trx,
   ctx: PlanningContext,
@@ -282,36 +246,3 @@ async function placeAll(
   if (full.length) throw new PlanningError(full);
   return placed;
 }
-
-async function confirmByMail(
-  trx: Trx,
-  ctx: PlanningContext,
-  period: Period,
-  number: string,
-  children: { id: string; first_name: string; last_name: string }[],
-  placed: { childId: string; day: string; status: BookingStatus }[],
-) {
-  const lines = children.map((c) => ({
-    child: `${c.first_name} ${c.last_name}`,
-    days: placed
-      .filter((p) => p.childId === c.id)
-      .map((p) => ({ day: longDate(p.day), status: STATUS_MAIL[p.status] ?? p.status })),
-  }));
-  await notifyHousehold(trx, ctx.tenant, ctx.householdId, {
-    template: "planning-booked",
-    data: {
-      number,
-      facility: period.facility.name,
-      service: period.service.name,
-      period: period.name,
-      lines,
-    },
-  });
-}
-
-const STATUS_MAIL: Partial<Record<BookingStatus, string>> = {
-  accepted: "acceptée",
-  pending: "en attente de traitement",
-  waiting: "sur liste d'attente",
-  unpaid: "en attente de paiement",
-};

@@ -2,11 +2,11 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import type { BookingStatus } from "../../db/planning-types.ts";
 import { notFound } from "../../http/errors.ts";
-import { nextNumber } from "../../lib/counters.ts";
 import { longDate } from "../../lib/dates.ts";
 import { recordWrite } from "../audit/service.ts";
 import { creditCancelledDays } from "../billing/cancel-credit.ts";
 import type { PlanningContext } from "./booking-service.ts";
+import { dossierNumber } from "./dossier-numbers.ts";
 import { PlanningError, type Problem } from "./errors.ts";
 import { findPeriod, type Period } from "./offer.ts";
 import { promoteWaiting, releasePlace } from "./places.ts";
@@ -100,7 +100,7 @@ export async function cancel(trx: Trx, ctx: PlanningContext, input: CancelInput)
     .values({
       tenant_id: ctx.tenant.id,
       household_id: ctx.householdId,
-      number: await nextNumber(trx, ctx.tenant.id, "booking_dossier", 1000),
+      number: dossierNumber(),
       kind: "cancellation",
       period_id: rows[0]?.period_id as string,
       created_by: ctx.actor.userId,
@@ -140,9 +140,9 @@ export async function cancel(trx: Trx, ctx: PlanningContext, input: CancelInput)
 }
 
 /**
- * Locks the day counters the cancellation will release, in (day, period) order, before the
- * dossier number: book() takes its places then a number, so both take the locks in the same
- * order and a cancellation racing bookings of the same day cannot deadlock with them.
+ * Locks the day counters the cancellation will release, in (day, period) order: book() locks
+ * its days in day order too (in its last statement), so a cancellation racing bookings of
+ * the same day cannot deadlock with them. Dossier numbers come from a sequence: no lock.
  */
 async function lockPlaces(trx: Trx, rows: { period_id: string; day: string; holds_place: boolean }[]) {
   const held = rows.filter((r) => r.holds_place);

@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
-import { nextNumbers } from "../../lib/counters.ts";
 import { daysBetween, type IsoDate, weekday } from "../../lib/dates.ts";
 import { schoolHoliday } from "../../lib/school-holidays.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import type { Actor } from "../audit/service.ts";
+import { dossierNumbers } from "./dossier-numbers.ts";
 import type { Period } from "./offer.ts";
 import { closedOn, type Zone } from "./rules.ts";
 
@@ -123,14 +123,14 @@ async function createDossiers(
   requests: PatternRequest[],
 ): Promise<string[]> {
   if (requests.length === 0) return [];
-  const first = await nextNumbers(trx, tenant.id, "booking_dossier", requests.length, 1000);
+  const numbers = await dossierNumbers(trx, requests.length);
   const keys = requests.map(() => randomUUID());
   const rows = await trx
     .insertInto("booking_dossiers")
     .values(
       requests.map((r, i) => ({
         tenant_id: tenant.id,
-        number: first + i,
+        number: numbers[i] as string,
         household_id: r.householdId,
         kind: "booking" as const,
         period_id: r.period.id,

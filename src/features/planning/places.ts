@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { longDate, parisDateTime } from "../../lib/dates.ts";
@@ -28,6 +28,80 @@ export async function takePlace(trx: Trx, tenantId: string, period: Period, day:
     .returning("taken")
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/**
+ * The places `wanted` children would get on each day, as seen now without any lock (the last
+ * statement decides); the days' occupancy rows are created when missing, in the same statement.
+ */
+export async function freePlaces(
+  trx: Trx,
+  tenantId: string,
+  period: Period,
+  days: string[],
+  wanted: number,
+): Promise<number[]> {
+  const { rows } = await sql<{ taken: number }>`
+    with created as (
+      insert into occupancy (tenant_id, period_id, day)
+      select ${tenantId}::uuid, ${period.id}::uuid, d from unnest(${days}::date[]) as d
+      on conflict (tenant_id, period_id, day) do nothing)
+    select coalesce(o.taken, 0)::int as taken from unnest(${days}::date[]) as d(day)
+    left join occupancy o on o.period_id = ${period.id}::uuid and o.day = d.day
+    order by d.day`.execute(trx);
+  const capacity = period.rules.capacity;
+  return rows.map((r) => (capacity === null ? wanted : Math.min(wanted, Math.max(0, capacity - r.taken))));
+}
+
+export interface LastTake {
+  /** Places given per day of `days`, in order. */
+  granted: number[];
+  /** Whether the e-mail prepared for `expected` was queued (the outcome was the expected one). */
+  mailed: boolean;
+  /** When the occupancy rows were locked (the database's clock, ms since the epoch). */
+  lockedAt: number;
+}
+
+/**
+ * The last statement of a booking (DESIGN §5.10, issue 17): its dossier's bookings were
+ * written as holding a place; this one statement locks the days' occupancy rows (in day
+ * order), takes as many places as are left, puts the children beyond them (in `children`
+ * order) on the waiting list, and queues the confirmation e-mail written for the `expected`
+ * outcome if it is the one. The rows stay locked for this round trip and the commit only.
+ */
+export async function takePlacesLast(
+  trx: Trx,
+  t: { period: Period; dossierId: string; children: string[]; days: string[]; expected: number[] },
+  mail: RawBuilder<unknown>,
+): Promise<LastTake> {
+  const capacity = t.period.rules.capacity;
+  const { rows } = await sql<{ granted: number[]; mailed: number; locked_at: string }>`
+    with cur as materialized (
+      select o.day, o.taken from occupancy o
+      where o.period_id = ${t.period.id}::uuid and o.day = any(${t.days}::date[])
+      order by o.day for update),
+    given as materialized (
+      select c.day, case when ${capacity}::int is null then ${t.children.length}::int
+        else least(${t.children.length}::int, greatest(0, ${capacity}::int - c.taken)) end as n
+      from cur c),
+    took as (
+      update occupancy o set taken = o.taken + g.n from given g
+      where o.period_id = ${t.period.id}::uuid and o.day = g.day and g.n > 0),
+    waiting as (
+      update bookings b set status = 'waiting', holds_place = false, decided_by = null,
+        decided_at = null, basket_id = null
+      from given g
+      where b.dossier_id = ${t.dossierId}::uuid and b.day = g.day
+        and array_position(${t.children}::uuid[], b.child_id) > g.n),
+    outcome as (select coalesce(array_agg(g.n order by g.day), '{}') as granted from given g),
+    mail as (
+      insert into outbox (tenant_id, to_address, subject, text_body, html_body)
+      select m.* from (${mail}) m, outcome where outcome.granted = ${t.expected}::int[]
+      returning 1)
+    select (select granted from outcome) as granted, (select count(*)::int from mail) as mailed,
+      (extract(epoch from clock_timestamp()) * 1000)::text as locked_at`.execute(trx);
+  const row = rows[0] as { granted: number[]; mailed: number; locked_at: string };
+  return { granted: row.granted, mailed: row.mailed > 0, lockedAt: Number(row.locked_at) };
 }
 
 /** Gives back the place a booking held (its status change is the caller's). */

@@ -5,8 +5,9 @@ import type { Trx } from "../../db/database.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { book, type PlanningContext } from "./booking-service.ts";
+import { type BookResult, book, type PlanningContext } from "./booking-service.ts";
 import { PlanningError } from "./errors.ts";
+import { recordLockHold } from "./lock-timings.ts";
 import { dossierOf } from "./wizard-data.ts";
 import { etablissementStep, planningStep, recapStep, usagerStep, type View } from "./wizard-pages.ts";
 import { bodySource, isUuid, recopyFrom, type Selection, selectionFrom } from "./wizard-query.ts";
@@ -101,10 +102,14 @@ async function validate(sel: Selection, key: string, inParent: InParent) {
     idempotencyKey: key,
   };
   if (!sel.periodId) throw new PlanningError([{ message: "Choisissez une période." }]);
+  const timed = (result: BookResult) => {
+    recordLockHold(result.lockedAt);
+    return result;
+  };
   try {
-    return await inParent((trx, ctx) => book(trx, ctx, input));
+    return timed(await inParent((trx, ctx) => book(trx, ctx, input)));
   } catch (err) {
     if ((err as { code?: string }).code !== "23505") throw err;
-    return inParent((trx, ctx) => book(trx, ctx, input));
+    return timed(await inParent((trx, ctx) => book(trx, ctx, input)));
   }
 }

@@ -28,26 +28,6 @@ export async function queueMail(trx: Trx, tenant: Tenant, mail: MailRequest): Pr
     .execute();
 }
 
-/** Outbox rows per statement: 5 parameters each, well under PostgreSQL's 65,535. */
-const ROWS_PER_INSERT = 1000;
-
-/** Many e-mails, each rendered for its reader, written in a few multi-row statements. */
-export async function queueMails(trx: Trx, tenant: Tenant, mails: MailRequest[]): Promise<void> {
-  for (let i = 0; i < mails.length; i += ROWS_PER_INSERT) {
-    const rows = mails.slice(i, i + ROWS_PER_INSERT).map((mail) => {
-      const rendered = renderMail(tenant, mail.template, mail.data);
-      return {
-        tenant_id: tenant.id,
-        to_address: mail.to,
-        subject: rendered.subject,
-        text_body: rendered.text,
-        html_body: rendered.html,
-      };
-    });
-    await trx.insertInto("outbox").values(rows).execute();
-  }
-}
-
 /**
  * The same e-mail (no personal data in it) to every address a query yields, in one
  * set-based statement: a broadcast to thousands of households is not thousands of round trips.
@@ -64,4 +44,28 @@ export async function queueMailToAll(
     select ${tenant.id}::uuid, a.address, ${m.subject}, ${m.text}, ${m.html}
     from (${addresses}) a`.execute(trx);
   return Number(result.numAffectedRows ?? 0);
+}
+
+/**
+ * The outbox rows of rendered e-mails, as a query (tenant_id, to_address, subject, text_body,
+ * html_body) for an insert that a caller folds into a statement of its own.
+ */
+export function mailRows(tenant: Tenant, mails: MailRequest[]): RawBuilder<unknown> {
+  const rendered = mails.map((m) => renderMail(tenant, m.template, m.data));
+  return sql`
+    select ${tenant.id}::uuid as tenant_id, u.to_address, u.subject, u.text_body, u.html_body
+    from unnest(${mails.map((m) => m.to)}::text[], ${rendered.map((r) => r.subject)}::text[],
+      ${rendered.map((r) => r.text)}::text[], ${rendered.map((r) => r.html)}::text[])
+      as u(to_address, subject, text_body, html_body)`;
+}
+
+/**
+ * Many personal e-mails (each its own data) in one statement: an invoicing run's thousands of
+ * « Nouvelle facture » notices are one insert, and one batch of send_mail jobs.
+ */
+export async function queueMails(trx: Trx, tenant: Tenant, mails: MailRequest[]): Promise<void> {
+  if (!mails.length) return;
+  await sql`
+    insert into outbox (tenant_id, to_address, subject, text_body, html_body)
+    ${mailRows(tenant, mails)}`.execute(trx);
 }
