@@ -26,6 +26,7 @@ import {
   preflightFactures,
   runInvoicing,
 } from "./billing-scenarios.ts";
+import { coldStartLine, measureColdStart } from "./cold-start.ts";
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
 import { enrolmentLines, runEnrolments } from "./enrolment-bench.ts";
 import { BENCH_PASSWORD, type GeneratedData, generate } from "./generate.ts";
@@ -365,6 +366,25 @@ async function main(): Promise<number> {
         .join(", "),
   );
 
+  const firstSession = data.sessions[0];
+  if (!firstSession) throw new Error("no generated sessions");
+  say("measuring the cold start of a web process…");
+  const coldStart = await measureColdStart(
+    {
+      NODE_ENV: "production",
+      DEMO: "false",
+      DATABASE_URL: ownerUrl,
+      APP_DB_USER: login.user,
+      APP_DB_PASSWORD: login.password,
+      DATA_DIR: dir,
+      PLATFORM_DOMAIN: DOMAIN,
+      SMTP_URL: mailbox.smtpUrl,
+      DB_POOL_SIZE: String(SETTINGS.poolSize),
+    },
+    { host: `${firstSession.slug}.${DOMAIN}`, cookie: `__Host-parvis=${firstSession.token}` },
+  );
+  say(coldStartLine(coldStart));
+
   const baselineFile = path.join(dir, "baseline.json");
   const baselineConfig: BaselineConfig = {
     loginUrl: loginUrl(ownerUrl, login),
@@ -599,6 +619,7 @@ async function main(): Promise<number> {
       `WARNING: other processes used CPU during ${busy.map((s) => s.name).join(", ")}: ` +
         "these figures understate the machine; run again on a quiet machine to compare with the targets.",
     );
+  say(coldStartLine(coldStart));
   say(`total ${secs(performance.now() - started)}`);
   return failed.length > 0 ||
     rush.failed > 0 ||
