@@ -42,6 +42,15 @@ import {
   preflightInbox,
   runBroadcast,
 } from "./messages-scenarios.ts";
+import type { OpenConfig, OpenResult } from "./open-load.ts";
+import {
+  baselineTargets,
+  type PageFigures,
+  type PageScenario,
+  pageLines,
+  pageScenarios,
+  startReplayBaseline,
+} from "./page-scenarios.ts";
 import { generatePlanning } from "./planning-generate.ts";
 import {
   planningPagePath,
@@ -76,6 +85,7 @@ const SETTINGS = {
   invoiceParents: num("BENCH_INVOICE_PARENTS", 200),
   broadcastHouseholds: num("BENCH_BROADCAST_HOUSEHOLDS", 5000),
   inboxParents: num("BENCH_INBOX_PARENTS", 50),
+  openRate: num("BENCH_OPEN_RATE", 200),
 };
 const TARGET = { ratio: 0.6, p99Ms: 50 };
 const DOMAIN = "localhost";
@@ -253,6 +263,36 @@ async function drain(ownerUrl: string, role: string, result: LoadResult, connect
     await owner.end();
   }
   await sleep(250);
+}
+
+/** The parent pages mixed, one request after the other over pages then targets, at SETTINGS.openRate. */
+async function runOpen(dir: string, port: number, pages: PageScenario[]): Promise<OpenResult> {
+  const parent = pages.filter((p) => p.audience === "parent");
+  const longest = Math.max(...parent.map((p) => p.targets.length));
+  const requests: OpenConfig["requests"] = [];
+  for (let i = 0; i < longest; i++)
+    for (const p of parent) {
+      const t = p.targets[i % p.targets.length];
+      if (t) requests.push({ path: p.path, headers: t.headers });
+    }
+  const file = path.join(dir, "open.json");
+  const config: OpenConfig = { port, rate: SETTINGS.openRate, durationSeconds: SETTINGS.duration, requests };
+  writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
+  const child: Child<OpenResult> = forkScript("open-load.ts", [file]);
+  cleanups.push(() => child.stop());
+  const result = await child.message;
+  await child.stop();
+  return result;
+}
+
+function openLine(r: OpenResult): string {
+  const ok = r.errors === 0 && r.non200 === 0 && r.answered === r.sent;
+  return (
+    `open model, ${SETTINGS.openRate} req/s for ${SETTINGS.duration} s over the 7 parent pages mixed: ` +
+    `p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms; ${r.answered}/${r.sent} answered, ${r.errors} errors, ` +
+    `${r.non200} not 200 (driver lag p99 ${r.lagP99} ms) (target p99 < ${TARGET.p99Ms} ms): ` +
+    `${ok && r.p99 < TARGET.p99Ms ? "met" : "NOT met"}`
+  );
 }
 
 function unexpected(s: Scenario): number {
@@ -498,6 +538,58 @@ async function main(): Promise<number> {
   });
   const factures = scenarios.at(-1) as Scenario;
   await drain(ownerUrl, login.user, factures.result, SETTINGS.connections);
+  const pages = await pageScenarios(
+    platform.deps.db,
+    platform.port,
+    homeTargets(data, platform.port),
+    planning,
+    billing,
+    messages,
+  );
+  say(`recording the SQL of ${pages.length} pages for their raw baselines…`);
+  const replay = await startReplayBaseline(
+    dir,
+    loginUrl(ownerUrl, login),
+    login.user,
+    SETTINGS.poolSize,
+    platform.port,
+    pages,
+  );
+  cleanups.push(() => replay.baseline.stop());
+  const { port: replayPort } = await replay.baseline.message;
+  const pageFigures: PageFigures[] = [];
+  for (const p of pages) {
+    await run(`page: ${p.label}`, 200, process.pid, {
+      ...common,
+      url: `http://127.0.0.1:${platform.port}`,
+      method: "GET",
+      path: p.path,
+      targets: p.targets,
+    });
+    const result = (scenarios.at(-1) as Scenario).result;
+    await drain(ownerUrl, login.user, result, SETTINGS.connections);
+    await run(
+      `page: raw baseline of ${p.key} (recorded SQL, pg, 1 tx)`,
+      200,
+      replay.baseline.process.pid ?? -1,
+      {
+        ...common,
+        url: `http://127.0.0.1:${replayPort}`,
+        method: "GET",
+        path: p.path,
+        targets: baselineTargets(p, replayPort),
+      },
+    );
+    pageFigures.push({
+      page: p,
+      statements: replay.statements[p.key] ?? 0,
+      result,
+      baseline: (scenarios.at(-1) as Scenario).result,
+    });
+  }
+  await replay.baseline.stop();
+  say(`running the open-model mix at ${SETTINGS.openRate} req/s…`);
+  const open = await runOpen(dir, platform.port, pages);
   // Last: its 5,000 « Nouvelle facture » e-mails are sent by the job worker while the bench ends.
   say(`running the monthly invoicing run (${billing.bookings} booked days)…`);
   const invoicing: InvoicingReport = await runInvoicing(platform.deps.db, billing, platform.deps.now());
@@ -619,6 +711,10 @@ async function main(): Promise<number> {
       `WARNING: other processes used CPU during ${busy.map((s) => s.name).join(", ")}: ` +
         "these figures understate the machine; run again on a quiet machine to compare with the targets.",
     );
+  say("");
+  say("pages against their own raw baseline (issue 17 item 1):");
+  for (const line of pageLines(pageFigures)) say(`  ${line}`);
+  say(openLine(open));
   say(coldStartLine(coldStart));
   say(`total ${secs(performance.now() - started)}`);
   return failed.length > 0 ||
