@@ -41,6 +41,7 @@ async function replay(script: Script): Promise<number[]> {
   }
 }
 
+let told = false;
 const server = createServer((req, res) => {
   const [scenario = "", index = ""] = String(req.headers[REPLAY_HEADER] ?? "").split("/");
   const script = config.scripts[scenario]?.[Number(index)];
@@ -53,7 +54,11 @@ const server = createServer((req, res) => {
       res
         .writeHead(200, { "content-type": "text/html; charset=utf-8" })
         .end(`<!doctype html><html lang="fr"><title>${scenario}</title><p>${counts.join(" ")}</p></html>`),
-    () => res.writeHead(500).end(),
+    (e: unknown) => {
+      if (!told) process.stderr.write(`replay-baseline: ${scenario}: ${String(e)}\n`);
+      told = true;
+      res.writeHead(500).end();
+    },
   );
 });
 

@@ -18,7 +18,14 @@ export interface Statement {
 export type Script = Statement[];
 
 export const REPLAY_HEADER = "x-bench-replay";
-const CONTROL = /^\s*(begin|commit|rollback|start transaction|savepoint|release)\b/i;
+const CONTROL = /^\s*(begin|commit|rollback|start transaction|savepoint|release)\b[^;]*;?\s*/i;
+
+/** The statement without its transaction control (withTenant sends « begin; <context> » in one trip). */
+function withoutControl(text: string): string {
+  let rest = text;
+  while (CONTROL.test(rest)) rest = rest.replace(CONTROL, "");
+  return rest.trim();
+}
 
 type QueryArgs = [unknown, unknown?, ...unknown[]];
 type Recorded = { user: string; statement: Statement };
@@ -49,8 +56,12 @@ function patch() {
       const [config, values] = args;
       const text = typeof config === "string" ? config : (config as { text?: string })?.text;
       const given = typeof config === "object" && config ? (config as { values?: unknown }).values : values;
-      if (text && !CONTROL.test(text))
-        sink.push({ user: this.connectionParameters.user, statement: { text, values: serialise(given) } });
+      const kept = text ? withoutControl(text) : "";
+      if (kept)
+        sink.push({
+          user: this.connectionParameters.user,
+          statement: { text: kept, values: serialise(given) },
+        });
     }
     return original.apply(this, args);
   };
