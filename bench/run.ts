@@ -29,7 +29,7 @@ import {
 import { coldStartLine, measureColdStart } from "./cold-start.ts";
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
 import { enrolmentLines, runEnrolments } from "./enrolment-bench.ts";
-import { BENCH_PASSWORD, type GeneratedData, generate } from "./generate.ts";
+import { BENCH_PASSWORD, type GeneratedData, generate, mergeGenerated } from "./generate.ts";
 import type { LoadConfig, LoadResult, LoadTarget } from "./load.ts";
 import { generateMessages } from "./messages-generate.ts";
 import {
@@ -86,6 +86,8 @@ const SETTINGS = {
   broadcastHouseholds: num("BENCH_BROADCAST_HOUSEHOLDS", 5000),
   inboxParents: num("BENCH_INBOX_PARENTS", 50),
   openRate: num("BENCH_OPEN_RATE", 200),
+  scaleSmall: num("BENCH_SCALE_SMALL", 10),
+  scaleTowns: num("BENCH_SCALE_TOWNS", 1000),
 };
 const TARGET = { ratio: 0.6, p99Ms: 50 };
 const DOMAIN = "localhost";
@@ -295,6 +297,16 @@ function openLine(r: OpenResult): string {
   );
 }
 
+function scaleLine(small: Scenario, big: Scenario): string {
+  const [a, b] = [small.result.requestsPerSecond, big.result.requestsPerSecond];
+  const change = (b - a) / a;
+  return (
+    `flat with size: home page with ${SETTINGS.scaleSmall} towns ${a.toFixed(0)} req/s, with ` +
+    `${SETTINGS.scaleTowns} towns ${b.toFixed(0)} req/s (${SETTINGS.households} households each) = ` +
+    `${change >= 0 ? "+" : ""}${(100 * change).toFixed(0)} % (target within 10 %): ${Math.abs(change) <= 0.1 ? "met" : "NOT met"}`
+  );
+}
+
 function unexpected(s: Scenario): number {
   return Object.entries(s.result.statusCodes)
     .filter(([code]) => Number(code) !== s.expect)
@@ -349,15 +361,43 @@ async function main(): Promise<number> {
     `database ${process.env.BENCH_DATABASE_URL ? "on BENCH_DATABASE_URL" : "embedded"} and portal up in ${secs(performance.now() - t)}`,
   );
 
-  t = performance.now();
-  const data = await generate(platform.deps.db, ownerUrl, SETTINGS);
-  const parents = SETTINGS.towns * SETTINGS.households;
-  say(
-    `generated ${SETTINGS.towns} towns × ${SETTINGS.households} households (${parents} parents), ` +
-      `${data.sessions.length} sessions in ${secs(performance.now() - t)}: ` +
-      Object.entries(data.timings)
-        .map(([k, ms]) => `${k} ${secs(ms)}`)
-        .join(", "),
+  const common = {
+    connections: SETTINGS.connections,
+    duration: SETTINGS.duration,
+    warmup: SETTINGS.warmup,
+  };
+  const scenarios: Scenario[] = [];
+  const run = async (name: string, expect: number, serverPid: number, config: LoadConfig) => {
+    say(`running ${name}…`);
+    scenarios.push({ name, expect, serverPid, ...(await runLoad(dir, name, config)) });
+  };
+  const homeRun = (name: string, towns: GeneratedData) =>
+    run(name, 200, process.pid, {
+      ...common,
+      url: `http://127.0.0.1:${platform.port}`,
+      method: "GET",
+      path: "/",
+      targets: homeTargets(towns, platform.port),
+    });
+  const grow = async (towns: number, first: number) => {
+    const t0 = performance.now();
+    const more = await generate(platform.deps.db, ownerUrl, { ...SETTINGS, towns, first });
+    say(
+      `generated ${towns} towns × ${SETTINGS.households} households, ${more.sessions.length} sessions ` +
+        `in ${secs(performance.now() - t0)}: ` +
+        Object.entries(more.timings)
+          .map(([k, ms]) => `${k} ${secs(ms)}`)
+          .join(", "),
+    );
+    return more;
+  };
+
+  // Issue 17 item 5: the home page with only the first towns in the database, then (later) with many.
+  const small = await grow(SETTINGS.scaleSmall, 1);
+  await homeRun(`scale: home page with ${SETTINGS.scaleSmall} towns`, small);
+  const data = mergeGenerated(
+    small,
+    await grow(SETTINGS.towns - SETTINGS.scaleSmall, SETTINGS.scaleSmall + 1),
   );
 
   t = performance.now();
@@ -443,16 +483,6 @@ async function main(): Promise<number> {
   await preflightPlanning(planning, platform.port);
   await preflightInbox(messages, platform.port, baselinePort);
 
-  const common = {
-    connections: SETTINGS.connections,
-    duration: SETTINGS.duration,
-    warmup: SETTINGS.warmup,
-  };
-  const scenarios: Scenario[] = [];
-  const run = async (name: string, expect: number, serverPid: number, config: LoadConfig) => {
-    say(`running ${name}…`);
-    scenarios.push({ name, expect, serverPid, ...(await runLoad(dir, name, config)) });
-  };
   await run("home page GET / (parent)", 200, process.pid, {
     ...common,
     url: `http://127.0.0.1:${platform.port}`,
@@ -590,6 +620,8 @@ async function main(): Promise<number> {
   await replay.baseline.stop();
   say(`running the open-model mix at ${SETTINGS.openRate} req/s…`);
   const open = await runOpen(dir, platform.port, pages);
+  const all = mergeGenerated(data, await grow(SETTINGS.scaleTowns - SETTINGS.towns, SETTINGS.towns + 1));
+  await homeRun(`scale: home page with ${SETTINGS.scaleTowns} towns`, all);
   // Last: its 5,000 « Nouvelle facture » e-mails are sent by the job worker while the bench ends.
   say(`running the monthly invoicing run (${billing.bookings} booked days)…`);
   const invoicing: InvoicingReport = await runInvoicing(platform.deps.db, billing, platform.deps.now());
@@ -715,6 +747,12 @@ async function main(): Promise<number> {
   say("pages against their own raw baseline (issue 17 item 1):");
   for (const line of pageLines(pageFigures)) say(`  ${line}`);
   say(openLine(open));
+  say(
+    scaleLine(
+      named(`scale: home page with ${SETTINGS.scaleSmall} towns`),
+      named(`scale: home page with ${SETTINGS.scaleTowns} towns`),
+    ),
+  );
   say(coldStartLine(coldStart));
   say(`total ${secs(performance.now() - started)}`);
   return failed.length > 0 ||
