@@ -80,7 +80,8 @@ export async function pageScenarios(
       (await sql<{ name: string }>`select name from households order by number limit 1`.execute(trx)).rows[0]
         ?.name,
   );
-  const search = (name ?? "").split(/\s+/).at(-1)?.slice(0, 4) ?? "";
+  // « Famille Martin 12 »: staff type the start of a family name.
+  const search = (name ?? "").split(/\s+/)[1]?.slice(0, 4) ?? "";
   const parents = facturesTargets(billing, port);
   const calendar = planningPageTargets(planning, port);
   return [
