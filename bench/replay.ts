@@ -31,6 +31,11 @@ type QueryArgs = [unknown, unknown?, ...unknown[]];
 type Recorded = { user: string; statement: Statement };
 
 let sink: Recorded[] | null = null;
+/** The persona each connection's current transaction runs as (from its context statement). */
+const personaOf = new WeakMap<object, string>();
+const PERSONA = /set_config\('role', '(\w+)'/;
+/** The job worker shares the login role's pool (outbox relay…): its transactions are not the page's. */
+const NOT_THE_PAGE = new Set(["app_jobs"]);
 let patched = false;
 
 // pg's own serialisation of a parameter (dates, arrays, JSON), as it sends it.
@@ -57,7 +62,9 @@ function patch() {
       const text = typeof config === "string" ? config : (config as { text?: string })?.text;
       const given = typeof config === "object" && config ? (config as { values?: unknown }).values : values;
       const kept = text ? withoutControl(text) : "";
-      if (kept)
+      const persona = PERSONA.exec(kept)?.[1];
+      if (persona) personaOf.set(this, persona);
+      if (kept && !NOT_THE_PAGE.has(personaOf.get(this) ?? ""))
         sink.push({
           user: this.connectionParameters.user,
           statement: { text: kept, values: serialise(given) },
@@ -83,7 +90,8 @@ export async function recordScripts(
     try {
       const again = await httpRequest(port, { path, headers: target.headers });
       if (again.status !== 200) throw new Error(`replay: ${path} answered ${again.status}`);
-      scripts.push(sink.filter((r) => r.user === user).map((r) => r.statement));
+      const script = sink.filter((r) => r.user === user).map((r) => r.statement);
+      scripts.push(script);
     } finally {
       sink = null;
     }
