@@ -118,6 +118,19 @@ function townFile(i: number): TenantFile {
   return { config, logoSvg };
 }
 
+/** Two generate() runs as one: the towns, sessions and accounts of both. */
+export function mergeGenerated(a: GeneratedData, b: GeneratedData): GeneratedData {
+  return {
+    towns: [...a.towns, ...b.towns],
+    sessions: [...a.sessions, ...b.sessions],
+    accounts: [...a.accounts, ...b.accounts],
+    timings: {
+      ...a.timings,
+      ...Object.fromEntries(Object.entries(b.timings).map(([k, v]) => [`then ${k}`, v])),
+    },
+  };
+}
+
 /** Household number n of a town, as stored (and as the parent's identifiant ends). */
 const householdNumber = (n: number) => pad(n, 5);
 const emailOf = (slug: string, n: number) => `parent${householdNumber(n)}@${slug}.test`;
@@ -143,7 +156,14 @@ async function inBatches<T>(items: T[], width: number, fn: (item: T) => Promise<
 export async function generate(
   db: Database,
   ownerUrl: string,
-  options: { towns: number; households: number; sessionsPerTown: number; accountsPerTown: number },
+  options: {
+    towns: number;
+    households: number;
+    sessionsPerTown: number;
+    accountsPerTown: number;
+    /** The first town's number (t001 by default): a later call adds more towns. */
+    first?: number;
+  },
 ): Promise<GeneratedData> {
   const timings: Record<string, number> = {};
   let t = performance.now();
@@ -153,7 +173,7 @@ export async function generate(
     t = now;
   };
 
-  const files = Array.from({ length: options.towns }, (_, k) => townFile(k + 1));
+  const files = Array.from({ length: options.towns }, (_, k) => townFile(k + (options.first ?? 1)));
   const ids = await provisionTenants(db, files);
   const towns: Town[] = files.map(({ config }) => ({
     slug: config.slug,

@@ -26,9 +26,10 @@ import {
   preflightFactures,
   runInvoicing,
 } from "./billing-scenarios.ts";
+import { coldStartLine, measureColdStart } from "./cold-start.ts";
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
 import { enrolmentLines, runEnrolments } from "./enrolment-bench.ts";
-import { BENCH_PASSWORD, type GeneratedData, generate } from "./generate.ts";
+import { BENCH_PASSWORD, type GeneratedData, generate, mergeGenerated } from "./generate.ts";
 import type { LoadConfig, LoadResult, LoadTarget } from "./load.ts";
 import { generateMessages } from "./messages-generate.ts";
 import {
@@ -41,6 +42,15 @@ import {
   preflightInbox,
   runBroadcast,
 } from "./messages-scenarios.ts";
+import type { OpenConfig, OpenResult } from "./open-load.ts";
+import {
+  baselineTargets,
+  type PageFigures,
+  type PageScenario,
+  pageLines,
+  pageScenarios,
+  startReplayBaseline,
+} from "./page-scenarios.ts";
 import { generatePlanning } from "./planning-generate.ts";
 import {
   planningPagePath,
@@ -75,6 +85,9 @@ const SETTINGS = {
   invoiceParents: num("BENCH_INVOICE_PARENTS", 200),
   broadcastHouseholds: num("BENCH_BROADCAST_HOUSEHOLDS", 5000),
   inboxParents: num("BENCH_INBOX_PARENTS", 50),
+  openRate: num("BENCH_OPEN_RATE", 200),
+  scaleSmall: num("BENCH_SCALE_SMALL", 10),
+  scaleTowns: num("BENCH_SCALE_TOWNS", 1000),
 };
 const TARGET = { ratio: 0.6, p99Ms: 50 };
 const DOMAIN = "localhost";
@@ -254,6 +267,46 @@ async function drain(ownerUrl: string, role: string, result: LoadResult, connect
   await sleep(250);
 }
 
+/** The parent pages mixed, one request after the other over pages then targets, at SETTINGS.openRate. */
+async function runOpen(dir: string, port: number, pages: PageScenario[]): Promise<OpenResult> {
+  const parent = pages.filter((p) => p.audience === "parent");
+  const longest = Math.max(...parent.map((p) => p.targets.length));
+  const requests: OpenConfig["requests"] = [];
+  for (let i = 0; i < longest; i++)
+    for (const p of parent) {
+      const t = p.targets[i % p.targets.length];
+      if (t) requests.push({ path: p.path, headers: t.headers });
+    }
+  const file = path.join(dir, "open.json");
+  const config: OpenConfig = { port, rate: SETTINGS.openRate, durationSeconds: SETTINGS.duration, requests };
+  writeFileSync(file, JSON.stringify(config), { mode: 0o600 });
+  const child: Child<OpenResult> = forkScript("open-load.ts", [file]);
+  cleanups.push(() => child.stop());
+  const result = await child.message;
+  await child.stop();
+  return result;
+}
+
+function openLine(r: OpenResult): string {
+  const ok = r.errors === 0 && r.non200 === 0 && r.answered === r.sent;
+  return (
+    `open model, ${SETTINGS.openRate} req/s for ${SETTINGS.duration} s over the 7 parent pages mixed: ` +
+    `p50 ${r.p50} ms, p99 ${r.p99} ms, max ${r.max} ms; ${r.answered}/${r.sent} answered, ${r.errors} errors, ` +
+    `${r.non200} not 200 (driver lag p99 ${r.lagP99} ms) (target p99 < ${TARGET.p99Ms} ms): ` +
+    `${ok && r.p99 < TARGET.p99Ms ? "met" : "NOT met"}`
+  );
+}
+
+function scaleLine(small: Scenario, big: Scenario): string {
+  const [a, b] = [small.result.requestsPerSecond, big.result.requestsPerSecond];
+  const change = (b - a) / a;
+  return (
+    `flat with size: home page with ${SETTINGS.scaleSmall} towns ${a.toFixed(0)} req/s, with ` +
+    `${SETTINGS.scaleTowns} towns ${b.toFixed(0)} req/s (${SETTINGS.households} households each) = ` +
+    `${change >= 0 ? "+" : ""}${(100 * change).toFixed(0)} % (target within 10 %): ${Math.abs(change) <= 0.1 ? "met" : "NOT met"}`
+  );
+}
+
 function unexpected(s: Scenario): number {
   return Object.entries(s.result.statusCodes)
     .filter(([code]) => Number(code) !== s.expect)
@@ -308,15 +361,43 @@ async function main(): Promise<number> {
     `database ${process.env.BENCH_DATABASE_URL ? "on BENCH_DATABASE_URL" : "embedded"} and portal up in ${secs(performance.now() - t)}`,
   );
 
-  t = performance.now();
-  const data = await generate(platform.deps.db, ownerUrl, SETTINGS);
-  const parents = SETTINGS.towns * SETTINGS.households;
-  say(
-    `generated ${SETTINGS.towns} towns × ${SETTINGS.households} households (${parents} parents), ` +
-      `${data.sessions.length} sessions in ${secs(performance.now() - t)}: ` +
-      Object.entries(data.timings)
-        .map(([k, ms]) => `${k} ${secs(ms)}`)
-        .join(", "),
+  const common = {
+    connections: SETTINGS.connections,
+    duration: SETTINGS.duration,
+    warmup: SETTINGS.warmup,
+  };
+  const scenarios: Scenario[] = [];
+  const run = async (name: string, expect: number, serverPid: number, config: LoadConfig) => {
+    say(`running ${name}…`);
+    scenarios.push({ name, expect, serverPid, ...(await runLoad(dir, name, config)) });
+  };
+  const homeRun = (name: string, towns: GeneratedData) =>
+    run(name, 200, process.pid, {
+      ...common,
+      url: `http://127.0.0.1:${platform.port}`,
+      method: "GET",
+      path: "/",
+      targets: homeTargets(towns, platform.port),
+    });
+  const grow = async (towns: number, first: number) => {
+    const t0 = performance.now();
+    const more = await generate(platform.deps.db, ownerUrl, { ...SETTINGS, towns, first });
+    say(
+      `generated ${towns} towns × ${SETTINGS.households} households, ${more.sessions.length} sessions ` +
+        `in ${secs(performance.now() - t0)}: ` +
+        Object.entries(more.timings)
+          .map(([k, ms]) => `${k} ${secs(ms)}`)
+          .join(", "),
+    );
+    return more;
+  };
+
+  // Issue 17 item 5: the home page with only the first towns in the database, then (later) with many.
+  const small = await grow(SETTINGS.scaleSmall, 1);
+  await homeRun(`scale: home page with ${SETTINGS.scaleSmall} towns`, small);
+  const data = mergeGenerated(
+    small,
+    await grow(SETTINGS.towns - SETTINGS.scaleSmall, SETTINGS.scaleSmall + 1),
   );
 
   t = performance.now();
@@ -365,6 +446,25 @@ async function main(): Promise<number> {
         .join(", "),
   );
 
+  const firstSession = data.sessions[0];
+  if (!firstSession) throw new Error("no generated sessions");
+  say("measuring the cold start of a web process…");
+  const coldStart = await measureColdStart(
+    {
+      NODE_ENV: "production",
+      DEMO: "false",
+      DATABASE_URL: ownerUrl,
+      APP_DB_USER: login.user,
+      APP_DB_PASSWORD: login.password,
+      DATA_DIR: dir,
+      PLATFORM_DOMAIN: DOMAIN,
+      SMTP_URL: mailbox.smtpUrl,
+      DB_POOL_SIZE: String(SETTINGS.poolSize),
+    },
+    { host: `${firstSession.slug}.${DOMAIN}`, cookie: `__Host-parvis=${firstSession.token}` },
+  );
+  say(coldStartLine(coldStart));
+
   const baselineFile = path.join(dir, "baseline.json");
   const baselineConfig: BaselineConfig = {
     loginUrl: loginUrl(ownerUrl, login),
@@ -383,16 +483,6 @@ async function main(): Promise<number> {
   await preflightPlanning(planning, platform.port);
   await preflightInbox(messages, platform.port, baselinePort);
 
-  const common = {
-    connections: SETTINGS.connections,
-    duration: SETTINGS.duration,
-    warmup: SETTINGS.warmup,
-  };
-  const scenarios: Scenario[] = [];
-  const run = async (name: string, expect: number, serverPid: number, config: LoadConfig) => {
-    say(`running ${name}…`);
-    scenarios.push({ name, expect, serverPid, ...(await runLoad(dir, name, config)) });
-  };
   await run("home page GET / (parent)", 200, process.pid, {
     ...common,
     url: `http://127.0.0.1:${platform.port}`,
@@ -478,6 +568,60 @@ async function main(): Promise<number> {
   });
   const factures = scenarios.at(-1) as Scenario;
   await drain(ownerUrl, login.user, factures.result, SETTINGS.connections);
+  const pages = await pageScenarios(
+    platform.deps.db,
+    platform.port,
+    homeTargets(data, platform.port),
+    planning,
+    billing,
+    messages,
+  );
+  say(`recording the SQL of ${pages.length} pages for their raw baselines…`);
+  const replay = await startReplayBaseline(
+    dir,
+    loginUrl(ownerUrl, login),
+    login.user,
+    SETTINGS.poolSize,
+    platform.port,
+    pages,
+  );
+  cleanups.push(() => replay.baseline.stop());
+  const { port: replayPort } = await replay.baseline.message;
+  const pageFigures: PageFigures[] = [];
+  for (const p of pages) {
+    await run(`page: ${p.label}`, 200, process.pid, {
+      ...common,
+      url: `http://127.0.0.1:${platform.port}`,
+      method: "GET",
+      path: p.path,
+      targets: p.targets,
+    });
+    const result = (scenarios.at(-1) as Scenario).result;
+    await drain(ownerUrl, login.user, result, SETTINGS.connections);
+    await run(
+      `page: raw baseline of ${p.key} (recorded SQL, pg, 1 tx)`,
+      200,
+      replay.baseline.process.pid ?? -1,
+      {
+        ...common,
+        url: `http://127.0.0.1:${replayPort}`,
+        method: "GET",
+        path: p.path,
+        targets: baselineTargets(p, replayPort),
+      },
+    );
+    pageFigures.push({
+      page: p,
+      statements: replay.statements[p.key] ?? 0,
+      result,
+      baseline: (scenarios.at(-1) as Scenario).result,
+    });
+  }
+  await replay.baseline.stop();
+  say(`running the open-model mix at ${SETTINGS.openRate} req/s…`);
+  const open = await runOpen(dir, platform.port, pages);
+  const all = mergeGenerated(data, await grow(SETTINGS.scaleTowns - SETTINGS.towns, SETTINGS.towns + 1));
+  await homeRun(`scale: home page with ${SETTINGS.scaleTowns} towns`, all);
   // Last: its 5,000 « Nouvelle facture » e-mails are sent by the job worker while the bench ends.
   say(`running the monthly invoicing run (${billing.bookings} booked days)…`);
   const invoicing: InvoicingReport = await runInvoicing(platform.deps.db, billing, platform.deps.now());
@@ -599,6 +743,17 @@ async function main(): Promise<number> {
       `WARNING: other processes used CPU during ${busy.map((s) => s.name).join(", ")}: ` +
         "these figures understate the machine; run again on a quiet machine to compare with the targets.",
     );
+  say("");
+  say("pages against their own raw baseline (issue 17 item 1):");
+  for (const line of pageLines(pageFigures)) say(`  ${line}`);
+  say(openLine(open));
+  say(
+    scaleLine(
+      named(`scale: home page with ${SETTINGS.scaleSmall} towns`),
+      named(`scale: home page with ${SETTINGS.scaleTowns} towns`),
+    ),
+  );
+  say(coldStartLine(coldStart));
   say(`total ${secs(performance.now() - started)}`);
   return failed.length > 0 ||
     rush.failed > 0 ||

@@ -51,6 +51,7 @@ import { staffRoutes } from "./features/staff/routes.ts";
 import { supportRoutes, supportSession } from "./features/support/routes.ts";
 import { teamRoutes } from "./features/team/routes.ts";
 import { clientAddress, fromThisMachine } from "./http/client-address.ts";
+import { compressResponse } from "./http/compression.ts";
 import { describeFailure, neutralFailureResponse } from "./http/failure.ts";
 import { page } from "./http/render.ts";
 import { applySecurityHeaders, securityTxt } from "./http/security.ts";
@@ -232,7 +233,7 @@ export function createApp(deps: Deps) {
     );
     const log = deps.log.child({ requestId, site: site.kind === "tenant" ? site.tenant.slug : site.kind });
     const bindings: Bindings = { site, requestId, log, ip };
-    const res = await apps[site.kind].fetch(c.req.raw, bindings);
+    const res = await compressResponse(c.req.raw, await apps[site.kind].fetch(c.req.raw, bindings));
     res.headers.set("X-Request-Id", requestId);
     log.info(
       {

@@ -1,6 +1,7 @@
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { isDatabaseUnavailable } from "../db/faults.ts";
 import type { Logger } from "../lib/log.ts";
+import { assetUrl } from "./assets.ts";
 import { eta } from "./render.ts";
 import { contentSecurityPolicy } from "./security.ts";
 
@@ -45,6 +46,7 @@ export function neutralFailureResponse(f: Failure, requestId: string): Response 
     title: f.title,
     detail: f.detail,
     showRequestId: true,
+    asset: assetUrl,
   });
   const headers: Record<string, string> = {
     "Content-Type": "text/html; charset=UTF-8",

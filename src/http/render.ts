@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { Eta } from "eta";
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { assetUrl } from "./assets.ts";
 import type { AppEnv } from "./types.ts";
 
 const views = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../templates");
@@ -44,6 +45,7 @@ function common(c: Context<AppEnv>) {
     message,
     requestId: c.env.requestId,
     today: TODAY.format(new Date()),
+    asset: assetUrl,
   };
 }
 

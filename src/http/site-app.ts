@@ -1,39 +1,14 @@
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Env } from "../env.ts";
+import { type Asset, assets, encodedBody } from "./assets.ts";
 import { AppError } from "./errors.ts";
 import { describeFailure } from "./failure.ts";
 import { cleanInput, databaseRefusal } from "./input.ts";
 import { page } from "./render.ts";
 import { sameOrigin, securityHeaders } from "./security.ts";
 import type { AppEnv } from "./types.ts";
-
-const require = createRequire(import.meta.url);
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-
-/** One stylesheet: Pico's classless base and ours; each town adds only its colours (/theme.css). */
-const ASSETS: Record<string, { type: string; body: string }> = {
-  "/assets/app.css": {
-    type: "text/css; charset=utf-8",
-    body: [
-      readFileSync(require.resolve("@picocss/pico/css/pico.classless.min.css"), "utf8"),
-      readFileSync(path.join(root, "templates/assets/app.css"), "utf8"),
-    ].join("\n"),
-  },
-  "/assets/htmx.js": {
-    type: "text/javascript; charset=utf-8",
-    body: readFileSync(require.resolve("htmx.org/dist/htmx.min.js"), "utf8"),
-  },
-  "/assets/app.js": {
-    type: "text/javascript; charset=utf-8",
-    body: readFileSync(path.join(root, "templates/assets/app.js"), "utf8"),
-  },
-};
 
 /** Paths whose routes apply their own body limit (file uploads). */
 const OWN_BODY_LIMIT = [
@@ -63,10 +38,14 @@ export function siteApp(env: Env): Hono<AppEnv> {
   app.use(sameOrigin(env));
   app.use(cleanInput());
   app.get("/assets/:file", (c) => {
-    const asset = ASSETS[c.req.path];
-    if (!asset) return c.notFound();
-    c.header("Cache-Control", "public, max-age=3600");
-    return c.body(asset.body, 200, { "Content-Type": asset.type });
+    const found = assets.find(c.req.path);
+    if (!found) return c.notFound();
+    return sendAsset(c, found.asset, found.immutable ? IMMUTABLE : "public, max-age=3600");
+  });
+  // Browsers ask for it on their own, whatever the page links.
+  app.get("/favicon.ico", (c) => {
+    const found = assets.find("/assets/favicon.ico");
+    return found ? sendAsset(c, found.asset, "public, max-age=86400") : c.notFound();
   });
 
   app.notFound((c) => {
@@ -116,6 +95,16 @@ export function siteApp(env: Env): Hono<AppEnv> {
     );
   });
   return app;
+}
+
+const IMMUTABLE = "public, max-age=31536000, immutable";
+
+async function sendAsset(c: Context<AppEnv>, asset: Asset, cacheControl: string) {
+  const { body, encoding } = await encodedBody(asset, c.req.header("Accept-Encoding"));
+  c.header("Cache-Control", cacheControl);
+  c.header("Vary", "Accept-Encoding");
+  if (encoding) c.header("Content-Encoding", encoding);
+  return c.body(new Uint8Array(body), 200, { "Content-Type": asset.type });
 }
 
 const titles: Record<number, string> = {

@@ -97,9 +97,13 @@ export interface Child {
   alive(): boolean;
 }
 
-/** `node --import tsx <entry>` with the given environment, as a deployment runs it. */
-export function spawnEntry(entry: string, env: Record<string, string | undefined>): Child {
-  const child = spawn(process.execPath, ["--import", "tsx", entry], {
+/** `node --import tsx <entry>` (or `node <nodeArgs> <entry>`) with the given environment, as a deployment runs it. */
+export function spawnEntry(
+  entry: string,
+  env: Record<string, string | undefined>,
+  nodeArgs = ["--import", "tsx"],
+): Child {
+  const child = spawn(process.execPath, [...nodeArgs, entry], {
     env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { buildWeb } from "../../src/build.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/db.ts";
 import { type Child, overHttp, spawnEntry } from "../helpers/processes.ts";
 
@@ -35,23 +36,27 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-function start(entry: string) {
+function start(entry: string, nodeArgs?: string[]) {
   const dataDir = mkdtempSync(path.join(tmpdir(), "parvis-inst-"));
   dirs.push(dataDir);
-  const child = spawnEntry(entry, {
-    NODE_ENV: "test",
-    DEMO: "false",
-    // The worker has nothing to send here.
-    SMTP_URL: "smtp://127.0.0.1:9",
-    PORT: "0",
-    HOST: "127.0.0.1",
-    LOG_LEVEL: "info",
-    DATABASE_URL: t.ownerUrl,
-    DATA_DIR: dataDir,
-    APP_DB_USER: role,
-    DB_POOL_SIZE: "2",
-    DB_IDLE_TIMEOUT_MS: String(IDLE_MS),
-  });
+  const child = spawnEntry(
+    entry,
+    {
+      NODE_ENV: "test",
+      DEMO: "false",
+      // The worker has nothing to send here.
+      SMTP_URL: "smtp://127.0.0.1:9",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      LOG_LEVEL: "info",
+      DATABASE_URL: t.ownerUrl,
+      DATA_DIR: dataDir,
+      APP_DB_USER: role,
+      DB_POOL_SIZE: "2",
+      DB_IDLE_TIMEOUT_MS: String(IDLE_MS),
+    },
+    nodeArgs,
+  );
   children.push(child);
   return child;
 }
@@ -80,4 +85,19 @@ describe("several instances on one database", () => {
     expect((await migrate.exited).code).toBe(0);
     await bothServe(ports);
   }, 240_000);
+
+  it("the web process as deployed (npm run build, then npm run web) serves the pages and their assets", async () => {
+    const web = start(await buildWeb(), ["--enable-source-maps"]);
+    const port = await web.port();
+    const get = (p: string) =>
+      overHttp(port).request(`http://x${p}`, { headers: { Host: `sene.localhost:${port}` } });
+    expect((await get("/readyz")).status).toBe(200);
+    const page = await get("/connexion");
+    expect(page.status).toBe(200);
+    const css = /href="(\/assets\/app\.[0-9a-f]{10}\.css)"/.exec(await page.text())?.[1];
+    expect(css).toBeDefined();
+    const sheet = await get(css as string);
+    expect(sheet.status).toBe(200);
+    expect(await sheet.text()).toContain("--town-primary");
+  }, 120_000);
 });
