@@ -1,9 +1,9 @@
 import { type Kysely, sql } from "kysely";
 
-// Personas the request connection switches to per transaction (DESIGN §4).
+// Personas the request connection switches to per transaction (architecture §4).
 const PERSONAS = ["app_parent", "app_staff", "app_operator", "app_auth", "app_jobs"];
 
-/** RLS on, forced, with the RESTRICTIVE tenant fence of DESIGN §5.2. */
+/** RLS on, forced, with the RESTRICTIVE tenant fence of architecture §5.2. */
 function fence(table: string) {
   return sql.raw(`
     alter table ${table} enable row level security;
@@ -69,7 +69,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     grant select on tenants to app_parent, app_staff, app_auth, app_jobs;
     grant select, insert, update on tenants to app_operator;
 
-    -- Host -> town before any context exists (DESIGN §4): the one narrow definer.
+    -- Host -> town before any context exists (architecture §4): the one narrow definer.
     create function app.resolve_host(p_slug text, p_host text)
       returns table (id uuid, slug text, name text, status text, config jsonb, logo_svg text)
       language sql stable security definer set search_path = pg_catalog, public

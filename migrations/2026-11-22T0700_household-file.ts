@@ -14,7 +14,7 @@ function fence(table: string) {
   `);
 }
 
-/** The parent's own household, read and written (the household fence of DESIGN §5.3). */
+/** The parent's own household, read and written (the household fence of architecture §5.3). */
 function parentOwn(table: string, commands: string[]) {
   return sql.raw(
     commands

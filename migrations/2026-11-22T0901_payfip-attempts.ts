@@ -2,7 +2,7 @@ import { type Kysely, sql } from "kysely";
 import { fenceSql } from "./rls.ts";
 
 /**
- * Online payments (PAYFIP.md): one row per attempt with its own refdet; the result comes
+ * Online payments (docs/payfip.md): one row per attempt with its own refdet; the result comes
  * only from recupererDetailPaiementSecurise, fetched on the return, on the notification
  * and by a polling job that the insert schedules. The jobs persona settles attempts.
  */

@@ -4,7 +4,7 @@ import { type Kysely, sql } from "kysely";
  * Issue 13: towns run from the operators' console.
  * - A town can be archived (closed for good, its records kept; its hosts answer 404).
  * - Every change of a tenants row is announced on the `parvis_tenants` channel, so that every
- *   server process drops its cached copy of the town's configuration at once (DESIGN §5.12).
+ *   server process drops its cached copy of the town's configuration at once (architecture §5.12).
  *   pg_notify is delivered at commit, and only if the change commits.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {

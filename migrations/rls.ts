@@ -1,5 +1,5 @@
 /**
- * SQL shared by the migrations from planning on: the tenant fence of DESIGN §5.2 and
+ * SQL shared by the migrations from planning on: the tenant fence of architecture §5.2 and
  * staff's access to the whole town. Not a migration itself (migrations/index.ts lists those).
  */
 export function fenceSql(table: string): string {

@@ -137,7 +137,7 @@ async function listen(app: ReturnType<typeof createApp>, deps: Deps) {
  */
 export async function startPlatform(env: Env, log: Logger, options: PlatformOptions): Promise<Platform> {
   const parts = options.parts ?? ALL;
-  // Every instance must log in with the same password; none may invent one (DESIGN §5.12).
+  // Every instance must log in with the same password; none may invent one (architecture §5.12).
   if (env.NODE_ENV === "production" && !env.APP_DB_PASSWORD)
     throw new Error("APP_DB_PASSWORD is required in production");
   const owner = await ownerDatabase(env, log, options.ownSignals);

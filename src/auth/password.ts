@@ -1,7 +1,7 @@
 import { hash, verify } from "@node-rs/argon2";
 import type { PasswordPolicy } from "../tenancy/config-schema.ts";
 
-// DESIGN §2: argon2id m=19456 t=2 p=1 (OWASP). 2 = Algorithm.Argon2id (a const enum in its types).
+// architecture §2: argon2id m=19456 t=2 p=1 (OWASP). 2 = Algorithm.Argon2id (a const enum in its types).
 const OPTIONS = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
 export const MAX_PASSWORD_LENGTH = 128;
 

@@ -34,7 +34,7 @@ export interface LoginRole {
 }
 
 /**
- * Runs as the owner (DESIGN §4), under the preparation lock: applies migrations, the
+ * Runs as the owner (architecture §4), under the preparation lock: applies migrations, the
  * queue's schema, and ensures the LOGIN role of the request pool, which may only switch
  * to the personas. Returns the login to connect with.
  */
@@ -159,7 +159,7 @@ async function ensureQueueRole(
 ) {
   const role = sql.id(queue.user);
   const attrs = sql.raw("login noinherit nosuperuser nobypassrls nocreatedb nocreaterole");
-  // Like the login role, an existing queue role keeps its password (DESIGN §5.12).
+  // Like the login role, an existing queue role keeps its password (architecture §5.12).
   if (!(await roleExists(db, queue.user)))
     await sql`create role ${role} ${attrs} password ${sql.lit(queue.password)}`.execute(db);
   else if (queue.adopted)

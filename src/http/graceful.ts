@@ -6,7 +6,7 @@ export interface Draining {
 }
 
 /**
- * Bounded shutdown of a Node HTTP server (DESIGN §5.11): once closing, every response says
+ * Bounded shutdown of a Node HTTP server (architecture §5.11): once closing, every response says
  * `Connection: close` so keep-alive clients go away after their current request, idle
  * sockets are closed at once, and whatever remains (a client stuck in its headers, a
  * request that never ends) is cut at the deadline.

@@ -65,7 +65,7 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 const PAYFIP_CALLBACKS = new Set(["/paiement/retour", "/paiement/notification"]);
 
 /**
- * Every state change must come from a page of the same town (DESIGN §5.7): two towns are
+ * Every state change must come from a page of the same town (architecture §5.7): two towns are
  * "same-site" to a browser, so SameSite cookies alone do not keep them apart.
  */
 export function sameOrigin(env: Env): MiddlewareHandler<AppEnv> {

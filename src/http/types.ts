@@ -29,7 +29,7 @@ export interface Deps {
   db: Database;
   sites: SiteResolver;
   log: Logger;
-  /** Where online payments go (PAYFIP.md): the State's PayFiP, or the demo's simulator. */
+  /** Where online payments go (docs/payfip.md): the State's PayFiP, or the demo's simulator. */
   payfip: PayfipSettings;
   /** The clock every date rule reads (tests fix it). */
   now: () => Date;

@@ -2,7 +2,7 @@ import { TZDate } from "@date-fns/tz";
 import Holidays from "date-holidays";
 
 /**
- * Calendar rules of DOMAIN.md, evaluated in Europe/Paris whatever the server's zone.
+ * Calendar rules of docs/domain.md, evaluated in Europe/Paris whatever the server's zone.
  * A day is an ISO date string "YYYY-MM-DD"; day arithmetic runs in UTC, where no
  * daylight-saving change can shift it; only a cut-off becomes an instant.
  */

@@ -5,7 +5,7 @@ const key = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,62}$/);
 const day = z.string().refine(isIsoDate, "date AAAA-MM-JJ attendue");
 const time = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "heure HH:MM attendue");
 
-/** Booking rules of a service, which a period may override field by field (DOMAIN.md). */
+/** Booking rules of a service, which a period may override field by field (docs/domain.md). */
 export const bookingRulesSchema = z.object({
   /** "auto": accepted at once; "review": « en attente de traitement » until staff decide. */
   acceptance: z.enum(["auto", "review"]),

@@ -3,7 +3,7 @@ import type { BillingConfig } from "./billing-schema.ts";
 
 /**
  * Writes a town's régies and tariffs from its tenant file, like the offer: only what is
- * missing, so that the town's own later changes survive a restart (DESIGN §7).
+ * missing, so that the town's own later changes survive a restart (architecture §7).
  */
 export async function provisionBilling(
   db: Database,

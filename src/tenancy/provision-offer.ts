@@ -4,7 +4,7 @@ import type { PlanningConfig } from "./planning-schema.ts";
 /**
  * Writes a town's offer (facilities › services › periods) from its tenant file. Rows that
  * exist are left alone: once provisioned, the database is the source of truth and the
- * town's admin staff edit it (DESIGN §7), so a restart never undoes their changes.
+ * town's admin staff edit it (architecture §7), so a restart never undoes their changes.
  */
 export async function provisionOffer(
   db: Database,

@@ -14,7 +14,7 @@ import { client } from "../helpers/client.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
-// DESIGN §5.9 on « Mon panier »: an abandoned PayFiP page frees the basket at once but is
+// architecture §5.9 on « Mon panier »: an abandoned PayFiP page frees the basket at once but is
 // still checked until final (it may be paid ~20 min longer); « Valider et payer » asks
 // PayFiP about the previous attempt before refusing or opening a new one.
 

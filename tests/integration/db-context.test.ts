@@ -1,5 +1,5 @@
 /**
- * DESIGN §4 and §5.1 on one pooled connection: withTenant runs as the persona with the
+ * architecture §4 and §5.1 on one pooled connection: withTenant runs as the persona with the
  * request's context, that context lives only as long as its transaction (the next request
  * on the same connection inherits nothing, even after a failure), and a failed request
  * rolls back everything it wrote.
@@ -69,7 +69,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe("withTenant (DESIGN §4)", () => {
+describe("withTenant (architecture §4)", () => {
   it("runs as the persona, logged in as the login role, with the request's context", async () => {
     const s = await t.db.withTenant(parent, state);
     expect(s).toMatchObject({
@@ -151,7 +151,7 @@ describe("a pooled connection never carries one request's context into the next"
   });
 });
 
-describe("a request that fails rolls back (DESIGN §4)", () => {
+describe("a request that fails rolls back (architecture §4)", () => {
   const households = async (number: string) =>
     (await t.owner.selectFrom("households").select("id").where("number", "=", number).execute()).length;
   const insert = (trx: Trx, number: string) =>

@@ -1,6 +1,6 @@
 /**
  * « Mon profil » and « Mon foyer » only ever use the session's household: another household
- * of the town, or another town, can neither read nor write their data (DESIGN §5.3). Bank
+ * of the town, or another town, can neither read nor write their data (architecture §5.3). Bank
  * details never reach the logs. A request accepted by staff applies through the same handlers.
  */
 import { Writable } from "node:stream";

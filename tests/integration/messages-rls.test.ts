@@ -1,5 +1,5 @@
 /**
- * Issue 14 tables under DESIGN §5.2–5.3: messages are fenced by town and by household, news
+ * Issue 14 tables under architecture §5.2–5.3: messages are fenced by town and by household, news
  * read by visitors are only the public ones being published. Writes are rolled back.
  */
 import { sql } from "kysely";

@@ -1,5 +1,5 @@
 /**
- * DESIGN §5.2, §5.4, §5.5 read from pg_catalog: the build fails, naming the table, if a table
+ * architecture §5.2, §5.4, §5.5 read from pg_catalog: the build fails, naming the table, if a table
  * holding town data lacks tenant_id NOT NULL, forced RLS or its restrictive tenant fence, if a
  * key or index does not lead with tenant_id, or if any table of public is left without RLS.
  * The roles (§5.1) are checked in rls-roles.test.ts.
@@ -59,7 +59,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe("tables holding town data (DESIGN §5.2)", () => {
+describe("tables holding town data (architecture §5.2)", () => {
   it("are found by the catalog query (the checks below are not vacuous)", () => {
     expect(townTables.map((x) => x.name)).toEqual(expect.arrayContaining(KNOWN_TOWN_TABLES));
   });
@@ -161,7 +161,7 @@ describe("every table in public", () => {
   });
 });
 
-describe("keys and indexes of town tables lead with tenant_id (DESIGN §5.4)", () => {
+describe("keys and indexes of town tables lead with tenant_id (architecture §5.4)", () => {
   it("every town table has a primary key, and every index (primary, unique or not) starts with tenant_id", async () => {
     const indexes = await rows<{ table: string; index: string; primary: boolean; first: string | null }>(`
       select c.relname as table, ic.relname as index, i.indisprimary as primary, a.attname::text as first

@@ -1,5 +1,5 @@
 /**
- * DESIGN §5.3 exercised through withTenant: a parent never reaches another household's rows,
+ * architecture §5.3 exercised through withTenant: a parent never reaches another household's rows,
  * even by id, and operators see every town but no family. Each denial has a positive
  * control; writes run in transactions that are rolled back.
  */
@@ -32,7 +32,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-describe("a parent of household A never reaches household B's rows, even by id (DESIGN §5.3)", () => {
+describe("a parent of household A never reaches household B's rows, even by id (architecture §5.3)", () => {
   const parentA = (): TenantContext => ({
     role: "app_parent",
     tenantId: sene,
@@ -130,7 +130,7 @@ describe("a parent of household A never reaches household B's rows, even by id (
   });
 });
 
-describe("operators (DESIGN §5.3)", () => {
+describe("operators (architecture §5.3)", () => {
   it("see every town in tenants, while a staff member sees only their own and a missing context none", async () => {
     const slugs = (role: Persona, tenant: string | null) =>
       t.db.withTenant({ role, tenantId: tenant }, async (trx) =>

@@ -1,5 +1,5 @@
 /**
- * DESIGN §5.2 exercised through withTenant, as the app reaches the data: a town never sees
+ * architecture §5.2 exercised through withTenant, as the app reaches the data: a town never sees
  * nor writes another town's rows, and a missing context sees and writes nothing. Each
  * denial has a positive control (the same statement in Séné's own context reaches the row);
  * writes run in transactions that are rolled back, so every test sees the same data.
@@ -126,7 +126,7 @@ const INSERTS: [table: string, persona: Persona, run: (trx: Trx) => Promise<unkn
   ],
 ];
 
-describe("town A never sees or writes town B's rows (DESIGN §5.2)", () => {
+describe("town A never sees or writes town B's rows (architecture §5.2)", () => {
   it.each(OPEN)(
     "%s as %s: Séné sees its row; Plombières and a missing context see none of it",
     async (table, persona, col, value) => {

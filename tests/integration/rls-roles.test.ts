@@ -1,5 +1,5 @@
 /**
- * DESIGN §5.1 and §5.5, and the host lookup of §4, read from pg_catalog and checked from a
+ * architecture §5.1 and §5.5, and the host lookup of §4, read from pg_catalog and checked from a
  * connection of the login role itself: it is NOSUPERUSER NOBYPASSRLS NOINHERIT with no table
  * rights of its own, may only switch to the personas, none of which bypasses RLS, and the
  * SECURITY DEFINER functions are narrow (search_path set, no EXECUTE for PUBLIC).
@@ -26,7 +26,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-describe("roles (DESIGN §5.1, §5.5)", () => {
+describe("roles (architecture §5.1, §5.5)", () => {
   let login: pg.Client;
   beforeAll(async () => {
     login = new pg.Client({ connectionString: t.loginUrl });
@@ -111,7 +111,7 @@ describe("roles (DESIGN §5.1, §5.5)", () => {
   });
 });
 
-describe("SECURITY DEFINER functions (DESIGN §4)", () => {
+describe("SECURITY DEFINER functions (architecture §4)", () => {
   it("app.resolve_host is a definer with search_path set, owned by a role that bypasses RLS, executable by the login role only", async () => {
     const [fn] = await rows<{
       definer: boolean;

@@ -1,5 +1,5 @@
 /**
- * Tenant isolation through the real app (DESIGN §4, §5.2, §5.3): a session cookie of one
+ * Tenant isolation through the real app (architecture §4, §5.2, §5.3): a session cookie of one
  * town opens nothing on another town's host, and a staff route given another town's id
  * answers 404 and writes nothing. Every refusal is paired with the same request succeeding
  * where it should, so a refusal for the wrong reason cannot pass.
@@ -191,7 +191,7 @@ describe("staff routes given another town's id answer 404", () => {
   });
 });
 
-describe("a request that fails half-way rolls back everything it wrote (DESIGN §4)", () => {
+describe("a request that fails half-way rolls back everything it wrote (architecture §4)", () => {
   it("opening a family whose last write fails leaves no household, parent, token or e-mail behind", async () => {
     const staff = withCookie(SENE, await loginCookie(SENE, "admin@sene.test", "198.51.100.83", "/agents"));
     const sene = p.tenants.get("sene") as string;

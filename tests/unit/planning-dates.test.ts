@@ -1,5 +1,5 @@
 /**
- * Calendar rules of DOMAIN.md in Europe/Paris (src/lib/dates.ts): working days across a
+ * Calendar rules of docs/domain.md in Europe/Paris (src/lib/dates.ts): working days across a
  * weekend and public holidays, the cut-off hour as an instant, daylight-saving changes.
  */
 import fc from "fast-check";

@@ -7,7 +7,7 @@ import { invoiceBasket } from "./basket-payment.ts";
 import { availableCredit, lockAccount } from "./credit-ledger.ts";
 import type { PricedLine } from "./pricing.ts";
 
-// DESIGN §5.9 for « Mon panier »: where the money of a basket's attempt goes, even late.
+// architecture §5.9 for « Mon panier »: where the money of a basket's attempt goes, even late.
 
 /**
  * The invoice a paid basket attempt's money goes on, even when PayFiP's answer comes late

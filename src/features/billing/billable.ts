@@ -20,7 +20,7 @@ export interface HouseholdBill {
 }
 
 /**
- * The régie's days of a month not billed yet (DOMAIN « Billing »): present and « absent
+ * The régie's days of a month not billed yet (docs/domain.md « Billing »): present and « absent
  * facturé » are billed, « absent excusé » is not, a day nobody marked follows the town's
  * rule, and a late cancellation stays billed with its surcharge.
  */

@@ -11,7 +11,7 @@ import { remainingCents } from "./ledger.ts";
 // The attempt on one invoice (« Payer en ligne » on « Mes factures »); online-payment.ts drives PayFiP.
 /**
  * Opens an attempt on one of the household's invoices: not paid, not handed to the
- * Treasury, and no other attempt that could still be paid (PAYFIP.md §2: a page stays
+ * Treasury, and no other attempt that could still be paid (docs/payfip.md §2: a page stays
  * payable for 15 minutes). The amount is what is left to pay, never a figure from a form.
  */
 export async function openAttempt(

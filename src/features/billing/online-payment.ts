@@ -49,7 +49,7 @@ export function startPayment(db: Database, ctx: Payer, invoiceId: string, payfip
 
 /**
  * « Valider et payer » (« Mon panier »): the same path for a basket's attempt. A previous
- * attempt still pending is first asked of PayFiP (PAYFIP.md « Avoid double payment »): paid,
+ * attempt still pending is first asked of PayFiP (docs/payfip.md « Avoid double payment »): paid,
  * the browser goes to the receipt; over, a new attempt opens; still payable, a 409 says so.
  */
 export async function startBasketPayment(
@@ -150,7 +150,7 @@ export type Settlement =
   | "error";
 
 /**
- * The result of an attempt, only from recupererDetailPaiementSecurise (DESIGN §5.9), for a
+ * The result of an attempt, only from recupererDetailPaiementSecurise (architecture §5.9), for a
  * return, a notification or the polling job alike. Idempotent: a terminal attempt is left
  * alone, and the payment's unique attempt id records it once whatever arrives twice.
  */

@@ -13,7 +13,7 @@ export interface PaymentCheckJob {
 
 const jobs = (job: PaymentCheckJob) => ({ role: "app_jobs" as const, tenantId: job.tenantId });
 
-// Minutes before each next look at a pending attempt: a result may come hours later (PAYFIP.md §2).
+// Minutes before each next look at a pending attempt: a result may come hours later (docs/payfip.md §2).
 const BACKOFF_MINUTES = [10, 30, 60, 180, 720, 1440, 2880, 5760];
 
 /**

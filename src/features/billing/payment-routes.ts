@@ -128,7 +128,7 @@ export function billingPaymentRoutes(deps: Deps) {
     return page(c, "billing/payment/return", { outcome, ...OUTCOMES[outcome], invoice, fmt: FMT });
   });
 
-  // PAYFIP.md §1.5: no answer is documented and retries on an error are not either, so the
+  // docs/payfip.md §1.5: no answer is documented and retries on an error are not either, so the
   // notification is always answered 200 with an empty body; an unknown idOp or a fault is
   // logged, and the check_payment job polls every pending attempt for a week.
   app.on(["GET", "POST"], "/paiement/notification", async (c) => {

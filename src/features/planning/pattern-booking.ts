@@ -12,7 +12,7 @@ import { closedOn, type Zone } from "./rules.ts";
 /**
  * The bookings of regular patterns (« Inscription » « Régulier », issue 15), set-based: a
  * whole school year of many children in a handful of statements, in the caller's transaction.
- * Capacity (DESIGN §5.10) is kept by the same occupancy rows as a day-by-day booking: they
+ * Capacity (architecture §5.10) is kept by the same occupancy rows as a day-by-day booking: they
  * are locked in (period, day) order, the places counted, and a request either gets every
  * one of its days or none. The days are accepted bookings priced like any other.
  */

@@ -7,7 +7,7 @@ import * as baskets from "../billing/basket-service.ts";
 import type { Period } from "./offer.ts";
 
 /**
- * Capacity (DESIGN §5.10). A place is taken by one conditional UPDATE of the day's
+ * Capacity (architecture §5.10). A place is taken by one conditional UPDATE of the day's
  * occupancy row: concurrent bookers queue on the row lock and each re-reads `taken`
  * after the lock, so no interleaving lets the count pass the capacity. Callers take
  * places in ascending day order so that two transactions never wait on each other.
@@ -63,7 +63,7 @@ export interface LastTake {
 }
 
 /**
- * The last statement of a booking (DESIGN §5.10, issue 17): its dossier's bookings were
+ * The last statement of a booking (architecture §5.10, issue 17): its dossier's bookings were
  * written as holding a place; this one statement locks the days' occupancy rows (in day
  * order), takes as many places as are left, puts the children beyond them (in `children`
  * order) on the waiting list, and queues the confirmation e-mail written for the `expected`

@@ -11,7 +11,7 @@ import {
   type PaymentOutcome,
 } from "./types.ts";
 
-/** The real service (PAYFIP.md §1.1); the simulator serves the same paths on its own base. */
+/** The real service (docs/payfip.md §1.1); the simulator serves the same paths on its own base. */
 export const PAYFIP_BASE = "https://www.payfip.gouv.fr";
 
 export function soapEndpoint(base: string): string {
@@ -19,7 +19,7 @@ export function soapEndpoint(base: string): string {
 }
 
 /**
- * A page's time budget for PayFiP (DESIGN: a parent waits ~10 s at most): every call and
+ * A page's time budget for PayFiP (architecture: a parent waits ~10 s at most): every call and
  * retry under one deadline, each call cut at what is left. `capMs` bounds it further.
  */
 export function withinBudget(budgetMs = 10_000, capMs = Number.POSITIVE_INFINITY): CallOptions {

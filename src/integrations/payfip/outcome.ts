@@ -8,7 +8,7 @@ export function toDetail(fields: Record<string, string>): PaymentDetail {
   return fields.numauto ? { ...detail, numauto: fields.numauto } : detail;
 }
 
-/** PAYFIP.md §1.6: what a `resultrans` code means. */
+/** docs/payfip.md §1.6: what a `resultrans` code means. */
 export function outcomeOf(detail: PaymentDetail): PaymentOutcome {
   switch (detail.resultrans) {
     case "P":
@@ -32,7 +32,7 @@ export const ATTEMPT_WINDOW_MS = 20 * 60_000;
 export type AttemptState = "paid" | "refused" | "cancelled" | "pending" | "expired" | "error";
 
 /**
- * PAYFIP.md §4 state machine of one attempt: an early abandon stays pending (the page may
+ * docs/payfip.md §4 state machine of one attempt: an early abandon stays pending (the page may
  * still be paid), P5 past the window and P1 mean expired.
  */
 export function attemptState(outcome: PaymentOutcome, createdAt: Date, now: Date = new Date()): AttemptState {

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { PayfipInputError } from "./errors.ts";
 import type { CreatePaymentInput, CreateRequestFields } from "./types.ts";
 
-/** PAYFIP.md §2: 1,00 € minimum; 100 000,00 € by default (the real cap is per contract). */
+/** docs/payfip.md §2: 1,00 € minimum; 100 000,00 € by default (the real cap is per contract). */
 export const MIN_CENTS = 100;
 export const MAX_CENTS = 10_000_000;
 export const REFDET_PATTERN = /^[A-Za-z0-9]{6,30}$/;

@@ -1,7 +1,7 @@
 import { XMLParser } from "fast-xml-parser";
 import { type FaultDetail, type FaultType, FUNCTIONAL_FAULT, SERVICE_NS, SOAP_ENV_NS } from "./types.ts";
 
-/** SOAP 1.1 envelopes of PAYFIP.md §1, built by hand (exact names) and read by local names. */
+/** SOAP 1.1 envelopes of docs/payfip.md §1, built by hand (exact names) and read by local names. */
 
 const REQUETE_NS = "http://securite.service.tpa.cp.finances.gouv.fr/requete";
 const REPONSE_NS = "http://securite.service.tpa.cp.finances.gouv.fr/reponse";

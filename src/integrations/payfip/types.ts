@@ -1,4 +1,4 @@
-/** Wire types of the PayFiP Régie web service (PAYFIP.md §1). Every field stays a string. */
+/** Wire types of the PayFiP Régie web service (docs/payfip.md §1). Every field stays a string. */
 
 export const SERVICE_NS =
   "http://securite.service.tpa.cp.finances.gouv.fr/services/mas_securite/contrat_paiement_securise/PaiementSecuriseService";

@@ -11,7 +11,7 @@ const SUBJECTS: Record<Told, string> = {
   waiting: "sur liste d'attente",
 };
 
-/** Every staff decision is e-mailed to the household (DOMAIN: demandes et réponses), in one batch. */
+/** Every staff decision is e-mailed to the household (docs/domain.md: demandes et réponses), in one batch. */
 export async function tellDecisions(
   trx: Trx,
   tenant: Tenant,

@@ -38,7 +38,7 @@ function soapFault(c: Ctx, type: FaultType, code: string, libelle: string): Resp
   return c.body(faultEnvelope({ type, code, descriptif: libelle, libelle }), 500, XML);
 }
 
-/** An injected failure (PAYFIP.md §5 "failure modes"), or undefined to answer normally. */
+/** An injected failure (docs/payfip.md §5 "failure modes"), or undefined to answer normally. */
 async function injected(c: Ctx, fault: InjectedFault, hangs: AbortSignal): Promise<Response | undefined> {
   switch (fault.kind) {
     case "soap":
@@ -162,7 +162,7 @@ function pageRoutes({ state, control }: Sim): Hono<{ Bindings: HttpBindings }> {
   return pages;
 }
 
-/** A faithful local PayFiP (PAYFIP.md §5) as its own Hono app, plus its test control. */
+/** A faithful local PayFiP (docs/payfip.md §5) as its own Hono app, plus its test control. */
 export function createPayfipSimulator(options: PayfipSimulatorOptions = {}): PayfipSimulator {
   const state = new SimState();
   const hangs = new AbortController();

@@ -49,7 +49,7 @@ export function isResultCode(value: unknown): value is ResultCode {
 export function openable(state: SimState, idOp: string | undefined): SimOperation {
   const op = idOp ? state.operations.get(idOp) : undefined;
   if (!op) throw new SimFault("P1", "IdOp incorrect");
-  // PAYFIP.md « Abandon »: an abandoned page is not final, it can still be paid in its window.
+  // docs/payfip.md « Abandon »: an abandoned page is not final, it can still be paid in its window.
   if (op.state !== "CREATED" && op.state !== "PAGE_OPENED" && op.state !== "A") {
     throw new SimFault("P3", "L'idop ne doit pas avoir déjà été utilisé (pour un paiement)");
   }

@@ -4,7 +4,7 @@ import { type Fields, responseEnvelope } from "../soap.ts";
 import { CREATE_FIELD_ORDER, type CreateRequestFields, DETAIL_FIELD_ORDER, type Saisie } from "../types.ts";
 import { type SimOperation, type SimState, uuidV1 } from "./state.ts";
 
-/** The three SOAP operations: validation codes of PAYFIP.md §1.8, answers of §1.3, §1.6, §1.7. */
+/** The three SOAP operations: validation codes of docs/payfip.md §1.8, answers of §1.3, §1.6, §1.7. */
 
 export interface ClientEntry {
   libelleN1?: string;

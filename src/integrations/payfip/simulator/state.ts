@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { CreateRequestFields, FaultType, Operation } from "../types.ts";
 
-/** In-memory state of the simulator (PAYFIP.md §5): operations, policies, faults, clock. */
+/** In-memory state of the simulator (docs/payfip.md §5): operations, policies, faults, clock. */
 
 export type ResultCode = "P" | "V" | "R" | "Z" | "A";
 export type OperationState = "CREATED" | "PAGE_OPENED" | ResultCode;

@@ -1,7 +1,7 @@
 import { escapeXml } from "../soap.ts";
 import { CREATE_FIELD_ORDER, DETAIL_FIELD_ORDER, SERVICE_NS } from "../types.ts";
 
-/** The DGFiP WSDL (PAYFIP.md §1.2) with its three schemas inline and soap:address rewritten. */
+/** The DGFiP WSDL (docs/payfip.md §1.2) with its three schemas inline and soap:address rewritten. */
 
 const REQ = "http://securite.service.tpa.cp.finances.gouv.fr/requete";
 const REP = "http://securite.service.tpa.cp.finances.gouv.fr/reponse";
