@@ -66,13 +66,10 @@ export async function pageScenarios(
     billing.tenant.slug,
     await staffSession(db, billing.tenant.id, billing.staffUserId),
   );
-  const { service, term } = await db.withTenant(
+  const service = await db.withTenant(
     { role: "app_staff", tenantId: planning.tenantId },
-    async (trx) => ({
-      service: (await sql<{ id: string }>`select id from services where key = 'mercredis'`.execute(trx))
-        .rows[0]?.id,
-      term: "",
-    }),
+    async (trx) =>
+      (await sql<{ id: string }>`select id from services where key = 'mercredis'`.execute(trx)).rows[0]?.id,
   );
   const name = await db.withTenant(
     { role: "app_staff", tenantId: billing.tenant.id },

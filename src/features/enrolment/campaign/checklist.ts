@@ -1,4 +1,3 @@
-import type { Trx } from "../../../db/database.ts";
 import type * as campaignRepo from "./repo.ts";
 
 /** One thing a household confirms: a section for the household, a guardian or a child. */
