@@ -109,20 +109,49 @@ describe("annual update campaign", () => {
     );
   });
 
-  it("follows who finished, reminds the others by e-mail, and closes", async () => {
+  it("follows who finished, reminds the others in their inbox and by e-mail per consent, and closes", async () => {
     const html = await (await staff.get("/agents/campagne")).text();
     expect(html).toContain("Terminé (1)");
     expect(html).toContain("M. et Mme DUPONT (N° 1001001818331)");
     expect(html).toContain("Pas commencé (1)");
     expect(html).toContain("Sophie MARTIN : Responsable légal");
+    const martin = (
+      await p.owner
+        .selectFrom("households")
+        .select("id")
+        .where("name", "like", "%MARTIN%")
+        .executeTakeFirstOrThrow()
+    ).id;
+    const mailsToSophie = async () =>
+      (
+        await p.owner
+          .selectFrom("outbox")
+          .select("id")
+          .where("to_address", "=", "sophie.martin@plombieres.test")
+          .where("subject", "like", "Rappel%")
+          .execute()
+      ).length;
+    // Without « Autorisation courriel », Plombières reminds through the inbox only.
     expect((await staff.post("/agents/campagne/relance")).status).toBe(303);
+    expect(await mailsToSophie()).toBe(0);
+    await p.owner
+      .updateTable("guardians")
+      .set({ consent_email: true })
+      .where("household_id", "=", martin)
+      .execute();
+    expect((await staff.post("/agents/campagne/relance")).status).toBe(303);
+    expect(await mailsToSophie()).toBe(1);
     const inbox = await p.owner
       .selectFrom("message_threads as t")
       .innerJoin("households as h", "h.id", "t.household_id")
       .select(["h.name", "t.subject"])
       .where("t.subject", "like", "Rappel : mise à jour%")
       .execute();
-    expect(inbox.map((t) => t.name)).toEqual([expect.stringContaining("MARTIN")]);
+    // One inbox message per reminder, to MARTIN only (DUPONT has finished).
+    expect(inbox.map((t) => t.name)).toEqual([
+      expect.stringContaining("MARTIN"),
+      expect.stringContaining("MARTIN"),
+    ]);
     expect(inbox[0]?.subject).toBe("Rappel : mise à jour de votre dossier famille avant le 30/06/2027");
     const mail = await p.mailbox.waitFor("sophie.martin@plombieres.test");
     expect(mail.subject).toContain("Rappel : mise à jour de votre dossier famille");

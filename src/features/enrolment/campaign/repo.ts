@@ -106,3 +106,16 @@ export async function people(trx: Trx, householdId?: string) {
     .execute();
   return { guardians, children };
 }
+
+/** The households among these where a guardian said yes to « Autorisation courriel ». */
+export async function consentingToEmail(trx: Trx, householdIds: string[]): Promise<string[]> {
+  if (householdIds.length === 0) return [];
+  const rows = await trx
+    .selectFrom("guardians")
+    .select("household_id")
+    .distinct()
+    .where("consent_email", "=", true)
+    .where("household_id", "in", householdIds)
+    .execute();
+  return rows.map((r) => r.household_id);
+}

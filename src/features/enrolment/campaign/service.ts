@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { AppError } from "../../../http/errors.ts";
-import { notifyHousehold } from "../../../integrations/mail/household.ts";
+import { notifyHouseholds } from "../../../integrations/mail/household.ts";
 import { addDays, parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
@@ -118,7 +118,8 @@ export async function follow(trx: Trx) {
 
 /**
  * « Relancer les retardataires »: every household that has not finished gets a message in its
- * inbox (towns with « Mes messages », one statement for all) and an e-mail.
+ * inbox (towns with « Mes messages », one statement for all) and an e-mail where a guardian said
+ * yes to « Autorisation courriel »; in towns without an inbox the e-mail is the only channel.
  */
 export async function remind(trx: Trx, tenant: Tenant, actor: Actor): Promise<number> {
   const f = await follow(trx);
@@ -134,7 +135,12 @@ export async function remind(trx: Trx, tenant: Tenant, actor: Actor): Promise<nu
       reminderMessage(tenant, data),
       sql`select unnest(${ids}::uuid[])`,
     );
-  for (const id of ids) await notifyHousehold(trx, tenant, id, { template: "campaign-reminder", data });
+  const mailed = tenant.config.portal.inbox ? await campaignRepo.consentingToEmail(trx, ids) : ids;
+  await notifyHouseholds(
+    trx,
+    tenant,
+    mailed.map((householdId) => ({ householdId, template: "campaign-reminder", data })),
+  );
   await campaignRepo.markReminded(trx, tenant.id, f.campaign.id, ids);
   return late.length;
 }
