@@ -3,6 +3,7 @@ import { page, seeOther } from "../http/render.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import { personaOf } from "./account-service.ts";
 import { requireParent, requireStaff } from "./middleware.ts";
+import { endOwnSession } from "./session-end-service.ts";
 import { deleteUserSessions, listUserSessions, type SessionUser } from "./sessions.ts";
 
 /**
@@ -27,9 +28,7 @@ export function connectionsRoutes(deps: Deps, kind: "parent" | "staff") {
   app.post("/compte/connexions/fin", guard, async (c) => {
     const body = await c.req.parseBody();
     const id = typeof body.session === "string" ? body.session : "";
-    await deps.db.withTenant(own(c), (trx) =>
-      trx.deleteFrom("sessions").where("id", "=", id).where("user_id", "=", session(c).userId).execute(),
-    );
+    await deps.db.withTenant(own(c), (trx) => endOwnSession(trx, session(c).userId, id));
     return seeOther(c, id === session(c).sessionId ? `${base}/connexion` : `${base}/compte/connexions?fin=1`);
   });
   app.post("/compte/connexions/autres", guard, async (c) => {

@@ -77,6 +77,28 @@ export async function updateTown(
   return r.numUpdatedRows === 1n;
 }
 
+/**
+ * A town admin's save of its own settings: the config and, when given, the logo (the database
+ * lets an admin write only these, never the slug, name or hostnames). False when not allowed.
+ */
+export async function saveTownSettings(
+  trx: Trx,
+  id: string,
+  config: TenantConfig,
+  logoSvg: string | null,
+): Promise<boolean> {
+  const r = await trx
+    .updateTable("tenants")
+    .set({
+      config: JSON.stringify(config),
+      ...(logoSvg ? { logo_svg: logoSvg } : {}),
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return r.numUpdatedRows === 1n;
+}
+
 export function findTown(trx: Trx, id: string) {
   return trx
     .selectFrom("tenants")

@@ -126,3 +126,13 @@ export async function checkAccounts(trx: Trx): Promise<Exception[]> {
   }
   return out;
 }
+
+/** The exceptions with each household's label (« Nom (N° Famille 12) »), for the staff page. */
+export async function accountsReport(trx: Trx) {
+  const found = await checkAccounts(trx);
+  const ids = [...new Set(found.map((e) => e.householdId))];
+  const names = ids.length
+    ? await trx.selectFrom("households").select(["id", "name", "number"]).where("id", "in", ids).execute()
+    : [];
+  return { found, names: new Map(names.map((n) => [n.id, `${n.name} (N° Famille ${n.number})`])) };
+}

@@ -229,3 +229,17 @@ export async function settleAttempt(
     return state;
   });
 }
+
+/** An attempt's state, invoice, household and PayFiP's `resultrans`, by its idOp. */
+export function attemptByIdOp(trx: Trx, idOp: string) {
+  return trx
+    .selectFrom("payment_attempts")
+    .select([
+      "state",
+      "invoice_id",
+      "household_id",
+      sql<string | null>`result->>'resultrans'`.as("resultrans"),
+    ])
+    .where("idop", "=", idOp)
+    .executeTakeFirst();
+}

@@ -1,12 +1,11 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { sql } from "kysely";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { contentSecurityPolicy } from "../../http/security.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { readIdOp } from "../../integrations/payfip/callback.ts";
 import { FMT, findInvoice } from "./invoices-view.ts";
-import { settleAttempt } from "./online-payment.ts";
+import { attemptByIdOp, settleAttempt } from "./online-payment.ts";
 
 /**
  * « Payer en ligne » posts to the portal, which answers with a redirect to PayFiP: the
@@ -67,16 +66,7 @@ async function settle(c: Context<AppEnv>, deps: Deps, idOp: string): Promise<boo
 /** The attempt as it now stands (read as the jobs persona: the returning browser may have no session). */
 function attemptOf(deps: Deps, c: Context<AppEnv>, idOp: string) {
   return deps.db.withTenant({ role: "app_jobs", tenantId: c.get("tenant").id }, (trx) =>
-    trx
-      .selectFrom("payment_attempts")
-      .select([
-        "state",
-        "invoice_id",
-        "household_id",
-        sql<string | null>`result->>'resultrans'`.as("resultrans"),
-      ])
-      .where("idop", "=", idOp)
-      .executeTakeFirst(),
+    attemptByIdOp(trx, idOp),
   );
 }
 

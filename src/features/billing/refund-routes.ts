@@ -66,11 +66,9 @@ async function ask(c: Context<AppEnv>, deps: Deps) {
     holder: body.titulaire ?? "",
   };
   try {
-    await deps.db.withTenant(ctx, async (trx) => {
-      const regie = await trx.selectFrom("regies").select("id").where("id", "=", regieId).executeTakeFirst();
-      if (!regie) throw notFound();
-      return requestRefund(trx, c.get("tenant"), actor, ctx.householdId, input);
-    });
+    await deps.db.withTenant(ctx, (trx) =>
+      requestRefund(trx, c.get("tenant"), actor, ctx.householdId, input),
+    );
   } catch (err) {
     if (!(err instanceof RefundError)) throw err;
     return showStatement(c, deps, { values: body, errors: { [err.field]: err.message } });

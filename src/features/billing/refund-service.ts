@@ -39,7 +39,7 @@ export interface RefundRequest {
   holder: string;
 }
 
-/** Records the request for all the credit the family holds in the régie. */
+/** Records the request for all the credit the family holds in the régie (404 for an unknown régie). */
 export async function requestRefund(
   trx: Trx,
   tenant: Tenant,
@@ -47,6 +47,12 @@ export async function requestRefund(
   householdId: string,
   input: RefundRequest,
 ) {
+  const regie = await trx
+    .selectFrom("regies")
+    .select("id")
+    .where("id", "=", input.regieId)
+    .executeTakeFirst();
+  if (!regie) throw notFound();
   const account = { householdId, regieId: input.regieId };
   await lockAccount(trx, account);
   const credit = await availableCredit(trx, account);

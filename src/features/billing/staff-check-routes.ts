@@ -1,21 +1,14 @@
 import { Hono } from "hono";
 import { page } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { checkAccounts, RULE_LABELS, type Rule } from "./accounts-check.ts";
+import { accountsReport, RULE_LABELS, type Rule } from "./accounts-check.ts";
 import { staffScope } from "./staff-invoices-view.ts";
 
 /** « Contrôle des comptes »: the town's ledger invariants, each exception listed and linked. */
 export function staffCheckRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.get("/facturation/controle", async (c) => {
-    const data = await deps.db.withTenant(staffScope(c).db, async (trx) => {
-      const found = await checkAccounts(trx);
-      const ids = [...new Set(found.map((e) => e.householdId))];
-      const names = ids.length
-        ? await trx.selectFrom("households").select(["id", "name", "number"]).where("id", "in", ids).execute()
-        : [];
-      return { found, names: new Map(names.map((n) => [n.id, `${n.name} (N° Famille ${n.number})`])) };
-    });
+    const data = await deps.db.withTenant(staffScope(c).db, accountsReport);
     const rules = (Object.keys(RULE_LABELS) as Rule[]).map((rule) => ({
       rule,
       label: RULE_LABELS[rule],

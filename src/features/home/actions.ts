@@ -2,10 +2,9 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { addDays, longDate, parisDateTime, parisToday, shortDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import type { InvoiceRow } from "../billing/invoices-view.ts";
-import { euros } from "../billing/pricing.ts";
+import { euros, type InvoiceRow } from "../billing/invoices-service.ts";
 import { homeActions as campaignItems } from "../enrolment/campaign/service.ts";
-import { sectionLabel } from "../requests/view.ts";
+import { sectionLabel } from "../requests/service.ts";
 
 /** One thing the family should do now, with where to do it. */
 export interface ActionItem {

@@ -1,5 +1,5 @@
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { checkFile } from "../documents/sniff.ts";
+import { checkFile } from "../documents/files-service.ts";
 import type { NewFile } from "./repo.ts";
 
 /** Up to three files per message, each checked by its content like « Mes documents ». */

@@ -6,7 +6,7 @@ import { publicOrigin } from "../../env.ts";
 import { uuidParam, validate } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { sendFile } from "../documents/download.ts";
+import { sendFile } from "../documents/files-service.ts";
 import { AUDIENCES, broadcastSchema } from "./broadcast-schemas.ts";
 import * as broadcastService from "./broadcast-service.ts";
 import { filesHint, inboxOn, messageBodyLimit, readMessageForm } from "./routes.ts";

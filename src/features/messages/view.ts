@@ -1,4 +1,4 @@
-import { sizeLabel } from "../documents/sniff.ts";
+import { sizeLabel } from "../documents/files-service.ts";
 
 // Built once: constructing an Intl.DateTimeFormat costs far more than formatting with it.
 const WHEN = new Intl.DateTimeFormat("fr-FR", {

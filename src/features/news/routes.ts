@@ -4,7 +4,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { sendFile } from "../documents/download.ts";
+import { sendFile } from "../documents/files-service.ts";
 import * as newsService from "./service.ts";
 
 const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;

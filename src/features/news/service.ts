@@ -4,7 +4,7 @@ import { notFound } from "../../http/errors.ts";
 import { validate } from "../../http/forms.ts";
 import type { DocumentsConfig } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { checkFile } from "../documents/sniff.ts";
+import { checkFile } from "../documents/files-service.ts";
 import { renderMarkdown } from "./markdown.ts";
 import * as repo from "./repo.ts";
 import { infoPageSchema, newsSchema, townFormSchema } from "./schemas.ts";

@@ -6,7 +6,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { formatsLabel, sizeLabel } from "../documents/sniff.ts";
+import { formatsLabel, sizeLabel } from "../documents/files-service.ts";
 import * as newsService from "./service.ts";
 
 const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;

@@ -1,5 +1,6 @@
 import { createOperatorSession, type OperatorSession } from "../../auth/operator-sessions.ts";
 import { verifyPassword } from "../../auth/password.ts";
+import { endOperatorSession } from "../../auth/session-end-service.ts";
 import { clear, clearedOnSuccess, loginKeys, registerFailure, waitSeconds } from "../../auth/throttle.ts";
 import type { Database } from "../../db/database.ts";
 import type { Logger } from "../../lib/log.ts";
@@ -51,7 +52,7 @@ export async function login(
 
 export function logout(db: Database, o: OperatorSession, ip: string) {
   return db.withTenant(asOperator(o), async (trx) => {
-    await trx.deleteFrom("operator_sessions").where("id", "=", o.sessionId).execute();
+    await endOperatorSession(trx, o.sessionId);
     await trx
       .insertInto("platform_audit")
       .values({ operator_id: o.operatorId, event: "logout", ip })

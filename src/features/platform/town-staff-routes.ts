@@ -2,7 +2,6 @@ import { type Context, Hono } from "hono";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { inviteSchema } from "../team/schemas.ts";
 import * as team from "../team/service.ts";
 import { requireOperator, who } from "./guard.ts";
 import { type InTown, inTownAsOperator } from "./town-staff-service.ts";
@@ -42,7 +41,7 @@ export function platformTownStaffRoutes(deps: Deps) {
   };
   app.get("/communes/:id/equipe", (c) => listPage(c));
   app.post("/communes/:id/equipe", async (c) => {
-    const form = await readForm(c, inviteSchema);
+    const form = await readForm(c, team.inviteSchema);
     if (!form.ok) return listPage(c, form.values, form.errors, 422);
     const r = await inTown(c, "staff_invited", ({ trx, d, actor }) => team.invite(trx, d, actor, form.data));
     if (!r.ok) return listPage(c, form.values, r.errors, 422);

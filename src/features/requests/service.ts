@@ -10,6 +10,9 @@ import { handlerOf } from "./registry.ts";
 import * as requestsRepo from "./repo.ts";
 import type { Values } from "./section-handler.ts";
 
+/** The sections' French names, for the pages of other slices (home, settings). */
+export { FALLBACK_LABELS, sectionLabel } from "./view.ts";
+
 export interface ChangeContext {
   tenant: Tenant;
   actor: Actor;

@@ -10,7 +10,7 @@ import type { TenantConfig } from "../../tenancy/config-schema.ts";
 import { SECTIONS } from "../../tenancy/config-schema.ts";
 import { checkLogo } from "../../tenancy/logo.ts";
 import * as newsService from "../news/service.ts";
-import { FALLBACK_LABELS } from "../requests/view.ts";
+import { FALLBACK_LABELS } from "../requests/service.ts";
 import {
   EXTENSIONS,
   HOME_TILES,

@@ -1,9 +1,9 @@
-import { sql } from "kysely";
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database } from "../../db/database.ts";
 import { forbidden } from "../../http/errors.ts";
 import type { TenantConfig } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import { saveTownSettings } from "../../tenancy/towns.ts";
 import { recordWrite } from "../audit/service.ts";
 
 /**
@@ -22,16 +22,8 @@ export async function saveSettings(
   if (config.slug !== tenant.slug || config.hostnames.join() !== tenant.config.hostnames.join())
     throw forbidden();
   await db.withTenant({ role: "app_staff", tenantId: tenant.id, userId: s.userId }, async (trx) => {
-    const r = await trx
-      .updateTable("tenants")
-      .set({
-        config: JSON.stringify(config),
-        ...(logoSvg ? { logo_svg: logoSvg } : {}),
-        updated_at: sql`now()`,
-      })
-      .where("id", "=", tenant.id)
-      .executeTakeFirst();
-    if (r.numUpdatedRows !== 1n) throw forbidden("Cette action est réservée aux administrateurs.");
+    if (!(await saveTownSettings(trx, tenant.id, config, logoSvg)))
+      throw forbidden("Cette action est réservée aux administrateurs.");
     await recordWrite(
       trx,
       tenant.id,

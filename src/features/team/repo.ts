@@ -1,8 +1,6 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 
-export type StaffRole = "admin" | "agent";
-
 /** The town's staff accounts, active first, then by name. */
 export function listStaff(trx: Trx) {
   return trx
@@ -41,44 +39,6 @@ export async function staffEmailTaken(trx: Trx, email: string): Promise<boolean>
     .where("email", "=", email)
     .executeTakeFirst();
   return !!row;
-}
-
-export function insertStaff(
-  trx: Trx,
-  v: { tenantId: string; firstName: string; lastName: string; email: string; role: StaffRole },
-) {
-  return trx
-    .insertInto("users")
-    .values({
-      tenant_id: v.tenantId,
-      kind: "staff",
-      staff_role: v.role,
-      first_name: v.firstName,
-      last_name: v.lastName,
-      email: v.email,
-    })
-    .returning(["id", "first_name", "last_name", "email"])
-    .executeTakeFirstOrThrow();
-}
-
-export async function setRole(trx: Trx, id: string, role: StaffRole): Promise<void> {
-  await trx
-    .updateTable("users")
-    .set({ staff_role: role })
-    .where("kind", "=", "staff")
-    .where("id", "=", id)
-    .execute();
-}
-
-/** Deactivating ends the account's sessions in the same transaction: it is out at once. */
-export async function setDisabled(trx: Trx, id: string, disabled: boolean): Promise<void> {
-  await trx
-    .updateTable("users")
-    .set({ disabled_at: disabled ? sql`now()` : null })
-    .where("kind", "=", "staff")
-    .where("id", "=", id)
-    .execute();
-  if (disabled) await trx.deleteFrom("sessions").where("user_id", "=", id).execute();
 }
 
 /** The team's history: who changed which account, when (newest first). */

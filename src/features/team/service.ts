@@ -1,4 +1,5 @@
 import type { AccountDeps } from "../../auth/account-service.ts";
+import * as staffAccounts from "../../auth/staff-account-service.ts";
 import { issueToken } from "../../auth/tokens-repo.ts";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
@@ -6,6 +7,9 @@ import { queueMail } from "../../integrations/mail/outbox.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
 import * as teamRepo from "./repo.ts";
 import type { Invite } from "./schemas.ts";
+
+/** The invitation form, also read by the platform's town staff pages. */
+export { inviteSchema } from "./schemas.ts";
 
 /**
  * Staff accounts of one town (« Équipe »), for its admins and for operators. Every function
@@ -39,7 +43,7 @@ async function sendInvitation(
   trx: Trx,
   d: AccountDeps,
   user: { id: string; first_name: string; last_name: string; email: string | null },
-  role: teamRepo.StaffRole,
+  role: staffAccounts.StaffRole,
 ) {
   if (!user.email) throw notFound();
   const token = await issueToken(trx, d.tenant.id, user.id, "activation");
@@ -61,7 +65,7 @@ export type Invited = { ok: true; id: string } | { ok: false; errors: Record<str
 export async function invite(trx: Trx, d: AccountDeps, actor: Actor, v: Invite): Promise<Invited> {
   if (await teamRepo.staffEmailTaken(trx, v.email))
     return { ok: false, errors: { email: "Un compte agent utilise déjà cette adresse e-mail." } };
-  const user = await teamRepo.insertStaff(trx, {
+  const user = await staffAccounts.insertStaff(trx, {
     tenantId: d.tenant.id,
     firstName: v.first_name,
     lastName: v.last_name,
@@ -90,17 +94,17 @@ export async function changeRole(
   d: AccountDeps,
   actor: Actor,
   userId: string,
-  role: teamRepo.StaffRole,
+  role: staffAccounts.StaffRole,
 ) {
   await other(trx, actor, userId);
-  await teamRepo.setRole(trx, userId, role);
+  await staffAccounts.setStaffRole(trx, userId, role);
   await audit(trx, d, actor, "staff_role_changed", userId, ["role"]);
 }
 
 /** Deactivated: signed out everywhere at once, and no way back in until reactivated. */
 export async function setActive(trx: Trx, d: AccountDeps, actor: Actor, userId: string, active: boolean) {
   await other(trx, actor, userId);
-  await teamRepo.setDisabled(trx, userId, !active);
+  await staffAccounts.setStaffDisabled(trx, userId, !active);
   await audit(trx, d, actor, active ? "staff_enabled" : "staff_disabled", userId);
 }
 
