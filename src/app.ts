@@ -48,6 +48,7 @@ import { requestsRoutes } from "./features/requests/routes.ts";
 import { requestsStaffRoutes } from "./features/requests/staff-routes.ts";
 import { settingsRoutes } from "./features/settings/routes.ts";
 import { staffRoutes } from "./features/staff/routes.ts";
+import { supportConsoleRoutes } from "./features/support/console-routes.ts";
 import { supportRoutes, supportSession } from "./features/support/routes.ts";
 import { teamRoutes } from "./features/team/routes.ts";
 import { clientAddress, fromThisMachine } from "./http/client-address.ts";
@@ -166,10 +167,11 @@ function unknownHostApp(deps: Deps) {
   return app;
 }
 
-/** The operators' console: the towns, then the school calendar (its session set by platformRoutes). */
+/** The operators' console: the towns, support access, then the school calendar (their operator set by platformRoutes). */
 function operatorConsole(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.route("/", platformRoutes(deps));
+  app.route("/", supportConsoleRoutes(deps));
   app.route("/", schoolCalendarRoutes(deps));
   return app;
 }

@@ -135,7 +135,6 @@ const DEBT = {
     "households ← staff",
     "known_devices ← my-data",
     "outbox ← planning",
-    "platform_audit ← support",
     "regies ← tenancy",
     "services ← billing",
     "services ← tenancy",

@@ -7,16 +7,19 @@ export const asOperator = (o: OperatorSession) => ({
   userId: o.operatorId,
 });
 
-/** Every operator action leaves a line in the platform audit (outside any town's fence). */
-export async function auditOperator(
-  trx: Trx,
-  o: OperatorSession,
-  e: { event: string; tenantId: string | null; ip: string; detail?: string | null },
-): Promise<void> {
+export interface PlatformEvent {
+  event: string;
+  tenantId: string | null;
+  ip: string;
+  detail?: string | null;
+}
+
+/** One line of the platform audit (outside any town's fence), in the caller's transaction. */
+export async function recordPlatformEvent(trx: Trx, operatorId: string, e: PlatformEvent): Promise<void> {
   await trx
     .insertInto("platform_audit")
     .values({
-      operator_id: o.operatorId,
+      operator_id: operatorId,
       event: e.event,
       target_tenant_id: e.tenantId,
       ip: e.ip,
@@ -24,3 +27,7 @@ export async function auditOperator(
     })
     .execute();
 }
+
+/** Every operator action leaves a line in the platform audit. */
+export const auditOperator = (trx: Trx, o: OperatorSession, e: PlatformEvent) =>
+  recordPlatformEvent(trx, o.operatorId, e);

@@ -10,7 +10,6 @@ import type { AppEnv, Deps } from "../../http/types.ts";
 import { platformDashboardRoutes } from "./dashboard-routes.ts";
 import { platformImportRoutes } from "./import-routes.ts";
 import * as platform from "./service.ts";
-import { platformSupportRoutes } from "./support-routes.ts";
 import { platformTownStaffRoutes } from "./town-staff-routes.ts";
 import { platformTownRoutes } from "./towns-routes.ts";
 
@@ -86,7 +85,6 @@ export function platformRoutes(deps: Deps) {
   app.route("/", platformTownRoutes(deps));
   app.route("/", platformTownStaffRoutes(deps));
   app.route("/", platformImportRoutes(deps));
-  app.route("/", platformSupportRoutes(deps));
   app.route("/", platformDashboardRoutes(deps));
   return app;
 }

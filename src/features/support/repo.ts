@@ -61,22 +61,6 @@ export function endEntry(trx: Trx, sessionToken: string) {
     .executeTakeFirst();
 }
 
-export async function audit(
-  trx: Trx,
-  e: { operatorId: string; tenantId: string; event: string; ip: string; detail: string | null },
-) {
-  await trx
-    .insertInto("platform_audit")
-    .values({
-      operator_id: e.operatorId,
-      event: e.event,
-      target_tenant_id: e.tenantId,
-      ip: e.ip,
-      detail: e.detail,
-    })
-    .execute();
-}
-
 /** Staff context: the town's support entries and what was viewed, newest first. */
 export async function history(trx: Trx) {
   const entries = await trx

@@ -3,6 +3,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import { generateToken, hashToken } from "../../auth/tokens.ts";
 import type { Database } from "../../db/database.ts";
 import { parisDateTime } from "../../lib/dates.ts";
+import { recordPlatformEvent } from "../platform/console-service.ts";
 import * as supportRepo from "./repo.ts";
 
 /**
@@ -31,8 +32,7 @@ export async function enter(
       reason: v.reason,
       expiresAt: new Date(Date.now() + SUPPORT_MS),
     });
-    await supportRepo.audit(trx, {
-      operatorId: op.operatorId,
+    await recordPlatformEvent(trx, op.operatorId, {
       tenantId: v.tenantId,
       event: v.write ? "support_entered_write" : "support_entered",
       ip: v.ip,
@@ -61,8 +61,7 @@ export async function current(
   return db.withTenant(auth(tenantId), async (trx) => {
     const entry = await supportRepo.liveEntry(trx, hashToken(token));
     if (!entry) return null;
-    await supportRepo.audit(trx, {
-      operatorId: entry.operator_id,
+    await recordPlatformEvent(trx, entry.operator_id, {
       tenantId,
       event: "support_page",
       ip: view.ip,
@@ -95,8 +94,7 @@ export async function end(db: Database, tenantId: string, token: string, ip: str
   await db.withTenant(auth(tenantId), async (trx) => {
     const ended = await supportRepo.endEntry(trx, hashToken(token));
     if (ended)
-      await supportRepo.audit(trx, {
-        operatorId: ended.operator_id,
+      await recordPlatformEvent(trx, ended.operator_id, {
         tenantId,
         event: "support_left",
         ip,

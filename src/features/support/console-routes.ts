@@ -5,9 +5,9 @@ import { readForm, uuidParam } from "../../http/forms.ts";
 import { page } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { optionalText } from "../../lib/form-fields.ts";
-import * as support from "../support/service.ts";
-import { operatorOf, requireOperator } from "./guard.ts";
-import * as townsService from "./towns-service.ts";
+import { operatorOf, requireOperator } from "../platform/console-service.ts";
+import * as townsService from "../platform/towns-service.ts";
+import * as support from "./service.ts";
 
 const entrySchema = z
   .object({ ecriture: z.preprocess((v) => v === "on", z.boolean()), motif: optionalText(300) })
@@ -16,8 +16,11 @@ const entrySchema = z
     message: "Indiquez le motif : il est enregistré et visible par la commune.",
   });
 
-/** « Entrer dans la commune »: the console opens a one-hour support entry on the town's host. */
-export function platformSupportRoutes(deps: Deps) {
+/**
+ * « Entrer dans la commune »: the console opens a one-hour support entry on the town's host.
+ * Mounted in the operators' console, after platformRoutes (which sets the operator).
+ */
+export function supportConsoleRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.post("/communes/:id/support", requireOperator, async (c) => {
     const town = await townsService.getTown(deps.db, operatorOf(c), uuidParam(c, "id"));
