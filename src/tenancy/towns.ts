@@ -55,22 +55,18 @@ export async function insertTown(trx: Trx, config: TenantConfig, logoSvg: string
   return row.id;
 }
 
-/** Replaces a town's configuration (never its slug); the logo only when a new one is given. */
-export async function updateTown(
-  trx: Trx,
-  id: string,
-  config: TenantConfig,
-  logoSvg: string | null,
-): Promise<boolean> {
+/** The columns a save of the configuration writes: the config, and the logo only when a new one is given. */
+const configValues = (config: TenantConfig, logoSvg: string | null) => ({
+  config: JSON.stringify(config),
+  ...(logoSvg ? { logo_svg: logoSvg } : {}),
+  updated_at: sql<Date>`now()`,
+});
+
+/** Replaces a town's configuration, name and hostnames (never its slug). */
+export async function updateTown(trx: Trx, id: string, config: TenantConfig, logoSvg: string | null) {
   const r = await trx
     .updateTable("tenants")
-    .set({
-      name: config.name,
-      hostnames: config.hostnames,
-      config: JSON.stringify(config),
-      ...(logoSvg ? { logo_svg: logoSvg } : {}),
-      updated_at: sql`now()`,
-    })
+    .set({ name: config.name, hostnames: config.hostnames, ...configValues(config, logoSvg) })
     .where("id", "=", id)
     .where("slug", "=", config.slug)
     .executeTakeFirst();
@@ -78,22 +74,13 @@ export async function updateTown(
 }
 
 /**
- * A town admin's save of its own settings: the config and, when given, the logo (the database
- * lets an admin write only these, never the slug, name or hostnames). False when not allowed.
+ * A town admin's save of its own settings: the config and the logo only (the database lets an
+ * admin write nothing else of the town, never its slug, name or hostnames). False when not allowed.
  */
-export async function saveTownSettings(
-  trx: Trx,
-  id: string,
-  config: TenantConfig,
-  logoSvg: string | null,
-): Promise<boolean> {
+export async function saveTownSettings(trx: Trx, id: string, config: TenantConfig, logoSvg: string | null) {
   const r = await trx
     .updateTable("tenants")
-    .set({
-      config: JSON.stringify(config),
-      ...(logoSvg ? { logo_svg: logoSvg } : {}),
-      updated_at: sql`now()`,
-    })
+    .set(configValues(config, logoSvg))
     .where("id", "=", id)
     .executeTakeFirst();
   return r.numUpdatedRows === 1n;
