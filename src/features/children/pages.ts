@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import type { AppEnv } from "../../http/types.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
-import type { Values } from "../requests/section-handler.ts";
+import type { Values } from "../requests/service.ts";
 import { childSchema, consentsSchema, healthSchema, MAX_VACCINES, parseVaccinations } from "./schemas.ts";
 
 /** Form values: what is on file, as strings (health: one pair of inputs per vaccination). */

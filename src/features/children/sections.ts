@@ -1,7 +1,7 @@
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { householdFileSchema, type Section } from "../../tenancy/config-schema.ts";
-import type { SectionHandler, Values } from "../requests/section-handler.ts";
+import type { SectionHandler, Values } from "../requests/service.ts";
 import * as childrenRepo from "./repo.ts";
 import { parseVaccinations, vaccinationsText } from "./schemas.ts";
 

@@ -6,7 +6,7 @@ import { brandOf } from "../../lib/pdf-brand.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
-import type { SectionHandler, Values } from "../requests/section-handler.ts";
+import type { SectionHandler, Values } from "../requests/service.ts";
 import * as requestsService from "../requests/service.ts";
 import { checkPhoto } from "./photo.ts";
 import * as childrenRepo from "./repo.ts";

@@ -1,6 +1,6 @@
 import PDFDocument from "pdfkit";
 import { drawBrand, type PdfBrand } from "../../lib/pdf-brand.ts";
-import type { Values } from "../requests/section-handler.ts";
+import type { Values } from "../requests/service.ts";
 import type { Vaccination } from "./schemas.ts";
 
 /** What the « Fiche enfant » shows; the medical part only in the complete sheet. */

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import type { HouseholdsTable } from "../../db/types.ts";
-import type { Values } from "../requests/section-handler.ts";
+import type { Values } from "../requests/service.ts";
 
 const GUARDIAN_COLUMNS = [
   "civility",

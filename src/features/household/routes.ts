@@ -7,7 +7,7 @@ import { notFound } from "../../http/errors.ts";
 import { readForm, safeValues } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import type { Values } from "../requests/section-handler.ts";
+import type { Values } from "../requests/service.ts";
 import * as display from "./display.ts";
 import { type FormDef, foyerForms, partnerProfileForm, profileForm } from "./forms.ts";
 import * as invitation from "./invite.ts";

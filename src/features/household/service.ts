@@ -5,7 +5,7 @@ import { AppError, notFound } from "../../http/errors.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import * as documentsService from "../documents/service.ts";
-import type { SectionHandler, Values } from "../requests/section-handler.ts";
+import type { SectionHandler, Values } from "../requests/service.ts";
 import * as requestsService from "../requests/service.ts";
 import { householdOf, parentCtx } from "./context.ts";
 import { accessOf, invitesAllowed } from "./invite.ts";

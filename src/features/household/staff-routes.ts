@@ -6,7 +6,7 @@ import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { recordStaffView } from "../health-log/service.ts";
-import type { Values } from "../requests/section-handler.ts";
+import type { Values } from "../requests/service.ts";
 import * as display from "./display.ts";
 import type { FormDef } from "./forms.ts";
 import { formValues } from "./routes.ts";

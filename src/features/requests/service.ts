@@ -10,7 +10,9 @@ import { handlerOf } from "./registry.ts";
 import * as requestsRepo from "./repo.ts";
 import type { Values } from "./section-handler.ts";
 
-/** The sections' French names, for the pages of other slices (home, settings). */
+/** What a slice implements to register its sections (household, children). */
+export type { SectionHandler, Values } from "./section-handler.ts";
+/** The sections' French names, for the pages of other slices (home, settings, household). */
 export { FALLBACK_LABELS, sectionLabel } from "./view.ts";
 
 export interface ChangeContext {
