@@ -75,7 +75,9 @@ export async function bookingFacts(
 /** The places `wanted` children would get on each day, from the occupancy read without a lock. */
 export function freeFrom(period: Period, occupied: number[], wanted: number): number[] {
   const capacity = period.rules.capacity;
-  return occupied.map((taken) => (capacity === null ? wanted : Math.min(wanted, Math.max(0, capacity - taken))));
+  return occupied.map((taken) =>
+    capacity === null ? wanted : Math.min(wanted, Math.max(0, capacity - taken)),
+  );
 }
 
 /** The confirmation for each of the household's addresses (householdMails, without its read). */
