@@ -1,4 +1,6 @@
+import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { canBook } from "../../src/features/completeness/service.ts";
 import { book } from "../../src/features/planning/booking-service.ts";
 import { cancel } from "../../src/features/planning/cancel-service.ts";
 import { PlanningError } from "../../src/features/planning/errors.ts";
@@ -86,5 +88,52 @@ describe("booking core", () => {
     );
     const after = await p.owner.selectFrom("occupancy").select(["day", "taken"]).orderBy("day").execute();
     expect(after.map((t) => t.taken)).toEqual([0, 2]);
+  });
+});
+
+/** Counts the statements a step sends through its transaction (one result each). */
+function recorder() {
+  const texts: string[] = [];
+  const plugin: KyselyPlugin = {
+    transformQuery: (a) => a.node,
+    transformResult: async (a) => {
+      texts.push(a.queryId.queryId);
+      return a.result;
+    },
+  };
+  return { texts, plugin };
+}
+
+describe("booking round trips (issue 17, the rush)", () => {
+  it("reads in one statement, then writes the dossier, its audit row and the place last", async () => {
+    const periods = await p.db.withTenant(parentCtx(), (trx) => allPeriods(trx));
+    const mercredis = periods.find((x) => x.key === "mercredi-pompidou-2026-2027");
+    const input = {
+      periodId: mercredis?.id as string,
+      childIds: [children[0]?.id as string],
+      days: ["2026-12-09"],
+      idempotencyKey: crypto.randomUUID(),
+    };
+    const now = new Date("2026-12-01T08:00:00Z");
+    const rec = recorder();
+    const r = await p.db.withTenant(parentCtx(), (trx) =>
+      book(trx.withPlugin(rec.plugin), planning(now), input),
+    );
+    expect(r.bookings).toEqual([{ childId: input.childIds[0], day: "2026-12-09", status: "accepted" }]);
+    // One read (period, key, children, their days, occupancy, addresses), the town's completeness
+    // checks, one write (dossier, bookings, occupancy row), the audit row, the last statement.
+    const completeness = rec.texts.length - 4;
+    const file = await p.db.withTenant(parentCtx(), async (trx) => {
+      const c = recorder();
+      await canBook(trx.withPlugin(c.plugin), tenant, householdId, input.childIds[0]);
+      return c.texts.length;
+    });
+    expect(completeness).toBe(file);
+    const replay = recorder();
+    const again = await p.db.withTenant(parentCtx(), (trx) =>
+      book(trx.withPlugin(replay.plugin), planning(now), input),
+    );
+    expect(again).toMatchObject({ replayed: true, dossierId: r.dossierId });
+    expect(replay.texts).toHaveLength(2);
   });
 });

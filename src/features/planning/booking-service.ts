@@ -7,9 +7,10 @@ import type { Actor } from "../audit/service.ts";
 import { basketFor } from "../billing/basket-service.ts";
 import * as completeness from "../completeness/service.ts";
 import { uncovered } from "../enrolment/enrolments/coverage-service.ts";
+import { type BookingFacts, bookingFacts } from "./booking-read.ts";
 import { bookTakingPlacesLast, confirmByMail, decidedStatus, writeDossier } from "./booking-write.ts";
 import { PlanningError, type Problem } from "./errors.ts";
-import { findPeriod, type Period } from "./offer.ts";
+import type { Period } from "./offer.ts";
 import { takePlace } from "./places.ts";
 import { bookingCheck, ineligibility } from "./rules.ts";
 
@@ -63,10 +64,11 @@ async function problemsOf(
   trx: Trx,
   ctx: PlanningContext,
   period: Period,
-  children: Awaited<ReturnType<typeof ownChildren>>,
+  facts: BookingFacts,
   days: string[],
 ): Promise<Problem[]> {
   const zone = ctx.tenant.config.holidayZone;
+  const { children } = facts;
   const problems: Problem[] = [];
   for (const day of days) {
     const check = bookingCheck(period, day, ctx.now, zone);
@@ -89,19 +91,7 @@ async function problemsOf(
     }
   }
   problems.push(...(await enrolmentProblems(trx, ctx, period, children, days)));
-  const taken = await trx
-    .selectFrom("bookings")
-    .select(["child_id", "day"])
-    .where("period_id", "=", period.id)
-    .where(
-      "child_id",
-      "in",
-      children.map((c) => c.id),
-    )
-    .where("day", "in", days)
-    .where("status", "in", LIVE)
-    .execute();
-  for (const t of taken) {
+  for (const t of facts.taken) {
     const c = children.find((x) => x.id === t.child_id);
     problems.push({
       day: t.day,
@@ -141,17 +131,21 @@ async function enrolmentProblems(
  * fails with the full days named. Staff book on behalf of a household, past the cut-off.
  */
 export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Promise<BookResult> {
-  const replay = await replayOf(trx, ctx.householdId, input.idempotencyKey);
-  if (replay) return replay;
-  const period = await findPeriod(trx, input.periodId);
+  const facts = await bookingFacts(
+    trx,
+    { ...input, householdId: ctx.householdId, key: input.idempotencyKey },
+    LIVE,
+  );
+  if (facts.replay) return replayed(trx, facts.replay);
+  const { period, children } = facts;
   if (!period) throw notFound();
-  const children = await ownChildren(trx, ctx.householdId, input.childIds);
+  if (children.length !== new Set(input.childIds).size) throw notFound();
   const days = [...new Set(input.days)].sort();
   if (children.length === 0) throw new PlanningError([{ message: "Choisissez au moins un enfant." }]);
   if (days.length === 0) throw new PlanningError([{ message: "Choisissez au moins un jour." }]);
   if (!days.every(isIsoDate))
     throw new PlanningError([{ message: "Une des dates choisies n'est pas valide." }]);
-  const problems = await problemsOf(trx, ctx, period, children, days);
+  const problems = await problemsOf(trx, ctx, period, facts, days);
   if (problems.length) {
     // The same submission from another tab may have committed since the first look: its days
     // now look taken, but this is a replay, not a conflict.
@@ -174,7 +168,7 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
       lockedAt: null,
     };
   }
-  return bookTakingPlacesLast(trx, ctx, period, children, days, input);
+  return bookTakingPlacesLast(trx, ctx, period, facts, days, input);
 }
 
 async function replayOf(trx: Trx, householdId: string, key: string): Promise<BookResult | null> {
@@ -184,7 +178,11 @@ async function replayOf(trx: Trx, householdId: string, key: string): Promise<Boo
     .where("household_id", "=", householdId)
     .where("idempotency_key", "=", key)
     .executeTakeFirst();
-  if (!d) return null;
+  return d ? replayed(trx, d) : null;
+}
+
+/** The dossier a form's key already wrote, as its first submission left it. */
+async function replayed(trx: Trx, d: { id: string; number: string }): Promise<BookResult> {
   const rows = await trx
     .selectFrom("bookings")
     .select(["child_id", "day", "status"])

@@ -1,15 +1,16 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import type { BookingStatus } from "../../db/planning-types.ts";
-import { householdMails, notifyHousehold } from "../../integrations/mail/household.ts";
+import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { mailRows } from "../../integrations/mail/outbox.ts";
 import { longDate } from "../../lib/dates.ts";
 import { recordWrite } from "../audit/service.ts";
+import { type BookingFacts, freeFrom, mailsTo } from "./booking-read.ts";
 import type { BookInput, BookResult, PlanningContext } from "./booking-service.ts";
 import { dossierNumber } from "./dossier-numbers.ts";
 import { PlanningError } from "./errors.ts";
 import type { Period } from "./offer.ts";
-import { freePlaces, takePlacesLast } from "./places.ts";
+import { takePlacesLast } from "./places.ts";
 
 /**
  * The booking of a service not paid at booking: everything is written first (the bookings as
@@ -21,12 +22,13 @@ export async function bookTakingPlacesLast(
   trx: Trx,
   ctx: PlanningContext,
   period: Period,
-  children: { id: string; first_name: string; last_name: string }[],
+  facts: BookingFacts,
   days: string[],
   input: BookInput,
 ): Promise<BookResult> {
+  const { children } = facts;
   const onPlace = decidedStatus(ctx, period);
-  const seen = await freePlaces(trx, ctx.tenant.id, period, days, children.length);
+  const seen = freeFrom(period, facts.occupied, children.length);
   const outcome = (granted: number[]) =>
     days.flatMap((day, i) =>
       children.map((c, k) => ({
@@ -38,12 +40,8 @@ export async function bookTakingPlacesLast(
   const expected = outcome(seen);
   if (period.rules.waitingList === "none") fullDays(children, expected);
   const written = outcome(days.map(() => children.length));
-  const dossier = await writeDossier(trx, ctx, period, input, written, null);
-  const mails = await householdMails(
-    trx,
-    ctx.householdId,
-    bookedMail(period, dossier.number, children, expected),
-  );
+  const dossier = await writeDossier(trx, ctx, period, input, written, null, days);
+  const mails = mailsTo(facts.recipients, bookedMail(period, dossier.number, children, expected));
   const took = await takePlacesLast(
     trx,
     { period, dossierId: dossier.id, children: children.map((c) => c.id), days, expected: seen },
@@ -79,6 +77,10 @@ export function fullDays(
     );
 }
 
+/**
+ * The dossier and its bookings in one statement; `occupancyDays` get their occupancy row if
+ * missing (the last statement locks them), then the audit row.
+ */
 export async function writeDossier(
   trx: Trx,
   ctx: PlanningContext,
@@ -86,43 +88,32 @@ export async function writeDossier(
   input: BookInput,
   placed: { childId: string; day: string; status: BookingStatus }[],
   basketId: string | null,
+  occupancyDays: string[] = [],
 ) {
-  const dossier = await trx
-    .insertInto("booking_dossiers")
-    .values({
-      tenant_id: ctx.tenant.id,
-      number: dossierNumber(),
-      household_id: ctx.householdId,
-      kind: "booking",
-      period_id: period.id,
-      created_by: ctx.actor.userId,
-      created_by_name: ctx.actorName,
-      idempotency_key: input.idempotencyKey,
-      // The booking's time is the rules' clock (a late booking is billed as such).
-      created_at: ctx.now,
-    })
-    .returning(["id", "number"])
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto("bookings")
-    .values(
-      placed.map((b) => ({
-        tenant_id: ctx.tenant.id,
-        household_id: ctx.householdId,
-        child_id: b.childId,
-        period_id: period.id,
-        service_id: period.service.id,
-        day: b.day,
-        status: b.status,
-        holds_place: b.status !== "waiting",
-        dossier_id: dossier.id,
-        created_at: ctx.now,
-        basket_id: b.status === "unpaid" ? basketId : null,
-        decided_by: b.status === "accepted" ? ctx.actor.userId : null,
-        decided_at: b.status === "accepted" ? sql<Date>`now()` : null,
-      })),
-    )
-    .execute();
+  const t = ctx.tenant.id;
+  const { rows } = await sql<{ id: string; number: string }>`
+    with d as (
+      insert into booking_dossiers (tenant_id, number, household_id, kind, period_id, created_by,
+        created_by_name, idempotency_key, created_at)
+      values (${t}::uuid, ${dossierNumber()}, ${ctx.householdId}::uuid, 'booking', ${period.id}::uuid,
+        ${ctx.actor.userId}::uuid, ${ctx.actorName}, ${input.idempotencyKey}::uuid, ${ctx.now}::timestamptz)
+      returning id, number),
+    b as (
+      insert into bookings (tenant_id, household_id, child_id, period_id, service_id, day, status,
+        holds_place, dossier_id, created_at, basket_id, decided_by, decided_at)
+      select ${t}::uuid, ${ctx.householdId}::uuid, x.child_id, ${period.id}::uuid,
+        ${period.service.id}::uuid, x.day, x.status, x.status <> 'waiting', d.id, ${ctx.now}::timestamptz,
+        case when x.status = 'unpaid' then ${basketId}::uuid end,
+        case when x.status = 'accepted' then ${ctx.actor.userId}::uuid end,
+        case when x.status = 'accepted' then now() end
+      from d, unnest(${placed.map((b) => b.childId)}::uuid[], ${placed.map((b) => b.day)}::date[],
+        ${placed.map((b) => b.status)}::text[]) as x(child_id, day, status)),
+    o as (
+      insert into occupancy (tenant_id, period_id, day)
+      select ${t}::uuid, ${period.id}::uuid, x from unnest(${occupancyDays}::date[]) as x
+      on conflict (tenant_id, period_id, day) do nothing)
+    select id, number::text as number from d`.execute(trx);
+  const dossier = rows[0] as { id: string; number: string };
   await recordWrite(trx, ctx.tenant.id, ctx.actor, {
     householdId: ctx.householdId,
     action: "create",

@@ -20,7 +20,7 @@ export interface Period {
   facility: { id: string; key: string; name: string };
 }
 
-function baseQuery(trx: Trx) {
+export function baseQuery(trx: Trx) {
   return trx
     .selectFrom("periods as p")
     .innerJoin("services as s", "s.id", "p.service_id")
@@ -54,9 +54,9 @@ function baseQuery(trx: Trx) {
     .orderBy("p.name");
 }
 
-type Row = Awaited<ReturnType<ReturnType<typeof baseQuery>["execute"]>>[number];
+export type PeriodRow = Awaited<ReturnType<ReturnType<typeof baseQuery>["execute"]>>[number];
 
-function toPeriod(r: Row): Period {
+export function toPeriod(r: PeriodRow): Period {
   return {
     id: r.id,
     key: r.key,

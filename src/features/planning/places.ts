@@ -30,29 +30,6 @@ export async function takePlace(trx: Trx, tenantId: string, period: Period, day:
   return row !== undefined;
 }
 
-/**
- * The places `wanted` children would get on each day, as seen now without any lock (the last
- * statement decides); the days' occupancy rows are created when missing, in the same statement.
- */
-export async function freePlaces(
-  trx: Trx,
-  tenantId: string,
-  period: Period,
-  days: string[],
-  wanted: number,
-): Promise<number[]> {
-  const { rows } = await sql<{ taken: number }>`
-    with created as (
-      insert into occupancy (tenant_id, period_id, day)
-      select ${tenantId}::uuid, ${period.id}::uuid, d from unnest(${days}::date[]) as d
-      on conflict (tenant_id, period_id, day) do nothing)
-    select coalesce(o.taken, 0)::int as taken from unnest(${days}::date[]) as d(day)
-    left join occupancy o on o.period_id = ${period.id}::uuid and o.day = d.day
-    order by d.day`.execute(trx);
-  const capacity = period.rules.capacity;
-  return rows.map((r) => (capacity === null ? wanted : Math.min(wanted, Math.max(0, capacity - r.taken))));
-}
-
 export interface LastTake {
   /** Places given per day of `days`, in order. */
   granted: number[];
