@@ -167,6 +167,8 @@ export const tenantConfigSchema = z
       loginWith: z.enum(["email", "identifier"]),
       accountOpening: z.enum(["activation_link", "letter"]),
       forcePasswordChangeAtFirstLogin: z.boolean().default(false),
+      /** Staff must have a second factor: one without is sent to enrol right after the password. */
+      staffSecondFactor: z.boolean().default(true),
       passwordPolicy: passwordPolicySchema,
       /** Where « Déconnexion » leads; the town's login page when absent. */
       logoutRedirect: z.url().optional(),

@@ -2,7 +2,8 @@ import { RETENTION_BOUNDS, type TenantConfig } from "../../tenancy/config-schema
 
 /**
  * « Données personnelles » part of « Paramètres de la commune »: how long the retention job
- * keeps each kind of data, each a whole number within CNIL's bounds (RETENTION_BOUNDS).
+ * keeps each kind of data, each a whole number within CNIL's bounds (RETENTION_BOUNDS), and
+ * whether staff must use a second factor.
  */
 type Raw = Record<string, string | string[]>;
 type Key = keyof typeof RETENTION_BOUNDS;
@@ -28,10 +29,14 @@ export function privacyPart(raw: Raw, cfg: TenantConfig) {
       retention[key] = Number(value);
     else errors[name] = `Un nombre entier de ${min} à ${max} ${unit}.`;
   }
-  return { errors, config: { ...cfg, legal: { ...cfg.legal, retention } } };
+  const auth = { ...cfg.auth, staffSecondFactor: one(raw, "staff_second_factor") === "on" };
+  return { errors, config: { ...cfg, auth, legal: { ...cfg.legal, retention } } };
 }
 
-export function privacyValues(cfg: TenantConfig): Record<string, string> {
+export function privacyValues(cfg: TenantConfig): Record<string, string | string[]> {
   const r = cfg.legal.retention;
-  return Object.fromEntries((Object.keys(FIELDS) as Key[]).map((k) => [FIELDS[k].name, String(r[k])]));
+  return {
+    ...Object.fromEntries((Object.keys(FIELDS) as Key[]).map((k) => [FIELDS[k].name, String(r[k])])),
+    staff_second_factor: cfg.auth.staffSecondFactor ? ["on"] : [],
+  };
 }
