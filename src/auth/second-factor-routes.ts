@@ -28,9 +28,9 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
     page(c, "auth/second-factor-code", { base, errors }, status);
 
   // A staff member whose town requires a factor and who has none yet enrols here, signed out.
-  const enrolling = async (c: Context<AppEnv>, token: string | undefined) => {
-    const user = token ? await secondFactor.pendingUser(deps.db, c.get("tenant"), token) : undefined;
-    if (!user || user.kind !== "staff" || user.enabled_at) return null;
+  const enrolling = async (c: Context<AppEnv>, token: string) => {
+    const user = await secondFactor.pendingUser(deps.db, c.get("tenant"), token);
+    if (user?.kind !== "staff" || user.enabled_at) return null;
     return { ...user, kind: "staff" as const, householdId: null };
   };
   const enrolPage = async (
