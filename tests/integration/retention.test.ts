@@ -281,6 +281,7 @@ describe("retention (apply_retention)", () => {
 
     const privacy = await (await client(p.app, SENE).get("/donnees-personnelles")).text();
     expect(privacy).toContain("fiche sanitaire : 6 mois");
+    expect(privacy).toContain("année scolaire (31 août)");
     const older = await journalRow(200);
     const younger = await journalRow(170);
     await createRetentionJob(p.db, p.deps.log)(new Date());
