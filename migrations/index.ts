@@ -31,6 +31,7 @@ import * as retention from "./2026-12-06T1741_retention.ts";
 import * as secondFactor from "./2026-12-06T1742_second-factor.ts";
 import * as invoicingJobs from "./2026-12-06T1800_invoicing-jobs.ts";
 import * as dossierNumbers from "./2026-12-06T1801_dossier-numbers.ts";
+import * as retentionNotices from "./2026-12-06T1900_retention-notices.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -66,4 +67,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1742_second-factor": secondFactor,
   "2026-12-06T1800_invoicing-jobs": invoicingJobs,
   "2026-12-06T1801_dossier-numbers": dossierNumbers,
+  "2026-12-06T1900_retention-notices": retentionNotices,
 };

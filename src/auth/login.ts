@@ -88,7 +88,8 @@ export async function login(
     }
     const deviceToken = await rememberDevice(trx, tenant.id, user.id, found.deviceId);
     const origin = { userAgent: input.userAgent, ip: input.ip };
-    const pending = await secondFactor.required(trx, user.id);
+    const mandatory = input.kind === "staff" && tenant.config.auth.staffSecondFactor;
+    const pending = await secondFactor.required(trx, user.id, mandatory);
     const token = await createSession(trx, tenant.id, user.id, input.remember, { ...origin, pending });
     if (!pending) await recordAuthEvent(trx, log, { ...event, userId: user.id, event: "login" });
     const mustChangePassword = user.must_change_password;

@@ -1,12 +1,14 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { readForm, uuidParam } from "../http/forms.ts";
+import { type FormResult, readForm, uuidParam } from "../http/forms.ts";
 import { page, seeOther } from "../http/render.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import { requiredText } from "../lib/form-fields.ts";
 import { readSessionCookie, requireParent, requireStaff, requireStaffAdmin } from "./middleware.ts";
 import * as secondFactor from "./second-factor.ts";
 import type { SessionUser } from "./sessions.ts";
+
+type Person = Parameters<typeof secondFactor.enrolment>[2];
 
 const codeSchema = z.object({ code: requiredText(20) });
 const PAGE = "/compte/double-authentification";
@@ -25,11 +27,35 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
   const codePage = (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 | 429 = 200) =>
     page(c, "auth/second-factor-code", { base, errors }, status);
 
-  app.get("/connexion/code", (c) => (readSessionCookie(c) ? codePage(c) : seeOther(c, `${base}/connexion`)));
+  // A staff member whose town requires a factor and who has none yet enrols here, signed out.
+  const enrolling = async (c: Context<AppEnv>, token: string) => {
+    const user = await secondFactor.pendingUser(deps.db, c.get("tenant"), token);
+    if (user?.kind !== "staff" || user.enabled_at) return null;
+    return { ...user, kind: "staff" as const, householdId: null };
+  };
+  const enrolPage = async (
+    c: Context<AppEnv>,
+    person: Person,
+    errors: Record<string, string> = {},
+    status: 200 | 422 = 200,
+  ) => {
+    const state = await secondFactor.enrolment(deps.db, c.get("tenant"), person);
+    const action = `${base}/connexion/code`;
+    return page(c, "auth/second-factor", { base, action, state, staff: [], errors, codes: null }, status);
+  };
+
+  app.get("/connexion/code", async (c) => {
+    const token = readSessionCookie(c);
+    if (!token) return seeOther(c, `${base}/connexion`);
+    const person = await enrolling(c, token);
+    return person ? enrolPage(c, person) : codePage(c);
+  });
   app.post("/connexion/code", async (c) => {
     const token = readSessionCookie(c);
     if (!token) return seeOther(c, `${base}/connexion`);
+    const person = await enrolling(c, token);
     const form = await readForm(c, codeSchema);
+    if (person) return enrolAtLogin(c, token, person, form);
     if (!form.ok) return codePage(c, form.errors, 422);
     const outcome = await secondFactor.complete(
       deps.db,
@@ -51,6 +77,20 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
     }
     return codePage(c, { code: wrong }, 422);
   });
+
+  const enrolAtLogin = async (
+    c: Context<AppEnv>,
+    token: string,
+    person: Person,
+    form: FormResult<z.infer<typeof codeSchema>>,
+  ) => {
+    if (!form.ok) return enrolPage(c, person, form.errors, 422);
+    const input = { code: form.data.code, ip: c.env.ip };
+    const codes = await secondFactor.enrolAtLogin(deps.db, c.env.log, c.get("tenant"), token, person, input);
+    if (!codes) return enrolPage(c, person, { code: wrong }, 422);
+    c.header("Cache-Control", "no-store");
+    return page(c, "auth/second-factor", { base, state: { enabled: true }, staff: [], errors: {}, codes });
+  };
 
   const show = async (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 = 200) => {
     const state = await secondFactor.enrolment(deps.db, c.get("tenant"), session(c));

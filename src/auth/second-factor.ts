@@ -17,30 +17,50 @@ const PERIOD_S = 30;
 const DIGITS = 6;
 const RECOVERY_CODES = 10;
 
-const staffCtx = (tenant: Tenant, s: SessionUser) => ({
+/** Who enrols: a signed-in person, or a staff member enrolling at login (town rule). */
+type Person = Pick<SessionUser, "kind" | "userId" | "householdId" | "email" | "login">;
+
+const staffCtx = (tenant: Tenant, s: Pick<SessionUser, "userId">) => ({
   role: "app_staff" as const,
   tenantId: tenant.id,
   userId: s.userId,
 });
 /** The person's own context: staff, or a parent fenced to their household. */
-const ownCtx = (tenant: Tenant, s: SessionUser) =>
+const ownCtx = (tenant: Tenant, s: Person) =>
   s.kind === "parent"
     ? { role: "app_parent" as const, tenantId: tenant.id, userId: s.userId, householdId: s.householdId }
     : staffCtx(tenant, s);
 const normalised = (code: string) => code.replace(/[\s-]/g, "").toUpperCase();
 
-/** Whether the account asks for a second factor after its password (login, as app_auth). */
-export async function required(trx: Trx, userId: string): Promise<boolean> {
+/**
+ * Whether the account asks for a second factor after its password (login, as app_auth): its
+ * own, or the town's rule for staff (then one without a factor enrols at /agents/connexion/code).
+ */
+export async function required(trx: Trx, userId: string, mandatory: boolean): Promise<boolean> {
   const row = await trx
     .selectFrom("second_factors")
     .select("enabled_at")
     .where("user_id", "=", userId)
     .executeTakeFirst();
-  return !!row?.enabled_at;
+  return mandatory || !!row?.enabled_at;
+}
+
+/** The person a session awaiting its second factor belongs to, and whether they have one yet. */
+export function pendingUser(db: Database, tenant: Tenant, token: string) {
+  return db.withTenant({ role: "app_auth", tenantId: tenant.id }, (trx) =>
+    trx
+      .selectFrom("sessions as s")
+      .innerJoin("users as u", "u.id", "s.user_id")
+      .leftJoin("second_factors as f", "f.user_id", "s.user_id")
+      .select(["u.id as userId", "u.kind", "u.email", "u.login", "f.enabled_at"])
+      .where("s.id", "=", hashToken(token))
+      .where("s.second_factor_pending", "=", true)
+      .executeTakeFirst(),
+  );
 }
 
 /** The person's state: enabled, or the key to add to their authenticator app. */
-export function enrolment(db: Database, tenant: Tenant, s: SessionUser) {
+export function enrolment(db: Database, tenant: Tenant, s: Person) {
   return db.withTenant(ownCtx(tenant, s), async (trx) => {
     let row = await trx
       .selectFrom("second_factors")
@@ -76,7 +96,7 @@ function recoveryCodes(): string[] {
 }
 
 /** The first right code turns the factor on; the recovery codes are returned once, never stored. */
-export function confirm(db: Database, log: Logger, tenant: Tenant, s: SessionUser, code: string, ip: string) {
+export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, code: string, ip: string) {
   return db.withTenant(ownCtx(tenant, s), async (trx) => {
     const row = await trx
       .selectFrom("second_factors")
@@ -163,6 +183,36 @@ export function complete(db: Database, log: Logger, tenant: Tenant, token: strin
       return { ok: true };
     },
   );
+}
+
+/**
+ * A staff member without a factor, whose town requires one, enrols right after the password:
+ * the first right code turns the factor on and opens the session waiting for it.
+ */
+export async function enrolAtLogin(
+  db: Database,
+  log: Logger,
+  tenant: Tenant,
+  token: string,
+  person: Person,
+  input: { code: string; ip: string },
+) {
+  const codes = await confirm(db, log, tenant, person, input.code, input.ip);
+  if (!codes) return null;
+  await db.withTenant({ role: "app_auth", tenantId: tenant.id }, async (trx) => {
+    await trx
+      .updateTable("sessions")
+      .set({ second_factor_pending: false })
+      .where("id", "=", hashToken(token))
+      .execute();
+    await recordAuthEvent(trx, log, {
+      tenantId: tenant.id,
+      userId: person.userId,
+      event: "login",
+      ip: input.ip,
+    });
+  });
+  return codes;
 }
 
 /** Staff members whose factor is on (for a town admin's reset). */

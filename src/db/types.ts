@@ -7,6 +7,7 @@ import type { InvoicingTables } from "./invoicing-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
 import type { MessagesTables } from "./messages-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
+import type { RetentionTables } from "./retention-types.ts";
 import type { SchoolCalendarTables } from "./school-calendar-types.ts";
 import type { SupportTables } from "./support-types.ts";
 
@@ -338,6 +339,7 @@ export interface DB
     SchoolCalendarTables,
     HomeTables,
     EnrolmentTables,
+    RetentionTables,
     AuthTables {
   tenants: TenantsTable;
   households: HouseholdsTable;

@@ -97,8 +97,30 @@ export const householdFileSchema = z.object({
 });
 export type HouseholdFileConfig = z.infer<typeof householdFileSchema>;
 
+/**
+ * How long the retention job keeps each kind of data (issue 16, item 15), within the bounds of
+ * CNIL's guidance for a « portail famille »; the defaults are the guidance's maxima.
+ */
+export const RETENTION_BOUNDS = {
+  householdYears: { min: 1, max: 3 },
+  journalMonths: { min: 6, max: 12 },
+  auditYears: { min: 1, max: 5 },
+} as const;
+const bounded = (k: keyof typeof RETENTION_BOUNDS, fallback: number) =>
+  z.int().min(RETENTION_BOUNDS[k].min).max(RETENTION_BOUNDS[k].max).default(fallback);
+const retentionSchema = z.object({
+  /** An inactive household's file (and its documents and health data). */
+  householdYears: bounded("householdYears", 3),
+  /** Journals of logins and of health-data reads. */
+  journalMonths: bounded("journalMonths", 12),
+  /** The file's audit trail (« historique des modifications »). */
+  auditYears: bounded("auditYears", 3),
+});
+export type RetentionConfig = z.infer<typeof retentionSchema>;
+
 /** What the legal pages say (issue 16): the town is the publisher and the data controller. */
 const legalSchema = z.object({
+  retention: retentionSchema.prefault({}),
   /** « Directeur de la publication », e.g. « Le maire, Mme Dupont ». */
   publisher: z.string().default("Le maire de la commune"),
   /** The town's data protection officer (DPO / DPD). */
@@ -145,6 +167,8 @@ export const tenantConfigSchema = z
       loginWith: z.enum(["email", "identifier"]),
       accountOpening: z.enum(["activation_link", "letter"]),
       forcePasswordChangeAtFirstLogin: z.boolean().default(false),
+      /** Staff must have a second factor: one without is sent to enrol right after the password. */
+      staffSecondFactor: z.boolean().default(true),
       passwordPolicy: passwordPolicySchema,
       /** Where « Déconnexion » leads; the town's login page when absent. */
       logoutRedirect: z.url().optional(),

@@ -119,4 +119,33 @@ describe("second factor for staff", () => {
     expect(ok.headers.get("location")).toBe("/");
     expect((await c.get("/profil")).status).toBe(200);
   });
+
+  it("where the town requires it, an agent without a factor enrols right after the password", async () => {
+    const admin = browser();
+    expect((await admin.login("admin@sene.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+    const rule = await admin.post("/agents/parametres/donnees", [
+      ["keep_household_years", "3"],
+      ["keep_journal_months", "12"],
+      ["keep_audit_years", "3"],
+      ["staff_second_factor", "on"],
+    ]);
+    expect(rule.status).toBe(303);
+
+    const c = browser();
+    const res = await c.login("agent@sene.test", DEMO_PASSWORD, "/agents");
+    expect(res.headers.get("location")).toBe("/agents/connexion/code");
+    expect((await c.get("/agents")).status).toBe(303);
+    const html = await (await c.get("/agents/connexion/code")).text();
+    expect(html).toContain("Votre commune demande la double authentification pour les agents");
+    const secret = html.match(/cette clé : <code>([A-Z2-7 ]+)<\/code>/)?.[1] ?? "";
+    const key = decodeBase32IgnorePadding(secret.replace(/ /g, ""));
+    const code = generateTOTP(key, 30, 6);
+    const wrong = await c.post("/agents/connexion/code", { code: code === "000000" ? "111111" : "000000" });
+    expect(wrong.status).toBe(422);
+    expect((await c.get("/agents")).status).toBe(303);
+    const done = await c.post("/agents/connexion/code", { code });
+    expect(done.status).toBe(200);
+    expect([...(await done.text()).matchAll(/<code>[A-Z2-7]{4}-[A-Z2-7]{4}<\/code>/g)]).toHaveLength(10);
+    expect((await c.get("/agents")).status).toBe(200);
+  });
 });

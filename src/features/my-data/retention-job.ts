@@ -1,8 +1,10 @@
 import type { Database, Trx } from "../../db/database.ts";
 import { queueMail } from "../../integrations/mail/outbox.ts";
-import { longDate, parisToday } from "../../lib/dates.ts";
+import { type IsoDate, longDate, parisToday } from "../../lib/dates.ts";
 import type { Logger } from "../../lib/log.ts";
+import type { RetentionConfig } from "../../tenancy/config-schema.ts";
 import { currentTenant } from "../../tenancy/current.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
 import * as retentionRepo from "./retention-repo.ts";
 
 const DAY_MS = 86_400_000;
@@ -10,79 +12,103 @@ const DAY_MS = 86_400_000;
 export const NOTICE_DAYS = 30;
 
 /**
- * How long each kind of data is kept (CNIL guidance for « portail famille »; the privacy page
- * « Données personnelles » states the same): journals of logins and of health-data reads one
- * year, the file's audit trail and an inactive household's file three years. Invoices and
- * payments are never erased here (ten years of public accounting, settled with the treasury).
+ * How long each kind of data is kept, in days, from the town's « Paramètres de la commune »
+ * (bounded by CNIL's guidance; the privacy page « Données personnelles » states the same):
+ * journals of logins and of health-data reads, the file's audit trail, an inactive household's
+ * file. Invoices and payments are never erased here (ten years of public accounting).
  */
-export const RETENTION_DAYS = {
-  auth_events: 365,
-  health_access_log: 365,
-  audit_log: 3 * 365,
-  inactiveHousehold: 3 * 365,
-} as const;
+export function retentionDays(r: RetentionConfig) {
+  const journal = Math.round((r.journalMonths * 365) / 12);
+  return {
+    auth_events: journal,
+    health_access_log: journal,
+    audit_log: r.auditYears * 365,
+    inactiveHousehold: r.householdYears * 365,
+  };
+}
+type Days = ReturnType<typeof retentionDays>;
 
 export interface RetentionReport {
   town: string;
   purged: Record<retentionRepo.Journal, number>;
   erasedHouseholds: number;
+  /** Health records of children with nothing in the coming school year, deleted. */
+  erasedHealthRecords: number;
   /** Households the admins were told of today (erased in NOTICE_DAYS unless active again). */
   announced: number;
 }
 
 const before = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
 
+/** The school year under way on `today` (1 September to 31 August): its first day and name. */
+export function schoolYearOf(today: IsoDate) {
+  const y = Number(today.slice(0, 4));
+  const first = today.slice(5) >= "09-01" ? y : y - 1;
+  return { start: `${first}-09-01`, name: `${first}-${first + 1}` };
+}
+
 /** One town, in one transaction as the jobs persona: everything past its time goes, audited. */
 async function applyToTown(db: Database, town: { id: string; slug: string }, now: Date) {
   return db.withTenant({ role: "app_jobs", tenantId: town.id }, async (trx) => {
+    const tenant = await currentTenant(trx);
+    const days = retentionDays(tenant.config.legal.retention);
     const purged = {} as Record<retentionRepo.Journal, number>;
     for (const table of Object.keys(retentionRepo.JOURNALS) as retentionRepo.Journal[]) {
-      purged[table] = await retentionRepo.purgeJournal(trx, table, before(now, RETENTION_DAYS[table]));
-      if (purged[table])
-        await retentionRepo.audit(trx, town.id, {
-          householdId: null,
-          action: "retention_purged",
-          entity: table,
-          fields: [],
-        });
+      purged[table] = await retentionRepo.purgeJournal(trx, table, before(now, days[table]));
+      if (purged[table]) await audit(trx, town.id, null, "retention_purged", table, []);
     }
-    const inactive = await retentionRepo.inactiveHouseholds(
-      trx,
-      before(now, RETENTION_DAYS.inactiveHousehold),
-    );
+    const inactive = await retentionRepo.inactiveHouseholds(trx, before(now, days.inactiveHousehold));
     for (const householdId of inactive) {
       await retentionRepo.eraseHousehold(trx, householdId);
-      await retentionRepo.audit(trx, town.id, {
-        householdId,
-        action: "retention_erased",
-        entity: "households",
-        fields: retentionRepo.ERASED,
-      });
+      await audit(trx, town.id, householdId, "retention_erased", "households", retentionRepo.ERASED);
     }
-    const announced = await announce(trx, now);
-    return { town: town.slug, purged, erasedHouseholds: inactive.length, announced };
+    const erasedHealthRecords = await eraseLastYearsHealth(trx, town.id, now);
+    const announced = await announce(trx, tenant, days, now);
+    return { town: town.slug, purged, erasedHouseholds: inactive.length, erasedHealthRecords, announced };
   });
 }
 
+const audit = (
+  trx: Trx,
+  tenantId: string,
+  householdId: string | null,
+  action: string,
+  entity: string,
+  fields: string[],
+) => retentionRepo.audit(trx, tenantId, { householdId, action, entity, fields });
+
 /**
- * The households that cross, today, the line of « erased in NOTICE_DAYS days » (the job runs
- * daily, so each is announced once): the town's admins get their numbers by e-mail.
+ * Health data is kept at most until the end of the school year of its use: once a year is
+ * over, the records of children with nothing in the year under way go, one audit row each.
  */
-async function announce(trx: Trx, now: Date): Promise<number> {
-  const days = RETENTION_DAYS.inactiveHousehold - NOTICE_DAYS;
-  const crossing = new Set(await retentionRepo.inactiveHouseholds(trx, before(now, days)));
-  for (const id of await retentionRepo.inactiveHouseholds(trx, before(now, days + 1))) crossing.delete(id);
-  if (!crossing.size) return 0;
-  const numbers = await retentionRepo.householdNumbers(trx, [...crossing]);
-  const tenant = await currentTenant(trx);
-  const day = longDate(parisToday(new Date(now.getTime() + NOTICE_DAYS * DAY_MS)));
+async function eraseLastYearsHealth(trx: Trx, tenantId: string, now: Date): Promise<number> {
+  const year = schoolYearOf(parisToday(now));
+  const households = await retentionRepo.eraseStaleHealthRecords(trx, year.start, year.name);
+  for (const householdId of new Set(households))
+    await audit(trx, tenantId, householdId, "retention_erased", "health_records", []);
+  return households.length;
+}
+
+/**
+ * The households that cross, today, the line of « erased in NOTICE_DAYS days »: the town's
+ * admins get their numbers by e-mail, once per household and due date (a second run that day
+ * finds them noticed already).
+ */
+async function announce(trx: Trx, tenant: Tenant, days: Days, now: Date): Promise<number> {
+  const line = days.inactiveHousehold - NOTICE_DAYS;
+  const crossing = new Set(await retentionRepo.inactiveHouseholds(trx, before(now, line)));
+  for (const id of await retentionRepo.inactiveHouseholds(trx, before(now, line + 1))) crossing.delete(id);
+  const dueOn = parisToday(new Date(now.getTime() + NOTICE_DAYS * DAY_MS));
+  const fresh = await retentionRepo.recordNotices(trx, tenant.id, [...crossing], dueOn);
+  if (!fresh.length) return 0;
+  const numbers = await retentionRepo.householdNumbers(trx, fresh);
   for (const admin of await retentionRepo.admins(trx))
     await queueMail(trx, tenant, {
       to: admin.email,
       template: "retention-notice",
-      data: { name: admin.name, numbers, day },
+      data: { name: admin.name, numbers, day: longDate(dueOn) },
     });
-  return crossing.size;
+  return fresh.length;
 }
 
 /** apply_retention, nightly, for every active town; each town's counts go to the log. */

@@ -138,3 +138,40 @@ export async function admins(trx: Trx) {
     .execute();
   return rows.map((r) => ({ email: r.email as string, name: `${r.first_name} ${r.last_name}` }));
 }
+
+/**
+ * Records the admins' notice of these households' erasure on `dueOn`; returns the ones not
+ * noticed for that date already (one notice per household and due date, however many runs).
+ */
+export async function recordNotices(trx: Trx, tenantId: string, ids: string[], dueOn: string) {
+  if (!ids.length) return [];
+  const rows = await trx
+    .insertInto("retention_notices")
+    .values(ids.map((id) => ({ tenant_id: tenantId, household_id: id, due_on: dueOn })))
+    .onConflict((oc) => oc.doNothing())
+    .returning("household_id")
+    .execute();
+  return rows.map((r) => r.household_id);
+}
+
+/**
+ * Deletes the health records of children left over from a school year that is over: last
+ * changed before `yearStart` (the coming year's 1 September) and the child neither booked from
+ * then, nor enrolled in a service running then, nor registered at school for `schoolYear`.
+ * Returns the households concerned (once per record).
+ */
+export async function eraseStaleHealthRecords(trx: Trx, yearStart: string, schoolYear: string) {
+  const { rows } = await sql<{ household_id: string }>`
+    delete from health_records r
+    where (r.updated_at at time zone 'Europe/Paris')::date < ${yearStart}::date
+      and not exists (select 1 from bookings b where b.child_id = r.child_id and b.day >= ${yearStart}::date
+          and b.status not in ('refused', 'cancelled', 'expired'))
+      and not exists (
+        select 1 from enrolments e where e.child_id = r.child_id and e.ends_on >= ${yearStart}::date
+          and e.status in ('pending', 'accepted', 'waiting'))
+      and not exists (
+        select 1 from school_requests s where s.child_id = r.child_id and s.school_year = ${schoolYear}
+          and s.status in ('pending', 'accepted'))
+    returning r.household_id`.execute(trx);
+  return rows.map((r) => r.household_id);
+}

@@ -3,6 +3,7 @@ import { colourField, contrastIssues, linksText, parseLinks } from "../../tenanc
 import { SECTIONS, type TenantConfig, tenantConfigSchema } from "../../tenancy/config-schema.ts";
 import { CHILD_FIELDS, GUARDIAN_FIELDS, HEALTH_FIELDS, HOUSEHOLD_FIELDS } from "../completeness/service.ts";
 import { KEY, keyOf, parseLines } from "./lines.ts";
+import { privacyPart, privacyValues } from "./privacy-form.ts";
 
 /**
  * « Paramètres de la commune »: one form per part of the tenant file a town's admin may set.
@@ -13,7 +14,15 @@ import { KEY, keyOf, parseLines } from "./lines.ts";
 export type Raw = Record<string, string | string[]>;
 export type Values = Record<string, string | string[]>;
 export type Parsed = { ok: true; config: TenantConfig } | { ok: false; errors: Record<string, string> };
-export const PARTS = ["identite", "accueil", "dossier", "documents", "absences", "autorisations"] as const;
+export const PARTS = [
+  "identite",
+  "accueil",
+  "dossier",
+  "documents",
+  "absences",
+  "autorisations",
+  "donnees",
+] as const;
 /** The parts of the settings page, each saved by its own form. */
 export type Part = (typeof PARTS)[number];
 
@@ -196,6 +205,7 @@ const BUILDERS: Record<(typeof PARTS)[number], (raw: Raw, cfg: TenantConfig) => 
   documents,
   absences,
   autorisations: consents,
+  donnees: privacyPart,
 };
 
 export function parsePart(part: (typeof PARTS)[number], raw: Raw, cfg: TenantConfig): Parsed {
@@ -243,5 +253,6 @@ export function partValues(cfg: TenantConfig): Values {
       )
       .join("\n"),
     consents: file.consents.map((c) => c.label).join("\n"),
+    ...privacyValues(cfg),
   };
 }
