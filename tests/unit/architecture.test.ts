@@ -62,6 +62,7 @@ const OWNERS: Record<string, string> = {
   preregistrations: "preregistration",
   refunds: "billing",
   regies: "billing",
+  retention_notices: "my-data",
   school_holidays: "platform",
   school_requests: "enrolment",
   school_settings: "enrolment",
