@@ -3,6 +3,7 @@
  * marks saved at once, a child who came unbooked (a place is taken: a full day refuses),
  * the canteen's CSV, the audited health read, and who may see it.
  */
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
@@ -164,6 +165,57 @@ describe("« Pointage » of a day", () => {
       [`etat_${id}`]: "malade",
     });
     expect(bad.status).toBe(404);
+  });
+});
+
+/** How many statements matching `pattern` the portal's pool sends while `run` goes on. */
+async function statementsSent(pattern: RegExp, run: () => Promise<unknown>) {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  let sent = 0;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const text = typeof args[0] === "string" ? args[0] : (args[0] as { text?: string })?.text;
+    if (text && pattern.test(text)) sent++;
+    return original.apply(this, args);
+  };
+  try {
+    await run();
+  } finally {
+    proto.query = original;
+  }
+  return sent;
+}
+
+describe("a whole day in set-based statements (issue 17)", () => {
+  it("logs every child's health read and saves every mark in one statement each, not one per child", async () => {
+    const day = "2027-01-18";
+    await bookDays([kids.paul, kids.emma], day);
+    const staff = await login(SENE, "agent@sene.test", "/agents");
+    let html = "";
+    const logged = await statementsSent(/insert into "health_access_log"/, async () => {
+      html = await (await staff.get(listPath(day))).text();
+    });
+    expect(logged).toBe(1);
+    const ids = [...html.matchAll(/name="etat_([0-9a-f-]{36})" value="present"/g)].map((m) => m[1] as string);
+    expect(ids).toHaveLength(2);
+    const form = {
+      service: serviceId,
+      jour: day,
+      ...Object.fromEntries(ids.map((id) => [`etat_${id}`, "absent_excused"])),
+    };
+    const writes = await statementsSent(/^(update "bookings"|insert into "audit_log")/, async () => {
+      expect((await staff.post("/agents/planning/pointage", form)).status).toBe(303);
+    });
+    expect(writes).toBe(2);
+    const marked = await p.owner.selectFrom("bookings").select("attendance").where("id", "in", ids).execute();
+    expect(marked.map((b) => b.attendance)).toEqual(["absent_excused", "absent_excused"]);
+    const audited = await p.owner
+      .selectFrom("audit_log")
+      .select("entity_id")
+      .where("action", "=", "attendance")
+      .where("entity_id", "in", ids)
+      .execute();
+    expect(audited.map((a) => a.entity_id).sort()).toEqual([...ids].sort());
   });
 });
 

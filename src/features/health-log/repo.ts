@@ -3,27 +3,25 @@ import type { Trx } from "../../db/database.ts";
 
 export type Access = HealthAccessLogTable["what"];
 
-export async function insert(
+/** One row per child seen, in one statement (a day's « pointage » sees hundreds at once). */
+export async function insertMany(
   trx: Trx,
-  row: {
-    tenantId: string;
-    householdId: string;
-    childId: string;
-    viewerId: string;
-    viewerName: string;
-    what: Access;
-  },
+  viewer: { tenantId: string; viewerId: string; viewerName: string; what: Access },
+  seen: { householdId: string; childId: string }[],
 ) {
+  if (seen.length === 0) return;
   await trx
     .insertInto("health_access_log")
-    .values({
-      tenant_id: row.tenantId,
-      household_id: row.householdId,
-      child_id: row.childId,
-      viewer_id: row.viewerId,
-      viewer_name: row.viewerName,
-      what: row.what,
-    })
+    .values(
+      seen.map((v) => ({
+        tenant_id: viewer.tenantId,
+        household_id: v.householdId,
+        child_id: v.childId,
+        viewer_id: viewer.viewerId,
+        viewer_name: viewer.viewerName,
+        what: viewer.what,
+      })),
+    )
     .execute();
 }
 

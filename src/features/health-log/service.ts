@@ -19,12 +19,8 @@ export function recordStaffView(
   what: logRepo.Access,
 ) {
   if (!target.childIds.length) return Promise.resolve();
-  const viewer = { viewerId: s.userId, viewerName: `${s.firstName} ${s.lastName}`, what };
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    for (const childId of target.childIds) {
-      await logRepo.insert(trx, { tenantId: tenant.id, householdId: target.householdId, childId, ...viewer });
-    }
-  });
+  const seen = target.childIds.map((childId) => ({ householdId: target.householdId, childId }));
+  return db.withTenant(staffCtx(tenant, s), (trx) => recordInTransaction(trx, tenant, s, seen, what));
 }
 
 /** The same, inside a transaction the caller already holds as the staff member (pointage, exports). */
@@ -35,8 +31,17 @@ export async function recordInTransaction(
   seen: { householdId: string; childId: string }[],
   what: logRepo.Access,
 ) {
-  const viewer = { viewerId: s.userId, viewerName: `${s.firstName} ${s.lastName}`, what };
-  for (const v of seen) await logRepo.insert(trx, { tenantId: tenant.id, ...v, ...viewer });
+  const viewer = {
+    tenantId: tenant.id,
+    viewerId: s.userId,
+    viewerName: `${s.firstName} ${s.lastName}`,
+    what,
+  };
+  await logRepo.insertMany(
+    trx,
+    viewer,
+    seen.map((v) => ({ householdId: v.householdId, childId: v.childId })),
+  );
 }
 
 /** The log of one child of a household, as the parent (their own household) or a staff admin. */

@@ -5,7 +5,7 @@ import type { Attendance } from "../../db/planning-types.ts";
 import { notFound } from "../../http/errors.ts";
 import { longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { type Actor, recordWrite } from "../audit/service.ts";
+import { type Actor, recordWrite, recordWrites } from "../audit/service.ts";
 import * as healthLog from "../health-log/service.ts";
 import { canteenCsv } from "./csv.ts";
 import { dossierNumber } from "./dossier-numbers.ts";
@@ -168,26 +168,38 @@ export function saveMarks(s: Staff, serviceId: string, day: string, marks: Map<s
     const rows = await expectedRows(trx, service.id, day);
     const byId = new Map(rows.map((r) => [r.bookingId, r]));
     if ([...marks.keys()].some((id) => !byId.has(id))) throw notFound();
-    let changed = 0;
-    for (const [id, mark] of marks) {
-      const row = byId.get(id);
-      if (!row || row.attendance === mark) continue;
+    const changed = [...marks].filter(([id, mark]) => byId.get(id)?.attendance !== mark);
+    for (const [mark, ids] of idsByMark(changed))
       await trx
         .updateTable("bookings")
         .set({ attendance: mark, attendance_by: s.session.userId, attendance_at: s.now, updated_at: s.now })
-        .where("id", "=", id)
+        .where("id", "in", ids)
         .execute();
-      await recordWrite(trx, s.tenant.id, actorOf(s), {
-        householdId: row.householdId,
+    await recordWrites(
+      trx,
+      s.tenant.id,
+      actorOf(s),
+      changed.map(([id]) => ({
+        householdId: byId.get(id)?.householdId ?? null,
         action: "attendance",
         entity: "bookings",
         entityId: id,
         fields: ["attendance"],
-      });
-      changed++;
-    }
-    return changed;
+      })),
+    );
+    return changed.length;
   });
+}
+
+/** The changed bookings grouped by their new mark: one UPDATE per mark, not per child. */
+function idsByMark(changed: [string, Attendance][]): Map<Attendance, string[]> {
+  const groups = new Map<Attendance, string[]>();
+  for (const [id, mark] of changed) {
+    const ids = groups.get(mark);
+    if (ids) ids.push(id);
+    else groups.set(mark, [id]);
+  }
+  return groups;
 }
 
 /** Children of the town whose name matches, for « Ajouter un enfant venu sans réservation ». */
