@@ -6,8 +6,8 @@
  */
 import { sql } from "kysely";
 import type { Database, TenantContext } from "../src/db/database.ts";
-import { requestRun } from "../src/features/billing/invoicing-requests.ts";
-import { previewRun } from "../src/features/billing/invoicing-service.ts";
+import { requestRun } from "../src/features/billing/invoicing/invoicing-requests.ts";
+import { previewRun } from "../src/features/billing/invoicing/invoicing-service.ts";
 import type { BillingBenchData } from "./billing-generate.ts";
 import type { LoadResult, LoadTarget } from "./load.ts";
 import { httpRequest } from "./proc.ts";

@@ -1,10 +1,13 @@
 import { type JobHelpers, run, Logger as WorkerLogger } from "graphile-worker";
 import type pg from "pg";
 import { type Database, resilientPool } from "../db/database.ts";
-import { createAccountsCheckJob } from "../features/billing/accounts-check-job.ts";
-import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket-job.ts";
-import { createInvoicingJob, type InvoicingJob } from "../features/billing/invoicing-job.ts";
-import { createPaymentCheckJob, type PaymentCheckJob } from "../features/billing/payment-check-job.ts";
+import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket/basket-job.ts";
+import { createInvoicingJob, type InvoicingJob } from "../features/billing/invoicing/invoicing-job.ts";
+import { createAccountsCheckJob } from "../features/billing/payments/accounts-check-job.ts";
+import {
+  createPaymentCheckJob,
+  type PaymentCheckJob,
+} from "../features/billing/payments/payment-check-job.ts";
 import { createRetentionJob } from "../features/my-data/retention-job.ts";
 import { createOfferExpiryJob, type OfferExpiryJob } from "../features/planning/offer-job.ts";
 import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/waiting-job.ts";

@@ -4,8 +4,8 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../src/db/types.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { createBasketExpiryJob } from "../../src/features/billing/basket-job.ts";
-import { euros } from "../../src/features/billing/pricing.ts";
+import { createBasketExpiryJob } from "../../src/features/billing/basket/basket-job.ts";
+import { euros } from "../../src/features/billing/pricing/pricing.ts";
 import {
   checkA11y,
   type E2E,

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { checkAccounts } from "../../src/features/billing/accounts-check.ts";
-import { createBasketExpiryJob } from "../../src/features/billing/basket-job.ts";
-import { availableCredit } from "../../src/features/billing/credit-ledger.ts";
-import { settleAttempt } from "../../src/features/billing/online-payment.ts";
-import { euros } from "../../src/features/billing/pricing.ts";
+import { createBasketExpiryJob } from "../../src/features/billing/basket/basket-job.ts";
+import { checkAccounts } from "../../src/features/billing/payments/accounts-check.ts";
+import { availableCredit } from "../../src/features/billing/payments/credit-ledger.ts";
+import { settleAttempt } from "../../src/features/billing/payments/online-payment.ts";
+import { euros } from "../../src/features/billing/pricing/pricing.ts";
 import {
   type RunningSimulator,
   startPayfipSimulator,

@@ -1,9 +1,9 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { createBasketExpiryJob } from "../../src/features/billing/basket-job.ts";
-import { settleAttempt } from "../../src/features/billing/online-payment.ts";
-import { euros } from "../../src/features/billing/pricing.ts";
+import { createBasketExpiryJob } from "../../src/features/billing/basket/basket-job.ts";
+import { settleAttempt } from "../../src/features/billing/payments/online-payment.ts";
+import { euros } from "../../src/features/billing/pricing/pricing.ts";
 import { lastId } from "../../src/integrations/mail/sink.ts";
 import {
   type RunningSimulator,

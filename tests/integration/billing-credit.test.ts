@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { statementFor } from "../../src/features/billing/statement.ts";
+import { statementFor } from "../../src/features/billing/statement/statement.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 import { auditOf, seedInvoice, signIn, staffOf, textOf } from "./billing-staff-fixture.ts";
 

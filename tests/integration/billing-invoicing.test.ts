@@ -1,10 +1,10 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { availableCredit } from "../../src/features/billing/credit-ledger.ts";
-import { createCreditNote, creditableLines } from "../../src/features/billing/credit-service.ts";
-import { issueRun, previewRun } from "../../src/features/billing/invoicing-service.ts";
-import { invoiceState, recordPayment, remainingCents } from "../../src/features/billing/ledger.ts";
-import { statementFor } from "../../src/features/billing/statement.ts";
+import { createCreditNote, creditableLines } from "../../src/features/billing/invoices/credit-service.ts";
+import { issueRun, previewRun } from "../../src/features/billing/invoicing/invoicing-service.ts";
+import { availableCredit } from "../../src/features/billing/payments/credit-ledger.ts";
+import { invoiceState, recordPayment, remainingCents } from "../../src/features/billing/payments/ledger.ts";
+import { statementFor } from "../../src/features/billing/statement/statement.ts";
 import { book } from "../../src/features/planning/booking-service.ts";
 import { allPeriods } from "../../src/features/planning/offer.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";

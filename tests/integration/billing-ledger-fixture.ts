@@ -1,6 +1,6 @@
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { checkAccounts } from "../../src/features/billing/accounts-check.ts";
-import { settleAttempt } from "../../src/features/billing/online-payment.ts";
+import { checkAccounts } from "../../src/features/billing/payments/accounts-check.ts";
+import { settleAttempt } from "../../src/features/billing/payments/online-payment.ts";
 import {
   type RunningSimulator,
   startPayfipSimulator,

@@ -1,11 +1,11 @@
 import fc from "fast-check";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { availableCredit, balance, settledSql } from "../../src/features/billing/credit-ledger.ts";
-import { createCreditNote } from "../../src/features/billing/credit-service.ts";
-import { recordPayment } from "../../src/features/billing/ledger.ts";
-import { recordRefund, requestRefund } from "../../src/features/billing/refund-service.ts";
-import { transmitToTreasury } from "../../src/features/billing/treasury-service.ts";
+import { createCreditNote } from "../../src/features/billing/invoices/credit-service.ts";
+import { availableCredit, balance, settledSql } from "../../src/features/billing/payments/credit-ledger.ts";
+import { recordPayment } from "../../src/features/billing/payments/ledger.ts";
+import { recordRefund, requestRefund } from "../../src/features/billing/payments/refund-service.ts";
+import { transmitToTreasury } from "../../src/features/billing/payments/treasury-service.ts";
 import { parisToday } from "../../src/lib/dates.ts";
 import { type SeneLedger, seneLedger } from "./billing-ledger-fixture.ts";
 

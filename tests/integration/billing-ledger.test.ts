@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { balance } from "../../src/features/billing/credit-ledger.ts";
-import { euros } from "../../src/features/billing/pricing.ts";
+import { balance } from "../../src/features/billing/payments/credit-ledger.ts";
+import { euros } from "../../src/features/billing/pricing/pricing.ts";
 import { lastId } from "../../src/integrations/mail/sink.ts";
 import { parisToday } from "../../src/lib/dates.ts";
 import { type SeneLedger, seneLedger } from "./billing-ledger-fixture.ts";

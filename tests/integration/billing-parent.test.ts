@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { invoicePdf } from "../../src/features/billing/invoice-pdf.ts";
-import { euros } from "../../src/features/billing/pricing.ts";
-import { statementFor } from "../../src/features/billing/statement.ts";
+import { invoicePdf } from "../../src/features/billing/invoices/invoice-pdf.ts";
+import { euros } from "../../src/features/billing/pricing/pricing.ts";
+import { statementFor } from "../../src/features/billing/statement/statement.ts";
 import {
   type RunningSimulator,
   startPayfipSimulator,

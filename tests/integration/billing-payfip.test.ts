@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { settleAttempt, startPayment } from "../../src/features/billing/online-payment.ts";
-import { createPaymentCheckJob } from "../../src/features/billing/payment-check-job.ts";
+import { settleAttempt, startPayment } from "../../src/features/billing/payments/online-payment.ts";
+import { createPaymentCheckJob } from "../../src/features/billing/payments/payment-check-job.ts";
 import {
   type RunningSimulator,
   startPayfipSimulator,

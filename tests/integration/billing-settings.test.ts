@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { issueRun } from "../../src/features/billing/invoicing-service.ts";
+import { issueRun } from "../../src/features/billing/invoicing/invoicing-service.ts";
 import { book } from "../../src/features/planning/booking-service.ts";
 import { allPeriods } from "../../src/features/planning/offer.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { invoicePdf } from "../../src/features/billing/invoice-pdf.ts";
+import { invoicePdf } from "../../src/features/billing/invoices/invoice-pdf.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { client } from "../helpers/client.ts";
 import { fillOf, pdfText } from "../helpers/pdf-text.ts";

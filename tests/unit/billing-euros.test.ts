@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseEuros } from "../../src/features/billing/euros-input.ts";
-import { euros } from "../../src/features/billing/pricing.ts";
+import { parseEuros } from "../../src/features/billing/payments/euros-input.ts";
+import { euros } from "../../src/features/billing/pricing/pricing.ts";
 
 describe("parseEuros (amounts typed by staff)", () => {
   it.each([

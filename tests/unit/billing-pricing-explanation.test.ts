@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type DayUnit, priceDays } from "../../src/features/billing/pricing.ts";
-import { explainPricing } from "../../src/features/billing/pricing-explanation.ts";
+import { type DayUnit, priceDays } from "../../src/features/billing/pricing/pricing.ts";
+import { explainPricing } from "../../src/features/billing/pricing/pricing-explanation.ts";
 import type { Tariff } from "../../src/tenancy/billing-schema.ts";
 
 const alsh: Tariff = {

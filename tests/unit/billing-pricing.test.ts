@@ -7,7 +7,7 @@ import {
   tariffOn,
   total,
   unitPrice,
-} from "../../src/features/billing/pricing.ts";
+} from "../../src/features/billing/pricing/pricing.ts";
 import { type Tariff, tariffSchema } from "../../src/tenancy/billing-schema.ts";
 
 const mercredis: Tariff = tariffSchema.parse({

@@ -1,6 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { buildStatement, type Operation, schoolYearBounds } from "../../src/features/billing/statement.ts";
+import {
+  buildStatement,
+  type Operation,
+  schoolYearBounds,
+} from "../../src/features/billing/statement/statement.ts";
 
 const op = fc.oneof(
   fc

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { addDays, longDate, parisDateTime, parisToday, shortDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { euros, type InvoiceRow } from "../billing/invoices-service.ts";
+import { euros, type InvoiceRow } from "../billing/invoices/invoices-service.ts";
 import { homeActions as campaignItems } from "../enrolment/campaign/service.ts";
 import { sectionLabel } from "../requests/service.ts";
 

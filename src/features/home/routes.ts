@@ -4,7 +4,7 @@ import { requireParent } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { page } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { FMT } from "../billing/invoices-service.ts";
+import { FMT } from "../billing/invoices/invoices-service.ts";
 import * as completenessService from "../completeness/service.ts";
 import * as newsService from "../news/service.ts";
 import * as homeService from "./service.ts";

@@ -1,7 +1,7 @@
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { unpaidInvoices } from "../billing/invoices-service.ts";
+import { unpaidInvoices } from "../billing/invoices/invoices-service.ts";
 import { actionsFor } from "./actions.ts";
 import { recordVisit } from "./visits.ts";
 

@@ -3,7 +3,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database, Trx } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
-import { unpaidHouseholds } from "../billing/audience.ts";
+import { unpaidHouseholds } from "../billing/invoices/audience-service.ts";
 import { schoolHouseholds, schoolsAndClasses } from "../children/audience.ts";
 import { bookedHouseholds, services } from "../planning/audience.ts";
 import * as broadcastRepo from "./broadcast-repo.ts";

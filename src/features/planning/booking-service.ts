@@ -4,7 +4,7 @@ import { notFound } from "../../http/errors.ts";
 import { isIsoDate, longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import type { Actor } from "../audit/service.ts";
-import { basketFor } from "../billing/basket-service.ts";
+import { basketFor } from "../billing/basket/basket-service.ts";
 import * as completeness from "../completeness/service.ts";
 import { uncovered } from "../enrolment/enrolments/coverage-service.ts";
 import { type BookingFacts, bookingFacts } from "./booking-read.ts";

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { recordWrite } from "../audit/service.ts";
-import { basketFor } from "../billing/basket-service.ts";
+import { basketFor } from "../billing/basket/basket-service.ts";
 import type { PlanningContext } from "./booking-service.ts";
 import { cancel } from "./cancel-service.ts";
 import { PlanningError } from "./errors.ts";

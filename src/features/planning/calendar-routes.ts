@@ -5,7 +5,7 @@ import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { longDate, parisDateTime, parisToday, parseMonth } from "../../lib/dates.ts";
-import * as baskets from "../billing/basket-service.ts";
+import * as baskets from "../billing/basket/basket-service.ts";
 import { monthHref, PLANNING_MESSAGES, parentPlanning } from "./calendar-context.ts";
 import { acceptOffer, declineOffer } from "./calendar-offer.ts";
 import * as view from "./calendar-view.ts";

@@ -4,7 +4,7 @@ import type { BookingStatus } from "../../db/planning-types.ts";
 import { notFound } from "../../http/errors.ts";
 import { longDate } from "../../lib/dates.ts";
 import { recordWrite } from "../audit/service.ts";
-import { creditCancelledDays } from "../billing/cancel-credit.ts";
+import { creditCancelledDays } from "../billing/invoices/cancel-credit.ts";
 import type { PlanningContext } from "./booking-service.ts";
 import { dossierNumber } from "./dossier-numbers.ts";
 import { PlanningError, type Problem } from "./errors.ts";

@@ -3,7 +3,7 @@ import type { Trx } from "../../db/database.ts";
 import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { longDate, parisDateTime } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import * as baskets from "../billing/basket-service.ts";
+import * as baskets from "../billing/basket/basket-service.ts";
 import type { Period } from "./offer.ts";
 
 /**

@@ -6,7 +6,7 @@ import { notifyHousehold } from "../../integrations/mail/household.ts";
 import { longDate } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../audit/service.ts";
-import { creditCancelledDays } from "../billing/cancel-credit.ts";
+import { creditCancelledDays } from "../billing/invoices/cancel-credit.ts";
 import { freePlace } from "./cancel-service.ts";
 
 export type Decision = { accept: true } | { accept: false; reason: string };

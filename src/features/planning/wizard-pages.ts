@@ -1,8 +1,8 @@
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { isIsoDate, longDate, parisToday } from "../../lib/dates.ts";
-import * as billing from "../billing/estimate.ts";
-import type { DayUnit } from "../billing/pricing.ts";
+import * as billing from "../billing/pricing/estimate.ts";
+import type { DayUnit } from "../billing/pricing/pricing.ts";
 import { ownChildren, type PlanningContext } from "./booking-service.ts";
 import type { Problem } from "./errors.ts";
 import { allPeriods, findPeriod, type Period } from "./offer.ts";

@@ -1,0 +1,116 @@
+import { sql } from "kysely";
+import type { Database, Trx } from "../../../db/database.ts";
+import { notifyHousehold } from "../../../integrations/mail/household.ts";
+import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
+import type { PayfipSettings } from "../../../integrations/payfip/types.ts";
+import { longDate } from "../../../lib/dates.ts";
+import type { Logger } from "../../../lib/log.ts";
+import { currentTenant } from "../../../tenancy/current.ts";
+import type { Tenant } from "../../../tenancy/resolve.ts";
+import { settleAttempt } from "../payments/online-payment.ts";
+import { releaseStranded, reopenBasket } from "./basket-payment.ts";
+import { freeDay } from "./basket-service.ts";
+
+/**
+ * An open basket past its deadline: its days expire, their places go back (to the waiting
+ * list first) and the parent is told. Returns false when the basket was not open.
+ */
+export async function expireBasket(trx: Trx, tenant: Tenant, basketId: string): Promise<boolean> {
+  const k = await trx
+    .selectFrom("baskets")
+    .select(["id", "state", "household_id", "created_by"])
+    .where("id", "=", basketId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (k?.state !== "open") return false;
+  const days = await trx
+    .updateTable("bookings as b")
+    .set({ status: "expired", holds_place: false, updated_at: sql`now()` })
+    .from("children as c")
+    .whereRef("c.id", "=", "b.child_id")
+    .where("b.basket_id", "=", k.id)
+    .where("b.status", "=", "unpaid")
+    .returning(["b.period_id", "b.day", "c.first_name", "c.last_name"])
+    .execute();
+  days.sort((a, b) => a.day.localeCompare(b.day));
+  for (const d of days)
+    await freeDay(trx, tenant, { kind: "system", userId: k.created_by }, d.period_id, d.day);
+  await trx
+    .updateTable("baskets")
+    .set({ state: "expired", updated_at: sql`now()` })
+    .where("id", "=", k.id)
+    .execute();
+  if (days.length)
+    await notifyHousehold(trx, tenant, k.household_id, {
+      template: "billing-basket-expired",
+      data: { days: days.map((d) => `${d.first_name} ${d.last_name} : ${longDate(d.day)}`) },
+    });
+  return true;
+}
+
+async function dropAttempt(trx: Trx, attemptId: string) {
+  await trx
+    .updateTable("payment_attempts")
+    .set({ state: "error", error: "Aucune réponse de PayFiP.", updated_at: sql`now()` })
+    .where("id", "=", attemptId)
+    .execute();
+  await reopenBasket(trx, attemptId);
+}
+
+export interface BasketExpiryJob {
+  tenantId: string;
+  id: string;
+}
+
+// While a payment of the basket may still succeed, look again this much later.
+const RECHECK_MS = 5 * 60_000;
+
+/**
+ * expire_basket, scheduled at the basket's deadline: a basket being paid has its attempt
+ * settled first (PayFiP may have taken the money); only an open basket past its deadline
+ * expires. Returns when to look again, or null when the basket is done with.
+ */
+export function createBasketExpiryJob(db: Database, payfip: PayfipSettings | undefined, log: Logger) {
+  return async function expire(job: BasketExpiryJob, now = new Date()): Promise<Date | null> {
+    const jobs = { role: "app_jobs" as const, tenantId: job.tenantId };
+    const seen = await db.withTenant(jobs, async (trx) => {
+      const basket = await trx
+        .selectFrom("baskets")
+        .select(["state", "expires_at"])
+        .where("id", "=", job.id)
+        .executeTakeFirst();
+      const attempt = await trx
+        .selectFrom("payment_attempts")
+        .select(["id", "idop", "created_at"])
+        .where("basket_id", "=", job.id)
+        .where("state", "in", ["created", "pending"])
+        .orderBy("created_at", "desc")
+        .executeTakeFirst();
+      return basket && { basket, attempt, tenant: await currentTenant(trx) };
+    });
+    if (!seen || seen.basket.state === "paid" || seen.basket.state === "expired") return null;
+    if (
+      seen.attempt &&
+      !seen.attempt.idop &&
+      (await db.withTenant(jobs, (t) => releaseStranded(t, job.id, now)))
+    )
+      return expire(job, now);
+    if (seen.basket.expires_at > now) return seen.basket.expires_at;
+    const later = new Date(now.getTime() + RECHECK_MS);
+    const attempt = seen.attempt;
+    if (attempt?.idop) {
+      if (!payfip) return later;
+      const state = await settleAttempt(db, seen.tenant, attempt.idop, payfip, log, now);
+      if (state === "paid") return null;
+      if (state === "pending") return later;
+      // An older attempt (a page abandoned but still payable) is settled before expiring.
+      return expire(job, now);
+    } else if (attempt && now.getTime() - attempt.created_at.getTime() < ATTEMPT_WINDOW_MS) return later;
+    await db.withTenant(jobs, async (trx) => {
+      // An attempt PayFiP never answered for (no idOp) can no longer be paid.
+      if (attempt && !attempt.idop) await dropAttempt(trx, attempt.id);
+      await expireBasket(trx, seen.tenant, job.id);
+    });
+    return null;
+  };
+}

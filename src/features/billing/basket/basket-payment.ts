@@ -1,0 +1,286 @@
+import { sql } from "kysely";
+import type { Trx } from "../../../db/database.ts";
+import { AppError, notFound } from "../../../http/errors.ts";
+import { notifyHousehold } from "../../../integrations/mail/household.ts";
+import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
+import { makeRefdet, sanitizeObjet } from "../../../integrations/payfip/rules.ts";
+import { nextNumber } from "../../../lib/counters.ts";
+import { parisDateTime, parisToday } from "../../../lib/dates.ts";
+import type { Tenant } from "../../../tenancy/resolve.ts";
+import { findPeriod } from "../../planning/offer.ts";
+import { availableCredit, creditShare, lockAccount, spendCredit } from "../payments/credit-ledger.ts";
+import { euros, type PricedLine } from "../pricing/pricing.ts";
+import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
+
+/**
+ * Paying « Mon panier » online (online-payment.ts drives PayFiP): the attempt on a basket,
+ * and what its result does to the basket, in the transaction that settles the attempt.
+ */
+
+/**
+ * A paid basket: its invoice (issued, numbered on the régie's counter, one line per priced
+ * day with its booking), its days confirmed (accepted, or pending where the period reviews)
+ * and a receipt e-mailed. Returns the invoice to record the payment on, or null when the
+ * basket is not waiting for this payment.
+ */
+export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, now: Date) {
+  const k = await trx
+    .selectFrom("baskets as k")
+    .innerJoin("regies as r", "r.id", "k.regie_id")
+    .select([
+      "k.id",
+      "k.state",
+      "k.household_id",
+      "k.regie_id",
+      "k.priced",
+      "k.created_by",
+      "k.credit_cents",
+      "r.invoice_prefix",
+      "r.name",
+    ])
+    .where("k.id", "=", basketId)
+    .forUpdate("k")
+    .executeTakeFirst();
+  if (k?.state !== "paying") return null;
+  const lines = k.priced as Required<PricedLine>[];
+  const total = lines.reduce((s, l) => s + l.amountCents, 0);
+  const invoice = await issueInvoice(trx, tenant, k, lines, parisToday(now));
+  await confirmDays(trx, k.id, k.created_by);
+  await trx
+    .updateTable("baskets")
+    .set({ state: "paid", invoice_id: invoice.id, updated_at: sql`now()` })
+    .where("id", "=", k.id)
+    .execute();
+  // The credit reserved at « Valider et payer » settles its share of the invoice.
+  const account = { householdId: k.household_id, regieId: k.regie_id };
+  await spendCredit(trx, tenant.id, { ...account, id: invoice.id }, Number(k.credit_cents));
+  await notifyHousehold(trx, tenant, k.household_id, {
+    template: "billing-basket-paid",
+    data: {
+      number: invoice.number,
+      regie: k.name,
+      total: euros(total),
+      credit: Number(k.credit_cents) > 0 ? euros(Number(k.credit_cents)) : null,
+      lines: lines.map((l) => ({ label: l.label, amount: euros(l.amountCents) })),
+    },
+  });
+  return invoice.id;
+}
+
+type PaidBasket = { household_id: string; regie_id: string; invoice_prefix: string };
+
+/** The basket's invoice, issued and due today, numbered on the régie's gapless counter. */
+async function issueInvoice(
+  trx: Trx,
+  tenant: Tenant,
+  k: PaidBasket,
+  lines: Required<PricedLine>[],
+  today: string,
+) {
+  const seq = await nextNumber(trx, tenant.id, `invoice:${k.regie_id}`);
+  const invoice = await trx
+    .insertInto("invoices")
+    .values({
+      tenant_id: tenant.id,
+      regie_id: k.regie_id,
+      household_id: k.household_id,
+      kind: "invoice",
+      seq,
+      number: `${k.invoice_prefix}${seq}`,
+      issued_on: today,
+      due_on: today,
+      total_cents: lines.reduce((s, l) => s + l.amountCents, 0),
+    })
+    .returning(["id", "number"])
+    .executeTakeFirstOrThrow();
+  await trx
+    .insertInto("invoice_lines")
+    .values(
+      lines.map((l, position) => ({
+        tenant_id: tenant.id,
+        invoice_id: invoice.id,
+        household_id: k.household_id,
+        booking_id: l.ref,
+        child_id: l.childId,
+        day: l.day,
+        label: l.label,
+        quantity: l.quantity,
+        unit_cents: l.unitCents,
+        amount_cents: l.amountCents,
+        position,
+      })),
+    )
+    .execute();
+  return invoice;
+}
+
+/** The basket's days leave « En attente de paiement »: accepted, or pending where staff review. */
+async function confirmDays(trx: Trx, basketId: string, userId: string) {
+  const periods = await trx
+    .selectFrom("bookings")
+    .select("period_id")
+    .distinct()
+    .where("basket_id", "=", basketId)
+    .where("status", "=", "unpaid")
+    .execute();
+  for (const { period_id } of periods) {
+    const review = (await findPeriod(trx, period_id))?.rules.acceptance === "review";
+    await trx
+      .updateTable("bookings")
+      .set(
+        review
+          ? { status: "pending", updated_at: sql`now()` }
+          : { status: "accepted", decided_by: userId, decided_at: sql`now()`, updated_at: sql`now()` },
+      )
+      .where("basket_id", "=", basketId)
+      .where("period_id", "=", period_id)
+      .where("status", "=", "unpaid")
+      .execute();
+  }
+}
+
+export const BASKET_EXPIRED =
+  "Votre panier a expiré : le délai de paiement est dépassé et ses réservations sont annulées.";
+
+/** The household's open basket, locked, still in time; 404 or 409 with the reason otherwise. */
+async function payableBasket(trx: Trx, o: Owner, basketId: string) {
+  const k = await trx
+    .selectFrom("baskets as k")
+    .innerJoin("regies as r", "r.id", "k.regie_id")
+    .select(["k.id", "k.state", "k.expires_at", "k.regie_id", "r.numcli"])
+    .where("k.id", "=", basketId)
+    .where("k.household_id", "=", o.householdId)
+    .forUpdate("k")
+    .executeTakeFirst();
+  if (k?.state === "expired") throw new AppError("bad_request", 409, BASKET_EXPIRED);
+  if (!k || (k.state !== "open" && k.state !== "paying")) throw notFound();
+  if (k.state === "paying" && (await releaseStranded(trx, k.id, o.now)))
+    return payableBasket(trx, o, basketId);
+  if (k.state === "paying") throw new AppError("bad_request", 409, await underWay(trx, k.id));
+  if (k.expires_at <= o.now) throw new AppError("bad_request", 409, BASKET_EXPIRED);
+  return k;
+}
+
+/**
+ * The open basket, still in time, goes to "paying" with its lines priced and frozen and the
+ * family's credit in the régie reserved for it (at most its total).
+ */
+export async function freezeBasket(trx: Trx, o: Owner, basketId: string) {
+  const k = await payableBasket(trx, o, basketId);
+  const lines = await pricedLines(trx, o.tenant, o.householdId, await daysOf(trx, k.id));
+  const total = lines.reduce((s, l) => s + l.amountCents, 0);
+  if (total <= 0) throw new AppError("bad_request", 409, "Votre panier est vide : il n'y a rien à payer.");
+  const account = { householdId: o.householdId, regieId: k.regie_id };
+  await lockAccount(trx, account);
+  const credit = creditShare(total, await availableCredit(trx, account));
+  await trx
+    .updateTable("baskets")
+    .set({ state: "paying", priced: JSON.stringify(lines), credit_cents: credit, updated_at: sql`now()` })
+    .where("id", "=", k.id)
+    .execute();
+  return { k, total, credit };
+}
+
+/**
+ * « Valider et payer »: the attempt's amount is the frozen lines' total less the credit
+ * reserved, never a figure from the form.
+ */
+export async function openBasketAttempt(trx: Trx, o: Owner, basketId: string) {
+  const { k, total, credit } = await freezeBasket(trx, o, basketId);
+  if (credit >= total) throw new AppError("bad_request", 409, "Ce panier est réglé par votre avoir.");
+  const row = await trx
+    .insertInto("payment_attempts")
+    .values({
+      tenant_id: o.tenant.id,
+      regie_id: k.regie_id,
+      household_id: o.householdId,
+      basket_id: k.id,
+      created_by: o.userId,
+      refdet: makeRefdet("PANIER", o.now),
+      amount_cents: total - credit,
+      created_at: o.now,
+    })
+    .returning(["id", "refdet"])
+    .executeTakeFirstOrThrow();
+  return {
+    attemptId: row.id,
+    refdet: row.refdet,
+    amountCents: total - credit,
+    numcli: k.numcli,
+    exer: parisToday(o.now).slice(0, 4),
+    objet: sanitizeObjet(`${o.tenant.config.shortName} reservation`),
+  };
+}
+
+/**
+ * A create call never outlives this (online-payment.ts caps its budget well below): an attempt
+ * still without idOp after it was cut short by a crash. Nobody can pay it, since no browser
+ * was ever sent to its page.
+ */
+export const STRANDED_AFTER_MS = 15_000;
+
+/**
+ * The basket's attempt stranded without an idOp (the process died during the create call)
+ * is closed and the basket reopened, its deadline pushed back by the time it lost.
+ * Returns false when there is none.
+ */
+export async function releaseStranded(trx: Trx, basketId: string, now: Date): Promise<boolean> {
+  const stale = await trx
+    .updateTable("payment_attempts")
+    .set({ state: "error", error: "Interrompu avant la réponse de PayFiP.", updated_at: sql`now()` })
+    .where("basket_id", "=", basketId)
+    .where("state", "=", "created")
+    .where("idop", "is", null)
+    .where("created_at", "<", new Date(now.getTime() - STRANDED_AFTER_MS))
+    .returning(["id", "created_at"])
+    .executeTakeFirst();
+  if (!stale) return false;
+  const lost = now.getTime() - stale.created_at.getTime();
+  await reopenBasket(trx, stale.id);
+  await trx
+    .updateTable("baskets")
+    .set({ expires_at: sql`expires_at + make_interval(secs => ${lost / 1000})` })
+    .where("id", "=", basketId)
+    .execute();
+  return true;
+}
+
+/** Why « Valider et payer » waits: the basket's page may still be paid, until when (Paris time). */
+async function underWay(trx: Trx, basketId: string) {
+  const a = await trx
+    .selectFrom("payment_attempts")
+    .select("created_at")
+    .where("basket_id", "=", basketId)
+    .where("state", "in", ["created", "pending"])
+    .orderBy("created_at", "desc")
+    .executeTakeFirst();
+  const until = a ? parisDateTime(new Date(a.created_at.getTime() + ATTEMPT_WINDOW_MS)).split(" ")[1] : null;
+  return `Un paiement de ce panier est en cours sur la page de paiement sécurisée. Si vous l'avez quitté sans payer, réessayez ${until ? `après ${until}` : "dans 20 minutes"}.`;
+}
+
+/**
+ * An attempt that will not be paid (refused, abandoned, failed): its basket may be paid
+ * again, unless a newer attempt already holds it. Its frozen lines stay until the next
+ * freeze: an abandoned page paid late pays those of them still in the basket.
+ */
+export async function reopenBasket(trx: Trx, attemptId: string) {
+  await trx
+    .updateTable("baskets")
+    .set({ state: "open", credit_cents: 0, updated_at: sql`now()` })
+    .where("state", "=", "paying")
+    .where("id", "=", (eb) =>
+      eb.selectFrom("payment_attempts").select("basket_id").where("id", "=", attemptId),
+    )
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("payment_attempts as n")
+            .innerJoin("payment_attempts as o", "o.basket_id", "n.basket_id")
+            .select("n.id")
+            .where("o.id", "=", attemptId)
+            .whereRef("n.created_at", ">", "o.created_at"),
+        ),
+      ),
+    )
+    .execute();
+}

@@ -1,0 +1,135 @@
+import { type Context, Hono } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { requireParent } from "../../../auth/middleware.ts";
+import type { SessionUser } from "../../../auth/sessions.ts";
+import { publicOrigin } from "../../../env.ts";
+import { AppError, notFound } from "../../../http/errors.ts";
+import { uuidParam } from "../../../http/forms.ts";
+import { page } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { parisToday } from "../../../lib/dates.ts";
+import { startPayment } from "../payments/online-payment.ts";
+import { refundParentRoutes, showStatement } from "../payments/refund-routes.ts";
+import { statementPdf } from "../statement/statement-pdf.ts";
+import { invoicePdf } from "./invoice-pdf.ts";
+import { FMT, householdInvoices, householdPayments, invoiceDetail, STATE_FILTERS } from "./invoices-view.ts";
+
+const parentCtx = (c: Context<AppEnv>) => {
+  const s = c.get("session") as SessionUser;
+  if (!s.householdId) throw notFound();
+  return {
+    role: "app_parent" as const,
+    tenantId: c.get("tenant").id,
+    userId: s.userId,
+    householdId: s.householdId,
+  };
+};
+
+// « Mon panier » (basket-routes.ts) imports it from here; every portal page already has it.
+export { allowPayfipForms } from "../payments/payment-routes.ts";
+
+/** « Mes factures » (all régies), invoice detail and PDF, online payment, « Relevé de compte ». Mounted at /. */
+export function billingParentRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.use("/factures", requireParent);
+  app.use("/factures/*", requireParent);
+  app.use("/releve", requireParent);
+  app.use("/releve/*", requireParent);
+
+  app.get("/factures", async (c) => {
+    const ctx = parentCtx(c);
+    const { invoices, payments } = await deps.db.withTenant(ctx, async (trx) => ({
+      invoices: await householdInvoices(trx, ctx.householdId),
+      payments: await householdPayments(trx, ctx.householdId),
+    }));
+    const state = STATE_FILTERS.some((f) => f.key === c.req.query("etat")) ? c.req.query("etat") : "";
+    return page(c, "billing/parent/index", {
+      invoices: state ? invoices.filter((i) => i.state === state) : invoices,
+      toPay: invoices.filter((i) => i.state === "to_pay" || i.state === "partly_paid").length,
+      payments,
+      states: STATE_FILTERS,
+      state,
+      fmt: FMT,
+    });
+  });
+
+  app.get("/factures/:id", (c) => showInvoice(c, deps));
+
+  for (const [path, disposition] of [
+    ["apercu", "inline"],
+    ["telecharger", "attachment"],
+  ] as const)
+    app.get(`/factures/:id/${path}`, async (c) => {
+      const ctx = parentCtx(c);
+      const id = uuidParam(c, "id");
+      const { pdf, number } = await deps.db.withTenant(ctx, async (trx) => {
+        const found = await invoiceDetail(trx, id, ctx.householdId);
+        if (!found) throw notFound();
+        return { pdf: await invoicePdf(trx, c.get("tenant"), id), number: found.invoice.number };
+      });
+      return c.body(new Uint8Array(pdf), 200, {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": `${disposition}; filename="facture-${number.replace(/[^A-Za-z0-9-]/g, "")}.pdf"`,
+      });
+    });
+
+  app.post("/factures/:id/payer", async (c) => {
+    const ctx = parentCtx(c);
+    const s = c.get("session") as SessionUser;
+    const tenant = c.get("tenant");
+    const id = uuidParam(c, "id");
+    try {
+      const url = await startPayment(
+        deps.db,
+        {
+          tenant,
+          userId: ctx.userId,
+          householdId: ctx.householdId,
+          email: s.email ?? tenant.config.contact.email,
+          now: deps.now(),
+          origin: publicOrigin(deps.env, c.env.site.hostname),
+        },
+        id,
+        deps.payfip,
+      );
+      return c.redirect(url, 303);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status === 404) throw error;
+      c.env.log.warn({ invoice: id, reason: error.message }, "online payment refused");
+      return showInvoice(c, deps, error.message, error.status);
+    }
+  });
+
+  app.get("/releve", (c) => showStatement(c, deps));
+  app.route("/", refundParentRoutes(deps));
+
+  app.get("/releve/pdf", async (c) => {
+    const ctx = parentCtx(c);
+    const { pdf, year } = await deps.db.withTenant(ctx, (trx) =>
+      statementPdf(trx, c.get("tenant"), ctx.householdId, parisToday(deps.now()), {
+        year: c.req.query("annee"),
+        regieId: c.req.query("regie"),
+      }),
+    );
+    return c.body(new Uint8Array(pdf), 200, {
+      "Content-Type": "application/pdf",
+      "Content-Disposition": `attachment; filename="releve-de-compte-${year}.pdf"`,
+      "Cache-Control": "no-store",
+    });
+  });
+  return app;
+}
+
+/** The invoice's page: lines, payments, credit notes, state; with a refusal, its message. */
+async function showInvoice(
+  c: Context<AppEnv>,
+  deps: Deps,
+  error?: string,
+  status: ContentfulStatusCode = 200,
+) {
+  const ctx = parentCtx(c);
+  const id = uuidParam(c, "id");
+  const detail = await deps.db.withTenant(ctx, (trx) => invoiceDetail(trx, id, ctx.householdId));
+  if (!detail) throw notFound();
+  return page(c, "billing/parent/show", { ...detail, error, fmt: FMT }, status);
+}

@@ -1,0 +1,262 @@
+import type { Context } from "hono";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { type RawBuilder, sql } from "kysely";
+import type { SessionUser } from "../../../auth/sessions.ts";
+import type { TenantContext, Trx } from "../../../db/database.ts";
+import { notFound } from "../../../http/errors.ts";
+import { page } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { parisToday, shortDate } from "../../../lib/dates.ts";
+import type { Actor } from "../../audit/service.ts";
+import { actorNames } from "../../audit/service.ts";
+import { paidSql, settledSql } from "../payments/credit-ledger.ts";
+import { INVOICE_STATE_LABELS, type InvoiceState, invoiceState } from "../payments/ledger.ts";
+import { canTransmit } from "../payments/treasury-service.ts";
+import { euros } from "../pricing/pricing.ts";
+import { creditableLines } from "./credit-service.ts";
+
+/** Staff wording of the payment methods (the statement's « par chèque » reads in a sentence). */
+export const METHOD_NAMES = {
+  cheque: "Chèque",
+  especes: "Espèces",
+  cesu: "CESU",
+  virement: "Virement",
+  payfip_card: "Carte bancaire (PayFiP)",
+  payfip_debit: "Prélèvement (PayFiP)",
+} as const;
+
+/** Methods staff record at the desk (online payments arrive from PayFiP). */
+export const DESK_METHODS = ["cheque", "especes", "cesu", "virement"] as const;
+
+export const STATES = Object.keys(INVOICE_STATE_LABELS) as InvoiceState[];
+
+const settled = settledSql;
+
+const STATE_SQL: Record<InvoiceState, RawBuilder<boolean>> = {
+  paid: sql`${settled} >= i.total_cents and (${paidSql} > 0 or i.total_cents = 0)`,
+  credited: sql`${settled} >= i.total_cents and ${paidSql} = 0 and i.total_cents > 0`,
+  treasury: sql`${settled} < i.total_cents and i.treasury_ref is not null`,
+  partly_paid: sql`${settled} < i.total_cents and i.treasury_ref is null and ${paidSql} > 0`,
+  to_pay: sql`${settled} < i.total_cents and i.treasury_ref is null and ${paidSql} = 0`,
+};
+
+export function regieOptions(trx: Trx) {
+  return trx
+    .selectFrom("regies")
+    .select(["id", "name", "invoice_prefix as prefix", "collection"])
+    .orderBy("name")
+    .execute();
+}
+
+/** Past invoicing runs, the latest first. */
+export function pastRuns(trx: Trx) {
+  return trx
+    .selectFrom("invoicing_runs as x")
+    .innerJoin("regies as r", "r.id", "x.regie_id")
+    .leftJoin("users as u", "u.id", "x.issued_by")
+    .select([
+      "x.id",
+      "x.month",
+      "x.issued_at",
+      "x.invoice_count",
+      "x.line_count",
+      "x.total_cents",
+      "r.name as regie",
+      ...actorNames("u", "x.issued_by"),
+    ])
+    .orderBy("x.issued_at", "desc")
+    .limit(100)
+    .execute();
+}
+
+export interface InvoiceFilters {
+  q: string;
+  regieId: string | null;
+  state: InvoiceState | null;
+}
+
+export const LIST_LIMIT = 200;
+
+/** A listed invoice with its amounts in numbers, what is left and its state. */
+function withState<
+  R extends { total_cents: string; settled: string; paid: string; treasury_ref: string | null },
+>(r: R) {
+  const total = Number(r.total_cents);
+  const paid = Number(r.settled);
+  const state = invoiceState(total, Number(r.paid), paid - Number(r.paid), r.treasury_ref);
+  return { ...r, totalCents: total, remainingCents: Math.max(total - paid, 0), state };
+}
+
+/** Invoices (not avoirs) matching a household name, N° Famille or invoice number, a régie, a state. */
+export async function invoiceList(trx: Trx, f: InvoiceFilters) {
+  let query = trx
+    .selectFrom("invoices as i")
+    .innerJoin("households as h", "h.id", "i.household_id")
+    .innerJoin("regies as r", "r.id", "i.regie_id")
+    .select([
+      "i.id",
+      "i.number",
+      "i.month",
+      "i.issued_on",
+      "i.due_on",
+      "i.total_cents",
+      "i.treasury_ref",
+      "h.name as household",
+      "h.number as household_number",
+      "r.name as regie",
+      settled.as("settled"),
+      paidSql.as("paid"),
+    ])
+    .where("i.kind", "=", "invoice");
+  const q = f.q.trim();
+  if (q) {
+    const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    query = query.where((eb) =>
+      eb.or([eb("h.name", "ilike", like), eb("h.number", "=", q), eb("i.number", "ilike", like)]),
+    );
+  }
+  if (f.regieId) query = query.where("i.regie_id", "=", f.regieId);
+  if (f.state) query = query.where(STATE_SQL[f.state]);
+  const rows = await query
+    .orderBy("i.issued_on", "desc")
+    .orderBy("i.seq", "desc")
+    .limit(LIST_LIMIT)
+    .execute();
+  return rows.map(withState);
+}
+
+async function invoiceHead(trx: Trx, id: string) {
+  const row = await trx
+    .selectFrom("invoices as i")
+    .innerJoin("households as h", "h.id", "i.household_id")
+    .innerJoin("regies as r", "r.id", "i.regie_id")
+    .leftJoin("invoices as o", "o.id", "i.credited_invoice_id")
+    .select([
+      "i.id",
+      "i.kind",
+      "i.number",
+      "i.month",
+      "i.issued_on",
+      "i.due_on",
+      "i.total_cents",
+      "i.treasury_ref",
+      "i.treasury_at",
+      "i.credited_invoice_id",
+      "o.number as credited_number",
+      "h.id as household_id",
+      "h.name as household",
+      "h.number as household_number",
+      "r.name as regie",
+      "r.collection",
+      "i.treasury_correction",
+      "i.treasury_correction_ref",
+      settled.as("settled"),
+      paidSql.as("paid"),
+    ])
+    .where("i.id", "=", id)
+    .executeTakeFirst();
+  if (!row) throw notFound();
+  return row;
+}
+
+/** Everything the staff invoice page shows: lines, payments, avoirs, state, what may be done. */
+export async function invoiceDetail(trx: Trx, id: string) {
+  const head = await invoiceHead(trx, id);
+  const total = Number(head.total_cents);
+  const paid = Number(head.settled);
+  const remaining = head.kind === "invoice" ? Math.max(total - paid, 0) : 0;
+  const payments = await trx
+    .selectFrom("payments as p")
+    .leftJoin("users as u", "u.id", "p.recorded_by")
+    .select([
+      "p.id",
+      "p.method",
+      "p.amount_cents",
+      "p.received_on",
+      "p.reference",
+      ...actorNames("u", "p.recorded_by"),
+    ])
+    .where("p.invoice_id", "=", id)
+    .orderBy("p.received_on")
+    .orderBy("p.created_at")
+    .execute();
+  const credits = await trx
+    .selectFrom("invoices")
+    .select(["id", "number", "issued_on", "total_cents", "treasury_correction", "treasury_correction_ref"])
+    .where("credited_invoice_id", "=", id)
+    .orderBy("seq")
+    .execute();
+  const received = Number(head.paid);
+  const creditable = total - credits.reduce((s, a) => s + Number(a.total_cents), 0);
+  const open = head.kind === "invoice" && !head.treasury_ref;
+  return {
+    invoice: { ...head, totalCents: total, settledCents: paid, remainingCents: remaining },
+    state: head.kind === "invoice" ? invoiceState(total, received, paid - received, head.treasury_ref) : null,
+    lines: await creditableLines(trx, id),
+    payments,
+    credits,
+    creditableCents: open ? creditable : 0,
+    canPay: open && remaining > 0,
+    canCredit: open && creditable > 0,
+    canCorrect: head.kind === "invoice" && head.treasury_ref !== null && remaining > 0,
+    canTransmit: canTransmit({ ...head, treasuryRef: head.treasury_ref, remainingCents: remaining }),
+  };
+}
+
+/** The signed-in agent as a database persona and as the author of a write. */
+export function staffScope(c: Context<AppEnv>) {
+  const s = c.get("session") as SessionUser;
+  const db: TenantContext = { role: "app_staff", tenantId: c.get("tenant").id, userId: s.userId };
+  const actor: Actor = { kind: "staff", userId: s.userId };
+  return { db, actor };
+}
+
+const NOTICES: Record<string, string> = {
+  reglement: "Le règlement a été enregistré.",
+  avoir: "L'avoir a été créé.",
+  tresor: "La facture a été transmise au Trésor public.",
+  correction: "La correction du Trésor public a été enregistrée.",
+};
+
+/** Helpers every billing staff template uses. */
+export const FORMAT = { euros, date: shortDate, METHOD_NAMES, STATE_LABELS: INVOICE_STATE_LABELS };
+
+export interface FormState {
+  form?: "reglement" | "tresor" | "correction";
+  values?: Record<string, string>;
+  errors?: Record<string, string>;
+}
+
+/** The staff invoice page, with a form's errors when one was refused. */
+export async function showInvoice(
+  c: Context<AppEnv>,
+  deps: Deps,
+  id: string,
+  state: FormState = {},
+  status: ContentfulStatusCode = 200,
+) {
+  const detail = await deps.db.withTenant(staffScope(c).db, (trx) => invoiceDetail(trx, id));
+  const today = parisToday(deps.now());
+  return page(
+    c,
+    "billing/staff/invoice",
+    {
+      ...detail,
+      ...FORMAT,
+      DESK_METHODS,
+      today,
+      flash: NOTICES[c.req.query("fait") ?? ""],
+      form: state.form ?? null,
+      values: state.values ?? { date: today },
+      errors: state.errors ?? {},
+    },
+    status,
+  );
+}
+
+/** An invoice's number, for the name of its PDF. */
+export async function invoiceNumber(trx: Trx, id: string) {
+  const row = await trx.selectFrom("invoices").select("number").where("id", "=", id).executeTakeFirst();
+  if (!row) throw notFound();
+  return row.number;
+}

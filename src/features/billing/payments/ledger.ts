@@ -1,0 +1,121 @@
+import type { PaymentMethod } from "../../../db/billing-types.ts";
+import type { Trx } from "../../../db/database.ts";
+import { AppError, notFound } from "../../../http/errors.ts";
+import type { Tenant } from "../../../tenancy/resolve.ts";
+import { type Actor, recordWrite } from "../../audit/service.ts";
+import { euros } from "../pricing/pricing.ts";
+import { lockAccount, settledSql, spendOnOpenInvoices } from "./credit-ledger.ts";
+
+export type InvoiceState = "to_pay" | "partly_paid" | "paid" | "credited" | "treasury";
+
+export const INVOICE_STATE_LABELS: Record<InvoiceState, string> = {
+  to_pay: "À payer",
+  partly_paid: "Partiellement payée",
+  paid: "Payée",
+  credited: "Soldée par avoir",
+  treasury: "Titre émis",
+};
+
+/**
+ * An invoice's state says the truth: settled by payments (« Payée »), by credit notes only
+ * (« Soldée par avoir »), partly paid only when money was received, or handed to the Treasury.
+ */
+export function invoiceState(
+  totalCents: number,
+  paidCents: number,
+  creditedCents: number,
+  treasuryRef: string | null,
+): InvoiceState {
+  if (paidCents + creditedCents >= totalCents) return paidCents > 0 || totalCents === 0 ? "paid" : "credited";
+  if (treasuryRef) return "treasury";
+  return paidCents > 0 ? "partly_paid" : "to_pay";
+}
+
+/** What is left to pay on an invoice: its total less payments and credit spent on it. */
+export async function remainingCents(
+  trx: Trx,
+  invoiceId: string,
+): Promise<{ total: number; settled: number }> {
+  const row = await trx
+    .selectFrom("invoices as i")
+    .select(["i.total_cents", settledSql.as("settled")])
+    .where("i.id", "=", invoiceId)
+    .executeTakeFirst();
+  if (!row) throw notFound();
+  return { total: Number(row.total_cents), settled: Number(row.settled) };
+}
+
+/** An invoice handed to the Treasury moves only by the Treasury's own corrections. */
+export const TREASURY_FROZEN =
+  "Cette facture a été transmise au Trésor public (titre émis) : elle se règle auprès du Trésor public.";
+
+export interface PaymentInput {
+  invoiceId: string;
+  method: PaymentMethod;
+  amountCents: number;
+  receivedOn: string;
+  reference: string | null;
+}
+
+/**
+ * A payment on an invoice, on its régie's ledger. It may not exceed what is left to pay;
+ * the invoice row is locked so that two payments cannot both take the last euro.
+ */
+export async function recordPayment(
+  trx: Trx,
+  tenant: Tenant,
+  actor: Actor,
+  input: PaymentInput,
+  attemptId: string | null = null,
+) {
+  const invoice = await trx
+    .selectFrom("invoices")
+    .select(["id", "regie_id", "household_id", "kind", "treasury_ref"])
+    .where("id", "=", input.invoiceId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (invoice?.kind !== "invoice") throw notFound();
+  if (invoice.treasury_ref && attemptId === null) throw new AppError("bad_request", 409, TREASURY_FROZEN);
+  await lockAccount(trx, { householdId: invoice.household_id, regieId: invoice.regie_id });
+  const { total, settled } = await remainingCents(trx, invoice.id);
+  if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
+    throw new AppError("bad_request", 422, "Le montant doit être positif.");
+  // Money received online is recorded whatever else settled the invoice meanwhile: the
+  // statement then shows the household in credit rather than losing a payment.
+  if (attemptId === null && input.amountCents > total - settled)
+    throw new AppError(
+      "bad_request",
+      422,
+      `Le montant dépasse le reste à payer (${euros(total - settled)}).`,
+    );
+  const row = await trx
+    .insertInto("payments")
+    .values({
+      tenant_id: tenant.id,
+      regie_id: invoice.regie_id,
+      household_id: invoice.household_id,
+      invoice_id: invoice.id,
+      method: input.method,
+      amount_cents: input.amountCents,
+      received_on: input.receivedOn,
+      reference: input.reference,
+      recorded_by: actor.kind === "staff" ? actor.userId : null,
+      attempt_id: attemptId,
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
+  await recordWrite(trx, tenant.id, actor, {
+    householdId: invoice.household_id,
+    action: "create",
+    entity: "payments",
+    entityId: row.id,
+    fields: ["method", "amount_cents"],
+  });
+  // What an online payment brought beyond the invoice is credit: it settles the others first.
+  if (input.amountCents > total - settled)
+    await spendOnOpenInvoices(trx, tenant.id, {
+      householdId: invoice.household_id,
+      regieId: invoice.regie_id,
+    });
+  return row.id;
+}
