@@ -4,10 +4,10 @@ import { AppError, notFound } from "../../../http/errors.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
 import { makeRefdet, sanitizeObjet } from "../../../integrations/payfip/rules.ts";
-import { nextNumber } from "../../../lib/counters.ts";
 import { parisDateTime, parisToday } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { findPeriod } from "../../planning/offer.ts";
+import { type IssuedInvoice, issueInvoices } from "../invoices/issue-service.ts";
 import { availableCredit, creditShare, lockAccount, spendCredit } from "../payments/credit-ledger.ts";
 import { euros, type PricedLine } from "../pricing/pricing.ts";
 import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
@@ -69,7 +69,7 @@ export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, 
 
 type PaidBasket = { household_id: string; regie_id: string; invoice_prefix: string };
 
-/** The basket's invoice, issued and due today, numbered on the régie's gapless counter. */
+/** The basket's invoice, issued and due today, one line per priced day with its booking. */
 async function issueInvoice(
   trx: Trx,
   tenant: Tenant,
@@ -77,41 +77,16 @@ async function issueInvoice(
   lines: Required<PricedLine>[],
   today: string,
 ) {
-  const seq = await nextNumber(trx, tenant.id, `invoice:${k.regie_id}`);
-  const invoice = await trx
-    .insertInto("invoices")
-    .values({
-      tenant_id: tenant.id,
-      regie_id: k.regie_id,
-      household_id: k.household_id,
-      kind: "invoice",
-      seq,
-      number: `${k.invoice_prefix}${seq}`,
-      issued_on: today,
-      due_on: today,
-      total_cents: lines.reduce((s, l) => s + l.amountCents, 0),
-    })
-    .returning(["id", "number"])
-    .executeTakeFirstOrThrow();
-  await trx
-    .insertInto("invoice_lines")
-    .values(
-      lines.map((l, position) => ({
-        tenant_id: tenant.id,
-        invoice_id: invoice.id,
-        household_id: k.household_id,
-        booking_id: l.ref,
-        child_id: l.childId,
-        day: l.day,
-        label: l.label,
-        quantity: l.quantity,
-        unit_cents: l.unitCents,
-        amount_cents: l.amountCents,
-        position,
-      })),
-    )
-    .execute();
-  return invoice;
+  const batch = {
+    tenantId: tenant.id,
+    regieId: k.regie_id,
+    kind: "invoice" as const,
+    prefix: k.invoice_prefix,
+  };
+  const doc = { householdId: k.household_id, lines: lines.map((l) => ({ ...l, bookingId: l.ref })) };
+  const [issued] = await issueInvoices(trx, { ...batch, issuedOn: today, dueOn: today }, [doc]);
+  const invoice = issued as IssuedInvoice;
+  return { id: invoice.invoiceId, number: invoice.number };
 }
 
 /** The basket's days leave « En attente de paiement »: accepted, or pending where staff review. */

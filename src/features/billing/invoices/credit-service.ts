@@ -2,12 +2,12 @@ import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
-import { nextNumber } from "../../../lib/counters.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
 import { availableCredit, lockAccount, spendCredit, spendOnOpenInvoices } from "../payments/credit-ledger.ts";
 import { TREASURY_FROZEN } from "../payments/ledger.ts";
 import { euros } from "../pricing/pricing.ts";
+import { type IssuedInvoice, issueInvoices } from "./issue-service.ts";
 
 /** An « avoir »: chosen lines of the invoice, or an amount with its reason. */
 export type CreditInput = { lineIds: string[] } | { amountCents: number; reason: string };
@@ -99,7 +99,7 @@ interface Credited {
   invoice_prefix: string;
 }
 
-/** Writes the avoir and its lines; its number is taken last, to hold the counter's lock briefly. */
+/** Issues the avoir « AV-<préfixe><n> » on its régie's credit counter, with its lines. */
 export async function insertCreditNote(
   trx: Trx,
   tenantId: string,
@@ -108,35 +108,25 @@ export async function insertCreditNote(
   today: string,
   correction: { kind: "reduction" | "annulation"; ref: string } | null = null,
 ) {
-  const totalCents = lines.reduce((s, l) => s + l.quantity * l.unit_cents, 0);
-  const seq = await nextNumber(trx, tenantId, `credit:${invoice.regie_id}`);
-  const number = `AV-${invoice.invoice_prefix}${seq}`;
-  const credit = await trx
-    .insertInto("invoices")
-    .values({
-      tenant_id: tenantId,
-      regie_id: invoice.regie_id,
-      household_id: invoice.household_id,
-      kind: "credit_note",
-      seq,
-      number,
-      month: invoice.month,
-      credited_invoice_id: invoice.id,
-      issued_on: today,
-      total_cents: totalCents,
-      treasury_correction: correction?.kind ?? null,
-      treasury_correction_ref: correction?.ref ?? null,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const base = { tenant_id: tenantId, invoice_id: credit.id, household_id: invoice.household_id };
-  await trx
-    .insertInto("invoice_lines")
-    .values(
-      lines.map((l, position) => ({ ...base, ...l, amount_cents: l.quantity * l.unit_cents, position })),
-    )
-    .execute();
-  return { id: credit.id, number, totalCents };
+  const batch = { tenantId, regieId: invoice.regie_id, kind: "credit_note" as const, issuedOn: today };
+  const doc = {
+    householdId: invoice.household_id,
+    creditedInvoiceId: invoice.id,
+    treasuryCorrection: correction,
+    lines: lines.map((l) => ({
+      creditsLineId: l.credits_line_id,
+      childId: l.child_id,
+      day: l.day,
+      label: l.label,
+      quantity: l.quantity,
+      unitCents: l.unit_cents,
+      amountCents: l.quantity * l.unit_cents,
+    })),
+  };
+  const prefix = `AV-${invoice.invoice_prefix}`;
+  const [credit] = await issueInvoices(trx, { ...batch, prefix, month: invoice.month }, [doc]);
+  const { invoiceId, number, totalCents } = credit as IssuedInvoice;
+  return { id: invoiceId, number, totalCents };
 }
 
 /** Credit notes already issued on an invoice (Treasury corrections included). */

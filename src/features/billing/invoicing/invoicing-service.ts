@@ -2,11 +2,10 @@ import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { notifyHouseholds } from "../../../integrations/mail/household.ts";
-import { nextNumbers } from "../../../lib/counters.ts";
 import { addDays, addMonths, monthLabel, parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
-import { insertInvoices, insertLines } from "../invoices/invoicing-write.ts";
+import { issueInvoices } from "../invoices/issue-service.ts";
 import { householdsWithCredit, spendCredit } from "../payments/credit-ledger.ts";
 import { bills, type HouseholdBill } from "../pricing/billable.ts";
 import { euros } from "../pricing/pricing.ts";
@@ -148,14 +147,10 @@ export async function issueRun(
     .returning("id")
     .executeTakeFirstOrThrow();
   const dueOn = addDays(today, tenant.config.billing.dueDays);
-  const header = { tenantId: tenant.id, regieId, runId: run.id, month, prefix: preview.regie.prefix };
-  const households = preview.households;
-  const first = households.length
-    ? await nextNumbers(trx, tenant.id, `invoice:${regieId}`, households.length)
-    : 1;
-  const issued = await insertInvoices(trx, { ...header, issuedOn: today, dueOn }, households, first);
-  await onStep(2);
-  await insertLines(trx, tenant.id, households, issued);
+  const batch = { tenantId: tenant.id, regieId, kind: "invoice" as const, prefix: preview.regie.prefix };
+  const dated = { ...batch, month: `${month}-01`, runId: run.id, issuedOn: today, dueOn };
+  const docs = preview.households.map((h) => ({ householdId: h.householdId, lines: h.lines }));
+  const issued = await issueInvoices(trx, dated, docs, () => onStep(2));
   await onStep(3);
   const withCredit = await householdsWithCredit(trx, regieId);
   for (const i of issued.filter((x) => withCredit.has(x.householdId)))

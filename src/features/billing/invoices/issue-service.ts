@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import type { Trx } from "../../../db/database.ts";
+import { nextNumbers } from "../../../lib/counters.ts";
+import {
+  type InvoiceRow,
+  type IssueHeader,
+  insertInvoices,
+  insertLines,
+  type LineRow,
+} from "./issue-repo.ts";
+
+/**
+ * Where every invoice and credit note is created: the monthly run (many at once), a paid
+ * basket (one) and an avoir (one, credit_note). Each is numbered on its régie's gapless
+ * counter (« invoice:<régie> » or « credit:<régie> »), moved once for the whole batch in the
+ * caller's transaction; its total is the sum of its lines.
+ */
+
+export interface IssueLine {
+  bookingId?: string | null;
+  /** On a credit note: the invoice line it credits. */
+  creditsLineId?: string | null;
+  childId: string | null;
+  day: string | null;
+  label: string;
+  quantity: number;
+  unitCents: number;
+  amountCents: number;
+}
+
+export interface IssueDocument {
+  householdId: string;
+  lines: IssueLine[];
+  creditedInvoiceId?: string;
+  treasuryCorrection?: { kind: "reduction" | "annulation"; ref: string } | null;
+}
+
+export interface IssueBatch extends Omit<IssueHeader, "month" | "runId" | "dueOn"> {
+  /** The number's prefix: the régie's (« AL- »), « AV-AL- » for a credit note. */
+  prefix: string;
+  month?: string | null;
+  runId?: string | null;
+  dueOn?: string | null;
+}
+
+export interface IssuedInvoice {
+  invoiceId: string;
+  householdId: string;
+  number: string;
+  totalCents: number;
+}
+
+const sum = (lines: IssueLine[]) => lines.reduce((s, l) => s + l.amountCents, 0);
+
+/**
+ * Issues the documents, numbered in their order; returns them in the same order.
+ * `numbered` hears when the invoices are written, before their lines (a run's progress).
+ */
+export async function issueInvoices(
+  trx: Trx,
+  batch: IssueBatch,
+  docs: IssueDocument[],
+  numbered: () => Promise<void> = async () => {},
+): Promise<IssuedInvoice[]> {
+  if (docs.length === 0) return numbered().then(() => []);
+  const counter = `${batch.kind === "invoice" ? "invoice" : "credit"}:${batch.regieId}`;
+  const first = await nextNumbers(trx, batch.tenantId, counter, docs.length);
+  const rows: InvoiceRow[] = docs.map((d, i) => ({
+    id: randomUUID(),
+    householdId: d.householdId,
+    seq: first + i,
+    number: `${batch.prefix}${first + i}`,
+    totalCents: sum(d.lines),
+    creditedInvoiceId: d.creditedInvoiceId ?? null,
+    treasuryCorrection: d.treasuryCorrection?.kind ?? null,
+    treasuryCorrectionRef: d.treasuryCorrection?.ref ?? null,
+  }));
+  const header = {
+    ...batch,
+    month: batch.month ?? null,
+    runId: batch.runId ?? null,
+    dueOn: batch.dueOn ?? null,
+  };
+  await insertInvoices(trx, header, rows);
+  await numbered();
+  const lines: LineRow[] = docs.flatMap((d, i) =>
+    d.lines.map((l, position) => ({
+      ...l,
+      bookingId: l.bookingId ?? null,
+      creditsLineId: l.creditsLineId ?? null,
+      invoiceId: (rows[i] as InvoiceRow).id,
+      householdId: d.householdId,
+      position,
+    })),
+  );
+  await insertLines(trx, batch.tenantId, lines);
+  return rows.map((r) => ({
+    invoiceId: r.id,
+    householdId: r.householdId,
+    number: r.number,
+    totalCents: r.totalCents,
+  }));
+}
