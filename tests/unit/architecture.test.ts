@@ -102,9 +102,7 @@ const DEBT = {
   ],
   routeSql: [] as string[],
   internals: [
-    "billing → src/features/planning/errors",
     "billing → src/features/planning/offer",
-    "billing → src/features/planning/places",
     "enrolment → src/features/billing/pricing/billable",
     "enrolment → src/features/billing/pricing/pricing",
     "enrolment → src/features/planning/csv",
@@ -124,7 +122,6 @@ const DEBT = {
   foreignWrites: [
     "absences ← my-data",
     "audit_log ← my-data",
-    "bookings ← billing",
     "children ← my-data",
     "guardians ← my-data",
     "guardians ← staff",

@@ -7,9 +7,9 @@ import { longDate } from "../../../lib/dates.ts";
 import type { Logger } from "../../../lib/log.ts";
 import { currentTenant } from "../../../tenancy/current.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
+import { expireUnpaidDays } from "../../planning/booking/status-service.ts";
 import { settleAttempt } from "../payments/online-payment.ts";
 import { releaseStranded, reopenBasket } from "./basket-payment.ts";
-import { freeDay } from "./basket-service.ts";
 
 /**
  * An open basket past its deadline: its days expire, their places go back (to the waiting
@@ -23,18 +23,7 @@ export async function expireBasket(trx: Trx, tenant: Tenant, basketId: string): 
     .forUpdate()
     .executeTakeFirst();
   if (k?.state !== "open") return false;
-  const days = await trx
-    .updateTable("bookings as b")
-    .set({ status: "expired", holds_place: false, updated_at: sql`now()` })
-    .from("children as c")
-    .whereRef("c.id", "=", "b.child_id")
-    .where("b.basket_id", "=", k.id)
-    .where("b.status", "=", "unpaid")
-    .returning(["b.period_id", "b.day", "c.first_name", "c.last_name"])
-    .execute();
-  days.sort((a, b) => a.day.localeCompare(b.day));
-  for (const d of days)
-    await freeDay(trx, tenant, { kind: "system", userId: k.created_by }, d.period_id, d.day);
+  const days = await expireUnpaidDays(trx, tenant, k.id, k.created_by);
   await trx
     .updateTable("baskets")
     .set({ state: "expired", updated_at: sql`now()` })

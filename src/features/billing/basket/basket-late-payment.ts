@@ -3,6 +3,7 @@ import type { BasketsTable } from "../../../db/billing-types.ts";
 import type { Trx } from "../../../db/database.ts";
 import type { Logger } from "../../../lib/log.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
+import { moveToBasket } from "../../planning/booking/status-service.ts";
 import { availableCredit, lockAccount } from "../payments/credit-ledger.ts";
 import type { PricedLine } from "../pricing/pricing.ts";
 import { invoiceBasket } from "./basket-payment.ts";
@@ -42,8 +43,7 @@ async function paidBasketInvoice(
   const lines = ((k.priced ?? []) as PricedLine[]).filter((l) => held.some((b) => b.id === l.ref));
   if (lines.length === 0) return { invoiceId: null, late: false };
   const added = held.filter((b) => !page.has(b.id)).map((b) => b.id);
-  if (added.length)
-    await trx.updateTable("bookings").set({ basket_id: null }).where("id", "in", added).execute();
+  if (added.length) await moveToBasket(trx, added, null);
   const total = lines.reduce((s, l) => s + l.amountCents, 0);
   const account = { householdId: k.household_id, regieId: k.regie_id };
   await lockAccount(trx, account);
@@ -72,7 +72,7 @@ async function carryOver(trx: Trx, k: Selectable<BasketsTable>, bookingIds: stri
     })
     .returning("id")
     .executeTakeFirstOrThrow();
-  await trx.updateTable("bookings").set({ basket_id: next.id }).where("id", "in", bookingIds).execute();
+  await moveToBasket(trx, bookingIds, next.id);
 }
 
 type Attempt = { id: string; basket_id: string | null; amount_cents: string | number };

@@ -6,7 +6,7 @@ import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
 import { makeRefdet, sanitizeObjet } from "../../../integrations/payfip/rules.ts";
 import { parisDateTime, parisToday } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { findPeriod } from "../../planning/offer.ts";
+import { confirmPaidDays } from "../../planning/booking/status-service.ts";
 import { type IssuedInvoice, issueInvoices } from "../invoices/issue-service.ts";
 import { availableCredit, creditShare, lockAccount, spendCredit } from "../payments/credit-ledger.ts";
 import { euros, type PricedLine } from "../pricing/pricing.ts";
@@ -45,7 +45,7 @@ export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, 
   const lines = k.priced as Required<PricedLine>[];
   const total = lines.reduce((s, l) => s + l.amountCents, 0);
   const invoice = await issueInvoice(trx, tenant, k, lines, parisToday(now));
-  await confirmDays(trx, k.id, k.created_by);
+  await confirmPaidDays(trx, k.id, k.created_by);
   await trx
     .updateTable("baskets")
     .set({ state: "paid", invoice_id: invoice.id, updated_at: sql`now()` })
@@ -87,31 +87,6 @@ async function issueInvoice(
   const [issued] = await issueInvoices(trx, { ...batch, issuedOn: today, dueOn: today }, [doc]);
   const invoice = issued as IssuedInvoice;
   return { id: invoice.invoiceId, number: invoice.number };
-}
-
-/** The basket's days leave « En attente de paiement »: accepted, or pending where staff review. */
-async function confirmDays(trx: Trx, basketId: string, userId: string) {
-  const periods = await trx
-    .selectFrom("bookings")
-    .select("period_id")
-    .distinct()
-    .where("basket_id", "=", basketId)
-    .where("status", "=", "unpaid")
-    .execute();
-  for (const { period_id } of periods) {
-    const review = (await findPeriod(trx, period_id))?.rules.acceptance === "review";
-    await trx
-      .updateTable("bookings")
-      .set(
-        review
-          ? { status: "pending", updated_at: sql`now()` }
-          : { status: "accepted", decided_by: userId, decided_at: sql`now()`, updated_at: sql`now()` },
-      )
-      .where("basket_id", "=", basketId)
-      .where("period_id", "=", period_id)
-      .where("status", "=", "unpaid")
-      .execute();
-  }
 }
 
 export const BASKET_EXPIRED =

@@ -1,13 +1,8 @@
-import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { parisDateTime } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import type { Actor } from "../../audit/service.ts";
-import { freePlace } from "../../planning/cancel-service.ts";
-import { PlanningError } from "../../planning/errors.ts";
-import { findPeriod } from "../../planning/offer.ts";
-import { promoteWaiting, releasePlace } from "../../planning/places.ts";
+import { cancelUnpaidDay, PlanningError } from "../../planning/booking/status-service.ts";
 import { availableCredit, creditShare } from "../payments/credit-ledger.ts";
 import { householdPricing, tariffs } from "../pricing/billable.ts";
 import { type PricedLine, priceDays } from "../pricing/pricing.ts";
@@ -225,17 +220,6 @@ function dossiersOf(days: BasketDay[], lines: PricedLine[]) {
   return [...dossiers.values()].map((x) => ({ ...x, children: x.children.join(", ") }));
 }
 
-/**
- * Frees a day's place: a parent's goes to the waiting list through the job (place_releases),
- * the jobs persona's own expiry serves the waiting list at once.
- */
-export async function freeDay(trx: Trx, tenant: Tenant, actor: Actor, periodId: string, day: string) {
-  if (actor.kind !== "system") return freePlace(trx, { tenant, actor }, periodId, day);
-  await releasePlace(trx, periodId, day);
-  const period = await findPeriod(trx, periodId);
-  if (period) await promoteWaiting(trx, tenant, period, day);
-}
-
 /** « Annuler » on a line: the day leaves the open basket and its place is released. */
 export async function removeDay(trx: Trx, o: Owner, bookingId: string) {
   const b = await trx
@@ -254,12 +238,7 @@ export async function removeDay(trx: Trx, o: Owner, bookingId: string) {
       409,
       "Le paiement de ce panier est en cours : il ne peut plus être modifié.",
     );
-  await trx
-    .updateTable("bookings")
-    .set({ status: "cancelled", holds_place: false, updated_at: sql`now()` })
-    .where("id", "=", b.id)
-    .execute();
-  await freeDay(trx, o.tenant, { kind: "parent", userId: o.userId }, b.period_id, b.day);
+  await cancelUnpaidDay(trx, o.tenant, { kind: "parent", userId: o.userId }, b);
 }
 
 /** How many days wait in the household's live baskets (shown as « Mon panier (N) »). */
