@@ -103,8 +103,6 @@ const DEBT = {
   routeSql: [] as string[],
   internals: [
     "billing → src/features/planning/offer",
-    "enrolment → src/features/billing/pricing/billable",
-    "enrolment → src/features/billing/pricing/pricing",
     "enrolment → src/features/planning/csv",
     "enrolment → src/features/planning/offer",
     "enrolment → src/features/planning/pattern-booking",

@@ -2,8 +2,15 @@ import type { Trx } from "../../../db/database.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import type { Tariff } from "../../../tenancy/billing-schema.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { householdPricing, tariffs } from "../../billing/pricing/billable.ts";
-import { bracketOf, euros, type Household, tariffOn, unitPrice } from "../../billing/pricing/pricing.ts";
+import {
+  bracketOf,
+  euros,
+  type Household,
+  householdPricing,
+  tariffOn,
+  tariffs,
+  unitPrice,
+} from "../../billing/pricing/pricing-service.ts";
 import { allPeriods, type Period } from "../../planning/offer.ts";
 import { ineligibility } from "../../planning/rules.ts";
 
