@@ -52,6 +52,34 @@ export interface IssuedInvoice {
 
 const sum = (lines: IssueLine[]) => lines.reduce((s, l) => s + l.amountCents, 0);
 
+/** The documents as invoice rows, numbered from `first` in their order. */
+function invoiceRows(prefix: string, docs: IssueDocument[], first: number): InvoiceRow[] {
+  return docs.map((d, i) => ({
+    id: randomUUID(),
+    householdId: d.householdId,
+    seq: first + i,
+    number: `${prefix}${first + i}`,
+    totalCents: sum(d.lines),
+    creditedInvoiceId: d.creditedInvoiceId ?? null,
+    treasuryCorrection: d.treasuryCorrection?.kind ?? null,
+    treasuryCorrectionRef: d.treasuryCorrection?.ref ?? null,
+  }));
+}
+
+/** Every document's lines, on its invoice row, at their position. */
+function lineRows(docs: IssueDocument[], rows: InvoiceRow[]): LineRow[] {
+  return docs.flatMap((d, i) =>
+    d.lines.map((l, position) => ({
+      ...l,
+      bookingId: l.bookingId ?? null,
+      creditsLineId: l.creditsLineId ?? null,
+      invoiceId: (rows[i] as InvoiceRow).id,
+      householdId: d.householdId,
+      position,
+    })),
+  );
+}
+
 /**
  * Issues the documents, numbered in their order; returns them in the same order.
  * `numbered` hears when the invoices are written, before their lines (a run's progress).
@@ -64,36 +92,16 @@ export async function issueInvoices(
 ): Promise<IssuedInvoice[]> {
   if (docs.length === 0) return numbered().then(() => []);
   const counter = `${batch.kind === "invoice" ? "invoice" : "credit"}:${batch.regieId}`;
-  const first = await nextNumbers(trx, batch.tenantId, counter, docs.length);
-  const rows: InvoiceRow[] = docs.map((d, i) => ({
-    id: randomUUID(),
-    householdId: d.householdId,
-    seq: first + i,
-    number: `${batch.prefix}${first + i}`,
-    totalCents: sum(d.lines),
-    creditedInvoiceId: d.creditedInvoiceId ?? null,
-    treasuryCorrection: d.treasuryCorrection?.kind ?? null,
-    treasuryCorrectionRef: d.treasuryCorrection?.ref ?? null,
-  }));
-  const header = {
+  const rows = invoiceRows(batch.prefix, docs, await nextNumbers(trx, batch.tenantId, counter, docs.length));
+  const dated = {
     ...batch,
     month: batch.month ?? null,
     runId: batch.runId ?? null,
     dueOn: batch.dueOn ?? null,
   };
-  await insertInvoices(trx, header, rows);
+  await insertInvoices(trx, dated, rows);
   await numbered();
-  const lines: LineRow[] = docs.flatMap((d, i) =>
-    d.lines.map((l, position) => ({
-      ...l,
-      bookingId: l.bookingId ?? null,
-      creditsLineId: l.creditsLineId ?? null,
-      invoiceId: (rows[i] as InvoiceRow).id,
-      householdId: d.householdId,
-      position,
-    })),
-  );
-  await insertLines(trx, batch.tenantId, lines);
+  await insertLines(trx, batch.tenantId, lineRows(docs, rows));
   return rows.map((r) => ({
     invoiceId: r.id,
     householdId: r.householdId,
