@@ -84,21 +84,13 @@ const EXEMPT = ["demo"];
 const DEBT = {
   cycles: [
     "billing→planning",
-    "children→requests",
     "enrolment→billing",
     "enrolment→messages",
     "enrolment→planning",
-    "household→children",
-    "household→requests",
     "messages→billing",
-    "messages→children",
     "messages→planning",
     "planning→billing",
     "planning→enrolment",
-    "requests→children",
-    "requests→enrolment",
-    "requests→household",
-    "requests→planning",
   ],
   routeSql: [] as string[],
   internals: [
@@ -117,10 +109,6 @@ const DEBT = {
     "planning → src/features/billing/cancel-credit",
     "planning → src/features/billing/estimate",
     "planning → src/features/billing/pricing",
-    "requests → src/features/children/sections",
-    "requests → src/features/enrolment/enrolments/requests-view",
-    "requests → src/features/household/sections",
-    "requests → src/features/planning/requests-view",
   ],
   foreignWrites: [
     "absences ← my-data",

@@ -6,8 +6,7 @@ import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
-import * as enrolmentRequests from "../enrolment/enrolments/requests-view.ts";
-import * as planningRequests from "../planning/requests-view.ts";
+import { recentFromSources, sourceTypes } from "./registry.ts";
 import * as requestsService from "./service.ts";
 import {
   ACCOUNT_SECTIONS,
@@ -47,13 +46,7 @@ function filters(c: Context<AppEnv>) {
   const q = c.req.query("groupe");
   const group: Group = q === "enfants" ? "enfants" : "compte";
   // « Mes enfants » also lists the planning's « Réservations » and « Absences ».
-  const planning: string[] =
-    group === "enfants"
-      ? [
-          ...planningRequests.PLANNING_REQUEST_TYPES.map((p) => p.key),
-          enrolmentRequests.ENROLMENT_REQUEST_TYPE.key,
-        ]
-      : [];
+  const planning: string[] = group === "enfants" ? sourceTypes().map((p) => p.key) : [];
   const sections: readonly string[] = [...GROUPS[group].sections, ...planning];
   const t = c.req.query("type") ?? "";
   return {
@@ -76,12 +69,7 @@ export function requestsRoutes(deps: Deps) {
       async (trx) =>
         [
           await requestsService.recentRequests(trx, ctx.householdId),
-          f.planning
-            ? [
-                ...(await planningRequests.recentPlanningRequests(trx, ctx.householdId, deps.now())),
-                ...(await enrolmentRequests.recentEnrolmentRequests(trx, ctx.householdId, deps.now())),
-              ]
-            : [],
+          f.planning ? await recentFromSources(trx, ctx.householdId, deps.now()) : [],
         ] as const,
     );
     const items = rows
@@ -104,10 +92,7 @@ export function requestsRoutes(deps: Deps) {
       groups: Object.entries(GROUPS).map(([key, g]) => ({ key, label: g.label, current: key === f.group })),
       types: f.sections.map((s) => ({
         key: s,
-        label:
-          [...planningRequests.PLANNING_REQUEST_TYPES, enrolmentRequests.ENROLMENT_REQUEST_TYPE].find(
-            (p) => p.key === s,
-          )?.label ?? sectionLabel(s),
+        label: sourceTypes().find((p) => p.key === s)?.label ?? sectionLabel(s),
         current: s === f.type,
       })),
       group: f.group,
