@@ -104,7 +104,6 @@ const DEBT = {
     "enrolment → src/features/planning/pattern-booking",
     "enrolment → src/features/planning/rules",
     "messages → src/features/billing/audience",
-    "messages → src/features/children/audience",
     "messages → src/features/planning/audience",
     "planning → src/features/billing/cancel-credit",
     "planning → src/features/billing/estimate",
