@@ -239,7 +239,8 @@ export function createApp(deps: Deps) {
     const bindings: Bindings = { site, requestId, log, ip };
     const res = await compressResponse(c.req.raw, await apps[site.kind].fetch(c.req.raw, bindings));
     res.headers.set("X-Request-Id", requestId);
-    log.info(
+    // Sub-apps may have named the actor on the request's logger (src/http/request-log.ts).
+    bindings.log.info(
       {
         method: c.req.method,
         path: c.req.path,

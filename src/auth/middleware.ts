@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Database } from "../db/database.ts";
 import { forbidden } from "../http/errors.ts";
+import { logActor } from "../http/request-log.ts";
 import type { AppEnv } from "../http/types.ts";
 import { lifetime, validateSession } from "./sessions.ts";
 
@@ -40,6 +41,7 @@ export function loadSession(db: Database): MiddlewareHandler<AppEnv> {
     if (token && session?.remember && session.renewed) setSessionCookie(c, token, true);
     // A session still waiting for its second factor is kept, but signs nobody in yet.
     c.set("session", session?.secondFactorPending ? null : session);
+    if (session) logActor(c, { userId: session.userId });
     await next();
   };
 }
