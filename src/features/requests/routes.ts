@@ -4,6 +4,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import type { TenantContext } from "../../db/database.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerHousehold, callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import { recentFromSources, sourceTypes } from "./registry.ts";
@@ -31,16 +32,6 @@ function localPath(value: unknown): string | null {
   return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : null;
 }
 
-function parentContext(c: Context<AppEnv>): TenantContext & { householdId: string } {
-  const s = c.get("session") as SessionUser;
-  return {
-    role: "app_parent",
-    tenantId: c.get("tenant").id,
-    userId: s.userId,
-    householdId: s.householdId as string,
-  };
-}
-
 /** The filters of the page: « Mon compte » or « Mes enfants », then one type of that group. */
 function filters(c: Context<AppEnv>) {
   const q = c.req.query("groupe");
@@ -62,14 +53,15 @@ export function requestsRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.get("/demandes", requireParent, async (c) => {
-    const ctx = parentContext(c);
+    const householdId = callerHousehold(c);
     const f = filters(c);
-    const [rows, planning] = await deps.db.withTenant(
-      ctx,
+    const [rows, planning] = await inTransaction(
+      c,
+      deps.db,
       async (trx) =>
         [
-          await requestsService.recentRequests(trx, ctx.householdId),
-          f.planning ? await recentFromSources(trx, ctx.householdId, deps.now()) : [],
+          await requestsService.recentRequests(trx, householdId),
+          f.planning ? await recentFromSources(trx, householdId, deps.now()) : [],
         ] as const,
     );
     const items = rows
@@ -110,11 +102,10 @@ export function requestsRoutes(deps: Deps) {
 
   app.post("/demandes/:id/retirer", requireParent, async (c) => {
     const id = uuidParam(c, "id");
-    const ctx = parentContext(c);
     const body = await c.req.parseBody();
-    const actor = { kind: "parent" as const, userId: ctx.userId as string };
-    await deps.db.withTenant(ctx, (trx) =>
-      requestsService.withdraw(trx, { tenant: c.get("tenant"), actor, householdId: ctx.householdId }, id),
+    const actor = { kind: "parent" as const, userId: callerScope(c).userId };
+    await inTransaction(c, deps.db, (trx) =>
+      requestsService.withdraw(trx, { tenant: c.get("tenant"), actor, householdId: callerHousehold(c) }, id),
     );
     return seeOther(c, localPath(body.back) ?? "/demandes?message=demande-retiree");
   });
