@@ -6,6 +6,7 @@ import { connectionsRoutes } from "./auth/connections-routes.ts";
 import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { secondFactorRoutes } from "./auth/second-factor-routes.ts";
+import { composeFeatures } from "./compose.ts";
 import { billingBasketRoutes } from "./features/billing/basket/basket-routes.ts";
 import { billingParentRoutes } from "./features/billing/invoices/parent-routes.ts";
 import { billingStaffInvoicingRoutes } from "./features/billing/invoicing/staff-invoicing-routes.ts";
@@ -197,6 +198,7 @@ const healthHeaders =
 
 export function createApp(deps: Deps) {
   configureMailLinks(deps.env);
+  composeFeatures();
   const apps: Record<Site["kind"], Hono<AppEnv>> = {
     tenant: portalApp(deps),
     operator: singleRouteApp(deps, operatorConsole(deps)),
@@ -237,7 +239,8 @@ export function createApp(deps: Deps) {
     const bindings: Bindings = { site, requestId, log, ip };
     const res = await compressResponse(c.req.raw, await apps[site.kind].fetch(c.req.raw, bindings));
     res.headers.set("X-Request-Id", requestId);
-    log.info(
+    // Sub-apps may have named the actor on the request's logger (src/http/request-log.ts).
+    bindings.log.info(
       {
         method: c.req.method,
         path: c.req.path,

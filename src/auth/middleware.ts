@@ -2,6 +2,8 @@ import type { Context, MiddlewareHandler } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Database } from "../db/database.ts";
 import { forbidden } from "../http/errors.ts";
+import { logActor } from "../http/request-log.ts";
+import { setCallerScope } from "../http/scope.ts";
 import type { AppEnv } from "../http/types.ts";
 import { lifetime, validateSession } from "./sessions.ts";
 
@@ -40,6 +42,7 @@ export function loadSession(db: Database): MiddlewareHandler<AppEnv> {
     if (token && session?.remember && session.renewed) setSessionCookie(c, token, true);
     // A session still waiting for its second factor is kept, but signs nobody in yet.
     c.set("session", session?.secondFactorPending ? null : session);
+    if (session) logActor(c, { userId: session.userId });
     await next();
   };
 }
@@ -62,6 +65,7 @@ export const requireParent: MiddlewareHandler<AppEnv> = async (c, next) => {
   const s = c.get("session");
   if (!s) return c.redirect(`/connexion?suite=${encodeURIComponent(c.req.path)}`, 303);
   if (s.kind !== "parent") return c.redirect("/agents", 303);
+  setCallerScope(c);
   return forcedChange(c, "") ?? next();
 };
 
@@ -69,6 +73,7 @@ export const requireStaff: MiddlewareHandler<AppEnv> = async (c, next) => {
   const s = c.get("session");
   if (!s) return c.redirect("/agents/connexion", 303);
   if (s.kind !== "staff") throw forbidden("Cet espace est réservé aux agents de la commune.");
+  setCallerScope(c);
   return forcedChange(c, "/agents") ?? next();
 };
 

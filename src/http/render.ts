@@ -58,6 +58,22 @@ export function page(
   return c.html(eta.render(template, { ...common(c), ...data }), status);
 }
 
+/**
+ * The page, or only `part` (a partial the page template includes) when htmx asks for a part of
+ * it: one template serves both, so the page still works without JavaScript. Boosted and
+ * history-restore requests target the whole body and get the whole page.
+ */
+export function pageOrPart(
+  c: Context<AppEnv>,
+  template: string,
+  part: string,
+  data: Record<string, unknown>,
+) {
+  c.header("Vary", "HX-Request-Type", { append: true });
+  if (c.req.header("HX-Request-Type") !== "partial") return page(c, template, data);
+  return c.html(eta.render(part, { ...common(c), ...data }));
+}
+
 /** POST -> redirect -> GET. */
 export function seeOther(c: Context<AppEnv>, location: string) {
   return c.redirect(location, 303);

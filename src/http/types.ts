@@ -1,6 +1,6 @@
 import type { OperatorSession } from "../auth/operator-sessions.ts";
 import type { SessionUser } from "../auth/sessions.ts";
-import type { Database } from "../db/database.ts";
+import type { Database, TenantContext } from "../db/database.ts";
 import type { Env } from "../env.ts";
 import type { PayfipSettings } from "../integrations/payfip/types.ts";
 import type { Logger } from "../lib/log.ts";
@@ -18,6 +18,8 @@ export interface Variables {
   tenant: Tenant;
   session: SessionUser | null;
   operator: OperatorSession | null;
+  /** The caller's database context, set by the guards (src/http/scope.ts). */
+  scope?: TenantContext & { userId: string };
   /** The household's unread messages from the town (parents of a town with an inbox). */
   unread?: number;
 }

@@ -28,6 +28,13 @@ describe("the household file for staff in a browser (Plombières)", () => {
     await h1(page).filter({ hasText: "Rechercher un foyer" }).waitFor();
     await checkA11y(page);
 
+    // Typed as you go: the results change in place, without pressing « Rechercher ».
+    await page.getByRole("searchbox").pressSequentially("martin", { delay: 20 });
+    await page.locator("#resultats").getByText("1 foyer trouvé").waitFor();
+    expect(await textOf(page.locator("#resultats"))).toContain("Mme MARTIN");
+    await h1(page).filter({ hasText: "Rechercher un foyer" }).waitFor();
+    expect(page.url()).toContain("q=martin");
+
     await page.getByRole("searchbox").fill("dupont");
     await page.getByRole("button", { name: "Rechercher" }).click();
     await page.getByText("1 foyer trouvé").waitFor();

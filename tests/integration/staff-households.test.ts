@@ -95,6 +95,28 @@ describe("« Rechercher un foyer »", () => {
     expect(await found("lefêvre")).toEqual(["Mme MARTIN"]);
   });
 
+  it("answers a search typed as you go with the results alone, the same ones as the page", async () => {
+    const part = await staff.get("/agents/foyers?q=dupont", {
+      "HX-Request": "true",
+      "HX-Request-Type": "partial",
+    });
+    expect(part.status).toBe(200);
+    expect(part.headers.get("Vary")).toContain("HX-Request-Type");
+    const html = await part.text();
+    expect(html).not.toContain("<h1");
+    expect(html).not.toContain("<html");
+    expect(html).toContain("1 foyer trouvé");
+    expect(html).toContain(">M. et Mme DUPONT</a>");
+    const boosted = await staff.get("/agents/foyers?q=dupont", {
+      "HX-Request": "true",
+      "HX-Request-Type": "full",
+    });
+    const whole = await boosted.text();
+    expect(whole).toContain("<h1>Rechercher un foyer</h1>");
+    expect(whole).toContain('<div id="resultats"');
+    expect(whole).toContain("1 foyer trouvé");
+  });
+
   it("never finds another town's households", async () => {
     expect(await found("mairie")).toEqual([]);
     expect(await found("1001")).toEqual(["M. et Mme DUPONT", "Mme MARTIN"]);

@@ -1,4 +1,5 @@
 import { sql } from "kysely";
+import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApp } from "../../src/app.ts";
 import type { Database } from "../../src/db/database.ts";
@@ -494,5 +495,29 @@ describe("operators", () => {
       expect(res.status, pathname).toBe(303);
       expect(res.headers.get("location"), pathname).toMatch(/^\/(agents\/)?connexion/);
     }
+  });
+});
+
+describe("request logs", () => {
+  it("name the signed-in user on the closing « request » line, and nobody for a visitor", async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const log = pino({ level: "info" }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    const app = createApp({ ...p.deps, log });
+    const users = await p.owner.selectFrom("users").select(["id", "email"]).execute();
+    const idOf = (email: string) => users.find((u) => u.email === email)?.id;
+    const requestLine = (path: string) => lines.filter((l) => l.msg === "request" && l.path === path).at(-1);
+
+    await client(app, SENE, { ip: "192.0.2.71" }).get("/connexion");
+    expect(requestLine("/connexion")).not.toHaveProperty("userId");
+
+    const parent = client(app, SENE, { ip: "192.0.2.72" });
+    expect((await parent.login("lola.test@sene.test", DEMO_PASSWORD)).status).toBe(303);
+    expect((await parent.get("/foyer")).status).toBe(200);
+    expect(requestLine("/foyer")?.userId).toBe(idOf("lola.test@sene.test"));
+
+    const staff = client(app, SENE, { ip: "192.0.2.73" });
+    expect((await staff.login("admin@sene.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+    expect((await staff.get("/agents")).status).toBe(200);
+    expect(requestLine("/agents")?.userId).toBe(idOf("admin@sene.test"));
   });
 });

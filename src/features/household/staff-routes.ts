@@ -3,7 +3,7 @@ import { requireStaff } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
-import { page, seeOther } from "../../http/render.ts";
+import { page, pageOrPart, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { recordStaffView } from "../health-log/service.ts";
 import type { Values } from "../requests/service.ts";
@@ -59,7 +59,7 @@ export function householdStaffRoutes(deps: Deps) {
     const q = (c.req.query("q") ?? "").trim();
     const current = pageNumber(c.req.query("page"));
     const found = await staffService.search(deps.db, c.get("tenant"), session(c), q, current);
-    return page(c, "staff/households/search", { q, current, ...found });
+    return pageOrPart(c, "staff/households/search", "staff/households/_results", { q, current, ...found });
   });
 
   app.get("/foyers/:id", requireStaff, async (c) => {

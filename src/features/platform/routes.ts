@@ -6,6 +6,7 @@ import { lifetime } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
 import { readForm, safeValues } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { logActor } from "../../http/request-log.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { platformDashboardRoutes } from "./dashboard-routes.ts";
 import { platformImportRoutes } from "./import-routes.ts";
@@ -27,6 +28,7 @@ export function platformRoutes(deps: Deps) {
         )
       : null;
     c.set("operator", op);
+    if (op) logActor(c, { operatorId: op.operatorId });
     await next();
   });
   const guard: MiddlewareHandler<AppEnv> = async (c, next) =>

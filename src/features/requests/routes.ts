@@ -4,10 +4,10 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import type { TenantContext } from "../../db/database.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerHousehold, callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
-import * as enrolmentRequests from "../enrolment/enrolments/requests-view.ts";
-import * as planningRequests from "../planning/requests-view.ts";
+import { recentFromSources, sourceTypes } from "./registry.ts";
 import * as requestsService from "./service.ts";
 import {
   ACCOUNT_SECTIONS,
@@ -32,28 +32,12 @@ function localPath(value: unknown): string | null {
   return typeof value === "string" && /^\/(?![/\\])/.test(value) ? value : null;
 }
 
-function parentContext(c: Context<AppEnv>): TenantContext & { householdId: string } {
-  const s = c.get("session") as SessionUser;
-  return {
-    role: "app_parent",
-    tenantId: c.get("tenant").id,
-    userId: s.userId,
-    householdId: s.householdId as string,
-  };
-}
-
 /** The filters of the page: « Mon compte » or « Mes enfants », then one type of that group. */
 function filters(c: Context<AppEnv>) {
   const q = c.req.query("groupe");
   const group: Group = q === "enfants" ? "enfants" : "compte";
   // « Mes enfants » also lists the planning's « Réservations » and « Absences ».
-  const planning: string[] =
-    group === "enfants"
-      ? [
-          ...planningRequests.PLANNING_REQUEST_TYPES.map((p) => p.key),
-          enrolmentRequests.ENROLMENT_REQUEST_TYPE.key,
-        ]
-      : [];
+  const planning: string[] = group === "enfants" ? sourceTypes().map((p) => p.key) : [];
   const sections: readonly string[] = [...GROUPS[group].sections, ...planning];
   const t = c.req.query("type") ?? "";
   return {
@@ -69,19 +53,15 @@ export function requestsRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.get("/demandes", requireParent, async (c) => {
-    const ctx = parentContext(c);
+    const householdId = callerHousehold(c);
     const f = filters(c);
-    const [rows, planning] = await deps.db.withTenant(
-      ctx,
+    const [rows, planning] = await inTransaction(
+      c,
+      deps.db,
       async (trx) =>
         [
-          await requestsService.recentRequests(trx, ctx.householdId),
-          f.planning
-            ? [
-                ...(await planningRequests.recentPlanningRequests(trx, ctx.householdId, deps.now())),
-                ...(await enrolmentRequests.recentEnrolmentRequests(trx, ctx.householdId, deps.now())),
-              ]
-            : [],
+          await requestsService.recentRequests(trx, householdId),
+          f.planning ? await recentFromSources(trx, householdId, deps.now()) : [],
         ] as const,
     );
     const items = rows
@@ -104,10 +84,7 @@ export function requestsRoutes(deps: Deps) {
       groups: Object.entries(GROUPS).map(([key, g]) => ({ key, label: g.label, current: key === f.group })),
       types: f.sections.map((s) => ({
         key: s,
-        label:
-          [...planningRequests.PLANNING_REQUEST_TYPES, enrolmentRequests.ENROLMENT_REQUEST_TYPE].find(
-            (p) => p.key === s,
-          )?.label ?? sectionLabel(s),
+        label: sourceTypes().find((p) => p.key === s)?.label ?? sectionLabel(s),
         current: s === f.type,
       })),
       group: f.group,
@@ -125,11 +102,10 @@ export function requestsRoutes(deps: Deps) {
 
   app.post("/demandes/:id/retirer", requireParent, async (c) => {
     const id = uuidParam(c, "id");
-    const ctx = parentContext(c);
     const body = await c.req.parseBody();
-    const actor = { kind: "parent" as const, userId: ctx.userId as string };
-    await deps.db.withTenant(ctx, (trx) =>
-      requestsService.withdraw(trx, { tenant: c.get("tenant"), actor, householdId: ctx.householdId }, id),
+    const actor = { kind: "parent" as const, userId: callerScope(c).userId };
+    await inTransaction(c, deps.db, (trx) =>
+      requestsService.withdraw(trx, { tenant: c.get("tenant"), actor, householdId: callerHousehold(c) }, id),
     );
     return seeOther(c, localPath(body.back) ?? "/demandes?message=demande-retiree");
   });

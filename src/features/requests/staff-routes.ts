@@ -5,6 +5,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import type { TenantContext } from "../../db/database.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import * as completenessService from "../completeness/service.ts";
 import { handlerOf } from "./registry.ts";
@@ -21,14 +22,6 @@ const MESSAGES: Record<string, string> = {
 interface Extra {
   stale?: { id: string; fields: string[]; current: Values };
   refusal?: { id: string; error: string; reason: string };
-}
-
-function staffContext(c: Context<AppEnv>): TenantContext & { userId: string } {
-  return {
-    role: "app_staff",
-    tenantId: c.get("tenant").id,
-    userId: (c.get("session") as SessionUser).userId,
-  };
 }
 
 type Pending = Awaited<ReturnType<typeof requestsService.pendingRequests>>[number];
@@ -48,7 +41,7 @@ async function queuePage(
   status: ContentfulStatusCode = 200,
 ) {
   const tenant = c.get("tenant");
-  const { rows, missing } = await deps.db.withTenant(staffContext(c), async (trx) => {
+  const { rows, missing } = await inTransaction(c, deps.db, async (trx) => {
     const rows = await requestsService.pendingRequests(trx);
     const missing = new Map<string, string[]>();
     for (const id of new Set(rows.map((r) => r.household_id))) {
@@ -83,9 +76,9 @@ export function requestsStaffRoutes(deps: Deps) {
   app.post("/demandes/:id/accepter", requireStaff, async (c) => {
     const id = uuidParam(c, "id");
     const body = await c.req.parseBody();
-    const ctx = staffContext(c);
-    const outcome = await deps.db.withTenant(ctx, (trx) =>
-      requestsService.decide(trx, c.get("tenant"), { kind: "staff", userId: ctx.userId }, id, {
+    const actor = { kind: "staff" as const, userId: callerScope(c).userId };
+    const outcome = await inTransaction(c, deps.db, (trx) =>
+      requestsService.decide(trx, c.get("tenant"), actor, id, {
         accept: true,
         applyStale: body.confirmer === "1",
       }),
@@ -104,9 +97,9 @@ export function requestsStaffRoutes(deps: Deps) {
         : "Indiquez le motif du refus : il est envoyé à la famille.";
       return queuePage(deps, c, { refusal: { id, error, reason } }, 422);
     }
-    const ctx = staffContext(c);
-    await deps.db.withTenant(ctx, (trx) =>
-      requestsService.decide(trx, c.get("tenant"), { kind: "staff", userId: ctx.userId }, id, {
+    const actor = { kind: "staff" as const, userId: callerScope(c).userId };
+    await inTransaction(c, deps.db, (trx) =>
+      requestsService.decide(trx, c.get("tenant"), actor, id, {
         accept: false,
         reason,
       }),

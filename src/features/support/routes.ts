@@ -4,6 +4,7 @@ import { requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { AppError } from "../../http/errors.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { logActor } from "../../http/request-log.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { parisDateTime } from "../../lib/dates.ts";
 import * as support from "./service.ts";
@@ -42,6 +43,7 @@ export function supportSession(deps: Deps): MiddlewareHandler<AppEnv> {
         "Accès du support en lecture seule : pour modifier, entrez de nouveau dans la commune en indiquant un motif.",
       );
     c.set("session", session);
+    logActor(c, { userId: session.userId, support: true });
     return next();
   };
 }

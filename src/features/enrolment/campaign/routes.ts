@@ -7,6 +7,7 @@ import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { offers, ReenrolError, reenrol } from "../enrolments/reenrol-service.ts";
 import type { ParentCtx } from "../enrolments/service.ts";
+import { asParent } from "../parent-scope.ts";
 import * as campaignService from "./service.ts";
 
 const MESSAGES: Record<string, string> = {
@@ -23,20 +24,7 @@ export function campaignRoutes(deps: Deps) {
   app.use("/mise-a-jour", requireParent);
   app.use("/mise-a-jour/*", requireParent);
 
-  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, ctx: ParentCtx) => Promise<T>) => {
-    const s = c.get("session") as SessionUser;
-    const householdId = s.householdId as string;
-    const ctx: ParentCtx = {
-      tenant: c.get("tenant"),
-      actor: { kind: "parent", userId: s.userId },
-      householdId,
-      now: deps.now(),
-    };
-    return deps.db.withTenant(
-      { role: "app_parent", tenantId: ctx.tenant.id, userId: s.userId, householdId },
-      (trx) => fn(trx, ctx),
-    );
-  };
+  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, ctx: ParentCtx) => Promise<T>) => asParent(deps, c, fn);
   const show = async (c: Context<AppEnv>, problems: string[] = [], status: ContentfulStatusCode = 200) => {
     const data = await run(c, async (trx, ctx) => ({
       campaign: await campaignService.forHousehold(trx, ctx.householdId),

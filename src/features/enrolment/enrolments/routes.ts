@@ -7,6 +7,7 @@ import { readForm, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { shortDate } from "../../../lib/dates.ts";
+import { asParent } from "../parent-scope.ts";
 import { readAttached } from "../required-documents.ts";
 import { textValues, uploadLimit } from "../required-documents-http.ts";
 import * as schoolService from "../school/service.ts";
@@ -39,20 +40,7 @@ export function enrolmentRoutes(deps: Deps) {
   app.use("/inscriptions", requireParent);
   app.use("/inscriptions/*", requireParent);
 
-  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, ctx: ParentCtx) => Promise<T>) => {
-    const s = c.get("session") as SessionUser;
-    const householdId = s.householdId as string;
-    const ctx: ParentCtx = {
-      tenant: c.get("tenant"),
-      actor: { kind: "parent", userId: s.userId },
-      householdId,
-      now: deps.now(),
-    };
-    return deps.db.withTenant(
-      { role: "app_parent", tenantId: ctx.tenant.id, userId: s.userId, householdId },
-      (trx) => fn(trx, ctx),
-    );
-  };
+  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, ctx: ParentCtx) => Promise<T>) => asParent(deps, c, fn);
 
   const listPage = async (c: Context<AppEnv>, endError?: { id: string; message: string; value: string }) => {
     const [children, school] = await run(

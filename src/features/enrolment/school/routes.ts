@@ -5,6 +5,8 @@ import type { Trx } from "../../../db/database.ts";
 import { uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
+import type { ParentCtx } from "../enrolments/service.ts";
+import { asParent } from "../parent-scope.ts";
 import { readAttached } from "../required-documents.ts";
 import { textValues, uploadLimit } from "../required-documents-http.ts";
 import * as schoolService from "./service.ts";
@@ -17,20 +19,7 @@ export function schoolRoutes(deps: Deps) {
   app.use("/inscriptions/scolaire", requireParent);
   app.use("/inscriptions/scolaire/*", requireParent);
 
-  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, ctx: schoolService.Ctx) => Promise<T>) => {
-    const s = c.get("session") as SessionUser;
-    const householdId = s.householdId as string;
-    const ctx: schoolService.Ctx = {
-      tenant: c.get("tenant"),
-      actor: { kind: "parent", userId: s.userId },
-      householdId,
-      now: deps.now(),
-    };
-    return deps.db.withTenant(
-      { role: "app_parent", tenantId: ctx.tenant.id, userId: s.userId, householdId },
-      (trx) => fn(trx, ctx),
-    );
-  };
+  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, ctx: ParentCtx) => Promise<T>) => asParent(deps, c, fn);
   const formPage = async (
     c: Context<AppEnv>,
     errors: Record<string, string>,

@@ -1,0 +1,39 @@
+import type { Context } from "hono";
+import type { Database, TenantContext, Trx } from "../db/database.ts";
+import type { AppEnv } from "./types.ts";
+
+/**
+ * The request scope (architecture §4): the guards (`requireParent`, `requireStaff`) put the
+ * caller's database context on the request once; handlers open their transaction with it and
+ * hand `trx` to the services. Nothing rebuilds a context from the session by hand.
+ */
+export function setCallerScope(c: Context<AppEnv>): void {
+  const s = c.get("session");
+  if (!s) return;
+  const tenantId = c.get("tenant").id;
+  c.set(
+    "scope",
+    s.kind === "parent"
+      ? { role: "app_parent", tenantId, userId: s.userId, householdId: s.householdId as string }
+      : { role: "app_staff", tenantId, userId: s.userId },
+  );
+}
+
+/** The caller's context, as the guard set it. */
+export function callerScope(c: Context<AppEnv>): TenantContext & { userId: string } {
+  const scope = c.get("scope");
+  if (!scope) throw new Error("no guard set the request scope");
+  return scope;
+}
+
+/** The household the signed-in parent belongs to (behind `requireParent`). */
+export function callerHousehold(c: Context<AppEnv>): string {
+  const id = callerScope(c).householdId;
+  if (!id) throw new Error("the request scope has no household");
+  return id;
+}
+
+/** Opens the request's transaction as the caller: the one door handlers use to town data. */
+export function inTransaction<T>(c: Context<AppEnv>, db: Database, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  return db.withTenant(callerScope(c), fn);
+}
