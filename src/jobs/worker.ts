@@ -6,8 +6,8 @@ import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing
 import { createInvoicingJob, type InvoicingJob } from "../features/billing/invoicing-job.ts";
 import { createPaymentCheckJob, type PaymentCheckJob } from "../features/billing/payment-check-job.ts";
 import { createRetentionJob } from "../features/my-data/retention-job.ts";
-import { createOfferExpiryJob, type OfferExpiryJob } from "../features/planning/offer-job.ts";
-import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/waiting-job.ts";
+import { createOfferExpiryJob, type OfferExpiryJob } from "../features/planning/booking/offer-expiry-job.ts";
+import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/booking/waiting-job.ts";
 import { createMailRelay, type OutboxJob } from "../integrations/mail/relay.ts";
 import type { SendMail } from "../integrations/mail/transport.ts";
 import type { PayfipSettings } from "../integrations/payfip/types.ts";

@@ -5,8 +5,8 @@ import { createCreditNote, creditableLines } from "../../src/features/billing/cr
 import { issueRun, previewRun } from "../../src/features/billing/invoicing-service.ts";
 import { invoiceState, recordPayment, remainingCents } from "../../src/features/billing/ledger.ts";
 import { statementFor } from "../../src/features/billing/statement.ts";
-import { book } from "../../src/features/planning/booking-service.ts";
-import { allPeriods } from "../../src/features/planning/offer.ts";
+import { book } from "../../src/features/planning/booking/booking-service.ts";
+import { allPeriods } from "../../src/features/planning/offer/period-service.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";

@@ -7,7 +7,7 @@ import { makeRefdet, sanitizeObjet } from "../../integrations/payfip/rules.ts";
 import { nextNumber } from "../../lib/counters.ts";
 import { parisDateTime, parisToday } from "../../lib/dates.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { findPeriod } from "../planning/offer.ts";
+import { findPeriod } from "../planning/offer/period-service.ts";
 import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
 import { availableCredit, creditShare, lockAccount, spendCredit } from "./credit-ledger.ts";
 import { euros, type PricedLine } from "./pricing.ts";

@@ -6,7 +6,7 @@ import { parisToday } from "../../../lib/dates.ts";
 import { LEVELS } from "../../../tenancy/planning-schema.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
-import { toCsv } from "../../planning/csv.ts";
+import { toCsv } from "../../planning/attendance/csv.ts";
 import {
   type Attached,
   deposit,
