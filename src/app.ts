@@ -6,6 +6,7 @@ import { connectionsRoutes } from "./auth/connections-routes.ts";
 import { loadSession } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { secondFactorRoutes } from "./auth/second-factor-routes.ts";
+import { composeFeatures } from "./compose.ts";
 import { billingBasketRoutes } from "./features/billing/basket-routes.ts";
 import { billingParentRoutes } from "./features/billing/parent-routes.ts";
 import { billingPaymentRoutes, payfipFormTarget } from "./features/billing/payment-routes.ts";
@@ -196,6 +197,7 @@ const healthHeaders =
   };
 
 export function createApp(deps: Deps) {
+  composeFeatures();
   configureMailLinks(deps.env);
   const apps: Record<Site["kind"], Hono<AppEnv>> = {
     tenant: portalApp(deps),

@@ -1,5 +1,6 @@
 import { type JobHelpers, run, Logger as WorkerLogger } from "graphile-worker";
 import type pg from "pg";
+import { composeFeatures } from "../compose.ts";
 import { type Database, resilientPool } from "../db/database.ts";
 import { createAccountsCheckJob } from "../features/billing/accounts-check-job.ts";
 import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket-job.ts";
@@ -36,6 +37,7 @@ export async function startWorker(opts: {
   /** The platform's clock (the app's deps.now): jobs decide with the same time as the pages. */
   now?: () => Date;
 }): Promise<Worker> {
+  composeFeatures();
   const now = opts.now ?? (() => new Date());
   // A job answers « look again at T » on the platform's clock; the queue runs on real time.
   const runAt = (again: Date) => new Date(Date.now() + Math.max(0, again.getTime() - now().getTime()));

@@ -4,9 +4,9 @@ import { notFound } from "../../../http/errors.ts";
 import { isIsoDate, longDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
-import { basketFor } from "../../billing/basket-service.ts";
 import * as completeness from "../../completeness/service.ts";
 import { uncovered } from "../../enrolment/enrolments/coverage-service.ts";
+import { billing } from "../billing-port.ts";
 import type { Period } from "../offer/period-service.ts";
 import { PlanningError, type Problem } from "../shared/errors.ts";
 import { type BookingFacts, bookingFacts } from "./booking-read.ts";
@@ -210,7 +210,7 @@ async function basketOf(
   placed: { status: BookingStatus }[],
 ): Promise<string | null> {
   if (!placed.some((b) => b.status === "unpaid")) return null;
-  const id = await basketFor(trx, { ...ctx, userId: ctx.actor.userId }, period.service.id);
+  const id = await billing().basketFor(trx, { ...ctx, userId: ctx.actor.userId }, period.service.id);
   if (id === null) for (const b of placed) if (b.status === "unpaid") b.status = decidedStatus(ctx, period);
   return id;
 }

@@ -4,7 +4,7 @@ import type { BookingStatus } from "../../../db/planning-types.ts";
 import { notFound } from "../../../http/errors.ts";
 import { longDate } from "../../../lib/dates.ts";
 import { recordWrite } from "../../audit/service.ts";
-import { creditCancelledDays } from "../../billing/cancel-credit.ts";
+import { billing } from "../billing-port.ts";
 import { findPeriod, type Period } from "../offer/period-service.ts";
 import { PlanningError, type Problem } from "../shared/errors.ts";
 import type { PlanningContext } from "./booking-service.ts";
@@ -128,7 +128,7 @@ export async function cancel(trx: Trx, ctx: PlanningContext, input: CancelInput)
     if (!p.request && b.holds_place) await freePlace(trx, ctx, b.period_id, b.day);
   }
   const free = previews.filter((p) => !p.request && p.kind === "free").map((p) => p.bookingId);
-  await creditCancelledDays(trx, ctx.tenant, ctx.actor, free, ctx.now);
+  await billing().creditCancelledDays(trx, ctx.tenant, ctx.actor, free, ctx.now);
   await recordWrite(trx, ctx.tenant.id, ctx.actor, {
     householdId: ctx.householdId,
     action: "cancel",

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import { recordWrite } from "../../audit/service.ts";
-import { basketFor } from "../../billing/basket-service.ts";
+import { billing } from "../billing-port.ts";
 import { findPeriod } from "../offer/period-service.ts";
 import { PlanningError } from "../shared/errors.ts";
 import type { PlanningContext } from "./booking-service.ts";
@@ -20,7 +20,7 @@ export async function acceptOffer(trx: Trx, ctx: PlanningContext, bookingId: str
   if (!period) throw notFound();
   const basketId =
     period.rules.payment === "at_booking"
-      ? await basketFor(trx, { ...ctx, userId: ctx.actor.userId }, period.service.id)
+      ? await billing().basketFor(trx, { ...ctx, userId: ctx.actor.userId }, period.service.id)
       : null;
   const status = basketId ? "unpaid" : period.rules.acceptance === "review" ? "pending" : "accepted";
   await trx

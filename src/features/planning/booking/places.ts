@@ -3,7 +3,7 @@ import type { Trx } from "../../../db/database.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { longDate, parisDateTime } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import * as baskets from "../../billing/basket-service.ts";
+import { billing } from "../billing-port.ts";
 import type { Period } from "../offer/period-service.ts";
 
 /**
@@ -124,7 +124,7 @@ export async function promoteWaiting(trx: Trx, tenant: Tenant, period: Period, d
     // Paid at booking, a place given at once waits in « Mon panier » with its deadline (issue 10).
     const basket =
       period.rules.waitingList === "auto" && period.rules.payment === "at_booking"
-        ? await baskets.basketForPlace(trx, tenant, next.id, new Date())
+        ? await billing().basketForPlace(trx, tenant, next.id, new Date())
         : null;
     const offered = period.rules.waitingList === "offer" || basket === "busy";
     const paying = basket !== null && basket !== "busy" ? basket : null;

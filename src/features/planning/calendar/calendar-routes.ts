@@ -5,7 +5,7 @@ import { uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { longDate, parisDateTime, parisToday, parseMonth } from "../../../lib/dates.ts";
-import * as baskets from "../../billing/basket-service.ts";
+import { billing } from "../billing-port.ts";
 import { acceptOffer, declineOffer } from "../booking/offer-answer.ts";
 import { PlanningError } from "../shared/errors.ts";
 import { LEGEND, stateOf } from "../shared/labels.ts";
@@ -55,7 +55,7 @@ export function planningCalendarRoutes(deps: Deps) {
       const children = await view.householdChildren(trx, ctx.planning.householdId);
       const options = displayOptions(c, children, today);
       const bookings = await view.monthBookings(trx, ctx.planning.householdId, options.month);
-      const basket = await baskets.waitingDays(trx, ctx.planning.householdId);
+      const basket = await billing().waitingDays(trx, ctx.planning.householdId);
       return { children, bookings, options, basket };
     });
     const month = view.monthView(bookings, {

@@ -6,7 +6,7 @@ import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { longDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
-import { creditCancelledDays } from "../../billing/cancel-credit.ts";
+import { billing } from "../billing-port.ts";
 import { freePlace } from "../booking/cancel-service.ts";
 
 export type Decision = { accept: true } | { accept: false; reason: string };
@@ -108,7 +108,7 @@ export async function decideCancellations(
     if (decision.accept && b.holds_place) await freePlace(trx, { tenant, actor }, b.period_id, b.day);
   }
   if (decision.accept)
-    await creditCancelledDays(
+    await billing().creditCancelledDays(
       trx,
       tenant,
       actor,

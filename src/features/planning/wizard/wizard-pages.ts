@@ -1,8 +1,7 @@
 import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import { isIsoDate, longDate, parisToday } from "../../../lib/dates.ts";
-import * as billing from "../../billing/estimate.ts";
-import type { DayUnit } from "../../billing/pricing.ts";
+import { billing, type EstimatedDay } from "../billing-port.ts";
 import { ownChildren, type PlanningContext } from "../booking/booking-service.ts";
 import { rulesText } from "../booking/rules.ts";
 import { allPeriods, findPeriod, type Period } from "../offer/period-service.ts";
@@ -227,7 +226,7 @@ function priceOf(
       .filter((d) => d.status !== "waiting")
       .map((d) => ({
         ref: `${l.childId}|${d.day}`,
-        unit: period.service.unit as DayUnit["unit"],
+        unit: period.service.unit as EstimatedDay["unit"],
         period: period.id,
         childId: l.childId,
         service: period.service.key,
@@ -235,5 +234,5 @@ function priceOf(
         label: l.child,
       })),
   );
-  return billing.estimate(trx, ctx.tenant, ctx.householdId, units);
+  return billing().estimate(trx, ctx.tenant, ctx.householdId, units);
 }
