@@ -1,7 +1,9 @@
 import { basketFor, basketForPlace, waitingDays } from "./features/billing/basket-service.ts";
 import { creditCancelledDays } from "./features/billing/cancel-credit.ts";
 import { estimate } from "./features/billing/estimate.ts";
+import { uncovered } from "./features/enrolment/enrolments/coverage-service.ts";
 import { provideBilling } from "./features/planning/billing-port.ts";
+import { provideEnrolment } from "./features/planning/enrolment-port.ts";
 
 /**
  * The composition root's wiring: what a feature needs of another that imports it is handed
@@ -10,4 +12,5 @@ import { provideBilling } from "./features/planning/billing-port.ts";
  */
 export function composeFeatures(): void {
   provideBilling({ basketFor, basketForPlace, waitingDays, creditCancelledDays, estimate });
+  provideEnrolment({ uncovered });
 }

@@ -83,21 +83,14 @@ const EXEMPT = ["demo"];
 
 const DEBT = {
   cycles: [
-    "billing→planning",
     "children→requests",
-    "enrolment→billing",
     "enrolment→messages",
-    "enrolment→planning",
     "household→children",
     "household→requests",
-    "messages→billing",
     "messages→children",
-    "messages→planning",
-    "planning→enrolment",
     "requests→children",
     "requests→enrolment",
     "requests→household",
-    "requests→planning",
   ],
   routeSql: [] as string[],
   internals: [
@@ -105,9 +98,6 @@ const DEBT = {
     "billing → src/features/planning/shared/errors",
     "enrolment → src/features/billing/billable",
     "enrolment → src/features/billing/pricing",
-    "enrolment → src/features/planning/attendance/csv",
-    "enrolment → src/features/planning/booking/pattern-booking",
-    "enrolment → src/features/planning/booking/rules",
     "messages → src/features/billing/audience",
     "messages → src/features/children/audience",
     "messages → src/features/planning/shared/audience",

@@ -3,7 +3,7 @@ import { AppError, notFound } from "../../../http/errors.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrites } from "../../audit/service.ts";
-import { bookPatterns, patternDays } from "../../planning/booking/pattern-booking.ts";
+import { bookPatterns, patternDays } from "../../planning/booking/pattern-service.ts";
 import { findPeriod, type Period } from "../../planning/offer/period-service.ts";
 import { type Told, tellDecisions } from "./mail.ts";
 import type { EnrolmentRow } from "./repo.ts";

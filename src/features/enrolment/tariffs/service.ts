@@ -4,7 +4,7 @@ import type { Tariff } from "../../../tenancy/billing-schema.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { householdPricing, tariffs } from "../../billing/billable.ts";
 import { bracketOf, euros, type Household, tariffOn, unitPrice } from "../../billing/pricing.ts";
-import { ineligibility } from "../../planning/booking/rules.ts";
+import { ineligibility } from "../../planning/booking/booking-service.ts";
 import { allPeriods, type Period } from "../../planning/offer/period-service.ts";
 
 const UNITS: Record<string, string> = {

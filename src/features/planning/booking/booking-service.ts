@@ -5,14 +5,17 @@ import { isIsoDate, longDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
 import * as completeness from "../../completeness/service.ts";
-import { uncovered } from "../../enrolment/enrolments/coverage-service.ts";
 import { billing } from "../billing-port.ts";
+import { enrolment } from "../enrolment-port.ts";
 import type { Period } from "../offer/period-service.ts";
 import { PlanningError, type Problem } from "../shared/errors.ts";
 import { type BookingFacts, bookingFacts } from "./booking-read.ts";
 import { bookTakingPlacesLast, confirmByMail, decidedStatus, writeDossier } from "./booking-write.ts";
 import { takePlace } from "./places.ts";
 import { bookingCheck, ineligibility } from "./rules.ts";
+
+/** The booking rules other features apply too (enrolment: who may enrol, until when one may stop). */
+export { cancelCheck, ineligibility } from "./rules.ts";
 
 export interface PlanningContext {
   tenant: Tenant;
@@ -111,7 +114,7 @@ async function enrolmentProblems(
   days: string[],
 ): Promise<Problem[]> {
   if (!period.rules.enrolmentRequired || ctx.actor.kind !== "parent") return [];
-  const missing = await uncovered(
+  const missing = await enrolment().uncovered(
     trx,
     period.id,
     children.map((c) => c.id),
