@@ -6,6 +6,7 @@ import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { addDays, longDate, parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
+import { markAttendance } from "../booking/attendance-write.ts";
 import type { PlanningContext } from "../booking/booking-service.ts";
 import { PlanningError } from "../shared/errors.ts";
 
@@ -54,17 +55,8 @@ function refusal(b: { status: string; attendance: string | null; day: string }, 
 
 const attendanceOf = (billed: boolean) => (billed ? "absent_billed" : "absent_excused");
 
-async function setAttendance(trx: Trx, actor: Actor, bookingId: string, billed: boolean) {
-  await trx
-    .updateTable("bookings")
-    .set({
-      attendance: attendanceOf(billed),
-      attendance_by: actor.userId,
-      attendance_at: sql`now()`,
-      updated_at: sql`now()`,
-    })
-    .where("id", "=", bookingId)
-    .execute();
+function setAttendance(trx: Trx, actor: Actor, bookingId: string, billed: boolean) {
+  return markAttendance(trx, [bookingId], attendanceOf(billed), actor.userId, sql<Date>`now()`);
 }
 
 /**

@@ -7,7 +7,7 @@ import { longDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite, recordWrites } from "../../audit/service.ts";
 import * as healthLog from "../../health-log/service.ts";
-import { dossierNumber } from "../booking/dossier-numbers.ts";
+import { markAttendance, writeUnbooked } from "../booking/attendance-write.ts";
 import { takePlace } from "../booking/places.ts";
 import { closedOn } from "../booking/rules.ts";
 import { type Period, periodsBetween } from "../offer/period-service.ts";
@@ -170,11 +170,7 @@ export function saveMarks(s: Staff, serviceId: string, day: string, marks: Map<s
     if ([...marks.keys()].some((id) => !byId.has(id))) throw notFound();
     const changed = [...marks].filter(([id, mark]) => byId.get(id)?.attendance !== mark);
     for (const [mark, ids] of idsByMark(changed))
-      await trx
-        .updateTable("bookings")
-        .set({ attendance: mark, attendance_by: s.session.userId, attendance_at: s.now, updated_at: s.now })
-        .where("id", "in", ids)
-        .execute();
+      await markAttendance(trx, ids, mark, s.session.userId, s.now);
     await recordWrites(
       trx,
       s.tenant.id,
@@ -269,60 +265,15 @@ export function addUnbooked(s: Staff, serviceId: string, day: string, childId: s
       ]);
     // A double click waited on the day's occupancy lock above: it finds the first booking now.
     await refuseIfBooked(trx, child.id, period, day, name);
-    await insertUnbooked(trx, s, period, day, child);
+    const marker = {
+      tenantId: s.tenant.id,
+      actor: actorOf(s),
+      userId: s.session.userId,
+      name: `${s.session.firstName} ${s.session.lastName}`,
+      now: s.now,
+    };
+    await writeUnbooked(trx, marker, period, day, child);
     return name;
-  });
-}
-
-async function insertUnbooked(
-  trx: Trx,
-  s: Staff,
-  period: Period,
-  day: string,
-  child: { id: string; household_id: string },
-) {
-  const userId = s.session.userId;
-  const dossier = await trx
-    .insertInto("booking_dossiers")
-    .values({
-      tenant_id: s.tenant.id,
-      number: dossierNumber(),
-      household_id: child.household_id,
-      kind: "booking",
-      period_id: period.id,
-      created_by: userId,
-      created_by_name: `${s.session.firstName} ${s.session.lastName}`,
-      idempotency_key: crypto.randomUUID(),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  const booking = await trx
-    .insertInto("bookings")
-    .values({
-      tenant_id: s.tenant.id,
-      household_id: child.household_id,
-      child_id: child.id,
-      period_id: period.id,
-      service_id: period.service.id,
-      day,
-      status: "accepted",
-      holds_place: true,
-      dossier_id: dossier.id,
-      decided_by: userId,
-      decided_at: s.now,
-      attendance: "present",
-      attendance_by: userId,
-      attendance_at: s.now,
-      unbooked: true,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  await recordWrite(trx, s.tenant.id, actorOf(s), {
-    householdId: child.household_id,
-    action: "create",
-    entity: "bookings",
-    entityId: booking.id,
-    fields: ["unbooked", "attendance"],
   });
 }
 

@@ -6,10 +6,9 @@ import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { longDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
-import { billing } from "../billing-port.ts";
-import { freePlace } from "../booking/cancel-service.ts";
+import { type Decision, decideCancelRequests, decidePending } from "../booking/decisions.ts";
 
-export type Decision = { accept: true } | { accept: false; reason: string };
+export type { Decision } from "../booking/decisions.ts";
 
 type Row = Awaited<ReturnType<typeof lockRows>>[number];
 
@@ -50,10 +49,6 @@ async function lockRows(trx: Trx, ids: string[], status: BookingStatus) {
   return rows;
 }
 
-function decided(actor: Actor) {
-  return { decided_by: actor.userId, decided_at: sql<Date>`now()`, updated_at: sql<Date>`now()` };
-}
-
 /**
  * « Demandes de réservation »: pending days accepted, or refused with a reason. A refused day
  * gives its place back and the waiting list is served at once. All the days or none.
@@ -66,18 +61,7 @@ export async function decideBookings(
   decision: Decision,
 ): Promise<number> {
   const rows = await lockRows(trx, ids, "pending");
-  for (const b of rows) {
-    await trx
-      .updateTable("bookings")
-      .set(
-        decision.accept
-          ? { status: "accepted", reason: null, ...decided(actor) }
-          : { status: "refused", reason: decision.reason, holds_place: false, ...decided(actor) },
-      )
-      .where("id", "=", b.id)
-      .execute();
-    if (!decision.accept && b.holds_place) await freePlace(trx, { tenant, actor }, b.period_id, b.day);
-  }
+  await decidePending(trx, tenant, actor, rows, decision);
   await record(trx, tenant, actor, rows, decision, "dossier_id");
   await tell(trx, tenant, rows, decision, decision.accept ? "accepted" : "refused");
   return rows.length;
@@ -95,26 +79,7 @@ export async function decideCancellations(
   decision: Decision,
 ): Promise<number> {
   const rows = await lockRows(trx, ids, "cancel_requested");
-  for (const b of rows) {
-    await trx
-      .updateTable("bookings")
-      .set(
-        decision.accept
-          ? { status: "cancelled", holds_place: false, ...decided(actor) }
-          : { status: "accepted", reason: decision.reason, late_cancel: false, ...decided(actor) },
-      )
-      .where("id", "=", b.id)
-      .execute();
-    if (decision.accept && b.holds_place) await freePlace(trx, { tenant, actor }, b.period_id, b.day);
-  }
-  if (decision.accept)
-    await billing().creditCancelledDays(
-      trx,
-      tenant,
-      actor,
-      rows.map((b) => b.id),
-      new Date(),
-    );
+  await decideCancelRequests(trx, tenant, actor, rows, decision);
   await record(trx, tenant, actor, rows, decision, "cancel_dossier_id");
   await tell(trx, tenant, rows, decision, decision.accept ? "cancellation-accepted" : "cancellation-refused");
   return rows.length;
