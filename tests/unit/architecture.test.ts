@@ -101,11 +101,9 @@ const DEBT = {
     "enrolment → src/features/billing/pricing",
     "messages → src/features/billing/audience",
     "messages → src/features/children/audience",
-    "messages → src/features/planning/shared/audience",
     "requests → src/features/children/sections",
     "requests → src/features/enrolment/enrolments/requests-view",
     "requests → src/features/household/sections",
-    "requests → src/features/planning/review/requests-view",
   ],
   foreignWrites: [
     "absences ← my-data",

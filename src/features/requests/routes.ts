@@ -7,7 +7,7 @@ import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import * as enrolmentRequests from "../enrolment/enrolments/requests-view.ts";
-import * as planningRequests from "../planning/review/requests-view.ts";
+import * as planningRequests from "../planning/review/requests-service.ts";
 import * as requestsService from "./service.ts";
 import {
   ACCOUNT_SECTIONS,

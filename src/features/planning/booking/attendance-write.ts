@@ -40,20 +40,7 @@ export async function writeUnbooked(
   day: string,
   child: { id: string; household_id: string },
 ) {
-  const dossier = await trx
-    .insertInto("booking_dossiers")
-    .values({
-      tenant_id: m.tenantId,
-      number: dossierNumber(),
-      household_id: child.household_id,
-      kind: "booking",
-      period_id: period.id,
-      created_by: m.userId,
-      created_by_name: m.name,
-      idempotency_key: crypto.randomUUID(),
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+  const dossier = await unbookedDossier(trx, m, period, child.household_id);
   const booking = await trx
     .insertInto("bookings")
     .values({
@@ -82,4 +69,21 @@ export async function writeUnbooked(
     entityId: booking.id,
     fields: ["unbooked", "attendance"],
   });
+}
+
+function unbookedDossier(trx: Trx, m: Marker, period: Period, householdId: string) {
+  return trx
+    .insertInto("booking_dossiers")
+    .values({
+      tenant_id: m.tenantId,
+      number: dossierNumber(),
+      household_id: householdId,
+      kind: "booking",
+      period_id: period.id,
+      created_by: m.userId,
+      created_by_name: m.name,
+      idempotency_key: crypto.randomUUID(),
+    })
+    .returning("id")
+    .executeTakeFirstOrThrow();
 }
