@@ -1,5 +1,6 @@
-import { sql } from "kysely";
+import { sql, type Updateable } from "kysely";
 import type { Trx } from "../../../db/database.ts";
+import type { DB } from "../../../db/types.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
 import { billing } from "../billing-port.ts";
@@ -16,30 +17,34 @@ export interface Decided {
   holds_place: boolean;
 }
 
-function decided(actor: Actor) {
-  return { decided_by: actor.userId, decided_at: sql<Date>`now()`, updated_at: sql<Date>`now()` };
-}
+type DayUpdate = Updateable<DB["bookings"]>;
 
-/** Pending days accepted, or refused: a refused day gives its place back (waiting list served). */
-export async function decidePending(
+/** Each day decided, one statement per day; `frees` gives the place back where one was held. */
+async function apply(
   trx: Trx,
   tenant: Tenant,
   actor: Actor,
   rows: Decided[],
-  decision: Decision,
+  set: DayUpdate,
+  frees: boolean,
 ) {
+  const decided = { decided_by: actor.userId, decided_at: sql<Date>`now()`, updated_at: sql<Date>`now()` };
   for (const b of rows) {
     await trx
       .updateTable("bookings")
-      .set(
-        decision.accept
-          ? { status: "accepted", reason: null, ...decided(actor) }
-          : { status: "refused", reason: decision.reason, holds_place: false, ...decided(actor) },
-      )
+      .set({ ...set, ...decided })
       .where("id", "=", b.id)
       .execute();
-    if (!decision.accept && b.holds_place) await freePlace(trx, { tenant, actor }, b.period_id, b.day);
+    if (frees && b.holds_place) await freePlace(trx, { tenant, actor }, b.period_id, b.day);
   }
+}
+
+/** Pending days accepted, or refused: a refused day gives its place back (waiting list served). */
+export function decidePending(trx: Trx, tenant: Tenant, actor: Actor, rows: Decided[], decision: Decision) {
+  const set: DayUpdate = decision.accept
+    ? { status: "accepted", reason: null }
+    : { status: "refused", reason: decision.reason, holds_place: false };
+  return apply(trx, tenant, actor, rows, set, !decision.accept);
 }
 
 /**
@@ -53,18 +58,10 @@ export async function decideCancelRequests(
   rows: Decided[],
   decision: Decision,
 ) {
-  for (const b of rows) {
-    await trx
-      .updateTable("bookings")
-      .set(
-        decision.accept
-          ? { status: "cancelled", holds_place: false, ...decided(actor) }
-          : { status: "accepted", reason: decision.reason, late_cancel: false, ...decided(actor) },
-      )
-      .where("id", "=", b.id)
-      .execute();
-    if (decision.accept && b.holds_place) await freePlace(trx, { tenant, actor }, b.period_id, b.day);
-  }
+  const set: DayUpdate = decision.accept
+    ? { status: "cancelled", holds_place: false }
+    : { status: "accepted", reason: decision.reason, late_cancel: false };
+  await apply(trx, tenant, actor, rows, set, decision.accept);
   if (decision.accept)
     await billing().creditCancelledDays(
       trx,
