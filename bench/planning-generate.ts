@@ -7,8 +7,8 @@
 import { sql } from "kysely";
 import { createSession } from "../src/auth/sessions.ts";
 import type { Database } from "../src/db/database.ts";
-import { findPeriod, type Period } from "../src/features/planning/offer.ts";
-import { closedOn } from "../src/features/planning/rules.ts";
+import { closedOn } from "../src/features/planning/booking/rules.ts";
+import { findPeriod, type Period } from "../src/features/planning/offer/period-service.ts";
 import { addDays, addMonths, daysBetween, isWorkingDay, parisToday, weekday } from "../src/lib/dates.ts";
 import { type TenantConfig, tenantConfigSchema } from "../src/tenancy/config-schema.ts";
 import { provisionTenants } from "../src/tenancy/provision.ts";

@@ -8,7 +8,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { sql } from "kysely";
 import type { Database } from "../src/db/database.ts";
-import { takeLockHolds } from "../src/features/planning/lock-timings.ts";
+import { takeLockHolds } from "../src/features/planning/booking/lock-timings.ts";
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
 import type { LoadTarget } from "./load.ts";
 import type { PlanningBenchData } from "./planning-generate.ts";

@@ -34,13 +34,13 @@ import { messagesStaffRoutes } from "./features/messages/staff-routes.ts";
 import { myDataRoutes, myDataStaffRoutes } from "./features/my-data/routes.ts";
 import { newsRoutes } from "./features/news/routes.ts";
 import { newsStaffRoutes } from "./features/news/staff-routes.ts";
-import { planningAgendaRoutes } from "./features/planning/agenda-routes.ts";
-import { planningCalendarRoutes } from "./features/planning/calendar-routes.ts";
-import { planningStaffAbsenceRoutes } from "./features/planning/staff-absence-routes.ts";
-import { planningStaffAttendanceRoutes } from "./features/planning/staff-attendance-routes.ts";
-import { planningStaffOfferRoutes } from "./features/planning/staff-offer-routes.ts";
-import { planningStaffReviewRoutes } from "./features/planning/staff-review-routes.ts";
-import { planningWizardRoutes } from "./features/planning/wizard-routes.ts";
+import { planningStaffAbsenceRoutes } from "./features/planning/absences/staff-absence-routes.ts";
+import { planningAgendaRoutes } from "./features/planning/agenda/agenda-routes.ts";
+import { planningStaffAttendanceRoutes } from "./features/planning/attendance/staff-attendance-routes.ts";
+import { planningCalendarRoutes } from "./features/planning/calendar/calendar-routes.ts";
+import { planningStaffOfferRoutes } from "./features/planning/offer/staff-offer-routes.ts";
+import { planningStaffReviewRoutes } from "./features/planning/review/staff-review-routes.ts";
+import { planningWizardRoutes } from "./features/planning/wizard/wizard-routes.ts";
 import { platformRoutes } from "./features/platform/routes.ts";
 import { schoolCalendarRoutes } from "./features/platform/school-calendar-routes.ts";
 import { preregistrationRoutes } from "./features/preregistration/routes.ts";
@@ -197,8 +197,8 @@ const healthHeaders =
   };
 
 export function createApp(deps: Deps) {
-  configureMailLinks(deps.env);
   composeFeatures();
+  configureMailLinks(deps.env);
   const apps: Record<Site["kind"], Hono<AppEnv>> = {
     tenant: portalApp(deps),
     operator: singleRouteApp(deps, operatorConsole(deps)),

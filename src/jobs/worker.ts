@@ -1,5 +1,6 @@
 import { type JobHelpers, run, Logger as WorkerLogger } from "graphile-worker";
 import type pg from "pg";
+import { composeFeatures } from "../compose.ts";
 import { type Database, resilientPool } from "../db/database.ts";
 import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket/basket-job.ts";
 import { createInvoicingJob, type InvoicingJob } from "../features/billing/invoicing/invoicing-job.ts";
@@ -9,8 +10,8 @@ import {
   type PaymentCheckJob,
 } from "../features/billing/payments/payment-check-job.ts";
 import { createRetentionJob } from "../features/my-data/retention-job.ts";
-import { createOfferExpiryJob, type OfferExpiryJob } from "../features/planning/offer-job.ts";
-import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/waiting-job.ts";
+import { createOfferExpiryJob, type OfferExpiryJob } from "../features/planning/booking/offer-expiry-job.ts";
+import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/booking/waiting-job.ts";
 import { createMailRelay, type OutboxJob } from "../integrations/mail/relay.ts";
 import type { SendMail } from "../integrations/mail/transport.ts";
 import type { PayfipSettings } from "../integrations/payfip/types.ts";
@@ -39,6 +40,7 @@ export async function startWorker(opts: {
   /** The platform's clock (the app's deps.now): jobs decide with the same time as the pages. */
   now?: () => Date;
 }): Promise<Worker> {
+  composeFeatures();
   const now = opts.now ?? (() => new Date());
   // A job answers « look again at T » on the platform's clock; the queue runs on real time.
   const runAt = (again: Date) => new Date(Date.now() + Math.max(0, again.getTime() - now().getTime()));

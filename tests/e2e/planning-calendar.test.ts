@@ -4,7 +4,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../src/db/types.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { book } from "../../src/features/planning/booking-service.ts";
+import { book } from "../../src/features/planning/booking/booking-service.ts";
 import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E, textOf } from "../helpers/browser.ts";
 import type { TestDatabase } from "../helpers/db.ts";

@@ -94,18 +94,39 @@ const WRITES = [
   /\b(?:insert\s+into|delete\s+from|update)\s+(?:app\.)?([a-z_]+)\s+(?:set|as|\(|select|values|using|where|default)/gi,
 ];
 
+/** The tables a source file writes, read from the SQL it sends. */
+function tablesWritten(source: string): string[] {
+  return WRITES.flatMap((re) => [...source.matchAll(re)].map((m) => (m[1] as string).toLowerCase()));
+}
+
 /** Which slices write each table, read from the SQL the code sends. */
 export function tableWriters(tree: SourceTree): Map<string, Set<string>> {
   const writers = new Map<string, Set<string>>();
   for (const [file, source] of Object.entries(tree))
-    for (const re of WRITES)
-      for (const m of source.matchAll(re)) {
-        const table = (m[1] as string).toLowerCase();
-        const set = writers.get(table) ?? new Set<string>();
-        set.add(sliceOf(file));
-        writers.set(table, set);
-      }
+    for (const table of tablesWritten(source)) {
+      const set = writers.get(table) ?? new Set<string>();
+      set.add(sliceOf(file));
+      writers.set(table, set);
+    }
   return writers;
+}
+
+/**
+ * Inside one feature cut into sub-slices: « table ← feature/part » for each write of one of
+ * `tables` from outside the sub-folder `owner` (a file at the feature's root is its own part).
+ */
+export function subSliceWrites(tree: SourceTree, feature: string, owner: string, tables: string[]): string[] {
+  const root = `src/features/${feature}/`;
+  const writes = Object.entries(tree)
+    .filter(([file]) => file.startsWith(root))
+    .flatMap(([file, source]) => {
+      const part = file.slice(root.length).split("/")[0] as string;
+      if (part === owner) return [];
+      return tablesWritten(source)
+        .filter((t) => tables.includes(t))
+        .map((t) => `${t} ← ${feature}/${part.replace(/\.ts$/, "")}`);
+    });
+  return [...new Set(writes)].sort();
 }
 
 /** « table ← slice » for each write from outside the table's owner (unknown tables too). */

@@ -5,8 +5,8 @@ import { issueRun, previewRun } from "../../src/features/billing/invoicing/invoi
 import { availableCredit } from "../../src/features/billing/payments/credit-ledger.ts";
 import { invoiceState, recordPayment, remainingCents } from "../../src/features/billing/payments/ledger.ts";
 import { statementFor } from "../../src/features/billing/statement/statement.ts";
-import { book } from "../../src/features/planning/booking-service.ts";
-import { allPeriods } from "../../src/features/planning/offer.ts";
+import { book } from "../../src/features/planning/booking/booking-service.ts";
+import { allPeriods } from "../../src/features/planning/offer/period-service.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";

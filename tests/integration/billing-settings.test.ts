@@ -7,8 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { issueRun } from "../../src/features/billing/invoicing/invoicing-service.ts";
-import { book } from "../../src/features/planning/booking-service.ts";
-import { allPeriods } from "../../src/features/planning/offer.ts";
+import { book } from "../../src/features/planning/booking/booking-service.ts";
+import { allPeriods } from "../../src/features/planning/offer/period-service.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { client } from "../helpers/client.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { book } from "../../src/features/planning/booking-service.ts";
-import { allPeriods } from "../../src/features/planning/offer.ts";
+import { book } from "../../src/features/planning/booking/booking-service.ts";
+import { allPeriods } from "../../src/features/planning/offer/period-service.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 import { awaitRun, staffOf, textOf } from "./billing-staff-fixture.ts";

@@ -1,6 +1,6 @@
 /** Shared set-up of the « Mon planning » tests: a demo family whose file is complete, signed in. */
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { book } from "../../src/features/planning/booking-service.ts";
+import { book } from "../../src/features/planning/booking/booking-service.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { client } from "../helpers/client.ts";
 import { completeFile, payAfterwards, townOf } from "../helpers/planning-fixture.ts";

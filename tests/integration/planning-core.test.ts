@@ -1,10 +1,10 @@
 import type { KyselyPlugin } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { canBook } from "../../src/features/completeness/service.ts";
-import { book } from "../../src/features/planning/booking-service.ts";
-import { cancel } from "../../src/features/planning/cancel-service.ts";
-import { PlanningError } from "../../src/features/planning/errors.ts";
-import { allPeriods } from "../../src/features/planning/offer.ts";
+import { book } from "../../src/features/planning/booking/booking-service.ts";
+import { cancel } from "../../src/features/planning/booking/cancel-service.ts";
+import { allPeriods } from "../../src/features/planning/offer/period-service.ts";
+import { PlanningError } from "../../src/features/planning/shared/errors.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { completeFile, payAfterwards, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { findPeriod } from "../../src/features/planning/offer.ts";
-import { bookingCheck } from "../../src/features/planning/rules.ts";
+import { bookingCheck } from "../../src/features/planning/booking/rules.ts";
+import { findPeriod } from "../../src/features/planning/offer/period-service.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { client } from "../helpers/client.ts";
 import { completeFile } from "../helpers/planning-fixture.ts";

@@ -2,8 +2,8 @@
  * Staff planning tests: towns, parents' bookings made through the booking service, period
  * rules changed as the offer admin would, and the family's e-mails once the worker sent them.
  */
-import { book } from "../../src/features/planning/booking-service.ts";
-import { cancel } from "../../src/features/planning/cancel-service.ts";
+import { book } from "../../src/features/planning/booking/booking-service.ts";
+import { cancel } from "../../src/features/planning/booking/cancel-service.ts";
 import type { ReceivedMail } from "../../src/integrations/mail/sink.ts";
 import type { BookingRules } from "../../src/tenancy/planning-schema.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";

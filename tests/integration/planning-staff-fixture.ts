@@ -1,5 +1,5 @@
 /** Staff-side planning tests: a town as the services see it, and bookings made by its admin. */
-import { book } from "../../src/features/planning/booking-service.ts";
+import { book } from "../../src/features/planning/booking/booking-service.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { townOf } from "../helpers/planning-fixture.ts";
 import type { TestPlatform } from "../helpers/platform.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { csvCell, toCsv } from "../../src/features/planning/csv.ts";
+import { csvCell, toCsv } from "../../src/lib/csv.ts";
 
 describe("CSV for the canteen (« ; », Excel)", () => {
   it("leaves plain text and numbers alone", () => {

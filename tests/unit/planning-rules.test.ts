@@ -1,11 +1,16 @@
 /**
- * The pure booking rules (src/features/planning/rules.ts, recopy.ts) with a fixed clock:
+ * The pure booking rules (src/features/planning/booking/rules.ts, shared/recopy.ts) with a fixed clock:
  * every instant below is given in UTC with its Paris wall-clock time alongside.
  */
 import { describe, expect, it } from "vitest";
-import type { Period } from "../../src/features/planning/offer.ts";
-import { recopy } from "../../src/features/planning/recopy.ts";
-import { bookingCheck, cancelCheck, closedOn, ineligibility } from "../../src/features/planning/rules.ts";
+import {
+  bookingCheck,
+  cancelCheck,
+  closedOn,
+  ineligibility,
+} from "../../src/features/planning/booking/rules.ts";
+import type { Period } from "../../src/features/planning/offer/period-service.ts";
+import { recopy } from "../../src/features/planning/shared/recopy.ts";
 import { DEFAULT_RULES } from "../../src/tenancy/planning-schema.ts";
 
 function period(overrides: Partial<Period> = {}): Period {

@@ -3,7 +3,7 @@ import type { Trx } from "../../../db/database.ts";
 import { addDays, addMonths, deadline } from "../../../lib/dates.ts";
 import type { Tariff } from "../../../tenancy/billing-schema.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { allPeriods } from "../../planning/offer.ts";
+import { allPeriods } from "../../planning/offer/period-service.ts";
 import { type DayUnit, type Household, type PricedLine, priceDays } from "./pricing.ts";
 
 /** A line to bill, with the booking it comes from. */

@@ -1,6 +1,6 @@
 import type { Trx } from "../../../db/database.ts";
 import { AppError } from "../../../http/errors.ts";
-import { allPeriods, type Period } from "../../planning/offer.ts";
+import { allPeriods, type Period } from "../../planning/offer/period-service.ts";
 import { patternLabel } from "./pattern-label.ts";
 import * as enrolmentRepo from "./repo.ts";
 import { type ParentCtx, request } from "./service.ts";

@@ -1,6 +1,6 @@
 import type { Trx } from "../../../db/database.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { findPeriod, type Period } from "../../planning/offer.ts";
+import { findPeriod, type Period } from "../../planning/offer/period-service.ts";
 import { staffView } from "../required-documents.ts";
 import * as enrolmentRepo from "./repo.ts";
 

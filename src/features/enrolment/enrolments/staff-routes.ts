@@ -7,7 +7,7 @@ import { notFound } from "../../../http/errors.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisDateTime, shortDate } from "../../../lib/dates.ts";
-import { allPeriods } from "../../planning/offer.ts";
+import { allPeriods } from "../../planning/offer/period-service.ts";
 import * as decisions from "./decision-service.ts";
 import { patternLabel } from "./pattern-label.ts";
 import * as staffQueue from "./staff-queue.ts";

@@ -2,11 +2,11 @@ import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { nextNumber } from "../../../lib/counters.ts";
+import { toCsv } from "../../../lib/csv.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import { LEVELS } from "../../../tenancy/planning-schema.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
-import { toCsv } from "../../planning/csv.ts";
 import {
   type Attached,
   deposit,

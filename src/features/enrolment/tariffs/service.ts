@@ -11,8 +11,8 @@ import {
   tariffs,
   unitPrice,
 } from "../../billing/pricing/pricing-service.ts";
-import { allPeriods, type Period } from "../../planning/offer.ts";
-import { ineligibility } from "../../planning/rules.ts";
+import { ineligibility } from "../../planning/booking/booking-service.ts";
+import { allPeriods, type Period } from "../../planning/offer/period-service.ts";
 
 const UNITS: Record<string, string> = {
   day: "par jour",

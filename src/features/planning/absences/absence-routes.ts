@@ -1,0 +1,179 @@
+import { type Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
+import { requireParent } from "../../../auth/middleware.ts";
+import type { SessionUser } from "../../../auth/sessions.ts";
+import type { TenantContext } from "../../../db/database.ts";
+import { notFound } from "../../../http/errors.ts";
+import { readForm, uuidParam } from "../../../http/forms.ts";
+import { page, seeOther } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { shortDate } from "../../../lib/dates.ts";
+import { formatsLabel, sizeLabel } from "../../documents/files-service.ts";
+import * as documentsService from "../../documents/service.ts";
+import type { PlanningContext } from "../booking/booking-service.ts";
+import { PlanningError } from "../shared/errors.ts";
+import * as absences from "./absence-service.ts";
+
+const CERTIFICATE = "justificatif_absence";
+const MULTIPART_OVERHEAD = 64 * 1024;
+const NOTICES: Record<string, string> = {
+  declaree: "Votre déclaration d'absence a été enregistrée.",
+  recu: "Votre justificatif d'absence a été déposé.",
+};
+
+/** A parent's database context and PlanningContext (the clock is deps.now()). */
+export function parentScope(c: Context<AppEnv>, deps: Deps) {
+  const s = c.get("session") as SessionUser;
+  const tenant = c.get("tenant");
+  const householdId = s.householdId as string;
+  const db: TenantContext = { role: "app_parent", tenantId: tenant.id, userId: s.userId, householdId };
+  const planning: PlanningContext = {
+    tenant,
+    actor: { kind: "parent", userId: s.userId },
+    actorName: `${s.firstName} ${s.lastName}`,
+    householdId,
+    now: deps.now(),
+  };
+  return { session: s, householdId, db, planning };
+}
+
+/** Where the parent goes back to: the agenda or « Mon planning », on the day's month. */
+function backTo(c: Context<AppEnv>, day: string, childId: string) {
+  return c.get("tenant").config.planning.view === "agenda"
+    ? `/agenda?mois=${day.slice(0, 7)}&enfant=${childId}`
+    : `/planning?mois=${day.slice(0, 7)}&enfant=${childId}`;
+}
+
+type FormState = { values?: Record<string, string>; errors?: Record<string, string> };
+
+/** « ?reservation=<id> »: anything but a UUID is simply not found. */
+function reservationParam(c: Context<AppEnv>): string {
+  const id = c.req.query("reservation");
+  if (!z.uuid().safeParse(id).success) throw notFound();
+  return id as string;
+}
+
+/** The town's « Justificatif d'absence » type, if it asks for one. */
+const certificateType = (c: Context<AppEnv>) =>
+  c.get("tenant").config.householdFile.documents.types.find((t) => t.key === CERTIFICATE);
+
+/** The « Déclarer une absence » form of one booked day (404 unless it is the household's). */
+async function renderForm(
+  c: Context<AppEnv>,
+  deps: Deps,
+  form: FormState,
+  status: ContentfulStatusCode = 200,
+) {
+  const id = reservationParam(c);
+  const s = parentScope(c, deps);
+  const booking = await deps.db.withTenant(s.db, (trx) => absences.bookedDay(trx, s.householdId, id));
+  const cfg = s.planning.tenant.config.planning.absences;
+  return page(
+    c,
+    "planning/absence/form",
+    {
+      booking,
+      reasons: cfg.reasons,
+      cfg,
+      values: form.values ?? {},
+      errors: form.errors ?? {},
+      back: backTo(c, booking.day, booking.child_id),
+    },
+    status,
+  );
+}
+
+/** An absence of the household: its state and, when medical, the certificate to upload. */
+async function renderAbsence(
+  c: Context<AppEnv>,
+  deps: Deps,
+  errors: Record<string, string> = {},
+  status: ContentfulStatusCode = 200,
+) {
+  const s = parentScope(c, deps);
+  const a = await deps.db.withTenant(s.db, (trx) =>
+    absences.absenceOf(trx, s.householdId, uuidParam(c, "id")),
+  );
+  const docs = s.planning.tenant.config.householdFile.documents;
+  return page(
+    c,
+    "planning/absence/show",
+    {
+      absence: a,
+      due: a.certificate_due ? shortDate(a.certificate_due) : null,
+      certificate: certificateType(c) ?? null,
+      formats: formatsLabel(docs),
+      maxSize: sizeLabel(docs.maxBytes),
+      accept: docs.extensions.join(","),
+      errors,
+      message: NOTICES[c.req.query("message") ?? ""],
+      back: backTo(c, a.booking.day, a.child_id),
+    },
+    status,
+  );
+}
+
+/** « Déclarer une absence » and the absence's page, where a medical certificate is uploaded. */
+export function planningAbsenceRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+
+  app.get("/planning/absence", requireParent, (c) => renderForm(c, deps, {}));
+
+  app.post("/planning/absence", requireParent, async (c) => {
+    const bookingId = reservationParam(c);
+    const s = parentScope(c, deps);
+    const form = await readForm(c, absences.absenceSchema(s.planning.tenant.config.planning.absences));
+    if (!form.ok) return renderForm(c, deps, form, 422);
+    try {
+      const row = await deps.db.withTenant(s.db, (trx) =>
+        absences.declareAbsence(trx, s.planning, {
+          bookingId,
+          reasonKey: form.data.motif,
+          details: form.data.precision,
+        }),
+      );
+      return seeOther(c, `/planning/absences/${row.id}?message=declaree`);
+    } catch (err) {
+      if (!(err instanceof PlanningError)) throw err;
+      return renderForm(c, deps, { values: form.values, errors: { _form: err.message } }, 422);
+    }
+  });
+
+  app.get("/planning/absences/:id", requireParent, (c) => renderAbsence(c, deps));
+  app.get("/planning/absences/:id/justificatif", requireParent, (c) => renderAbsence(c, deps));
+
+  // The global 64 KB limit skips this path (site-app.ts): the town sets its own maximum.
+  const limit = (c: Context<AppEnv>, next: () => Promise<void>) => {
+    const maxBytes = c.get("tenant").config.householdFile.documents.maxBytes;
+    return bodyLimit({
+      maxSize: maxBytes + MULTIPART_OVERHEAD,
+      onError: (c) =>
+        renderAbsence(
+          c,
+          deps,
+          { file: `Le fichier dépasse la taille maximale de ${sizeLabel(maxBytes)}.` },
+          413,
+        ),
+    })(c, next);
+  };
+
+  app.post("/planning/absences/:id/justificatif", requireParent, limit, async (c) => {
+    const id = uuidParam(c, "id");
+    const s = parentScope(c, deps);
+    const a = await deps.db.withTenant(s.db, (trx) => absences.absenceOf(trx, s.householdId, id));
+    if (!a.medical || !certificateType(c)) throw notFound();
+    const body = await c.req.parseBody();
+    const file = body.file instanceof File ? body.file : undefined;
+    const result = await documentsService.upload(deps.db, s.planning.tenant, s.session, {
+      scope: "child",
+      values: { type: CERTIFICATE, child_id: a.child_id },
+      file,
+    });
+    if (!result.ok) return renderAbsence(c, deps, result.errors, 422);
+    await deps.db.withTenant(s.db, (trx) => absences.attachCertificate(trx, s.householdId, id, result.id));
+    return seeOther(c, `/planning/absences/${id}?message=recu`);
+  });
+  return app;
+}

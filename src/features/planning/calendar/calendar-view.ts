@@ -1,0 +1,158 @@
+import type { Trx } from "../../../db/database.ts";
+import type { Attendance, BookingStatus } from "../../../db/planning-types.ts";
+import {
+  addMonths,
+  type IsoDate,
+  longDate,
+  monthLabel,
+  monthWeeks,
+  publicHoliday,
+} from "../../../lib/dates.ts";
+import { schoolHoliday } from "../../../lib/school-holidays.ts";
+import type { Zone } from "../booking/rules.ts";
+import { stateOf } from "../shared/labels.ts";
+
+/** Hidden unless « Afficher les annulations et refus » is ticked. */
+const ENDED: BookingStatus[] = ["cancelled", "refused", "expired"];
+
+export interface MonthBooking {
+  id: string;
+  day: string;
+  status: BookingStatus;
+  attendance: Attendance | null;
+  childId: string;
+  childName: string;
+  serviceName: string;
+}
+
+/** The household's children, oldest first (the display options list them). */
+export function householdChildren(trx: Trx, householdId: string) {
+  return trx
+    .selectFrom("children")
+    .select(["id", "first_name", "last_name"])
+    .where("household_id", "=", householdId)
+    .orderBy("birth_date")
+    .orderBy("first_name")
+    .execute();
+}
+
+/** Every booking of the household in the month, in one query (RLS keeps it to the household). */
+export async function monthBookings(trx: Trx, householdId: string, month: string): Promise<MonthBooking[]> {
+  const rows = await trx
+    .selectFrom("bookings as b")
+    .innerJoin("services as s", "s.id", "b.service_id")
+    .innerJoin("children as c", "c.id", "b.child_id")
+    .select([
+      "b.id",
+      "b.day",
+      "b.status",
+      "b.attendance",
+      "b.child_id",
+      "c.first_name",
+      "s.name as service_name",
+    ])
+    .where("b.household_id", "=", householdId)
+    .where("b.day", ">=", `${month}-01`)
+    .where("b.day", "<", `${addMonths(month, 1)}-01`)
+    .orderBy("b.day")
+    .orderBy("c.birth_date")
+    .orderBy("s.position")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    day: r.day,
+    status: r.status,
+    attendance: r.attendance,
+    childId: r.child_id,
+    childName: r.first_name,
+    serviceName: r.service_name,
+  }));
+}
+
+export interface MonthOptions {
+  month: string;
+  today: IsoDate;
+  zone: Zone;
+  /** Children whose bookings are shown. */
+  childIds: string[];
+  showEnded: boolean;
+}
+
+function cellOf(day: IsoDate, bookings: MonthBooking[], o: MonthOptions) {
+  const items = bookings
+    .filter((b) => b.day === day)
+    .map((b) => {
+      const state = stateOf(b);
+      return {
+        id: b.id,
+        href: `/planning/reservations/${b.id}`,
+        child: b.childName,
+        service: b.serviceName,
+        state,
+        name: `${b.childName}, ${b.serviceName}, ${longDate(day)} : ${state.label}`,
+      };
+    });
+  return {
+    day,
+    number: Number(day.slice(8)),
+    long: longDate(day),
+    today: day === o.today,
+    holiday: publicHoliday(day) !== null,
+    schoolHoliday: schoolHoliday(day, o.zone),
+    items,
+  };
+}
+
+export type DayCell = ReturnType<typeof cellOf>;
+
+/** « Mon planning »: the month's weeks (Monday first), each day with what it shows. */
+export function monthView(bookings: MonthBooking[], o: MonthOptions) {
+  const shown = bookings.filter(
+    (b) => o.childIds.includes(b.childId) && (o.showEnded || !ENDED.includes(b.status)),
+  );
+  const weeks = monthWeeks(o.month).map((week) => week.map((day) => (day ? cellOf(day, shown, o) : null)));
+  return {
+    month: o.month,
+    label: monthLabel(o.month),
+    previous: addMonths(o.month, -1),
+    next: addMonths(o.month, 1),
+    weeks,
+    count: shown.length,
+  };
+}
+
+/** One booking with what its detail page shows, or undefined (not the household's). */
+export function bookingDetail(trx: Trx, householdId: string, id: string) {
+  return trx
+    .selectFrom("bookings as b")
+    .innerJoin("periods as p", "p.id", "b.period_id")
+    .innerJoin("services as s", "s.id", "b.service_id")
+    .innerJoin("facilities as f", "f.id", "s.facility_id")
+    .innerJoin("children as c", "c.id", "b.child_id")
+    .innerJoin("booking_dossiers as d", "d.id", "b.dossier_id")
+    .select([
+      "b.id",
+      "b.day",
+      "b.status",
+      "b.attendance",
+      "b.reason",
+      "b.late_cancel",
+      "b.period_id",
+      "b.offer_expires_at",
+      "c.first_name",
+      "c.last_name",
+      "p.name as period_name",
+      "s.name as service_name",
+      "f.name as facility_name",
+      "d.id as dossier_id",
+      "d.number",
+      "d.created_by_name",
+      "d.created_at",
+    ])
+    .where("b.household_id", "=", householdId)
+    .where("b.id", "=", id)
+    .executeTakeFirst();
+}
+
+/** The month "YYYY-MM" of a day, for links back to the right page of « Mon planning ». */
+export const monthOf = (day: IsoDate) => day.slice(0, 7);

@@ -1,0 +1,69 @@
+import type { Trx } from "../../../db/database.ts";
+import type { BookingStatus } from "../../../db/planning-types.ts";
+import { type IsoDate, longDate } from "../../../lib/dates.ts";
+import { STATUS_LABELS } from "../shared/labels.ts";
+import { recopy } from "../shared/recopy.ts";
+
+/** What « Plus de jours » offers to cancel: days still to come that the household may give back. */
+const OFFERED_TO_CANCEL: BookingStatus[] = ["pending", "accepted", "waiting", "offered"];
+
+export interface ChildDays {
+  childId: string;
+  name: string;
+  days: { id: string; day: string; label: string; state: string }[];
+}
+
+/** The household's bookings of a period from `today` on, per child. */
+export async function periodBookings(
+  trx: Trx,
+  householdId: string,
+  periodId: string,
+  today: IsoDate,
+): Promise<ChildDays[]> {
+  const rows = await trx
+    .selectFrom("bookings as b")
+    .innerJoin("children as c", "c.id", "b.child_id")
+    .select(["b.id", "b.day", "b.status", "c.id as child_id", "c.first_name", "c.last_name"])
+    .where("b.household_id", "=", householdId)
+    .where("b.period_id", "=", periodId)
+    .where("b.day", ">=", today)
+    .where("b.status", "in", OFFERED_TO_CANCEL)
+    .orderBy("c.birth_date")
+    .orderBy("b.day")
+    .execute();
+  const byChild = new Map<string, ChildDays>();
+  for (const r of rows) {
+    const child = byChild.get(r.child_id) ?? {
+      childId: r.child_id,
+      name: `${r.first_name} ${r.last_name}`,
+      days: [],
+    };
+    child.days.push({ id: r.id, day: r.day, label: longDate(r.day), state: STATUS_LABELS[r.status] });
+    byChild.set(r.child_id, child);
+  }
+  return [...byChild.values()];
+}
+
+/** « Mode recopie »: the bookings on the chosen weekdays from `from` to `to`. */
+export function recopySelection(
+  children: ChildDays[],
+  from: IsoDate,
+  to: IsoDate,
+  weekdays: number[],
+): string[] {
+  const booked = new Set(children.flatMap((c) => c.days.map((d) => d.day)));
+  const days = new Set(recopy(from, to, weekdays, (d) => booked.has(d)));
+  return children.flatMap((c) => c.days.filter((d) => days.has(d.day)).map((d) => d.id));
+}
+
+/** Whether this form's cancellation was already done (a second click of the same page). */
+export async function cancelDone(trx: Trx, householdId: string, key: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom("booking_dossiers")
+    .select("id")
+    .where("household_id", "=", householdId)
+    .where("idempotency_key", "=", key)
+    .where("kind", "=", "cancellation")
+    .executeTakeFirst();
+  return row !== undefined;
+}

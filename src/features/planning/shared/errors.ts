@@ -1,0 +1,15 @@
+import { AppError } from "../../../http/errors.ts";
+
+/** One reason a day (of one child) cannot be booked or cancelled. */
+export interface Problem {
+  day?: string;
+  childId?: string;
+  message: string;
+}
+
+/** A validation that changes nothing: every problem is told, none of the days is saved. */
+export class PlanningError extends AppError {
+  constructor(readonly problems: Problem[]) {
+    super("bad_request", 422, problems.map((p) => p.message).join(" "));
+  }
+}
