@@ -1,8 +1,6 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireStaff } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
-import type { TenantContext } from "../../db/database.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { callerScope, inTransaction } from "../../http/scope.ts";

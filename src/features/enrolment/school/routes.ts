@@ -1,6 +1,5 @@
 import { type Context, Hono } from "hono";
 import { requireParent } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
 import type { Trx } from "../../../db/database.ts";
 import { uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
