@@ -5,6 +5,7 @@ import { page, seeOther } from "../http/render.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import { requiredText } from "../lib/form-fields.ts";
 import { readSessionCookie, requireParent, requireStaff, requireStaffAdmin } from "./middleware.ts";
+import { sameTownPath } from "./redirect.ts";
 import * as secondFactor from "./second-factor.ts";
 import type { SessionUser } from "./sessions.ts";
 
@@ -24,8 +25,10 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
   const app = new Hono<AppEnv>();
   const base = kind === "staff" ? "/agents" : "";
   const guard = kind === "staff" ? requireStaff : requireParent;
+  // Where the login (or the activation) was going: kept through the code, same town only.
+  const suite = (c: Context<AppEnv>) => sameTownPath(c.req.query("suite"), base);
   const codePage = (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 | 429 = 200) =>
-    page(c, "auth/second-factor-code", { base, errors }, status);
+    page(c, "auth/second-factor-code", { base, suite: suite(c), errors }, status);
 
   // A staff member whose town requires a factor and who has none yet enrols here, signed out.
   const enrolling = async (c: Context<AppEnv>, token: string) => {
@@ -40,7 +43,8 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
     status: 200 | 422 = 200,
   ) => {
     const state = await secondFactor.enrolment(deps.db, c.get("tenant"), person);
-    const action = `${base}/connexion/code`;
+    const next = suite(c);
+    const action = `${base}/connexion/code${next ? `?suite=${encodeURIComponent(next)}` : ""}`;
     return page(c, "auth/second-factor", { base, action, state, staff: [], errors, codes: null }, status);
   };
 
@@ -66,7 +70,7 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
       c.env.ip,
     );
     if (!outcome) return seeOther(c, `${base}/connexion`);
-    if (outcome.ok) return seeOther(c, base || "/");
+    if (outcome.ok) return seeOther(c, suite(c) ?? (base || "/"));
     if (outcome.waitSeconds > 0) {
       const minutes = Math.max(1, Math.ceil(outcome.waitSeconds / 60));
       return codePage(
@@ -89,7 +93,15 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
     const codes = await secondFactor.enrolAtLogin(deps.db, c.env.log, c.get("tenant"), token, person, input);
     if (!codes) return enrolPage(c, person, { code: wrong }, 422);
     c.header("Cache-Control", "no-store");
-    return page(c, "auth/second-factor", { base, state: { enabled: true }, staff: [], errors: {}, codes });
+    const next = suite(c);
+    return page(c, "auth/second-factor", {
+      base,
+      next,
+      state: { enabled: true },
+      staff: [],
+      errors: {},
+      codes,
+    });
   };
 
   const show = async (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 = 200) => {

@@ -41,6 +41,15 @@ export interface SecondFactorsTable {
   created_at: Generated<Date>;
 }
 
+/** An operator's TOTP factor (mandatory): the same shape as a town account's, without a town. */
+export interface OperatorSecondFactorsTable {
+  operator_id: string;
+  totp_key: Buffer;
+  enabled_at: Date | null;
+  recovery_codes: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Generated<Date>;
+}
+
 /** Columns issue 16 adds to `sessions` (src/db/types.ts SessionsTable). */
 export interface SessionOrigin {
   device: string | null;
@@ -54,4 +63,5 @@ export interface AuthTables {
   health_access_log: HealthAccessLogTable;
   closure_requests: ClosureRequestsTable;
   second_factors: SecondFactorsTable;
+  operator_second_factors: OperatorSecondFactorsTable;
 }

@@ -6,7 +6,8 @@ import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateTOTP } from "@oslojs/otp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { client } from "../helpers/client.ts";
+import { lastId } from "../../src/integrations/mail/sink.ts";
+import { client, linkIn } from "../helpers/client.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 const SENE = "sene.localhost:3000";
@@ -41,6 +42,17 @@ async function enrol(email: string, base = "/agents") {
   );
   expect(codes).toHaveLength(10);
   return { key, codes };
+}
+
+/** Enrols at /agents/connexion/code with the key its form shows: the page with the recovery codes. */
+async function enrolPending(c: ReturnType<typeof browser>, query = "") {
+  const html = await (await c.get(`/agents/connexion/code${query}`)).text();
+  expect(html).toContain("Votre commune demande la double authentification pour les agents");
+  const secret = html.match(/cette clé : <code>([A-Z2-7 ]+)<\/code>/)?.[1] ?? "";
+  const key = decodeBase32IgnorePadding(secret.replace(/ /g, ""));
+  const done = await c.post(`/agents/connexion/code${query}`, { code: generateTOTP(key, 30, 6) });
+  expect(done.status).toBe(200);
+  return done.text();
 }
 
 describe("second factor for staff", () => {
@@ -147,5 +159,27 @@ describe("second factor for staff", () => {
     expect(done.status).toBe(200);
     expect([...(await done.text()).matchAll(/<code>[A-Z2-7]{4}-[A-Z2-7]{4}<\/code>/g)]).toHaveLength(10);
     expect((await c.get("/agents")).status).toBe(200);
+  });
+
+  it("where the town requires it, an invited agent's activation opens nothing before the factor", async () => {
+    const admin = browser();
+    expect((await admin.login("admin@sene.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+    await enrolPending(admin);
+    const since = lastId(p.mailbox);
+    const invite = { first_name: "Inès", last_name: "Nouvelle", email: "ines@sene.test", role: "agent" };
+    expect((await admin.post("/agents/equipe", invite)).status).toBe(303);
+    const mail = await p.mailbox.waitFor("ines@sene.test", { since });
+    const link = linkIn(mail.text, `http://${SENE}`);
+
+    const c = browser();
+    const password = "Equipe-Sene-2026";
+    const res = await c.post(link, { new_password: password, confirm_password: password });
+    const welcome = "/agents?message=compte-active";
+    expect(res.headers.get("location")).toBe(`/agents/connexion/code?suite=${encodeURIComponent(welcome)}`);
+    expect((await c.get("/agents")).status).toBe(303);
+    expect((await c.get("/agents/equipe")).status).toBe(303);
+    const codes = await enrolPending(c, `?suite=${encodeURIComponent(welcome)}`);
+    expect(codes).toContain(`<a href="${welcome.replace("&", "&amp;")}">Retour à l'accueil</a>`);
+    expect(await (await c.get(welcome)).text()).toContain("Votre compte est activé. Bienvenue !");
   });
 });

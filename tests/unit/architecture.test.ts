@@ -51,6 +51,7 @@ const OWNERS: Record<string, string> = {
   messages: "messages",
   news: "news",
   occupancy: "planning",
+  operator_second_factors: "platform",
   operator_sessions: "auth",
   operators: "platform",
   outbox: "integrations",
