@@ -58,7 +58,16 @@ export function pendingUser(db: Database, tenant: Tenant, token: string) {
       .selectFrom("sessions as s")
       .innerJoin("users as u", "u.id", "s.user_id")
       .leftJoin("second_factors as f", "f.user_id", "s.user_id")
-      .select(["u.id as userId", "u.kind", "u.email", "u.login", "f.enabled_at"])
+      .select((eb) => [
+        "u.id as userId",
+        "u.kind",
+        "u.email",
+        "u.login",
+        "f.enabled_at",
+        eb
+          .exists(eb.selectFrom("passkeys as k").select("k.id").whereRef("k.user_id", "=", "s.user_id"))
+          .as("passkeys"),
+      ])
       .where("s.id", "=", hashToken(token))
       .where("s.second_factor_pending", "=", true)
       .executeTakeFirst(),
@@ -220,7 +229,8 @@ export function enabledStaff(db: Database, tenant: Tenant, s: SessionUser) {
 export function reset(db: Database, tenant: Tenant, admin: SessionUser, userId: string) {
   return db.withTenant(staffCtx(tenant, admin), async (trx) => {
     const gone = await trx.deleteFrom("second_factors").where("user_id", "=", userId).executeTakeFirst();
-    if (!Number(gone.numDeletedRows)) return false;
+    const keys = await trx.deleteFrom("passkeys").where("user_id", "=", userId).executeTakeFirst();
+    if (!Number(gone.numDeletedRows) && !Number(keys.numDeletedRows)) return false;
     await recordWrite(
       trx,
       tenant.id,
@@ -230,7 +240,7 @@ export function reset(db: Database, tenant: Tenant, admin: SessionUser, userId: 
         action: "second_factor_reset",
         entity: "users",
         entityId: userId,
-        fields: ["second_factors"],
+        fields: ["second_factors", "passkeys"],
       },
     );
     return true;

@@ -50,12 +50,30 @@ export interface OperatorSecondFactorsTable {
   created_at: Generated<Date>;
 }
 
+/** A passkey (WebAuthn credential) of a town account, used as its second factor. */
+export interface PasskeysTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string;
+  /** base64url, as the browser names it. */
+  credential_id: string;
+  public_key: Buffer;
+  counter: ColumnType<string, number | undefined, number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  name: string;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+}
+
 /** Columns issue 16 adds to `sessions` (src/db/types.ts SessionsTable). */
 export interface SessionOrigin {
   device: string | null;
   ip_prefix: string | null;
   /** The password was right; the second factor is still awaited. */
   second_factor_pending: boolean;
+  /** The WebAuthn challenge this session asked for (single use), and until when it holds. */
+  webauthn_challenge: string | null;
+  webauthn_challenge_expires_at: Date | null;
 }
 
 export interface AuthTables {
@@ -64,4 +82,5 @@ export interface AuthTables {
   closure_requests: ClosureRequestsTable;
   second_factors: SecondFactorsTable;
   operator_second_factors: OperatorSecondFactorsTable;
+  passkeys: PasskeysTable;
 }

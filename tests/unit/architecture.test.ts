@@ -55,6 +55,7 @@ const OWNERS: Record<string, string> = {
   operator_sessions: "auth",
   operators: "platform",
   outbox: "integrations",
+  passkeys: "auth",
   payment_attempts: "billing",
   payments: "billing",
   periods: "planning",

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
+import { tooManyTries } from "../../auth/throttle.ts";
 import { readForm } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
@@ -62,14 +63,7 @@ export function platformSecondFactorRoutes(deps: Deps) {
     if (!form.ok) return codePage(c, form.errors, 422);
     const outcome = await factor.verify(deps.db, c.env.log, p.token, p.op, form.data.code, c.env.ip);
     if (outcome.ok) return seeOther(c, "/");
-    if (outcome.waitSeconds > 0) {
-      const minutes = Math.max(1, Math.ceil(outcome.waitSeconds / 60));
-      return codePage(
-        c,
-        { code: `Trop d'essais. Réessayez dans ${minutes} minute${minutes > 1 ? "s" : ""}.` },
-        429,
-      );
-    }
+    if (outcome.waitSeconds > 0) return codePage(c, { code: tooManyTries(outcome.waitSeconds) }, 429);
     return codePage(c, { code: wrong }, 422);
   });
   return app;
