@@ -16,7 +16,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       tenant_id uuid not null references tenants (id),
       id uuid not null default gen_random_uuid(),
       user_id uuid not null,
-      credential_id text not null,
+      credential text not null,
       public_key bytea not null,
       counter bigint not null default 0,
       transports text[] not null default '{}',
@@ -24,7 +24,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       created_at timestamptz not null default now(),
       last_used_at timestamptz,
       primary key (tenant_id, id),
-      unique (tenant_id, credential_id),
+      unique (tenant_id, credential),
       foreign key (tenant_id, user_id) references users (tenant_id, id) on delete cascade
     );
     create index passkeys_user_idx on passkeys (tenant_id, user_id);

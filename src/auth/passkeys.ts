@@ -89,7 +89,7 @@ export async function registrationOptions(db: Database, tenant: Tenant, s: Perso
   const existing = await db.withTenant(own(tenant, s), (trx) =>
     trx
       .selectFrom("passkeys")
-      .select(["credential_id", "transports"])
+      .select(["credential", "transports"])
       .where("user_id", "=", s.userId)
       .execute(),
   );
@@ -99,7 +99,7 @@ export async function registrationOptions(db: Database, tenant: Tenant, s: Perso
     userName: s.email ?? s.login ?? s.userId,
     userID: new TextEncoder().encode(s.userId),
     attestationType: "none",
-    excludeCredentials: existing.map((k) => ({ id: k.credential_id, transports: transports(k.transports) })),
+    excludeCredentials: existing.map((k) => ({ id: k.credential, transports: transports(k.transports) })),
     authenticatorSelection: { residentKey: "preferred", userVerification: "preferred" },
   });
   await db.withTenant(auth(tenant), (trx) => keepChallenge(trx, s.sessionId, options.challenge));
@@ -129,7 +129,7 @@ export async function register(
       .values({
         tenant_id: tenant.id,
         user_id: s.userId,
-        credential_id: credential.id,
+        credential: credential.id,
         public_key: Buffer.from(credential.publicKey),
         counter: credential.counter,
         transports: credential.transports ?? [],
@@ -166,14 +166,14 @@ export function loginOptions(db: Database, tenant: Tenant, token: string, site: 
     const keys = await trx
       .selectFrom("passkeys as k")
       .innerJoin("sessions as s", "s.user_id", "k.user_id")
-      .select(["k.credential_id", "k.transports"])
+      .select(["k.credential", "k.transports"])
       .where("s.id", "=", id)
       .where("s.second_factor_pending", "=", true)
       .execute();
     if (!keys.length) return null;
     const options = await generateAuthenticationOptions({
       rpID: site.rpID,
-      allowCredentials: keys.map((k) => ({ id: k.credential_id, transports: transports(k.transports) })),
+      allowCredentials: keys.map((k) => ({ id: k.credential, transports: transports(k.transports) })),
       userVerification: "preferred",
     });
     await keepChallenge(trx, id, options.challenge);
@@ -182,6 +182,43 @@ export function loginOptions(db: Database, tenant: Tenant, token: string, site: 
 }
 
 export type PasskeyOutcome = { ok: true } | { ok: false; waitSeconds: number; message: string };
+
+/** Checks an answer against the session's challenge and the user's passkey; keeps its counter. */
+async function verifyAnswer(
+  trx: Trx,
+  sessionId: string,
+  userId: string,
+  input: { site: Site; response: AuthenticationResponseJSON },
+) {
+  const challenge = await takeChallenge(trx, sessionId).catch(() => null);
+  if (!challenge) return STALE;
+  const key = await trx
+    .selectFrom("passkeys")
+    .selectAll()
+    .where("user_id", "=", userId)
+    .where("credential", "=", input.response.id)
+    .executeTakeFirst();
+  if (!key) return REFUSED;
+  const result = await verifyAuthenticationResponse({
+    response: input.response,
+    expectedChallenge: challenge,
+    expectedOrigin: input.site.origin,
+    expectedRPID: input.site.rpID,
+    credential: {
+      id: key.credential,
+      publicKey: new Uint8Array(key.public_key),
+      counter: Number(key.counter),
+      transports: transports(key.transports),
+    },
+  }).catch(() => null);
+  if (!result?.verified) return REFUSED;
+  await trx
+    .updateTable("passkeys")
+    .set({ counter: result.authenticationInfo.newCounter, last_used_at: new Date() })
+    .where("id", "=", key.id)
+    .execute();
+  return null;
+}
 
 /** The passkey's answer after the password: the session waiting for it opens, or the failure counts. */
 export function complete(
@@ -204,38 +241,12 @@ export function complete(
     const wait = await waitSeconds(trx, "login_throttle", keys);
     if (wait > 0) return { ok: false, waitSeconds: wait, message: "" };
     const event = { tenantId: tenant.id, userId: session.user_id, ip: input.ip };
-    const fail = async (message: string) => {
+    const refused = await verifyAnswer(trx, id, session.user_id, input);
+    if (refused) {
       await registerFailure(trx, "login_throttle", keys);
       await recordAuthEvent(trx, log, { ...event, event: "passkey_failed" });
-      return { ok: false as const, waitSeconds: 0, message };
-    };
-    const challenge = await takeChallenge(trx, id).catch(() => null);
-    if (!challenge) return fail(STALE);
-    const key = await trx
-      .selectFrom("passkeys")
-      .selectAll()
-      .where("user_id", "=", session.user_id)
-      .where("credential_id", "=", input.response.id)
-      .executeTakeFirst();
-    if (!key) return fail(REFUSED);
-    const result = await verifyAuthenticationResponse({
-      response: input.response,
-      expectedChallenge: challenge,
-      expectedOrigin: input.site.origin,
-      expectedRPID: input.site.rpID,
-      credential: {
-        id: key.credential_id,
-        publicKey: new Uint8Array(key.public_key),
-        counter: Number(key.counter),
-        transports: transports(key.transports),
-      },
-    }).catch(() => ({ verified: false as const, authenticationInfo: null }));
-    if (!result.verified || !result.authenticationInfo) return fail(REFUSED);
-    await trx
-      .updateTable("passkeys")
-      .set({ counter: result.authenticationInfo.newCounter, last_used_at: new Date() })
-      .where("id", "=", key.id)
-      .execute();
+      return { ok: false, waitSeconds: 0, message: refused };
+    }
     await clear(trx, "login_throttle", keys);
     await trx.updateTable("sessions").set({ second_factor_pending: false }).where("id", "=", id).execute();
     await recordAuthEvent(trx, log, { ...event, event: "login" });

@@ -56,7 +56,7 @@ export interface PasskeysTable {
   id: Generated<string>;
   user_id: string;
   /** base64url, as the browser names it. */
-  credential_id: string;
+  credential: string;
   public_key: Buffer;
   counter: ColumnType<string, number | undefined, number>;
   transports: ColumnType<string[], string[] | undefined, string[]>;

@@ -99,7 +99,7 @@ describe("second factor for staff", () => {
     };
     await p.owner
       .insertInto("passkeys")
-      .values({ ...passkey, credential_id: "YWdlbnQ" })
+      .values({ ...passkey, credential: "YWdlbnQ" })
       .execute();
     const c = browser();
     await c.login("agent@sene.test", DEMO_PASSWORD, "/agents");
@@ -217,7 +217,7 @@ describe("second factor for staff", () => {
       .values({
         tenant_id: lola.tenant_id,
         user_id: lola.id,
-        credential_id: "Y3JlZGVudGlhbA",
+        credential: "Y3JlZGVudGlhbA",
         public_key: Buffer.from("not a key"),
         name: "Téléphone",
       })
