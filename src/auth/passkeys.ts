@@ -87,11 +87,7 @@ export function list(db: Database, tenant: Tenant, s: Person) {
 /** The options the browser's `navigator.credentials.create` needs; the challenge is kept. */
 export async function registrationOptions(db: Database, tenant: Tenant, s: Person, site: Site) {
   const existing = await db.withTenant(own(tenant, s), (trx) =>
-    trx
-      .selectFrom("passkeys")
-      .select(["credential", "transports"])
-      .where("user_id", "=", s.userId)
-      .execute(),
+    trx.selectFrom("passkeys").select(["credential", "transports"]).where("user_id", "=", s.userId).execute(),
   );
   const options = await generateRegistrationOptions({
     rpName: `Parvis ${tenant.config.shortName}`,
