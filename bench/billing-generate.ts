@@ -174,7 +174,7 @@ async function history(trx: Trx, tenantId: string, regieId: string, month: strin
 async function sessionsFor(db: Database, tenantId: string, families: Family[]) {
   return db.withTenant({ role: "app_auth", tenantId }, async (trx) => {
     const tokens: string[] = [];
-    for (const f of families) tokens.push(await createSession(trx, tenantId, f.userId, false));
+    for (const f of families) tokens.push((await createSession(trx, tenantId, f.userId, false)).token);
     return tokens;
   });
 }

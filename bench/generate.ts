@@ -233,7 +233,7 @@ export async function generate(
           .where("u.kind", "=", "parent")
           .where("u.email", "=", emailOf(town.slug, n))
           .executeTakeFirstOrThrow();
-        const token = await createSession(trx, town.id, user.id, false);
+        const token = (await createSession(trx, town.id, user.id, false)).token;
         sessions.push({ slug: town.slug, token, householdName: user.name });
       }
     });

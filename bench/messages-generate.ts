@@ -131,7 +131,7 @@ export async function generateMessages(
   await analyze(ownerUrl);
   const inboxSessions = await db.withTenant({ role: "app_auth", tenantId: tenant.id }, async (trx) => {
     const tokens: string[] = [];
-    for (const f of inboxFamilies) tokens.push(await createSession(trx, tenant.id, f.userId, false));
+    for (const f of inboxFamilies) tokens.push((await createSession(trx, tenant.id, f.userId, false)).token);
     return tokens;
   });
   lap(`sessions (${inboxSessions.length})`);

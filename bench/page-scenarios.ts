@@ -46,7 +46,16 @@ async function staffSession(db: Database, tenantId: string, userId?: string): Pr
           returning id`.execute(trx)
         ).rows[0]?.id as string,
     ));
-  return db.withTenant({ role: "app_auth", tenantId }, (trx) => createSession(trx, tenantId, id, false));
+  // The bench agent stands for one who already gave their second factor (the town's rule).
+  return db.withTenant({ role: "app_auth", tenantId }, async (trx) => {
+    const { token } = await createSession(trx, tenantId, id, false);
+    await trx
+      .updateTable("sessions")
+      .set({ second_factor_pending: false })
+      .where("user_id", "=", id)
+      .execute();
+    return token;
+  });
 }
 
 /** The pages measured, with their targets (the rush must have run: its 200 children make the pointage). */

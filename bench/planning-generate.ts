@@ -86,7 +86,7 @@ function rushDayFrom(today: string): string {
 async function createSessions(db: Database, tenantId: string, families: Family[]): Promise<string[]> {
   return db.withTenant({ role: "app_auth", tenantId }, async (trx) => {
     const tokens: string[] = [];
-    for (const f of families) tokens.push(await createSession(trx, tenantId, f.userId, false));
+    for (const f of families) tokens.push((await createSession(trx, tenantId, f.userId, false)).token);
     return tokens;
   });
 }

@@ -32,6 +32,8 @@ import * as secondFactor from "./2026-12-06T1742_second-factor.ts";
 import * as invoicingJobs from "./2026-12-06T1800_invoicing-jobs.ts";
 import * as dossierNumbers from "./2026-12-06T1801_dossier-numbers.ts";
 import * as retentionNotices from "./2026-12-06T1900_retention-notices.ts";
+import * as operatorSecondFactor from "./2026-12-06T2000_operator-second-factor.ts";
+import * as passkeys from "./2026-12-06T2001_passkeys.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -68,4 +70,6 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1800_invoicing-jobs": invoicingJobs,
   "2026-12-06T1801_dossier-numbers": dossierNumbers,
   "2026-12-06T1900_retention-notices": retentionNotices,
+  "2026-12-06T2000_operator-second-factor": operatorSecondFactor,
+  "2026-12-06T2001_passkeys": passkeys,
 };

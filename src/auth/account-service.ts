@@ -85,13 +85,14 @@ async function setPasswordFromLink<T>(
 
 /**
  * A parent, or a staff member invited to « Équipe », chooses a password from the activation
- * link: the confirmation e-mail fits who it is; returns a session token and the account's kind.
+ * link: the confirmation e-mail fits who it is; returns a session token, the account's kind and
+ * whether the session waits for a second factor.
  */
 export function activate(
   d: AccountDeps,
   token: string,
   password: string,
-): Promise<{ session: string; kind: "parent" | "staff" }> {
+): Promise<{ session: string; kind: "parent" | "staff"; secondFactor: boolean }> {
   return setPasswordFromLink(d, token, "activation", password, async (trx, row) => {
     await recordAuthEvent(trx, d.log, {
       tenantId: d.tenant.id,
@@ -107,7 +108,9 @@ export function activate(
         data: { name: name(row), origin: d.origin },
       });
     }
-    return { session: await createSession(trx, d.tenant.id, row.user_id, false), kind };
+    // A staff member of a town that requires a second factor enrols it before anything opens.
+    const { token, pending } = await createSession(trx, d.tenant.id, row.user_id, false, { ip: d.ip });
+    return { session: token, kind, secondFactor: pending };
   });
 }
 

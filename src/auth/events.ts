@@ -16,7 +16,10 @@ export type AuthEvent =
   | "reauth_failed"
   | "second_factor_enabled"
   | "second_factor_failed"
-  | "second_factor_recovery_used";
+  | "second_factor_recovery_used"
+  | "passkey_added"
+  | "passkey_removed"
+  | "passkey_failed";
 
 /** Every auth event goes to the town's table and to the log (never with a secret). */
 export async function recordAuthEvent(

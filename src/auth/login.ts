@@ -4,7 +4,6 @@ import type { Tenant } from "../tenancy/resolve.ts";
 import { knownDevice, noticeNewDevice, rememberDevice } from "./devices.ts";
 import { recordAuthEvent } from "./events.ts";
 import { verifyPassword } from "./password.ts";
-import * as secondFactor from "./second-factor.ts";
 import { createSession } from "./sessions.ts";
 import { clear, clearedOnSuccess, loginKeys, registerFailure, waitSeconds } from "./throttle.ts";
 
@@ -88,9 +87,7 @@ export async function login(
     }
     const deviceToken = await rememberDevice(trx, tenant.id, user.id, found.deviceId);
     const origin = { userAgent: input.userAgent, ip: input.ip };
-    const mandatory = input.kind === "staff" && tenant.config.auth.staffSecondFactor;
-    const pending = await secondFactor.required(trx, user.id, mandatory);
-    const token = await createSession(trx, tenant.id, user.id, input.remember, { ...origin, pending });
+    const { token, pending } = await createSession(trx, tenant.id, user.id, input.remember, origin);
     if (!pending) await recordAuthEvent(trx, log, { ...event, userId: user.id, event: "login" });
     const mustChangePassword = user.must_change_password;
     return { ok: true, token, mustChangePassword, deviceToken, secondFactor: pending } as const;

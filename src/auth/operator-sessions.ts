@@ -10,6 +10,7 @@ export interface OperatorSession {
   email: string;
 }
 
+/** Opened by the password: it waits for the second factor (mandatory) and opens nothing yet. */
 export async function createOperatorSession(
   trx: Trx,
   operatorId: string,
@@ -43,6 +44,7 @@ export async function validateOperatorSession(trx: Trx, token: string): Promise<
       "o.email",
     ])
     .where("s.id", "=", id)
+    .where("s.second_factor_pending", "=", false)
     .executeTakeFirst();
   if (!row) return null;
   const now = Date.now();
@@ -52,4 +54,26 @@ export async function validateOperatorSession(trx: Trx, token: string): Promise<
   }
   await trx.updateTable("operator_sessions").set({ last_seen_at: sql`now()` }).where("id", "=", id).execute();
   return { sessionId: id, operatorId: row.operator_id, name: row.name, email: row.email };
+}
+
+/** The operator whose session waits for the second factor, and whether they enrolled one yet. */
+export function pendingOperator(trx: Trx, token: string) {
+  return trx
+    .selectFrom("operator_sessions as s")
+    .innerJoin("operators as o", "o.id", "s.operator_id")
+    .leftJoin("operator_second_factors as f", "f.operator_id", "s.operator_id")
+    .select(["o.id as operatorId", "o.email", "f.enabled_at"])
+    .where("s.id", "=", hashToken(token))
+    .where("s.second_factor_pending", "=", true)
+    .where("s.expires_at", ">", new Date())
+    .executeTakeFirst();
+}
+
+/** The right code was given: the session opens. */
+export async function openOperatorSession(trx: Trx, token: string): Promise<void> {
+  await trx
+    .updateTable("operator_sessions")
+    .set({ second_factor_pending: false, last_seen_at: sql`now()` })
+    .where("id", "=", hashToken(token))
+    .execute();
 }

@@ -14,6 +14,6 @@ export function sameTownPath(next: string | undefined, base: string): string | u
     return undefined;
   }
   if (url.origin !== PROBE) return undefined;
-  const path = `${url.pathname}${url.search}`;
-  return path === base || path.startsWith(`${base}/`) ? path : undefined;
+  const inside = url.pathname === base || url.pathname.startsWith(`${base}/`);
+  return inside ? `${url.pathname}${url.search}` : undefined;
 }

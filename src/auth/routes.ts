@@ -15,6 +15,10 @@ import { deleteSession } from "./sessions.ts";
 
 type Kind = "parent" | "staff";
 
+/** The second factor's page, keeping where the person was going. */
+const codePath = (base: string, next: string | undefined) =>
+  `${base}/connexion/code${next ? `?suite=${encodeURIComponent(next)}` : ""}`;
+
 export function accountDeps(deps: Deps, c: Context<AppEnv>): account.AccountDeps {
   return {
     db: deps.db,
@@ -76,7 +80,7 @@ export function authRoutes(deps: Deps, kind: Kind) {
     }
     setSessionCookie(c, outcome.token, form.data.remember === "on");
     if (outcome.deviceToken) setDeviceCookie(c, outcome.deviceToken);
-    if (outcome.secondFactor) return seeOther(c, `${base}/connexion/code`);
+    if (outcome.secondFactor) return seeOther(c, codePath(base, safeNext(c)));
     if (outcome.mustChangePassword) return seeOther(c, `${base}/mot-de-passe`);
     return seeOther(c, safeNext(c) ?? home);
   });
@@ -143,7 +147,10 @@ export function authRoutes(deps: Deps, kind: Kind) {
       // Staff invitations use this (the parents') link too; staff land in their own area.
       const done = await account.activate(d, token, form.data.new_password);
       setSessionCookie(c, done.session, false);
-      return seeOther(c, `${done.kind === "staff" ? "/agents" : home}?message=compte-active`);
+      const area = done.kind === "staff" ? "/agents" : "";
+      const welcome = `${area || home}?message=compte-active`;
+      if (done.secondFactor) return seeOther(c, codePath(area, welcome));
+      return seeOther(c, welcome);
     });
   };
   choosePassword("password_reset");

@@ -5,8 +5,12 @@ import { page, seeOther } from "../http/render.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import { requiredText } from "../lib/form-fields.ts";
 import { readSessionCookie, requireParent, requireStaff, requireStaffAdmin } from "./middleware.ts";
+import { mountPasskeys } from "./passkey-routes.ts";
+import * as passkeys from "./passkeys.ts";
+import { sameTownPath } from "./redirect.ts";
 import * as secondFactor from "./second-factor.ts";
 import type { SessionUser } from "./sessions.ts";
+import { tooManyTries } from "./throttle.ts";
 
 type Person = Parameters<typeof secondFactor.enrolment>[2];
 
@@ -24,8 +28,18 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
   const app = new Hono<AppEnv>();
   const base = kind === "staff" ? "/agents" : "";
   const guard = kind === "staff" ? requireStaff : requireParent;
-  const codePage = (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 | 429 = 200) =>
-    page(c, "auth/second-factor-code", { base, errors }, status);
+  // Where the login (or the activation) was going: kept through the code, same town only.
+  const suite = (c: Context<AppEnv>) => sameTownPath(c.req.query("suite"), base);
+  const codePage = async (
+    c: Context<AppEnv>,
+    errors: Record<string, string> = {},
+    status: 200 | 422 | 429 = 200,
+  ) => {
+    const token = readSessionCookie(c);
+    const user = token ? await secondFactor.pendingUser(deps.db, c.get("tenant"), token) : undefined;
+    const passkey = !!user?.passkeys;
+    return page(c, "auth/second-factor-code", { base, suite: suite(c), passkey, errors }, status);
+  };
 
   // A staff member whose town requires a factor and who has none yet enrols here, signed out.
   const enrolling = async (c: Context<AppEnv>, token: string) => {
@@ -40,7 +54,8 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
     status: 200 | 422 = 200,
   ) => {
     const state = await secondFactor.enrolment(deps.db, c.get("tenant"), person);
-    const action = `${base}/connexion/code`;
+    const next = suite(c);
+    const action = `${base}/connexion/code${next ? `?suite=${encodeURIComponent(next)}` : ""}`;
     return page(c, "auth/second-factor", { base, action, state, staff: [], errors, codes: null }, status);
   };
 
@@ -66,15 +81,8 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
       c.env.ip,
     );
     if (!outcome) return seeOther(c, `${base}/connexion`);
-    if (outcome.ok) return seeOther(c, base || "/");
-    if (outcome.waitSeconds > 0) {
-      const minutes = Math.max(1, Math.ceil(outcome.waitSeconds / 60));
-      return codePage(
-        c,
-        { code: `Trop d'essais. Réessayez dans ${minutes} minute${minutes > 1 ? "s" : ""}.` },
-        429,
-      );
-    }
+    if (outcome.ok) return seeOther(c, suite(c) ?? (base || "/"));
+    if (outcome.waitSeconds > 0) return codePage(c, { code: tooManyTries(outcome.waitSeconds) }, 429);
     return codePage(c, { code: wrong }, 422);
   });
 
@@ -89,7 +97,15 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
     const codes = await secondFactor.enrolAtLogin(deps.db, c.env.log, c.get("tenant"), token, person, input);
     if (!codes) return enrolPage(c, person, { code: wrong }, 422);
     c.header("Cache-Control", "no-store");
-    return page(c, "auth/second-factor", { base, state: { enabled: true }, staff: [], errors: {}, codes });
+    const next = suite(c);
+    return page(c, "auth/second-factor", {
+      base,
+      next,
+      state: { enabled: true },
+      staff: [],
+      errors: {},
+      codes,
+    });
   };
 
   const show = async (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 = 200) => {
@@ -97,7 +113,9 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
     const admin = kind === "staff" && session(c).staffRole === "admin";
     const staff = admin ? await secondFactor.enabledStaff(deps.db, c.get("tenant"), session(c)) : [];
     const reset = c.req.query("reinitialise") === "1";
-    return page(c, "auth/second-factor", { base, state, staff, admin, reset, errors, codes: null }, status);
+    const keys = state.enabled ? await passkeys.list(deps.db, c.get("tenant"), session(c)) : [];
+    const view = { base, state, staff, admin, reset, keys, errors, codes: null };
+    return page(c, "auth/second-factor", view, status);
   };
   app.get(PAGE, guard, (c) => show(c));
   app.post(PAGE, guard, async (c) => {
@@ -123,6 +141,7 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
       codes,
     });
   });
+  mountPasskeys(app, deps, PAGE, guard, { show, codePage, next: (c) => suite(c) ?? (base || "/") });
   if (kind === "parent") return app;
   app.post(`${PAGE}/reinitialisation/:userId`, requireStaff, requireStaffAdmin, async (c) => {
     await secondFactor.reset(deps.db, c.get("tenant"), session(c), uuidParam(c, "userId"));

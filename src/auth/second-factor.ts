@@ -1,5 +1,4 @@
-import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
-import { createTOTPKeyURI, verifyTOTPWithGracePeriod } from "@oslojs/otp";
+import { sql } from "kysely";
 import type { SessionUser } from "../auth/sessions.ts";
 import type { Database, Trx } from "../db/database.ts";
 import { recordWrite } from "../features/audit/service.ts";
@@ -8,14 +7,9 @@ import type { Tenant } from "../tenancy/resolve.ts";
 import { recordAuthEvent } from "./events.ts";
 import { clear, registerFailure, type ThrottleKey, waitSeconds } from "./throttle.ts";
 import { hashToken } from "./tokens.ts";
+import * as totp from "./totp.ts";
 
-/**
- * Second factor for staff, optional for parents (issue 16, item 11): TOTP (RFC 6238, 30 s, 6 digits, one step of
- * grace for clocks) and ten single-use recovery codes, of which only digests are kept.
- */
-const PERIOD_S = 30;
-const DIGITS = 6;
-const RECOVERY_CODES = 10;
+/** Second factor for staff, optional for parents (issue 16, item 11): the TOTP of totp.ts. */
 
 /** Who enrols: a signed-in person, or a staff member enrolling at login (town rule). */
 type Person = Pick<SessionUser, "kind" | "userId" | "householdId" | "email" | "login">;
@@ -30,19 +24,31 @@ const ownCtx = (tenant: Tenant, s: Person) =>
   s.kind === "parent"
     ? { role: "app_parent" as const, tenantId: tenant.id, userId: s.userId, householdId: s.householdId }
     : staffCtx(tenant, s);
-const normalised = (code: string) => code.replace(/[\s-]/g, "").toUpperCase();
 
 /**
- * Whether the account asks for a second factor after its password (login, as app_auth): its
- * own, or the town's rule for staff (then one without a factor enrols at /agents/connexion/code).
+ * Whether the account asks for a second factor after its password (as app_auth): its own, or
+ * the town's rule for staff (then one without a factor enrols at /agents/connexion/code). The
+ * rule is read from the town's row, the runtime truth shared by every process.
  */
-export async function required(trx: Trx, userId: string, mandatory: boolean): Promise<boolean> {
+export async function required(trx: Trx, userId: string): Promise<boolean> {
   const row = await trx
-    .selectFrom("second_factors")
-    .select("enabled_at")
-    .where("user_id", "=", userId)
-    .executeTakeFirst();
-  return mandatory || !!row?.enabled_at;
+    .selectFrom("users as u")
+    .innerJoin("tenants as t", "t.id", "u.tenant_id")
+    .leftJoin("second_factors as f", (j) =>
+      j.onRef("f.tenant_id", "=", "u.tenant_id").onRef("f.user_id", "=", "u.id"),
+    )
+    .select((eb) => [
+      "f.enabled_at",
+      eb
+        .and([
+          eb("u.kind", "=", "staff"),
+          sql<boolean>`coalesce((t.config->'auth'->>'staffSecondFactor')::boolean, true)`,
+        ])
+        .as("townRule"),
+    ])
+    .where("u.id", "=", userId)
+    .executeTakeFirstOrThrow();
+  return !!row.townRule || !!row.enabled_at;
 }
 
 /** The person a session awaiting its second factor belongs to, and whether they have one yet. */
@@ -52,7 +58,16 @@ export function pendingUser(db: Database, tenant: Tenant, token: string) {
       .selectFrom("sessions as s")
       .innerJoin("users as u", "u.id", "s.user_id")
       .leftJoin("second_factors as f", "f.user_id", "s.user_id")
-      .select(["u.id as userId", "u.kind", "u.email", "u.login", "f.enabled_at"])
+      .select((eb) => [
+        "u.id as userId",
+        "u.kind",
+        "u.email",
+        "u.login",
+        "f.enabled_at",
+        eb
+          .exists(eb.selectFrom("passkeys as k").select("k.id").whereRef("k.user_id", "=", "s.user_id"))
+          .as("passkeys"),
+      ])
       .where("s.id", "=", hashToken(token))
       .where("s.second_factor_pending", "=", true)
       .executeTakeFirst(),
@@ -69,29 +84,14 @@ export function enrolment(db: Database, tenant: Tenant, s: Person) {
       .executeTakeFirst();
     if (row?.enabled_at) return { enabled: true as const, remaining: row.recovery_codes.length };
     if (!row) {
-      const key = Buffer.from(crypto.getRandomValues(new Uint8Array(20)));
       row = await trx
         .insertInto("second_factors")
-        .values({ tenant_id: tenant.id, user_id: s.userId, totp_key: key })
+        .values({ tenant_id: tenant.id, user_id: s.userId, totp_key: totp.newKey() })
         .returningAll()
         .executeTakeFirstOrThrow();
     }
-    const key = new Uint8Array(row.totp_key);
     const account = s.email ?? s.login ?? s.userId;
-    return {
-      enabled: false as const,
-      secret: encodeBase32UpperCaseNoPadding(key)
-        .replace(/(.{4})/g, "$1 ")
-        .trim(),
-      uri: createTOTPKeyURI(`Parvis ${tenant.config.shortName}`, account, key, PERIOD_S, DIGITS),
-    };
-  });
-}
-
-function recoveryCodes(): string[] {
-  return Array.from({ length: RECOVERY_CODES }, () => {
-    const code = encodeBase32UpperCaseNoPadding(crypto.getRandomValues(new Uint8Array(5)));
-    return `${code.slice(0, 4)}-${code.slice(4)}`;
+    return totp.enrolmentView(row.totp_key, `Parvis ${tenant.config.shortName}`, account);
   });
 }
 
@@ -103,15 +103,11 @@ export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, co
       .selectAll()
       .where("user_id", "=", s.userId)
       .executeTakeFirst();
-    if (!row || row.enabled_at) return null;
-    if (
-      !verifyTOTPWithGracePeriod(new Uint8Array(row.totp_key), PERIOD_S, DIGITS, normalised(code), PERIOD_S)
-    )
-      return null;
-    const codes = recoveryCodes();
+    if (!row || row.enabled_at || !totp.totpAccepts(row.totp_key, code)) return null;
+    const { codes, digests } = totp.recoveryCodes();
     await trx
       .updateTable("second_factors")
-      .set({ enabled_at: new Date(), recovery_codes: codes.map((c) => hashToken(normalised(c))) })
+      .set({ enabled_at: new Date(), recovery_codes: digests })
       .where("user_id", "=", s.userId)
       .execute();
     await recordAuthEvent(trx, log, {
@@ -131,22 +127,15 @@ async function accepts(trx: Trx, userId: string, code: string): Promise<"totp" |
     .selectAll()
     .where("user_id", "=", userId)
     .executeTakeFirst();
-  if (!row?.enabled_at) return null;
-  const typed = normalised(code);
-  if (/^\d{6}$/.test(typed)) {
-    return verifyTOTPWithGracePeriod(new Uint8Array(row.totp_key), PERIOD_S, DIGITS, typed, PERIOD_S)
-      ? "totp"
-      : null;
+  const check = totp.checkCode(row, code);
+  if (check?.how === "recovery") {
+    await trx
+      .updateTable("second_factors")
+      .set({ recovery_codes: check.left })
+      .where("user_id", "=", userId)
+      .execute();
   }
-  const digest = hashToken(typed);
-  if (!row.recovery_codes.includes(digest)) return null;
-  const left = row.recovery_codes.filter((d) => d !== digest);
-  await trx
-    .updateTable("second_factors")
-    .set({ recovery_codes: left })
-    .where("user_id", "=", userId)
-    .execute();
-  return "recovery";
+  return check?.how ?? null;
 }
 
 export type CodeOutcome = { ok: true } | { ok: false; waitSeconds: number };
@@ -240,7 +229,8 @@ export function enabledStaff(db: Database, tenant: Tenant, s: SessionUser) {
 export function reset(db: Database, tenant: Tenant, admin: SessionUser, userId: string) {
   return db.withTenant(staffCtx(tenant, admin), async (trx) => {
     const gone = await trx.deleteFrom("second_factors").where("user_id", "=", userId).executeTakeFirst();
-    if (!Number(gone.numDeletedRows)) return false;
+    const keys = await trx.deleteFrom("passkeys").where("user_id", "=", userId).executeTakeFirst();
+    if (!Number(gone.numDeletedRows) && !Number(keys.numDeletedRows)) return false;
     await recordWrite(
       trx,
       tenant.id,
@@ -250,7 +240,7 @@ export function reset(db: Database, tenant: Tenant, admin: SessionUser, userId: 
         action: "second_factor_reset",
         entity: "users",
         entityId: userId,
-        fields: ["second_factors"],
+        fields: ["second_factors", "passkeys"],
       },
     );
     return true;

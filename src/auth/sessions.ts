@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Trx } from "../db/database.ts";
+import { required as secondFactorRequired } from "./second-factor.ts";
 import { generateToken, hashToken } from "./tokens.ts";
 
 /** Idle (sliding) and absolute lifetimes; « Se souvenir de moi » stretches both. */
@@ -34,15 +35,21 @@ export function lifetime(remember: boolean) {
   return remember ? LIFETIME.remember : LIFETIME.short;
 }
 
-/** A new token for a user who just proved who they are (never reuse an earlier session). */
+/**
+ * A new token for a user who just proved who they are (never reuse an earlier session). Every
+ * path that signs someone in (login, activation…) comes here, so the second factor is decided
+ * here once: the account's own, or the town's rule for staff. A pending session opens nothing
+ * until /connexion/code accepts a code (or enrols one).
+ */
 export async function createSession(
   trx: Trx,
   tenantId: string,
   userId: string,
   remember: boolean,
-  origin: { userAgent?: string | undefined; ip?: string; pending?: boolean } = {},
-): Promise<string> {
+  origin: { userAgent?: string | undefined; ip?: string } = {},
+): Promise<{ token: string; pending: boolean }> {
   const token = generateToken();
+  const pending = await secondFactorRequired(trx, userId);
   await trx
     .insertInto("sessions")
     .values({
@@ -53,10 +60,10 @@ export async function createSession(
       expires_at: new Date(Date.now() + lifetime(remember).absoluteMs),
       device: deviceLabel(origin.userAgent),
       ip_prefix: origin.ip ? ipPrefix(origin.ip) : null,
-      second_factor_pending: origin.pending ?? false,
+      second_factor_pending: pending,
     })
     .execute();
-  return token;
+  return { token, pending };
 }
 
 const BROWSERS: [RegExp, string][] = [

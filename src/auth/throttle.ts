@@ -82,3 +82,9 @@ export async function clearAccount(trx: Trx, table: Table, account: string): Pro
     trx,
   );
 }
+
+/** « Trop d'essais… »: the French answer to a throttled second factor. */
+export function tooManyTries(waitSeconds: number): string {
+  const minutes = Math.max(1, Math.ceil(waitSeconds / 60));
+  return `Trop d'essais. Réessayez dans ${minutes} minute${minutes > 1 ? "s" : ""}.`;
+}

@@ -41,12 +41,39 @@ export interface SecondFactorsTable {
   created_at: Generated<Date>;
 }
 
+/** An operator's TOTP factor (mandatory): the same shape as a town account's, without a town. */
+export interface OperatorSecondFactorsTable {
+  operator_id: string;
+  totp_key: Buffer;
+  enabled_at: Date | null;
+  recovery_codes: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: Generated<Date>;
+}
+
+/** A passkey (WebAuthn credential) of a town account, used as its second factor. */
+export interface PasskeysTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string;
+  /** base64url, as the browser names it. */
+  credential: string;
+  public_key: Buffer;
+  counter: ColumnType<string, number | undefined, number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  name: string;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+}
+
 /** Columns issue 16 adds to `sessions` (src/db/types.ts SessionsTable). */
 export interface SessionOrigin {
   device: string | null;
   ip_prefix: string | null;
   /** The password was right; the second factor is still awaited. */
   second_factor_pending: boolean;
+  /** The WebAuthn challenge this session asked for (single use), and until when it holds. */
+  webauthn_challenge: string | null;
+  webauthn_challenge_expires_at: Date | null;
 }
 
 export interface AuthTables {
@@ -54,4 +81,6 @@ export interface AuthTables {
   health_access_log: HealthAccessLogTable;
   closure_requests: ClosureRequestsTable;
   second_factors: SecondFactorsTable;
+  operator_second_factors: OperatorSecondFactorsTable;
+  passkeys: PasskeysTable;
 }

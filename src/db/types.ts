@@ -310,6 +310,8 @@ export interface OperatorSessionsTable {
   created_at: Generated<Date>;
   last_seen_at: Timestamp;
   expires_at: Timestamp;
+  /** The password was right; the second factor (mandatory for operators) is still awaited. */
+  second_factor_pending: Generated<boolean>;
 }
 
 export interface OperatorThrottleTable {

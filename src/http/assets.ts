@@ -105,6 +105,14 @@ export const assets = assetTable([
     body: readFileSync(require.resolve("htmx.org/dist/htmx.min.js")),
   },
   { name: "app.js", type: "text/javascript; charset=utf-8", body: read("app.js") },
+  {
+    name: "webauthn.js",
+    type: "text/javascript; charset=utf-8",
+    // The package exports no path to its browser bundle: it sits next to its CommonJS entry.
+    body: readFileSync(
+      path.join(path.dirname(require.resolve("@simplewebauthn/browser")), "../dist/bundle/index.umd.min.js"),
+    ),
+  },
   { name: "favicon.ico", type: "image/x-icon", body: read("favicon.ico") },
   { name: "favicon.svg", type: "image/svg+xml", body: read("favicon.svg") },
 ]);

@@ -17,6 +17,8 @@ const MESSAGES: Record<string, string> = {
     "Un e-mail de confirmation a été envoyé à votre nouvelle adresse. Cliquez sur son lien pour terminer.",
   "email-modifie": "Votre adresse e-mail a été modifiée.",
   "compte-active": "Votre compte est activé. Bienvenue !",
+  "cle-ajoutee": "La clé d'accès est ajoutée.",
+  "cle-supprimee": "La clé d'accès est supprimée.",
   "compte-cree": "Le compte famille a été créé.",
   "activation-renvoyee": "L'e-mail d'activation a été renvoyé.",
   "commune-suspendue": "Le portail de la commune est fermé.",

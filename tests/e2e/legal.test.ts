@@ -1,3 +1,5 @@
+import { decodeBase32IgnorePadding } from "@oslojs/encoding";
+import { generateTOTP } from "@oslojs/otp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E } from "../helpers/browser.ts";
@@ -93,6 +95,55 @@ describe("legal pages in a browser", () => {
     await page.locator("#f-code-error").waitFor();
     await checkA11y(page);
     expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+    expectNoPageErrors(p);
+  });
+
+  it("a parent adds a passkey, then logs in with it after the password (virtual authenticator)", {
+    timeout: 90_000,
+  }, async () => {
+    const p = await e2e.newPage();
+    const page = p.page;
+    const cdp = await p.context.newCDPSession(page);
+    await cdp.send("WebAuthn.enable");
+    await cdp.send("WebAuthn.addVirtualAuthenticator", {
+      options: {
+        protocol: "ctap2",
+        transport: "internal",
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+      },
+    });
+    const logIn = async () => {
+      await page.goto(e2e.url("sene", "/connexion"));
+      await page.getByLabel("Adresse e-mail").fill("lola.test@sene.test");
+      await page.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
+      await page.locator("main form").getByRole("button", { name: "Connexion" }).click();
+    };
+    await logIn();
+    await page.waitForURL(e2e.url("sene", "/"));
+    await page.goto(e2e.url("sene", "/compte/double-authentification"));
+    const secret = await page.locator("main li code").first().innerText();
+    const key = decodeBase32IgnorePadding(secret.replace(/ /g, ""));
+    await page.getByLabel("Code affiché par l'application").fill(generateTOTP(key, 30, 6));
+    await page.getByRole("button", { name: "Activer la double authentification" }).click();
+    await page.getByRole("heading", { name: "Vos codes de secours" }).waitFor();
+
+    await page.goto(e2e.url("sene", "/compte/double-authentification"));
+    await page.getByLabel("Nom de la clé d'accès").fill("Ordinateur");
+    await page.getByRole("button", { name: "Ajouter une clé d'accès" }).click();
+    await page.getByRole("status").filter({ hasText: "La clé d'accès est ajoutée." }).waitFor();
+    await page.locator("main li").filter({ hasText: "Ordinateur" }).waitFor();
+    await checkA11y(page);
+
+    await p.context.clearCookies();
+    await logIn();
+    await page.waitForURL((u) => u.pathname === "/connexion/code");
+    await checkA11y(page);
+    await page.getByRole("button", { name: "Se connecter avec une clé d'accès" }).click();
+    await page.waitForURL(e2e.url("sene", "/"));
+    await page.goto(e2e.url("sene", "/compte/double-authentification"));
+    await page.locator("main li").filter({ hasText: "dernière utilisation le" }).waitFor();
     expectNoPageErrors(p);
   });
 });

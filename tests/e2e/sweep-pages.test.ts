@@ -6,6 +6,7 @@ import { createPayment, paymentPageUrl, soapEndpoint } from "../../src/integrati
 import { checkA11y, type E2E, expectNoPageErrors, startE2E } from "../helpers/browser.ts";
 import { checkPage, crawl, overflow, PHONE } from "../helpers/crawl.ts";
 import { MAIL_SAMPLES } from "../helpers/mail-samples.ts";
+import { giveSecondFactor } from "../helpers/second-factor-browser.ts";
 
 // Every page each demo account can reach by following links, on a phone (375×812) and on a
 // desktop (1280×800): nothing scrolls sideways and axe-core finds nothing. Links are followed
@@ -67,6 +68,7 @@ describe("every page, on a phone and on a desktop", () => {
       await p.page.locator("main input[name=password]").fill(DEMO_PASSWORD);
       await p.page.locator("main form button[type=submit]").click();
       await p.page.waitForURL((u) => !u.pathname.endsWith("/connexion"));
+      if (account.audience === "operator") await giveSecondFactor(p.page, account.identifier);
       const { problems, visited } = await crawl(p.page, {
         start: e2e.url(account.host, account.start),
         skip: SKIP,

@@ -5,6 +5,7 @@ import { DEMO_OPERATOR, DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E, textOf } from "../helpers/browser.ts";
 import { DEMO_LOGO } from "../helpers/operator.ts";
+import { giveSecondFactor } from "../helpers/second-factor-browser.ts";
 
 // Issue 13's journey: an operator creates « Ville de Démo » from the console, uploads its logo,
 // invites its admin; the admin activates through the dev mailbox, invites an agent, sets the
@@ -51,6 +52,8 @@ async function activate(page: Page, link: string) {
   await page.getByLabel("Confirmation du mot de passe").fill(PASSWORD);
   await page.getByRole("button", { name: "Valider" }).click();
   await page.waitForURL((u) => !u.pathname.startsWith("/activation/"));
+  // A new town requires the second factor of its staff (the default): they enrol it first.
+  if (new URL(page.url()).pathname === "/agents/connexion/code") await giveSecondFactor(page, link);
 }
 
 async function invite(page: Page, first: string, last: string, email: string, role: string) {
@@ -70,6 +73,7 @@ describe("onboarding a town from the console", () => {
     await op.getByLabel("Adresse e-mail").fill(DEMO_OPERATOR.email);
     await op.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
     await op.getByRole("button", { name: "Connexion" }).click();
+    await giveSecondFactor(op, DEMO_OPERATOR.email);
     await h1(op).filter({ hasText: "Communes" }).waitFor();
     await checkA11y(op);
     await op.getByRole("link", { name: "Créer une commune" }).click();
@@ -206,6 +210,7 @@ describe("onboarding a town from the console", () => {
     await op.getByLabel("Adresse e-mail").fill(DEMO_OPERATOR.email);
     await op.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
     await op.getByRole("button", { name: "Connexion" }).click();
+    await giveSecondFactor(op, DEMO_OPERATOR.email);
     await h1(op).filter({ hasText: "Communes" }).waitFor();
     const townPath = await op.getByRole("link", { name: "Ville de Séné", exact: true }).getAttribute("href");
     const admin = (await e2e.newPage({ width: 375, height: 812 })).page;

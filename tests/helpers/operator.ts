@@ -1,14 +1,43 @@
+import { generateTOTP } from "@oslojs/otp";
 import { DEMO_OPERATOR, DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { client } from "./client.ts";
 import type { TestPlatform } from "./platform.ts";
 
 export const ADMIN_HOST = "admin.localhost:3000";
 
+/** The operator's current TOTP code, from the key the console created at their enrolment. */
+export async function operatorCode(p: TestPlatform, email = DEMO_OPERATOR.email) {
+  const row = await p.owner
+    .selectFrom("operator_second_factors as f")
+    .innerJoin("operators as o", "o.id", "f.operator_id")
+    .select("f.totp_key")
+    .where("o.email", "=", email)
+    .executeTakeFirstOrThrow();
+  return generateTOTP(new Uint8Array(row.totp_key), 30, 6);
+}
+
+/**
+ * Signs an operator in as a person would: the password, then the mandatory second factor
+ * (enrolled at the first login: its page creates the key). Returns the code's answer (303 to
+ * the console, or 200 with the recovery codes at the enrolment).
+ */
+export async function signInOperator(
+  p: TestPlatform,
+  op: ReturnType<typeof client>,
+  email = DEMO_OPERATOR.email,
+) {
+  const res = await op.login(email, DEMO_PASSWORD);
+  if (res.headers.get("location") !== "/connexion/code") throw new Error(`operator login: ${res.status}`);
+  await op.get("/connexion/code");
+  const done = await op.post("/connexion/code", { code: await operatorCode(p, email) });
+  if (done.status !== 303 && done.status !== 200) throw new Error(`operator code: ${done.status}`);
+  return done;
+}
+
 /** The demo operator, signed in on the console, with a multipart post for uploads. */
 export async function operatorClient(p: TestPlatform, ip = "203.0.113.50") {
   const op = client(p.app, ADMIN_HOST, { ip });
-  const res = await op.login(DEMO_OPERATOR.email, DEMO_PASSWORD);
-  if (res.status !== 303) throw new Error(`operator login failed: ${res.status}`);
+  await signInOperator(p, op);
   return {
     ...op,
     /** A form with files, as a browser sends it (multipart/form-data). */

@@ -6,7 +6,8 @@ import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateTOTP } from "@oslojs/otp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { client } from "../helpers/client.ts";
+import { lastId } from "../../src/integrations/mail/sink.ts";
+import { client, linkIn } from "../helpers/client.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 const SENE = "sene.localhost:3000";
@@ -43,6 +44,19 @@ async function enrol(email: string, base = "/agents") {
   return { key, codes };
 }
 
+/** Enrols at /agents/connexion/code with the key its form shows: the page with the recovery codes. */
+async function enrolPending(c: ReturnType<typeof browser>, query = "") {
+  const html = await (await c.get(`/agents/connexion/code${query}`)).text();
+  expect(html).toContain("Votre commune demande la double authentification pour les agents");
+  const secret = html.match(/cette clé : <code>([A-Z2-7 ]+)<\/code>/)?.[1] ?? "";
+  const key = decodeBase32IgnorePadding(secret.replace(/ /g, ""));
+  const done = await c.post(`/agents/connexion/code${query}`, { code: generateTOTP(key, 30, 6) });
+  expect(done.status).toBe(200);
+  return done.text();
+}
+
+let lolaKey: Uint8Array;
+
 describe("second factor for staff", () => {
   it("after the password, only the code opens the back-office; a recovery code works once", async () => {
     const { key, codes } = await enrol("agent@sene.test");
@@ -71,12 +85,22 @@ describe("second factor for staff", () => {
     expect((await again.get("/agents")).status).toBe(303);
   });
 
-  it("a town admin resets an agent's factor (audited); an agent may not", async () => {
+  it("a town admin resets an agent's factor and passkeys (audited); an agent may not", async () => {
     const agent = await p.owner
       .selectFrom("users")
-      .select("id")
+      .select(["id", "tenant_id"])
       .where("email", "=", "agent@sene.test")
       .executeTakeFirstOrThrow();
+    const passkey = {
+      tenant_id: agent.tenant_id,
+      user_id: agent.id,
+      public_key: Buffer.from("k"),
+      name: "Clé",
+    };
+    await p.owner
+      .insertInto("passkeys")
+      .values({ ...passkey, credential: "YWdlbnQ" })
+      .execute();
     const c = browser();
     await c.login("agent@sene.test", DEMO_PASSWORD, "/agents");
     expect(await (await c.get("/agents/connexion/code")).text()).toContain("Code de vérification");
@@ -94,6 +118,8 @@ describe("second factor for staff", () => {
       .where("action", "=", "second_factor_reset")
       .execute();
     expect(audit).toEqual([{ action: "second_factor_reset", entity_id: agent.id, actor_kind: "staff" }]);
+    const left = await p.owner.selectFrom("passkeys").select("id").where("user_id", "=", agent.id).execute();
+    expect(left).toEqual([]);
     const after = browser();
     expect((await after.login("agent@sene.test", DEMO_PASSWORD, "/agents")).headers.get("location")).toBe(
       "/agents",
@@ -111,6 +137,7 @@ describe("second factor for staff", () => {
 
   it("a parent may choose it too: then the portal asks for the code after the password", async () => {
     const { key } = await enrol("lola.test@sene.test", "");
+    lolaKey = key;
     const c = browser();
     const res = await c.login("lola.test@sene.test", DEMO_PASSWORD);
     expect(res.headers.get("location")).toBe("/connexion/code");
@@ -147,5 +174,102 @@ describe("second factor for staff", () => {
     expect(done.status).toBe(200);
     expect([...(await done.text()).matchAll(/<code>[A-Z2-7]{4}-[A-Z2-7]{4}<\/code>/g)]).toHaveLength(10);
     expect((await c.get("/agents")).status).toBe(200);
+  });
+
+  it("where the town requires it, an invited agent's activation opens nothing before the factor", async () => {
+    const admin = browser();
+    expect((await admin.login("admin@sene.test", DEMO_PASSWORD, "/agents")).status).toBe(303);
+    await enrolPending(admin);
+    const since = lastId(p.mailbox);
+    const invite = { first_name: "Inès", last_name: "Nouvelle", email: "ines@sene.test", role: "agent" };
+    expect((await admin.post("/agents/equipe", invite)).status).toBe(303);
+    const mail = await p.mailbox.waitFor("ines@sene.test", { since });
+    const link = linkIn(mail.text, `http://${SENE}`);
+
+    const c = browser();
+    const password = "Equipe-Sene-2026";
+    const res = await c.post(link, { new_password: password, confirm_password: password });
+    const welcome = "/agents?message=compte-active";
+    expect(res.headers.get("location")).toBe(`/agents/connexion/code?suite=${encodeURIComponent(welcome)}`);
+    expect((await c.get("/agents")).status).toBe(303);
+    expect((await c.get("/agents/equipe")).status).toBe(303);
+    const codes = await enrolPending(c, `?suite=${encodeURIComponent(welcome)}`);
+    expect(codes).toContain(`<a href="${welcome.replace("&", "&amp;")}">Retour à l'accueil</a>`);
+    expect(await (await c.get(welcome)).text()).toContain("Votre compte est activé. Bienvenue !");
+  });
+
+  it("passkeys: a challenge serves once, a wrong answer is refused in French", async () => {
+    const parent = browser();
+    const res = await parent.login("lola.test@sene.test", DEMO_PASSWORD);
+    expect(res.headers.get("location")).toBe("/connexion/code");
+    const lola = await p.owner
+      .selectFrom("users")
+      .select(["id", "tenant_id"])
+      .where("email", "=", "lola.test@sene.test")
+      .executeTakeFirstOrThrow();
+    // Without a passkey, the page offers none and the options are refused.
+    expect(await (await parent.get("/connexion/code")).text()).not.toContain(
+      "Se connecter avec une clé d'accès",
+    );
+    expect((await parent.post("/connexion/code/cle/options")).status).toBe(404);
+    await p.owner
+      .insertInto("passkeys")
+      .values({
+        tenant_id: lola.tenant_id,
+        user_id: lola.id,
+        credential: "Y3JlZGVudGlhbA",
+        public_key: Buffer.from("not a key"),
+        name: "Téléphone",
+      })
+      .execute();
+    expect(await (await parent.get("/connexion/code")).text()).toContain("Se connecter avec une clé d'accès");
+
+    const forged = JSON.stringify({
+      id: "Y3JlZGVudGlhbA",
+      rawId: "Y3JlZGVudGlhbA",
+      type: "public-key",
+      response: { clientDataJSON: "e30", authenticatorData: "AA", signature: "AA" },
+      clientExtensionResults: {},
+    });
+    const stale = await parent.post("/connexion/code/cle", { response: forged });
+    expect(stale.headers.get("location")).toBe(null);
+    expect(stale.status).toBe(422);
+    expect(await stale.text()).toContain(
+      'id="f-code-error">La demande a expiré ou a déjà servi. Recommencez.',
+    );
+    const options = await parent.post("/connexion/code/cle/options");
+    expect(options.status).toBe(200);
+    const json = (await options.json()) as { challenge: string; allowCredentials: { id: string }[] };
+    expect(json.allowCredentials.map((k) => k.id)).toEqual(["Y3JlZGVudGlhbA"]);
+    const refused = await parent.post("/connexion/code/cle", { response: forged });
+    expect(refused.status).toBe(422);
+    expect(await refused.text()).toContain("La clé d&#39;accès n&#39;a pas pu être vérifiée.");
+    const replay = await parent.post("/connexion/code/cle", { response: forged });
+    expect(await replay.text()).toContain("La demande a expiré ou a déjà servi.");
+    const none = await parent.post("/connexion/code/cle", { response: "" });
+    expect(await none.text()).toContain("Votre navigateur n&#39;a pas fourni de clé d&#39;accès.");
+    expect((await parent.get("/profil")).status).toBe(303);
+    const failed = await p.owner
+      .selectFrom("auth_events")
+      .select("event")
+      .where("user_id", "=", lola.id)
+      .where("event", "=", "passkey_failed")
+      .execute();
+    expect(failed).toHaveLength(3);
+    expect((await parent.post("/connexion/code", { code: generateTOTP(lolaKey, 30, 6) })).status).toBe(303);
+
+    // Adding one, signed in, needs the browser's answer to the challenge this session asked for.
+    const stray = await parent.post("/compte/double-authentification/cles", {
+      name: "Clé",
+      response: forged,
+    });
+    expect(stray.status).toBe(422);
+    expect(await stray.text()).toContain('id="f-name-error">La demande a expiré ou a déjà servi.');
+    expect((await parent.post("/compte/double-authentification/cles/options")).status).toBe(200);
+    const bad = await parent.post("/compte/double-authentification/cles", { name: "Clé", response: forged });
+    expect(await bad.text()).toContain("La clé d&#39;accès n&#39;a pas pu être vérifiée.");
+    const page = await (await parent.get("/compte/double-authentification")).text();
+    expect(page).toContain("<h2>Clés d'accès</h2>");
+    expect(page).toContain("<strong>Téléphone</strong>");
   });
 });

@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs";
 import { type Kysely, sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as calendar20272028 from "../../migrations/2026-12-06T1711_school-calendar-2027-2028.ts";
-import { DEMO_OPERATOR, DEMO_PASSWORD } from "../../src/demo/seed.ts";
+import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { parseCalendarCsv, SNAPSHOT, schoolHoliday } from "../../src/lib/school-holidays.ts";
 import { client } from "../helpers/client.ts";
+import { signInOperator } from "../helpers/operator.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 // The school calendar as data (issue 11 item 7): the shipped snapshot of the Ministry's
@@ -16,7 +17,7 @@ beforeAll(async () => {
   p = await createTestPlatform();
   p.setNow(new Date("2027-12-06T10:00:00Z"));
   op = client(p.app, "admin.localhost:3000");
-  expect((await op.login(DEMO_OPERATOR.email, DEMO_PASSWORD)).status).toBe(303);
+  await signInOperator(p, op);
 }, 120_000);
 afterAll(async () => {
   await p?.close();

@@ -7,6 +7,7 @@ import { DEMO_OPERATOR, DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { lastId } from "../../src/integrations/mail/sink.ts";
 import { createSiteResolver } from "../../src/tenancy/resolve.ts";
 import { client, linkIn } from "../helpers/client.ts";
+import { operatorCode, signInOperator } from "../helpers/operator.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 let p: TestPlatform;
@@ -399,7 +400,10 @@ describe("operators", () => {
 
     const res = await op.login(DEMO_OPERATOR.email, DEMO_PASSWORD);
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe("/");
+    expect(res.headers.get("location")).toBe("/connexion/code");
+    expect((await op.get("/")).status).toBe(303);
+    await op.get("/connexion/code");
+    expect((await op.post("/connexion/code", { code: await operatorCode(p) })).status).toBe(200);
     const home = await op.get("/");
     expect(home.status).toBe(200);
     expect(home.headers.get("cache-control")).toBe("no-store");
@@ -485,7 +489,7 @@ describe("operators", () => {
     expect(sene?.status).toBe("active");
 
     const op = client(p.app, ADMIN, { ip: "192.0.2.23" });
-    expect((await op.login(DEMO_OPERATOR.email, DEMO_PASSWORD)).status).toBe(303);
+    await signInOperator(p, op);
     const opToken = op.cookies.get("__Host-parvis") as string;
     for (const pathname of ["/agents", "/profil"]) {
       const res = await p.app.request(`http://127.0.0.1${pathname}`, {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_OPERATOR, DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { tenantsDir } from "../../src/tenancy/files.ts";
 import { client } from "../helpers/client.ts";
+import { signInOperator } from "../helpers/operator.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
 let p: TestPlatform;
@@ -210,7 +211,7 @@ describe("an operator suspends and reopens a town", () => {
   it("closes the town's portal (503 « fermé »), audits it, and reopens it", async () => {
     const seneId = p.tenants.get("sene") as string;
     const op = client(p.app, "admin.localhost:3000", { ip: "203.0.113.10" });
-    expect((await op.login(DEMO_OPERATOR.email, DEMO_PASSWORD)).status).toBe(303);
+    await signInOperator(p, op);
 
     const parent = client(p.app, "sene.localhost:3000", { ip: "203.0.113.11" });
     expect((await parent.login("lola.test@sene.test", DEMO_PASSWORD)).status).toBe(303);
@@ -302,7 +303,7 @@ describe("an operator suspends and reopens a town", () => {
     expect(anon.headers.get("location")).toBe("/connexion");
 
     const op = client(p.app, "admin.localhost:3000", { ip: "203.0.113.13" });
-    expect((await op.login(DEMO_OPERATOR.email, DEMO_PASSWORD)).status).toBe(303);
+    await signInOperator(p, op);
     const crossSite = await op.post(
       `/communes/${plombieresId}/suspendre`,
       {},

@@ -10,6 +10,7 @@ import { logActor } from "../../http/request-log.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { platformDashboardRoutes } from "./dashboard-routes.ts";
 import { platformImportRoutes } from "./import-routes.ts";
+import { platformSecondFactorRoutes } from "./second-factor-routes.ts";
 import * as platform from "./service.ts";
 import { platformTownStaffRoutes } from "./town-staff-routes.ts";
 import { platformTownRoutes } from "./towns-routes.ts";
@@ -69,8 +70,9 @@ export function platformRoutes(deps: Deps) {
       sameSite: "Strict",
       ...(remember ? { maxAge: Math.floor(lifetime(true).idleMs / 1000) } : {}),
     });
-    return seeOther(c, "/");
+    return seeOther(c, "/connexion/code");
   });
+  app.route("/", platformSecondFactorRoutes(deps));
   app.post("/deconnexion", async (c) => {
     const op = c.get("operator");
     if (op) await platform.logout(deps.db, op, c.env.ip);

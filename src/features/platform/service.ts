@@ -44,8 +44,8 @@ export async function login(
       return { ok: false, waitSeconds: 0 } as const;
     }
     await clear(trx, "operator_throttle", clearedOnSuccess(keys));
-    await audit("login");
-    log.info({ authEvent: "operator_login", operatorId: found.op.id }, "auth event");
+    // The session waits for the second factor (second-factor-service.ts), which audits the login.
+    await audit("password_accepted");
     return { ok: true, token: await createOperatorSession(trx, found.op.id, input.remember) } as const;
   });
 }

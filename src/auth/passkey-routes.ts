@@ -1,0 +1,101 @@
+import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import type { Context, Hono, MiddlewareHandler } from "hono";
+import { z } from "zod";
+import { publicOrigin } from "../env.ts";
+import { readForm, uuidParam } from "../http/forms.ts";
+import { seeOther } from "../http/render.ts";
+import type { AppEnv, Deps } from "../http/types.ts";
+import { requiredText } from "../lib/form-fields.ts";
+import { readSessionCookie } from "./middleware.ts";
+import * as passkeys from "./passkeys.ts";
+import type { SessionUser } from "./sessions.ts";
+import { tooManyTries } from "./throttle.ts";
+
+type Errors = Record<string, string>;
+type Views = {
+  /** « Double authentification » with an error at a field. */
+  show: (c: Context<AppEnv>, errors: Errors, status: 422) => Promise<Response>;
+  /** The code page after the password, with an error. */
+  codePage: (c: Context<AppEnv>, errors: Errors, status: 422 | 429) => Promise<Response>;
+  /** Where a session that just opened goes. */
+  next: (c: Context<AppEnv>) => string;
+};
+
+const NO_ANSWER = "Votre navigateur n'a pas fourni de clé d'accès. Réessayez, ou saisissez un code.";
+const addSchema = z.object({ name: requiredText(60), response: z.string().max(20_000).optional() });
+const useSchema = z.object({ response: z.string().max(20_000).optional() });
+
+/** The browser's JSON answer, or null when absent or not JSON (no script, crafted post). */
+function answer<T>(raw: string | undefined): T | null {
+  try {
+    const value = raw ? JSON.parse(raw) : null;
+    return value && typeof value === "object" && typeof value.id === "string" ? (value as T) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * « Clés d'accès » (passkeys) on « Double authentification » (add, list, delete) and after the
+ * password (`/connexion/code/cle`). The options are JSON for the page's script; the answers come
+ * back as ordinary form posts (POST → 303), so errors show at the field like any form's.
+ */
+export function mountPasskeys(
+  app: Hono<AppEnv>,
+  deps: Deps,
+  page: string,
+  guard: MiddlewareHandler<AppEnv>,
+  views: Views,
+) {
+  const site = (c: Context<AppEnv>): passkeys.Site => {
+    const origin = publicOrigin(deps.env, c.env.site.hostname);
+    return { origin, rpID: new URL(origin).hostname };
+  };
+  const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+
+  app.post(`${page}/cles/options`, guard, async (c) =>
+    c.json(await passkeys.registrationOptions(deps.db, c.get("tenant"), session(c), site(c))),
+  );
+  app.post(`${page}/cles`, guard, async (c) => {
+    const form = await readForm(c, addSchema);
+    if (!form.ok) return views.show(c, form.errors, 422);
+    const response = answer<RegistrationResponseJSON>(form.data.response);
+    if (!response) return views.show(c, { name: NO_ANSWER }, 422);
+    try {
+      await passkeys.register(deps.db, c.env.log, c.get("tenant"), session(c), {
+        site: site(c),
+        name: form.data.name,
+        response,
+        ip: c.env.ip,
+      });
+    } catch (e) {
+      if (e instanceof passkeys.PasskeyError) return views.show(c, { name: e.message }, 422);
+      throw e;
+    }
+    return seeOther(c, `${c.req.path.replace(/\/cles$/, "")}?message=cle-ajoutee`);
+  });
+  app.post(`${page}/cles/:id/suppression`, guard, async (c) => {
+    const id = uuidParam(c, "id");
+    await passkeys.remove(deps.db, c.env.log, c.get("tenant"), session(c), id, c.env.ip);
+    return seeOther(c, `${c.req.path.replace(/\/cles\/[^/]+\/suppression$/, "")}?message=cle-supprimee`);
+  });
+
+  app.post("/connexion/code/cle/options", async (c) => {
+    const token = readSessionCookie(c);
+    const options = token ? await passkeys.loginOptions(deps.db, c.get("tenant"), token, site(c)) : null;
+    return options ? c.json(options) : c.json({ error: "Aucune clé d'accès." }, 404);
+  });
+  app.post("/connexion/code/cle", async (c) => {
+    const token = readSessionCookie(c);
+    const form = await readForm(c, useSchema);
+    const response = form.ok ? answer<AuthenticationResponseJSON>(form.data.response) : null;
+    if (!token) return seeOther(c, c.req.path.replace(/\/code\/cle$/, ""));
+    if (!response) return views.codePage(c, { code: NO_ANSWER }, 422);
+    const input = { site: site(c), response, ip: c.env.ip };
+    const outcome = await passkeys.complete(deps.db, c.env.log, c.get("tenant"), token, input);
+    if (!outcome) return seeOther(c, c.req.path.replace(/\/code\/cle$/, ""));
+    if (outcome.ok) return seeOther(c, views.next(c));
+    if (outcome.waitSeconds > 0) return views.codePage(c, { code: tooManyTries(outcome.waitSeconds) }, 429);
+    return views.codePage(c, { code: outcome.message }, 422);
+  });
+}

@@ -1,0 +1,70 @@
+import { type Context, Hono } from "hono";
+import { getCookie } from "hono/cookie";
+import { z } from "zod";
+import { tooManyTries } from "../../auth/throttle.ts";
+import { readForm } from "../../http/forms.ts";
+import { page, seeOther } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import { requiredText } from "../../lib/form-fields.ts";
+import * as factor from "./second-factor-service.ts";
+
+const codeSchema = z.object({ code: requiredText(20) });
+const OPERATOR = { base: "", layout: "/layouts/neutral", siteName: "Parvis – console des opérateurs" };
+const wrong =
+  "Code incorrect. Saisissez les 6 chiffres affichés par votre application, ou un code de secours.";
+
+/**
+ * /connexion/code on the console: the mandatory second factor after the password, with the
+ * enrolment at the first login. The pages are the town accounts' (templates/auth), in the
+ * console's layout.
+ */
+export function platformSecondFactorRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  const codePage = (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 | 429 = 200) =>
+    page(c, "auth/second-factor-code", { ...OPERATOR, errors }, status);
+  const enrolPage = async (
+    c: Context<AppEnv>,
+    op: factor.Pending,
+    errors: Record<string, string> = {},
+    status: 200 | 422 = 200,
+  ) => {
+    const state = await factor.enrolment(deps.db, op);
+    const view = { ...OPERATOR, action: "/connexion/code", operator: true, state, staff: [], codes: null };
+    return page(c, "auth/second-factor", { ...view, errors }, status);
+  };
+  const pendingOf = async (c: Context<AppEnv>) => {
+    const token = getCookie(c, "parvis", "host");
+    const op = token ? await factor.pending(deps.db, token) : undefined;
+    return token && op ? { token, op } : null;
+  };
+
+  app.get("/connexion/code", async (c) => {
+    const p = await pendingOf(c);
+    if (!p) return seeOther(c, "/connexion");
+    return p.op.enabled_at ? codePage(c) : enrolPage(c, p.op);
+  });
+  app.post("/connexion/code", async (c) => {
+    const p = await pendingOf(c);
+    if (!p) return seeOther(c, "/connexion");
+    const form = await readForm(c, codeSchema);
+    if (!p.op.enabled_at) {
+      if (!form.ok) return enrolPage(c, p.op, form.errors, 422);
+      const codes = await factor.enrol(deps.db, c.env.log, p.token, p.op, form.data.code, c.env.ip);
+      if (!codes) return enrolPage(c, p.op, { code: wrong }, 422);
+      c.header("Cache-Control", "no-store");
+      return page(c, "auth/second-factor", {
+        ...OPERATOR,
+        state: { enabled: true },
+        staff: [],
+        errors: {},
+        codes,
+      });
+    }
+    if (!form.ok) return codePage(c, form.errors, 422);
+    const outcome = await factor.verify(deps.db, c.env.log, p.token, p.op, form.data.code, c.env.ip);
+    if (outcome.ok) return seeOther(c, "/");
+    if (outcome.waitSeconds > 0) return codePage(c, { code: tooManyTries(outcome.waitSeconds) }, 429);
+    return codePage(c, { code: wrong }, 422);
+  });
+  return app;
+}
