@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import DurationSequencer from "./tests/helpers/sequencer.ts";
 
 // Settings every project shares (a project does not inherit them: `extends: true` would also
 // give it the root's globalSetup, i.e. a second PostgreSQL cluster).
@@ -14,6 +15,8 @@ export default defineConfig({
   test: {
     globalSetup: ["tests/helpers/global-setup.ts"],
     maxWorkers: 2,
+    // Longest files first across both projects (tests/durations.json), so the workers end together.
+    sequence: { sequencer: DurationSequencer },
     reporters: ["default", "./tests/helpers/summary-reporter.ts"],
     projects: [
       {
