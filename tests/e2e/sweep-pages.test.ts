@@ -1,19 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_OPERATOR, DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { queueMail } from "../../src/integrations/mail/outbox.ts";
 import { lastId, type Mailbox } from "../../src/integrations/mail/sink.ts";
 import { createPayment, paymentPageUrl, soapEndpoint } from "../../src/integrations/payfip/client.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E } from "../helpers/browser.ts";
-import { checkPage, crawl, overflow, PHONE } from "../helpers/crawl.ts";
+import { checkPage, overflow, PHONE } from "../helpers/crawl.ts";
 import { MAIL_SAMPLES } from "../helpers/mail-samples.ts";
-import { giveSecondFactor } from "../helpers/second-factor-browser.ts";
+import { OPERATORS, sweepEveryPage } from "../helpers/sweep.ts";
 
-// Every page each demo account can reach by following links, on a phone (375×812) and on a
-// desktop (1280×800): nothing scrolls sideways and axe-core finds nothing. Links are followed
-// as found, so pages added later are covered; one page per path pattern and audience (a page
-// that the Séné parent had was not checked again for the Sennecey parent) keeps it bounded.
-// The PayFiP simulator's pages (payment, return, errors) are checked the same way, with the
-// longest values PayFiP accepts.
+// The operator's pages (tests/helpers/sweep.ts; the parents' and the staff's have their own
+// files), every kind of e-mail in the dev mailbox, and the PayFiP simulator's pages (payment,
+// return, errors) with the longest values PayFiP accepts: no sideways scroll, no axe violation.
 
 let e2e: E2E;
 beforeAll(async () => {
@@ -23,64 +19,7 @@ afterAll(async () => {
   await e2e?.close();
 });
 
-const SKIP = /^\/(agents\/)?(deconnexion|logout)|\/activation\//;
-const MAX_PAGES = 25;
-
-interface Account {
-  audience: "parent" | "staff" | "operator";
-  host: string;
-  login: string;
-  identifier: string;
-  start: string;
-}
-
-const ACCOUNTS: Account[] = [
-  { audience: "parent", host: "sene", login: "/connexion", identifier: "lola.test@sene.test", start: "/" },
-  {
-    audience: "parent",
-    host: "senneceylesdijon",
-    login: "/connexion",
-    identifier: "parent1.mairie@senneceylesdijon.test",
-    start: "/",
-  },
-  { audience: "parent", host: "plombieres", login: "/connexion", identifier: "jdupont", start: "/" },
-  ...["sene", "senneceylesdijon", "plombieres"].flatMap((town) =>
-    ["admin", "agent"].map((who) => ({
-      audience: "staff" as const,
-      host: town,
-      login: "/agents/connexion",
-      identifier: `${who}@${town}.test`,
-      start: "/agents",
-    })),
-  ),
-  { audience: "operator", host: "admin", login: "/connexion", identifier: DEMO_OPERATOR.email, start: "/" },
-];
-const seen = { parent: new Set<string>(), staff: new Set<string>(), operator: new Set<string>() };
-
-describe("every page, on a phone and on a desktop", () => {
-  it.each(ACCOUNTS.map((a) => [`${a.identifier} (${a.host})`, a] as const))(
-    "%s: no sideways scroll, no axe violation",
-    { timeout: 240_000 },
-    async (_name, account) => {
-      const p = await e2e.newPage();
-      await p.page.goto(e2e.url(account.host, account.login));
-      await p.page.locator("main input[name=identifier]").fill(account.identifier);
-      await p.page.locator("main input[name=password]").fill(DEMO_PASSWORD);
-      await p.page.locator("main form button[type=submit]").click();
-      await p.page.waitForURL((u) => !u.pathname.endsWith("/connexion"));
-      if (account.audience === "operator") await giveSecondFactor(p.page, account.identifier);
-      const { problems, visited } = await crawl(p.page, {
-        start: e2e.url(account.host, account.start),
-        skip: SKIP,
-        maxPages: MAX_PAGES,
-        seen: seen[account.audience],
-      });
-      await p.context.close();
-      expect(visited.length).toBeGreaterThan(0);
-      expect(problems).toEqual([]);
-    },
-  );
-});
+sweepEveryPage(() => e2e, OPERATORS);
 
 describe("every kind of e-mail, opened in the dev mailbox", () => {
   it("shows each as text and as HTML in the town's colours, lists as lists", {

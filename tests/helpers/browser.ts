@@ -6,6 +6,8 @@ import { type Browser, type BrowserContext, chromium, type Locator, type Page } 
 import { loadEnv } from "../../src/env.ts";
 import { createLogger } from "../../src/lib/log.ts";
 import { type Platform, startPlatform } from "../../src/platform.ts";
+import { LOGIN } from "./constants.ts";
+import { cloneTemplate } from "./db.ts";
 import { freePort } from "./ports.ts";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -45,8 +47,10 @@ export interface E2EPage {
 }
 
 /**
- * One running platform (demo data, mail sink, job worker, HTTP server) on its own embedded
- * PostgreSQL in a temporary DATA_DIR, and one Chromium.
+ * One running platform (demo data, mail sink, job worker, HTTP server) in a temporary DATA_DIR,
+ * on its own database: a copy of the run's migrated template (tests/helpers/global-setup.ts),
+ * which the platform prepares and seeds as any boot does; and one Chromium. The embedded
+ * cluster's own boot is covered by the operations tests (ops-*, lifecycle, connections).
  */
 export async function startE2E(): Promise<E2E> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "parvis-e2e-"));
@@ -57,6 +61,8 @@ export async function startE2E(): Promise<E2E> {
     for (const stop of stops.splice(0).reverse()) await stop();
   };
   try {
+    const database = await cloneTemplate();
+    stops.push(() => database.drop());
     const port = await freePort();
     const env = loadEnv({
       NODE_ENV: "test",
@@ -65,10 +71,11 @@ export async function startE2E(): Promise<E2E> {
       HOST: "127.0.0.1",
       PORT: String(port),
       DATA_DIR: dataDir,
-      EMBEDDED_PG_PORT: String(await freePort()),
+      DATABASE_URL: database.ownerUrl,
+      APP_DB_USER: LOGIN.user,
+      APP_DB_PASSWORD: LOGIN.password,
       DB_POOL_SIZE: "4",
     });
-    // startPlatform starts the embedded cluster in DATA_DIR and stops it once its clients are gone.
     const platform = await startPlatform(env, createLogger(env.LOG_LEVEL, false), { listen: true });
     stops.push(() => platform.close());
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });

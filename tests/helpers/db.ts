@@ -17,15 +17,28 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-/** A fresh copy of the migrated, provisioned template: each test file has its own database. */
-export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+/** A fresh copy of the migrated, provisioned template on the run's cluster, as its owner. */
+export async function cloneTemplate(): Promise<{ ownerUrl: string; drop(): Promise<void> }> {
   const adminUrl = inject("adminUrl");
   const name = `parvis_t_${randomBytes(6).toString("hex")}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database ${name} template ${TEMPLATE}`);
   await admin.end();
-  const ownerUrl = withDatabase(adminUrl, name);
+  return {
+    ownerUrl: withDatabase(adminUrl, name),
+    async drop() {
+      const a = new pg.Client({ connectionString: adminUrl });
+      await a.connect();
+      await a.query(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
+/** A fresh copy of the migrated, provisioned template: each test file has its own database. */
+export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
+  const { ownerUrl, drop } = await cloneTemplate();
   const appUrl = loginUrl(ownerUrl, LOGIN);
   const db = createDatabase(appUrl, { max: options.poolSize ?? 4 });
   const owner = new Kysely<DB>({
@@ -39,10 +52,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     async close() {
       await db.close();
       await owner.destroy();
-      const a = new pg.Client({ connectionString: adminUrl });
-      await a.connect();
-      await a.query(`drop database if exists ${name} with (force)`);
-      await a.end();
+      await drop();
     },
   };
 }
