@@ -80,7 +80,9 @@ describe("staff review of bookings", () => {
     expect(mail.text).toContain("vacances printemps bambinos");
     expect(mail.text).toContain("- lundi 12 avril 2027");
     expect(mail.text).toContain("- mardi 13 avril 2027");
-    expect(await (await staff.get(res.headers.get("location") as string)).text()).not.toContain(`n° ${d.number}`);
+    expect(await (await staff.get(res.headers.get("location") as string)).text()).not.toContain(
+      `n° ${d.number}`,
+    );
   });
 
   it("refuses only with a reason (422 at the field, nothing changed), then frees the places", async () => {
