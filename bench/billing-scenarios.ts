@@ -9,6 +9,7 @@ import type { Database, TenantContext } from "../src/db/database.ts";
 import { requestRun } from "../src/features/billing/invoicing-requests.ts";
 import { INVOICING_STEPS, previewRun } from "../src/features/billing/invoicing-service.ts";
 import type { BillingBenchData } from "./billing-generate.ts";
+import { type CpuSample, cpuSample, cpuUse } from "./cpu.ts";
 import type { LoadResult, LoadTarget } from "./load.ts";
 import { mib, type PeakMemory, sampleMemory } from "./memory.ts";
 import { httpRequest } from "./proc.ts";
@@ -27,6 +28,9 @@ export interface InvoicingReport {
   memory: PeakMemory;
   /** Seconds each step of the job took (INVOICING_STEPS), as seen by polling its progress. */
   stepMs: number[];
+  /** CPU ms of the portal process and of PostgreSQL: the preview, each step (robust to a loaded machine). */
+  previewCpu: StepCpu | null;
+  stepCpu: (StepCpu | null)[];
   invoices: number;
   totalCents: number;
   /** Invoices whose total differs from the sum of their lines (must be 0); lines of the run; booking days billed twice (0). */
@@ -50,6 +54,23 @@ async function checks(db: Database, data: BillingBenchData, runId: string) {
   });
 }
 
+export interface StepCpu {
+  portal: number;
+  postgres: number;
+}
+
+/** CPU ms of this process (the portal and its worker) and of PostgreSQL between two samples. */
+function cpuOf(a: CpuSample | null, b: CpuSample | null, elapsedMs: number): StepCpu | null {
+  const use = cpuUse(a, b, elapsedMs);
+  if (!use) return null;
+  let portal = 0;
+  let postgres = 0;
+  for (const [pid, g] of use.ms)
+    if (pid === process.pid) portal += g.ms;
+    else if (g.comm === "postgres") postgres += g.ms;
+  return { portal, postgres };
+}
+
 /**
  * Waits for the issue_invoicing job (run by the portal's worker) to end the requested run. On
  * a loaded machine a poll may fail to get a connection: it is simply tried again.
@@ -57,6 +78,7 @@ async function checks(db: Database, data: BillingBenchData, runId: string) {
 async function jobEnd(db: Database, staff: TenantContext, id: string, started: number) {
   // When each step was first seen done (step k done at seen[k]); the request is step 0.
   const seen: number[] = [started];
+  const cpu: (CpuSample | null)[] = [cpuSample()];
   for (;;) {
     const row = await db
       .withTenant(staff, (trx) =>
@@ -68,15 +90,20 @@ async function jobEnd(db: Database, staff: TenantContext, id: string, started: n
       )
       .catch(() => null);
     if (row?.state === "failed") throw new Error(`invoicing job failed: ${row.problem}`);
-    for (
-      let k = seen.length;
-      row && k <= (row.state === "done" ? INVOICING_STEPS.length : (row.step ?? 0));
-      k++
-    )
-      seen[k] = performance.now();
+    const done = row ? (row.state === "done" ? INVOICING_STEPS.length : (row.step ?? 0)) : 0;
+    if (done >= seen.length) {
+      const [now, sample] = [performance.now(), cpuSample()];
+      for (let k = seen.length; k <= done; k++) {
+        seen[k] = now;
+        cpu[k] = sample;
+      }
+    }
     if (row?.state === "done") {
       const stepMs = INVOICING_STEPS.map((_, k) => (seen[k + 1] as number) - (seen[k] as number));
-      return { runId: row.run_id as string, stepMs };
+      const stepCpu = INVOICING_STEPS.map((_, k) =>
+        cpuOf(cpu[k] ?? null, cpu[k + 1] ?? null, stepMs[k] as number),
+      );
+      return { runId: row.run_id as string, stepMs, stepCpu };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -93,8 +120,10 @@ export async function runInvoicing(
 ): Promise<InvoicingReport> {
   const staff = { role: "app_staff" as const, tenantId: data.tenant.id, userId: data.staffUserId };
   let t = performance.now();
+  const before = cpuSample();
   const preview = await db.withTenant(staff, (trx) => previewRun(trx, data.tenant, data.regieId, data.month));
   const previewMs = performance.now() - t;
+  const previewCpu = cpuOf(before, cpuSample(), previewMs);
   const stopSampling = sampleMemory();
   t = performance.now();
   const actor = { kind: "staff" as const, userId: data.staffUserId };
@@ -106,7 +135,7 @@ export async function runInvoicing(
   const jobId = await db.withTenant(staff, (trx) =>
     requestRun(trx, data.tenant, actor, data.regieId, data.month, now, confirmation),
   );
-  const { runId, stepMs } = await jobEnd(db, staff, jobId, t);
+  const { runId, stepMs, stepCpu } = await jobEnd(db, staff, jobId, t);
   const issueMs = performance.now() - t;
   const memory = stopSampling();
   const found = await checks(db, data, runId);
@@ -124,12 +153,25 @@ export async function runInvoicing(
     issueMs,
     memory,
     stepMs,
+    previewCpu,
+    stepCpu,
     invoices: Number(run.n),
     totalCents: Number(run.cents),
     badTotals: found.bad,
     lines: found.lines,
     billedTwice: found.twice,
   };
+}
+
+const cpuText = (c: StepCpu | null | undefined) =>
+  c ? ` (CPU ${(c.portal / 1000).toFixed(2)} + ${(c.postgres / 1000).toFixed(2)} s)` : "";
+
+function sumCpu(steps: (StepCpu | null)[]): StepCpu | null {
+  if (steps.some((c) => !c)) return null;
+  return steps.reduce<StepCpu>(
+    (a, c) => ({ portal: a.portal + (c?.portal ?? 0), postgres: a.postgres + (c?.postgres ?? 0) }),
+    { portal: 0, postgres: 0 },
+  );
 }
 
 export function invoicingLines(r: InvoicingReport, families: number): string[] {
@@ -150,7 +192,11 @@ export function invoicingLines(r: InvoicingReport, families: number): string[] {
       `V8 heap ${mib(r.memory.heapBytes)}; PostgreSQL private ${mib(r.memory.postgresBytes)} over its processes ` +
       `(largest ${mib(r.memory.postgresLargestBytes)}), shared buffers touched ${mib(r.memory.postgresSharedBytes)}`,
     `  steps (from the job's progress, polled every 50 ms; the first includes the queue pick-up): ` +
-      INVOICING_STEPS.map((name, k) => `${name} ${secs(r.stepMs[k] ?? 0)} s`).join(", "),
+      INVOICING_STEPS.map((name, k) => `${name} ${secs(r.stepMs[k] ?? 0)} s${cpuText(r.stepCpu[k])}`).join(
+        ", ",
+      ),
+    `  CPU (portal + PostgreSQL, what a quiet machine would take, nearly): preview${cpuText(r.previewCpu)}; ` +
+      `issue${cpuText(sumCpu(r.stepCpu))}`,
     `  checks: invoices whose total ≠ sum of lines ${r.badTotals}, booking days billed twice ${r.billedTwice}, ` +
       `lines issued ${r.lines} vs previewed ${r.previewLines} (all must match; 0 and 0)`,
   ];

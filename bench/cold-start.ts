@@ -5,10 +5,12 @@
  * The same through tsx (src/web.ts, as before the bundle) is printed for comparison.
  */
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { buildWeb } from "../src/build.ts";
 import { benchDir, freePort, httpRequest } from "./proc.ts";
+import { type Profile, summarise } from "./profile.ts";
 
 export interface ColdStart {
   buildMs: number;
@@ -105,6 +107,20 @@ export async function measureColdStart(
   const bundled = await timeBoot(["--enable-source-maps", bundle], env, home);
   const tsx = await timeBoot(["--import", "tsx", path.join(benchDir, "../src/web.ts")], env, home);
   return { buildMs, ...bundled, tsxReadyMs: tsx.readyMs, tsxReadyCpuMs: tsx.readyCpuMs };
+}
+
+/** BENCH_PROFILE: one more boot of the bundle under V8's profiler (not measured), summarised. */
+export async function profileColdStart(
+  env: Record<string, string>,
+  home: { host: string; cookie: string },
+): Promise<string> {
+  const dir = mkdtempSync(path.join(tmpdir(), "parvis-boot-profile-"));
+  const bundle = path.join(benchDir, "../dist/web.mjs");
+  await timeBoot(["--enable-source-maps", "--cpu-prof", `--cpu-prof-dir=${dir}`, bundle], env, home);
+  const [file] = readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"));
+  if (!file) return "cold start profile: none written";
+  const profile = JSON.parse(readFileSync(path.join(dir, file), "utf8")) as Profile;
+  return `cold start profile (${path.join(dir, file)}), from spawn to the first home page:\n${summarise(profile, 20)}`;
 }
 
 export function coldStartLines(c: ColdStart): string[] {

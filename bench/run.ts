@@ -28,7 +28,7 @@ import {
   runInvoicing,
 } from "./billing-scenarios.ts";
 import { bytesChecks, bytesLines, lighthouseLine, measureBytes, runLighthouse } from "./bytes.ts";
-import { COLD_START_TARGET_MS, coldStartLines, measureColdStart } from "./cold-start.ts";
+import { COLD_START_TARGET_MS, coldStartLines, measureColdStart, profileColdStart } from "./cold-start.ts";
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
 import { enrolmentLines, runEnrolments } from "./enrolment-bench.ts";
 import { BENCH_PASSWORD, type GeneratedData, generate, mergeGenerated } from "./generate.ts";
@@ -623,21 +623,21 @@ async function main(): Promise<number> {
   if (!firstSession) throw new Error("no generated sessions");
   if (want("cold")) {
     say(`measuring the cold start of a web process… (load average ${load()})`);
-    const coldStart = await measureColdStart(
-      {
-        NODE_ENV: "production",
-        DEMO: "false",
-        DATABASE_URL: ownerUrl,
-        APP_DB_USER: login.user,
-        APP_DB_PASSWORD: login.password,
-        DATA_DIR: dir,
-        PLATFORM_DOMAIN: DOMAIN,
-        SMTP_URL: mailbox.smtpUrl,
-        DB_POOL_SIZE: String(SETTINGS.poolSize),
-      },
-      { host: `${firstSession.slug}.${DOMAIN}`, cookie: `__Host-parvis=${firstSession.token}` },
-    );
+    const webEnv = {
+      NODE_ENV: "production",
+      DEMO: "false",
+      DATABASE_URL: ownerUrl,
+      APP_DB_USER: login.user,
+      APP_DB_PASSWORD: login.password,
+      DATA_DIR: dir,
+      PLATFORM_DOMAIN: DOMAIN,
+      SMTP_URL: mailbox.smtpUrl,
+      DB_POOL_SIZE: String(SETTINGS.poolSize),
+    };
+    const home = { host: `${firstSession.slug}.${DOMAIN}`, cookie: `__Host-parvis=${firstSession.token}` };
+    const coldStart = await measureColdStart(webEnv, home);
     for (const line of coldStartLines(coldStart)) say(line);
+    if (process.env.BENCH_PROFILE) say(await profileColdStart(webEnv, home));
     summary.add(
       7,
       "web process ready (npm run web, migrated database)",
