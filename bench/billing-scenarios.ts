@@ -19,6 +19,7 @@ export const FACTURES_PATH = "/factures";
 const hostOf = (data: BillingBenchData, port: number) => `${data.tenant.slug}.localhost:${port}`;
 
 export interface InvoicingReport {
+  runId: string;
   households: number;
   previewLines: number;
   previewMs: number;
@@ -147,6 +148,7 @@ export async function runInvoicing(
       .executeTakeFirstOrThrow(),
   );
   return {
+    runId,
     households: preview.households.length,
     previewLines: preview.lineCount,
     previewMs,

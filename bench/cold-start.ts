@@ -76,7 +76,7 @@ async function timeBoot(args: string[], env: Record<string, string>, home: { hos
     let readyCpuMs = 0;
     while (readyMs === 0) {
       if (child.exitCode !== null) throw new Error(`cold start: the web process exited (${child.exitCode})`);
-      if (performance.now() - started > 30_000) throw new Error("cold start: not ready within 30 s");
+      if (performance.now() - started > 60_000) throw new Error("cold start: not ready within 60 s");
       if ((await answer(port, { path: "/readyz" })).status === 200) {
         readyMs = performance.now() - started;
         readyCpuMs = cpuMsOf(child.pid);
@@ -105,7 +105,10 @@ export async function measureColdStart(
   const bundle = await buildWeb();
   const buildMs = performance.now() - t;
   const bundled = await timeBoot(["--enable-source-maps", bundle], env, home);
-  const tsx = await timeBoot(["--import", "tsx", path.join(benchDir, "../src/web.ts")], env, home);
+  // For comparison only: on a saturated machine it may not be ready in time, which is no failure.
+  const tsx = await timeBoot(["--import", "tsx", path.join(benchDir, "../src/web.ts")], env, home).catch(
+    () => ({ readyMs: Number.NaN, readyCpuMs: Number.NaN }),
+  );
   return { buildMs, ...bundled, tsxReadyMs: tsx.readyMs, tsxReadyCpuMs: tsx.readyCpuMs };
 }
 

@@ -32,6 +32,7 @@ import { COLD_START_TARGET_MS, coldStartLines, measureColdStart, profileColdStar
 import { type CpuUse, cpuSample, cpuUse } from "./cpu.ts";
 import { enrolmentLines, runEnrolments } from "./enrolment-bench.ts";
 import { BENCH_PASSWORD, type GeneratedData, generate, mergeGenerated } from "./generate.ts";
+import { linesFloorLine, measureLinesFloor } from "./lines-floor.ts";
 import type { LoadConfig, LoadResult, LoadTarget } from "./load.ts";
 import { generateMessages } from "./messages-generate.ts";
 import {
@@ -885,8 +886,18 @@ async function main(): Promise<number> {
   let invoicing: InvoicingReport | undefined;
   if (want("invoicing") && billing) {
     say(`running the monthly invoicing run (${billing.bookings} booked days)… (load average ${load()})`);
+    const stopProfile = process.env.BENCH_PROFILE ? await startProfile() : undefined;
     invoicing = await runInvoicing(platform.deps.db, billing, platform.deps.now());
+    if (stopProfile) {
+      // The portal's worker runs the job in this process: where its JavaScript time went.
+      const profile = await stopProfile();
+      say(
+        `invoicing run under the profiler (the figures below include its cost):\n${summarise(profile, 20)}`,
+      );
+      say(`profile: ${saveProfile(profile, profileDir(), `bench-invoicing-${Date.now()}`)}`);
+    }
     for (const line of invoicingLines(invoicing, billing.families)) say(line);
+    say(linesFloorLine(await measureLinesFloor(platform.deps.db, billing, invoicing.runId)));
     invoicingSummary(summary, invoicing, billing.families);
   } else summary.notRun(4, `invoicing ${SETTINGS.billingChildren} children`, "BENCH_ONLY");
   let city: InvoicingReport | undefined;
