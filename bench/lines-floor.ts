@@ -21,7 +21,6 @@ class RolledBack extends Error {
 }
 
 interface Explained {
-  Plan: { "Actual Rows"?: number; Plans?: { "Actual Rows"?: number }[] };
   Triggers?: { "Trigger Name": string; Time: number; Calls: number }[];
   "Execution Time": number;
 }
@@ -51,10 +50,24 @@ export async function measureLinesFloor(
     plan = e.plan;
   }
   const p = (plan as Explained[])[0] as Explained;
+  const names = await db.withTenant(staff, async (trx) => {
+    const { rows } = await sql<{ trigger: string; constraint: string }>`
+      select t.tgname as trigger, c.conname as constraint from pg_trigger t
+      join pg_constraint c on c.oid = t.tgconstraint where t.tgrelid = 'invoice_lines'::regclass`.execute(
+      trx,
+    );
+    return new Map(rows.map((r) => [r.trigger, r.constraint]));
+  });
+  const triggers = (p.Triggers ?? []).map((t) => ({
+    name: names.get(t["Trigger Name"]) ?? t["Trigger Name"],
+    ms: t.Time,
+    calls: t.Calls,
+  }));
   return {
-    rows: p.Plan.Plans?.[0]?.["Actual Rows"] ?? p.Plan["Actual Rows"] ?? 0,
+    // An insert's plan node returns no rows: each foreign key's trigger fires once per line.
+    rows: Math.max(0, ...triggers.map((t) => t.calls)),
     totalMs: p["Execution Time"],
-    triggers: (p.Triggers ?? []).map((t) => ({ name: t["Trigger Name"], ms: t.Time, calls: t.Calls })),
+    triggers,
   };
 }
 

@@ -2,8 +2,8 @@
  * Peak memory while something runs: this process (the portal and its job worker run here)
  * resident and V8 heap, and PostgreSQL's processes under this bench (embedded cluster), as
  * their private resident memory (RssAnon: shared buffers mapped by every backend are not
- * counted once per backend). Sampled every 50 ms from /proc (Linux); PostgreSQL reads 0
- * when it is not ours (BENCH_DATABASE_URL).
+ * counted once per backend). This process is sampled every 50 ms, PostgreSQL every 500 ms,
+ * from /proc (Linux); PostgreSQL reads 0 when it is not ours (BENCH_DATABASE_URL).
  */
 import { readdirSync, readFileSync } from "node:fs";
 
@@ -17,49 +17,46 @@ export interface PeakMemory {
   postgresSharedBytes: number;
 }
 
-function status(pid: string): { ppid: number; comm: string; anon: number; shmem: number } | null {
+function read(file: string): string {
   try {
-    const text = readFileSync(`/proc/${pid}/status`, "utf8");
-    const field = (k: string) => text.match(new RegExp(`^${k}:\\s+(\\S+)`, "m"))?.[1] ?? "";
-    return {
-      ppid: Number(field("PPid")),
-      comm: field("Name"),
-      anon: Number(field("RssAnon") || 0) * 1024,
-      shmem: Number(field("RssShmem") || 0) * 1024,
-    };
+    return readFileSync(file, "utf8");
   } catch {
-    return null;
+    return "";
   }
 }
 
-function postgresNow(): { sum: number; largest: number; shared: number } {
-  const procs = new Map<number, NonNullable<ReturnType<typeof status>>>();
-  let names: string[] = [];
+/** Direct children of a process (/proc/<pid>/task/<tid>/children, over its threads). */
+function children(pid: number): number[] {
+  const out: number[] = [];
+  let tasks: string[] = [];
   try {
-    names = readdirSync("/proc").filter((n) => /^\d+$/.test(n));
+    tasks = readdirSync(`/proc/${pid}/task`);
   } catch {
-    return { sum: 0, largest: 0, shared: 0 };
+    return out;
   }
-  for (const n of names) {
-    const s = status(n);
-    if (s) procs.set(Number(n), s);
-  }
-  const ours = (pid: number) => {
-    for (let cur: number | undefined = pid, i = 0; cur && i < 64; i++) {
-      if (cur === process.pid) return true;
-      cur = procs.get(cur)?.ppid;
-    }
-    return false;
-  };
+  for (const tid of tasks)
+    for (const c of read(`/proc/${pid}/task/${tid}/children`).trim().split(/\s+/)) if (c) out.push(Number(c));
+  return out;
+}
+
+/** PostgreSQL's processes under this one: the postmaster (our child) and its children. */
+function postgresPids(): number[] {
+  const isPostgres = (pid: number) => read(`/proc/${pid}/comm`).trim() === "postgres";
+  const masters = children(process.pid).filter(isPostgres);
+  return [...masters, ...masters.flatMap(children)];
+}
+
+function postgresNow(pids: number[]): { sum: number; largest: number; shared: number } {
   let sum = 0;
   let largest = 0;
   let shared = 0;
-  for (const [pid, s] of procs)
-    if (s.comm === "postgres" && ours(pid)) {
-      sum += s.anon;
-      largest = Math.max(largest, s.anon);
-      shared = Math.max(shared, s.shmem);
-    }
+  for (const pid of pids) {
+    const text = read(`/proc/${pid}/status`);
+    const kib = (k: string) => Number(text.match(new RegExp(`^${k}:\\s+(\\d+)`, "m"))?.[1] ?? 0) * 1024;
+    sum += kib("RssAnon");
+    largest = Math.max(largest, kib("RssAnon"));
+    shared = Math.max(shared, kib("RssShmem"));
+  }
   return { sum, largest, shared };
 }
 
@@ -71,11 +68,18 @@ export function sampleMemory(): () => PeakMemory {
     postgresLargestBytes: 0,
     postgresSharedBytes: 0,
   };
+  // The sampler runs in the portal's own process: PostgreSQL is read every 10th sample only
+  // (a few /proc files per backend), and its processes are listed once a second.
+  let pids = postgresPids();
+  let n = 0;
   const sample = () => {
     const m = process.memoryUsage();
     peak.rssBytes = Math.max(peak.rssBytes, m.rss);
     peak.heapBytes = Math.max(peak.heapBytes, m.heapUsed);
-    const pgm = postgresNow();
+    n++;
+    if (n % 20 === 0) pids = postgresPids();
+    if (n % 10 !== 1) return;
+    const pgm = postgresNow(pids);
     peak.postgresBytes = Math.max(peak.postgresBytes, pgm.sum);
     peak.postgresLargestBytes = Math.max(peak.postgresLargestBytes, pgm.largest);
     peak.postgresSharedBytes = Math.max(peak.postgresSharedBytes, pgm.shared);
