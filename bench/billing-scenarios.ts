@@ -122,7 +122,11 @@ export async function runInvoicing(
   const staff = { role: "app_staff" as const, tenantId: data.tenant.id, userId: data.staffUserId };
   let t = performance.now();
   const before = cpuSample();
-  const preview = await db.withTenant(staff, (trx) => previewRun(trx, data.tenant, data.regieId, data.month));
+  // Only its figures are kept: the job (in this process) builds its own, and memory is measured.
+  const preview = await db.withTenant(staff, async (trx) => {
+    const p = await previewRun(trx, data.tenant, data.regieId, data.month);
+    return { households: p.households.length, lineCount: p.lineCount, totalCents: p.totalCents };
+  });
   const previewMs = performance.now() - t;
   const previewCpu = cpuOf(before, cpuSample(), previewMs);
   const stopSampling = sampleMemory();
@@ -130,7 +134,7 @@ export async function runInvoicing(
   const actor = { kind: "staff" as const, userId: data.staffUserId };
   const confirmation = {
     confirmed: true,
-    invoiceCount: preview.households.length,
+    invoiceCount: preview.households,
     totalCents: preview.totalCents,
   };
   const jobId = await db.withTenant(staff, (trx) =>
@@ -149,7 +153,7 @@ export async function runInvoicing(
   );
   return {
     runId,
-    households: preview.households.length,
+    households: preview.households,
     previewLines: preview.lineCount,
     previewMs,
     issueMs,

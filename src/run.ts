@@ -41,7 +41,8 @@ export async function runProcess(
   platform = await startPlatform(env, log, { listen: parts.web, parts, ownSignals: true });
   if (stopping) return stop(platform);
   if (parts.web)
-    log.info({ port: platform.port, boot: { imports: importsMs, ...platform.boot } }, "listening");
+    // "port" stays last before "msg": tests/helpers/processes.ts reads it from this line.
+    log.info({ boot: { imports: importsMs, ...platform.boot }, port: platform.port }, "listening");
   if (parts.worker && !parts.web) log.info("worker started");
   after?.(platform, env, log);
 }
