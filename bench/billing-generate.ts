@@ -39,19 +39,19 @@ export interface BillingBenchData {
   timings: Record<string, number>;
 }
 
-function townConfig(start: string, end: string): TenantConfig {
+function townConfig(slug: string, start: string, end: string): TenantConfig {
   return tenantConfigSchema.parse({
-    slug: BILLING_SLUG,
+    slug,
     name: "Commune d'essai de la facturation",
     shortName: "Facturation",
-    branding: { logo: `${BILLING_SLUG}.svg`, primary: townColour(11), onPrimary: "#ffffff" },
+    branding: { logo: `${slug}.svg`, primary: townColour(11), onPrimary: "#ffffff" },
     contact: {
       service: "Service Enfance-Jeunesse",
       phone: "01 02 03 04 06",
-      email: `enfance@${BILLING_SLUG}.test`,
+      email: `enfance@${slug}.test`,
       address: "1 place de la Mairie, 21000 Essai",
     },
-    website: `https://${BILLING_SLUG}.example.org`,
+    website: `https://${slug}.example.org`,
     holidayZone: "A",
     auth: {
       loginWith: "email",
@@ -192,9 +192,10 @@ async function analyze(ownerUrl: string) {
 export async function generateBilling(
   db: Database,
   ownerUrl: string,
-  options: { families: number; historyFamilies: number },
+  options: { families: number; historyFamilies: number; slug?: string },
   now: Date,
 ): Promise<BillingBenchData> {
+  const slug = options.slug ?? BILLING_SLUG;
   const timings: Record<string, number> = {};
   let t = performance.now();
   const lap = (name: string) => {
@@ -203,11 +204,11 @@ export async function generateBilling(
   };
   const today = parisToday(now);
   const month = addMonths(today.slice(0, 7), -1);
-  const config = townConfig(`${addMonths(month, -12)}-01`, addDays(today, 365));
+  const config = townConfig(slug, `${addMonths(month, -12)}-01`, addDays(today, 365));
   const ids = await provisionTenants(db, [{ config, logoSvg: LOGO }]);
   const tenant: Tenant = {
-    id: ids.get(BILLING_SLUG) as string,
-    slug: BILLING_SLUG,
+    id: ids.get(slug) as string,
+    slug,
     name: config.name,
     status: "active",
     config,
@@ -227,7 +228,7 @@ export async function generateBilling(
         tenant_id: tenant.id,
         kind: "staff",
         staff_role: "admin",
-        email: `admin@${BILLING_SLUG}.test`,
+        email: `admin@${slug}.test`,
         first_name: "Agent",
         last_name: "FACTURATION",
       })

@@ -49,7 +49,11 @@ function processTree(root: number): CpuSample["groups"] {
     const comm = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
     // After "pid (comm) ": state ppid …; utime and stime are fields 14 and 15, i.e. 11 and 12 here.
     const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    procs.set(Number(name), { ppid: Number(f[1]), comm, ticks: Number(f[11]) + Number(f[12]) });
+    const own = Number(f[11]) + Number(f[12]);
+    // A direct child also carries its children that exited (cutime + cstime): PostgreSQL's
+    // backends come and go, and a group's CPU must never go back when one exits.
+    const reaped = Number(f[1]) === root ? Number(f[13]) + Number(f[14]) : 0;
+    procs.set(Number(name), { ppid: Number(f[1]), comm, ticks: own + reaped });
   }
   const groups: CpuSample["groups"] = new Map();
   for (const [pid, p] of procs) {

@@ -67,12 +67,14 @@ export interface HttpAnswer {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** The body's bytes as sent (options.raw), e.g. still compressed. */
+  raw?: Buffer;
 }
 
 /** One plain HTTP request with the given Host header (fetch will not let us set it). */
 export function httpRequest(
   port: number,
-  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string },
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string; raw?: boolean },
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = request(
@@ -87,12 +89,13 @@ export function httpRequest(
         },
       },
       (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => {
-          body += c;
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const raw = Buffer.concat(chunks);
+          const answer = { status: res.statusCode ?? 0, headers: res.headers, body: raw.toString("utf8") };
+          resolve(options.raw ? { ...answer, raw } : answer);
         });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
       },
     );
     req.on("error", reject);

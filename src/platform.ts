@@ -32,6 +32,8 @@ export interface Platform {
   ownerUrl: string;
   /** Demo only: base URL of the local PayFiP simulator (SOAP endpoint and payment page). */
   payfipUrl?: string;
+  /** Milliseconds each step of the boot took (printed by the bench's cold start). */
+  boot: Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -137,11 +139,18 @@ async function listen(app: ReturnType<typeof createApp>, deps: Deps) {
  */
 export async function startPlatform(env: Env, log: Logger, options: PlatformOptions): Promise<Platform> {
   const parts = options.parts ?? ALL;
+  const boot: Record<string, number> = {};
+  let lapStart = performance.now();
+  const lap = (step: string) => {
+    boot[step] = Math.round(performance.now() - lapStart);
+    lapStart = performance.now();
+  };
   // Every instance must log in with the same password; none may invent one (architecture §5.12).
   if (env.NODE_ENV === "production" && !env.APP_DB_PASSWORD)
     throw new Error("APP_DB_PASSWORD is required in production");
   const owner = await ownerDatabase(env, log, options.ownSignals);
   const { db, url: appUrl, queueUrl } = await openDatabase(env, log, owner.url, parts.prepare);
+  lap(parts.prepare ? "database and preparation" : "database login");
   const { mailbox, payfip } = parts.web || parts.worker ? await demoServices(env) : {};
   const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
   if (parts.worker && !smtpUrl) throw new Error("SMTP_URL is required outside the demo");
@@ -162,6 +171,7 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
           staleAfterMs: env.JOB_STALE_AFTER_MS,
         })
       : undefined;
+  lap("demo services and worker");
   const deps: Deps = {
     env,
     db,
@@ -172,8 +182,10 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
     mailbox,
   };
   const app = createApp(deps);
+  lap("app");
   const { http, port } =
     options.listen && parts.web ? await listen(app, deps) : { http: undefined, port: env.PORT };
+  lap("listen");
 
   return {
     deps,
@@ -181,6 +193,7 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
     port,
     ownerUrl: owner.url,
     payfipUrl: payfip?.url,
+    boot,
     // Stop accepting and drain (bounded), then the worker, the pool, and the cluster last.
     async close() {
       await stopAll(log, [

@@ -12,6 +12,8 @@ export async function runProcess(
   parts: Parts,
   after?: (platform: Platform, env: Env, log: Logger) => void,
 ): Promise<void> {
+  // Every static import is loaded and evaluated before this runs: the time since the process began.
+  const importsMs = Math.round(performance.now());
   const env = loadEnv();
   const log = createLogger(env.LOG_LEVEL, env.NODE_ENV === "development");
   if (!(parts.prepare && parts.web && parts.worker) && !env.DATABASE_URL)
@@ -38,7 +40,9 @@ export async function runProcess(
   }
   platform = await startPlatform(env, log, { listen: parts.web, parts, ownSignals: true });
   if (stopping) return stop(platform);
-  if (parts.web) log.info({ port: platform.port }, "listening");
+  if (parts.web)
+    // "port" stays last before "msg": tests/helpers/processes.ts reads it from this line.
+    log.info({ boot: { imports: importsMs, ...platform.boot }, port: platform.port }, "listening");
   if (parts.worker && !parts.web) log.info("worker started");
   after?.(platform, env, log);
 }
