@@ -1,5 +1,4 @@
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
+import type { Kysely } from "kysely";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../src/db/types.ts";
@@ -13,7 +12,7 @@ import {
   startE2E,
   textOf,
 } from "../helpers/browser.ts";
-import type { TestDatabase } from "../helpers/db.ts";
+import { ownerDb, type TestDatabase } from "../helpers/db.ts";
 import { completeFile } from "../helpers/planning-fixture.ts";
 
 // Issue 10 in Chromium: a Séné family gets its money back for cancelled paid days (avoir,
@@ -25,9 +24,7 @@ let e2e: E2E;
 let owner: Kysely<DB>;
 beforeAll(async () => {
   e2e = await startE2E();
-  owner = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: e2e.platform.ownerUrl, max: 1 }) }),
-  });
+  owner = ownerDb(e2e.platform.ownerUrl, 1);
   await completeFile({ owner } as TestDatabase, "sene", "1001");
 }, 120_000);
 afterAll(async () => {

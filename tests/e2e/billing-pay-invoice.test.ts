@@ -1,12 +1,11 @@
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
+import type { Kysely } from "kysely";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../src/db/types.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { euros } from "../../src/features/billing/pricing/pricing.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E, textOf } from "../helpers/browser.ts";
-import type { TestDatabase } from "../helpers/db.ts";
+import { ownerDb, type TestDatabase } from "../helpers/db.ts";
 import { completeFile } from "../helpers/planning-fixture.ts";
 import { issuedInvoice } from "../integration/billing-parent-fixture.ts";
 
@@ -18,9 +17,7 @@ let owner: Kysely<DB>;
 
 beforeAll(async () => {
   e2e = await startE2E();
-  owner = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: e2e.platform.ownerUrl, max: 1 }) }),
-  });
+  owner = ownerDb(e2e.platform.ownerUrl, 1);
   const householdId = await completeFile({ owner } as TestDatabase, "plombieres", "1001001818331");
   await issuedInvoice(owner, householdId, {
     number: "EJ-700",

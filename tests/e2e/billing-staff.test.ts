@@ -1,12 +1,11 @@
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
+import type { Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../src/db/types.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { book } from "../../src/features/planning/booking/booking-service.ts";
 import { allPeriods } from "../../src/features/planning/offer/period-service.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E, textOf } from "../helpers/browser.ts";
-import type { TestDatabase } from "../helpers/db.ts";
+import { ownerDb, type TestDatabase } from "../helpers/db.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 
 // A Sennecey admin runs October 2026's invoicing for the canteen (two days eaten, booked in
@@ -18,9 +17,7 @@ let owner: Kysely<DB>;
 
 beforeAll(async () => {
   e2e = await startE2E();
-  owner = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: e2e.platform.ownerUrl, max: 1 }) }),
-  });
+  owner = ownerDb(e2e.platform.ownerUrl, 1);
   const householdId = await completeFile({ owner } as TestDatabase, "senneceylesdijon", "1001");
   await owner
     .updateTable("households")

@@ -1,12 +1,11 @@
 import { readFileSync } from "node:fs";
-import { Kysely, PostgresDialect, sql } from "kysely";
-import pg from "pg";
+import { type Kysely, sql } from "kysely";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../src/db/types.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E, textOf } from "../helpers/browser.ts";
-import type { TestDatabase } from "../helpers/db.ts";
+import { ownerDb, type TestDatabase } from "../helpers/db.ts";
 import { completeFile } from "../helpers/planning-fixture.ts";
 
 // Issue 15: a Plombières parent enrols Lucas in the canteen four days a week, staff accept,
@@ -17,9 +16,7 @@ let owner: Kysely<DB>;
 
 beforeAll(async () => {
   e2e = await startE2E();
-  owner = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: e2e.platform.ownerUrl, max: 1 }) }),
-  });
+  owner = ownerDb(e2e.platform.ownerUrl, 1);
   await completeFile({ owner } as TestDatabase, "plombieres", "1001001818331");
   // The demo enrols Lucas « à la carte » in this year's canteen: this journey starts without it.
   await owner

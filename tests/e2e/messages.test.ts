@@ -1,5 +1,4 @@
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
+import type { Kysely } from "kysely";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../src/db/types.ts";
@@ -12,6 +11,7 @@ import {
   startE2E,
   textOf,
 } from "../helpers/browser.ts";
+import { ownerDb } from "../helpers/db.ts";
 import { generateBookings } from "../helpers/planning-generator.ts";
 
 // Issue 14 in a browser: a Plombières parent (menu-bar layout) writes to the town with an
@@ -24,9 +24,7 @@ const PDF = Buffer.from("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
 
 beforeAll(async () => {
   e2e = await startE2E();
-  owner = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: e2e.platform.ownerUrl, max: 1 }) }),
-  });
+  owner = ownerDb(e2e.platform.ownerUrl, 1);
 }, 120_000);
 afterAll(async () => {
   await owner?.destroy();

@@ -1,5 +1,4 @@
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
+import type { Kysely } from "kysely";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../src/db/types.ts";
@@ -7,7 +6,7 @@ import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { book } from "../../src/features/planning/booking/booking-service.ts";
 import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E, textOf } from "../helpers/browser.ts";
-import type { TestDatabase } from "../helpers/db.ts";
+import { ownerDb, type TestDatabase } from "../helpers/db.ts";
 import { completeFile, payAfterwards } from "../helpers/planning-fixture.ts";
 
 // « Mon planning » on a phone (issue 4, item 4 and 7): a Séné parent sees a Wednesday booked
@@ -20,9 +19,7 @@ let owner: Kysely<DB>;
 
 beforeAll(async () => {
   e2e = await startE2E();
-  owner = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: e2e.platform.ownerUrl, max: 1 }) }),
-  });
+  owner = ownerDb(e2e.platform.ownerUrl, 1);
   const householdId = await completeFile({ owner } as TestDatabase, "sene", "1001");
   await payAfterwards({ owner } as TestDatabase, "sene");
   const t = await owner

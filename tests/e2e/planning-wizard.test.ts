@@ -1,12 +1,11 @@
-import { Kysely, PostgresDialect } from "kysely";
-import pg from "pg";
+import type { Kysely } from "kysely";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { DB } from "../../src/db/types.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { lastId, type Mailbox } from "../../src/integrations/mail/sink.ts";
 import { checkA11y, type E2E, expectNoPageErrors, startE2E, textOf } from "../helpers/browser.ts";
-import type { TestDatabase } from "../helpers/db.ts";
+import { ownerDb, type TestDatabase } from "../helpers/db.ts";
 import { completeFile, payAfterwards } from "../helpers/planning-fixture.ts";
 
 // « Nouvelle réservation » in Chromium (issue 4 « Tests »): a Sennecey parent books days of
@@ -17,9 +16,7 @@ let e2e: E2E;
 let owner: Kysely<DB>;
 beforeAll(async () => {
   e2e = await startE2E();
-  owner = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: e2e.platform.ownerUrl, max: 1 }) }),
-  });
+  owner = ownerDb(e2e.platform.ownerUrl, 1);
   // completeFile only uses the owner connection.
   const db = { owner } as TestDatabase;
   await completeFile(db, "senneceylesdijon", "1001");

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { Kysely, PostgresDialect } from "kysely";
 import pg from "pg";
 import { inject } from "vitest";
-import { createDatabase, type Database } from "../../src/db/database.ts";
+import { createDatabase, type Database, resilientPool } from "../../src/db/database.ts";
 import { loginUrl } from "../../src/db/prepare.ts";
 import type { DB } from "../../src/db/types.ts";
 import { LOGIN, TEMPLATE, withDatabase } from "./constants.ts";
@@ -36,14 +36,21 @@ export async function cloneTemplate(): Promise<{ ownerUrl: string; drop(): Promi
   };
 }
 
+/**
+ * The tests' own owner connection to a database. Its pool listens for connection errors like
+ * the app's (`resilientPool`): a connection ended while its database is dropped at the end of
+ * a file must not surface as an uncaught error in the worker that runs the next file.
+ */
+export function ownerDb(ownerUrl: string, max = 2): Kysely<DB> {
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: resilientPool(ownerUrl, { max }) }) });
+}
+
 /** A fresh copy of the migrated, provisioned template: each test file has its own database. */
 export async function createTestDatabase(options: { poolSize?: number } = {}): Promise<TestDatabase> {
   const { ownerUrl, drop } = await cloneTemplate();
   const appUrl = loginUrl(ownerUrl, LOGIN);
   const db = createDatabase(appUrl, { max: options.poolSize ?? 4 });
-  const owner = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: ownerUrl, max: 2 }) }),
-  });
+  const owner = ownerDb(ownerUrl);
   return {
     db,
     owner,
