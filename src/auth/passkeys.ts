@@ -11,8 +11,8 @@ import type { Database, Trx } from "../db/database.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
 import { recordAuthEvent } from "./events.ts";
+import { givePendingFactor } from "./second-factor.ts";
 import type { SessionUser } from "./sessions.ts";
-import { clear, registerFailure, waitSeconds } from "./throttle.ts";
 import { hashToken } from "./tokens.ts";
 
 /**
@@ -224,28 +224,12 @@ export function complete(
   token: string,
   input: { site: Site; response: AuthenticationResponseJSON; ip: string },
 ) {
-  return db.withTenant(auth(tenant), async (trx): Promise<PasskeyOutcome | null> => {
-    const id = hashToken(token);
-    const session = await trx
-      .selectFrom("sessions")
-      .select("user_id")
-      .where("id", "=", id)
-      .where("second_factor_pending", "=", true)
-      .executeTakeFirst();
-    if (!session) return null;
-    const keys = [{ kind: "otp" as const, value: session.user_id }];
-    const wait = await waitSeconds(trx, "login_throttle", keys);
-    if (wait > 0) return { ok: false, waitSeconds: wait, message: "" };
-    const event = { tenantId: tenant.id, userId: session.user_id, ip: input.ip };
-    const refused = await verifyAnswer(trx, id, session.user_id, input);
-    if (refused) {
-      await registerFailure(trx, "login_throttle", keys);
-      await recordAuthEvent(trx, log, { ...event, event: "passkey_failed" });
-      return { ok: false, waitSeconds: 0, message: refused };
-    }
-    await clear(trx, "login_throttle", keys);
-    await trx.updateTable("sessions").set({ second_factor_pending: false }).where("id", "=", id).execute();
-    await recordAuthEvent(trx, log, { ...event, event: "login" });
-    return { ok: true };
-  });
+  return db.withTenant(
+    auth(tenant),
+    (trx): Promise<PasskeyOutcome | null> =>
+      givePendingFactor(trx, log, tenant, token, input.ip, "passkey_failed", async (sessionId, userId) => {
+        const refused = await verifyAnswer(trx, sessionId, userId, input);
+        return refused ? { refused } : { accepted: "login" };
+      }),
+  );
 }

@@ -4,7 +4,7 @@ import type { Database, Trx } from "../db/database.ts";
 import { recordWrite } from "../features/audit/service.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
-import { recordAuthEvent } from "./events.ts";
+import { type AuthEvent, recordAuthEvent } from "./events.ts";
 import { clear, registerFailure, type ThrottleKey, waitSeconds } from "./throttle.ts";
 import { hashToken } from "./tokens.ts";
 import * as totp from "./totp.ts";
@@ -140,36 +140,66 @@ async function accepts(trx: Trx, userId: string, code: string): Promise<"totp" |
 
 export type CodeOutcome = { ok: true } | { ok: false; waitSeconds: number };
 
+/** How one factor answered: refused (with what to tell the person), or accepted as this event. */
+export type FactorVerdict = { refused: string } | { accepted: AuthEvent };
+
+/**
+ * The factor after the password, whatever it is (code, recovery code, passkey): throttled per
+ * account, audited, and the session waiting for it opens when `verify` accepts. Null when the
+ * token names no session waiting for a factor.
+ */
+export async function givePendingFactor(
+  trx: Trx,
+  log: Logger,
+  tenant: Tenant,
+  token: string,
+  ip: string,
+  failedEvent: AuthEvent,
+  verify: (sessionId: string, userId: string) => Promise<FactorVerdict>,
+): Promise<{ ok: true } | { ok: false; waitSeconds: number; message: string } | null> {
+  const id = hashToken(token);
+  const session = await trx
+    .selectFrom("sessions")
+    .select("user_id")
+    .where("id", "=", id)
+    .where("second_factor_pending", "=", true)
+    .executeTakeFirst();
+  if (!session) return null;
+  const keys: ThrottleKey[] = [{ kind: "otp", value: session.user_id }];
+  const wait = await waitSeconds(trx, "login_throttle", keys);
+  if (wait > 0) return { ok: false, waitSeconds: wait, message: "" };
+  const event = { tenantId: tenant.id, userId: session.user_id, ip };
+  const verdict = await verify(id, session.user_id);
+  if ("refused" in verdict) {
+    await registerFailure(trx, "login_throttle", keys);
+    await recordAuthEvent(trx, log, { ...event, event: failedEvent });
+    return { ok: false, waitSeconds: 0, message: verdict.refused };
+  }
+  await clear(trx, "login_throttle", keys);
+  await trx.updateTable("sessions").set({ second_factor_pending: false }).where("id", "=", id).execute();
+  await recordAuthEvent(trx, log, { ...event, event: verdict.accepted });
+  return { ok: true };
+}
+
 /** The code after the password: the session waiting for it opens, or the failure is throttled. */
 export function complete(db: Database, log: Logger, tenant: Tenant, token: string, code: string, ip: string) {
   return db.withTenant(
     { role: "app_auth", tenantId: tenant.id },
     async (trx): Promise<CodeOutcome | null> => {
-      const id = hashToken(token);
-      const session = await trx
-        .selectFrom("sessions")
-        .select("user_id")
-        .where("id", "=", id)
-        .where("second_factor_pending", "=", true)
-        .executeTakeFirst();
-      if (!session) return null;
-      const keys: ThrottleKey[] = [{ kind: "otp", value: session.user_id }];
-      const wait = await waitSeconds(trx, "login_throttle", keys);
-      if (wait > 0) return { ok: false, waitSeconds: wait };
-      const how = await accepts(trx, session.user_id, code);
-      const event = { tenantId: tenant.id, userId: session.user_id, ip };
-      if (!how) {
-        await registerFailure(trx, "login_throttle", keys);
-        await recordAuthEvent(trx, log, { ...event, event: "second_factor_failed" });
-        return { ok: false, waitSeconds: 0 };
-      }
-      await clear(trx, "login_throttle", keys);
-      await trx.updateTable("sessions").set({ second_factor_pending: false }).where("id", "=", id).execute();
-      await recordAuthEvent(trx, log, {
-        ...event,
-        event: how === "recovery" ? "second_factor_recovery_used" : "login",
-      });
-      return { ok: true };
+      const outcome = await givePendingFactor(
+        trx,
+        log,
+        tenant,
+        token,
+        ip,
+        "second_factor_failed",
+        async (_, userId) => {
+          const how = await accepts(trx, userId, code);
+          if (!how) return { refused: "" };
+          return { accepted: how === "recovery" ? "second_factor_recovery_used" : "login" };
+        },
+      );
+      return outcome && (outcome.ok ? outcome : { ok: false, waitSeconds: outcome.waitSeconds });
     },
   );
 }
