@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
+import { isUuid } from "../lib/form-fields.ts";
 import type { DB } from "./types.ts";
 
 export type Persona = "app_parent" | "app_staff" | "app_operator" | "app_auth" | "app_jobs";
@@ -36,12 +37,11 @@ export interface Database {
 // A calendar date (birth date…) stays "YYYY-MM-DD": no time zone may shift it.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PERSONAS = new Set<Persona>(["app_parent", "app_staff", "app_operator", "app_auth", "app_jobs"]);
 
 function literal(value: string | null | undefined): string {
   if (!value) return "''";
-  if (!UUID.test(value)) throw new Error("withTenant: context ids must be UUIDs");
+  if (!isUuid(value)) throw new Error("withTenant: context ids must be UUIDs");
   return `'${value}'`;
 }
 

@@ -75,6 +75,34 @@ export function routeSql(tree: SourceTree): string[] {
   return [...viaRepo, ...direct].sort();
 }
 
+/**
+ * Feature files that open a transaction or build the caller's context by hand instead of the
+ * request scope's door (`inTransaction`, `callerScope`). Jobs (`*-job.ts`) run outside any
+ * request and open their own; the operators' console acts on towns as `app_operator`.
+ */
+export function handScopes(tree: SourceTree): string[] {
+  const HAND = /\.withTenant\(|role: "app_(?:parent|staff)"/;
+  const exempt = (f: string) => /-job\.ts$/.test(f) || f.startsWith("src/features/platform/");
+  return Object.entries(tree)
+    .filter(([f, s]) => isFeature(f) && !exempt(f) && HAND.test(s))
+    .map(([f]) => f)
+    .sort();
+}
+
+/**
+ * Files that read a request body or check an id by hand rather than through src/http/forms.ts.
+ * Integrations read what an outside service sends (PayFiP's return), not a person's form.
+ */
+export function handInput(tree: SourceTree): string[] {
+  const HAND = /\.parseBody\(|\[0-9a-f\]\{8\}/;
+  const door = (f: string) =>
+    f.startsWith("src/http/") || f.startsWith("src/integrations/") || f === "src/lib/form-fields.ts";
+  return Object.entries(tree)
+    .filter(([f, s]) => !door(f) && HAND.test(s))
+    .map(([f]) => f)
+    .sort();
+}
+
 /** Imports of another feature's files that are not its public service (`service.ts`, `*-service.ts`). */
 export function internals(tree: SourceTree): string[] {
   const pub = (to: string) => /(^|[/-])service(\.ts)?$/.test(to);

@@ -1,10 +1,9 @@
 import type { Context } from "hono";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from "../../lib/form-fields.ts";
 
 function pick(entries: Iterable<[string, unknown]>): string | null {
   for (const [key, value] of entries) {
-    if (key.toLowerCase() === "idop" && typeof value === "string" && UUID.test(value.trim()))
+    if (key.toLowerCase() === "idop" && typeof value === "string" && isUuid(value.trim()))
       return value.trim();
   }
   return null;
