@@ -1,8 +1,8 @@
 import type { Database } from "../db/database.ts";
+import { provisionBilling } from "../features/billing/settings/provision-service.ts";
+import { provisionOffer } from "../features/planning/offer/provision-service.ts";
 import type { TenantConfig } from "./config-schema.ts";
 import type { TenantFile } from "./files.ts";
-import { provisionBilling } from "./provision-billing.ts";
-import { provisionOffer } from "./provision-offer.ts";
 
 const OPERATOR = { role: "app_operator" as const, tenantId: null };
 
@@ -56,6 +56,8 @@ export async function provisionTenants(db: Database, files: TenantFile[]): Promi
  * (edited since in the back-office) is kept.
  */
 export async function provisionTownData(db: Database, tenantId: string, config: TenantConfig) {
-  await provisionOffer(db, tenantId, config.planning);
-  await provisionBilling(db, tenantId, config.billing);
+  await db.withTenant({ role: "app_staff", tenantId }, async (trx) => {
+    await provisionOffer(trx, tenantId, config.planning);
+    await provisionBilling(trx, tenantId, config.billing);
+  });
 }

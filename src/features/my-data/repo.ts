@@ -73,12 +73,8 @@ export function pendingClosures(trx: Trx) {
     .execute();
 }
 
-/**
- * Closes the household's accounts at once (disabled, sessions ended) and marks the request
- * done. The file itself stays: the retention job erases it when its time comes, and invoices
- * and payments are kept as public accounting requires.
- */
-export async function closeAccounts(trx: Trx, requestId: string, staffId: string) {
+/** Marks a pending closure request done; its household, or null when unknown or handled. */
+export async function markClosed(trx: Trx, requestId: string, staffId: string) {
   const request = await trx
     .updateTable("closure_requests")
     .set({ status: "closed", decided_by: staffId, decided_at: sql`now()` })
@@ -86,15 +82,5 @@ export async function closeAccounts(trx: Trx, requestId: string, staffId: string
     .where("status", "=", "pending")
     .returning(["household_id"])
     .executeTakeFirst();
-  if (!request) return null;
-  const users = await trx
-    .updateTable("users")
-    .set({ disabled_at: sql`now()` })
-    .where("household_id", "=", request.household_id)
-    .where("kind", "=", "parent")
-    .returning("id")
-    .execute();
-  const ids = users.map((u) => u.id);
-  if (ids.length) await trx.deleteFrom("sessions").where("user_id", "in", ids).execute();
-  return request.household_id;
+  return request?.household_id ?? null;
 }

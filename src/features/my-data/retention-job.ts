@@ -1,3 +1,4 @@
+import { eraseHouseholdAccounts, purgeAuthEvents } from "../../auth/retention-service.ts";
 import type { Database, Trx } from "../../db/database.ts";
 import { queueMail } from "../../integrations/mail/outbox.ts";
 import { type IsoDate, longDate, parisToday } from "../../lib/dates.ts";
@@ -5,9 +6,23 @@ import type { Logger } from "../../lib/log.ts";
 import type { RetentionConfig } from "../../tenancy/config-schema.ts";
 import { currentTenant } from "../../tenancy/current.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import { purgeAuditLog, recordSystemWrite } from "../audit/system-service.ts";
+import { eraseHouseholdChildren, eraseStaleHealthRecords } from "../children/retention-service.ts";
+import { eraseHouseholdDocuments } from "../documents/retention-service.ts";
+import { purgeHealthAccessLog } from "../health-log/retention-service.ts";
+import { eraseHouseholdFile } from "../household/retention-service.ts";
+import { detachAbsenceDocuments } from "../planning/absences/retention-service.ts";
 import * as retentionRepo from "./retention-repo.ts";
 
 const DAY_MS = 86_400_000;
+
+/** Journals deleted row by row past their time, each by the slice that owns it. */
+const JOURNALS = {
+  auth_events: purgeAuthEvents,
+  health_access_log: purgeHealthAccessLog,
+  audit_log: purgeAuditLog,
+} as const;
+type Journal = keyof typeof JOURNALS;
 /** Town admins hear of an erasure this many days before it happens. */
 export const NOTICE_DAYS = 30;
 
@@ -30,7 +45,7 @@ type Days = ReturnType<typeof retentionDays>;
 
 export interface RetentionReport {
   town: string;
-  purged: Record<retentionRepo.Journal, number>;
+  purged: Record<Journal, number>;
   erasedHouseholds: number;
   /** Health records of children with nothing in the coming school year, deleted. */
   erasedHealthRecords: number;
@@ -52,14 +67,14 @@ async function applyToTown(db: Database, town: { id: string; slug: string }, now
   return db.withTenant({ role: "app_jobs", tenantId: town.id }, async (trx) => {
     const tenant = await currentTenant(trx);
     const days = retentionDays(tenant.config.legal.retention);
-    const purged = {} as Record<retentionRepo.Journal, number>;
-    for (const table of Object.keys(retentionRepo.JOURNALS) as retentionRepo.Journal[]) {
-      purged[table] = await retentionRepo.purgeJournal(trx, table, before(now, days[table]));
+    const purged = {} as Record<Journal, number>;
+    for (const table of Object.keys(JOURNALS) as Journal[]) {
+      purged[table] = await JOURNALS[table](trx, before(now, days[table]));
       if (purged[table]) await audit(trx, town.id, null, "retention_purged", table, []);
     }
     const inactive = await retentionRepo.inactiveHouseholds(trx, before(now, days.inactiveHousehold));
     for (const householdId of inactive) {
-      await retentionRepo.eraseHousehold(trx, householdId);
+      await eraseHousehold(trx, householdId);
       await audit(trx, town.id, householdId, "retention_erased", "households", retentionRepo.ERASED);
     }
     const erasedHealthRecords = await eraseLastYearsHealth(trx, town.id, now);
@@ -75,7 +90,19 @@ const audit = (
   action: string,
   entity: string,
   fields: string[],
-) => retentionRepo.audit(trx, tenantId, { householdId, action, entity, fields });
+) => recordSystemWrite(trx, tenantId, { householdId, action, entity, fields });
+
+/**
+ * Erases a household's personal file, each part by its owner. What public accounting needs
+ * stays: the household's number, name and address on its invoices and payments.
+ */
+async function eraseHousehold(trx: Trx, householdId: string): Promise<void> {
+  await eraseHouseholdAccounts(trx, householdId);
+  await detachAbsenceDocuments(trx, householdId);
+  await eraseHouseholdDocuments(trx, householdId);
+  await eraseHouseholdChildren(trx, householdId);
+  await eraseHouseholdFile(trx, householdId);
+}
 
 /**
  * Health data is kept at most until the end of the school year of its use: once a year is
@@ -83,7 +110,7 @@ const audit = (
  */
 async function eraseLastYearsHealth(trx: Trx, tenantId: string, now: Date): Promise<number> {
   const year = schoolYearOf(parisToday(now));
-  const households = await retentionRepo.eraseStaleHealthRecords(trx, year.start, year.name);
+  const households = await eraseStaleHealthRecords(trx, year.start, year.name);
   for (const householdId of new Set(households))
     await audit(trx, tenantId, householdId, "retention_erased", "health_records", []);
   return households.length;

@@ -1,3 +1,4 @@
+import { disableHouseholdAccounts } from "../../auth/retention-service.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Database } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
@@ -70,11 +71,16 @@ export function pendingClosures(db: Database, tenant: Tenant, s: SessionUser) {
   return db.withTenant(staffCtx(tenant, s), (trx) => myDataRepo.pendingClosures(trx));
 }
 
-/** A town admin closes the household's accounts; audited. Unknown or already handled: 404. */
+/**
+ * A town admin closes the household's accounts at once (disabled, sessions ended); audited.
+ * Unknown or already handled: 404. The file itself stays: the retention job erases it when
+ * its time comes, and invoices and payments are kept as public accounting requires.
+ */
 export function closeAccount(db: Database, tenant: Tenant, s: SessionUser, requestId: string) {
   return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    const householdId = await myDataRepo.closeAccounts(trx, requestId, s.userId);
+    const householdId = await myDataRepo.markClosed(trx, requestId, s.userId);
     if (!householdId) throw notFound();
+    await disableHouseholdAccounts(trx, householdId);
     await recordWrite(
       trx,
       tenant.id,

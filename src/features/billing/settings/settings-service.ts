@@ -5,6 +5,7 @@ import { notFound } from "../../../http/errors.ts";
 import { longDate } from "../../../lib/dates.ts";
 import type { Tariff } from "../../../tenancy/billing-schema.ts";
 import { recordWrite } from "../../audit/service.ts";
+import { linkServicesToRegie, unlinkServicesFromRegie } from "../../planning/offer/regie-link-service.ts";
 import { type Errors, parseTariff, type RawForm, type RegieForm, tariffValues } from "./settings-schemas.ts";
 
 /** An admin of the town editing its régies and tariffs (issue 5, items 1 and 2). */
@@ -110,19 +111,9 @@ async function regieErrors(trx: Trx, id: string | null, form: RegieForm): Promis
 
 /** Which services the régie bills: exactly those checked. Returns whether anything moved. */
 async function assignServices(trx: Trx, id: string, keys: string[]) {
-  const added = await trx
-    .updateTable("services")
-    .set({ regie_id: id })
-    .where("key", "in", keys)
-    .where("regie_id", "is", null)
-    .executeTakeFirst();
-  const removed = await trx
-    .updateTable("services")
-    .set({ regie_id: null })
-    .where("regie_id", "=", id)
-    .where("key", "not in", keys)
-    .executeTakeFirst();
-  return Number(added.numUpdatedRows) + Number(removed.numUpdatedRows) > 0;
+  const added = await linkServicesToRegie(trx, id, keys);
+  const removed = await unlinkServicesFromRegie(trx, id, keys);
+  return added + removed > 0;
 }
 
 /** Creates (id null) or updates a régie and the services it bills; audited with the fields changed. */
