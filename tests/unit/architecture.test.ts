@@ -91,11 +91,7 @@ const DEBT = {
   routeSql: [] as string[],
   internals: [] as string[],
   foreignWrites: [
-    "guardians ← staff",
-    "households ← staff",
     "outbox ← planning",
-    "users ← household",
-    "users ← staff",
   ],
   handScopes: [
     "src/features/billing/basket/basket-credit.ts",

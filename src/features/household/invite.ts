@@ -1,4 +1,5 @@
 import { type AccountDeps, sendActivation } from "../../auth/account-service.ts";
+import * as parentUsers from "../../auth/parent-users-service.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { registerFailure, type ThrottleKey, waitSeconds } from "../../auth/throttle.ts";
 import { switchPersona, type Trx } from "../../db/database.ts";
@@ -36,17 +37,23 @@ async function openAccount(
   await switchPersona(trx, { role: "app_auth", tenantId: d.tenant.id });
   const budget: ThrottleKey[] = [{ kind: "invite", value: householdOf(s) }];
   const limited = (await waitSeconds(trx, "login_throttle", budget)) > 0;
-  let user: Awaited<ReturnType<typeof householdRepo.insertInvitedParent>> | null = null;
+  let user: Awaited<ReturnType<typeof parentUsers.insertParentUser>> | null = null;
   if (!limited) {
     await registerFailure(trx, "login_throttle", budget);
-    if (await householdRepo.parentEmailTaken(trx, g.email)) {
+    if (await parentUsers.parentIdentityTaken(trx, "email", g.email)) {
       await queueMail(trx, d.tenant, {
         to: g.email,
         template: "invite-existing",
         data: { origin: d.origin },
       });
     } else {
-      user = await householdRepo.insertInvitedParent(trx, householdOf(s), g);
+      user = await parentUsers.insertParentUser(trx, {
+        householdId: householdOf(s),
+        civility: g.civility,
+        firstName: g.first_name,
+        lastName: g.last_name,
+        email: g.email,
+      });
       await sendActivation(d, trx, { ...user, email: g.email });
     }
   }

@@ -58,15 +58,6 @@ export async function deleteGuardian(trx: Trx, id: string) {
   await trx.deleteFrom("guardians").where("id", "=", id).execute();
 }
 
-/** The account's name follows its guardian's (the greeting, e-mails, staff lists). */
-export async function syncUserName(trx: Trx, userId: string, values: Values) {
-  const set = Object.fromEntries(
-    (["civility", "first_name", "last_name"] as const).filter((k) => k in values).map((k) => [k, values[k]]),
-  );
-  if (Object.keys(set).length === 0) return;
-  await trx.updateTable("users").set(set).where("id", "=", userId).execute();
-}
-
 export type HouseholdColumn = keyof HouseholdsTable & string;
 
 export function household<K extends HouseholdColumn>(trx: Trx, householdId: string, columns: readonly K[]) {
@@ -120,38 +111,6 @@ export async function linkUser(trx: Trx, guardianId: string, userId: string) {
     .set({ user_id: userId, updated_at: sql`now()` })
     .where("id", "=", guardianId)
     .execute();
-}
-
-// The queries below run as app_auth: a parent may neither read nor create another account.
-
-export async function parentEmailTaken(trx: Trx, email: string) {
-  const row = await trx
-    .selectFrom("users")
-    .select("id")
-    .where("kind", "=", "parent")
-    .where("email", "=", email)
-    .executeTakeFirst();
-  return row !== undefined;
-}
-
-export function insertInvitedParent(
-  trx: Trx,
-  householdId: string,
-  g: { email: string; civility: string | null; first_name: string; last_name: string },
-) {
-  return trx
-    .insertInto("users")
-    .values({
-      tenant_id: sql<string>`(select app.tenant_id())`,
-      kind: "parent",
-      household_id: householdId,
-      email: g.email,
-      civility: g.civility,
-      first_name: g.first_name,
-      last_name: g.last_name,
-    })
-    .returning(["id", "email", "first_name", "last_name"])
-    .executeTakeFirstOrThrow();
 }
 
 export async function accountActive(trx: Trx, userId: string) {

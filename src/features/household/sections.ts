@@ -1,3 +1,4 @@
+import { syncUserName } from "../../auth/parent-users-service.ts";
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
@@ -42,7 +43,7 @@ const responsable: SectionHandler = {
     const me = await householdRepo.guardian(trx, householdId, 1);
     if (!me) throw notFound();
     await householdRepo.updateGuardian(trx, me.id, values);
-    if (me.user_id) await householdRepo.syncUserName(trx, me.user_id, values);
+    if (me.user_id) await syncUserName(trx, me.user_id, values);
     return me.id;
   },
 };
@@ -63,7 +64,7 @@ const conjoint: SectionHandler = {
     }
     if (partner) {
       await householdRepo.updateGuardian(trx, partner.id, values);
-      if (partner.user_id) await householdRepo.syncUserName(trx, partner.user_id, values);
+      if (partner.user_id) await syncUserName(trx, partner.user_id, values);
       return partner.id;
     }
     return householdRepo.insertGuardian(trx, householdId, 2, values);

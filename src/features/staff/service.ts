@@ -1,10 +1,12 @@
 import { randomInt } from "node:crypto";
 import * as account from "../../auth/account-service.ts";
+import * as parentUsers from "../../auth/parent-users-service.ts";
 import { hashPassword } from "../../auth/password.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
+import * as opening from "../household/opening-service.ts";
 import * as messagesStaffService from "../messages/staff-service.ts";
 import * as staffRepo from "./repo.ts";
 
@@ -55,22 +57,22 @@ export async function openFamily(d: account.AccountDeps, trx: Trx, v: NewFamily)
   const cfg = d.tenant.config.auth;
   const email = v.email ? v.email.toLowerCase() : null;
   const login = cfg.loginWith === "identifier" && v.login ? v.login.toLowerCase() : null;
-  await staffRepo.lockFamilyOpening(trx);
-  if (email && (await staffRepo.identityTaken(trx, "email", email))) {
+  await opening.lockFamilyOpening(trx);
+  if (email && (await parentUsers.parentIdentityTaken(trx, "email", email))) {
     return { ok: false, errors: { email: "Un compte famille utilise déjà cette adresse e-mail." } };
   }
-  if (login && (await staffRepo.identityTaken(trx, "login", login))) {
+  if (login && (await parentUsers.parentIdentityTaken(trx, "login", login))) {
     return { ok: false, errors: { login: "Cet identifiant est déjà attribué." } };
   }
   const temp = cfg.accountOpening === "letter" ? temporaryPassword() : null;
-  const household = await staffRepo.insertHousehold(
+  const household = await opening.insertHousehold(
     trx,
     d.tenant.id,
-    await staffRepo.nextHouseholdNumber(trx),
+    await opening.nextHouseholdNumber(trx),
     v.household_name,
   );
   const person = { civility: v.civility, firstName: v.first_name, lastName: v.last_name.toUpperCase() };
-  const user = await staffRepo.insertParent(trx, {
+  const user = await parentUsers.insertParentUser(trx, {
     tenantId: d.tenant.id,
     householdId: household.id,
     ...person,
@@ -79,7 +81,7 @@ export async function openFamily(d: account.AccountDeps, trx: Trx, v: NewFamily)
     passwordHash: temp ? await hashPassword(temp) : null,
     mustChange: temp !== null && cfg.forcePasswordChangeAtFirstLogin,
   });
-  await staffRepo.insertFirstGuardian(trx, {
+  await opening.insertFirstGuardian(trx, {
     tenantId: d.tenant.id,
     householdId: household.id,
     userId: user.id,
@@ -102,7 +104,7 @@ export async function openFamily(d: account.AccountDeps, trx: Trx, v: NewFamily)
 export async function freeLogin(trx: Trx, base: string): Promise<string> {
   for (let n = 1; ; n++) {
     const candidate = n === 1 ? base : `${base}${n}`;
-    if (!(await staffRepo.identityTaken(trx, "login", candidate))) return candidate;
+    if (!(await parentUsers.parentIdentityTaken(trx, "login", candidate))) return candidate;
   }
 }
 
@@ -125,7 +127,7 @@ export async function resendActivation(
   userId: string,
 ): Promise<void> {
   await d.db.withTenant(staffCtx(d.tenant, s), async (trx) => {
-    const user = await staffRepo.findParent(trx, userId);
+    const user = await parentUsers.findParentUser(trx, userId);
     if (!user?.email || user.password_hash) throw notFound();
     await account.sendActivation(d, trx, { ...user, email: user.email });
   });
