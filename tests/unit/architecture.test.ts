@@ -90,9 +90,7 @@ const DEBT = {
   cycles: [] as string[],
   routeSql: [] as string[],
   internals: [] as string[],
-  foreignWrites: [
-    "outbox ← planning",
-  ],
+  foreignWrites: ["outbox ← planning"],
   handScopes: [
     "src/features/billing/basket/basket-credit.ts",
     "src/features/billing/basket/basket-routes.ts",
