@@ -90,7 +90,7 @@ const DEBT = {
   cycles: [] as string[],
   routeSql: [] as string[],
   internals: [] as string[],
-  foreignWrites: ["outbox ← planning"],
+  foreignWrites: [] as string[],
   handScopes: [
     "src/features/billing/basket/basket-credit.ts",
     "src/features/billing/basket/basket-routes.ts",

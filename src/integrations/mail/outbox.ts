@@ -60,6 +60,18 @@ export function mailRows(tenant: Tenant, mails: MailRequest[]): RawBuilder<unkno
 }
 
 /**
+ * The outbox insert of `mailRows`, queued only when `condition` holds, as the body of a
+ * data-modifying CTE (`mail as (…)`) in a caller's statement: a booking's last statement mails
+ * its confirmation only if the places it took are the ones the e-mail was written for.
+ */
+export function mailRowsWhen(rows: RawBuilder<unknown>, condition: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`
+    insert into outbox (tenant_id, to_address, subject, text_body, html_body)
+    select m.* from (${rows}) m where ${condition}
+    returning 1`;
+}
+
+/**
  * Many personal e-mails (each its own data) in one statement: an invoicing run's thousands of
  * « Nouvelle facture » notices are one insert, and one batch of send_mail jobs.
  */

@@ -1,6 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
+import { mailRowsWhen } from "../../../integrations/mail/outbox.ts";
 import { longDate, parisDateTime } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { billing } from "../billing-port.ts";
@@ -71,10 +72,7 @@ export async function takePlacesLast(
       where b.dossier_id = ${t.dossierId}::uuid and b.day = g.day
         and array_position(${t.children}::uuid[], b.child_id) > g.n),
     outcome as (select coalesce(array_agg(g.n order by g.day), '{}') as granted from given g),
-    mail as (
-      insert into outbox (tenant_id, to_address, subject, text_body, html_body)
-      select m.* from (${mail}) m, outcome where outcome.granted = ${t.expected}::int[]
-      returning 1)
+    mail as (${mailRowsWhen(mail, sql`(select granted from outcome) = ${t.expected}::int[]`)})
     select (select granted from outcome) as granted, (select count(*)::int from mail) as mailed,
       (extract(epoch from clock_timestamp()) * 1000)::text as locked_at`.execute(trx);
   const row = rows[0] as { granted: number[]; mailed: number; locked_at: string };
