@@ -124,7 +124,23 @@ const WRITES = [
 
 /** The tables a source file writes, read from the SQL it sends. */
 function tablesWritten(source: string): string[] {
-  return WRITES.flatMap((re) => [...source.matchAll(re)].map((m) => (m[1] as string).toLowerCase()));
+  const named = [...source.matchAll(NAMED)].flatMap((m) => (m[1] as string).split(/,\s*/));
+  return [
+    ...WRITES.flatMap((re) => [...source.matchAll(re)].map((m) => (m[1] as string).toLowerCase())),
+    ...named,
+  ];
+}
+
+/** A write whose table is a variable names its tables in a comment: `// writes: a, b`. */
+const NAMED = /\/\/ writes: ([a-z_]+(?:,\s*[a-z_]+)*)/g;
+const DYNAMIC = /\.(?:insertInto|updateTable|deleteFrom|mergeInto)\(\s*[a-zA-Z_]/;
+
+/** Files that write a table chosen at run time without naming the tables it can be. */
+export function unnamedWrites(tree: SourceTree): string[] {
+  return Object.entries(tree)
+    .filter(([, s]) => DYNAMIC.test(s) && !s.includes("// writes: "))
+    .map(([f]) => f)
+    .sort();
 }
 
 /** Which slices write each table, read from the SQL the code sends. */

@@ -9,6 +9,7 @@ import {
   routeSql,
   type SourceTree,
   subSliceWrites,
+  unnamedWrites,
 } from "../helpers/architecture.ts";
 
 /**
@@ -36,6 +37,7 @@ const OWNERS: Record<string, string> = {
   counters: "lib",
   credit_allocations: "billing",
   documents: "documents",
+  facilities: "planning",
   enrolments: "enrolment",
   guardians: "household",
   health_access_log: "health-log",
@@ -204,6 +206,9 @@ describe("the code keeps the layering of docs/architecture.md §9", () => {
       ).toEqual([]);
     });
   }
+  it("every write names its table, or the tables a variable can be", () => {
+    expect(unnamedWrites(tree)).toEqual([]);
+  });
   it("every table written by the code has an owner", () => {
     const unowned = foreignWrites(tree, OWNERS, EXEMPT).filter(
       (v) => !((v.split(" ← ")[0] as string) in OWNERS),
@@ -264,5 +269,13 @@ describe("each rule catches a break made on purpose", () => {
     };
     expect(handScopes(hand)).toEqual(["src/features/a/routes.ts", "src/features/a/service.ts"]);
     expect(handInput(hand)).toEqual(["src/features/a/routes.ts", "src/features/b/query.ts"]);
+  });
+  it("finds a write to a table chosen at run time, and counts the tables its comment names", () => {
+    const dynamic: SourceTree = {
+      "src/features/a/repo.ts": "await trx.deleteFrom(table).execute();",
+      "src/features/b/repo.ts": "// writes: invoices, bookings\nawait trx.insertInto(table).values(v);",
+    };
+    expect(unnamedWrites(dynamic)).toEqual(["src/features/a/repo.ts"]);
+    expect(foreignWrites(dynamic, { invoices: "billing", bookings: "b" }, [])).toEqual(["invoices ← b"]);
   });
 });

@@ -53,6 +53,7 @@ async function upsertId(
 ): Promise<string> {
   const existing = await trx.selectFrom(table).select("id").where("key", "=", key).executeTakeFirst();
   if (existing) return existing.id;
+  // writes: facilities, services, periods
   const row = await trx
     .insertInto(table)
     // biome-ignore lint/suspicious/noExplicitAny: one insert shape per offer table, checked by the schema
