@@ -63,16 +63,70 @@ import { configureMailLinks } from "./integrations/mail/links.ts";
 import { mailboxRoutes } from "./integrations/mail/mailbox-routes.ts";
 import type { Site } from "./tenancy/resolve.ts";
 
-/** A town's portal: parents at /, staff at /agents. */
-function portalApp(deps: Deps) {
-  const app = siteApp(deps.env);
-  app.use(async (c, next) => {
-    const site = c.env.site;
-    if (site.kind !== "tenant") return c.notFound();
-    c.set("tenant", site.tenant);
-    c.set("session", null);
-    return next();
-  });
+type Routes = (deps: Deps) => Hono<AppEnv>;
+
+/** The parents' pages, at the root of the town's portal. */
+const PARENT_ROUTES: Routes[] = [
+  homeRoutes,
+  () => legalRoutes(),
+  healthLogRoutes,
+  myDataRoutes,
+  (d) => authRoutes(d, "parent"),
+  (d) => accountRoutes(d, "parent"),
+  (d) => connectionsRoutes(d, "parent"),
+  (d) => secondFactorRoutes(d, "parent"),
+  householdRoutes,
+  childrenRoutes,
+  documentsRoutes,
+  requestsRoutes,
+  completenessRoutes,
+  preregistrationRoutes,
+  planningCalendarRoutes,
+  planningWizardRoutes,
+  planningAgendaRoutes,
+  billingParentRoutes,
+  billingPaymentRoutes,
+  billingBasketRoutes,
+  messagesRoutes,
+  newsRoutes,
+  schoolRoutes,
+  enrolmentRoutes,
+  tariffRoutes,
+  campaignRoutes,
+];
+
+/** The town staff's pages, under /agents. */
+const STAFF_ROUTES: Routes[] = [
+  (d) => authRoutes(d, "staff"),
+  (d) => accountRoutes(d, "staff"),
+  (d) => connectionsRoutes(d, "staff"),
+  (d) => secondFactorRoutes(d, "staff"),
+  staffRoutes,
+  householdStaffRoutes,
+  childrenStaffRoutes,
+  healthLogStaffRoutes,
+  myDataStaffRoutes,
+  documentsStaffRoutes,
+  requestsStaffRoutes,
+  preregistrationStaffRoutes,
+  planningStaffReviewRoutes,
+  planningStaffAbsenceRoutes,
+  planningStaffAttendanceRoutes,
+  planningStaffOfferRoutes,
+  billingStaffInvoicingRoutes,
+  billingStaffSettingsRoutes,
+  teamRoutes,
+  settingsRoutes,
+  supportRoutes,
+  messagesStaffRoutes,
+  newsStaffRoutes,
+  enrolmentStaffRoutes,
+  schoolStaffRoutes,
+  campaignStaffRoutes,
+];
+
+/** The town's own colours and logo, served before anything else (a closed town keeps them). */
+function townIdentity(app: Hono<AppEnv>) {
   app.get("/theme.css", (c) => {
     c.header("Cache-Control", "public, max-age=300");
     const b = c.get("tenant").config.branding;
@@ -87,6 +141,19 @@ function portalApp(deps: Deps) {
     c.header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; img-src data:");
     return c.body(svg, 200, { "Content-Type": "image/svg+xml" });
   });
+}
+
+/** A town's portal: parents at /, staff at /agents. */
+function portalApp(deps: Deps) {
+  const app = siteApp(deps.env);
+  app.use(async (c, next) => {
+    const site = c.env.site;
+    if (site.kind !== "tenant") return c.notFound();
+    c.set("tenant", site.tenant);
+    c.set("session", null);
+    return next();
+  });
+  townIdentity(app);
   // A closed town keeps its identity (logo, colours) on the page that says it is closed.
   app.use(async (c, next) =>
     c.get("tenant").status === "suspended" ? page(c, "errors/closed", {}, 503) : next(),
@@ -95,58 +162,8 @@ function portalApp(deps: Deps) {
   app.use(supportSession(deps));
   app.use(payfipFormTarget(deps));
   app.use(unreadCount(deps));
-  app.route("/", homeRoutes(deps));
-  app.route("/", legalRoutes());
-  app.route("/", healthLogRoutes(deps));
-  app.route("/", myDataRoutes(deps));
-  app.route("/", authRoutes(deps, "parent"));
-  app.route("/", accountRoutes(deps, "parent"));
-  app.route("/", connectionsRoutes(deps, "parent"));
-  app.route("/", secondFactorRoutes(deps, "parent"));
-  app.route("/", householdRoutes(deps));
-  app.route("/", childrenRoutes(deps));
-  app.route("/", documentsRoutes(deps));
-  app.route("/", requestsRoutes(deps));
-  app.route("/", completenessRoutes(deps));
-  app.route("/", preregistrationRoutes(deps));
-  app.route("/", planningCalendarRoutes(deps));
-  app.route("/", planningWizardRoutes(deps));
-  app.route("/", planningAgendaRoutes(deps));
-  app.route("/", billingParentRoutes(deps));
-  app.route("/", billingPaymentRoutes(deps));
-  app.route("/", billingBasketRoutes(deps));
-  app.route("/", messagesRoutes(deps));
-  app.route("/", newsRoutes(deps));
-  app.route("/", schoolRoutes(deps));
-  app.route("/", enrolmentRoutes(deps));
-  app.route("/", tariffRoutes(deps));
-  app.route("/", campaignRoutes(deps));
-  app.route("/agents", authRoutes(deps, "staff"));
-  app.route("/agents", accountRoutes(deps, "staff"));
-  app.route("/agents", connectionsRoutes(deps, "staff"));
-  app.route("/agents", secondFactorRoutes(deps, "staff"));
-  app.route("/agents", staffRoutes(deps));
-  app.route("/agents", householdStaffRoutes(deps));
-  app.route("/agents", childrenStaffRoutes(deps));
-  app.route("/agents", healthLogStaffRoutes(deps));
-  app.route("/agents", myDataStaffRoutes(deps));
-  app.route("/agents", documentsStaffRoutes(deps));
-  app.route("/agents", requestsStaffRoutes(deps));
-  app.route("/agents", preregistrationStaffRoutes(deps));
-  app.route("/agents", planningStaffReviewRoutes(deps));
-  app.route("/agents", planningStaffAbsenceRoutes(deps));
-  app.route("/agents", planningStaffAttendanceRoutes(deps));
-  app.route("/agents", planningStaffOfferRoutes(deps));
-  app.route("/agents", billingStaffInvoicingRoutes(deps));
-  app.route("/agents", billingStaffSettingsRoutes(deps));
-  app.route("/agents", teamRoutes(deps));
-  app.route("/agents", settingsRoutes(deps));
-  app.route("/agents", supportRoutes(deps));
-  app.route("/agents", messagesStaffRoutes(deps));
-  app.route("/agents", newsStaffRoutes(deps));
-  app.route("/agents", enrolmentStaffRoutes(deps));
-  app.route("/agents", schoolStaffRoutes(deps));
-  app.route("/agents", campaignStaffRoutes(deps));
+  for (const routes of PARENT_ROUTES) app.route("/", routes(deps));
+  for (const routes of STAFF_ROUTES) app.route("/agents", routes(deps));
   return app;
 }
 
@@ -196,17 +213,8 @@ const healthHeaders =
     applySecurityHeaders(c.res.headers, deps.env);
   };
 
-export function createApp(deps: Deps) {
-  composeFeatures();
-  configureMailLinks(deps.env);
-  const apps: Record<Site["kind"], Hono<AppEnv>> = {
-    tenant: portalApp(deps),
-    operator: singleRouteApp(deps, operatorConsole(deps)),
-    mailbox: deps.mailbox ? singleRouteApp(deps, mailboxRoutes(deps.mailbox)) : unknownHostApp(deps),
-    unknown: unknownHostApp(deps),
-  };
-  const root = new Hono<RootEnv>();
-  root.onError(rootError(deps));
+/** Liveness, readiness (the database answers) and the platform's security.txt, outside any site. */
+function healthRoutes(root: Hono<RootEnv>, deps: Deps) {
   root.use("/livez", healthHeaders(deps));
   root.use("/readyz", healthHeaders(deps));
   root.use("/.well-known/security.txt", healthHeaders(deps));
@@ -220,16 +228,24 @@ export function createApp(deps: Deps) {
       return c.text("database unavailable", 503);
     }
   });
-  root.all("*", async (c) => {
+}
+
+/** The site a request is for, from its host; the demo's mailbox only from this machine. */
+async function siteOf(deps: Deps, c: Context<RootEnv>): Promise<Site> {
+  const resolved = await deps.sites.resolve(c.req.header("host"));
+  // The demo's mailbox shows every activation link: only to this machine, never through a proxy.
+  const local = fromThisMachine(c.req.header("x-forwarded-for"), c.env?.incoming?.socket.remoteAddress);
+  return resolved.kind === "mailbox" && !local ? { kind: "unknown", hostname: resolved.hostname } : resolved;
+}
+
+/** Every request: its id, its site's app, compression, and one log line. */
+function dispatch(deps: Deps, apps: Record<Site["kind"], Hono<AppEnv>>) {
+  return async (c: Context<RootEnv>) => {
     const started = performance.now();
     const given = c.req.header("x-request-id");
     const requestId = given && /^[\w-]{8,64}$/.test(given) ? given : randomUUID();
     c.set("requestId", requestId);
-    const resolved = await deps.sites.resolve(c.req.header("host"));
-    // The demo's mailbox shows every activation link: only to this machine, never through a proxy.
-    const local = fromThisMachine(c.req.header("x-forwarded-for"), c.env?.incoming?.socket.remoteAddress);
-    const site: Site =
-      resolved.kind === "mailbox" && !local ? { kind: "unknown", hostname: resolved.hostname } : resolved;
+    const site = await siteOf(deps, c);
     const ip = clientAddress(
       c.req.header("x-forwarded-for"),
       c.env?.incoming?.socket.remoteAddress,
@@ -240,16 +256,24 @@ export function createApp(deps: Deps) {
     const res = await compressResponse(c.req.raw, await apps[site.kind].fetch(c.req.raw, bindings));
     res.headers.set("X-Request-Id", requestId);
     // Sub-apps may have named the actor on the request's logger (src/http/request-log.ts).
-    bindings.log.info(
-      {
-        method: c.req.method,
-        path: c.req.path,
-        status: res.status,
-        ms: Math.round(performance.now() - started),
-      },
-      "request",
-    );
+    const ms = Math.round(performance.now() - started);
+    bindings.log.info({ method: c.req.method, path: c.req.path, status: res.status, ms }, "request");
     return res;
-  });
+  };
+}
+
+export function createApp(deps: Deps) {
+  composeFeatures();
+  configureMailLinks(deps.env);
+  const apps: Record<Site["kind"], Hono<AppEnv>> = {
+    tenant: portalApp(deps),
+    operator: singleRouteApp(deps, operatorConsole(deps)),
+    mailbox: deps.mailbox ? singleRouteApp(deps, mailboxRoutes(deps.mailbox)) : unknownHostApp(deps),
+    unknown: unknownHostApp(deps),
+  };
+  const root = new Hono<RootEnv>();
+  root.onError(rootError(deps));
+  healthRoutes(root, deps);
+  root.all("*", dispatch(deps, apps));
   return root;
 }
