@@ -133,18 +133,45 @@ async function listen(app: ReturnType<typeof createApp>, deps: Deps) {
   return { http: drainable(server as Server), port };
 }
 
-/**
- * Boots what this process runs, in order: database (migrations, roles, towns), demo data,
- * mail (sink in demo), the job worker, and the HTTP server.
- */
-export async function startPlatform(env: Env, log: Logger, options: PlatformOptions): Promise<Platform> {
-  const parts = options.parts ?? ALL;
+/** How long each boot step took, in ms (printed on the « listening » line). */
+function bootTimer() {
   const boot: Record<string, number> = {};
   let lapStart = performance.now();
   const lap = (step: string) => {
     boot[step] = Math.round(performance.now() - lapStart);
     lapStart = performance.now();
   };
+  return { boot, lap };
+}
+
+/** The job worker, when this process runs it (it needs somewhere to send mail). */
+async function jobsOf(
+  parts: Parts,
+  env: Env,
+  log: Logger,
+  db: Database,
+  queue: { url: string; smtpUrl: string | undefined; payfip: Deps["payfip"] },
+) {
+  if (parts.worker && !queue.smtpUrl) throw new Error("SMTP_URL is required outside the demo");
+  if (!parts.worker || !queue.smtpUrl) return undefined;
+  return startWorker({
+    queueUrl: queue.url,
+    db,
+    send: smtpTransport(queue.smtpUrl),
+    from: env.MAIL_FROM,
+    log,
+    payfip: queue.payfip,
+    staleAfterMs: env.JOB_STALE_AFTER_MS,
+  });
+}
+
+/**
+ * Boots what this process runs, in order: database (migrations, roles, towns), demo data,
+ * mail (sink in demo), the job worker, and the HTTP server.
+ */
+export async function startPlatform(env: Env, log: Logger, options: PlatformOptions): Promise<Platform> {
+  const parts = options.parts ?? ALL;
+  const { boot, lap } = bootTimer();
   // Every instance must log in with the same password; none may invent one (architecture §5.12).
   if (env.NODE_ENV === "production" && !env.APP_DB_PASSWORD)
     throw new Error("APP_DB_PASSWORD is required in production");
@@ -152,25 +179,13 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
   const { db, url: appUrl, queueUrl } = await openDatabase(env, log, owner.url, parts.prepare);
   lap(parts.prepare ? "database and preparation" : "database login");
   const { mailbox, payfip } = parts.web || parts.worker ? await demoServices(env) : {};
-  const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
-  if (parts.worker && !smtpUrl) throw new Error("SMTP_URL is required outside the demo");
   const payfipSettings = {
     base: payfip?.url ?? env.PAYFIP_URL,
     saisie: env.PAYFIP_SAISIE,
     budgetMs: env.PAYFIP_BUDGET_MS,
   };
-  const worker =
-    parts.worker && smtpUrl
-      ? await startWorker({
-          queueUrl,
-          db,
-          send: smtpTransport(smtpUrl),
-          from: env.MAIL_FROM,
-          log,
-          payfip: payfipSettings,
-          staleAfterMs: env.JOB_STALE_AFTER_MS,
-        })
-      : undefined;
+  const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
+  const worker = await jobsOf(parts, env, log, db, { url: queueUrl, smtpUrl, payfip: payfipSettings });
   lap("demo services and worker");
   const deps: Deps = {
     env,
@@ -186,25 +201,16 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
   const { http, port } =
     options.listen && parts.web ? await listen(app, deps) : { http: undefined, port: env.PORT };
   lap("listen");
-
-  return {
-    deps,
-    app,
-    port,
-    ownerUrl: owner.url,
-    payfipUrl: payfip?.url,
-    boot,
-    // Stop accepting and drain (bounded), then the worker, the pool, and the cluster last.
-    async close() {
-      await stopAll(log, [
-        ["http", http && (() => http.close(env.SHUTDOWN_TIMEOUT_MS))],
-        ["payfip simulator", payfip && (() => payfip.close())],
-        ["worker", worker && (() => worker.stop())],
-        ["town cache", () => deps.sites.close()],
-        ["database pool", () => db.close()],
-        ["mailbox", mailbox && (() => mailbox.close())],
-        ["embedded postgres", owner.cluster && (() => owner.cluster?.stop() ?? Promise.resolve())],
-      ]);
-    },
-  };
+  // Stop accepting and drain (bounded), then the worker, the pool, and the cluster last.
+  const close = () =>
+    stopAll(log, [
+      ["http", http && (() => http.close(env.SHUTDOWN_TIMEOUT_MS))],
+      ["payfip simulator", payfip && (() => payfip.close())],
+      ["worker", worker && (() => worker.stop())],
+      ["town cache", () => deps.sites.close()],
+      ["database pool", () => db.close()],
+      ["mailbox", mailbox && (() => mailbox.close())],
+      ["embedded postgres", owner.cluster && (() => owner.cluster?.stop() ?? Promise.resolve())],
+    ]);
+  return { deps, app, port, ownerUrl: owner.url, payfipUrl: payfip?.url, boot, close };
 }

@@ -1,6 +1,7 @@
-import { type Context, Hono } from "hono";
+import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Env } from "../env.ts";
 import { type Asset, assets, encodedBody } from "./assets.ts";
 import { AppError } from "./errors.ts";
@@ -20,21 +21,49 @@ const OWN_BODY_LIMIT = [
   /^\/agents\/(actualites|formulaires)(\/[^/]+)?$/,
 ];
 
-/** The base every site's app shares: headers, size limit, origin check, assets, error pages. */
-export function siteApp(env: Env): Hono<AppEnv> {
-  const app = new Hono<AppEnv>();
-  app.use(securityHeaders(env));
+/** 64 KiB for every form; GET and HEAD carry no body, and uploads set their own, larger limit. */
+function formBodyLimit(): MiddlewareHandler<AppEnv> {
   const limit = bodyLimit({
     maxSize: 64 * 1024,
     onError: (c) => c.text("Le contenu envoyé est trop volumineux.", 413),
   });
-  // GET and HEAD carry no body: skipping the limiter spares building a body stream per page.
-  // Uploads set their own, larger limit on their route.
-  app.use((c, next) =>
+  // Skipping the limiter for GET spares building a body stream per page.
+  return (c, next) =>
     c.req.method === "GET" || c.req.method === "HEAD" || OWN_BODY_LIMIT.some((p) => p.test(c.req.path))
       ? next()
-      : limit(c, next),
-  );
+      : limit(c, next);
+}
+
+const errorPage = (c: Context<AppEnv>, title: string, detail: string, status: ContentfulStatusCode) =>
+  page(c, "errors/error", { title, detail }, status);
+
+function notFoundPage(c: Context<AppEnv>) {
+  if (["GET", "HEAD", "POST"].includes(c.req.method))
+    return errorPage(c, "Page introuvable", "Cette page n'existe pas ou n'est pas accessible.", 404);
+  c.header("Allow", "GET, POST");
+  return errorPage(c, "Méthode non autorisée", "Cette action n'est pas permise ici.", 405);
+}
+
+/** What escaped a route: a French page, never technical text; the request id when it is ours. */
+function failurePage(err: Error, c: Context<AppEnv>) {
+  if (err instanceof AppError) return errorPage(c, titles[err.status] ?? "Erreur", err.message, err.status);
+  if (err instanceof HTTPException) return err.getResponse();
+  const known = databaseRefusal(err);
+  if (known) {
+    c.env.log.warn({ err, requestId: c.env.requestId }, "request refused by a database constraint");
+    return errorPage(c, titles[known.status] ?? "Erreur", known.message, known.status);
+  }
+  const failure = describeFailure(err, c.env.log, c.env.requestId);
+  if (failure.status === 503) c.header("Retry-After", "5");
+  const view = { title: failure.title, detail: failure.detail, showRequestId: true };
+  return page(c, "errors/error", view, failure.status);
+}
+
+/** The base every site's app shares: headers, size limit, origin check, assets, error pages. */
+export function siteApp(env: Env): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(securityHeaders(env));
+  app.use(formBodyLimit());
   app.use(sameOrigin(env));
   app.use(cleanInput());
   app.get("/assets/:file", (c) => {
@@ -47,53 +76,8 @@ export function siteApp(env: Env): Hono<AppEnv> {
     const found = assets.find("/assets/favicon.ico");
     return found ? sendAsset(c, found.asset, "public, max-age=86400") : c.notFound();
   });
-
-  app.notFound((c) => {
-    if (!["GET", "HEAD", "POST"].includes(c.req.method)) {
-      c.header("Allow", "GET, POST");
-      return page(
-        c,
-        "errors/error",
-        { title: "Méthode non autorisée", detail: "Cette action n'est pas permise ici." },
-        405,
-      );
-    }
-    return page(
-      c,
-      "errors/error",
-      { title: "Page introuvable", detail: "Cette page n'existe pas ou n'est pas accessible." },
-      404,
-    );
-  });
-  app.onError((err, c) => {
-    if (err instanceof AppError) {
-      return page(
-        c,
-        "errors/error",
-        { title: titles[err.status] ?? "Erreur", detail: err.message },
-        err.status,
-      );
-    }
-    if (err instanceof HTTPException) return err.getResponse();
-    const known = databaseRefusal(err);
-    if (known) {
-      c.env.log.warn({ err, requestId: c.env.requestId }, "request refused by a database constraint");
-      return page(
-        c,
-        "errors/error",
-        { title: titles[known.status] ?? "Erreur", detail: known.message },
-        known.status,
-      );
-    }
-    const failure = describeFailure(err, c.env.log, c.env.requestId);
-    if (failure.status === 503) c.header("Retry-After", "5");
-    return page(
-      c,
-      "errors/error",
-      { title: failure.title, detail: failure.detail, showRequestId: true },
-      failure.status,
-    );
-  });
+  app.notFound(notFoundPage);
+  app.onError(failurePage);
   return app;
 }
 

@@ -1,4 +1,4 @@
-import { type JobHelpers, run, Logger as WorkerLogger } from "graphile-worker";
+import { type JobHelpers, run, type TaskList, Logger as WorkerLogger } from "graphile-worker";
 import type pg from "pg";
 import { composeFeatures } from "../compose.ts";
 import { type Database, resilientPool } from "../db/database.ts";
@@ -26,7 +26,7 @@ export interface Worker {
   stop(): Promise<void>;
 }
 
-export async function startWorker(opts: {
+export interface WorkerOptions {
   /** The queue role's connection (src/db/prepare.ts queueLogin). */
   queueUrl: string;
   db: Database;
@@ -39,9 +39,10 @@ export async function startWorker(opts: {
   staleAfterMs?: number;
   /** The platform's clock (the app's deps.now): jobs decide with the same time as the pages. */
   now?: () => Date;
-}): Promise<Worker> {
-  composeFeatures();
-  const now = opts.now ?? (() => new Date());
+}
+
+/** Every task the queue runs; those that must look again later queue themselves. */
+function tasks(opts: WorkerOptions, now: () => Date, staleAfterMs: number): TaskList {
   // A job answers « look again at T » on the platform's clock; the queue runs on real time.
   const runAt = (again: Date) => new Date(Date.now() + Math.max(0, again.getTime() - now().getTime()));
   const relay = createMailRelay(opts.db, opts.send, opts.from, opts.log);
@@ -50,6 +51,32 @@ export async function startWorker(opts: {
   const expireBasket = createBasketExpiryJob(opts.db, opts.payfip, opts.log);
   const expireOffer = createOfferExpiryJob(opts.db);
   const issueInvoicing = createInvoicingJob(opts.db, opts.log, now);
+  return {
+    check_accounts: async () => void (await createAccountsCheckJob(opts.db, opts.log)()),
+    apply_retention: async () => void (await createRetentionJob(opts.db, opts.log)(now())),
+    send_mail: async (payload) => relay(payload as OutboxJob),
+    promote_waiting: async (payload) => promoteWaiting(payload as PlaceReleaseJob),
+    check_payment: async (payload, helpers) => {
+      const job = payload as PaymentCheckJob;
+      const again = await checkPayment?.(job);
+      if (again) await helpers.addJob("check_payment", { ...job, round: job.round + 1 }, { runAt: again });
+    },
+    expire_offer: async (payload, helpers) => {
+      const again = await expireOffer(payload as OfferExpiryJob, now());
+      if (again) await helpers.addJob("expire_offer", payload as OfferExpiryJob, { runAt: runAt(again) });
+    },
+    issue_invoicing: async (payload, helpers) =>
+      withHeartbeat(helpers, staleAfterMs, () => issueInvoicing(payload as InvoicingJob)),
+    expire_basket: async (payload, helpers) => {
+      const again = await expireBasket(payload as BasketExpiryJob, now());
+      if (again) await helpers.addJob("expire_basket", payload as BasketExpiryJob, { runAt: runAt(again) });
+    },
+  };
+}
+
+export async function startWorker(opts: WorkerOptions): Promise<Worker> {
+  composeFeatures();
+  const now = opts.now ?? (() => new Date());
   const staleAfterMs = opts.staleAfterMs ?? 300_000;
   const logger = new WorkerLogger(() => (level, message) => {
     if (level === "error" || level === "warning") opts.log.warn({ worker: true }, message);
@@ -66,27 +93,7 @@ export async function startWorker(opts: {
     pollInterval: 2000,
     logger,
     crontab: "30 2 * * * check_accounts\n15 3 * * * apply_retention",
-    taskList: {
-      check_accounts: async () => void (await createAccountsCheckJob(opts.db, opts.log)()),
-      apply_retention: async () => void (await createRetentionJob(opts.db, opts.log)(now())),
-      send_mail: async (payload) => relay(payload as OutboxJob),
-      promote_waiting: async (payload) => promoteWaiting(payload as PlaceReleaseJob),
-      check_payment: async (payload, helpers) => {
-        const job = payload as PaymentCheckJob;
-        const again = await checkPayment?.(job);
-        if (again) await helpers.addJob("check_payment", { ...job, round: job.round + 1 }, { runAt: again });
-      },
-      expire_offer: async (payload, helpers) => {
-        const again = await expireOffer(payload as OfferExpiryJob, now());
-        if (again) await helpers.addJob("expire_offer", payload as OfferExpiryJob, { runAt: runAt(again) });
-      },
-      issue_invoicing: async (payload, helpers) =>
-        withHeartbeat(helpers, staleAfterMs, () => issueInvoicing(payload as InvoicingJob)),
-      expire_basket: async (payload, helpers) => {
-        const again = await expireBasket(payload as BasketExpiryJob, now());
-        if (again) await helpers.addJob("expire_basket", payload as BasketExpiryJob, { runAt: runAt(again) });
-      },
-    },
+    taskList: tasks(opts, now, staleAfterMs),
   });
   const sweeper = startStaleLockSweep(pgPool, staleAfterMs, opts.log);
   return {
