@@ -154,25 +154,29 @@ export async function requestReset(
   });
 }
 
+/** A password was set: the event is logged and the account's owner told by e-mail. */
+async function passwordChanged(
+  trx: Trx,
+  d: AccountDeps,
+  event: "password_reset" | "password_changed",
+  who: { userId: string; email: string | null; name: string },
+): Promise<void> {
+  await recordAuthEvent(trx, d.log, { tenantId: d.tenant.id, userId: who.userId, event, ip: d.ip });
+  if (who.email)
+    await queueMail(trx, d.tenant, { to: who.email, template: "password-changed", data: { name: who.name } });
+}
+
 /** New password from a reset link: every session of the account ends. */
 export async function resetPassword(d: AccountDeps, token: string, password: string): Promise<void> {
   await setPasswordFromLink(d, token, "password_reset", password, async (trx, row) => {
     await deleteUserSessions(trx, row.user_id);
     const ident = (loginField(d.tenant, row.kind) === "login" ? row.login : row.email) ?? "";
     await clearAccount(trx, "login_throttle", `${row.kind}:${ident}`);
-    await recordAuthEvent(trx, d.log, {
-      tenantId: d.tenant.id,
+    await passwordChanged(trx, d, "password_reset", {
       userId: row.user_id,
-      event: "password_reset",
-      ip: d.ip,
+      email: row.email,
+      name: name(row),
     });
-    if (row.email) {
-      await queueMail(trx, d.tenant, {
-        to: row.email,
-        template: "password-changed",
-        data: { name: name(row) },
-      });
-    }
   });
 }
 
@@ -217,19 +221,8 @@ export async function changePassword(
       .where("id", "=", s.userId)
       .execute();
     await deleteUserSessions(trx, s.userId, s.sessionId);
-    await recordAuthEvent(trx, d.log, {
-      tenantId: d.tenant.id,
-      userId: s.userId,
-      event: "password_changed",
-      ip: d.ip,
-    });
-    if (s.email) {
-      await queueMail(trx, d.tenant, {
-        to: s.email,
-        template: "password-changed",
-        data: { name: `${s.firstName} ${s.lastName}` },
-      });
-    }
+    const who = { userId: s.userId, email: s.email, name: `${s.firstName} ${s.lastName}` };
+    await passwordChanged(trx, d, "password_changed", who);
   });
   return null;
 }

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
-import { getCookie, setCookie } from "hono/cookie";
 import { sql } from "kysely";
 import type { Trx } from "../db/database.ts";
+import { readHostCookie, setHostCookie } from "../http/cookies.ts";
 import type { AppEnv } from "../http/types.ts";
 import { queueMail } from "../integrations/mail/outbox.ts";
 import { parisDateTime } from "../lib/dates.ts";
@@ -16,17 +16,10 @@ import { generateToken, hashToken } from "./tokens.ts";
 const COOKIE = "parvis-device";
 const YEAR_S = 365 * 86_400;
 
-export const readDeviceCookie = (c: Context<AppEnv>) => getCookie(c, COOKIE, "host");
+export const readDeviceCookie = (c: Context<AppEnv>) => readHostCookie(c, COOKIE);
 
 export function setDeviceCookie(c: Context<AppEnv>, token: string) {
-  setCookie(c, COOKIE, token, {
-    prefix: "host",
-    path: "/",
-    secure: true,
-    httpOnly: true,
-    sameSite: "Lax",
-    maxAge: YEAR_S,
-  });
+  setHostCookie(c, COOKIE, token, { maxAgeS: YEAR_S });
 }
 
 /** The device's id when the token is one this account was given, else null. */

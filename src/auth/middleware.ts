@@ -1,6 +1,6 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { Database } from "../db/database.ts";
+import { clearHostCookie, readHostCookie, setHostCookie } from "../http/cookies.ts";
 import { forbidden } from "../http/errors.ts";
 import { logActor } from "../http/request-log.ts";
 import { setCallerScope } from "../http/scope.ts";
@@ -11,22 +11,15 @@ import { lifetime, validateSession } from "./sessions.ts";
 export const COOKIE = "parvis";
 
 export function setSessionCookie(c: Context<AppEnv>, token: string, remember: boolean) {
-  setCookie(c, COOKIE, token, {
-    prefix: "host",
-    path: "/",
-    secure: true,
-    httpOnly: true,
-    sameSite: "Lax",
-    ...(remember ? { maxAge: Math.floor(lifetime(true).idleMs / 1000) } : {}),
-  });
+  setHostCookie(c, COOKIE, token, remember ? { maxAgeS: Math.floor(lifetime(true).idleMs / 1000) } : {});
 }
 
 export function clearSessionCookie(c: Context<AppEnv>) {
-  deleteCookie(c, COOKIE, { prefix: "host", path: "/", secure: true });
+  clearHostCookie(c, COOKIE);
 }
 
 export function readSessionCookie(c: Context<AppEnv>): string | undefined {
-  return getCookie(c, COOKIE, "host");
+  return readHostCookie(c, COOKIE);
 }
 
 /** Loads the session of the town's cookie; a cookie from another town finds nothing (RLS). */

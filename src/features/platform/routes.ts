@@ -1,8 +1,8 @@
 import { Hono, type MiddlewareHandler } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { validateOperatorSession } from "../../auth/operator-sessions.ts";
 import { loginSchema } from "../../auth/schemas.ts";
 import { lifetime } from "../../auth/sessions.ts";
+import { clearHostCookie, readHostCookie, setHostCookie } from "../../http/cookies.ts";
 import { notFound } from "../../http/errors.ts";
 import { readForm, safeValues } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
@@ -22,7 +22,7 @@ export function platformRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.use(async (c, next) => {
-    const token = getCookie(c, COOKIE, "host");
+    const token = readHostCookie(c, COOKIE);
     const op = token
       ? await deps.db.withTenant({ role: "app_auth", tenantId: null }, (trx) =>
           validateOperatorSession(trx, token),
@@ -62,21 +62,15 @@ export function platformRoutes(deps: Deps) {
     }
     if (!r.ok)
       return loginPage(c, { values, errors: { _form: "Adresse e-mail ou mot de passe incorrect." } }, 401);
-    setCookie(c, COOKIE, r.token, {
-      prefix: "host",
-      path: "/",
-      secure: true,
-      httpOnly: true,
-      sameSite: "Strict",
-      ...(remember ? { maxAge: Math.floor(lifetime(true).idleMs / 1000) } : {}),
-    });
+    const maxAgeS = remember ? Math.floor(lifetime(true).idleMs / 1000) : undefined;
+    setHostCookie(c, COOKIE, r.token, { sameSite: "Strict", maxAgeS });
     return seeOther(c, "/connexion/code");
   });
   app.route("/", platformSecondFactorRoutes(deps));
   app.post("/deconnexion", async (c) => {
     const op = c.get("operator");
     if (op) await platform.logout(deps.db, op, c.env.ip);
-    deleteCookie(c, COOKIE, { prefix: "host", path: "/", secure: true });
+    clearHostCookie(c, COOKIE);
     return seeOther(c, "/connexion?message=deconnecte");
   });
 

@@ -1,7 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
+import { clearHostCookie, readHostCookie, setHostCookie } from "../../http/cookies.ts";
 import { AppError } from "../../http/errors.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { logActor } from "../../http/request-log.ts";
@@ -21,12 +21,12 @@ const OWN_ACCOUNT = /^\/agents\/(mot-de-passe|compte)(\/|$)/;
  */
 export function supportSession(deps: Deps): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const token = getCookie(c, COOKIE, "host");
+    const token = readHostCookie(c, COOKIE);
     if (!token || c.get("session") || !c.req.path.startsWith("/agents")) return next();
     const view = { method: c.req.method, path: c.req.path, ip: c.env.ip };
     const session = await support.current(deps.db, c.get("tenant").id, token, view);
     if (!session) {
-      deleteCookie(c, COOKIE, { prefix: "host", path: "/", secure: true });
+      clearHostCookie(c, COOKIE);
       return next();
     }
     if (OWN_ACCOUNT.test(c.req.path))
@@ -54,20 +54,13 @@ export function supportRoutes(deps: Deps) {
   app.get("/support/:token", async (c) => {
     const session = await support.open(deps.db, c.get("tenant").id, c.req.param("token"));
     if (!session) throw new AppError("gone", 410, "Ce lien d'accès du support n'est plus valable.");
-    setCookie(c, COOKIE, session, {
-      prefix: "host",
-      path: "/",
-      secure: true,
-      httpOnly: true,
-      sameSite: "Lax",
-      maxAge: support.SUPPORT_MS / 1000,
-    });
+    setHostCookie(c, COOKIE, session, { maxAgeS: support.SUPPORT_MS / 1000 });
     return seeOther(c, "/agents");
   });
   app.post("/support/fin", async (c) => {
-    const token = getCookie(c, COOKIE, "host");
+    const token = readHostCookie(c, COOKIE);
     if (token) await support.end(deps.db, c.get("tenant").id, token, c.env.ip);
-    deleteCookie(c, COOKIE, { prefix: "host", path: "/", secure: true });
+    clearHostCookie(c, COOKIE);
     return seeOther(c, "/agents/connexion");
   });
   app.get("/acces-support", requireStaff, requireStaffAdmin, async (c: Context<AppEnv>) => {
