@@ -3,6 +3,7 @@ import { provisionBilling } from "../features/billing/settings/provision-service
 import { provisionOffer } from "../features/planning/offer/provision-service.ts";
 import type { TenantConfig } from "./config-schema.ts";
 import type { TenantFile } from "./files.ts";
+import { townRow } from "./towns.ts";
 
 const OPERATOR = { role: "app_operator" as const, tenantId: null };
 
@@ -28,13 +29,7 @@ export async function provisionTenants(db: Database, files: TenantFile[]): Promi
       const { config, logoSvg } = file;
       const inserted = await trx
         .insertInto("tenants")
-        .values({
-          slug: config.slug,
-          name: config.name,
-          hostnames: config.hostnames,
-          config: JSON.stringify(config),
-          logo_svg: logoSvg,
-        })
+        .values(townRow(config, logoSvg))
         .onConflict((oc) => oc.column("slug").doNothing())
         .returning("id")
         .executeTakeFirst();

@@ -40,16 +40,19 @@ export async function nameConflicts(
   return errors;
 }
 
+/** A town's row from its configuration and logo. */
+export const townRow = (config: TenantConfig, logoSvg: string) => ({
+  slug: config.slug,
+  name: config.name,
+  hostnames: config.hostnames,
+  config: JSON.stringify(config),
+  logo_svg: logoSvg,
+});
+
 export async function insertTown(trx: Trx, config: TenantConfig, logoSvg: string): Promise<string> {
   const row = await trx
     .insertInto("tenants")
-    .values({
-      slug: config.slug,
-      name: config.name,
-      hostnames: config.hostnames,
-      config: JSON.stringify(config),
-      logo_svg: logoSvg,
-    })
+    .values(townRow(config, logoSvg))
     .returning("id")
     .executeTakeFirstOrThrow();
   return row.id;
