@@ -106,34 +106,42 @@ export function listUserSessions(trx: Trx, userId: string) {
     .execute();
 }
 
-/** The session behind a cookie, or null when unknown, idle too long, expired or disabled. */
-export async function validateSession(trx: Trx, token: string): Promise<SessionUser | null> {
-  const id = hashToken(token);
-  const row = await trx
+/** A session's row with its account's, by the digest of the cookie's token. */
+function sessionRow(trx: Trx, id: string) {
+  return trx
     .selectFrom("sessions as s")
     .innerJoin("users as u", (j) =>
       j.onRef("u.tenant_id", "=", "s.tenant_id").onRef("u.id", "=", "s.user_id"),
     )
-    .select([
-      "s.id",
-      "s.remember",
-      "s.last_seen_at",
-      "s.expires_at",
-      "s.second_factor_pending",
-      "u.id as user_id",
-      "u.kind",
-      "u.household_id",
-      "u.staff_role",
-      "u.civility",
-      "u.first_name",
-      "u.last_name",
-      "u.email",
-      "u.login",
-      "u.must_change_password",
-      "u.disabled_at",
-    ])
+    .select(["s.id", "s.remember", "s.last_seen_at", "s.expires_at", "s.second_factor_pending"])
+    .select(["u.id as user_id", "u.kind", "u.household_id", "u.staff_role", "u.civility"])
+    .select(["u.first_name", "u.last_name", "u.email", "u.login", "u.must_change_password", "u.disabled_at"])
     .where("s.id", "=", id)
     .executeTakeFirst();
+}
+type SessionRow = NonNullable<Awaited<ReturnType<typeof sessionRow>>>;
+
+const sessionUser = (id: string, row: SessionRow, renewed: boolean): SessionUser => ({
+  sessionId: id,
+  userId: row.user_id,
+  kind: row.kind,
+  householdId: row.household_id,
+  staffRole: row.staff_role,
+  civility: row.civility,
+  firstName: row.first_name,
+  lastName: row.last_name,
+  email: row.email,
+  login: row.login,
+  mustChangePassword: row.must_change_password,
+  remember: row.remember,
+  renewed,
+  secondFactorPending: row.second_factor_pending === true,
+});
+
+/** The session behind a cookie, or null when unknown, idle too long, expired or disabled. */
+export async function validateSession(trx: Trx, token: string): Promise<SessionUser | null> {
+  const id = hashToken(token);
+  const row = await sessionRow(trx, id);
   if (!row) return null;
   const now = Date.now();
   const idleMs = lifetime(row.remember).idleMs;
@@ -145,22 +153,7 @@ export async function validateSession(trx: Trx, token: string): Promise<SessionU
   if (renewed) {
     await trx.updateTable("sessions").set({ last_seen_at: sql`now()` }).where("id", "=", id).execute();
   }
-  return {
-    sessionId: id,
-    userId: row.user_id,
-    kind: row.kind,
-    householdId: row.household_id,
-    staffRole: row.staff_role,
-    civility: row.civility,
-    firstName: row.first_name,
-    lastName: row.last_name,
-    email: row.email,
-    login: row.login,
-    mustChangePassword: row.must_change_password,
-    remember: row.remember,
-    renewed,
-    secondFactorPending: row.second_factor_pending === true,
-  };
+  return sessionUser(id, row, renewed);
 }
 
 export async function deleteSession(trx: Trx, sessionId: string): Promise<void> {

@@ -23,6 +23,32 @@ export interface Mailbox {
 
 const KEEP = 500;
 
+/** One received message as the mailbox keeps it. */
+async function readMessage(raw: Buffer, id: number): Promise<ReceivedMail> {
+  const m = await PostalMime.parse(raw);
+  return {
+    id,
+    to: (m.to ?? []).map((a) => a.address ?? "").filter(Boolean),
+    from: m.from?.address ?? "",
+    subject: m.subject ?? "",
+    text: m.text ?? "",
+    html: m.html ?? "",
+    receivedAt: new Date(),
+  };
+}
+
+function waitForMail(messages: ReceivedMail[]): Mailbox["waitFor"] {
+  return async (to, { since = 0, timeoutMs = 10_000 } = {}) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const hit = messages.find((m) => m.id > since && m.to.includes(to.toLowerCase()));
+      if (hit) return hit;
+      if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+}
+
 /** A local SMTP sink for the demo and the tests: keeps what the platform really sent. */
 export async function startMailSink(port = 0): Promise<Mailbox> {
   const messages: ReceivedMail[] = [];
@@ -35,17 +61,9 @@ export async function startMailSink(port = 0): Promise<Mailbox> {
       const chunks: Buffer[] = [];
       stream.on("data", (c: Buffer) => chunks.push(c));
       stream.on("end", () => {
-        PostalMime.parse(Buffer.concat(chunks))
-          .then((m) => {
-            messages.unshift({
-              id: next++,
-              to: (m.to ?? []).map((a) => a.address ?? "").filter(Boolean),
-              from: m.from?.address ?? "",
-              subject: m.subject ?? "",
-              text: m.text ?? "",
-              html: m.html ?? "",
-              receivedAt: new Date(),
-            });
+        readMessage(Buffer.concat(chunks), next++)
+          .then((mail) => {
+            messages.unshift(mail);
             messages.length = Math.min(messages.length, KEEP);
             callback();
           })
@@ -58,20 +76,11 @@ export async function startMailSink(port = 0): Promise<Mailbox> {
   server.on("error", () => undefined);
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
   const address = server.server.address() as AddressInfo;
-
   return {
     smtpUrl: `smtp://127.0.0.1:${address.port}`,
     list: () => [...messages],
     get: (id) => messages.find((m) => m.id === id),
-    async waitFor(to, { since = 0, timeoutMs = 10_000 } = {}) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const hit = messages.find((m) => m.id > since && m.to.includes(to.toLowerCase()));
-        if (hit) return hit;
-        if (Date.now() > deadline) throw new Error(`no mail to ${to} within ${timeoutMs} ms`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    },
+    waitFor: waitForMail(messages),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
