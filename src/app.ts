@@ -158,10 +158,9 @@ function portalApp(deps: Deps) {
   app.use(async (c, next) =>
     c.get("tenant").status === "suspended" ? page(c, "errors/closed", {}, 503) : next(),
   );
-  app.use(loadSession(deps.db));
+  app.use(loadSession(deps.db, unreadCount));
   app.use(supportSession(deps));
   app.use(payfipFormTarget(deps));
-  app.use(unreadCount(deps));
   for (const routes of PARENT_ROUTES) app.route("/", routes(deps));
   for (const routes of STAFF_ROUTES) app.route("/agents", routes(deps));
   return app;

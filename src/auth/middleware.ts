@@ -1,11 +1,11 @@
 import type { Context, MiddlewareHandler } from "hono";
-import type { Database } from "../db/database.ts";
+import { type Database, switchPersona, type Trx } from "../db/database.ts";
 import { clearHostCookie, readHostCookie, setHostCookie } from "../http/cookies.ts";
 import { forbidden } from "../http/errors.ts";
 import { logActor } from "../http/request-log.ts";
 import { setCallerScope } from "../http/scope.ts";
 import type { AppEnv } from "../http/types.ts";
-import { lifetime, validateSession } from "./sessions.ts";
+import { lifetime, type SessionUser, validateSession } from "./sessions.ts";
 
 /** `__Host-parvis`: Secure, Path=/, no Domain, so it stays on the town's own host. */
 export const COOKIE = "parvis";
@@ -22,13 +22,37 @@ export function readSessionCookie(c: Context<AppEnv>): string | undefined {
   return readHostCookie(c, COOKIE);
 }
 
-/** Loads the session of the town's cookie; a cookie from another town finds nothing (RLS). */
-export function loadSession(db: Database): MiddlewareHandler<AppEnv> {
+/**
+ * What pages need of a signed-in person on every request (the inbox's unread count in the
+ * header), read in the session's own transaction once it has switched to that person's
+ * persona: one transaction where there were two.
+ */
+export type SessionExtra = (trx: Trx, c: Context<AppEnv>, session: SessionUser) => Promise<void>;
+
+/**
+ * Loads the session of the town's cookie; a cookie from another town finds nothing (RLS).
+ * A signed-in person's `extra` runs in the same transaction, as that person.
+ */
+export function loadSession(db: Database, extra?: SessionExtra): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const token = readSessionCookie(c);
     const tenant = c.get("tenant");
     const session = token
-      ? await db.withTenant({ role: "app_auth", tenantId: tenant.id }, (trx) => validateSession(trx, token))
+      ? await db.withTenant({ role: "app_auth", tenantId: tenant.id }, async (trx) => {
+          const found = await validateSession(trx, token);
+          if (found && !found.secondFactorPending && extra) {
+            const role = found.kind === "parent" ? "app_parent" : "app_staff";
+            const ctx = {
+              role,
+              tenantId: tenant.id,
+              userId: found.userId,
+              householdId: found.householdId,
+            } as const;
+            await switchPersona(trx, ctx);
+            await extra(trx, c, found);
+          }
+          return found;
+        })
       : null;
     if (token && !session) clearSessionCookie(c);
     // The server's idle window slides; a remembered cookie's lifetime slides with it.

@@ -1,7 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { requireParent } from "../../auth/middleware.ts";
+import { requireParent, type SessionExtra } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
 import { uuidParam } from "../../http/forms.ts";
@@ -54,20 +54,11 @@ export async function readMessageForm(c: Context<AppEnv>) {
   return { values, files: chosen(body.fichiers) };
 }
 
-/** « vous avez 1 Nouveau(x) Message(s) » on every page a parent of an inbox town opens. */
-export function unreadCount(deps: Deps): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    const s = c.get("session");
-    if (
-      c.req.method === "GET" &&
-      s?.kind === "parent" &&
-      s.householdId &&
-      c.get("tenant").config.portal.inbox
-    )
-      c.set("unread", await messagesService.unread(deps.db, c.get("tenant"), s));
-    await next();
-  };
-}
+/** The header's unread count on a parent's pages, read in the session's transaction (app.ts). */
+export const unreadCount: SessionExtra = async (trx, c, s) => {
+  if (c.req.method === "GET" && s.kind === "parent" && s.householdId && c.get("tenant").config.portal.inbox)
+    c.set("unread", await messagesService.unreadIn(trx, s.householdId));
+};
 
 /** « Boîte de réception »: Reçus, Envoyés, Supprimés, conversations, « Nouveau message ». */
 export function messagesRoutes(deps: Deps) {

@@ -1,5 +1,5 @@
 import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database, TenantContext } from "../../db/database.ts";
+import type { Database, TenantContext, Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { validate } from "../../http/forms.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
@@ -26,8 +26,8 @@ export const BOXES: Record<string, { box: repo.Box; label: string }> = {
 };
 
 /** « vous avez 1 Nouveau(x) Message(s) ». */
-export function unread(db: Database, tenant: Tenant, s: SessionUser): Promise<number> {
-  return db.withTenant(parentCtx(tenant, s), (trx) => repo.unreadCount(trx, s.householdId as string));
+export function unreadIn(trx: Trx, householdId: string): Promise<number> {
+  return repo.unreadCount(trx, householdId);
 }
 
 /** One box of the inbox, newest conversation first. */
