@@ -192,6 +192,14 @@ export type FieldErrors = Record<string, string>;
 
 const reauthOf = (d: AccountDeps) => ({ db: d.db, log: d.log, tenantId: d.tenant.id, ip: d.ip });
 
+/** The password typed to confirm a change, checked (and throttled) like a login; null when right. */
+async function wrongPassword(d: AccountDeps, s: SessionUser, typed: string, message: string) {
+  const stored = await d.db.withTenant(own(d, s), (trx) =>
+    trx.selectFrom("users").select("password_hash").where("id", "=", s.userId).executeTakeFirstOrThrow(),
+  );
+  return checkCurrentPassword(reauthOf(d), s.userId, stored.password_hash, typed, message);
+}
+
 /** Change from « Mon profil »: the current password is asked; the other sessions end. */
 export async function changePassword(
   d: AccountDeps,
@@ -199,16 +207,7 @@ export async function changePassword(
   current: string,
   next: string,
 ): Promise<FieldErrors | null> {
-  const stored = await d.db.withTenant(own(d, s), (trx) =>
-    trx.selectFrom("users").select("password_hash").where("id", "=", s.userId).executeTakeFirstOrThrow(),
-  );
-  const wrong = await checkCurrentPassword(
-    reauthOf(d),
-    s.userId,
-    stored.password_hash,
-    current,
-    "Le mot de passe actuel est incorrect.",
-  );
+  const wrong = await wrongPassword(d, s, current, "Le mot de passe actuel est incorrect.");
   if (wrong) return { current_password: wrong };
   if (current === next) return { new_password: "Le nouveau mot de passe doit être différent de l'actuel." };
   const missing = missingRules(next, d.tenant.config.auth.passwordPolicy, [s.email ?? "", s.login ?? ""]);
@@ -236,16 +235,7 @@ export async function requestEmailChange(
 ): Promise<FieldErrors | null> {
   const email = newEmail.trim().toLowerCase();
   if (email === s.email) return { email: "C'est déjà votre adresse e-mail." };
-  const stored = await d.db.withTenant(own(d, s), (trx) =>
-    trx.selectFrom("users").select("password_hash").where("id", "=", s.userId).executeTakeFirstOrThrow(),
-  );
-  const wrong = await checkCurrentPassword(
-    reauthOf(d),
-    s.userId,
-    stored.password_hash,
-    password,
-    "Le mot de passe est incorrect.",
-  );
+  const wrong = await wrongPassword(d, s, password, "Le mot de passe est incorrect.");
   if (wrong) return { password: wrong };
   await d.db.withTenant(own(d, s), async (trx) => {
     const token = await issueToken(trx, d.tenant.id, s.userId, "email_change", email);
