@@ -102,12 +102,14 @@ export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, co
       .selectFrom("second_factors")
       .selectAll()
       .where("user_id", "=", s.userId)
+      .forUpdate()
       .executeTakeFirst();
-    if (!row || row.enabled_at || !totp.totpAccepts(row.totp_key, code)) return null;
+    const step = row && !row.enabled_at ? totp.totpStep(row.totp_key, code) : null;
+    if (step === null) return null;
     const { codes, digests } = totp.recoveryCodes();
     await trx
       .updateTable("second_factors")
-      .set({ enabled_at: new Date(), recovery_codes: digests })
+      .set({ enabled_at: new Date(), recovery_codes: digests, last_used_step: step })
       .where("user_id", "=", s.userId)
       .execute();
     await recordAuthEvent(trx, log, {
@@ -120,21 +122,16 @@ export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, co
   });
 }
 
-/** A TOTP code, or an unused recovery code (then spent). */
+/** A TOTP code not used yet, or an unused recovery code: either is then spent. */
 async function accepts(trx: Trx, userId: string, code: string): Promise<"totp" | "recovery" | null> {
   const row = await trx
     .selectFrom("second_factors")
     .selectAll()
     .where("user_id", "=", userId)
+    .forUpdate()
     .executeTakeFirst();
   const check = totp.checkCode(row, code);
-  if (check?.how === "recovery") {
-    await trx
-      .updateTable("second_factors")
-      .set({ recovery_codes: check.left })
-      .where("user_id", "=", userId)
-      .execute();
-  }
+  if (check) await trx.updateTable("second_factors").set(totp.spent(check)).where("user_id", "=", userId).execute();
   return check?.how ?? null;
 }
 

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { TotpStep, WebauthnChallenge } from "./operator-passkey-types.ts";
 
 export interface KnownDevicesTable {
   tenant_id: string;
@@ -31,7 +32,7 @@ export interface ClosureRequestsTable {
   decided_at: Date | null;
 }
 
-export interface SecondFactorsTable {
+export interface SecondFactorsTable extends Partial<TotpStep> {
   tenant_id: string;
   user_id: string;
   totp_key: Buffer;
@@ -42,7 +43,7 @@ export interface SecondFactorsTable {
 }
 
 /** An operator's TOTP factor (mandatory): the same shape as a town account's, without a town. */
-export interface OperatorSecondFactorsTable {
+export interface OperatorSecondFactorsTable extends Partial<TotpStep> {
   operator_id: string;
   totp_key: Buffer;
   enabled_at: Date | null;
@@ -66,14 +67,11 @@ export interface PasskeysTable {
 }
 
 /** Columns issue 16 adds to `sessions` (src/db/types.ts SessionsTable). */
-export interface SessionOrigin {
+export interface SessionOrigin extends WebauthnChallenge {
   device: string | null;
   ip_prefix: string | null;
   /** The password was right; the second factor is still awaited. */
   second_factor_pending: boolean;
-  /** The WebAuthn challenge this session asked for (single use), and until when it holds. */
-  webauthn_challenge: string | null;
-  webauthn_challenge_expires_at: Date | null;
 }
 
 export interface AuthTables {

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from "kysely";
 import type { AuthTables, SessionOrigin } from "./auth-types.ts";
+import type { OperatorPasskeyTables, WebauthnChallenge } from "./operator-passkey-types.ts";
 import type { BillingTables } from "./billing-types.ts";
 import type { EnrolmentTables } from "./enrolment-types.ts";
 import type { HomeTables } from "./home-types.ts";
@@ -303,7 +304,7 @@ export interface OperatorsTable {
   created_at: Generated<Date>;
 }
 
-export interface OperatorSessionsTable {
+export interface OperatorSessionsTable extends Partial<WebauthnChallenge> {
   id: string;
   operator_id: string;
   remember: boolean;
@@ -342,7 +343,8 @@ export interface DB
     HomeTables,
     EnrolmentTables,
     RetentionTables,
-    AuthTables {
+    AuthTables,
+    OperatorPasskeyTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;

@@ -1,0 +1,30 @@
+import type { ColumnType, Generated } from "kysely";
+
+/** A passkey (WebAuthn credential) of a platform operator: a town account's, without a town. */
+export interface OperatorPasskeysTable {
+  id: Generated<string>;
+  operator_id: string;
+  /** base64url, as the browser names it. */
+  credential: string;
+  public_key: Buffer;
+  counter: ColumnType<string, number | undefined, number>;
+  transports: ColumnType<string[], string[] | undefined, string[]>;
+  name: string;
+  created_at: Generated<Date>;
+  last_used_at: Date | null;
+}
+
+/** The WebAuthn challenge a session asked for (single use), and until when it holds. */
+export interface WebauthnChallenge {
+  webauthn_challenge: string | null;
+  webauthn_challenge_expires_at: Date | null;
+}
+
+/** The last TOTP time step a factor accepted: a code serves once. */
+export interface TotpStep {
+  last_used_step: ColumnType<string | null, number | null | undefined, number | null>;
+}
+
+export interface OperatorPasskeyTables {
+  operator_passkeys: OperatorPasskeysTable;
+}
