@@ -70,7 +70,12 @@ export function pendingOperator(trx: Trx, token: string) {
       "o.email",
       "f.enabled_at",
       eb
-        .exists(eb.selectFrom("operator_passkeys as k").select("k.id").whereRef("k.operator_id", "=", "s.operator_id"))
+        .exists(
+          eb
+            .selectFrom("operator_passkeys as k")
+            .select("k.id")
+            .whereRef("k.operator_id", "=", "s.operator_id"),
+        )
         .as("passkeys"),
     ])
     .where("s.id", "=", hashToken(token))

@@ -143,11 +143,18 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
       codes,
     });
   });
-  mountPasskeys(app, deps, PAGE, guard, { show, codePage, next: (c) => suite(c) ?? (base || "/") }, {
-    account,
-    loginOptions: (c, token, site) => townLoginOptions(deps.db, c.get("tenant"), token, site),
-    complete: (c, token, input) => townComplete(deps.db, c.env.log, c.get("tenant"), token, input),
-  });
+  mountPasskeys(
+    app,
+    deps,
+    PAGE,
+    guard,
+    { show, codePage, next: (c) => suite(c) ?? (base || "/") },
+    {
+      account,
+      loginOptions: (c, token, site) => townLoginOptions(deps.db, c.get("tenant"), token, site),
+      complete: (c, token, input) => townComplete(deps.db, c.env.log, c.get("tenant"), token, input),
+    },
+  );
   if (kind === "parent") return app;
   app.post(`${PAGE}/reinitialisation/:userId`, requireStaff, requireStaffAdmin, async (c) => {
     await secondFactor.reset(deps.db, c.get("tenant"), session(c), uuidParam(c, "userId"));

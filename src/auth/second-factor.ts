@@ -131,7 +131,8 @@ async function accepts(trx: Trx, userId: string, code: string): Promise<"totp" |
     .forUpdate()
     .executeTakeFirst();
   const check = totp.checkCode(row, code);
-  if (check) await trx.updateTable("second_factors").set(totp.spent(check)).where("user_id", "=", userId).execute();
+  if (check)
+    await trx.updateTable("second_factors").set(totp.spent(check)).where("user_id", "=", userId).execute();
   return check?.how ?? null;
 }
 

@@ -3,7 +3,14 @@ import type { Database } from "../db/database.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
 import { recordAuthEvent } from "./events.ts";
-import { type Account, loginOptions, type PasskeyOutcome, type Site, TOWN_ACCOUNTS, verifyAnswer } from "./passkeys.ts";
+import {
+  type Account,
+  loginOptions,
+  type PasskeyOutcome,
+  type Site,
+  TOWN_ACCOUNTS,
+  verifyAnswer,
+} from "./passkeys.ts";
 import { givePendingFactor } from "./second-factor.ts";
 import type { SessionUser } from "./sessions.ts";
 import { hashToken } from "./tokens.ts";
@@ -32,7 +39,8 @@ export function townAccount(tenant: Tenant, s: Person, log: Logger): Account {
     },
     auth: auth(tenant),
     columns: { tenant_id: tenant.id },
-    audit: (trx, event, ip) => recordAuthEvent(trx, log, { tenantId: tenant.id, userId: s.userId, event, ip }),
+    audit: (trx, event, ip) =>
+      recordAuthEvent(trx, log, { tenantId: tenant.id, userId: s.userId, event, ip }),
   };
 }
 

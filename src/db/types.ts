@@ -1,12 +1,12 @@
 import type { ColumnType, Generated } from "kysely";
 import type { AuthTables, SessionOrigin } from "./auth-types.ts";
-import type { OperatorPasskeyTables, WebauthnChallenge } from "./operator-passkey-types.ts";
 import type { BillingTables } from "./billing-types.ts";
 import type { EnrolmentTables } from "./enrolment-types.ts";
 import type { HomeTables } from "./home-types.ts";
 import type { InvoicingTables } from "./invoicing-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
 import type { MessagesTables } from "./messages-types.ts";
+import type { OperatorPasskeyTables, WebauthnChallenge } from "./operator-passkey-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
 import type { RetentionTables } from "./retention-types.ts";
 import type { SchoolCalendarTables } from "./school-calendar-types.ts";

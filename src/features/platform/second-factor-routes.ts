@@ -1,13 +1,13 @@
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
+import { mountPasskeys } from "../../auth/passkey-routes.ts";
+import * as passkeys from "../../auth/passkeys.ts";
 import { tooManyTries } from "../../auth/throttle.ts";
 import { readForm } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { requiredText } from "../../lib/form-fields.ts";
-import { mountPasskeys } from "../../auth/passkey-routes.ts";
-import * as passkeys from "../../auth/passkeys.ts";
 import { operatorOf, requireOperator } from "./guard.ts";
 import { operatorAccount, operatorComplete, operatorLoginOptions } from "./passkey-service.ts";
 import * as factor from "./second-factor-service.ts";
@@ -84,13 +84,25 @@ export function platformSecondFactorRoutes(deps: Deps) {
       factor.factorState(deps.db, operatorOf(c)),
       passkeys.list(deps.db, operatorAccount(operatorOf(c))),
     ]);
-    return page(c, "auth/second-factor", { ...OPERATOR, state, keys, staff: [], errors, codes: null }, status);
+    return page(
+      c,
+      "auth/second-factor",
+      { ...OPERATOR, state, keys, staff: [], errors, codes: null },
+      status,
+    );
   };
   app.get(PAGE, requireOperator, (c) => show(c));
-  mountPasskeys(app, deps, PAGE, requireOperator, { show, codePage, next: () => "/" }, {
-    account: (c) => operatorAccount(operatorOf(c)),
-    loginOptions: (_, token, site) => operatorLoginOptions(deps.db, token, site),
-    complete: (c, token, input) => operatorComplete(deps.db, c.env.log, token, input),
-  });
+  mountPasskeys(
+    app,
+    deps,
+    PAGE,
+    requireOperator,
+    { show, codePage, next: () => "/" },
+    {
+      account: (c) => operatorAccount(operatorOf(c)),
+      loginOptions: (_, token, site) => operatorLoginOptions(deps.db, token, site),
+      complete: (c, token, input) => operatorComplete(deps.db, c.env.log, token, input),
+    },
+  );
   return app;
 }
