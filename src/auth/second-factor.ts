@@ -141,6 +141,16 @@ export type CodeOutcome = { ok: true } | { ok: false; waitSeconds: number };
 /** How one factor answered: refused (with what to tell the person), or accepted as this event. */
 export type FactorVerdict = { refused: string } | { accepted: AuthEvent };
 
+/** The session of this id waiting for its factor (as app_auth), with its person. */
+export function pendingSession(trx: Trx, id: string) {
+  return trx
+    .selectFrom("sessions")
+    .select("user_id")
+    .where("id", "=", id)
+    .where("second_factor_pending", "=", true)
+    .executeTakeFirst();
+}
+
 /**
  * The factor after the password, whatever it is (code, recovery code, passkey): throttled per
  * account, audited, and the session waiting for it opens when `verify` accepts. Null when the
@@ -156,12 +166,7 @@ export async function givePendingFactor(
   verify: (sessionId: string, userId: string) => Promise<FactorVerdict>,
 ): Promise<{ ok: true } | { ok: false; waitSeconds: number; message: string } | null> {
   const id = hashToken(token);
-  const session = await trx
-    .selectFrom("sessions")
-    .select("user_id")
-    .where("id", "=", id)
-    .where("second_factor_pending", "=", true)
-    .executeTakeFirst();
+  const session = await pendingSession(trx, id);
   if (!session) return null;
   const keys: ThrottleKey[] = [{ kind: "otp", value: session.user_id }];
   const wait = await waitSeconds(trx, "login_throttle", keys);

@@ -11,7 +11,7 @@ import {
   TOWN_ACCOUNTS,
   verifyAnswer,
 } from "./passkeys.ts";
-import { givePendingFactor } from "./second-factor.ts";
+import { givePendingFactor, pendingSession } from "./second-factor.ts";
 import type { SessionUser } from "./sessions.ts";
 import { hashToken } from "./tokens.ts";
 
@@ -48,12 +48,7 @@ export function townAccount(tenant: Tenant, s: Person, log: Logger): Account {
 export function townLoginOptions(db: Database, tenant: Tenant, token: string, site: Site) {
   return db.withTenant(auth(tenant), async (trx) => {
     const id = hashToken(token);
-    const session = await trx
-      .selectFrom("sessions")
-      .select("user_id")
-      .where("id", "=", id)
-      .where("second_factor_pending", "=", true)
-      .executeTakeFirst();
+    const session = await pendingSession(trx, id);
     return session ? loginOptions(trx, TOWN_ACCOUNTS, session.user_id, id, site) : null;
   });
 }

@@ -1,5 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
-import type { TotpStep, WebauthnChallenge } from "./operator-passkey-types.ts";
+import type { PasskeyColumns, TotpStep, WebauthnChallenge } from "./operator-passkey-types.ts";
 
 export interface KnownDevicesTable {
   tenant_id: string;
@@ -52,18 +52,9 @@ export interface OperatorSecondFactorsTable extends Partial<TotpStep> {
 }
 
 /** A passkey (WebAuthn credential) of a town account, used as its second factor. */
-export interface PasskeysTable {
+export interface PasskeysTable extends PasskeyColumns {
   tenant_id: string;
-  id: Generated<string>;
   user_id: string;
-  /** base64url, as the browser names it. */
-  credential: string;
-  public_key: Buffer;
-  counter: ColumnType<string, number | undefined, number>;
-  transports: ColumnType<string[], string[] | undefined, string[]>;
-  name: string;
-  created_at: Generated<Date>;
-  last_used_at: Date | null;
 }
 
 /** Columns issue 16 adds to `sessions` (src/db/types.ts SessionsTable). */

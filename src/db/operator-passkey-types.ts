@@ -1,9 +1,8 @@
 import type { ColumnType, Generated } from "kysely";
 
-/** A passkey (WebAuthn credential) of a platform operator: a town account's, without a town. */
-export interface OperatorPasskeysTable {
+/** What every passkey (WebAuthn credential) keeps, whoever holds it. */
+export interface PasskeyColumns {
   id: Generated<string>;
-  operator_id: string;
   /** base64url, as the browser names it. */
   credential: string;
   public_key: Buffer;
@@ -12,6 +11,11 @@ export interface OperatorPasskeysTable {
   name: string;
   created_at: Generated<Date>;
   last_used_at: Date | null;
+}
+
+/** A passkey of a platform operator: a town account's, without a town. */
+export interface OperatorPasskeysTable extends PasskeyColumns {
+  operator_id: string;
 }
 
 /** The WebAuthn challenge a session asked for (single use), and until when it holds. */
