@@ -40,7 +40,14 @@ export function platformSecondFactorRoutes(deps: Deps) {
     status: 200 | 422 = 200,
   ) => {
     const state = await factor.enrolment(deps.db, op);
-    const view = { ...OPERATOR, action: "/connexion/code", operator: true, state, staff: [], codes: null };
+    const view = {
+      ...OPERATOR,
+      action: "/connexion/code",
+      operatorRule: true,
+      state,
+      staff: [],
+      codes: null,
+    };
     return page(c, "auth/second-factor", { ...view, errors }, status);
   };
   const pendingOf = async (c: Context<AppEnv>) => {
