@@ -56,13 +56,28 @@ export async function validateOperatorSession(trx: Trx, token: string): Promise<
   return { sessionId: id, operatorId: row.operator_id, name: row.name, email: row.email };
 }
 
-/** The operator whose session waits for the second factor, and whether they enrolled one yet. */
+/**
+ * The operator whose session waits for the second factor, whether they enrolled one yet, and
+ * whether they have passkeys.
+ */
 export function pendingOperator(trx: Trx, token: string) {
   return trx
     .selectFrom("operator_sessions as s")
     .innerJoin("operators as o", "o.id", "s.operator_id")
     .leftJoin("operator_second_factors as f", "f.operator_id", "s.operator_id")
-    .select(["o.id as operatorId", "o.email", "f.enabled_at"])
+    .select((eb) => [
+      "o.id as operatorId",
+      "o.email",
+      "f.enabled_at",
+      eb
+        .exists(
+          eb
+            .selectFrom("operator_passkeys as k")
+            .select("k.id")
+            .whereRef("k.operator_id", "=", "s.operator_id"),
+        )
+        .as("passkeys"),
+    ])
     .where("s.id", "=", hashToken(token))
     .where("s.second_factor_pending", "=", true)
     .where("s.expires_at", ">", new Date())

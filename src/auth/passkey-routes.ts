@@ -1,4 +1,8 @@
-import type { AuthenticationResponseJSON, RegistrationResponseJSON } from "@simplewebauthn/server";
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
+} from "@simplewebauthn/server";
 import type { Context, Hono, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { publicOrigin } from "../env.ts";
@@ -8,7 +12,6 @@ import type { AppEnv, Deps } from "../http/types.ts";
 import { requiredText } from "../lib/form-fields.ts";
 import { readSessionCookie } from "./middleware.ts";
 import * as passkeys from "./passkeys.ts";
-import type { SessionUser } from "./sessions.ts";
 import { tooManyTries } from "./throttle.ts";
 
 type Errors = Record<string, string>;
@@ -20,6 +23,23 @@ type Views = {
   /** Where a session that just opened goes. */
   next: (c: Context<AppEnv>) => string;
 };
+
+/** How one kind of account (town accounts, operators) reaches its passkeys from a request. */
+export interface PasskeyAccounts {
+  /** The signed-in account. */
+  account: (c: Context<AppEnv>) => passkeys.Account;
+  /** After the password, for the session of `token` waiting for its factor. */
+  loginOptions: (
+    c: Context<AppEnv>,
+    token: string,
+    site: passkeys.Site,
+  ) => Promise<PublicKeyCredentialRequestOptionsJSON | null>;
+  complete: (
+    c: Context<AppEnv>,
+    token: string,
+    input: { site: passkeys.Site; response: AuthenticationResponseJSON; ip: string },
+  ) => Promise<passkeys.PasskeyOutcome | null>;
+}
 
 const NO_ANSWER = "Votre navigateur n'a pas fourni de clé d'accès. Réessayez, ou saisissez un code.";
 const addSchema = z.object({ name: requiredText(60), response: z.string().max(20_000).optional() });
@@ -38,7 +58,8 @@ function answer<T>(raw: string | undefined): T | null {
 /**
  * « Clés d'accès » (passkeys) on « Double authentification » (add, list, delete) and after the
  * password (`/connexion/code/cle`). The options are JSON for the page's script; the answers come
- * back as ordinary form posts (POST → 303), so errors show at the field like any form's.
+ * back as ordinary form posts (POST → 303), so errors show at the field like any form's. The
+ * same routes serve town accounts and the operators' console (`accounts`).
  */
 export function mountPasskeys(
   app: Hono<AppEnv>,
@@ -46,15 +67,15 @@ export function mountPasskeys(
   page: string,
   guard: MiddlewareHandler<AppEnv>,
   views: Views,
+  accounts: PasskeyAccounts,
 ) {
   const site = (c: Context<AppEnv>): passkeys.Site => {
     const origin = publicOrigin(deps.env, c.env.site.hostname);
     return { origin, rpID: new URL(origin).hostname };
   };
-  const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
 
   app.post(`${page}/cles/options`, guard, async (c) =>
-    c.json(await passkeys.registrationOptions(deps.db, c.get("tenant"), session(c), site(c))),
+    c.json(await passkeys.registrationOptions(deps.db, accounts.account(c), site(c))),
   );
   app.post(`${page}/cles`, guard, async (c) => {
     const form = await readForm(c, addSchema);
@@ -62,7 +83,7 @@ export function mountPasskeys(
     const response = answer<RegistrationResponseJSON>(form.data.response);
     if (!response) return views.show(c, { name: NO_ANSWER }, 422);
     try {
-      await passkeys.register(deps.db, c.env.log, c.get("tenant"), session(c), {
+      await passkeys.register(deps.db, accounts.account(c), {
         site: site(c),
         name: form.data.name,
         response,
@@ -76,13 +97,13 @@ export function mountPasskeys(
   });
   app.post(`${page}/cles/:id/suppression`, guard, async (c) => {
     const id = uuidParam(c, "id");
-    await passkeys.remove(deps.db, c.env.log, c.get("tenant"), session(c), id, c.env.ip);
+    await passkeys.remove(deps.db, accounts.account(c), id, c.env.ip);
     return seeOther(c, `${c.req.path.replace(/\/cles\/[^/]+\/suppression$/, "")}?message=cle-supprimee`);
   });
 
   app.post("/connexion/code/cle/options", async (c) => {
     const token = readSessionCookie(c);
-    const options = token ? await passkeys.loginOptions(deps.db, c.get("tenant"), token, site(c)) : null;
+    const options = token ? await accounts.loginOptions(c, token, site(c)) : null;
     return options ? c.json(options) : c.json({ error: "Aucune clé d'accès." }, 404);
   });
   app.post("/connexion/code/cle", async (c) => {
@@ -92,7 +113,7 @@ export function mountPasskeys(
     if (!token) return seeOther(c, c.req.path.replace(/\/code\/cle$/, ""));
     if (!response) return views.codePage(c, { code: NO_ANSWER }, 422);
     const input = { site: site(c), response, ip: c.env.ip };
-    const outcome = await passkeys.complete(deps.db, c.env.log, c.get("tenant"), token, input);
+    const outcome = await accounts.complete(c, token, input);
     if (!outcome) return seeOther(c, c.req.path.replace(/\/code\/cle$/, ""));
     if (outcome.ok) return seeOther(c, views.next(c));
     if (outcome.waitSeconds > 0) return views.codePage(c, { code: tooManyTries(outcome.waitSeconds) }, 429);

@@ -7,45 +7,65 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from "@simplewebauthn/server";
-import type { Database, Trx } from "../db/database.ts";
-import type { Logger } from "../lib/log.ts";
-import type { Tenant } from "../tenancy/resolve.ts";
-import { recordAuthEvent } from "./events.ts";
-import { givePendingFactor } from "./second-factor.ts";
-import type { SessionUser } from "./sessions.ts";
-import { hashToken } from "./tokens.ts";
+import type { Database, TenantContext, Trx } from "../db/database.ts";
 
 /**
- * Passkeys (WebAuthn, @simplewebauthn/server) as the easier second factor of town accounts
- * (issue 16): added from « Double authentification » once TOTP is on (it stays the fallback),
- * then offered after the password. Each ceremony's challenge is kept in the session row that
- * asked for it, taken (cleared) by the check that uses it, and holds 5 minutes.
+ * Passkeys (WebAuthn, @simplewebauthn/server) as the easier second factor (issue 16), for both
+ * kinds of account: town accounts (parents, staff; town-passkeys.ts) and platform operators
+ * (features/platform/passkey-service.ts). Added from « Double authentification » once TOTP is
+ * on (it stays the fallback), then offered after the password. Each ceremony's challenge is
+ * kept in the session row that asked for it, taken (cleared) by the check that uses it, and
+ * holds 5 minutes.
  */
 const CHALLENGE_MS = 5 * 60_000;
 
-/** Where the ceremony runs: the town's origin and host (the relying party). */
+/** Where the ceremony runs: the site's origin and host (the relying party). */
 export interface Site {
   origin: string;
   rpID: string;
 }
 
 export class PasskeyError extends Error {}
-const STALE = "La demande a expiré ou a déjà servi. Recommencez.";
-const REFUSED = "La clé d'accès n'a pas pu être vérifiée. Réessayez, ou saisissez un code.";
+export const STALE = "La demande a expiré ou a déjà servi. Recommencez.";
+export const REFUSED = "La clé d'accès n'a pas pu être vérifiée. Réessayez, ou saisissez un code.";
 
-type Person = Pick<SessionUser, "kind" | "userId" | "householdId" | "email" | "login" | "sessionId">;
-const auth = (tenant: Tenant) => ({ role: "app_auth" as const, tenantId: tenant.id });
-const own = (tenant: Tenant, s: Person) => ({
-  role: s.kind === "parent" ? ("app_parent" as const) : ("app_staff" as const),
-  tenantId: tenant.id,
-  userId: s.userId,
-  householdId: s.householdId,
-});
+/**
+ * Where one kind of account keeps its passkeys (and which column names their owner) and its
+ * sessions' challenges. Both kinds' tables share their columns, so the queries below are typed
+ * against the town accounts' names.
+ */
+export interface Kind {
+  keys: "passkeys";
+  owner: "user_id";
+  sessions: "sessions";
+}
+export const TOWN_ACCOUNTS: Kind = { keys: "passkeys", owner: "user_id", sessions: "sessions" };
+export const OPERATORS = {
+  keys: "operator_passkeys",
+  owner: "operator_id",
+  sessions: "operator_sessions",
+} as const as unknown as Kind;
+
+/** One account, signed in: its kind, how it reaches its own rows, and its audit. */
+export interface Account {
+  kind: Kind;
+  id: string;
+  sessionId: string;
+  /** The name the authenticator shows, and the relying party's. */
+  userName: string;
+  rpName: string;
+  own: TenantContext;
+  auth: TenantContext;
+  /** What every passkey of this account carries besides its owner (a town account's town). */
+  columns: { tenant_id: string } | Record<string, never>;
+  audit: (trx: Trx, event: "passkey_added" | "passkey_removed", ip: string) => Promise<void>;
+}
+
 const transports = (t: string[]) => t as AuthenticatorTransportFuture[];
 
-async function keepChallenge(trx: Trx, sessionId: string, challenge: string) {
+async function keepChallenge(trx: Trx, kind: Kind, sessionId: string, challenge: string) {
   await trx
-    .updateTable("sessions")
+    .updateTable(kind.sessions)
     .set({
       webauthn_challenge: challenge,
       webauthn_challenge_expires_at: new Date(Date.now() + CHALLENGE_MS),
@@ -55,15 +75,15 @@ async function keepChallenge(trx: Trx, sessionId: string, challenge: string) {
 }
 
 /** The session's challenge, cleared at once (row locked): a second use finds nothing. */
-async function takeChallenge(trx: Trx, sessionId: string): Promise<string> {
+async function takeChallenge(trx: Trx, kind: Kind, sessionId: string): Promise<string> {
   const row = await trx
-    .selectFrom("sessions")
+    .selectFrom(kind.sessions)
     .select(["webauthn_challenge", "webauthn_challenge_expires_at"])
     .where("id", "=", sessionId)
     .forUpdate()
     .executeTakeFirst();
   await trx
-    .updateTable("sessions")
+    .updateTable(kind.sessions)
     .set({ webauthn_challenge: null, webauthn_challenge_expires_at: null })
     .where("id", "=", sessionId)
     .execute();
@@ -72,45 +92,43 @@ async function takeChallenge(trx: Trx, sessionId: string): Promise<string> {
   return row.webauthn_challenge;
 }
 
-/** The person's passkeys, newest first. */
-export function list(db: Database, tenant: Tenant, s: Person) {
-  return db.withTenant(own(tenant, s), (trx) =>
+/** The account's passkeys, newest first. */
+export function list(db: Database, a: Account) {
+  return db.withTenant(a.own, (trx) =>
     trx
-      .selectFrom("passkeys")
+      .selectFrom(a.kind.keys)
       .select(["id", "name", "created_at", "last_used_at"])
-      .where("user_id", "=", s.userId)
+      .where(a.kind.owner, "=", a.id)
       .orderBy("created_at", "desc")
       .execute(),
   );
 }
 
 /** The options the browser's `navigator.credentials.create` needs; the challenge is kept. */
-export async function registrationOptions(db: Database, tenant: Tenant, s: Person, site: Site) {
-  const existing = await db.withTenant(own(tenant, s), (trx) =>
-    trx.selectFrom("passkeys").select(["credential", "transports"]).where("user_id", "=", s.userId).execute(),
+export async function registrationOptions(db: Database, a: Account, site: Site) {
+  const existing = await db.withTenant(a.own, (trx) =>
+    trx.selectFrom(a.kind.keys).select(["credential", "transports"]).where(a.kind.owner, "=", a.id).execute(),
   );
   const options = await generateRegistrationOptions({
-    rpName: `Parvis ${tenant.config.shortName}`,
+    rpName: a.rpName,
     rpID: site.rpID,
-    userName: s.email ?? s.login ?? s.userId,
-    userID: new TextEncoder().encode(s.userId),
+    userName: a.userName,
+    userID: new TextEncoder().encode(a.id),
     attestationType: "none",
     excludeCredentials: existing.map((k) => ({ id: k.credential, transports: transports(k.transports) })),
     authenticatorSelection: { residentKey: "preferred", userVerification: "preferred" },
   });
-  await db.withTenant(auth(tenant), (trx) => keepChallenge(trx, s.sessionId, options.challenge));
+  await db.withTenant(a.auth, (trx) => keepChallenge(trx, a.kind, a.sessionId, options.challenge));
   return options;
 }
 
 /** Checks the browser's answer against the kept challenge and adds the passkey; audited. */
 export async function register(
   db: Database,
-  log: Logger,
-  tenant: Tenant,
-  s: Person,
+  a: Account,
   input: { site: Site; name: string; response: RegistrationResponseJSON; ip: string },
 ) {
-  const challenge = await db.withTenant(auth(tenant), (trx) => takeChallenge(trx, s.sessionId));
+  const challenge = await db.withTenant(a.auth, (trx) => takeChallenge(trx, a.kind, a.sessionId));
   const result = await verifyRegistrationResponse({
     response: input.response,
     expectedChallenge: challenge,
@@ -119,12 +137,12 @@ export async function register(
   }).catch(() => ({ verified: false as const }));
   if (!result.verified) throw new PasskeyError(REFUSED);
   const { credential } = result.registrationInfo;
-  await db.withTenant(own(tenant, s), async (trx) => {
+  await db.withTenant(a.own, async (trx) => {
     await trx
-      .insertInto("passkeys")
+      .insertInto(a.kind.keys)
       .values({
-        tenant_id: tenant.id,
-        user_id: s.userId,
+        ...(a.columns as { tenant_id: string }),
+        [a.kind.owner]: a.id,
         credential: credential.id,
         public_key: Buffer.from(credential.publicKey),
         counter: credential.counter,
@@ -132,66 +150,62 @@ export async function register(
         name: input.name,
       })
       .execute();
-    await recordAuthEvent(trx, log, {
-      tenantId: tenant.id,
-      userId: s.userId,
-      event: "passkey_added",
-      ip: input.ip,
-    });
+    await a.audit(trx, "passkey_added", input.ip);
   });
 }
 
-/** Deletes one of the person's passkeys; audited. */
-export function remove(db: Database, log: Logger, tenant: Tenant, s: Person, id: string, ip: string) {
-  return db.withTenant(own(tenant, s), async (trx) => {
+/** Deletes one of the account's passkeys; audited. */
+export function remove(db: Database, a: Account, id: string, ip: string) {
+  return db.withTenant(a.own, async (trx) => {
     const gone = await trx
-      .deleteFrom("passkeys")
+      .deleteFrom(a.kind.keys)
       .where("id", "=", id)
-      .where("user_id", "=", s.userId)
+      .where(a.kind.owner, "=", a.id)
       .executeTakeFirst();
     if (!Number(gone.numDeletedRows)) return false;
-    await recordAuthEvent(trx, log, { tenantId: tenant.id, userId: s.userId, event: "passkey_removed", ip });
+    await a.audit(trx, "passkey_removed", ip);
     return true;
   });
 }
 
-/** After the password: the options for `navigator.credentials.get`, or null without passkeys. */
-export function loginOptions(db: Database, tenant: Tenant, token: string, site: Site) {
-  return db.withTenant(auth(tenant), async (trx) => {
-    const id = hashToken(token);
-    const keys = await trx
-      .selectFrom("passkeys as k")
-      .innerJoin("sessions as s", "s.user_id", "k.user_id")
-      .select(["k.credential", "k.transports"])
-      .where("s.id", "=", id)
-      .where("s.second_factor_pending", "=", true)
-      .execute();
-    if (!keys.length) return null;
-    const options = await generateAuthenticationOptions({
-      rpID: site.rpID,
-      allowCredentials: keys.map((k) => ({ id: k.credential, transports: transports(k.transports) })),
-      userVerification: "preferred",
-    });
-    await keepChallenge(trx, id, options.challenge);
-    return options;
+/**
+ * After the password, in the login's transaction: the options for `navigator.credentials.get`
+ * (the challenge kept in the session waiting for its factor), or null without passkeys.
+ */
+export async function loginOptions(trx: Trx, kind: Kind, ownerId: string, sessionId: string, site: Site) {
+  const keys = await trx
+    .selectFrom(kind.keys)
+    .select(["credential", "transports"])
+    .where(kind.owner, "=", ownerId)
+    .execute();
+  if (!keys.length) return null;
+  const options = await generateAuthenticationOptions({
+    rpID: site.rpID,
+    allowCredentials: keys.map((k) => ({ id: k.credential, transports: transports(k.transports) })),
+    userVerification: "preferred",
   });
+  await keepChallenge(trx, kind, sessionId, options.challenge);
+  return options;
 }
 
 export type PasskeyOutcome = { ok: true } | { ok: false; waitSeconds: number; message: string };
 
-/** Checks an answer against the session's challenge and the user's passkey; keeps its counter. */
-async function verifyAnswer(
+/**
+ * Checks an answer against the session's challenge and the owner's passkey, in the login's
+ * transaction, and keeps its counter: null when accepted, else what to tell the person.
+ */
+export async function verifyAnswer(
   trx: Trx,
-  sessionId: string,
-  userId: string,
+  kind: Kind,
+  ids: { sessionId: string; ownerId: string },
   input: { site: Site; response: AuthenticationResponseJSON },
-) {
-  const challenge = await takeChallenge(trx, sessionId).catch(() => null);
+): Promise<string | null> {
+  const challenge = await takeChallenge(trx, kind, ids.sessionId).catch(() => null);
   if (!challenge) return STALE;
   const key = await trx
-    .selectFrom("passkeys")
-    .selectAll()
-    .where("user_id", "=", userId)
+    .selectFrom(kind.keys)
+    .select(["id", "credential", "public_key", "counter", "transports"])
+    .where(kind.owner, "=", ids.ownerId)
     .where("credential", "=", input.response.id)
     .executeTakeFirst();
   if (!key) return REFUSED;
@@ -209,27 +223,9 @@ async function verifyAnswer(
   }).catch(() => null);
   if (!result?.verified) return REFUSED;
   await trx
-    .updateTable("passkeys")
+    .updateTable(kind.keys)
     .set({ counter: result.authenticationInfo.newCounter, last_used_at: new Date() })
     .where("id", "=", key.id)
     .execute();
   return null;
-}
-
-/** The passkey's answer after the password: the session waiting for it opens, or the failure counts. */
-export function complete(
-  db: Database,
-  log: Logger,
-  tenant: Tenant,
-  token: string,
-  input: { site: Site; response: AuthenticationResponseJSON; ip: string },
-) {
-  return db.withTenant(
-    auth(tenant),
-    (trx): Promise<PasskeyOutcome | null> =>
-      givePendingFactor(trx, log, tenant, token, input.ip, "passkey_failed", async (sessionId, userId) => {
-        const refused = await verifyAnswer(trx, sessionId, userId, input);
-        return refused ? { refused } : { accepted: "login" };
-      }),
-  );
 }

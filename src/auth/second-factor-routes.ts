@@ -11,12 +11,14 @@ import { sameTownPath } from "./redirect.ts";
 import * as secondFactor from "./second-factor.ts";
 import type { SessionUser } from "./sessions.ts";
 import { tooManyTries } from "./throttle.ts";
+import { townAccount, townComplete, townLoginOptions } from "./town-passkeys.ts";
 
 type Person = Parameters<typeof secondFactor.enrolment>[2];
 
 const codeSchema = z.object({ code: requiredText(20) });
 const PAGE = "/compte/double-authentification";
 const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+const account = (c: Context<AppEnv>) => townAccount(c.get("tenant"), session(c), c.env.log);
 const wrong =
   "Code incorrect. Saisissez les 6 chiffres affichés par votre application, ou un code de secours.";
 
@@ -113,7 +115,7 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
     const admin = kind === "staff" && session(c).staffRole === "admin";
     const staff = admin ? await secondFactor.enabledStaff(deps.db, c.get("tenant"), session(c)) : [];
     const reset = c.req.query("reinitialise") === "1";
-    const keys = state.enabled ? await passkeys.list(deps.db, c.get("tenant"), session(c)) : [];
+    const keys = state.enabled ? await passkeys.list(deps.db, account(c)) : [];
     const view = { base, state, staff, admin, reset, keys, errors, codes: null };
     return page(c, "auth/second-factor", view, status);
   };
@@ -141,7 +143,18 @@ export function secondFactorRoutes(deps: Deps, kind: "parent" | "staff") {
       codes,
     });
   });
-  mountPasskeys(app, deps, PAGE, guard, { show, codePage, next: (c) => suite(c) ?? (base || "/") });
+  mountPasskeys(
+    app,
+    deps,
+    PAGE,
+    guard,
+    { show, codePage, next: (c) => suite(c) ?? (base || "/") },
+    {
+      account,
+      loginOptions: (c, token, site) => townLoginOptions(deps.db, c.get("tenant"), token, site),
+      complete: (c, token, input) => townComplete(deps.db, c.env.log, c.get("tenant"), token, input),
+    },
+  );
   if (kind === "parent") return app;
   app.post(`${PAGE}/reinitialisation/:userId`, requireStaff, requireStaffAdmin, async (c) => {
     await secondFactor.reset(deps.db, c.get("tenant"), session(c), uuidParam(c, "userId"));

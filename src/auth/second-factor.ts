@@ -102,12 +102,14 @@ export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, co
       .selectFrom("second_factors")
       .selectAll()
       .where("user_id", "=", s.userId)
+      .forUpdate()
       .executeTakeFirst();
-    if (!row || row.enabled_at || !totp.totpAccepts(row.totp_key, code)) return null;
+    const step = row && !row.enabled_at ? totp.totpStep(row.totp_key, code) : null;
+    if (step === null) return null;
     const { codes, digests } = totp.recoveryCodes();
     await trx
       .updateTable("second_factors")
-      .set({ enabled_at: new Date(), recovery_codes: digests })
+      .set({ enabled_at: new Date(), recovery_codes: digests, last_used_step: step })
       .where("user_id", "=", s.userId)
       .execute();
     await recordAuthEvent(trx, log, {
@@ -120,21 +122,17 @@ export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, co
   });
 }
 
-/** A TOTP code, or an unused recovery code (then spent). */
+/** A TOTP code not used yet, or an unused recovery code: either is then spent. */
 async function accepts(trx: Trx, userId: string, code: string): Promise<"totp" | "recovery" | null> {
   const row = await trx
     .selectFrom("second_factors")
     .selectAll()
     .where("user_id", "=", userId)
+    .forUpdate()
     .executeTakeFirst();
   const check = totp.checkCode(row, code);
-  if (check?.how === "recovery") {
-    await trx
-      .updateTable("second_factors")
-      .set({ recovery_codes: check.left })
-      .where("user_id", "=", userId)
-      .execute();
-  }
+  if (check)
+    await trx.updateTable("second_factors").set(totp.spent(check)).where("user_id", "=", userId).execute();
   return check?.how ?? null;
 }
 
@@ -142,6 +140,16 @@ export type CodeOutcome = { ok: true } | { ok: false; waitSeconds: number };
 
 /** How one factor answered: refused (with what to tell the person), or accepted as this event. */
 export type FactorVerdict = { refused: string } | { accepted: AuthEvent };
+
+/** The session of this id waiting for its factor (as app_auth), with its person. */
+export function pendingSession(trx: Trx, id: string) {
+  return trx
+    .selectFrom("sessions")
+    .select("user_id")
+    .where("id", "=", id)
+    .where("second_factor_pending", "=", true)
+    .executeTakeFirst();
+}
 
 /**
  * The factor after the password, whatever it is (code, recovery code, passkey): throttled per
@@ -158,12 +166,7 @@ export async function givePendingFactor(
   verify: (sessionId: string, userId: string) => Promise<FactorVerdict>,
 ): Promise<{ ok: true } | { ok: false; waitSeconds: number; message: string } | null> {
   const id = hashToken(token);
-  const session = await trx
-    .selectFrom("sessions")
-    .select("user_id")
-    .where("id", "=", id)
-    .where("second_factor_pending", "=", true)
-    .executeTakeFirst();
+  const session = await pendingSession(trx, id);
   if (!session) return null;
   const keys: ThrottleKey[] = [{ kind: "otp", value: session.user_id }];
   const wait = await waitSeconds(trx, "login_throttle", keys);

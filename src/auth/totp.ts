@@ -1,11 +1,12 @@
 import { encodeBase32UpperCaseNoPadding } from "@oslojs/encoding";
-import { createTOTPKeyURI, verifyTOTPWithGracePeriod } from "@oslojs/otp";
+import { createTOTPKeyURI, verifyHOTP } from "@oslojs/otp";
 import { hashToken } from "./tokens.ts";
 
 /**
  * The TOTP factor shared by town accounts (second-factor.ts) and operators
  * (operator-second-factor.ts): RFC 6238, 30 s, 6 digits, one step of grace for clocks, and ten
- * single-use recovery codes, of which only SHA-256 digests are kept.
+ * single-use recovery codes, of which only SHA-256 digests are kept. A TOTP code serves once:
+ * the factor keeps the last time step it accepted, and only a later step passes.
  */
 const PERIOD_S = 30;
 const DIGITS = 6;
@@ -16,6 +17,8 @@ export interface TotpRow {
   totp_key: Buffer;
   enabled_at: Date | null;
   recovery_codes: string[];
+  /** The last time step accepted (bigint column, read as text). */
+  last_used_step?: string | null;
 }
 
 export const newKey = () => Buffer.from(crypto.getRandomValues(new Uint8Array(20)));
@@ -34,8 +37,17 @@ export function enrolmentView(key: Buffer, issuer: string, account: string) {
   };
 }
 
-export function totpAccepts(key: Buffer, code: string): boolean {
-  return verifyTOTPWithGracePeriod(new Uint8Array(key), PERIOD_S, DIGITS, normalised(code), PERIOD_S);
+/**
+ * The time step a TOTP code matches (now, or one step either side for clocks), when it is later
+ * than the last one the factor accepted; null otherwise. The caller keeps the step.
+ */
+export function totpStep(key: Buffer, code: string, lastUsed?: string | null): number | null {
+  const now = Math.floor(Date.now() / (PERIOD_S * 1000));
+  const typed = normalised(code);
+  const after = lastUsed == null ? Number.NEGATIVE_INFINITY : Number(lastUsed);
+  for (const step of [now - 1, now, now + 1])
+    if (step > after && verifyHOTP(new Uint8Array(key), BigInt(step), DIGITS, typed)) return step;
+  return null;
 }
 
 /** Fresh recovery codes (shown once) and the digests to keep. */
@@ -47,14 +59,24 @@ export function recoveryCodes(): { codes: string[]; digests: string[] } {
   return { codes, digests: codes.map((c) => hashToken(normalised(c))) };
 }
 
-export type CodeCheck = { how: "totp" } | { how: "recovery"; left: string[] } | null;
+export type CodeCheck = { how: "totp"; step: number } | { how: "recovery"; left: string[] } | null;
 
-/** A TOTP code, or an unused recovery code (the caller then keeps `left`). */
+/**
+ * A TOTP code not used yet, or an unused recovery code (the caller then keeps `step` or
+ * `left`). The caller reads the row locked, so two answers with one code cannot both pass.
+ */
 export function checkCode(row: TotpRow | undefined, code: string): CodeCheck {
   if (!row?.enabled_at) return null;
   const typed = normalised(code);
-  if (/^\d{6}$/.test(typed)) return totpAccepts(row.totp_key, typed) ? { how: "totp" } : null;
+  if (/^\d{6}$/.test(typed)) {
+    const step = totpStep(row.totp_key, typed, row.last_used_step);
+    return step === null ? null : { how: "totp", step };
+  }
   const digest = hashToken(typed);
   if (!row.recovery_codes.includes(digest)) return null;
   return { how: "recovery", left: row.recovery_codes.filter((d) => d !== digest) };
 }
+
+/** What the factor's row keeps once a code is accepted: its time step, or the recovery codes left. */
+export const spent = (check: NonNullable<CodeCheck>) =>
+  check.how === "totp" ? { last_used_step: check.step } : { recovery_codes: check.left };

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from "kysely";
+import type { PasskeyColumns, TotpStep, WebauthnChallenge } from "./operator-passkey-types.ts";
 
 export interface KnownDevicesTable {
   tenant_id: string;
@@ -31,7 +32,7 @@ export interface ClosureRequestsTable {
   decided_at: Date | null;
 }
 
-export interface SecondFactorsTable {
+export interface SecondFactorsTable extends Partial<TotpStep> {
   tenant_id: string;
   user_id: string;
   totp_key: Buffer;
@@ -42,7 +43,7 @@ export interface SecondFactorsTable {
 }
 
 /** An operator's TOTP factor (mandatory): the same shape as a town account's, without a town. */
-export interface OperatorSecondFactorsTable {
+export interface OperatorSecondFactorsTable extends Partial<TotpStep> {
   operator_id: string;
   totp_key: Buffer;
   enabled_at: Date | null;
@@ -51,29 +52,17 @@ export interface OperatorSecondFactorsTable {
 }
 
 /** A passkey (WebAuthn credential) of a town account, used as its second factor. */
-export interface PasskeysTable {
+export interface PasskeysTable extends PasskeyColumns {
   tenant_id: string;
-  id: Generated<string>;
   user_id: string;
-  /** base64url, as the browser names it. */
-  credential: string;
-  public_key: Buffer;
-  counter: ColumnType<string, number | undefined, number>;
-  transports: ColumnType<string[], string[] | undefined, string[]>;
-  name: string;
-  created_at: Generated<Date>;
-  last_used_at: Date | null;
 }
 
 /** Columns issue 16 adds to `sessions` (src/db/types.ts SessionsTable). */
-export interface SessionOrigin {
+export interface SessionOrigin extends WebauthnChallenge {
   device: string | null;
   ip_prefix: string | null;
   /** The password was right; the second factor is still awaited. */
   second_factor_pending: boolean;
-  /** The WebAuthn challenge this session asked for (single use), and until when it holds. */
-  webauthn_challenge: string | null;
-  webauthn_challenge_expires_at: Date | null;
 }
 
 export interface AuthTables {

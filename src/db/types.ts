@@ -6,6 +6,7 @@ import type { HomeTables } from "./home-types.ts";
 import type { InvoicingTables } from "./invoicing-types.ts";
 import type { LedgerTables } from "./ledger-types.ts";
 import type { MessagesTables } from "./messages-types.ts";
+import type { OperatorPasskeyTables, WebauthnChallenge } from "./operator-passkey-types.ts";
 import type { PlanningTables } from "./planning-types.ts";
 import type { RetentionTables } from "./retention-types.ts";
 import type { SchoolCalendarTables } from "./school-calendar-types.ts";
@@ -303,7 +304,7 @@ export interface OperatorsTable {
   created_at: Generated<Date>;
 }
 
-export interface OperatorSessionsTable {
+export interface OperatorSessionsTable extends Partial<WebauthnChallenge> {
   id: string;
   operator_id: string;
   remember: boolean;
@@ -342,7 +343,8 @@ export interface DB
     HomeTables,
     EnrolmentTables,
     RetentionTables,
-    AuthTables {
+    AuthTables,
+    OperatorPasskeyTables {
   tenants: TenantsTable;
   households: HouseholdsTable;
   guardians: GuardiansTable;

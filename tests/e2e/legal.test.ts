@@ -1,8 +1,9 @@
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
 import { generateTOTP } from "@oslojs/otp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { checkA11y, type E2E, expectNoPageErrors, startE2E } from "../helpers/browser.ts";
+import { DEMO_OPERATOR, DEMO_PASSWORD } from "../../src/demo/seed.ts";
+import { checkA11y, type E2E, type E2EPage, expectNoPageErrors, startE2E } from "../helpers/browser.ts";
+import { giveSecondFactor } from "../helpers/second-factor-browser.ts";
 
 // Issue 16, item 16: the legal pages, reached from the footer, pass axe and fit 375 px.
 
@@ -101,19 +102,8 @@ describe("legal pages in a browser", () => {
   it("a parent adds a passkey, then logs in with it after the password (virtual authenticator)", {
     timeout: 90_000,
   }, async () => {
-    const p = await e2e.newPage();
+    const p = await withAuthenticator(await e2e.newPage());
     const page = p.page;
-    const cdp = await p.context.newCDPSession(page);
-    await cdp.send("WebAuthn.enable");
-    await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: {
-        protocol: "ctap2",
-        transport: "internal",
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-      },
-    });
     const logIn = async () => {
       await page.goto(e2e.url("sene", "/connexion"));
       await page.getByLabel("Adresse e-mail").fill("lola.test@sene.test");
@@ -146,4 +136,54 @@ describe("legal pages in a browser", () => {
     await page.locator("main li").filter({ hasText: "dernière utilisation le" }).waitFor();
     expectNoPageErrors(p);
   });
+
+  it("an operator adds a passkey on the console, then logs in with it (virtual authenticator, 375 px)", {
+    timeout: 90_000,
+  }, async () => {
+    const p = await withAuthenticator(await e2e.newPage({ width: 375, height: 800 }));
+    const page = p.page;
+    const logIn = async () => {
+      await page.goto(e2e.url("admin", "/connexion"));
+      await page.getByLabel("Adresse e-mail").fill(DEMO_OPERATOR.email);
+      await page.getByLabel("Mot de passe").fill(DEMO_PASSWORD);
+      await page.getByRole("button", { name: "Connexion" }).click();
+    };
+    await logIn();
+    await giveSecondFactor(page, DEMO_OPERATOR.email);
+    await page.locator("main h1").filter({ hasText: "Communes" }).waitFor();
+    await page
+      .getByRole("navigation", { name: "Mon compte" })
+      .getByRole("link", { name: "Double authentification" })
+      .click();
+    await page.locator("main h1").filter({ hasText: "Double authentification" }).waitFor();
+    await page.getByLabel("Nom de la clé d'accès").fill("Clé du bureau");
+    await page.getByRole("button", { name: "Ajouter une clé d'accès" }).click();
+    await page.getByRole("status").filter({ hasText: "La clé d'accès est ajoutée." }).waitFor();
+    await page.locator("main li").filter({ hasText: "Clé du bureau" }).waitFor();
+    await checkA11y(page);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+
+    await p.context.clearCookies();
+    await logIn();
+    await page.waitForURL((u) => u.pathname === "/connexion/code");
+    await page.getByRole("button", { name: "Se connecter avec une clé d'accès" }).click();
+    await page.locator("main h1").filter({ hasText: "Communes" }).waitFor();
+    expectNoPageErrors(p);
+  });
 });
+
+/** The page's browser gets a platform authenticator (a phone's fingerprint), through CDP. */
+async function withAuthenticator(p: E2EPage) {
+  const cdp = await p.context.newCDPSession(p.page);
+  await cdp.send("WebAuthn.enable");
+  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+    options: {
+      protocol: "ctap2",
+      transport: "internal",
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+    },
+  });
+  return p;
+}

@@ -1,19 +1,26 @@
-import { generateTOTP } from "@oslojs/otp";
 import { DEMO_OPERATOR, DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { client } from "./client.ts";
 import type { TestPlatform } from "./platform.ts";
+import { codeOfNewWindow } from "./totp.ts";
 
 export const ADMIN_HOST = "admin.localhost:3000";
 
-/** The operator's current TOTP code, from the key the console created at their enrolment. */
-export async function operatorCode(p: TestPlatform, email = DEMO_OPERATOR.email) {
+/**
+ * The operator's TOTP key, as the console created it at their enrolment (what their phone holds).
+ */
+export async function operatorKey(p: TestPlatform, email = DEMO_OPERATOR.email) {
   const row = await p.owner
     .selectFrom("operator_second_factors as f")
     .innerJoin("operators as o", "o.id", "f.operator_id")
     .select("f.totp_key")
     .where("o.email", "=", email)
     .executeTakeFirstOrThrow();
-  return generateTOTP(new Uint8Array(row.totp_key), 30, 6);
+  return new Uint8Array(row.totp_key);
+}
+
+/** The operator's current TOTP code, as a login in a new 30 s window would give it. */
+export async function operatorCode(p: TestPlatform, email = DEMO_OPERATOR.email) {
+  return codeOfNewWindow(p.owner, await operatorKey(p, email));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
-import { generateTOTP } from "@oslojs/otp";
 import type { Page } from "playwright-core";
 import { checkA11y } from "./browser.ts";
+import { nextCode } from "./totp.ts";
 
 /** The TOTP keys enrolled in this test file, by account (what the person's phone holds). */
 const keys = new Map<string, Uint8Array>();
@@ -21,7 +21,7 @@ export async function giveSecondFactor(page: Page, account: string): Promise<voi
   }
   const key = keys.get(account);
   if (!key) throw new Error(`no second factor enrolled for ${account} in this file`);
-  await page.getByLabel(/^Code/).fill(generateTOTP(key, 30, 6));
+  await page.getByLabel(/^Code/).fill(nextCode(key));
   if (!enrolling) {
     await page.getByRole("button", { name: "Valider" }).click();
     await page.waitForURL((u) => !u.pathname.endsWith("/connexion/code"));

@@ -9,6 +9,7 @@ import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { lastId } from "../../src/integrations/mail/sink.ts";
 import { client, linkIn } from "../helpers/client.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
+import { codeOfNewWindow } from "../helpers/totp.ts";
 
 const SENE = "sene.localhost:3000";
 const PAGE = "/agents/compte/double-authentification";
@@ -70,9 +71,18 @@ describe("second factor for staff", () => {
     expect(bad.status).toBe(422);
     expect(await bad.text()).toContain('aria-describedby="f-code-error"');
     expect((await c.get("/agents")).status).toBe(303);
-    const ok = await c.post("/agents/connexion/code", { code: generateTOTP(key, 30, 6) });
+    const code = await codeOfNewWindow(p.owner, key);
+    const ok = await c.post("/agents/connexion/code", { code });
     expect(ok.headers.get("location")).toBe("/agents");
     expect((await c.get("/agents")).status).toBe(200);
+
+    // A code serves once: seen over a shoulder, it opens nothing within its 30 s.
+    const peeker = browser();
+    await peeker.login("agent@sene.test", DEMO_PASSWORD, "/agents");
+    const replay = await peeker.post("/agents/connexion/code", { code });
+    expect(replay.status).toBe(422);
+    expect(await replay.text()).toContain('id="f-code-error">Code incorrect.');
+    expect((await peeker.get("/agents")).status).toBe(303);
 
     const lost = browser();
     await lost.login("agent@sene.test", DEMO_PASSWORD, "/agents");
@@ -142,7 +152,7 @@ describe("second factor for staff", () => {
     const res = await c.login("lola.test@sene.test", DEMO_PASSWORD);
     expect(res.headers.get("location")).toBe("/connexion/code");
     expect((await c.get("/profil")).status).toBe(303);
-    const ok = await c.post("/connexion/code", { code: generateTOTP(key, 30, 6) });
+    const ok = await c.post("/connexion/code", { code: await codeOfNewWindow(p.owner, key) });
     expect(ok.headers.get("location")).toBe("/");
     expect((await c.get("/profil")).status).toBe(200);
   });
@@ -256,7 +266,9 @@ describe("second factor for staff", () => {
       .where("event", "=", "passkey_failed")
       .execute();
     expect(failed).toHaveLength(3);
-    expect((await parent.post("/connexion/code", { code: generateTOTP(lolaKey, 30, 6) })).status).toBe(303);
+    expect(
+      (await parent.post("/connexion/code", { code: await codeOfNewWindow(p.owner, lolaKey) })).status,
+    ).toBe(303);
 
     // Adding one, signed in, needs the browser's answer to the challenge this session asked for.
     const stray = await parent.post("/compte/double-authentification/cles", {

@@ -5,9 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_OPERATOR, DEMO_PASSWORD } from "../../src/demo/seed.ts";
+import { publicOrigin } from "../../src/env.ts";
 import { client } from "../helpers/client.ts";
-import { ADMIN_HOST, operatorCode } from "../helpers/operator.ts";
+import { ADMIN_HOST, operatorCode, signInOperator } from "../helpers/operator.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
+import { softAuthenticator } from "../helpers/webauthn.ts";
 
 let p: TestPlatform;
 beforeAll(async () => {
@@ -22,6 +24,29 @@ const console_ = () => client(p.app, ADMIN_HOST, { ip: `203.0.113.${100 + ++ipSe
 const otherCode = (code: string) => (code === "000000" ? "111111" : "000000");
 const events = async () =>
   (await p.owner.selectFrom("platform_audit").select("event").orderBy("at").execute()).map((r) => r.event);
+
+const PAGE = "/compte/double-authentification";
+type Creation = { challenge: string; rp: { id: string } };
+
+async function signedIn() {
+  const op = console_();
+  await signInOperator(p, op);
+  return op;
+}
+
+/** The options of the login's passkey ceremony, offering `credential`. */
+async function loginOptions(op: ReturnType<typeof console_>, credential: string) {
+  const res = await op.post("/connexion/code/cle/options");
+  expect(res.status).toBe(200);
+  const options = (await res.json()) as {
+    challenge: string;
+    rpId: string;
+    allowCredentials: { id: string }[];
+  };
+  expect(options.rpId).toBe("admin.localhost");
+  expect(options.allowCredentials.map((k) => k.id)).toContain(credential);
+  return options;
+}
 
 async function passwordOnly() {
   const op = console_();
@@ -75,16 +100,114 @@ describe("operators' second factor", () => {
     expect(await empty.text()).toContain('aria-describedby="f-code-error"');
     expect((await op.post("/connexion/code", { code })).headers.get("location")).toBe("/");
     expect((await op.get("/")).status).toBe(200);
+    // A code serves once: the same code again, within its 30 s, is a wrong code.
+    const peeker = await passwordOnly();
+    const replay = await peeker.post("/connexion/code", { code });
+    expect(replay.status).toBe(422);
+    expect(await replay.text()).toContain('id="f-code-error">Code incorrect.');
+    expect((await peeker.get("/")).status).toBe(303);
 
     const guesser = await passwordOnly();
     const statuses: number[] = [];
-    for (let i = 0; i < 6; i++)
+    for (let i = 0; i < 5; i++)
       statuses.push((await guesser.post("/connexion/code", { code: otherCode(code) })).status);
-    expect(statuses).toEqual([422, 422, 422, 422, 422, 429]);
+    // The replayed code counted as the first wrong one.
+    expect(statuses).toEqual([422, 422, 422, 422, 429]);
     const blocked = await guesser.post("/connexion/code", { code });
     expect(blocked.status).toBe(429);
     expect(await blocked.text()).toContain("Réessayez dans 1 minute.");
     expect((await guesser.get("/")).status).toBe(303);
     expect(await events()).toContain("second_factor_failed");
+  });
+
+  it("adds a passkey from « Double authentification », then signs in with it; removes it", async () => {
+    await p.owner.deleteFrom("operator_throttle").execute(); // the last test's block has run out
+    const op = await signedIn();
+    const empty = await op.get(PAGE);
+    expect(empty.status).toBe(200);
+    const html = await empty.text();
+    expect(html).toContain("<h1>Double authentification</h1>");
+    expect(html).toContain("Aucune clé d'accès.");
+    expect(html).toContain(`action="${PAGE}/cles"`);
+
+    const phone = softAuthenticator(publicOrigin(p.deps.env, "admin.localhost"));
+    const options = (await (await op.post(`${PAGE}/cles/options`)).json()) as Creation;
+    expect(options.rp.id).toBe("admin.localhost");
+    const created = JSON.stringify(phone.create(options));
+    const added = await op.post(`${PAGE}/cles`, { name: "Clé du bureau", response: created });
+    expect(added.headers.get("location")).toBe(`${PAGE}?message=cle-ajoutee`);
+    const again = await op.post(`${PAGE}/cles`, { name: "Clé du bureau", response: created });
+    expect(again.status).toBe(422);
+    expect(await again.text()).toContain('id="f-name-error">La demande a expiré ou a déjà servi.');
+    const listed = await (await op.get(PAGE)).text();
+    expect(listed).toMatch(/<strong>Clé du bureau<\/strong>, ajoutée le \d+ \S+ \d{4}\s/);
+    expect(listed).not.toContain("dernière utilisation");
+
+    const login = await passwordOnly();
+    expect(await (await login.get("/connexion/code")).text()).toContain("Se connecter avec une clé d'accès");
+    const answer = JSON.stringify(phone.get(await loginOptions(login, phone.id)));
+    const done = await login.post("/connexion/code/cle", { response: answer });
+    expect(done.headers.get("location")).toBe("/");
+    expect((await login.get("/")).status).toBe(200);
+    expect(await (await op.get(PAGE)).text()).toContain("dernière utilisation le");
+
+    const id = (await p.owner.selectFrom("operator_passkeys").select("id").executeTakeFirstOrThrow()).id;
+    const removed = await op.post(`${PAGE}/cles/${id}/suppression`);
+    expect(removed.headers.get("location")).toBe(`${PAGE}?message=cle-supprimee`);
+    expect(await (await op.get(PAGE)).text()).toContain("Aucune clé d'accès.");
+    const after = await passwordOnly();
+    expect(await (await after.get("/connexion/code")).text()).not.toContain(
+      "Se connecter avec une clé d'accès",
+    );
+    expect((await after.post("/connexion/code/cle/options")).status).toBe(404);
+    const audit = await events();
+    expect(audit.slice(-5)).toEqual([
+      "passkey_added",
+      "password_accepted",
+      "login",
+      "passkey_removed",
+      "password_accepted",
+    ]);
+  });
+
+  it("refuses a replayed or forged passkey answer, and slows them down like wrong codes", async () => {
+    const op = await signedIn();
+    const phone = softAuthenticator(publicOrigin(p.deps.env, "admin.localhost"));
+    const options = (await (await op.post(`${PAGE}/cles/options`)).json()) as Creation;
+    await op.post(`${PAGE}/cles`, { name: "Téléphone", response: JSON.stringify(phone.create(options)) });
+
+    const first = await passwordOnly();
+    const answer = JSON.stringify(phone.get(await loginOptions(first, phone.id)));
+    expect((await first.post("/connexion/code/cle", { response: answer })).headers.get("location")).toBe("/");
+
+    const thief = await passwordOnly();
+    const stale = await thief.post("/connexion/code/cle", { response: answer });
+    expect(stale.status).toBe(422);
+    expect(await stale.text()).toContain('id="f-code-error">La demande a expiré ou a déjà servi.');
+    await loginOptions(thief, phone.id);
+    const replayed = await thief.post("/connexion/code/cle", { response: answer });
+    expect(replayed.status).toBe(422);
+    expect(await replayed.text()).toContain("La clé d&#39;accès n&#39;a pas pu être vérifiée.");
+    // Another authenticator, or another site's origin, signs nothing this console accepts.
+    const stranger = softAuthenticator("http://evil.localhost:3000");
+    const forged = { ...phone.get(await loginOptions(thief, phone.id)), response: {} };
+    const statuses = [(await thief.post("/connexion/code/cle", { response: JSON.stringify(forged) })).status];
+    for (let i = 0; i < 3; i++) {
+      const wrong = stranger.get(await loginOptions(thief, phone.id));
+      statuses.push(
+        (
+          await thief.post("/connexion/code/cle", {
+            response: JSON.stringify({ ...wrong, id: phone.id, rawId: phone.id }),
+          })
+        ).status,
+      );
+    }
+    const good = JSON.stringify(phone.get(await loginOptions(thief, phone.id)));
+    const blocked = await thief.post("/connexion/code/cle", { response: good });
+    expect([...statuses, blocked.status]).toEqual([422, 422, 422, 429, 429]);
+    expect(await blocked.text()).toContain("Réessayez dans 1 minute.");
+    expect((await thief.get("/")).status).toBe(303);
+    const failed = (await events()).filter((e) => e === "passkey_failed");
+    expect(failed).toHaveLength(5);
   });
 });

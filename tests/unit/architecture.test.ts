@@ -56,6 +56,7 @@ const OWNERS: Record<string, string> = {
   messages: "messages",
   news: "news",
   occupancy: "planning",
+  operator_passkeys: "auth",
   operator_second_factors: "platform",
   operator_sessions: "auth",
   operators: "platform",

@@ -1,27 +1,38 @@
 import { type Context, Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { z } from "zod";
+import { mountPasskeys } from "../../auth/passkey-routes.ts";
+import * as passkeys from "../../auth/passkeys.ts";
 import { tooManyTries } from "../../auth/throttle.ts";
 import { readForm } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { requiredText } from "../../lib/form-fields.ts";
+import { operatorOf, requireOperator } from "./guard.ts";
+import { operatorAccount, operatorComplete, operatorLoginOptions } from "./passkey-service.ts";
 import * as factor from "./second-factor-service.ts";
 
 const codeSchema = z.object({ code: requiredText(20) });
+const PAGE = "/compte/double-authentification";
 const OPERATOR = { base: "", layout: "/layouts/neutral", siteName: "Parvis – console des opérateurs" };
 const wrong =
   "Code incorrect. Saisissez les 6 chiffres affichés par votre application, ou un code de secours.";
 
 /**
  * /connexion/code on the console: the mandatory second factor after the password, with the
- * enrolment at the first login. The pages are the town accounts' (templates/auth), in the
- * console's layout.
+ * enrolment at the first login, or a passkey; and the operator's « Double authentification »
+ * (their passkeys). The pages are the town accounts' (templates/auth), in the console's layout.
  */
 export function platformSecondFactorRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-  const codePage = (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 | 429 = 200) =>
-    page(c, "auth/second-factor-code", { ...OPERATOR, errors }, status);
+  const codePage = async (
+    c: Context<AppEnv>,
+    errors: Record<string, string> = {},
+    status: 200 | 422 | 429 = 200,
+  ) => {
+    const passkey = !!(await pendingOf(c))?.op.passkeys;
+    return page(c, "auth/second-factor-code", { ...OPERATOR, passkey, errors }, status);
+  };
   const enrolPage = async (
     c: Context<AppEnv>,
     op: factor.Pending,
@@ -29,7 +40,14 @@ export function platformSecondFactorRoutes(deps: Deps) {
     status: 200 | 422 = 200,
   ) => {
     const state = await factor.enrolment(deps.db, op);
-    const view = { ...OPERATOR, action: "/connexion/code", operator: true, state, staff: [], codes: null };
+    const view = {
+      ...OPERATOR,
+      action: "/connexion/code",
+      operatorRule: true,
+      state,
+      staff: [],
+      codes: null,
+    };
     return page(c, "auth/second-factor", { ...view, errors }, status);
   };
   const pendingOf = async (c: Context<AppEnv>) => {
@@ -66,5 +84,32 @@ export function platformSecondFactorRoutes(deps: Deps) {
     if (outcome.waitSeconds > 0) return codePage(c, { code: tooManyTries(outcome.waitSeconds) }, 429);
     return codePage(c, { code: wrong }, 422);
   });
+
+  // « Double authentification » of the signed-in operator: the factor, and their passkeys.
+  const show = async (c: Context<AppEnv>, errors: Record<string, string> = {}, status: 200 | 422 = 200) => {
+    const [state, keys] = await Promise.all([
+      factor.factorState(deps.db, operatorOf(c)),
+      passkeys.list(deps.db, operatorAccount(operatorOf(c))),
+    ]);
+    return page(
+      c,
+      "auth/second-factor",
+      { ...OPERATOR, state, keys, staff: [], errors, codes: null },
+      status,
+    );
+  };
+  app.get(PAGE, requireOperator, (c) => show(c));
+  mountPasskeys(
+    app,
+    deps,
+    PAGE,
+    requireOperator,
+    { show, codePage, next: () => "/" },
+    {
+      account: (c) => operatorAccount(operatorOf(c)),
+      loginOptions: (_, token, site) => operatorLoginOptions(deps.db, token, site),
+      complete: (c, token, input) => operatorComplete(deps.db, c.env.log, token, input),
+    },
+  );
   return app;
 }

@@ -1,8 +1,9 @@
-import { openOperatorSession, pendingOperator } from "../../auth/operator-sessions.ts";
+import { type OperatorSession, openOperatorSession, pendingOperator } from "../../auth/operator-sessions.ts";
 import { clear, registerFailure, waitSeconds } from "../../auth/throttle.ts";
 import * as totp from "../../auth/totp.ts";
 import type { Database, Trx } from "../../db/database.ts";
 import type { Logger } from "../../lib/log.ts";
+import { asOperator } from "./audit.ts";
 
 /**
  * The operators' second factor, mandatory (issue 16): after the password the session waits;
@@ -19,6 +20,18 @@ export function pending(db: Database, token: string) {
 
 const audit = (trx: Trx, operatorId: string, event: string, ip: string) =>
   trx.insertInto("platform_audit").values({ operator_id: operatorId, event, ip }).execute();
+
+/** The signed-in operator's factor, for « Double authentification »: the recovery codes left. */
+export function factorState(db: Database, o: OperatorSession) {
+  return db.withTenant(asOperator(o), async (trx) => {
+    const row = await trx
+      .selectFrom("operator_second_factors")
+      .select("recovery_codes")
+      .where("operator_id", "=", o.operatorId)
+      .executeTakeFirst();
+    return { enabled: true as const, remaining: row?.recovery_codes.length ?? 0 };
+  });
+}
 
 /** The key to add to the authenticator app (created at the first visit, kept until enabled). */
 export function enrolment(db: Database, op: Pending) {
@@ -45,12 +58,14 @@ export function enrol(db: Database, log: Logger, token: string, op: Pending, cod
       .selectFrom("operator_second_factors")
       .select(["totp_key", "enabled_at"])
       .where("operator_id", "=", op.operatorId)
+      .forUpdate()
       .executeTakeFirst();
-    if (!row || row.enabled_at || !totp.totpAccepts(row.totp_key, code)) return null;
+    const step = row && !row.enabled_at ? totp.totpStep(row.totp_key, code) : null;
+    if (step === null) return null;
     const { codes, digests } = totp.recoveryCodes();
     await trx
       .updateTable("operator_second_factors")
-      .set({ enabled_at: new Date(), recovery_codes: digests })
+      .set({ enabled_at: new Date(), recovery_codes: digests, last_used_step: step })
       .where("operator_id", "=", op.operatorId)
       .execute();
     await openOperatorSession(trx, token);
@@ -61,37 +76,58 @@ export function enrol(db: Database, log: Logger, token: string, op: Pending, cod
   });
 }
 
-export type CodeOutcome = { ok: true } | { ok: false; waitSeconds: number };
+export type Outcome = { ok: true } | { ok: false; waitSeconds: number; message: string };
 
-/** The code of an enrolled operator: the session opens, or the failure counts. */
+/** How one factor answered: refused (what to tell the operator), or accepted (events to audit first). */
+export type Verdict = { refused: string } | { accepted: string[] };
+
+/**
+ * The factor after the password, whatever it is (code, recovery code, passkey): throttled per
+ * operator, audited, and the session opens when `check` accepts.
+ */
+export async function givePending(
+  trx: Trx,
+  log: Logger,
+  p: { token: string; op: Pending; ip: string },
+  failedEvent: string,
+  check: () => Promise<Verdict>,
+): Promise<Outcome> {
+  const { operatorId } = p.op;
+  const keys = [{ kind: "otp" as const, value: operatorId }];
+  const wait = await waitSeconds(trx, "operator_throttle", keys);
+  if (wait > 0) return { ok: false, waitSeconds: wait, message: "" };
+  const verdict = await check();
+  if ("refused" in verdict) {
+    await registerFailure(trx, "operator_throttle", keys);
+    await audit(trx, operatorId, failedEvent, p.ip);
+    return { ok: false, waitSeconds: 0, message: verdict.refused };
+  }
+  for (const event of verdict.accepted) await audit(trx, operatorId, event, p.ip);
+  await clear(trx, "operator_throttle", keys);
+  await openOperatorSession(trx, p.token);
+  await audit(trx, operatorId, "login", p.ip);
+  log.info({ authEvent: "operator_login", operatorId }, "auth event");
+  return { ok: true };
+}
+
+/** A TOTP code not used yet, or a recovery code (then spent): the session opens, or the failure counts. */
 export function verify(db: Database, log: Logger, token: string, op: Pending, code: string, ip: string) {
-  return db.withTenant(AUTH, async (trx): Promise<CodeOutcome> => {
-    const keys = [{ kind: "otp" as const, value: op.operatorId }];
-    const wait = await waitSeconds(trx, "operator_throttle", keys);
-    if (wait > 0) return { ok: false, waitSeconds: wait };
-    const row = await trx
-      .selectFrom("operator_second_factors")
-      .selectAll()
-      .where("operator_id", "=", op.operatorId)
-      .executeTakeFirst();
-    const check = totp.checkCode(row, code);
-    if (!check) {
-      await registerFailure(trx, "operator_throttle", keys);
-      await audit(trx, op.operatorId, "second_factor_failed", ip);
-      return { ok: false, waitSeconds: 0 };
-    }
-    if (check.how === "recovery") {
+  return db.withTenant(AUTH, (trx) =>
+    givePending(trx, log, { token, op, ip }, "second_factor_failed", async () => {
+      const row = await trx
+        .selectFrom("operator_second_factors")
+        .selectAll()
+        .where("operator_id", "=", op.operatorId)
+        .forUpdate()
+        .executeTakeFirst();
+      const check = totp.checkCode(row, code);
+      if (!check) return { refused: "" };
       await trx
         .updateTable("operator_second_factors")
-        .set({ recovery_codes: check.left })
+        .set(totp.spent(check))
         .where("operator_id", "=", op.operatorId)
         .execute();
-      await audit(trx, op.operatorId, "second_factor_recovery_used", ip);
-    }
-    await clear(trx, "operator_throttle", keys);
-    await openOperatorSession(trx, token);
-    await audit(trx, op.operatorId, "login", ip);
-    log.info({ authEvent: "operator_login", operatorId: op.operatorId }, "auth event");
-    return { ok: true };
-  });
+      return { accepted: check.how === "recovery" ? ["second_factor_recovery_used"] : [] };
+    }),
+  );
 }
