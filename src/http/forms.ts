@@ -139,3 +139,27 @@ export function optionalUuidQuery(c: Context<AppEnv>, name: string): string | un
   const value = c.req.query(name);
   return value === undefined || value === "" ? undefined : uuidQuery(c, name);
 }
+
+/** A multipart form read once: its text fields (cleaned like any form's) and its files. */
+export interface Upload {
+  values: FormValues;
+  /** The file sent under `name`, as sent (a file input left blank sends an empty part). */
+  file(name: string): File | undefined;
+  /** Every file chosen under `name`, without the empty part a blank file input sends. */
+  files(name: string): File[];
+}
+
+export async function readUpload(c: Context<AppEnv>): Promise<Upload> {
+  const body = await c.req.parseBody({ all: true });
+  const values: FormValues = {};
+  for (const [k, v] of Object.entries(body)) {
+    const last = Array.isArray(v) ? v.at(-1) : v;
+    if (typeof last === "string") values[k] = last;
+  }
+  const sent = (name: string) => [body[name] ?? []].flat().filter((f): f is File => f instanceof File);
+  return {
+    values,
+    file: (name) => sent(name)[0],
+    files: (name) => sent(name).filter((f) => !(f.size === 0 && f.name === "")),
+  };
+}

@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { OperatorSession } from "../../auth/operator-sessions.ts";
+import { readUpload } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { parisToday, shortDate } from "../../lib/dates.ts";
@@ -46,10 +47,10 @@ export function schoolCalendarRoutes(deps: Deps) {
     return show(c, deps);
   });
   app.post("/calendrier-scolaire", async (c) => {
-    const body = await c.req.parseBody();
-    const zone = ZONES.includes(String(body.zone)) ? String(body.zone) : "A";
-    const file = body.fichier;
-    if (!(file instanceof File) || file.size === 0)
+    const upload = await readUpload(c);
+    const zone = ZONES.includes(String(upload.values.zone)) ? String(upload.values.zone) : "A";
+    const file = upload.file("fichier");
+    if (!file?.size)
       return show(
         c,
         deps,
