@@ -39,6 +39,14 @@ export const DEFERRED: Record<string, { default?: boolean; named?: string[] }> =
   "file-type": { named: ["fileTypeFromBuffer"] },
   nodemailer: { default: true },
   "graphile-worker": { named: ["Logger", "run", "runMigrations"] },
+  "@simplewebauthn/server": {
+    named: [
+      "generateAuthenticationOptions",
+      "generateRegistrationOptions",
+      "verifyAuthenticationResponse",
+      "verifyRegistrationResponse",
+    ],
+  },
 };
 
 /** A stand-in: a function proxy that calls, constructs and reads through to `pick()`. */

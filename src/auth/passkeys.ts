@@ -34,6 +34,7 @@ export const REFUSED = "La clé d'accès n'a pas pu être vérifiée. Réessayez
  * sessions' challenges. Both kinds' tables share their columns, so the queries below are typed
  * against the town accounts' names.
  */
+// writes: passkeys, operator_passkeys, sessions, operator_sessions
 export interface Kind {
   keys: "passkeys";
   owner: "user_id";

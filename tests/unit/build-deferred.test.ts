@@ -23,8 +23,9 @@ import { XMLBuilder, XMLParser } from "fast-xml-parser";
 import { fileTypeFromBuffer } from "file-type";
 import nodemailer from "nodemailer";
 import { Logger, run, runMigrations } from "graphile-worker";
+import { generateRegistrationOptions } from "@simplewebauthn/server";
 const cache = createRequire(import.meta.url).cache;
-const loaded = () => Object.keys(cache).filter((k) => /node_modules\\/(pdfkit|sharp|date-holidays|fast-xml-parser|file-type|nodemailer|graphile-worker)\\//.test(k)).length;
+const loaded = () => Object.keys(cache).filter((k) => /node_modules\\/(pdfkit|sharp|date-holidays|fast-xml-parser|file-type|nodemailer|graphile-worker|@simplewebauthn)\\//.test(k)).length;
 const atBoot = loaded();
 const doc = new PDFDocument();
 const chunks = [];
@@ -44,6 +45,7 @@ console.log(JSON.stringify({
   built: new XMLBuilder().build({ a: 1 }),
   mail: typeof nodemailer.createTransport,
   worker: [typeof run, typeof runMigrations, logger instanceof Logger],
+  passkey: (await generateRegistrationOptions({ rpName: "Parvis", rpID: "localhost", userName: "x" })).rp.id,
   afterUse: loaded(),
 }));
 `;
@@ -73,6 +75,7 @@ describe("the web bundle's deferred packages", () => {
       built: "<a>1</a>",
       mail: "function",
       worker: ["function", "function", true],
+      passkey: "localhost",
       afterUse: expect.any(Number),
     });
     expect(result.holidays).toBeGreaterThan(5);
