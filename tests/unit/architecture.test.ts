@@ -111,13 +111,10 @@ const DEBT = {
   ],
   handScopes: [
     "src/features/billing/basket/basket-credit.ts",
-    "src/features/billing/basket/basket-routes.ts",
-    "src/features/billing/invoices/parent-routes.ts",
     "src/features/billing/invoicing/staff-invoicing-routes.ts",
     "src/features/billing/invoicing/staff-run-progress-routes.ts",
     "src/features/billing/payments/online-payment.ts",
     "src/features/billing/payments/payment-routes.ts",
-    "src/features/billing/settings/settings-service.ts",
     "src/features/children/service.ts",
     "src/features/completeness/service.ts",
     "src/features/documents/service.ts",
@@ -155,9 +152,7 @@ const DEBT = {
   ],
   handInput: [
     "src/auth/connections-routes.ts",
-    "src/features/billing/basket/basket-routes.ts",
     "src/features/billing/invoicing/staff-invoicing-routes.ts",
-    "src/features/billing/settings/staff-settings-routes.ts",
     "src/features/children/routes.ts",
     "src/features/documents/routes.ts",
     "src/features/enrolment/campaign/routes.ts",
