@@ -1,7 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseEuros } from "../../src/features/billing/payments/euros-input.ts";
 import { euros } from "../../src/features/billing/pricing/pricing.ts";
+import { euros as eurosField } from "../../src/lib/form-fields.ts";
+
+/** The staff amount field, as the forms read it. */
+function parseEuros(typed: unknown) {
+  const r = eurosField().safeParse(typed);
+  return r.success
+    ? { ok: true as const, cents: r.data }
+    : { ok: false as const, error: r.error.issues[0]?.message ?? "" };
+}
 
 describe("parseEuros (amounts typed by staff)", () => {
   it.each([

@@ -1,12 +1,15 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 import { requireParent } from "../../../auth/middleware.ts";
 import type { SessionUser } from "../../../auth/sessions.ts";
-import type { Trx } from "../../../db/database.ts";
 import { publicOrigin } from "../../../env.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
+import { readForm } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { callerHousehold, callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
+import { uuid } from "../../../lib/form-fields.ts";
 import { startBasketPayment } from "../payments/online-payment.ts";
 import { allowPayfipForms } from "../payments/payment-routes.ts";
 import { euros } from "../pricing/pricing.ts";
@@ -14,36 +17,27 @@ import { payBasketWithCredit } from "./basket-credit.ts";
 import { BASKET_EXPIRED } from "./basket-payment.ts";
 import { basketPage, type Owner, removeDay } from "./basket-service.ts";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A form's uuid field, or 404 (a forged or stale form names nothing of the household). */
-async function uuidField(c: Context<AppEnv>, name: string): Promise<string> {
-  const value = (await c.req.parseBody())[name];
-  if (typeof value !== "string" || !UUID.test(value)) throw notFound();
-  return value;
+/** A form's basket or booking id; anything else names nothing of the household (404). */
+async function idField(c: Context<AppEnv>, name: "panier" | "reservation"): Promise<string> {
+  const form = await readForm(c, z.object({ [name]: uuid() }));
+  if (!form.ok) throw notFound();
+  return form.data[name] as string;
 }
 
 /** The signed-in parent as the basket services see them, on the app's clock. */
 function ownerOf(c: Context<AppEnv>, deps: Deps): Owner {
-  const s = c.get("session") as SessionUser;
-  if (!s.householdId) throw notFound();
-  return { tenant: c.get("tenant"), householdId: s.householdId, userId: s.userId, now: deps.now() };
-}
-
-function asParent<T>(deps: Deps, o: Owner, fn: (trx: Trx) => Promise<T>) {
-  const ctx = {
-    role: "app_parent" as const,
-    tenantId: o.tenant.id,
-    userId: o.userId,
-    householdId: o.householdId,
+  return {
+    tenant: c.get("tenant"),
+    householdId: callerHousehold(c),
+    userId: callerScope(c).userId,
+    now: deps.now(),
   };
-  return deps.db.withTenant(ctx, fn);
 }
 
 /** « Mon panier », with the reason a request was refused (409) when there is one. */
 async function show(c: Context<AppEnv>, deps: Deps, error: AppError | null = null) {
   const o = ownerOf(c, deps);
-  const baskets = await asParent(deps, o, (trx) => basketPage(trx, o.tenant, o.householdId));
+  const baskets = await inTransaction(c, deps.db, (trx) => basketPage(trx, o.tenant, o.householdId));
   allowPayfipForms(c, deps);
   const status = (error?.status ?? 200) as ContentfulStatusCode;
   const expired = error?.message === BASKET_EXPIRED;
@@ -66,9 +60,9 @@ export function billingBasketRoutes(deps: Deps) {
 
   app.post("/panier/annuler", async (c) => {
     const o = ownerOf(c, deps);
-    const bookingId = await uuidField(c, "reservation");
+    const bookingId = await idField(c, "reservation");
     try {
-      await asParent(deps, o, (trx) => removeDay(trx, o, bookingId));
+      await inTransaction(c, deps.db, (trx) => removeDay(trx, o, bookingId));
     } catch (error) {
       return show(c, deps, explained(error));
     }
@@ -80,7 +74,7 @@ export function billingBasketRoutes(deps: Deps) {
     const o = ownerOf(c, deps);
     const email = (c.get("session") as SessionUser).email ?? o.tenant.config.contact.email;
     const origin = publicOrigin(deps.env, c.env.site.hostname);
-    const basketId = await uuidField(c, "panier");
+    const basketId = await idField(c, "panier");
     try {
       const paidByCredit = await payBasketWithCredit(deps.db, o, basketId);
       if (paidByCredit) return seeOther(c, `/factures/${paidByCredit}`);

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
+import { FormError } from "../../../http/forms.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
@@ -13,12 +14,9 @@ import { type IssuedInvoice, issueInvoices } from "./issue-service.ts";
 export type CreditInput = { lineIds: string[] } | { amountCents: number; reason: string };
 
 /** A 422 shown next to one field of the « Créer un avoir » form. */
-export class CreditError extends AppError {
-  constructor(
-    readonly field: "lignes" | "montant" | "motif",
-    message: string,
-  ) {
-    super("bad_request", 422, message);
+export class CreditError extends FormError {
+  constructor(field: "lignes" | "montant" | "motif", message: string) {
+    super({ [field]: message });
   }
 }
 

@@ -6,6 +6,7 @@ import { publicOrigin } from "../../../env.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { uuidParam } from "../../../http/forms.ts";
 import { page } from "../../../http/render.ts";
+import { callerHousehold, callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import { startPayment } from "../payments/online-payment.ts";
@@ -13,17 +14,6 @@ import { refundParentRoutes, showStatement } from "../payments/refund-routes.ts"
 import { statementPdf } from "../statement/statement-pdf.ts";
 import { invoicePdf } from "./invoice-pdf.ts";
 import { FMT, householdInvoices, householdPayments, invoiceDetail, STATE_FILTERS } from "./invoices-view.ts";
-
-const parentCtx = (c: Context<AppEnv>) => {
-  const s = c.get("session") as SessionUser;
-  if (!s.householdId) throw notFound();
-  return {
-    role: "app_parent" as const,
-    tenantId: c.get("tenant").id,
-    userId: s.userId,
-    householdId: s.householdId,
-  };
-};
 
 // « Mon panier » (basket-routes.ts) imports it from here; every portal page already has it.
 export { allowPayfipForms } from "../payments/payment-routes.ts";
@@ -37,10 +27,10 @@ export function billingParentRoutes(deps: Deps) {
   app.use("/releve/*", requireParent);
 
   app.get("/factures", async (c) => {
-    const ctx = parentCtx(c);
-    const { invoices, payments } = await deps.db.withTenant(ctx, async (trx) => ({
-      invoices: await householdInvoices(trx, ctx.householdId),
-      payments: await householdPayments(trx, ctx.householdId),
+    const householdId = callerHousehold(c);
+    const { invoices, payments } = await inTransaction(c, deps.db, async (trx) => ({
+      invoices: await householdInvoices(trx, householdId),
+      payments: await householdPayments(trx, householdId),
     }));
     const state = STATE_FILTERS.some((f) => f.key === c.req.query("etat")) ? c.req.query("etat") : "";
     return page(c, "billing/parent/index", {
@@ -60,10 +50,9 @@ export function billingParentRoutes(deps: Deps) {
     ["telecharger", "attachment"],
   ] as const)
     app.get(`/factures/:id/${path}`, async (c) => {
-      const ctx = parentCtx(c);
       const id = uuidParam(c, "id");
-      const { pdf, number } = await deps.db.withTenant(ctx, async (trx) => {
-        const found = await invoiceDetail(trx, id, ctx.householdId);
+      const { pdf, number } = await inTransaction(c, deps.db, async (trx) => {
+        const found = await invoiceDetail(trx, id, callerHousehold(c));
         if (!found) throw notFound();
         return { pdf: await invoicePdf(trx, c.get("tenant"), id), number: found.invoice.number };
       });
@@ -74,7 +63,6 @@ export function billingParentRoutes(deps: Deps) {
     });
 
   app.post("/factures/:id/payer", async (c) => {
-    const ctx = parentCtx(c);
     const s = c.get("session") as SessionUser;
     const tenant = c.get("tenant");
     const id = uuidParam(c, "id");
@@ -83,8 +71,8 @@ export function billingParentRoutes(deps: Deps) {
         deps.db,
         {
           tenant,
-          userId: ctx.userId,
-          householdId: ctx.householdId,
+          userId: callerScope(c).userId,
+          householdId: callerHousehold(c),
           email: s.email ?? tenant.config.contact.email,
           now: deps.now(),
           origin: publicOrigin(deps.env, c.env.site.hostname),
@@ -104,9 +92,8 @@ export function billingParentRoutes(deps: Deps) {
   app.route("/", refundParentRoutes(deps));
 
   app.get("/releve/pdf", async (c) => {
-    const ctx = parentCtx(c);
-    const { pdf, year } = await deps.db.withTenant(ctx, (trx) =>
-      statementPdf(trx, c.get("tenant"), ctx.householdId, parisToday(deps.now()), {
+    const { pdf, year } = await inTransaction(c, deps.db, (trx) =>
+      statementPdf(trx, c.get("tenant"), callerHousehold(c), parisToday(deps.now()), {
         year: c.req.query("annee"),
         regieId: c.req.query("regie"),
       }),
@@ -127,9 +114,8 @@ async function showInvoice(
   error?: string,
   status: ContentfulStatusCode = 200,
 ) {
-  const ctx = parentCtx(c);
   const id = uuidParam(c, "id");
-  const detail = await deps.db.withTenant(ctx, (trx) => invoiceDetail(trx, id, ctx.householdId));
+  const detail = await inTransaction(c, deps.db, (trx) => invoiceDetail(trx, id, callerHousehold(c)));
   if (!detail) throw notFound();
   return page(c, "billing/parent/show", { ...detail, error, fmt: FMT }, status);
 }

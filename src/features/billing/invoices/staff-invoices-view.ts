@@ -1,10 +1,10 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type RawBuilder, sql } from "kysely";
-import type { SessionUser } from "../../../auth/sessions.ts";
-import type { TenantContext, Trx } from "../../../db/database.ts";
+import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import { page } from "../../../http/render.ts";
+import { callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Actor } from "../../audit/service.ts";
@@ -203,11 +203,10 @@ export async function invoiceDetail(trx: Trx, id: string) {
   };
 }
 
-/** The signed-in agent as a database persona and as the author of a write. */
+/** The signed-in agent as the request scope and as the author of a write. */
 export function staffScope(c: Context<AppEnv>) {
-  const s = c.get("session") as SessionUser;
-  const db: TenantContext = { role: "app_staff", tenantId: c.get("tenant").id, userId: s.userId };
-  const actor: Actor = { kind: "staff", userId: s.userId };
+  const db = callerScope(c);
+  const actor: Actor & { kind: "staff" } = { kind: "staff", userId: db.userId };
   return { db, actor };
 }
 
@@ -235,7 +234,7 @@ export async function showInvoice(
   state: FormState = {},
   status: ContentfulStatusCode = 200,
 ) {
-  const detail = await deps.db.withTenant(staffScope(c).db, (trx) => invoiceDetail(trx, id));
+  const detail = await inTransaction(c, deps.db, (trx) => invoiceDetail(trx, id));
   const today = parisToday(deps.now());
   return page(
     c,

@@ -1,6 +1,7 @@
 import type { PaymentMethod } from "../../../db/billing-types.ts";
 import type { Trx } from "../../../db/database.ts";
-import { AppError, notFound } from "../../../http/errors.ts";
+import { notFound } from "../../../http/errors.ts";
+import { FormError } from "../../../http/forms.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
 import { euros } from "../pricing/pricing.ts";
@@ -75,19 +76,15 @@ export async function recordPayment(
     .forUpdate()
     .executeTakeFirst();
   if (invoice?.kind !== "invoice") throw notFound();
-  if (invoice.treasury_ref && attemptId === null) throw new AppError("bad_request", 409, TREASURY_FROZEN);
+  if (invoice.treasury_ref && attemptId === null) throw FormError.at("montant", TREASURY_FROZEN);
   await lockAccount(trx, { householdId: invoice.household_id, regieId: invoice.regie_id });
   const { total, settled } = await remainingCents(trx, invoice.id);
   if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
-    throw new AppError("bad_request", 422, "Le montant doit être positif.");
+    throw FormError.at("montant", "Le montant doit être positif.");
   // Money received online is recorded whatever else settled the invoice meanwhile: the
   // statement then shows the household in credit rather than losing a payment.
   if (attemptId === null && input.amountCents > total - settled)
-    throw new AppError(
-      "bad_request",
-      422,
-      `Le montant dépasse le reste à payer (${euros(total - settled)}).`,
-    );
+    throw FormError.at("montant", `Le montant dépasse le reste à payer (${euros(total - settled)}).`);
   const row = await trx
     .insertInto("payments")
     .values({

@@ -1,41 +1,30 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { requireParent } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
 import { notFound } from "../../../http/errors.ts";
-import { uuidParam } from "../../../http/forms.ts";
+import { type FormState, submitForm, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { callerHousehold, callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
-import { isIsoDate, parisToday, shortDate } from "../../../lib/dates.ts";
+import { parisToday, shortDate } from "../../../lib/dates.ts";
+import { isUuid } from "../../../lib/form-fields.ts";
+import { dayBefore, deskReference } from "../desk-fields.ts";
 import { FMT } from "../invoices/invoices-view.ts";
 import { staffScope } from "../invoices/staff-invoices-view.ts";
 import { euros } from "../pricing/pricing.ts";
 import { statementPage } from "../statement/statement-view.ts";
-import { RefundError, recordRefund, refundList, requestRefund } from "./refund-service.ts";
-
-type Form = { values: Record<string, string>; errors: Record<string, string> };
-
-function parentOf(c: Context<AppEnv>) {
-  const s = c.get("session") as SessionUser;
-  if (!s.householdId) throw notFound();
-  const ctx = {
-    role: "app_parent" as const,
-    tenantId: c.get("tenant").id,
-    userId: s.userId,
-    householdId: s.householdId,
-  };
-  return { ctx, actor: { kind: "parent" as const, userId: s.userId } };
-}
+import { recordRefund, refundList, requestRefund } from "./refund-service.ts";
 
 const NOTICES: Record<string, string> = {
   remboursement: "Votre demande de remboursement est enregistrée : la régie vous fera un virement.",
 };
 
 /** « Relevé de compte » with the family's credit and its refunds; a refused request re-shown (422). */
-export async function showStatement(c: Context<AppEnv>, deps: Deps, form?: Form) {
-  const { ctx } = parentOf(c);
+export async function showStatement(c: Context<AppEnv>, deps: Deps, form?: FormState) {
+  const householdId = callerHousehold(c);
   const body = form?.values ?? {};
-  const data = await deps.db.withTenant(ctx, (trx) =>
-    statementPage(trx, ctx.householdId, parisToday(deps.now()), {
+  const data = await inTransaction(c, deps.db, (trx) =>
+    statementPage(trx, householdId, parisToday(deps.now()), {
       year: body.annee ?? c.req.query("annee"),
       regieId: body.regie ?? c.req.query("regie"),
     }),
@@ -54,31 +43,32 @@ export async function showStatement(c: Context<AppEnv>, deps: Deps, form?: Form)
   );
 }
 
-async function ask(c: Context<AppEnv>, deps: Deps) {
-  const { ctx, actor } = parentOf(c);
-  const body = Object.fromEntries(
-    Object.entries(await c.req.parseBody()).filter((e): e is [string, string] => typeof e[1] === "string"),
-  );
-  const regieId = body.regie ?? "";
-  const input = {
-    regieId,
-    iban: body.compte === "foyer" ? null : (body.iban ?? ""),
-    holder: body.titulaire ?? "",
-  };
-  try {
-    await deps.db.withTenant(ctx, (trx) =>
-      requestRefund(trx, c.get("tenant"), actor, ctx.householdId, input),
-    );
-  } catch (err) {
-    if (!(err instanceof RefundError)) throw err;
-    return showStatement(c, deps, { values: body, errors: { [err.field]: err.message } });
-  }
-  return seeOther(c, `/releve?regie=${regieId}&message=remboursement#avoir`);
+/** « Demander le remboursement »: the régie, and the IBAN on file or one typed with its holder. */
+const askForm = z.object({
+  regie: z.string().default(""),
+  compte: z.string().optional(),
+  iban: z.string().default(""),
+  titulaire: z.string().default(""),
+});
+
+function ask(c: Context<AppEnv>, deps: Deps) {
+  return submitForm(c, askForm, {
+    valid: async (b) => {
+      if (!isUuid(b.regie)) throw notFound();
+      const input = { regieId: b.regie, iban: b.compte === "foyer" ? null : b.iban, holder: b.titulaire };
+      const actor = { kind: "parent" as const, userId: callerScope(c).userId };
+      await inTransaction(c, deps.db, (trx) =>
+        requestRefund(trx, c.get("tenant"), actor, callerHousehold(c), input),
+      );
+      return seeOther(c, `/releve?regie=${b.regie}&message=remboursement#avoir`);
+    },
+    invalid: (form) => showStatement(c, deps, form),
+  });
 }
 
 /** « Remboursements » for staff, and recording one paid by transfer (422 at the field). */
-async function staffList(c: Context<AppEnv>, deps: Deps, form?: Form & { id: string }) {
-  const rows = await deps.db.withTenant(staffScope(c).db, (trx) => refundList(trx));
+async function staffList(c: Context<AppEnv>, deps: Deps, form?: FormState & { id: string }) {
+  const rows = await inTransaction(c, deps.db, (trx) => refundList(trx));
   const today = parisToday(deps.now());
   return page(
     c,
@@ -95,27 +85,27 @@ async function staffList(c: Context<AppEnv>, deps: Deps, form?: Form & { id: str
   );
 }
 
-async function record(c: Context<AppEnv>, deps: Deps) {
-  const id = uuidParam(c, "id");
-  const body = Object.fromEntries(
-    Object.entries(await c.req.parseBody()).filter((e): e is [string, string] => typeof e[1] === "string"),
-  );
-  const today = parisToday(deps.now());
-  const paidOn = body.date ?? "";
-  const reference = (body.reference ?? "").trim();
-  const errors: Record<string, string> = {};
-  if (!isIsoDate(paidOn)) errors.date = "Indiquez la date du virement.";
-  else if (paidOn > today) errors.date = "La date du virement ne peut pas être dans le futur.";
-  if (reference.length > 50) errors.reference = "La référence ne doit pas dépasser 50 caractères.";
-  if (Object.keys(errors).length) return staffList(c, deps, { id, values: body, errors });
-  const { db, actor } = staffScope(c);
-  await deps.db.withTenant(db, (trx) =>
-    recordRefund(trx, c.get("tenant"), { kind: "staff", userId: actor.userId }, id, {
-      paidOn,
-      reference: reference || null,
+const recordForm = (today: string) =>
+  z.object({
+    date: dayBefore(today, {
+      missing: "Indiquez la date du virement.",
+      future: "La date du virement ne peut pas être dans le futur.",
     }),
-  );
-  return seeOther(c, "/agents/facturation/remboursements?fait=remboursement");
+    reference: deskReference,
+  });
+
+function record(c: Context<AppEnv>, deps: Deps) {
+  const id = uuidParam(c, "id");
+  return submitForm(c, recordForm(parisToday(deps.now())), {
+    valid: async ({ date, reference }) => {
+      const { actor } = staffScope(c);
+      await inTransaction(c, deps.db, (trx) =>
+        recordRefund(trx, c.get("tenant"), actor, id, { paidOn: date, reference }),
+      );
+      return seeOther(c, "/agents/facturation/remboursements?fait=remboursement");
+    },
+    invalid: (form) => staffList(c, deps, { id, ...form }),
+  });
 }
 
 /** « Demander le remboursement » (parents, mounted at /). */

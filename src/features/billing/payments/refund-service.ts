@@ -1,6 +1,7 @@
 import { electronicFormatIBAN, isValidIBAN } from "ibantools";
 import type { Trx } from "../../../db/database.ts";
-import { AppError, notFound } from "../../../http/errors.ts";
+import { notFound } from "../../../http/errors.ts";
+import { FormError } from "../../../http/forms.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
 import { availableCredit, lockAccount } from "./credit-ledger.ts";
@@ -11,12 +12,9 @@ import { availableCredit, lockAccount } from "./credit-ledger.ts";
  */
 
 /** A 422 shown next to one field of a refund form. */
-export class RefundError extends AppError {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super("bad_request", 422, message);
+export class RefundError extends FormError {
+  constructor(field: "montant" | "iban" | "titulaire", message: string) {
+    super({ [field]: message });
   }
 }
 

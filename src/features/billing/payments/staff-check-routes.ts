@@ -1,14 +1,14 @@
 import { Hono } from "hono";
 import { page } from "../../../http/render.ts";
+import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
-import { staffScope } from "../invoices/staff-invoices-view.ts";
 import { accountsReport, RULE_LABELS, type Rule } from "./accounts-check.ts";
 
 /** « Contrôle des comptes »: the town's ledger invariants, each exception listed and linked. */
 export function staffCheckRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.get("/facturation/controle", async (c) => {
-    const data = await deps.db.withTenant(staffScope(c).db, accountsReport);
+    const data = await inTransaction(c, deps.db, accountsReport);
     const rules = (Object.keys(RULE_LABELS) as Rule[]).map((rule) => ({
       rule,
       label: RULE_LABELS[rule],

@@ -1,10 +1,13 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import type { AttemptState, PaymentMethod } from "../../../db/billing-types.ts";
-import { AppError } from "../../../http/errors.ts";
-import { uuidParam } from "../../../http/forms.ts";
+import { submitForm, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { isIsoDate, parisDateTime, parisToday } from "../../../lib/dates.ts";
+import { euros } from "../../../lib/form-fields.ts";
+import { dayBefore, deskReference } from "../desk-fields.ts";
 import {
   DESK_METHODS,
   FORMAT,
@@ -13,7 +16,6 @@ import {
   showInvoice,
   staffScope,
 } from "../invoices/staff-invoices-view.ts";
-import { parseEuros } from "./euros-input.ts";
 import { recordPayment } from "./ledger.ts";
 import {
   ATTEMPT_STATE_LABELS,
@@ -23,44 +25,39 @@ import {
   paymentList,
 } from "./staff-payments-view.ts";
 
-/** « Enregistrer un règlement »: the form's fields read, or the French message of each wrong one. */
-function paymentInput(body: Record<string, string>, today: string) {
-  const errors: Record<string, string> = {};
-  const method = DESK_METHODS.find((m) => m === body.mode);
-  if (!method) errors.mode = "Choisissez le mode de règlement.";
-  const amount = parseEuros(body.montant);
-  if (!amount.ok) errors.montant = amount.error;
-  const date = body.date ?? "";
-  if (!isIsoDate(date)) errors.date = "Indiquez la date de réception du règlement.";
-  else if (date > today) errors.date = "La date de réception ne peut pas être dans le futur.";
-  const reference = (body.reference ?? "").trim();
-  if (reference.length > 50) errors.reference = "La référence ne doit pas dépasser 50 caractères.";
-  if (!method || !amount.ok || Object.keys(errors).length) return { errors };
-  return { input: { method, amountCents: amount.cents, receivedOn: date, reference: reference || null } };
-}
+/** « Enregistrer un règlement »: mode, amount, day received and reference. */
+const paymentForm = (today: string) =>
+  z.object({
+    mode: z.enum(DESK_METHODS, { message: "Choisissez le mode de règlement." }),
+    montant: euros(),
+    date: dayBefore(today, {
+      missing: "Indiquez la date de réception du règlement.",
+      future: "La date de réception ne peut pas être dans le futur.",
+    }),
+    reference: deskReference,
+  });
 
 const dateOrNull = (v: string | undefined) => (isIsoDate(v) ? v : null);
 
 /** « Enregistrer un règlement »: 422 at the field, nothing saved, when the form or the amount is wrong. */
-async function pay(c: Context<AppEnv>, deps: Deps) {
+function pay(c: Context<AppEnv>, deps: Deps) {
   const id = uuidParam(c, "id");
-  const body = Object.fromEntries(
-    Object.entries(await c.req.parseBody()).filter((e): e is [string, string] => typeof e[1] === "string"),
-  );
-  const read = paymentInput(body, parisToday(deps.now()));
-  if (!read.input)
-    return showInvoice(c, deps, id, { form: "reglement", values: body, errors: read.errors }, 422);
-  const { db, actor } = staffScope(c);
-  try {
-    await deps.db.withTenant(db, (trx) =>
-      recordPayment(trx, c.get("tenant"), actor, { invoiceId: id, ...read.input }),
-    );
-  } catch (err) {
-    if (!(err instanceof AppError && (err.status === 422 || err.status === 409))) throw err;
-    const errors = { montant: err.message };
-    return showInvoice(c, deps, id, { form: "reglement", values: body, errors }, 422);
-  }
-  return seeOther(c, `/agents/facturation/factures/${id}?fait=reglement`);
+  return submitForm(c, paymentForm(parisToday(deps.now())), {
+    valid: async (b) => {
+      const input = {
+        invoiceId: id,
+        method: b.mode,
+        amountCents: b.montant,
+        receivedOn: b.date,
+        reference: b.reference,
+      };
+      await inTransaction(c, deps.db, (trx) =>
+        recordPayment(trx, c.get("tenant"), staffScope(c).actor, input),
+      );
+      return seeOther(c, `/agents/facturation/factures/${id}?fait=reglement`);
+    },
+    invalid: (form) => showInvoice(c, deps, id, { form: "reglement", ...form }, 422),
+  });
 }
 
 /** « Règlements »: filtered by régie, method and dates, with the totals per method. */
@@ -69,7 +66,7 @@ async function listPayments(c: Context<AppEnv>, deps: Deps) {
     (Object.keys(METHOD_NAMES) as PaymentMethod[]).find((m) => m === c.req.query("mode")) ?? null;
   const from = dateOrNull(c.req.query("du"));
   const to = dateOrNull(c.req.query("au"));
-  const data = await deps.db.withTenant(staffScope(c).db, async (trx) => {
+  const data = await inTransaction(c, deps.db, async (trx) => {
     const regies = await regieOptions(trx);
     const regieId = regies.find((r) => r.id === c.req.query("regie"))?.id ?? null;
     return { regies, regieId, ...(await paymentList(trx, { regieId, method, from, to })) };
@@ -81,7 +78,7 @@ async function listPayments(c: Context<AppEnv>, deps: Deps) {
 async function listAttempts(c: Context<AppEnv>, deps: Deps) {
   const states = Object.keys(ATTEMPT_STATE_LABELS) as AttemptState[];
   const state = states.find((s) => s === c.req.query("etat")) ?? null;
-  const rows = await deps.db.withTenant(staffScope(c).db, (trx) => attemptList(trx, state));
+  const rows = await inTransaction(c, deps.db, (trx) => attemptList(trx, state));
   return page(c, "billing/staff/payfip", {
     ...FORMAT,
     rows,

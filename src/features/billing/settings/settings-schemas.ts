@@ -1,4 +1,5 @@
 import { type core, z } from "zod";
+import { readEuros } from "../../../lib/form-fields.ts";
 import { billingSchema, type Tariff, tariffSchema } from "../../../tenancy/billing-schema.ts";
 
 /**
@@ -47,12 +48,10 @@ export function parseRegie(raw: RawForm): Parsed<RegieForm> {
   return { ok: false, errors };
 }
 
-/** « 7,70 », « 7.7 », « 1 200 » → cents; more than 2 decimals, negatives or text → null. */
-export function parseEuros(value: string): number | null {
-  const t = value.replace(/[\s\u00a0€]/g, "");
-  const m = /^(\d{1,6})(?:[,.](\d{1,2}))?$/.exec(t);
-  if (!m) return null;
-  return Number(m[1]) * 100 + Number((m[2] ?? "0").padEnd(2, "0"));
+/** « 7,70 », « 7.7 », « 1 200 » → cents (zero allowed); anything else → null. */
+function centsOf(value: string): number | null {
+  const read = readEuros(value);
+  return "cents" in read ? read.cents : null;
 }
 
 const EUROS_MESSAGE = "Montant en euros positif, 2 décimales au plus (ex. 7,70).";
@@ -96,7 +95,7 @@ function bracketsOf(raw: RawForm, errors: Errors) {
   for (let i = 0; i < MAX_BRACKETS; i++) {
     const [upTo, price] = [text(raw[`upTo_${i}`]), text(raw[`price_${i}`])];
     if (upTo === "" && price === "") continue;
-    const cents = parseEuros(price);
+    const cents = centsOf(price);
     if (cents === null)
       errors[`price_${i}`] = price === "" ? "Indiquez le tarif de la tranche." : EUROS_MESSAGE;
     rows.push(i);
@@ -111,7 +110,7 @@ export function parseTariff(raw: RawForm, service: string, from: string): Parsed
   const money = (field: string) => {
     const v = text(raw[field]);
     if (v === "") return undefined;
-    const cents = parseEuros(v);
+    const cents = centsOf(v);
     if (cents === null) errors[field] = EUROS_MESSAGE;
     return cents ?? 0;
   };

@@ -1,6 +1,5 @@
 import { sql } from "kysely";
-import type { SessionUser } from "../../../auth/sessions.ts";
-import type { Database, TenantContext, Trx } from "../../../db/database.ts";
+import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import { longDate } from "../../../lib/dates.ts";
 import type { Tariff } from "../../../tenancy/billing-schema.ts";
@@ -10,9 +9,8 @@ import { type Errors, parseTariff, type RawForm, type RegieForm, tariffValues } 
 
 /** An admin of the town editing its régies and tariffs (issue 5, items 1 and 2). */
 export interface Admin {
-  db: Database;
   tenant: { id: string };
-  session: SessionUser;
+  userId: string;
 }
 
 export type Outcome = { ok: true; id: string } | { ok: false; errors: Errors; locked?: boolean };
@@ -21,16 +19,10 @@ export const LOCKED_MESSAGE =
   "Ce tarif a déjà servi à des factures émises : il ne peut plus être modifié. " +
   "Ajoutez un nouveau tarif à partir d'une date ultérieure pour le remplacer.";
 
-const ctxOf = (a: Admin): TenantContext => ({
-  role: "app_staff",
-  tenantId: a.tenant.id,
-  userId: a.session.userId,
-});
-
 type Change = { entity: "regies" | "tariffs"; entityId: string; action: string; fields: string[] };
 
 const audit = (trx: Trx, a: Admin, e: Change) =>
-  recordWrite(trx, a.tenant.id, { kind: "staff", userId: a.session.userId }, { householdId: null, ...e });
+  recordWrite(trx, a.tenant.id, { kind: "staff", userId: a.userId }, { householdId: null, ...e });
 
 const servicesOf = (trx: Trx) =>
   trx
@@ -43,34 +35,30 @@ const servicesOf = (trx: Trx) =>
     .execute();
 
 /** « Régies »: each with the services it bills. */
-export function listRegies(a: Admin) {
-  return a.db.withTenant(ctxOf(a), async (trx) => {
-    const regies = await trx.selectFrom("regies").selectAll().orderBy("name").execute();
-    const services = await servicesOf(trx);
-    return regies.map((r) => ({ ...r, services: services.filter((s) => s.regie_id === r.id) }));
-  });
+export async function listRegies(trx: Trx) {
+  const regies = await trx.selectFrom("regies").selectAll().orderBy("name").execute();
+  const services = await servicesOf(trx);
+  return regies.map((r) => ({ ...r, services: services.filter((s) => s.regie_id === r.id) }));
 }
 
 /** A régie's form (null: « Nouvelle régie »), with every service and who bills it. */
-export function regieForm(a: Admin, id: string | null) {
-  return a.db.withTenant(ctxOf(a), async (trx) => {
-    const regie = id
-      ? await trx.selectFrom("regies").selectAll().where("id", "=", id).executeTakeFirst()
-      : null;
-    if (id && !regie) throw notFound();
-    const services = await servicesOf(trx);
-    const values: RawForm = regie
-      ? {
-          name: regie.name,
-          numcli: regie.numcli,
-          invoicePrefix: regie.invoice_prefix,
-          collection: regie.collection,
-          services: services.filter((s) => s.regie_id === regie.id).map((s) => s.key),
-        }
-      : { collection: "self", services: [] };
-    const others = services.map((s) => ({ ...s, billedElsewhere: !!s.regie_id && s.regie_id !== id }));
-    return { regie, services: others, values };
-  });
+export async function regieForm(trx: Trx, id: string | null) {
+  const regie = id
+    ? await trx.selectFrom("regies").selectAll().where("id", "=", id).executeTakeFirst()
+    : null;
+  if (id && !regie) throw notFound();
+  const services = await servicesOf(trx);
+  const values: RawForm = regie
+    ? {
+        name: regie.name,
+        numcli: regie.numcli,
+        invoicePrefix: regie.invoice_prefix,
+        collection: regie.collection,
+        services: services.filter((s) => s.regie_id === regie.id).map((s) => s.key),
+      }
+    : { collection: "self", services: [] };
+  const others = services.map((s) => ({ ...s, billedElsewhere: !!s.regie_id && s.regie_id !== id }));
+  return { regie, services: others, values };
 }
 
 /** A key for a new régie from its name, unique in the town (« Régie ALSH » → regie-alsh). */
@@ -117,44 +105,42 @@ async function assignServices(trx: Trx, id: string, keys: string[]) {
 }
 
 /** Creates (id null) or updates a régie and the services it bills; audited with the fields changed. */
-export function saveRegie(a: Admin, id: string | null, form: RegieForm): Promise<Outcome> {
-  return a.db.withTenant(ctxOf(a), async (trx) => {
-    const before = id
-      ? await trx.selectFrom("regies").selectAll().where("id", "=", id).executeTakeFirst()
-      : null;
-    if (id && !before) throw notFound();
-    const errors = await regieErrors(trx, id, form);
-    if (Object.keys(errors).length) return { ok: false, errors };
-    const row = {
-      name: form.name,
-      numcli: form.numcli,
-      invoice_prefix: form.invoicePrefix,
-      collection: form.collection,
-    };
-    const saved = before
-      ? await trx
-          .updateTable("regies")
-          .set(row)
-          .where("id", "=", before.id)
-          .returning("id")
-          .executeTakeFirstOrThrow()
-      : await trx
-          .insertInto("regies")
-          .values({ ...row, tenant_id: a.tenant.id, key: await newKey(trx, form.name) })
-          .returning("id")
-          .executeTakeFirstOrThrow();
-    const moved = await assignServices(trx, saved.id, form.services);
-    const changed = (Object.keys(row) as (keyof typeof row)[]).filter((k) => !before || before[k] !== row[k]);
-    const fields: string[] = moved ? [...changed, "services"] : changed;
-    if (fields.length)
-      await audit(trx, a, {
-        entity: "regies",
-        entityId: saved.id,
-        action: before ? "update" : "create",
-        fields: fields,
-      });
-    return { ok: true, id: saved.id };
-  });
+export async function saveRegie(trx: Trx, a: Admin, id: string | null, form: RegieForm): Promise<Outcome> {
+  const before = id
+    ? await trx.selectFrom("regies").selectAll().where("id", "=", id).executeTakeFirst()
+    : null;
+  if (id && !before) throw notFound();
+  const errors = await regieErrors(trx, id, form);
+  if (Object.keys(errors).length) return { ok: false, errors };
+  const row = {
+    name: form.name,
+    numcli: form.numcli,
+    invoice_prefix: form.invoicePrefix,
+    collection: form.collection,
+  };
+  const saved = before
+    ? await trx
+        .updateTable("regies")
+        .set(row)
+        .where("id", "=", before.id)
+        .returning("id")
+        .executeTakeFirstOrThrow()
+    : await trx
+        .insertInto("regies")
+        .values({ ...row, tenant_id: a.tenant.id, key: await newKey(trx, form.name) })
+        .returning("id")
+        .executeTakeFirstOrThrow();
+  const moved = await assignServices(trx, saved.id, form.services);
+  const changed = (Object.keys(row) as (keyof typeof row)[]).filter((k) => !before || before[k] !== row[k]);
+  const fields: string[] = moved ? [...changed, "services"] : changed;
+  if (fields.length)
+    await audit(trx, a, {
+      entity: "regies",
+      entityId: saved.id,
+      action: before ? "update" : "create",
+      fields: fields,
+    });
+  return { ok: true, id: saved.id };
 }
 
 /** Every tariff with whether an issued invoice line of a day it priced exists (then it is locked). */
@@ -178,14 +164,12 @@ async function tariffRows(trx: Trx) {
 }
 
 /** « Tarifs »: per service, its tariffs by effective date. */
-export function listTariffs(a: Admin) {
-  return a.db.withTenant(ctxOf(a), async (trx) => {
-    const tariffs = await tariffRows(trx);
-    return (await servicesOf(trx)).map((s) => ({
-      ...s,
-      tariffs: tariffs.filter((t) => t.service_id === s.id),
-    }));
-  });
+export async function listTariffs(trx: Trx) {
+  const tariffs = await tariffRows(trx);
+  return (await servicesOf(trx)).map((s) => ({
+    ...s,
+    tariffs: tariffs.filter((t) => t.service_id === s.id),
+  }));
 }
 
 async function serviceById(trx: Trx, id: string) {
@@ -201,21 +185,17 @@ async function tariffById(trx: Trx, id: string) {
 }
 
 /** The form of a tariff (locked when invoices used it). */
-export function tariffForm(a: Admin, id: string) {
-  return a.db.withTenant(ctxOf(a), async (trx) => {
-    const { tariff, service } = await tariffById(trx, id);
-    return { tariff, service, values: tariffValues(tariff.spec) as RawForm };
-  });
+export async function tariffForm(trx: Trx, id: string) {
+  const { tariff, service } = await tariffById(trx, id);
+  return { tariff, service, values: tariffValues(tariff.spec) as RawForm };
 }
 
 /** « Ajouter un tarif »: the latest tariff's prices as a start, the date to choose. */
-export function newTariffForm(a: Admin, serviceId: string) {
-  return a.db.withTenant(ctxOf(a), async (trx) => {
-    const service = await serviceById(trx, serviceId);
-    const latest = (await tariffRows(trx)).filter((t) => t.service_id === serviceId).at(-1);
-    const values: RawForm = latest ? tariffValues(latest.spec) : { siblingReductionPercent: "0" };
-    return { service, values: { ...values, from: "" } };
-  });
+export async function newTariffForm(trx: Trx, serviceId: string) {
+  const service = await serviceById(trx, serviceId);
+  const latest = (await tariffRows(trx)).filter((t) => t.service_id === serviceId).at(-1);
+  const values: RawForm = latest ? tariffValues(latest.spec) : { siblingReductionPercent: "0" };
+  return { service, values: { ...values, from: "" } };
 }
 
 /** The last day of the service already billed on an issued invoice, if any. */
@@ -227,61 +207,57 @@ async function lastBilledDay(trx: Trx, serviceId: string): Promise<string | null
 }
 
 /** Adds a tariff from a date after every billed day of the service (billed days keep their price). */
-export function createTariff(a: Admin, serviceId: string, raw: RawForm): Promise<Outcome> {
-  return a.db.withTenant(ctxOf(a), async (trx) => {
-    const service = await serviceById(trx, serviceId);
-    const from = typeof raw.from === "string" ? raw.from.trim() : "";
-    const parsed = parseTariff(raw, service.key, from);
-    if (!parsed.ok) return parsed;
-    const billed = await lastBilledDay(trx, serviceId);
-    if (billed && from <= billed)
-      return {
-        ok: false,
-        errors: {
-          from: `Des journées sont déjà facturées jusqu'au ${longDate(billed)} : choisissez une date postérieure.`,
-        },
-      };
-    const row = await trx
-      .insertInto("tariffs")
-      .values({
-        tenant_id: a.tenant.id,
-        service_id: serviceId,
-        effective_from: from,
-        spec: JSON.stringify(parsed.data),
-      })
-      .onConflict((oc) => oc.columns(["tenant_id", "service_id", "effective_from"]).doNothing())
-      .returning("id")
-      .executeTakeFirst();
-    if (!row) return { ok: false, errors: { from: "Un tarif commence déjà à cette date : modifiez-le." } };
-    await audit(trx, a, {
-      entity: "tariffs",
-      entityId: row.id,
-      action: "create",
-      fields: Object.keys(parsed.data),
-    });
-    return { ok: true, id: row.id };
+export async function createTariff(trx: Trx, a: Admin, serviceId: string, raw: RawForm): Promise<Outcome> {
+  const service = await serviceById(trx, serviceId);
+  const from = typeof raw.from === "string" ? raw.from.trim() : "";
+  const parsed = parseTariff(raw, service.key, from);
+  if (!parsed.ok) return parsed;
+  const billed = await lastBilledDay(trx, serviceId);
+  if (billed && from <= billed)
+    return {
+      ok: false,
+      errors: {
+        from: `Des journées sont déjà facturées jusqu'au ${longDate(billed)} : choisissez une date postérieure.`,
+      },
+    };
+  const row = await trx
+    .insertInto("tariffs")
+    .values({
+      tenant_id: a.tenant.id,
+      service_id: serviceId,
+      effective_from: from,
+      spec: JSON.stringify(parsed.data),
+    })
+    .onConflict((oc) => oc.columns(["tenant_id", "service_id", "effective_from"]).doNothing())
+    .returning("id")
+    .executeTakeFirst();
+  if (!row) return { ok: false, errors: { from: "Un tarif commence déjà à cette date : modifiez-le." } };
+  await audit(trx, a, {
+    entity: "tariffs",
+    entityId: row.id,
+    action: "create",
+    fields: Object.keys(parsed.data),
   });
+  return { ok: true, id: row.id };
 }
 
 /** Saves a tariff's prices; refused once an issued invoice used it (it may only be superseded). */
-export function updateTariff(a: Admin, id: string, raw: RawForm): Promise<Outcome> {
-  return a.db.withTenant(ctxOf(a), async (trx) => {
-    await trx.selectFrom("tariffs").select("id").where("id", "=", id).forUpdate().execute();
-    const { tariff, service } = await tariffById(trx, id);
-    if (tariff.locked) return { ok: false, locked: true, errors: { _form: LOCKED_MESSAGE } };
-    const parsed = parseTariff(raw, service.key, tariff.effective_from);
-    if (!parsed.ok) return parsed;
-    const before = tariff.spec as Record<string, unknown>;
-    const after = parsed.data as Record<string, unknown>;
-    const fields = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
-    if (fields.length) {
-      await trx
-        .updateTable("tariffs")
-        .set({ spec: JSON.stringify(parsed.data) })
-        .where("id", "=", id)
-        .execute();
-      await audit(trx, a, { entity: "tariffs", entityId: id, action: "update", fields });
-    }
-    return { ok: true, id };
-  });
+export async function updateTariff(trx: Trx, a: Admin, id: string, raw: RawForm): Promise<Outcome> {
+  await trx.selectFrom("tariffs").select("id").where("id", "=", id).forUpdate().execute();
+  const { tariff, service } = await tariffById(trx, id);
+  if (tariff.locked) return { ok: false, locked: true, errors: { _form: LOCKED_MESSAGE } };
+  const parsed = parseTariff(raw, service.key, tariff.effective_from);
+  if (!parsed.ok) return parsed;
+  const before = tariff.spec as Record<string, unknown>;
+  const after = parsed.data as Record<string, unknown>;
+  const fields = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+  if (fields.length) {
+    await trx
+      .updateTable("tariffs")
+      .set({ spec: JSON.stringify(parsed.data) })
+      .where("id", "=", id)
+      .execute();
+    await audit(trx, a, { entity: "tariffs", entityId: id, action: "update", fields });
+  }
+  return { ok: true, id };
 }
