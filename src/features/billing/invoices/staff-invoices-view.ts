@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
-import { page } from "../../../http/render.ts";
+import { page, seeOther } from "../../../http/render.ts";
 import { callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisToday, shortDate } from "../../../lib/dates.ts";
@@ -248,6 +248,22 @@ export async function showInvoice(
     },
     status,
   );
+}
+
+/**
+ * A staff action on an invoice (règlement, avoir, Trésor), in the request's transaction as the
+ * signed-in agent, then back to the invoice's page with its notice.
+ */
+export async function onInvoice(
+  c: Context<AppEnv>,
+  deps: Deps,
+  id: string,
+  done: keyof typeof NOTICES,
+  action: (trx: Trx, actor: Actor & { kind: "staff" }) => Promise<unknown>,
+) {
+  const { actor } = staffScope(c);
+  await inTransaction(c, deps.db, (trx) => action(trx, actor));
+  return seeOther(c, `/agents/facturation/factures/${id}?fait=${done}`);
 }
 
 /** An invoice's number, for the name of its PDF. */
