@@ -214,13 +214,29 @@ export async function createCreditNote(
       "amountCents" in input ? "montant" : "lignes",
       `L'avoir (${euros(totalCents)}) dépasse ce qui reste facturé sans avoir (${euros(left)}).`,
     );
-  const credit = await insertCreditNote(trx, tenant.id, invoice, lines, today);
+  return issueCreditNote(trx, tenant, actor, invoice, lines, today);
+}
+
+/**
+ * An avoir on the invoice, staff's or the Trésor public's correction: issued, audited, then
+ * settled against what the family owes.
+ */
+export async function issueCreditNote(
+  trx: Trx,
+  tenant: Tenant,
+  actor: Actor,
+  invoice: ToCredit,
+  lines: CreditLine[],
+  today: string,
+  correction: { kind: "reduction" | "annulation"; ref: string } | null = null,
+) {
+  const credit = await insertCreditNote(trx, tenant.id, invoice, lines, today, correction);
   await recordWrite(trx, tenant.id, actor, {
     householdId: invoice.household_id,
     action: "create",
     entity: "invoices",
     entityId: credit.id,
-    fields: ["credit_note", "total_cents"],
+    fields: [correction ? "treasury_correction" : "credit_note", "total_cents"],
   });
   await settleCreditNote(trx, tenant, invoice, credit);
   return credit;

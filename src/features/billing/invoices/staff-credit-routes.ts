@@ -3,14 +3,14 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { AppError } from "../../../http/errors.ts";
 import { type FormListValues, type FormState, submitForm, uuidParam } from "../../../http/forms.ts";
-import { page, seeOther } from "../../../http/render.ts";
+import { page } from "../../../http/render.ts";
 import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import { euros, isUuid, many, trimmed } from "../../../lib/form-fields.ts";
 import { recordTreasuryCorrection, transmitToTreasury } from "../payments/treasury-service.ts";
 import { createCreditNote } from "./credit-service.ts";
-import { FORMAT, invoiceDetail, showInvoice, staffScope } from "./staff-invoices-view.ts";
+import { FORMAT, invoiceDetail, onInvoice, showInvoice } from "./staff-invoices-view.ts";
 
 async function showCredit(
   c: Context<AppEnv>,
@@ -94,14 +94,10 @@ function credit(c: Context<AppEnv>, deps: Deps) {
     c,
     creditForm,
     {
-      valid: async (input) => {
-        const { actor } = staffScope(c);
-        const today = parisToday(deps.now());
-        await inTransaction(c, deps.db, (trx) =>
-          createCreditNote(trx, c.get("tenant"), actor, id, input, today),
-        );
-        return seeOther(c, `/agents/facturation/factures/${id}?fait=avoir`);
-      },
+      valid: (input) =>
+        onInvoice(c, deps, id, "avoir", (trx, actor) =>
+          createCreditNote(trx, c.get("tenant"), actor, id, input, parisToday(deps.now())),
+        ),
       invalid: (form) => showCredit(c, deps, id, form, 422),
     },
     { all: true },
@@ -112,13 +108,10 @@ function credit(c: Context<AppEnv>, deps: Deps) {
 function transmit(c: Context<AppEnv>, deps: Deps) {
   const id = uuidParam(c, "id");
   return submitForm(c, transmitForm, {
-    valid: async ({ ormc }) => {
-      const { actor } = staffScope(c);
-      await inTransaction(c, deps.db, (trx) =>
+    valid: ({ ormc }) =>
+      onInvoice(c, deps, id, "tresor", (trx, actor) =>
         transmitToTreasury(trx, c.get("tenant"), actor, id, ormc, deps.now()),
-      );
-      return seeOther(c, `/agents/facturation/factures/${id}?fait=tresor`);
-    },
+      ),
     invalid: (form) => showInvoice(c, deps, id, { form: "tresor", ...form }, 422),
   });
 }
@@ -127,14 +120,10 @@ function transmit(c: Context<AppEnv>, deps: Deps) {
 function correct(c: Context<AppEnv>, deps: Deps) {
   const id = uuidParam(c, "id");
   return submitForm(c, correctionForm, {
-    valid: async (input) => {
-      const { actor } = staffScope(c);
-      const today = parisToday(deps.now());
-      await inTransaction(c, deps.db, (trx) =>
-        recordTreasuryCorrection(trx, c.get("tenant"), actor, id, input, today),
-      );
-      return seeOther(c, `/agents/facturation/factures/${id}?fait=correction`);
-    },
+    valid: (input) =>
+      onInvoice(c, deps, id, "correction", (trx, actor) =>
+        recordTreasuryCorrection(trx, c.get("tenant"), actor, id, input, parisToday(deps.now())),
+      ),
     invalid: (form) => showInvoice(c, deps, id, { form: "correction", ...form }, 422),
   });
 }

@@ -3,7 +3,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
-import { page } from "../../../http/render.ts";
+import { page, seeOther } from "../../../http/render.ts";
 import { callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisToday, shortDate } from "../../../lib/dates.ts";
@@ -13,6 +13,7 @@ import { paidSql, settledSql } from "../payments/credit-ledger.ts";
 import { INVOICE_STATE_LABELS, type InvoiceState, invoiceState } from "../payments/ledger.ts";
 import { canTransmit } from "../payments/treasury-service.ts";
 import { euros } from "../pricing/pricing.ts";
+import { HOUSEHOLD_REGIE_COLUMNS } from "../staff-columns.ts";
 import { creditableLines } from "./credit-service.ts";
 
 /** Staff wording of the payment methods (the statement's « par chèque » reads in a sentence). */
@@ -101,9 +102,7 @@ export async function invoiceList(trx: Trx, f: InvoiceFilters) {
       "i.due_on",
       "i.total_cents",
       "i.treasury_ref",
-      "h.name as household",
-      "h.number as household_number",
-      "r.name as regie",
+      ...HOUSEHOLD_REGIE_COLUMNS,
       settled.as("settled"),
       paidSql.as("paid"),
     ])
@@ -144,9 +143,7 @@ async function invoiceHead(trx: Trx, id: string) {
       "i.credited_invoice_id",
       "o.number as credited_number",
       "h.id as household_id",
-      "h.name as household",
-      "h.number as household_number",
-      "r.name as regie",
+      ...HOUSEHOLD_REGIE_COLUMNS,
       "r.collection",
       "i.treasury_correction",
       "i.treasury_correction_ref",
@@ -251,6 +248,22 @@ export async function showInvoice(
     },
     status,
   );
+}
+
+/**
+ * A staff action on an invoice (règlement, avoir, Trésor), in the request's transaction as the
+ * signed-in agent, then back to the invoice's page with its notice.
+ */
+export async function onInvoice(
+  c: Context<AppEnv>,
+  deps: Deps,
+  id: string,
+  done: keyof typeof NOTICES,
+  action: (trx: Trx, actor: Actor & { kind: "staff" }) => Promise<unknown>,
+) {
+  const { actor } = staffScope(c);
+  await inTransaction(c, deps.db, (trx) => action(trx, actor));
+  return seeOther(c, `/agents/facturation/factures/${id}?fait=${done}`);
 }
 
 /** An invoice's number, for the name of its PDF. */

@@ -4,6 +4,7 @@ import { notFound } from "../../../http/errors.ts";
 import { FormError } from "../../../http/forms.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
+import { HOUSEHOLD_REGIE_COLUMNS } from "../staff-columns.ts";
 import { availableCredit, lockAccount } from "./credit-ledger.ts";
 
 /**
@@ -111,9 +112,7 @@ export function refundList(trx: Trx) {
       "f.paid_on",
       "f.reference",
       "h.id as household_id",
-      "h.name as household",
-      "h.number as household_number",
-      "r.name as regie",
+      ...HOUSEHOLD_REGIE_COLUMNS,
     ])
     .orderBy("f.state", "desc")
     .orderBy("f.requested_at", "desc")

@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { AttemptState, PaymentMethod } from "../../../db/billing-types.ts";
 import { submitForm, uuidParam } from "../../../http/forms.ts";
-import { page, seeOther } from "../../../http/render.ts";
+import { page } from "../../../http/render.ts";
 import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { isIsoDate, parisDateTime, parisToday } from "../../../lib/dates.ts";
@@ -12,9 +12,9 @@ import {
   DESK_METHODS,
   FORMAT,
   METHOD_NAMES,
+  onInvoice,
   regieOptions,
   showInvoice,
-  staffScope,
 } from "../invoices/staff-invoices-view.ts";
 import { recordPayment } from "./ledger.ts";
 import {
@@ -43,19 +43,16 @@ const dateOrNull = (v: string | undefined) => (isIsoDate(v) ? v : null);
 function pay(c: Context<AppEnv>, deps: Deps) {
   const id = uuidParam(c, "id");
   return submitForm(c, paymentForm(parisToday(deps.now())), {
-    valid: async (b) => {
-      const input = {
-        invoiceId: id,
-        method: b.mode,
-        amountCents: b.montant,
-        receivedOn: b.date,
-        reference: b.reference,
-      };
-      await inTransaction(c, deps.db, (trx) =>
-        recordPayment(trx, c.get("tenant"), staffScope(c).actor, input),
-      );
-      return seeOther(c, `/agents/facturation/factures/${id}?fait=reglement`);
-    },
+    valid: (b) =>
+      onInvoice(c, deps, id, "reglement", (trx, actor) =>
+        recordPayment(trx, c.get("tenant"), actor, {
+          invoiceId: id,
+          method: b.mode,
+          amountCents: b.montant,
+          receivedOn: b.date,
+          reference: b.reference,
+        }),
+      ),
     invalid: (form) => showInvoice(c, deps, id, { form: "reglement", ...form }, 422),
   });
 }

@@ -1,6 +1,7 @@
 import type { AttemptState, PaymentMethod } from "../../../db/billing-types.ts";
 import type { Trx } from "../../../db/database.ts";
 import { actorNames } from "../../audit/service.ts";
+import { HOUSEHOLD_COLUMNS, HOUSEHOLD_REGIE_COLUMNS } from "../staff-columns.ts";
 
 export const ATTEMPT_STATE_LABELS: Record<AttemptState, string> = {
   created: "Créée",
@@ -42,9 +43,7 @@ export async function paymentList(trx: Trx, f: PaymentFilters) {
       "p.reference",
       "i.id as invoice_id",
       "i.number as invoice_number",
-      "h.name as household",
-      "h.number as household_number",
-      "r.name as regie",
+      ...HOUSEHOLD_REGIE_COLUMNS,
       ...actorNames("u", "p.recorded_by"),
     ])
     .orderBy("p.received_on", "desc")
@@ -81,8 +80,7 @@ export function attemptList(trx: Trx, state: AttemptState | null) {
       "a.error",
       "i.id as invoice_id",
       "i.number as invoice_number",
-      "h.name as household",
-      "h.number as household_number",
+      ...HOUSEHOLD_COLUMNS,
     ]);
   if (state) query = query.where("a.state", "=", state);
   return query.orderBy("a.created_at", "desc").limit(ATTEMPTS_LIMIT).execute();

@@ -2,12 +2,7 @@ import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
-import {
-  CreditError,
-  insertCreditNote,
-  invoiceToCredit,
-  settleCreditNote,
-} from "../invoices/credit-service.ts";
+import { CreditError, invoiceToCredit, issueCreditNote } from "../invoices/credit-service.ts";
 import { euros } from "../pricing/pricing.ts";
 import { remainingCents } from "./ledger.ts";
 
@@ -98,14 +93,5 @@ export async function recordTreasuryCorrection(
   const label = `${input.kind === "annulation" ? "Annulation" : "Réduction"} de titre (ORMC n° ${invoice.treasury_ref}) – réf. ${input.reference}`;
   const line = { credits_line_id: null, child_id: null, day: null, label, quantity: 1, unit_cents: amount };
   const correction = { kind: input.kind, ref: input.reference };
-  const credit = await insertCreditNote(trx, tenant.id, invoice, [line], today, correction);
-  await recordWrite(trx, tenant.id, actor, {
-    householdId: invoice.household_id,
-    action: "create",
-    entity: "invoices",
-    entityId: credit.id,
-    fields: ["treasury_correction", "total_cents"],
-  });
-  await settleCreditNote(trx, tenant, invoice, credit);
-  return credit;
+  return issueCreditNote(trx, tenant, actor, invoice, [line], today, correction);
 }

@@ -1,0 +1,5 @@
+/** How the staff lists name a row's household (joined as « h »): its name and N° Famille. */
+export const HOUSEHOLD_COLUMNS = ["h.name as household", "h.number as household_number"] as const;
+
+/** The household and the régie (joined as « r ») a staff list row belongs to. */
+export const HOUSEHOLD_REGIE_COLUMNS = [...HOUSEHOLD_COLUMNS, "r.name as regie"] as const;
