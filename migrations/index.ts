@@ -34,6 +34,7 @@ import * as dossierNumbers from "./2026-12-06T1801_dossier-numbers.ts";
 import * as retentionNotices from "./2026-12-06T1900_retention-notices.ts";
 import * as operatorSecondFactor from "./2026-12-06T2000_operator-second-factor.ts";
 import * as passkeys from "./2026-12-06T2001_passkeys.ts";
+import * as invoiceLinesTenantFk from "./2026-12-06T2003_invoice-lines-tenant-fk.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -72,4 +73,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T1900_retention-notices": retentionNotices,
   "2026-12-06T2000_operator-second-factor": operatorSecondFactor,
   "2026-12-06T2001_passkeys": passkeys,
+  "2026-12-06T2003_invoice-lines-tenant-fk": invoiceLinesTenantFk,
 };
