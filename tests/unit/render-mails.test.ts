@@ -31,6 +31,8 @@ function variants(sample: Record<string, unknown>): Record<string, unknown>[] {
     each((v) => `${v} & <Fils> "l'aîné"`),
     each((v, k) => (k === "name" ? "  " : v)),
     each((v) => ` ${v}  x`),
+    each((v) => `${v}\u00a0${v}\u202f€`),
+    each((v) => `${v}\tx`),
     { ...sample, extra: "en plus" },
   ];
 }
