@@ -35,6 +35,7 @@ import * as retentionNotices from "./2026-12-06T1900_retention-notices.ts";
 import * as operatorSecondFactor from "./2026-12-06T2000_operator-second-factor.ts";
 import * as passkeys from "./2026-12-06T2001_passkeys.ts";
 import * as operatorPasskeys from "./2026-12-06T2002_operator-passkeys.ts";
+import * as invoiceLinesTenantFk from "./2026-12-06T2003_invoice-lines-tenant-fk.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -74,4 +75,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T2000_operator-second-factor": operatorSecondFactor,
   "2026-12-06T2001_passkeys": passkeys,
   "2026-12-06T2002_operator-passkeys": operatorPasskeys,
+  "2026-12-06T2003_invoice-lines-tenant-fk": invoiceLinesTenantFk,
 };

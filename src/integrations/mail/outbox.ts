@@ -1,7 +1,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
-import { renderMail } from "./render-mail.ts";
+import { type RenderedMail, renderMail, renderMails } from "./render-mail.ts";
 
 export interface MailRequest {
   to: string;
@@ -46,12 +46,34 @@ export async function queueMailToAll(
   return Number(result.numAffectedRows ?? 0);
 }
 
+/** The mails rendered, each template once for all its mails (renderMails), in their order. */
+function renderedInOrder(tenant: Tenant, mails: MailRequest[]): RenderedMail[] {
+  const byTemplate = new Map<string, number[]>();
+  mails.forEach((m, i) => {
+    const list = byTemplate.get(m.template);
+    if (list) list.push(i);
+    else byTemplate.set(m.template, [i]);
+  });
+  const out: RenderedMail[] = new Array(mails.length);
+  for (const [template, at] of byTemplate) {
+    const rendered = renderMails(
+      tenant,
+      template,
+      at.map((i) => (mails[i] as MailRequest).data),
+    );
+    at.forEach((i, n) => {
+      out[i] = rendered[n] as RenderedMail;
+    });
+  }
+  return out;
+}
+
 /**
  * The outbox rows of rendered e-mails, as a query (tenant_id, to_address, subject, text_body,
  * html_body) for an insert that a caller folds into a statement of its own.
  */
 export function mailRows(tenant: Tenant, mails: MailRequest[]): RawBuilder<unknown> {
-  const rendered = mails.map((m) => renderMail(tenant, m.template, m.data));
+  const rendered = renderedInOrder(tenant, mails);
   return sql`
     select ${tenant.id}::uuid as tenant_id, u.to_address, u.subject, u.text_body, u.html_body
     from unnest(${mails.map((m) => m.to)}::text[], ${rendered.map((r) => r.subject)}::text[],

@@ -110,3 +110,62 @@ export function renderMail(tenant: Tenant, template: string, data: Record<string
   });
   return { subject: `${subject} – ${tenant.config.shortName}`, text, html };
 }
+
+/** Around a value's name while a template is rendered once for many mails (U+2063, no space). */
+const MARK = "\u2063";
+const mark = (key: string) => `${MARK}${key}${MARK}`;
+
+/**
+ * A value renderMail would print as it is: a string without surrounding or doubled spaces,
+ * line breaks, tabs, link or leading « - » (no-break spaces, as in « 12,50 € », are fine), so
+ * that filling it in after rendering gives the same mail. A name must not be blank (renderMail's greeting then differs).
+ */
+const fillable = (v: unknown): v is string =>
+  typeof v === "string" &&
+  v !== "" &&
+  v === v.trim() &&
+  !/\s\s|[\t\n\v\f\r\u2028\u2029]|https?:|^-|\u2063/.test(v);
+
+/** The subject (also the HTML title) has its spaces made plain: a value in it must have only those. */
+const plain = (v: string) => !/[^\S ]/.test(v);
+
+function sameKeys(data: Record<string, unknown>, keys: string[], inSubject: Set<string>): boolean {
+  return (
+    Object.keys(data).length === keys.length &&
+    keys.every((k) => fillable(data[k]) && (!inSubject.has(k) || plain(data[k])))
+  );
+}
+
+function fill(rendered: RenderedMail, data: Record<string, unknown>, keys: string[]): RenderedMail {
+  let { subject, text, html } = rendered;
+  for (const k of keys) {
+    const v = data[k] as string;
+    subject = subject.replaceAll(mark(k), v);
+    text = text.replaceAll(mark(k), v);
+    html = html.replaceAll(mark(k), eta.config.escapeFunction(v));
+  }
+  return { subject, text, html };
+}
+
+/**
+ * renderMail for many mails of one template: the template and the layout run once, with each
+ * value's place marked, then each mail's values are filled in (HTML-escaped in the HTML part).
+ * A mail whose values are not all plain strings (see `fillable`) is rendered on its own.
+ * Same output as renderMail, mail for mail: 5,000 invoice notices cost one rendering.
+ */
+export function renderMails(
+  tenant: Tenant,
+  template: string,
+  data: Record<string, unknown>[],
+): RenderedMail[] {
+  const keys = Object.keys(data[0] ?? {});
+  const one = (d: Record<string, unknown>) => renderMail(tenant, template, d);
+  const strings = (d: Record<string, unknown>) => Object.values(d).every((v) => typeof v === "string");
+  // Lists and other non-string values shape the template itself: each mail on its own.
+  if (!data[0] || !strings(data[0])) return data.map(one);
+  const shared = renderMail(tenant, template, Object.fromEntries(keys.map((k) => [k, mark(k)])));
+  const inSubject = new Set(keys.filter((k) => shared.subject.includes(mark(k))));
+  // A value inside a link would end the link at its first space once filled in: render apart.
+  const inLink = /https?:\/\/[^\s"<]*\u2063/.test(shared.text + shared.html);
+  return data.map((d) => (!inLink && sameKeys(d, keys, inSubject) ? fill(shared, d, keys) : one(d)));
+}
