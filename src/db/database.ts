@@ -16,6 +16,18 @@ export interface TenantContext {
 /** A connection inside withTenant's transaction. */
 export type Trx = Kysely<DB>;
 
+/**
+ * A way to open transactions, handed to a service that must open more than one because an
+ * HTTP call (PayFiP) sits between them and may not run inside a transaction.
+ */
+export type Transact = <T>(fn: (trx: Trx) => Promise<T>) => Promise<T>;
+
+/** The town's jobs persona's transactions (a job, or a request no one signs). */
+export const townJobs =
+  (db: Database, tenantId: string): Transact =>
+  (fn) =>
+    db.withTenant({ role: "app_jobs", tenantId }, fn);
+
 export interface ResolvedTenant {
   id: string;
   slug: string;

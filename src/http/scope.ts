@@ -1,5 +1,5 @@
 import type { Context } from "hono";
-import type { Database, TenantContext, Trx } from "../db/database.ts";
+import { type Database, type TenantContext, type Transact, type Trx, townJobs } from "../db/database.ts";
 import type { AppEnv } from "./types.ts";
 
 /**
@@ -37,3 +37,17 @@ export function callerHousehold(c: Context<AppEnv>): string {
 export function inTransaction<T>(c: Context<AppEnv>, db: Database, fn: (trx: Trx) => Promise<T>): Promise<T> {
   return db.withTenant(callerScope(c), fn);
 }
+
+/** The caller's transactions, for such a service. */
+export const callerTransact =
+  (c: Context<AppEnv>, db: Database): Transact =>
+  (fn) =>
+    inTransaction(c, db, fn);
+
+/**
+ * The town's jobs persona, for a request that no one signs: PayFiP's return and notification
+ * (the returning browser may have no session), and what only that persona does (issuing a
+ * paid basket's invoice).
+ */
+export const townJobsTransact = (c: Context<AppEnv>, db: Database): Transact =>
+  townJobs(db, c.get("tenant").id);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { townJobs } from "../../src/db/database.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { createBasketExpiryJob } from "../../src/features/billing/basket/basket-job.ts";
 import { checkAccounts } from "../../src/features/billing/payments/accounts-check.ts";
@@ -54,7 +55,7 @@ afterAll(async () => {
 
 const settings = () => ({ base: sim.url, saisie: "T" as const });
 const settle = (idOp: string, at: number) =>
-  settleAttempt(p.db, tenant, idOp, settings(), p.deps.log, minutes(at));
+  settleAttempt(townJobs(p.db, tenant.id), tenant, idOp, settings(), p.deps.log, minutes(at));
 const idOpOf = (location: string | null) => new URL(location as string).searchParams.get("idop") as string;
 const basket = (id: string) =>
   p.owner.selectFrom("baskets").selectAll().where("id", "=", id).executeTakeFirstOrThrow();

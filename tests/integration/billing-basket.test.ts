@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { townJobs } from "../../src/db/database.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { createBasketExpiryJob } from "../../src/features/billing/basket/basket-job.ts";
 import { settleAttempt } from "../../src/features/billing/payments/online-payment.ts";
@@ -178,7 +179,9 @@ describe("« Mon panier »", () => {
     await sim.control.complete(idOp, "P");
     expect((await lola.get(`/paiement/notification?idop=${idOp}`)).status).toBe(200);
     expect((await lola.get(`/paiement/notification?idop=${idOp}`)).status).toBe(200);
-    expect(await settleAttempt(p.db, tenant, idOp, settings(), p.deps.log, minutes(40))).toBe("unchanged");
+    expect(
+      await settleAttempt(townJobs(p.db, tenant.id), tenant, idOp, settings(), p.deps.log, minutes(40)),
+    ).toBe("unchanged");
 
     expect((await booking(paul, "2027-01-13")).status).toBe("accepted");
     expect((await booking(emma, "2027-01-20")).status).toBe("accepted");
@@ -246,7 +249,9 @@ describe("« Mon panier »", () => {
       ),
     ).toBe(1150);
     await sim.control.complete(idOp, "R");
-    expect(await settleAttempt(p.db, tenant, idOp, settings(), p.deps.log, minutes(185))).toBe("refused");
+    expect(
+      await settleAttempt(townJobs(p.db, tenant.id), tenant, idOp, settings(), p.deps.log, minutes(185)),
+    ).toBe("refused");
     expect((await basket(second)).state).toBe("open");
     expect((await booking(paul, "2027-03-10")).status).toBe("unpaid");
 
@@ -254,7 +259,7 @@ describe("« Mon panier »", () => {
     expect(again.status).toBe(303);
     await sim.control.complete(idOpOf(again.headers.get("location")), "Z");
     await settleAttempt(
-      p.db,
+      townJobs(p.db, tenant.id),
       tenant,
       idOpOf(again.headers.get("location")),
       settings(),

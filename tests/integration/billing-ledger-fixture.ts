@@ -1,3 +1,4 @@
+import { townJobs } from "../../src/db/database.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { checkAccounts } from "../../src/features/billing/payments/accounts-check.ts";
 import { settleAttempt } from "../../src/features/billing/payments/online-payment.ts";
@@ -64,7 +65,7 @@ export async function seneLedger() {
       };
     const idOp = new URL(location).searchParams.get("idop") as string;
     await sim.control.complete(idOp, "P");
-    await settleAttempt(p.db, tenant, idOp, settings(), p.deps.log, now);
+    await settleAttempt(townJobs(p.db, tenant.id), tenant, idOp, settings(), p.deps.log, now);
     const a = await p.owner
       .selectFrom("payment_attempts")
       .select("amount_cents")

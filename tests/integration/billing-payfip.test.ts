@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Transact, townJobs } from "../../src/db/database.ts";
 import { settleAttempt, startPayment } from "../../src/features/billing/payments/online-payment.ts";
 import { createPaymentCheckJob } from "../../src/features/billing/payments/payment-check-job.ts";
 import {
@@ -43,7 +44,11 @@ const ctx = () => ({
   now: new Date(),
   origin: "http://plombieres.localhost:3000",
 });
-const settle = (idOp: string) => settleAttempt(p.db, tenant, idOp, settings(), p.deps.log);
+const settle = (idOp: string) =>
+  settleAttempt(townJobs(p.db, tenant.id), tenant, idOp, settings(), p.deps.log);
+/** The parent's transactions, as the route hands them to the service. */
+const asParent: Transact = (fn) =>
+  p.db.withTenant({ role: "app_parent", tenantId: tenant.id, userId, householdId }, fn);
 
 /** An issued invoice of 15,00 € on the town's régie (as an invoicing run would leave it). */
 async function invoice(extra: { treasury_ref?: string } = {}) {
@@ -79,27 +84,27 @@ const payments = (invoiceId: string) =>
 describe("online payment through PayFiP", () => {
   it("records a card payment once, whatever arrives twice, and refuses a second attempt", async () => {
     const id = await invoice();
-    const url = await startPayment(p.db, ctx(), id, settings());
+    const url = await startPayment(asParent, ctx(), id, settings());
     const idOp = idOpOf(url);
     expect(url).toContain("/tpa/paiementws.web?idop=");
     expect(sim.control.operation(idOp)?.request.montant).toBe("1500");
     expect(await settle(idOp)).toBe("pending");
-    await expect(startPayment(p.db, ctx(), id, settings())).rejects.toThrow("déjà en cours");
+    await expect(startPayment(asParent, ctx(), id, settings())).rejects.toThrow("déjà en cours");
     await sim.control.complete(idOp, "P");
     expect(await Promise.all([settle(idOp), settle(idOp)])).toContain("paid");
     expect(await settle(idOp)).toBe("unchanged");
     const paid = await payments(id);
     expect(paid.map((x) => [x.method, Number(x.amount_cents)])).toEqual([["payfip_card", 1500]]);
-    await expect(startPayment(p.db, ctx(), id, settings())).rejects.toThrow("déjà payée");
+    await expect(startPayment(asParent, ctx(), id, settings())).rejects.toThrow("déjà payée");
   });
 
   it("a refusal records nothing and a new attempt may start at once", async () => {
     const id = await invoice();
-    const idOp = idOpOf(await startPayment(p.db, ctx(), id, settings()));
+    const idOp = idOpOf(await startPayment(asParent, ctx(), id, settings()));
     await sim.control.complete(idOp, "R");
     expect(await settle(idOp)).toBe("refused");
     expect(await payments(id)).toHaveLength(0);
-    const again = idOpOf(await startPayment(p.db, ctx(), id, settings()));
+    const again = idOpOf(await startPayment(asParent, ctx(), id, settings()));
     await sim.control.complete(again, "V");
     expect(await settle(again)).toBe("paid");
     expect((await payments(id)).map((x) => x.method)).toEqual(["payfip_debit"]);
@@ -108,7 +113,7 @@ describe("online payment through PayFiP", () => {
   it("ignores an unknown idOp, keeps a technical failure pending, and refuses a Treasury invoice", async () => {
     expect(await settle(crypto.randomUUID())).toBe("unknown");
     const id = await invoice();
-    const idOp = idOpOf(await startPayment(p.db, ctx(), id, settings()));
+    const idOp = idOpOf(await startPayment(asParent, ctx(), id, settings()));
     await sim.control.complete(idOp, "P");
     sim.control.injectFault("recupererDetailPaiementSecurise", { kind: "http", status: 500 }, 5);
     await expect(settle(idOp)).rejects.toMatchObject({ retryable: true });
@@ -120,7 +125,7 @@ describe("online payment through PayFiP", () => {
     expect(attempt.state).toBe("pending");
     sim.control.reset();
     const treasury = await invoice({ treasury_ref: "ORMC 2026-118" });
-    await expect(startPayment(p.db, ctx(), treasury, settings())).rejects.toThrow("Trésor public");
+    await expect(startPayment(asParent, ctx(), treasury, settings())).rejects.toThrow("Trésor public");
     expect(
       await p.owner.selectFrom("payment_attempts").selectAll().where("invoice_id", "=", treasury).execute(),
     ).toHaveLength(0);
@@ -133,7 +138,7 @@ describe("online payment through PayFiP", () => {
       { kind: "soap", type: "FonctionnelleErreur", code: "R3" },
       1,
     );
-    await expect(startPayment(p.db, ctx(), id, settings())).rejects.toThrow("n'a pas pu commencer");
+    await expect(startPayment(asParent, ctx(), id, settings())).rejects.toThrow("n'a pas pu commencer");
     const attempts = await p.owner
       .selectFrom("payment_attempts")
       .select(["state", "error"])
@@ -145,7 +150,7 @@ describe("online payment through PayFiP", () => {
 
   it("the polling job settles an attempt nobody came back for, and asks again while pending", async () => {
     const id = await invoice();
-    const idOp = idOpOf(await startPayment(p.db, ctx(), id, settings()));
+    const idOp = idOpOf(await startPayment(asParent, ctx(), id, settings()));
     const attempt = await p.owner
       .selectFrom("payment_attempts")
       .select("id")

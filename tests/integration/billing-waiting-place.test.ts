@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { townJobs } from "../../src/db/database.ts";
 import { createBasketExpiryJob } from "../../src/features/billing/basket/basket-job.ts";
 import { settleAttempt } from "../../src/features/billing/payments/online-payment.ts";
 import { createOfferExpiryJob } from "../../src/features/planning/booking/offer-expiry-job.ts";
@@ -127,7 +128,9 @@ describe("a basket's payment that will not happen (Séné)", () => {
     const idOp = new URL(res.headers.get("location") as string).searchParams.get("idop") as string;
     await s.sim.control.complete(idOp, "A");
     // The abandoned page may still be paid for 20 minutes: checked on, but the basket is free.
-    expect(await settleAttempt(s.p.db, s.tenant, idOp, s.settings(), s.p.deps.log, at(41))).toBe("pending");
+    expect(
+      await settleAttempt(townJobs(s.p.db, s.tenant.id), s.tenant, idOp, s.settings(), s.p.deps.log, at(41)),
+    ).toBe("pending");
     const k = await s.p.owner
       .selectFrom("baskets")
       .select("state")

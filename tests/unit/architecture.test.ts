@@ -95,11 +95,8 @@ const DEBT = {
   internals: [] as string[],
   foreignWrites: [] as string[],
   handScopes: [
-    "src/features/billing/basket/basket-credit.ts",
     "src/features/billing/invoicing/staff-invoicing-routes.ts",
     "src/features/billing/invoicing/staff-run-progress-routes.ts",
-    "src/features/billing/payments/online-payment.ts",
-    "src/features/billing/payments/payment-routes.ts",
     "src/features/children/service.ts",
     "src/features/completeness/service.ts",
     "src/features/documents/service.ts",

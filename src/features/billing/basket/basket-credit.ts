@@ -1,4 +1,4 @@
-import type { Database } from "../../../db/database.ts";
+import type { Transact } from "../../../db/database.ts";
 import { availableCredit } from "../payments/credit-ledger.ts";
 import { freezeBasket, invoiceBasket, type reopenBasket } from "./basket-payment.ts";
 import type { Owner } from "./basket-service.ts";
@@ -9,15 +9,13 @@ import type { Owner } from "./basket-service.ts";
  * invoiced and settled by that credit (jobs persona, who issue invoices). Returns the
  * invoice's id, or null when the credit does not cover the basket (PayFiP pays the rest).
  */
-export async function payBasketWithCredit(db: Database, o: Owner, basketId: string): Promise<string | null> {
-  const parent = {
-    role: "app_parent" as const,
-    tenantId: o.tenant.id,
-    userId: o.userId,
-    householdId: o.householdId,
-  };
-  const frozen = await db
-    .withTenant(parent, async (trx) => {
+export async function payBasketWithCredit(
+  tx: { parent: Transact; jobs: Transact },
+  o: Owner,
+  basketId: string,
+): Promise<string | null> {
+  const frozen = await tx
+    .parent(async (trx) => {
       const k = await trx
         .selectFrom("baskets")
         .select(["regie_id"])
@@ -35,11 +33,10 @@ export async function payBasketWithCredit(db: Database, o: Owner, basketId: stri
       throw err;
     });
   if (!frozen) return null;
-  const jobs = { role: "app_jobs" as const, tenantId: o.tenant.id };
   try {
-    return await db.withTenant(jobs, (trx) => invoiceBasket(trx, o.tenant, basketId, o.now));
+    return await tx.jobs((trx) => invoiceBasket(trx, o.tenant, basketId, o.now));
   } catch (err) {
-    await db.withTenant(parent, (trx) => reopenBasketById(trx, basketId));
+    await tx.parent((trx) => reopenBasketById(trx, basketId));
     throw err;
   }
 }

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Database, Trx } from "../../../db/database.ts";
+import { townJobs } from "../../../db/database.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
 import type { PayfipSettings } from "../../../integrations/payfip/types.ts";
@@ -89,7 +90,14 @@ export function createBasketExpiryJob(db: Database, payfip: PayfipSettings | und
     const attempt = seen.attempt;
     if (attempt?.idop) {
       if (!payfip) return later;
-      const state = await settleAttempt(db, seen.tenant, attempt.idop, payfip, log, now);
+      const state = await settleAttempt(
+        townJobs(db, seen.tenant.id),
+        seen.tenant,
+        attempt.idop,
+        payfip,
+        log,
+        now,
+      );
       if (state === "paid") return null;
       if (state === "pending") return later;
       // An older attempt (a page abandoned but still payable) is settled before expiring.

@@ -7,7 +7,13 @@ import { publicOrigin } from "../../../env.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { readForm } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
-import { callerHousehold, callerScope, inTransaction } from "../../../http/scope.ts";
+import {
+  callerHousehold,
+  callerScope,
+  callerTransact,
+  inTransaction,
+  townJobsTransact,
+} from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { uuid } from "../../../lib/form-fields.ts";
 import { startBasketPayment } from "../payments/online-payment.ts";
@@ -76,10 +82,11 @@ export function billingBasketRoutes(deps: Deps) {
     const origin = publicOrigin(deps.env, c.env.site.hostname);
     const basketId = await idField(c, "panier");
     try {
-      const paidByCredit = await payBasketWithCredit(deps.db, o, basketId);
+      const tx = { parent: callerTransact(c, deps.db), jobs: townJobsTransact(c, deps.db) };
+      const paidByCredit = await payBasketWithCredit(tx, o, basketId);
       if (paidByCredit) return seeOther(c, `/factures/${paidByCredit}`);
       return c.redirect(
-        await startBasketPayment(deps.db, { ...o, email, origin }, basketId, deps.payfip, c.env.log),
+        await startBasketPayment(tx, { ...o, email, origin }, basketId, deps.payfip, c.env.log),
         303,
       );
     } catch (error) {

@@ -6,7 +6,7 @@ import { publicOrigin } from "../../../env.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { uuidParam } from "../../../http/forms.ts";
 import { page } from "../../../http/render.ts";
-import { callerHousehold, callerScope, inTransaction } from "../../../http/scope.ts";
+import { callerHousehold, callerScope, callerTransact, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import { startPayment } from "../payments/online-payment.ts";
@@ -68,7 +68,7 @@ export function billingParentRoutes(deps: Deps) {
     const id = uuidParam(c, "id");
     try {
       const url = await startPayment(
-        deps.db,
+        callerTransact(c, deps.db),
         {
           tenant,
           userId: callerScope(c).userId,

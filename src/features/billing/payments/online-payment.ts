@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Database, Trx } from "../../../db/database.ts";
+import type { Transact, Trx } from "../../../db/database.ts";
 import { AppError } from "../../../http/errors.ts";
 import {
   createPayment,
@@ -31,20 +31,13 @@ type Payer = {
 };
 type Opened = Awaited<ReturnType<typeof openAttempt>>;
 
-const parentOf = (ctx: Payer) => ({
-  role: "app_parent" as const,
-  tenantId: ctx.tenant.id,
-  userId: ctx.userId,
-  householdId: ctx.householdId,
-});
-
 /**
  * Asks PayFiP for a payment page (outside any transaction) and returns where to send the
  * browser. A failure closes the attempt with its French message; no money can move on it.
  */
-export function startPayment(db: Database, ctx: Payer, invoiceId: string, payfip: PayfipSettings) {
+export function startPayment(tx: Transact, ctx: Payer, invoiceId: string, payfip: PayfipSettings) {
   const open = (trx: Trx) => openAttempt(trx, ctx.tenant, ctx.userId, ctx.householdId, invoiceId, ctx.now);
-  return startAttempt(db, ctx, payfip, open);
+  return startAttempt(tx, ctx, payfip, open);
 }
 
 /**
@@ -53,14 +46,13 @@ export function startPayment(db: Database, ctx: Payer, invoiceId: string, payfip
  * the browser goes to the receipt; over, a new attempt opens; still payable, a 409 says so.
  */
 export async function startBasketPayment(
-  db: Database,
+  tx: { parent: Transact; jobs: Transact },
   ctx: Payer,
   basketId: string,
   payfip: PayfipSettings,
   log: Logger,
 ) {
-  const parent = parentOf(ctx);
-  const previous = await db.withTenant(parent, (trx) =>
+  const previous = await tx.parent((trx) =>
     trx
       .selectFrom("payment_attempts")
       .select("idop")
@@ -73,27 +65,26 @@ export async function startBasketPayment(
   // PayFiP not answering: the basket stays held and the 409 below says to retry later.
   const settled =
     previous?.idop &&
-    (await settleAttempt(db, ctx.tenant, previous.idop, payfip, log, ctx.now).catch((err: unknown) => {
+    (await settleAttempt(tx.jobs, ctx.tenant, previous.idop, payfip, log, ctx.now).catch((err: unknown) => {
       log.warn({ err, idOp: previous.idop }, "payfip: previous basket attempt not checked");
       return "unchanged";
     }));
   if (settled === "paid") {
-    const paid = await db.withTenant(parent, (trx) =>
+    const paid = await tx.parent((trx) =>
       trx.selectFrom("baskets").select("invoice_id").where("id", "=", basketId).executeTakeFirst(),
     );
     if (paid?.invoice_id) return `/factures/${paid.invoice_id}`;
   }
-  return startAttempt(db, ctx, payfip, (trx) => openBasketAttempt(trx, ctx, basketId));
+  return startAttempt(tx.parent, ctx, payfip, (trx) => openBasketAttempt(trx, ctx, basketId));
 }
 
 async function startAttempt(
-  db: Database,
+  tx: Transact,
   ctx: Payer,
   payfip: PayfipSettings,
   open: (trx: Trx) => Promise<Opened>,
 ): Promise<string> {
-  const parent = parentOf(ctx);
-  const a = await db.withTenant(parent, open);
+  const a = await tx(open);
   try {
     // Capped below STRANDED_AFTER_MS: past it, an attempt without idOp is known to be dead.
     const budget = withinBudget(payfip.budgetMs, STRANDED_AFTER_MS - 5_000);
@@ -112,7 +103,7 @@ async function startAttempt(
       },
       budget,
     );
-    await db.withTenant(parent, (trx) =>
+    await tx((trx) =>
       trx
         .updateTable("payment_attempts")
         .set({ idop: idOp, state: "pending", updated_at: sql`now()` })
@@ -127,7 +118,7 @@ async function startAttempt(
       error instanceof PayfipFunctionalError || error instanceof PayfipInputError
         ? error.message
         : "le service de paiement ne répond pas. Réessayez dans quelques minutes.";
-    await db.withTenant(parent, async (trx) => {
+    await tx(async (trx) => {
       await trx
         .updateTable("payment_attempts")
         .set({ state: "error", error: detail.slice(0, 500), updated_at: sql`now()` })
@@ -155,15 +146,15 @@ export type Settlement =
  * alone, and the payment's unique attempt id records it once whatever arrives twice.
  */
 export async function settleAttempt(
-  db: Database,
+  /** As the town's jobs persona: a return, a notification or the polling job alike. */
+  jobs: Transact,
   tenant: Tenant,
   idOp: string,
   payfip: PayfipSettings,
   log: Logger,
   now = new Date(),
 ): Promise<Settlement> {
-  const jobs = { role: "app_jobs" as const, tenantId: tenant.id };
-  const found = await db.withTenant(jobs, (trx) =>
+  const found = await jobs((trx) =>
     trx.selectFrom("payment_attempts").select(["id", "state"]).where("idop", "=", idOp).executeTakeFirst(),
   );
   if (!found) {
@@ -175,7 +166,7 @@ export async function settleAttempt(
     { endpoint: soapEndpoint(payfip.base), idOp },
     withinBudget(payfip.budgetMs),
   );
-  return db.withTenant(jobs, async (trx) => {
+  return jobs(async (trx) => {
     const a = await trx
       .selectFrom("payment_attempts")
       .selectAll()

@@ -1,4 +1,5 @@
 import type { Database } from "../../../db/database.ts";
+import { townJobs } from "../../../db/database.ts";
 import type { PayfipSettings } from "../../../integrations/payfip/types.ts";
 import type { Logger } from "../../../lib/log.ts";
 import { currentTenant } from "../../../tenancy/current.ts";
@@ -35,7 +36,13 @@ export function createPaymentCheckJob(db: Database, payfip: PayfipSettings, log:
     if (found && !found.attempt.idop && basketId)
       await db.withTenant(jobs(job), (trx) => releaseStranded(trx, basketId, new Date()));
     if (!found?.attempt.idop || !["created", "pending"].includes(found.attempt.state)) return null;
-    const state = await settleAttempt(db, found.tenant, found.attempt.idop, payfip, log);
+    const state = await settleAttempt(
+      townJobs(db, found.tenant.id),
+      found.tenant,
+      found.attempt.idop,
+      payfip,
+      log,
+    );
     const wait = BACKOFF_MINUTES[job.round];
     if (state !== "pending" || wait === undefined) return null;
     return new Date(Date.now() + wait * 60_000);

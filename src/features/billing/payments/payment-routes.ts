@@ -1,6 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { SessionUser } from "../../../auth/sessions.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { inTransaction, setCallerScope, townJobsTransact } from "../../../http/scope.ts";
 import { contentSecurityPolicy } from "../../../http/security.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { readIdOp } from "../../../integrations/payfip/callback.ts";
@@ -55,7 +56,14 @@ type Outcome = keyof typeof OUTCOMES;
  */
 async function settle(c: Context<AppEnv>, deps: Deps, idOp: string): Promise<boolean> {
   try {
-    await settleAttempt(deps.db, c.get("tenant"), idOp, deps.payfip, c.env.log, deps.now());
+    await settleAttempt(
+      townJobsTransact(c, deps.db),
+      c.get("tenant"),
+      idOp,
+      deps.payfip,
+      c.env.log,
+      deps.now(),
+    );
     return true;
   } catch (err) {
     c.env.log.error({ err, idOp }, "payfip: result not available, left to the check_payment job");
@@ -65,9 +73,7 @@ async function settle(c: Context<AppEnv>, deps: Deps, idOp: string): Promise<boo
 
 /** The attempt as it now stands (read as the jobs persona: the returning browser may have no session). */
 function attemptOf(deps: Deps, c: Context<AppEnv>, idOp: string) {
-  return deps.db.withTenant({ role: "app_jobs", tenantId: c.get("tenant").id }, (trx) =>
-    attemptByIdOp(trx, idOp),
-  );
+  return townJobsTransact(c, deps.db)((trx) => attemptByIdOp(trx, idOp));
 }
 
 function outcomeOf(a: { state: string; resultrans: string | null }): Outcome {
@@ -85,13 +91,9 @@ async function ownInvoice(
   const s = c.get("session") as SessionUser | undefined;
   const invoiceId = a.invoice_id;
   if (!invoiceId || s?.kind !== "parent" || s.householdId !== a.household_id) return null;
-  const ctx = {
-    role: "app_parent" as const,
-    tenantId: c.get("tenant").id,
-    userId: s.userId,
-    householdId: a.household_id,
-  };
-  return deps.db.withTenant(ctx, (trx) => findInvoice(trx, invoiceId, a.household_id));
+  // No guard runs on PayFiP's paths: the signed-in parent's scope is set here, once known.
+  setCallerScope(c);
+  return inTransaction(c, deps.db, (trx) => findInvoice(trx, invoiceId, a.household_id));
 }
 
 /**
