@@ -49,24 +49,7 @@ export function planningWizardRoutes(deps: Deps) {
   });
   app.get(`${BASE}/recapitulatif`, (c) => show(c, (trx, ctx) => recapStep(trx, ctx, query(c))));
 
-  app.post(`${BASE}/valider`, async (c) => {
-    const read = bodySource((await readForm(c, anyForm, { all: true })).values);
-    const sel = selectionFrom(read);
-    const key = read("cle")[0] ?? "";
-    if (!isUuid(key))
-      return show(c, (trx, ctx) =>
-        planningStep(trx, ctx, sel, {
-          problems: [{ message: "Le formulaire a expiré : vérifiez votre sélection et validez à nouveau." }],
-        }),
-      );
-    try {
-      const result = await validate(sel, key, (fn) => inParent(c, fn));
-      return seeOther(c, `${BASE}/confirmation/${result.dossierId}`);
-    } catch (err) {
-      if (!(err instanceof PlanningError)) throw err;
-      return show(c, (trx, ctx) => planningStep(trx, ctx, sel, { problems: err.problems }));
-    }
-  });
+  validateRoute(app, inParent, show);
 
   app.get(`${BASE}/confirmation/:id`, async (c) => {
     const id = uuidParam(c, "id");
@@ -90,6 +73,31 @@ function parentRunner(deps: Deps) {
     };
     return inTransaction(c, deps.db, (trx) => fn(trx, ctx));
   };
+}
+
+type Runner = ReturnType<typeof parentRunner>;
+type Show = (c: Context<AppEnv>, fn: Step<View>) => Promise<Response>;
+
+/** « Valider »: the selection and its one-time key from the body; a refusal shows the planning again. */
+function validateRoute(app: Hono<AppEnv>, inParent: Runner, show: Show) {
+  app.post(`${BASE}/valider`, async (c) => {
+    const read = bodySource((await readForm(c, anyForm, { all: true })).values);
+    const sel = selectionFrom(read);
+    const key = read("cle")[0] ?? "";
+    if (!isUuid(key))
+      return show(c, (trx, ctx) =>
+        planningStep(trx, ctx, sel, {
+          problems: [{ message: "Le formulaire a expiré : vérifiez votre sélection et validez à nouveau." }],
+        }),
+      );
+    try {
+      const result = await validate(sel, key, (fn) => inParent(c, fn));
+      return seeOther(c, `${BASE}/confirmation/${result.dossierId}`);
+    } catch (err) {
+      if (!(err instanceof PlanningError)) throw err;
+      return show(c, (trx, ctx) => planningStep(trx, ctx, sel, { problems: err.problems }));
+    }
+  });
 }
 
 type InParent = <T>(fn: Step<T>) => Promise<T>;
