@@ -123,18 +123,14 @@ describe("« Pointage » of a day", () => {
 
   it("saves one row's mark in place for htmx (the row and its status only), the full form without it", async () => {
     const staff = await login(SENE, "agent@sene.test", "/agents");
-    const booking = await p.owner
+    const booked = await p.owner
       .selectFrom("bookings")
-      .select(["id", "attendance"])
-      .where("child_id", "=", kids.emma)
+      .select(["id", "attendance", "child_id"])
+      .where("child_id", "in", [kids.emma, kids.paul])
       .where("day", "=", DAY)
-      .executeTakeFirstOrThrow();
-    const other = await p.owner
-      .selectFrom("bookings")
-      .select(["id", "attendance"])
-      .where("child_id", "=", kids.paul)
-      .where("day", "=", DAY)
-      .executeTakeFirstOrThrow();
+      .execute();
+    const of = (id: string) => booked.find((b) => b.child_id === id) as (typeof booked)[number];
+    const [booking, other] = [of(kids.emma), of(kids.paul)];
     const form: Record<string, string> = { service: serviceId, jour: DAY, ligne: booking.id };
     form[`etat_${booking.id}`] = "absent_excused";
     form[`etat_${other.id}`] = other.attendance === "present" ? "absent_billed" : "present";
