@@ -71,9 +71,14 @@ export function pageOrPart(
   part: string,
   data: Record<string, unknown>,
 ) {
-  c.header("Vary", "HX-Request-Type", { append: true });
-  if (c.req.header("HX-Request-Type") !== "partial") return page(c, template, data);
+  if (!wantsPart(c)) return page(c, template, data);
   return c.html(eta.render(part, { ...common(c), ...data }));
+}
+
+/** Whether htmx asks for a part of the page (the answer then varies on that header). */
+export function wantsPart(c: Context<AppEnv>): boolean {
+  c.header("Vary", "HX-Request-Type", { append: true });
+  return c.req.header("HX-Request-Type") === "partial";
 }
 
 /** POST -> redirect -> GET. */

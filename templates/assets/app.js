@@ -8,29 +8,6 @@ document.addEventListener("htmx:after:swap", () => {
   }
 });
 
-// Booking wizard: « Sélection en cours » follows the ticked days as they are ticked. Without
-// this script the summary shows the days chosen so far, and the next step shows them all.
-document.addEventListener("change", (event) => {
-  const box = event.target;
-  if (!(box instanceof HTMLInputElement) || box.name !== "jours" || !box.form) return;
-  const summary = document.querySelector("[data-selection-summary]");
-  if (!summary) return;
-  const ticked = [...box.form.querySelectorAll("input[name=jours]:checked")];
-  const count = summary.querySelector("[data-selection-count]");
-  const list = summary.querySelector("ul");
-  if (count) count.textContent = String(ticked.length);
-  if (list) {
-    list.replaceChildren(
-      ...ticked.map((t) => {
-        const li = document.createElement("li");
-        li.textContent = t.getAttribute("aria-label") || t.value;
-        return li;
-      }),
-    );
-    list.hidden = ticked.length === 0;
-  }
-});
-
 // Passkeys (« Clé d'accès »): their forms stay hidden where the browser has no WebAuthn, and
 // without this script; the password and the code always work. The WebAuthn library is loaded
 // only when a passkey form is used.

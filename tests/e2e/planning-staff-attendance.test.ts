@@ -47,7 +47,17 @@ describe("« Pointage » in a browser (Séné)", () => {
     await checkA11y(page);
 
     const emma = page.getByRole("group", { name: "Pointage de Emma-Rose TEST" });
+    // A mark is saved in place, without leaving the page: a flag set on the window survives.
+    await page.evaluate(() => Object.assign(window, { stayed: true }));
     await emma.getByLabel("Absent excusé").check();
+    await page
+      .getByRole("status")
+      .filter({ hasText: "Pointage de Emma-Rose TEST enregistré : Absent excusé." })
+      .waitFor();
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await checkA11y(page);
+    await page.reload();
+    expect(await emma.getByLabel("Absent excusé").isChecked()).toBe(true);
     await page.getByRole("button", { name: "Enregistrer le pointage" }).click();
     await page.getByRole("status").filter({ hasText: "Le pointage a été enregistré." }).waitFor();
     const stats = await textOf(page.locator(".stats"));

@@ -76,10 +76,14 @@ describe("« Nouvelle réservation » in a browser", () => {
     );
     const selected = page.locator("[data-selection-summary]");
     expect(await textOf(selected)).toContain("0 jour(s) sélectionné(s)");
+    // « Sélection en cours » follows the ticks in place (htmx): a flag set on the window survives.
+    await page.evaluate(() => Object.assign(window, { stayed: true }));
     await page.getByLabel("mardi 13 avril 2027", { exact: true }).check();
+    await selected.filter({ hasText: "1 jour(s) sélectionné(s)" }).waitFor();
     await page.getByLabel("mercredi 14 avril 2027", { exact: true }).check();
-    // « Sélection en cours » follows the ticks before any request.
     await selected.filter({ hasText: "2 jour(s) sélectionné(s)" }).waitFor();
+    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    await checkA11y(page);
     expect(await selected.getByRole("listitem").allInnerTexts()).toEqual([
       "mardi 13 avril 2027",
       "mercredi 14 avril 2027",

@@ -121,6 +121,49 @@ describe("« Pointage » of a day", () => {
     expect(page).toContain(`name="etat_${ids[1]}" value="absent_billed" checked`);
   });
 
+  it("saves one row's mark in place for htmx (the row and its status only), the full form without it", async () => {
+    const staff = await login(SENE, "agent@sene.test", "/agents");
+    const booked = await p.owner
+      .selectFrom("bookings")
+      .select(["id", "attendance", "child_id"])
+      .where("child_id", "in", [kids.emma, kids.paul])
+      .where("day", "=", DAY)
+      .execute();
+    const of = (id: string) => booked.find((b) => b.child_id === id) as (typeof booked)[number];
+    const [booking, other] = [of(kids.emma), of(kids.paul)];
+    const form: Record<string, string> = { service: serviceId, jour: DAY, ligne: booking.id };
+    form[`etat_${booking.id}`] = "absent_excused";
+    form[`etat_${other.id}`] = other.attendance === "present" ? "absent_billed" : "present";
+    const part = await staff.post("/agents/planning/pointage", form, {
+      "HX-Request": "true",
+      "HX-Request-Type": "partial",
+    });
+    expect(part.status).toBe(200);
+    const html = await part.text();
+    expect(html).not.toContain("<h1>");
+    expect(html).toContain(`<tr id="pt-${booking.id}">`);
+    expect(html).toContain(`name="etat_${booking.id}" value="absent_excused" checked`);
+    expect(html).toContain("Pointage de Emma-Rose TEST enregistré : Absent excusé.");
+    const saved = await p.owner
+      .selectFrom("bookings")
+      .select(["id", "attendance"])
+      .where("id", "in", [booking.id, other.id])
+      .execute();
+    expect(saved.find((r) => r.id === booking.id)?.attendance).toBe("absent_excused");
+    expect(saved.find((r) => r.id === other.id)?.attendance).toBe(other.attendance);
+    form[`etat_${booking.id}`] = booking.attendance ?? "present";
+    form[`etat_${other.id}`] = other.attendance ?? "present";
+    const full = await staff.post("/agents/planning/pointage", form);
+    expect(full.status).toBe(303);
+    expect(full.headers.get("location")).toContain("ok=enregistre");
+    const restored = await p.owner
+      .selectFrom("bookings")
+      .select("attendance")
+      .where("id", "=", booking.id)
+      .executeTakeFirstOrThrow();
+    expect(restored.attendance).toBe(booking.attendance ?? "present");
+  });
+
   it("pre-fills « Absent excusé » from an accepted absence", async () => {
     const day = "2027-01-15";
     const booked = await bookDays([kids.paul], day);

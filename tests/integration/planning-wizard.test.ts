@@ -164,6 +164,26 @@ describe("step 3 « Planning »", () => {
     expect(html).toContain("mercredi 16 décembre 2026</li>");
   });
 
+  it("answers htmx with « Sélection en cours » alone as days are ticked, the whole step without it", async () => {
+    p.setNow(new Date("2026-12-01T08:00:00Z"));
+    const c = await lola();
+    const path = `/planning/reserver/planning?${q([...sel(), ["jours", "2026-12-16"], ["jours", "2027-01-06"]])}`;
+    const part = await c.get(path, { "HX-Request": "true", "HX-Request-Type": "partial" });
+    expect(part.status).toBe(200);
+    expect(part.headers.get("vary")).toContain("HX-Request-Type");
+    const html = await part.text();
+    expect(html).toContain("<span data-selection-count>2</span> jour(s) sélectionné(s)");
+    expect(html).toContain("<li>mercredi 16 décembre 2026</li>");
+    expect(html).toContain("<li>mercredi 6 janvier 2027</li>");
+    expect(html).not.toContain("<h1");
+    expect(html).not.toContain("<caption>");
+    const full = await (await c.get(path)).text();
+    expect(full).toContain("<h1");
+    expect(full).toContain('id="wizard-selection" data-selection-summary aria-live="polite"');
+    expect(full).toContain("<span data-selection-count>2</span> jour(s) sélectionné(s)");
+    expect(full).toContain('hx-get="/planning/reserver/planning"');
+  });
+
   it("« Recopier la sélection » adds the chosen weekdays from date to date", async () => {
     p.setNow(new Date("2026-12-01T08:00:00Z"));
     const c = await lola();

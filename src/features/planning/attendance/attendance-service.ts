@@ -1,8 +1,9 @@
 import { sql } from "kysely";
 import type { SessionUser } from "../../../auth/sessions.ts";
-import type { Database, TenantContext, Trx } from "../../../db/database.ts";
+import type { Trx } from "../../../db/database.ts";
 import type { Attendance } from "../../../db/planning-types.ts";
 import { notFound } from "../../../http/errors.ts";
+import { FormError } from "../../../http/forms.ts";
 import { longDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite, recordWrites } from "../../audit/service.ts";
@@ -11,12 +12,10 @@ import { markAttendance, writeUnbooked } from "../booking/attendance-write.ts";
 import { takePlace } from "../booking/places.ts";
 import { closedOn } from "../booking/rules.ts";
 import { type Period, periodsBetween } from "../offer/period-service.ts";
-import { PlanningError } from "../shared/errors.ts";
 import { canteenCsv } from "./csv.ts";
 
 /** A staff member at « Pointage »: the town, who they are, and the app's clock. */
 export interface Staff {
-  db: Database;
   tenant: Tenant;
   session: SessionUser;
   now: Date;
@@ -27,11 +26,6 @@ const HEALTH_FIELDS = ["diet", "allergies_food", "allergies_medication", "allerg
 /** A booking that means « the child is expected »: a cancellation not yet decided still is. */
 const EXPECTED = ["accepted", "cancel_requested"] as const;
 
-const ctxOf = (s: Staff): TenantContext => ({
-  role: "app_staff",
-  tenantId: s.tenant.id,
-  userId: s.session.userId,
-});
 const actorOf = (s: Staff): Actor => ({ kind: "staff", userId: s.session.userId });
 
 /** Every service of the town, in the offer's order, for the service picker. */
@@ -138,53 +132,55 @@ async function closedLabel(trx: Trx, tenant: Tenant, serviceId: string, day: str
 }
 
 /** « Pointage » of one service and day; reading the children's health data is audited, per child too. */
-export function dayList(
+export async function dayList(
+  trx: Trx,
   s: Staff,
   serviceId: string | null,
   day: string,
   what: "pointage" | "export" = "pointage",
 ) {
-  return s.db.withTenant(ctxOf(s), async (trx) => {
-    const [service, services] = await serviceOr404(trx, serviceId);
-    const rows = await expectedRows(trx, service.id, day);
-    if (rows.length)
-      await recordWrite(trx, s.tenant.id, actorOf(s), {
-        householdId: null,
-        action: "read",
-        entity: "health_records",
-        entityId: null,
-        fields: HEALTH_FIELDS,
-      });
-    await healthLog.recordInTransaction(trx, s.tenant, s.session, rows, what);
-    const closed = await closedLabel(trx, s.tenant, service.id, day);
-    return { service, services, day, rows, counts: countsOf(rows), closed };
-  });
+  const [service, services] = await serviceOr404(trx, serviceId);
+  const rows = await expectedRows(trx, service.id, day);
+  if (rows.length)
+    await recordWrite(trx, s.tenant.id, actorOf(s), {
+      householdId: null,
+      action: "read",
+      entity: "health_records",
+      entityId: null,
+      fields: HEALTH_FIELDS,
+    });
+  await healthLog.recordInTransaction(trx, s.tenant, s.session, rows, what);
+  const closed = await closedLabel(trx, s.tenant, service.id, day);
+  return { service, services, day, rows, counts: countsOf(rows), closed };
 }
 
 /** « Enregistrer le pointage »: every changed mark of the day's expected children at once. */
-export function saveMarks(s: Staff, serviceId: string, day: string, marks: Map<string, Attendance>) {
-  return s.db.withTenant(ctxOf(s), async (trx) => {
-    const [service] = await serviceOr404(trx, serviceId);
-    const rows = await expectedRows(trx, service.id, day);
-    const byId = new Map(rows.map((r) => [r.bookingId, r]));
-    if ([...marks.keys()].some((id) => !byId.has(id))) throw notFound();
-    const changed = [...marks].filter(([id, mark]) => byId.get(id)?.attendance !== mark);
-    for (const [mark, ids] of idsByMark(changed))
-      await markAttendance(trx, ids, mark, s.session.userId, s.now);
-    await recordWrites(
-      trx,
-      s.tenant.id,
-      actorOf(s),
-      changed.map(([id]) => ({
-        householdId: byId.get(id)?.householdId ?? null,
-        action: "attendance",
-        entity: "bookings",
-        entityId: id,
-        fields: ["attendance"],
-      })),
-    );
-    return changed.length;
-  });
+export async function saveMarks(
+  trx: Trx,
+  s: Staff,
+  serviceId: string,
+  day: string,
+  marks: Map<string, Attendance>,
+) {
+  const [service] = await serviceOr404(trx, serviceId);
+  const rows = await expectedRows(trx, service.id, day);
+  const byId = new Map(rows.map((r) => [r.bookingId, r]));
+  if ([...marks.keys()].some((id) => !byId.has(id))) throw notFound();
+  const changed = [...marks].filter(([id, mark]) => byId.get(id)?.attendance !== mark);
+  for (const [mark, ids] of idsByMark(changed)) await markAttendance(trx, ids, mark, s.session.userId, s.now);
+  await recordWrites(
+    trx,
+    s.tenant.id,
+    actorOf(s),
+    changed.map(([id]) => ({
+      householdId: byId.get(id)?.householdId ?? null,
+      action: "attendance",
+      entity: "bookings",
+      entityId: id,
+      fields: ["attendance"],
+    })),
+  );
+  return changed.length;
 }
 
 /** The changed bookings grouped by their new mark: one UPDATE per mark, not per child. */
@@ -199,25 +195,23 @@ function idsByMark(changed: [string, Attendance][]): Map<Attendance, string[]> {
 }
 
 /** Children of the town whose name matches, for « Ajouter un enfant venu sans réservation ». */
-export function searchChildren(s: Staff, q: string) {
+export function searchChildren(trx: Trx, q: string) {
   const pattern = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
-  return s.db.withTenant(ctxOf(s), (trx) =>
-    trx
-      .selectFrom("children as c")
-      .innerJoin("households as h", "h.id", "c.household_id")
-      .select(["c.id", "c.first_name", "c.last_name", "c.class_level", "h.name as household"])
-      .where((eb) =>
-        eb.or([
-          eb("c.last_name", "ilike", pattern),
-          eb("c.first_name", "ilike", pattern),
-          eb(sql<string>`c.first_name || ' ' || c.last_name`, "ilike", pattern),
-        ]),
-      )
-      .orderBy("c.last_name")
-      .orderBy("c.first_name")
-      .limit(20)
-      .execute(),
-  );
+  return trx
+    .selectFrom("children as c")
+    .innerJoin("households as h", "h.id", "c.household_id")
+    .select(["c.id", "c.first_name", "c.last_name", "c.class_level", "h.name as household"])
+    .where((eb) =>
+      eb.or([
+        eb("c.last_name", "ilike", pattern),
+        eb("c.first_name", "ilike", pattern),
+        eb(sql<string>`c.first_name || ' ' || c.last_name`, "ilike", pattern),
+      ]),
+    )
+    .orderBy("c.last_name")
+    .orderBy("c.first_name")
+    .limit(20)
+    .execute();
 }
 
 /** The period of the service that is open that day (the unbooked child's booking goes there). */
@@ -226,7 +220,7 @@ async function openPeriod(trx: Trx, tenant: Tenant, serviceId: string, day: stri
   const open = periods.find((p) => !closedOn(p, day, tenant.config.holidayZone));
   if (open) return open;
   const why = await closedLabel(trx, tenant, serviceId, day);
-  throw new PlanningError([{ message: `Le service ne fonctionne pas le ${longDate(day)} : ${why}` }]);
+  throw FormError.at("enfant", `Le service ne fonctionne pas le ${longDate(day)} : ${why}`);
 }
 
 async function refuseIfBooked(trx: Trx, childId: string, period: Period, day: string, name: string) {
@@ -238,47 +232,51 @@ async function refuseIfBooked(trx: Trx, childId: string, period: Period, day: st
     .where("day", "=", day)
     .where("status", "in", ["pending", "accepted", "waiting", "offered", "cancel_requested"])
     .executeTakeFirst();
-  if (live) throw new PlanningError([{ message: `${name} a déjà une réservation le ${longDate(day)}.` }]);
+  if (live) throw FormError.at("enfant", `${name} a déjà une réservation le ${longDate(day)}.`);
 }
 
 /**
  * A child who came without a booking: an accepted booking marked « unbooked » and present.
  * It takes a place like any booking, so a full day refuses it and nothing is saved.
  */
-export function addUnbooked(s: Staff, serviceId: string, day: string, childId: string) {
-  return s.db.withTenant(ctxOf(s), async (trx) => {
-    const [service] = await serviceOr404(trx, serviceId);
-    const child = await trx
-      .selectFrom("children")
-      .select(["id", "household_id", "first_name", "last_name"])
-      .where("id", "=", childId)
-      .executeTakeFirst();
-    if (!child) throw notFound();
-    const name = `${child.first_name} ${child.last_name}`;
-    const period = await openPeriod(trx, s.tenant, service.id, day);
-    await refuseIfBooked(trx, child.id, period, day, name);
-    if (!(await takePlace(trx, s.tenant.id, period, day)))
-      throw new PlanningError([
-        {
-          message: `Complet le ${longDate(day)} : plus de place en ${service.name}. ${name} n'a pas été ajouté.`,
-        },
-      ]);
-    // A double click waited on the day's occupancy lock above: it finds the first booking now.
-    await refuseIfBooked(trx, child.id, period, day, name);
-    const marker = {
-      tenantId: s.tenant.id,
-      actor: actorOf(s),
-      userId: s.session.userId,
-      name: `${s.session.firstName} ${s.session.lastName}`,
-      now: s.now,
-    };
-    await writeUnbooked(trx, marker, period, day, child);
-    return name;
-  });
+export async function addUnbooked(trx: Trx, s: Staff, serviceId: string, day: string, childId: string) {
+  const [service] = await serviceOr404(trx, serviceId);
+  const child = await trx
+    .selectFrom("children")
+    .select(["id", "household_id", "first_name", "last_name"])
+    .where("id", "=", childId)
+    .executeTakeFirst();
+  if (!child) throw notFound();
+  const name = `${child.first_name} ${child.last_name}`;
+  const period = await openPeriod(trx, s.tenant, service.id, day);
+  await refuseIfBooked(trx, child.id, period, day, name);
+  if (!(await takePlace(trx, s.tenant.id, period, day)))
+    throw FormError.at(
+      "enfant",
+      `Complet le ${longDate(day)} : plus de place en ${service.name}. ${name} n'a pas été ajouté.`,
+    );
+  // A double click waited on the day's occupancy lock above: it finds the first booking now.
+  await refuseIfBooked(trx, child.id, period, day, name);
+  const marker = {
+    tenantId: s.tenant.id,
+    actor: actorOf(s),
+    userId: s.session.userId,
+    name: `${s.session.firstName} ${s.session.lastName}`,
+    now: s.now,
+  };
+  await writeUnbooked(trx, marker, period, day, child);
+  return name;
 }
 
 /** The day's list as a CSV file for the canteen. */
-export async function dayCsv(s: Staff, serviceId: string | null, day: string) {
-  const list = await dayList(s, serviceId, day, "export");
+export async function dayCsv(trx: Trx, s: Staff, serviceId: string | null, day: string) {
+  const list = await dayList(trx, s, serviceId, day, "export");
   return { body: canteenCsv(list), filename: `pointage-${list.service.key}-${day}.csv` };
+}
+
+/** One expected child of the day, as the list shows it (the row « Pointage » saved in place). */
+export async function expectedChild(trx: Trx, serviceId: string, day: string, bookingId: string) {
+  const row = (await expectedRows(trx, serviceId, day)).find((r) => r.bookingId === bookingId);
+  if (!row) throw notFound();
+  return row;
 }

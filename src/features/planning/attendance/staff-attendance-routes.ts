@@ -1,65 +1,66 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { requireStaff } from "../../../auth/middleware.ts";
 import type { SessionUser } from "../../../auth/sessions.ts";
 import type { Attendance } from "../../../db/planning-types.ts";
 import { notFound } from "../../../http/errors.ts";
-import { page, seeOther } from "../../../http/render.ts";
+import { type FormValues, optionalUuidQuery, readForm, submitForm } from "../../../http/forms.ts";
+import { eta, page, seeOther, wantsPart } from "../../../http/render.ts";
+import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { isIsoDate, longDate, parisToday } from "../../../lib/dates.ts";
-import { PlanningError } from "../shared/errors.ts";
+import { isUuid, uuid } from "../../../lib/form-fields.ts";
 import { ATTENDANCE_LABELS } from "../shared/labels.ts";
 import * as attendance from "./attendance-service.ts";
 
 const BASE = "/planning/pointage";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const MARKS = Object.keys(ATTENDANCE_LABELS) as Attendance[];
 const FLASH: Record<string, string> = {
   enregistre: "Le pointage a été enregistré.",
   ajoute: "L'enfant a été ajouté à la liste, pointé présent.",
 };
 
-/** A service id from the query or form (none: the first service); anything else is not found. */
-function serviceOf(raw: string | undefined): string | null {
-  if (!raw) return null;
-  if (!UUID.test(raw)) throw notFound();
-  return raw;
-}
-
+/** The day of the query or form (none: today); anything but a date is not found. */
 function dayOf(raw: string | undefined, now: Date): string {
   if (!raw) return parisToday(now);
   if (!isIsoDate(raw)) throw notFound();
   return raw;
 }
 
+/** The service and day every write names; a form that names none is not found. */
+const target = z.object({ service: uuid(), jour: z.string().optional(), ligne: z.string().optional() });
+const addForm = target.extend({ enfant: uuid(), q: z.string().optional() });
+
 const listUrl = (serviceId: string, day: string, extra: Record<string, string> = {}) =>
   `/agents${BASE}?${new URLSearchParams({ service: serviceId, jour: day, ...extra })}`;
 
 /** The attendance marks of the form: one radio group « etat_<booking id> » per child. */
-function marksOf(body: Record<string, unknown>): Map<string, Attendance> {
+function marksOf(body: FormValues, only?: string): Map<string, Attendance> {
   const marks = new Map<string, Attendance>();
   for (const [key, value] of Object.entries(body)) {
     if (!key.startsWith("etat_")) continue;
     const id = key.slice(5);
-    if (!UUID.test(id) || !MARKS.includes(value as Attendance)) throw notFound();
-    marks.set(id, value as Attendance);
+    if (!isUuid(id) || !MARKS.includes(value as Attendance)) throw notFound();
+    if (!only || id === only) marks.set(id, value as Attendance);
   }
   return marks;
 }
 
-type StaffOf = (c: Context<AppEnv>) => attendance.Staff;
 type Extra = { addError?: string; q?: string };
 
 /** The day's page: the list, the search for an unbooked child, and the add's error if any. */
 async function show(
   c: Context<AppEnv>,
-  staff: attendance.Staff,
+  deps: Deps,
   serviceId: string | null,
   day: string,
   extra: Extra = {},
 ) {
-  const list = await attendance.dayList(staff, serviceId, day);
   const q = (extra.q ?? c.req.query("q") ?? "").trim().slice(0, 100);
-  const found = q.length >= 2 ? await attendance.searchChildren(staff, q) : null;
+  const [list, found] = await inTransaction(c, deps.db, async (trx) => [
+    await attendance.dayList(trx, staffOf(c, deps), serviceId, day),
+    q.length >= 2 ? await attendance.searchChildren(trx, q) : null,
+  ]);
   const data = { ...list, q, found, longDay: longDate(day), labels: ATTENDANCE_LABELS, marks: MARKS };
   const flash = FLASH[c.req.query("ok") ?? ""];
   return page(
@@ -70,58 +71,76 @@ async function show(
   );
 }
 
+const staffOf = (c: Context<AppEnv>, deps: Deps): attendance.Staff => ({
+  tenant: c.get("tenant"),
+  session: c.get("session") as SessionUser,
+  now: deps.now(),
+});
+
 /** « Pointage » of a day and a service, its CSV for the canteen, and unbooked children. Mounted at /agents. */
 export function planningStaffAttendanceRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-  const staff: StaffOf = (c) => ({
-    db: deps.db,
-    tenant: c.get("tenant"),
-    session: c.get("session") as SessionUser,
-    now: deps.now(),
-  });
   app.use(BASE, requireStaff);
   app.use(`${BASE}/*`, requireStaff);
   app.use(`${BASE}.csv`, requireStaff);
 
   app.get(BASE, (c) =>
-    show(c, staff(c), serviceOf(c.req.query("service")), dayOf(c.req.query("jour"), deps.now())),
+    show(c, deps, optionalUuidQuery(c, "service") ?? null, dayOf(c.req.query("jour"), deps.now())),
   );
   app.get(`${BASE}.csv`, async (c) => {
     const day = dayOf(c.req.query("jour"), deps.now());
-    const file = await attendance.dayCsv(staff(c), serviceOf(c.req.query("service")), day);
+    const serviceId = optionalUuidQuery(c, "service") ?? null;
+    const file = await inTransaction(c, deps.db, (trx) =>
+      attendance.dayCsv(trx, staffOf(c, deps), serviceId, day),
+    );
     return c.body(file.body, 200, {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": `attachment; filename="${file.filename}"`,
       "Cache-Control": "no-store",
     });
   });
-  writeRoutes(app, staff, deps);
+  writeRoutes(app, deps);
   return app;
 }
 
-/** « Enregistrer le pointage » and « Ajouter » (an unbooked child, present). */
-function writeRoutes(app: Hono<AppEnv>, staff: StaffOf, deps: Deps) {
+/** « Enregistrer le pointage » (the whole list, or one row in place) and « Ajouter » (an unbooked child, present). */
+function writeRoutes(app: Hono<AppEnv>, deps: Deps) {
   app.post(BASE, async (c) => {
-    const body = await c.req.parseBody();
-    const serviceId = serviceOf(String(body.service ?? ""));
-    if (!serviceId) throw notFound();
-    const day = dayOf(String(body.jour ?? ""), deps.now());
-    await attendance.saveMarks(staff(c), serviceId, day, marksOf(body));
-    return seeOther(c, listUrl(serviceId, day, { ok: "enregistre" }));
+    const form = await readForm(c, target);
+    if (!form.ok) throw notFound();
+    const { service, ligne } = form.data;
+    const day = dayOf(form.data.jour, deps.now());
+    const one = wantsPart(c) && ligne && isUuid(ligne) ? ligne : undefined;
+    const row = await inTransaction(c, deps.db, async (trx) => {
+      await attendance.saveMarks(trx, staffOf(c, deps), service, day, marksOf(form.values, one));
+      return one ? attendance.expectedChild(trx, service, day, one) : null;
+    });
+    if (!row) return seeOther(c, listUrl(service, day, { ok: "enregistre" }));
+    const saved = `Pointage de ${row.firstName} ${row.lastName} enregistré : ${row.mark ? ATTENDANCE_LABELS[row.mark] : "non pointé"}.`;
+    return c.html(
+      eta.render("planning/staff/_attendance-row", {
+        r: row,
+        marks: MARKS,
+        labels: ATTENDANCE_LABELS,
+        saved,
+      }),
+    );
   });
 
-  app.post(`${BASE}/ajouter`, async (c) => {
-    const body = await c.req.parseBody();
-    const serviceId = serviceOf(String(body.service ?? ""));
-    const childId = String(body.enfant ?? "");
-    if (!serviceId || !UUID.test(childId)) throw notFound();
-    const day = dayOf(String(body.jour ?? ""), deps.now());
-    try {
-      await attendance.addUnbooked(staff(c), serviceId, day, childId);
-    } catch (err) {
-      if (!(err instanceof PlanningError)) throw err;
-      return show(c, staff(c), serviceId, day, { addError: err.message, q: String(body.q ?? "") });
-    }
-    return seeOther(c, listUrl(serviceId, day, { ok: "ajoute" }));
-  });
+  app.post(`${BASE}/ajouter`, (c) =>
+    submitForm(c, addForm, {
+      valid: async (data) => {
+        const day = dayOf(data.jour, deps.now());
+        await inTransaction(c, deps.db, (trx) =>
+          attendance.addUnbooked(trx, staffOf(c, deps), data.service, day, data.enfant),
+        );
+        return seeOther(c, listUrl(data.service, day, { ok: "ajoute" }));
+      },
+      invalid: ({ values, errors }) => {
+        if (!isUuid(values.service) || !isUuid(values.enfant)) throw notFound();
+        const day = dayOf(values.jour, deps.now());
+        return show(c, deps, values.service, day, { addError: Object.values(errors)[0], q: values.q ?? "" });
+      },
+    }),
+  );
 }

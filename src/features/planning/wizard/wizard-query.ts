@@ -1,4 +1,6 @@
 import { notFound } from "../../../http/errors.ts";
+import type { FormListValues } from "../../../http/forms.ts";
+import { isUuid } from "../../../lib/form-fields.ts";
 
 /**
  * The wizard carries its whole state in the request (GET query, then the POST body), so it
@@ -17,10 +19,6 @@ export interface RecopyInput {
   to: string;
   weekdays: string[];
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export const isUuid = (value: string) => UUID.test(value);
 
 /** Reads one form/query field as a list, whatever arrived (absent, one value, repeated). */
 type Source = (name: string) => string[];
@@ -55,11 +53,10 @@ export function selectionQuery(sel: Selection): string {
   return q.toString();
 }
 
-/** A body parsed with `parseBody({ all: true })`, read as lists of strings. */
-export function bodySource(body: Record<string, unknown>): Source {
+/** A form read with `readForm(…, { all: true })`, read as lists of strings. */
+export function bodySource(values: FormListValues): Source {
   return (name) => {
-    const v = body[name];
-    const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
-    return list.filter((x): x is string => typeof x === "string");
+    const v = values[name];
+    return Array.isArray(v) ? v : v === undefined ? [] : [v];
   };
 }
