@@ -139,3 +139,9 @@ export function optionalUuidQuery(c: Context<AppEnv>, name: string): string | un
   const value = c.req.query(name);
   return value === undefined || value === "" ? undefined : uuidQuery(c, name);
 }
+
+/** The file sent in a multipart field, or undefined when none was chosen. */
+export async function readFile(c: Context<AppEnv>, name: string): Promise<File | undefined> {
+  const value = (await c.req.parseBody())[name];
+  return value instanceof File ? value : undefined;
+}

@@ -118,3 +118,21 @@ describe("ids in the path and the query", () => {
     expect((await app.request(`/item/${ID}`)).status).toBe(404);
   });
 });
+
+describe("a file sent in a multipart form", () => {
+  it("is read from its field; a text value or no field gives undefined", async () => {
+    const { readFile } = await import("../../src/http/forms.ts");
+    const app = new Hono<AppEnv>().post("/", async (c) => {
+      const file = await readFile(c, "file");
+      return c.json(file ? { name: file.name, size: file.size } : null);
+    });
+    const send = (body: FormData) => app.request("/", { method: "POST", body });
+    const withFile = new FormData();
+    withFile.append("file", new File(["abc"], "certificat.pdf", { type: "application/pdf" }));
+    expect(await (await send(withFile)).json()).toEqual({ name: "certificat.pdf", size: 3 });
+    const withText = new FormData();
+    withText.append("file", "not a file");
+    expect(await (await send(withText)).json()).toBeNull();
+    expect(await (await send(new FormData())).json()).toBeNull();
+  });
+});

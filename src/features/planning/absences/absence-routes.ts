@@ -1,19 +1,18 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
 import { requireParent } from "../../../auth/middleware.ts";
 import type { SessionUser } from "../../../auth/sessions.ts";
-import type { TenantContext } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
-import { readForm, uuidParam } from "../../../http/forms.ts";
+import { readFile, readForm, uuidParam, uuidQuery } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { shortDate } from "../../../lib/dates.ts";
 import { formatsLabel, sizeLabel } from "../../documents/files-service.ts";
 import * as documentsService from "../../documents/service.ts";
-import type { PlanningContext } from "../booking/booking-service.ts";
-import { PlanningError } from "../shared/errors.ts";
+import { parentPlanning } from "../calendar/calendar-context.ts";
+import { orProblems, PlanningError } from "../shared/errors.ts";
 import * as absences from "./absence-service.ts";
 
 const CERTIFICATE = "justificatif_absence";
@@ -23,20 +22,12 @@ const NOTICES: Record<string, string> = {
   recu: "Votre justificatif d'absence a été déposé.",
 };
 
-/** A parent's database context and PlanningContext (the clock is deps.now()). */
+/** The parent's PlanningContext, signed with their full name (the clock is deps.now()). */
 export function parentScope(c: Context<AppEnv>, deps: Deps) {
   const s = c.get("session") as SessionUser;
-  const tenant = c.get("tenant");
-  const householdId = s.householdId as string;
-  const db: TenantContext = { role: "app_parent", tenantId: tenant.id, userId: s.userId, householdId };
-  const planning: PlanningContext = {
-    tenant,
-    actor: { kind: "parent", userId: s.userId },
-    actorName: `${s.firstName} ${s.lastName}`,
-    householdId,
-    now: deps.now(),
-  };
-  return { session: s, householdId, db, planning };
+  const { planning } = parentPlanning(c, deps);
+  const actorName = `${s.firstName} ${s.lastName}`;
+  return { session: s, householdId: planning.householdId, planning: { ...planning, actorName } };
 }
 
 /** Where the parent goes back to: the agenda or « Mon planning », on the day's month. */
@@ -47,13 +38,6 @@ function backTo(c: Context<AppEnv>, day: string, childId: string) {
 }
 
 type FormState = { values?: Record<string, string>; errors?: Record<string, string> };
-
-/** « ?reservation=<id> »: anything but a UUID is simply not found. */
-function reservationParam(c: Context<AppEnv>): string {
-  const id = c.req.query("reservation");
-  if (!z.uuid().safeParse(id).success) throw notFound();
-  return id as string;
-}
 
 /** The town's « Justificatif d'absence » type, if it asks for one. */
 const certificateType = (c: Context<AppEnv>) =>
@@ -66,9 +50,9 @@ async function renderForm(
   form: FormState,
   status: ContentfulStatusCode = 200,
 ) {
-  const id = reservationParam(c);
+  const id = uuidQuery(c, "reservation");
   const s = parentScope(c, deps);
-  const booking = await deps.db.withTenant(s.db, (trx) => absences.bookedDay(trx, s.householdId, id));
+  const booking = await inTransaction(c, deps.db, (trx) => absences.bookedDay(trx, s.householdId, id));
   const cfg = s.planning.tenant.config.planning.absences;
   return page(
     c,
@@ -93,7 +77,7 @@ async function renderAbsence(
   status: ContentfulStatusCode = 200,
 ) {
   const s = parentScope(c, deps);
-  const a = await deps.db.withTenant(s.db, (trx) =>
+  const a = await inTransaction(c, deps.db, (trx) =>
     absences.absenceOf(trx, s.householdId, uuidParam(c, "id")),
   );
   const docs = s.planning.tenant.config.householdFile.documents;
@@ -122,23 +106,22 @@ export function planningAbsenceRoutes(deps: Deps) {
   app.get("/planning/absence", requireParent, (c) => renderForm(c, deps, {}));
 
   app.post("/planning/absence", requireParent, async (c) => {
-    const bookingId = reservationParam(c);
+    const bookingId = uuidQuery(c, "reservation");
     const s = parentScope(c, deps);
     const form = await readForm(c, absences.absenceSchema(s.planning.tenant.config.planning.absences));
     if (!form.ok) return renderForm(c, deps, form, 422);
-    try {
-      const row = await deps.db.withTenant(s.db, (trx) =>
+    const row = await orProblems(
+      inTransaction(c, deps.db, (trx) =>
         absences.declareAbsence(trx, s.planning, {
           bookingId,
           reasonKey: form.data.motif,
           details: form.data.precision,
         }),
-      );
-      return seeOther(c, `/planning/absences/${row.id}?message=declaree`);
-    } catch (err) {
-      if (!(err instanceof PlanningError)) throw err;
-      return renderForm(c, deps, { values: form.values, errors: { _form: err.message } }, 422);
-    }
+      ),
+    );
+    if (row instanceof PlanningError)
+      return renderForm(c, deps, { values: form.values, errors: { _form: row.message } }, 422);
+    return seeOther(c, `/planning/absences/${row.id}?message=declaree`);
   });
 
   app.get("/planning/absences/:id", requireParent, (c) => renderAbsence(c, deps));
@@ -162,17 +145,16 @@ export function planningAbsenceRoutes(deps: Deps) {
   app.post("/planning/absences/:id/justificatif", requireParent, limit, async (c) => {
     const id = uuidParam(c, "id");
     const s = parentScope(c, deps);
-    const a = await deps.db.withTenant(s.db, (trx) => absences.absenceOf(trx, s.householdId, id));
+    const a = await inTransaction(c, deps.db, (trx) => absences.absenceOf(trx, s.householdId, id));
     if (!a.medical || !certificateType(c)) throw notFound();
-    const body = await c.req.parseBody();
-    const file = body.file instanceof File ? body.file : undefined;
+    const file = await readFile(c, "file");
     const result = await documentsService.upload(deps.db, s.planning.tenant, s.session, {
       scope: "child",
       values: { type: CERTIFICATE, child_id: a.child_id },
       file,
     });
     if (!result.ok) return renderAbsence(c, deps, result.errors, 422);
-    await deps.db.withTenant(s.db, (trx) => absences.attachCertificate(trx, s.householdId, id, result.id));
+    await inTransaction(c, deps.db, (trx) => absences.attachCertificate(trx, s.householdId, id, result.id));
     return seeOther(c, `/planning/absences/${id}?message=recu`);
   });
   return app;
