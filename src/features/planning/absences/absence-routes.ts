@@ -99,63 +99,56 @@ async function renderAbsence(
   );
 }
 
+/** « Déclarer une absence » of one booked day: recorded, or the form again with the reason why not. */
+async function declare(c: Context<AppEnv>, deps: Deps) {
+  const bookingId = uuidQuery(c, "reservation");
+  const s = parentScope(c, deps);
+  const form = await readForm(c, absences.absenceSchema(s.planning.tenant.config.planning.absences));
+  if (!form.ok) return renderForm(c, deps, form, 422);
+  const input = { bookingId, reasonKey: form.data.motif, details: form.data.precision };
+  const row = await orProblems(
+    inTransaction(c, deps.db, (trx) => absences.declareAbsence(trx, s.planning, input)),
+  );
+  if (row instanceof PlanningError)
+    return renderForm(c, deps, { values: form.values, errors: { _form: row.message } }, 422);
+  return seeOther(c, `/planning/absences/${row.id}?message=declaree`);
+}
+
+/** The medical certificate, stored in the household's documents and linked to the absence. */
+async function uploadCertificate(c: Context<AppEnv>, deps: Deps) {
+  const id = uuidParam(c, "id");
+  const s = parentScope(c, deps);
+  const a = await inTransaction(c, deps.db, (trx) => absences.absenceOf(trx, s.householdId, id));
+  if (!a.medical || !certificateType(c)) throw notFound();
+  const file = await readFile(c, "file");
+  const result = await documentsService.upload(deps.db, s.planning.tenant, s.session, {
+    scope: "child",
+    values: { type: CERTIFICATE, child_id: a.child_id },
+    file,
+  });
+  if (!result.ok) return renderAbsence(c, deps, result.errors, 422);
+  await inTransaction(c, deps.db, (trx) => absences.attachCertificate(trx, s.householdId, id, result.id));
+  return seeOther(c, `/planning/absences/${id}?message=recu`);
+}
+
 /** « Déclarer une absence » and the absence's page, where a medical certificate is uploaded. */
 export function planningAbsenceRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.get("/planning/absence", requireParent, (c) => renderForm(c, deps, {}));
-
-  app.post("/planning/absence", requireParent, async (c) => {
-    const bookingId = uuidQuery(c, "reservation");
-    const s = parentScope(c, deps);
-    const form = await readForm(c, absences.absenceSchema(s.planning.tenant.config.planning.absences));
-    if (!form.ok) return renderForm(c, deps, form, 422);
-    const row = await orProblems(
-      inTransaction(c, deps.db, (trx) =>
-        absences.declareAbsence(trx, s.planning, {
-          bookingId,
-          reasonKey: form.data.motif,
-          details: form.data.precision,
-        }),
-      ),
-    );
-    if (row instanceof PlanningError)
-      return renderForm(c, deps, { values: form.values, errors: { _form: row.message } }, 422);
-    return seeOther(c, `/planning/absences/${row.id}?message=declaree`);
-  });
-
+  app.post("/planning/absence", requireParent, (c) => declare(c, deps));
   app.get("/planning/absences/:id", requireParent, (c) => renderAbsence(c, deps));
   app.get("/planning/absences/:id/justificatif", requireParent, (c) => renderAbsence(c, deps));
 
   // The global 64 KB limit skips this path (site-app.ts): the town sets its own maximum.
   const limit = (c: Context<AppEnv>, next: () => Promise<void>) => {
     const maxBytes = c.get("tenant").config.householdFile.documents.maxBytes;
+    const tooBig = { file: `Le fichier dépasse la taille maximale de ${sizeLabel(maxBytes)}.` };
     return bodyLimit({
       maxSize: maxBytes + MULTIPART_OVERHEAD,
-      onError: (c) =>
-        renderAbsence(
-          c,
-          deps,
-          { file: `Le fichier dépasse la taille maximale de ${sizeLabel(maxBytes)}.` },
-          413,
-        ),
+      onError: (c) => renderAbsence(c, deps, tooBig, 413),
     })(c, next);
   };
-
-  app.post("/planning/absences/:id/justificatif", requireParent, limit, async (c) => {
-    const id = uuidParam(c, "id");
-    const s = parentScope(c, deps);
-    const a = await inTransaction(c, deps.db, (trx) => absences.absenceOf(trx, s.householdId, id));
-    if (!a.medical || !certificateType(c)) throw notFound();
-    const file = await readFile(c, "file");
-    const result = await documentsService.upload(deps.db, s.planning.tenant, s.session, {
-      scope: "child",
-      values: { type: CERTIFICATE, child_id: a.child_id },
-      file,
-    });
-    if (!result.ok) return renderAbsence(c, deps, result.errors, 422);
-    await inTransaction(c, deps.db, (trx) => absences.attachCertificate(trx, s.householdId, id, result.id));
-    return seeOther(c, `/planning/absences/${id}?message=recu`);
-  });
+  app.post("/planning/absences/:id/justificatif", requireParent, limit, (c) => uploadCertificate(c, deps));
   return app;
 }

@@ -39,30 +39,38 @@ const LOT = z
 
 type Form = { values?: FormListValues; errors?: Record<string, string> };
 
+const render = async (
+  c: Context<AppEnv>,
+  deps: Deps,
+  form: Form = {},
+  status: ContentfulStatusCode = 200,
+) => {
+  const lists = await inTransaction(c, deps.db, (trx) => staffAbsences(trx, deps.now()));
+  const message = NOTICES[c.req.query("message") ?? ""];
+  return page(
+    c,
+    "planning/absence/staff",
+    { ...lists, values: form.values ?? {}, errors: form.errors ?? {}, message },
+    status,
+  );
+};
+
+/** Applies one decision to each absence, in one transaction. */
+const decideAll = (c: Context<AppEnv>, deps: Deps, ids: string[], decision: AbsenceDecision) => {
+  const actor: Actor = { kind: "staff", userId: callerScope(c).userId };
+  return inTransaction(c, deps.db, async (trx) => {
+    for (const id of ids) await decideAbsence(trx, c.get("tenant"), actor, id, decision);
+  });
+};
+
 /** « Absences à traiter »: accept or refuse with a reason, one by one or the selection. Mounted at /agents. */
 export function planningStaffAbsenceRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
+  const decide = (c: Context<AppEnv>, ids: string[], decision: AbsenceDecision) =>
+    decideAll(c, deps, ids, decision);
+  const invalid = (c: Context<AppEnv>) => (state: FormState<FormListValues>) => render(c, deps, state, 422);
 
-  const render = async (c: Context<AppEnv>, form: Form = {}, status: ContentfulStatusCode = 200) => {
-    const lists = await inTransaction(c, deps.db, (trx) => staffAbsences(trx, deps.now()));
-    const message = NOTICES[c.req.query("message") ?? ""];
-    return page(
-      c,
-      "planning/absence/staff",
-      { ...lists, values: form.values ?? {}, errors: form.errors ?? {}, message },
-      status,
-    );
-  };
-
-  const decide = (c: Context<AppEnv>, ids: string[], decision: AbsenceDecision) => {
-    const actor: Actor = { kind: "staff", userId: callerScope(c).userId };
-    return inTransaction(c, deps.db, async (trx) => {
-      for (const id of ids) await decideAbsence(trx, c.get("tenant"), actor, id, decision);
-    });
-  };
-  const invalid = (c: Context<AppEnv>) => (state: FormState<FormListValues>) => render(c, state, 422);
-
-  app.get("/planning/absences", requireStaff, (c) => render(c));
+  app.get("/planning/absences", requireStaff, (c) => render(c, deps));
 
   app.post("/planning/absences/:id/accepter", requireStaff, async (c) => {
     await decide(c, [uuidParam(c, "id")], { accept: true });
