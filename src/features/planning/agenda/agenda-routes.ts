@@ -59,26 +59,29 @@ function requestPage(c: Context<AppEnv>, r: Requested, extra: Record<string, unk
   return page(c, "planning/agenda/reserver", { ...view, ...extra }, status);
 }
 
+/** The agenda of one child (the first by default) for the month asked. */
+async function showAgenda(c: Context<AppEnv>, deps: Deps) {
+  const s = parentScope(c, deps);
+  const month = parseMonth(c.req.query("mois")) ?? parisToday(s.planning.now).slice(0, 7);
+  const data = await inTransaction(c, deps.db, async (trx) => {
+    const children = await householdChildren(trx, s.householdId);
+    const child = children.find((x) => x.id === c.req.query("enfant")) ?? children[0];
+    const agenda = child ? await agendaMonth(trx, s.planning.tenant, s.planning.now, child, month) : null;
+    return { children, child, agenda };
+  });
+  return page(c, "planning/agenda/index", {
+    ...data,
+    legend: AGENDA_LEGEND,
+    actions: AGENDA_ACTIONS,
+    message: c.req.query("demande") === "envoyee" ? SENT : undefined,
+  });
+}
+
 /** « Agenda » (the Plombières view): a month grid per child whose cells carry their actions. */
 export function planningAgendaRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
 
-  app.get("/agenda", requireParent, async (c) => {
-    const s = parentScope(c, deps);
-    const month = parseMonth(c.req.query("mois")) ?? parisToday(s.planning.now).slice(0, 7);
-    const data = await inTransaction(c, deps.db, async (trx) => {
-      const children = await householdChildren(trx, s.householdId);
-      const child = children.find((x) => x.id === c.req.query("enfant")) ?? children[0];
-      const agenda = child ? await agendaMonth(trx, s.planning.tenant, s.planning.now, child, month) : null;
-      return { children, child, agenda };
-    });
-    return page(c, "planning/agenda/index", {
-      ...data,
-      legend: AGENDA_LEGEND,
-      actions: AGENDA_ACTIONS,
-      message: c.req.query("demande") === "envoyee" ? SENT : undefined,
-    });
-  });
+  app.get("/agenda", requireParent, (c) => showAgenda(c, deps));
 
   app.get("/agenda/reserver", requireParent, async (c) => {
     const r = await requested(c, deps, c.req.query());
