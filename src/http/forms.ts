@@ -153,7 +153,9 @@ export async function readUpload(c: Context<AppEnv>): Promise<Upload> {
   const body = await c.req.parseBody({ all: true });
   const values: FormValues = {};
   for (const [k, v] of Object.entries(body)) {
-    const last = Array.isArray(v) ? v.at(-1) : v;
+    const all = [v].flat();
+    // A file field is never a text value, whatever its blank parts were parsed as.
+    const last = all.some((x) => x instanceof File) ? undefined : all.at(-1);
     if (typeof last === "string") values[k] = last;
   }
   const sent = (name: string) => [body[name] ?? []].flat().filter((f): f is File => f instanceof File);

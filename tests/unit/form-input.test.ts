@@ -118,3 +118,37 @@ describe("ids in the path and the query", () => {
     expect((await app.request(`/item/${ID}`)).status).toBe(404);
   });
 });
+
+describe("a multipart form (readUpload)", () => {
+  it("gives its text fields, the file of a field, and the files chosen (without a blank input's empty part)", async () => {
+    const { readUpload } = await import("../../src/http/forms.ts");
+    const app = new Hono<AppEnv>().post("/", async (c) => {
+      const upload = await readUpload(c);
+      const file = upload.file("file");
+      const chosen = upload.files("fichiers").map((f) => f.name);
+      return c.json({
+        values: upload.values,
+        file: file ? { name: file.name, size: file.size } : null,
+        chosen,
+      });
+    });
+    const send = (body: FormData) => app.request("/", { method: "POST", body });
+    const form = new FormData();
+    form.append("motif", "Rendez-vous");
+    form.append("file", new File(["abc"], "certificat.pdf", { type: "application/pdf" }));
+    form.append("fichiers", new File(["x"], "a.pdf"));
+    form.append("fichiers", new File([], ""));
+    expect(await (await send(form)).json()).toEqual({
+      values: { motif: "Rendez-vous" },
+      file: { name: "certificat.pdf", size: 3 },
+      chosen: ["a.pdf"],
+    });
+    const withText = new FormData();
+    withText.append("file", "not a file");
+    expect(await (await send(withText)).json()).toEqual({
+      values: { file: "not a file" },
+      file: null,
+      chosen: [],
+    });
+  });
+});

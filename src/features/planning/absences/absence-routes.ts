@@ -1,19 +1,18 @@
 import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { z } from "zod";
 import { requireParent } from "../../../auth/middleware.ts";
 import type { SessionUser } from "../../../auth/sessions.ts";
-import type { TenantContext } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
-import { readForm, uuidParam } from "../../../http/forms.ts";
+import { readForm, readUpload, uuidParam, uuidQuery } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { shortDate } from "../../../lib/dates.ts";
 import { formatsLabel, sizeLabel } from "../../documents/files-service.ts";
 import * as documentsService from "../../documents/service.ts";
-import type { PlanningContext } from "../booking/booking-service.ts";
-import { PlanningError } from "../shared/errors.ts";
+import { parentPlanning } from "../calendar/calendar-context.ts";
+import { orProblems, PlanningError } from "../shared/errors.ts";
 import * as absences from "./absence-service.ts";
 
 const CERTIFICATE = "justificatif_absence";
@@ -23,20 +22,12 @@ const NOTICES: Record<string, string> = {
   recu: "Votre justificatif d'absence a été déposé.",
 };
 
-/** A parent's database context and PlanningContext (the clock is deps.now()). */
+/** The parent's PlanningContext, signed with their full name (the clock is deps.now()). */
 export function parentScope(c: Context<AppEnv>, deps: Deps) {
   const s = c.get("session") as SessionUser;
-  const tenant = c.get("tenant");
-  const householdId = s.householdId as string;
-  const db: TenantContext = { role: "app_parent", tenantId: tenant.id, userId: s.userId, householdId };
-  const planning: PlanningContext = {
-    tenant,
-    actor: { kind: "parent", userId: s.userId },
-    actorName: `${s.firstName} ${s.lastName}`,
-    householdId,
-    now: deps.now(),
-  };
-  return { session: s, householdId, db, planning };
+  const { planning } = parentPlanning(c, deps);
+  const actorName = `${s.firstName} ${s.lastName}`;
+  return { session: s, householdId: planning.householdId, planning: { ...planning, actorName } };
 }
 
 /** Where the parent goes back to: the agenda or « Mon planning », on the day's month. */
@@ -47,13 +38,6 @@ function backTo(c: Context<AppEnv>, day: string, childId: string) {
 }
 
 type FormState = { values?: Record<string, string>; errors?: Record<string, string> };
-
-/** « ?reservation=<id> »: anything but a UUID is simply not found. */
-function reservationParam(c: Context<AppEnv>): string {
-  const id = c.req.query("reservation");
-  if (!z.uuid().safeParse(id).success) throw notFound();
-  return id as string;
-}
 
 /** The town's « Justificatif d'absence » type, if it asks for one. */
 const certificateType = (c: Context<AppEnv>) =>
@@ -66,9 +50,9 @@ async function renderForm(
   form: FormState,
   status: ContentfulStatusCode = 200,
 ) {
-  const id = reservationParam(c);
+  const id = uuidQuery(c, "reservation");
   const s = parentScope(c, deps);
-  const booking = await deps.db.withTenant(s.db, (trx) => absences.bookedDay(trx, s.householdId, id));
+  const booking = await inTransaction(c, deps.db, (trx) => absences.bookedDay(trx, s.householdId, id));
   const cfg = s.planning.tenant.config.planning.absences;
   return page(
     c,
@@ -93,7 +77,7 @@ async function renderAbsence(
   status: ContentfulStatusCode = 200,
 ) {
   const s = parentScope(c, deps);
-  const a = await deps.db.withTenant(s.db, (trx) =>
+  const a = await inTransaction(c, deps.db, (trx) =>
     absences.absenceOf(trx, s.householdId, uuidParam(c, "id")),
   );
   const docs = s.planning.tenant.config.householdFile.documents;
@@ -115,65 +99,56 @@ async function renderAbsence(
   );
 }
 
+/** « Déclarer une absence » of one booked day: recorded, or the form again with the reason why not. */
+async function declare(c: Context<AppEnv>, deps: Deps) {
+  const bookingId = uuidQuery(c, "reservation");
+  const s = parentScope(c, deps);
+  const form = await readForm(c, absences.absenceSchema(s.planning.tenant.config.planning.absences));
+  if (!form.ok) return renderForm(c, deps, form, 422);
+  const input = { bookingId, reasonKey: form.data.motif, details: form.data.precision };
+  const row = await orProblems(
+    inTransaction(c, deps.db, (trx) => absences.declareAbsence(trx, s.planning, input)),
+  );
+  if (row instanceof PlanningError)
+    return renderForm(c, deps, { values: form.values, errors: { _form: row.message } }, 422);
+  return seeOther(c, `/planning/absences/${row.id}?message=declaree`);
+}
+
+/** The medical certificate, stored in the household's documents and linked to the absence. */
+async function uploadCertificate(c: Context<AppEnv>, deps: Deps) {
+  const id = uuidParam(c, "id");
+  const s = parentScope(c, deps);
+  const a = await inTransaction(c, deps.db, (trx) => absences.absenceOf(trx, s.householdId, id));
+  if (!a.medical || !certificateType(c)) throw notFound();
+  const file = (await readUpload(c)).file("file");
+  const result = await documentsService.upload(deps.db, s.planning.tenant, s.session, {
+    scope: "child",
+    values: { type: CERTIFICATE, child_id: a.child_id },
+    file,
+  });
+  if (!result.ok) return renderAbsence(c, deps, result.errors, 422);
+  await inTransaction(c, deps.db, (trx) => absences.attachCertificate(trx, s.householdId, id, result.id));
+  return seeOther(c, `/planning/absences/${id}?message=recu`);
+}
+
 /** « Déclarer une absence » and the absence's page, where a medical certificate is uploaded. */
 export function planningAbsenceRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.get("/planning/absence", requireParent, (c) => renderForm(c, deps, {}));
-
-  app.post("/planning/absence", requireParent, async (c) => {
-    const bookingId = reservationParam(c);
-    const s = parentScope(c, deps);
-    const form = await readForm(c, absences.absenceSchema(s.planning.tenant.config.planning.absences));
-    if (!form.ok) return renderForm(c, deps, form, 422);
-    try {
-      const row = await deps.db.withTenant(s.db, (trx) =>
-        absences.declareAbsence(trx, s.planning, {
-          bookingId,
-          reasonKey: form.data.motif,
-          details: form.data.precision,
-        }),
-      );
-      return seeOther(c, `/planning/absences/${row.id}?message=declaree`);
-    } catch (err) {
-      if (!(err instanceof PlanningError)) throw err;
-      return renderForm(c, deps, { values: form.values, errors: { _form: err.message } }, 422);
-    }
-  });
-
+  app.post("/planning/absence", requireParent, (c) => declare(c, deps));
   app.get("/planning/absences/:id", requireParent, (c) => renderAbsence(c, deps));
   app.get("/planning/absences/:id/justificatif", requireParent, (c) => renderAbsence(c, deps));
 
   // The global 64 KB limit skips this path (site-app.ts): the town sets its own maximum.
   const limit = (c: Context<AppEnv>, next: () => Promise<void>) => {
     const maxBytes = c.get("tenant").config.householdFile.documents.maxBytes;
+    const tooBig = { file: `Le fichier dépasse la taille maximale de ${sizeLabel(maxBytes)}.` };
     return bodyLimit({
       maxSize: maxBytes + MULTIPART_OVERHEAD,
-      onError: (c) =>
-        renderAbsence(
-          c,
-          deps,
-          { file: `Le fichier dépasse la taille maximale de ${sizeLabel(maxBytes)}.` },
-          413,
-        ),
+      onError: (c) => renderAbsence(c, deps, tooBig, 413),
     })(c, next);
   };
-
-  app.post("/planning/absences/:id/justificatif", requireParent, limit, async (c) => {
-    const id = uuidParam(c, "id");
-    const s = parentScope(c, deps);
-    const a = await deps.db.withTenant(s.db, (trx) => absences.absenceOf(trx, s.householdId, id));
-    if (!a.medical || !certificateType(c)) throw notFound();
-    const body = await c.req.parseBody();
-    const file = body.file instanceof File ? body.file : undefined;
-    const result = await documentsService.upload(deps.db, s.planning.tenant, s.session, {
-      scope: "child",
-      values: { type: CERTIFICATE, child_id: a.child_id },
-      file,
-    });
-    if (!result.ok) return renderAbsence(c, deps, result.errors, 422);
-    await deps.db.withTenant(s.db, (trx) => absences.attachCertificate(trx, s.householdId, id, result.id));
-    return seeOther(c, `/planning/absences/${id}?message=recu`);
-  });
+  app.post("/planning/absences/:id/justificatif", requireParent, limit, (c) => uploadCertificate(c, deps));
   return app;
 }

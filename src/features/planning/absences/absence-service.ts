@@ -1,6 +1,7 @@
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
 import { z } from "zod";
 import type { Trx } from "../../../db/database.ts";
+import type { DB } from "../../../db/types.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { addDays, longDate, parisToday, shortDate } from "../../../lib/dates.ts";
@@ -59,12 +60,8 @@ function setAttendance(trx: Trx, actor: Actor, bookingId: string, billed: boolea
   return markAttendance(trx, [bookingId], attendanceOf(billed), actor.userId, sql<Date>`now()`);
 }
 
-/**
- * « Déclarer une absence » on the household's own accepted booking, today or later (a past
- * day is the staff's to record). A medical reason asks for a certificate within the town's
- * delay. Towns that review absences keep it « en cours de traitement »; others apply it.
- */
-export async function declareAbsence(
+/** The booked day and the reason, once the form and the day allow the absence. */
+async function declarable(
   trx: Trx,
   ctx: PlanningContext,
   input: { bookingId: string; reasonKey: string; details: string },
@@ -76,6 +73,21 @@ export async function declareAbsence(
   const why = refusal(b, ctx.now);
   if (why) throw new PlanningError([{ day: b.day, message: why }]);
   const reason = cfg.reasons.find((r) => r.key === input.reasonKey) as AbsenceConfig["reasons"][number];
+  return { b, reason, details: checked.data.precision };
+}
+
+/**
+ * « Déclarer une absence » on the household's own accepted booking, today or later (a past
+ * day is the staff's to record). A medical reason asks for a certificate within the town's
+ * delay. Towns that review absences keep it « en cours de traitement »; others apply it.
+ */
+export async function declareAbsence(
+  trx: Trx,
+  ctx: PlanningContext,
+  input: { bookingId: string; reasonKey: string; details: string },
+) {
+  const cfg = ctx.tenant.config.planning.absences;
+  const { b, reason, details } = await declarable(trx, ctx, input);
   const accepted = ctx.actor.kind === "staff" || !cfg.review;
   const row = await trx
     .insertInto("absences")
@@ -86,7 +98,7 @@ export async function declareAbsence(
       booking_id: b.id,
       reason_key: reason.key,
       reason_label: reason.label,
-      details: checked.data.precision || null,
+      details: details || null,
       medical: reason.medical,
       billed: reason.billed,
       status: accepted ? "accepted" : "pending",
@@ -166,9 +178,20 @@ export async function decideAbsence(
     entityId: id,
     fields: decision.accept ? ["status"] : ["status", "refusal_reason"],
   });
+  await tellDecision(trx, tenant, a, decision.accept, reason);
+}
+
+/** E-mails the household the staff's decision on its absence. */
+async function tellDecision(
+  trx: Trx,
+  tenant: Tenant,
+  a: Selectable<DB["absences"]>,
+  accept: boolean,
+  reason: string | null,
+) {
   const day = await bookedDay(trx, a.household_id, a.booking_id);
   await notifyHousehold(trx, tenant, a.household_id, {
-    template: decision.accept ? "planning-absence-accepted" : "planning-absence-refused",
+    template: accept ? "planning-absence-accepted" : "planning-absence-refused",
     data: {
       child: day.child,
       day: day.long,

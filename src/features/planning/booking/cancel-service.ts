@@ -95,37 +95,11 @@ export async function cancel(trx: Trx, ctx: PlanningContext, input: CancelInput)
     ]);
   const rows = await load(trx, ctx.householdId, input.bookingIds);
   await lockPlaces(trx, rows);
-  const dossier = await trx
-    .insertInto("booking_dossiers")
-    .values({
-      tenant_id: ctx.tenant.id,
-      household_id: ctx.householdId,
-      number: dossierNumber(),
-      kind: "cancellation",
-      period_id: rows[0]?.period_id as string,
-      created_by: ctx.actor.userId,
-      created_by_name: ctx.actorName,
-      idempotency_key: input.idempotencyKey,
-    })
-    .onConflict((oc) => oc.columns(["tenant_id", "household_id", "idempotency_key"]).doNothing())
-    .returning(["id", "number"])
-    .executeTakeFirst();
+  const dossier = await openDossier(trx, ctx, rows[0]?.period_id as string, input.idempotencyKey);
   if (!dossier) return { replayed: true, count: 0 };
   for (const p of previews) {
     const b = rows.find((r) => r.id === p.bookingId);
-    if (!b) continue;
-    await trx
-      .updateTable("bookings")
-      .set({
-        status: p.request ? "cancel_requested" : "cancelled",
-        holds_place: p.request ? b.holds_place : false,
-        late_cancel: p.kind === "late_billed",
-        cancel_dossier_id: dossier.id,
-        updated_at: sql`now()`,
-      })
-      .where("id", "=", b.id)
-      .execute();
-    if (!p.request && b.holds_place) await freePlace(trx, ctx, b.period_id, b.day);
+    if (b) await cancelDay(trx, ctx, p, b, dossier.id);
   }
   const free = previews.filter((p) => !p.request && p.kind === "free").map((p) => p.bookingId);
   await billing().creditCancelledDays(trx, ctx.tenant, ctx.actor, free, ctx.now);
@@ -137,6 +111,47 @@ export async function cancel(trx: Trx, ctx: PlanningContext, input: CancelInput)
     fields: [],
   });
   return { replayed: false, count: previews.length, number: dossier.number };
+}
+
+/** The cancellation's dossier; none when this key was already used (a replayed form). */
+function openDossier(trx: Trx, ctx: PlanningContext, periodId: string, key: string) {
+  return trx
+    .insertInto("booking_dossiers")
+    .values({
+      tenant_id: ctx.tenant.id,
+      household_id: ctx.householdId,
+      number: dossierNumber(),
+      kind: "cancellation",
+      period_id: periodId,
+      created_by: ctx.actor.userId,
+      created_by_name: ctx.actorName,
+      idempotency_key: key,
+    })
+    .onConflict((oc) => oc.columns(["tenant_id", "household_id", "idempotency_key"]).doNothing())
+    .returning(["id", "number"])
+    .executeTakeFirst();
+}
+
+/** One day cancelled (or its cancellation requested), its place freed when it held one. */
+async function cancelDay(
+  trx: Trx,
+  ctx: PlanningContext,
+  p: Awaited<ReturnType<typeof previewCancel>>[number],
+  b: { id: string; holds_place: boolean; period_id: string; day: string },
+  dossierId: string,
+) {
+  await trx
+    .updateTable("bookings")
+    .set({
+      status: p.request ? "cancel_requested" : "cancelled",
+      holds_place: p.request ? b.holds_place : false,
+      late_cancel: p.kind === "late_billed",
+      cancel_dossier_id: dossierId,
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", b.id)
+    .execute();
+  if (!p.request && b.holds_place) await freePlace(trx, ctx, b.period_id, b.day);
 }
 
 /**

@@ -107,61 +107,78 @@ export async function promoteWaiting(trx: Trx, tenant: Tenant, period: Period, d
     .execute();
   let promoted = 0;
   for (;;) {
-    const next = await trx
-      .selectFrom("bookings")
-      .select(["id", "household_id", "child_id"])
-      .where("period_id", "=", period.id)
-      .where("day", "=", day)
-      .where("status", "=", "waiting")
-      .orderBy("created_at")
-      .orderBy("id")
-      .limit(1)
-      .forUpdate()
-      .executeTakeFirst();
+    const next = await firstWaiting(trx, period.id, day);
     if (!next || !(await takePlace(trx, tenant.id, period, day))) return promoted;
-    // Paid at booking, a place given at once waits in « Mon panier » with its deadline (issue 10).
-    const basket =
-      period.rules.waitingList === "auto" && period.rules.payment === "at_booking"
-        ? await billing().basketForPlace(trx, tenant, next.id, new Date())
-        : null;
-    const offered = period.rules.waitingList === "offer" || basket === "busy";
-    const paying = basket !== null && basket !== "busy" ? basket : null;
-    const status = offered
-      ? "offered"
-      : paying
-        ? "unpaid"
-        : period.rules.acceptance === "review"
-          ? "pending"
-          : "accepted";
-    // An offer waits for its answer the town's delay, then passes on (the expire_offer job).
-    const until = offered ? new Date(Date.now() + tenant.config.planning.offerHours * 3_600_000) : null;
-    await trx
-      .updateTable("bookings")
-      .set({
-        status,
-        holds_place: true,
-        offer_expires_at: until,
-        basket_id: paying?.id ?? null,
-        updated_at: sql`now()`,
-      })
-      .where("id", "=", next.id)
-      .execute();
-    const child = await trx
-      .selectFrom("children")
-      .select(["first_name", "last_name"])
-      .where("id", "=", next.child_id)
-      .executeTakeFirstOrThrow();
-    await notifyHousehold(trx, tenant, next.household_id, {
-      template: offered ? "planning-place-offered" : "planning-place-given",
-      data: {
-        child: `${child.first_name} ${child.last_name}`,
-        period: period.name,
-        day: longDate(day),
-        until: until && parisDateTime(until).replace(" ", " à "),
-        basket: period.rules.payment === "at_booking",
-        basketUntil: paying && parisDateTime(paying.expiresAt).replace(" ", " à "),
-      },
-    });
+    await givePlace(trx, tenant, period, day, next);
     promoted++;
   }
+}
+
+/** The first booking on the day's waiting list, locked. */
+function firstWaiting(trx: Trx, periodId: string, day: string) {
+  return trx
+    .selectFrom("bookings")
+    .select(["id", "household_id", "child_id"])
+    .where("period_id", "=", periodId)
+    .where("day", "=", day)
+    .where("status", "=", "waiting")
+    .orderBy("created_at")
+    .orderBy("id")
+    .limit(1)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+/** What the place becomes: offered, waiting in « Mon panier », pending review or accepted. */
+async function placeOutcome(trx: Trx, tenant: Tenant, period: Period, bookingId: string) {
+  // Paid at booking, a place given at once waits in « Mon panier » with its deadline (issue 10).
+  const basket =
+    period.rules.waitingList === "auto" && period.rules.payment === "at_booking"
+      ? await billing().basketForPlace(trx, tenant, bookingId, new Date())
+      : null;
+  const offered = period.rules.waitingList === "offer" || basket === "busy";
+  const paying = basket !== null && basket !== "busy" ? basket : null;
+  const accepted = period.rules.acceptance === "review" ? "pending" : "accepted";
+  const status = offered ? "offered" : paying ? "unpaid" : accepted;
+  // An offer waits for its answer the town's delay, then passes on (the expire_offer job).
+  const until = offered ? new Date(Date.now() + tenant.config.planning.offerHours * 3_600_000) : null;
+  return { offered, paying, status, until } as const;
+}
+
+/** Gives the freed place to the waiting booking and e-mails its household. */
+async function givePlace(
+  trx: Trx,
+  tenant: Tenant,
+  period: Period,
+  day: string,
+  next: { id: string; household_id: string; child_id: string },
+) {
+  const { offered, paying, status, until } = await placeOutcome(trx, tenant, period, next.id);
+  await trx
+    .updateTable("bookings")
+    .set({
+      status,
+      holds_place: true,
+      offer_expires_at: until,
+      basket_id: paying?.id ?? null,
+      updated_at: sql`now()`,
+    })
+    .where("id", "=", next.id)
+    .execute();
+  const child = await trx
+    .selectFrom("children")
+    .select(["first_name", "last_name"])
+    .where("id", "=", next.child_id)
+    .executeTakeFirstOrThrow();
+  await notifyHousehold(trx, tenant, next.household_id, {
+    template: offered ? "planning-place-offered" : "planning-place-given",
+    data: {
+      child: `${child.first_name} ${child.last_name}`,
+      period: period.name,
+      day: longDate(day),
+      until: until && parisDateTime(until).replace(" ", " à "),
+      basket: period.rules.payment === "at_booking",
+      basketUntil: paying && parisDateTime(paying.expiresAt).replace(" ", " à "),
+    },
+  });
 }

@@ -1,19 +1,13 @@
 import type { Context } from "hono";
 import type { SessionUser } from "../../../auth/sessions.ts";
-import type { TenantContext } from "../../../db/database.ts";
+import { callerHousehold } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import type { PlanningContext } from "../booking/booking-service.ts";
 
-/** The parent's database persona and their planning context (« Référent »: their first name). */
+/** The parent's planning context (« Référent »: their first name). */
 export function parentPlanning(c: Context<AppEnv>, deps: Deps) {
   const s = c.get("session") as SessionUser;
-  const householdId = s.householdId as string;
-  const db: TenantContext = {
-    role: "app_parent",
-    tenantId: c.get("tenant").id,
-    userId: s.userId,
-    householdId,
-  };
+  const householdId = callerHousehold(c);
   const planning: PlanningContext = {
     tenant: c.get("tenant"),
     actor: { kind: "parent", userId: s.userId },
@@ -21,7 +15,7 @@ export function parentPlanning(c: Context<AppEnv>, deps: Deps) {
     householdId,
     now: deps.now(),
   };
-  return { db, planning };
+  return { planning };
 }
 
 /** Status messages of « Mon planning » after a POST (shown in the aria-live flash). */

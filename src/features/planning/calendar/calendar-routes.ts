@@ -1,13 +1,16 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { requireParent } from "../../../auth/middleware.ts";
 import { notFound } from "../../../http/errors.ts";
-import { uuidParam } from "../../../http/forms.ts";
+import { readForm, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { longDate, parisDateTime, parisToday, parseMonth } from "../../../lib/dates.ts";
+import { optionalText } from "../../../lib/form-fields.ts";
 import { billing } from "../billing-port.ts";
 import { acceptOffer, declineOffer } from "../booking/offer-answer.ts";
-import { PlanningError } from "../shared/errors.ts";
+import { orProblems, PlanningError, type Problem } from "../shared/errors.ts";
 import { LEGEND, stateOf } from "../shared/labels.ts";
 import { monthHref, PLANNING_MESSAGES, parentPlanning } from "./calendar-context.ts";
 import * as view from "./calendar-view.ts";
@@ -44,76 +47,74 @@ function actionsOf(b: { id: string; status: string; day: string; period_id: stri
   };
 }
 
+/** « Mon planning » for the month asked, with the household's children and the basket's days. */
+async function showMonth(c: Context<AppEnv>, deps: Deps) {
+  const { planning } = parentPlanning(c, deps);
+  const today = parisToday(planning.now);
+  const { children, bookings, options, basket } = await inTransaction(c, deps.db, async (trx) => {
+    const children = await view.householdChildren(trx, planning.householdId);
+    const options = displayOptions(c, children, today);
+    const bookings = await view.monthBookings(trx, planning.householdId, options.month);
+    const basket = await billing().waitingDays(trx, planning.householdId);
+    return { children, bookings, options, basket };
+  });
+  const month = view.monthView(bookings, { ...options, today, zone: planning.tenant.config.holidayZone });
+  const kept = keptOptions(options);
+  return page(c, "planning/calendar/index", {
+    month,
+    children: children.map((x) => ({ ...x, shown: options.childIds.includes(x.id) })),
+    showEnded: options.showEnded,
+    links: {
+      today: `/planning${kept ? `?${kept}` : ""}`,
+      previous: `${monthHref(month.previous)}${kept ? `&${kept}` : ""}`,
+      next: `${monthHref(month.next)}${kept ? `&${kept}` : ""}`,
+    },
+    legend: LEGEND,
+    basket,
+    message: PLANNING_MESSAGES[c.req.query("message") ?? ""],
+  });
+}
+
+/** A booking's page; with `problems` it answers 422 (a place no longer offered). */
+async function showBooking(c: Context<AppEnv>, deps: Deps, id: string, problems?: Problem[]) {
+  const { planning } = parentPlanning(c, deps);
+  const b = await inTransaction(c, deps.db, (trx) => view.bookingDetail(trx, planning.householdId, id));
+  if (!b) throw notFound();
+  const data = { b, ...detailData(b), actions: actionsOf(b, parisToday(planning.now)) };
+  if (problems) return page(c, "planning/calendar/booking", { ...data, problems }, 422);
+  return page(c, "planning/calendar/booking", {
+    ...data,
+    message: PLANNING_MESSAGES[c.req.query("message") ?? ""],
+  });
+}
+
+const DECLINE = z.object({ cle: optionalText(100) });
+
 /** « Mon planning »: month calendar, booking detail, the answer to an offered place. Mounted at /. */
 export function planningCalendarRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
 
-  app.get("/planning", requireParent, async (c) => {
-    const ctx = parentPlanning(c, deps);
-    const today = parisToday(ctx.planning.now);
-    const { children, bookings, options, basket } = await deps.db.withTenant(ctx.db, async (trx) => {
-      const children = await view.householdChildren(trx, ctx.planning.householdId);
-      const options = displayOptions(c, children, today);
-      const bookings = await view.monthBookings(trx, ctx.planning.householdId, options.month);
-      const basket = await billing().waitingDays(trx, ctx.planning.householdId);
-      return { children, bookings, options, basket };
-    });
-    const month = view.monthView(bookings, {
-      ...options,
-      today,
-      zone: ctx.planning.tenant.config.holidayZone,
-    });
-    const kept = keptOptions(options);
-    return page(c, "planning/calendar/index", {
-      month,
-      children: children.map((x) => ({ ...x, shown: options.childIds.includes(x.id) })),
-      showEnded: options.showEnded,
-      links: {
-        today: `/planning${kept ? `?${kept}` : ""}`,
-        previous: `${monthHref(month.previous)}${kept ? `&${kept}` : ""}`,
-        next: `${monthHref(month.next)}${kept ? `&${kept}` : ""}`,
-      },
-      legend: LEGEND,
-      basket,
-      message: PLANNING_MESSAGES[c.req.query("message") ?? ""],
-    });
-  });
-
-  app.get("/planning/reservations/:id", requireParent, async (c) => {
-    const id = uuidParam(c, "id");
-    const ctx = parentPlanning(c, deps);
-    const b = await deps.db.withTenant(ctx.db, (trx) =>
-      view.bookingDetail(trx, ctx.planning.householdId, id),
-    );
-    if (!b) throw notFound();
-    return page(c, "planning/calendar/booking", {
-      b,
-      ...detailData(b),
-      actions: actionsOf(b, parisToday(ctx.planning.now)),
-      message: PLANNING_MESSAGES[c.req.query("message") ?? ""],
-    });
-  });
+  app.get("/planning", requireParent, (c) => showMonth(c, deps));
+  app.get("/planning/reservations/:id", requireParent, (c) => showBooking(c, deps, uuidParam(c, "id")));
 
   app.post("/planning/reservations/:id/accepter", requireParent, async (c) => {
     const id = uuidParam(c, "id");
-    const ctx = parentPlanning(c, deps);
-    return answerOffer(c, id, () =>
-      deps.db
-        .withTenant(ctx.db, (trx) => acceptOffer(trx, ctx.planning, id))
-        .then((status) => (status === "unpaid" ? "place-au-panier" : "place-acceptee")),
-    );
+    const { planning } = parentPlanning(c, deps);
+    return answerOffer(c, id, async () => {
+      const status = await inTransaction(c, deps.db, (trx) => acceptOffer(trx, planning, id));
+      return status === "unpaid" ? "place-au-panier" : "place-acceptee";
+    });
   });
 
   app.post("/planning/reservations/:id/refuser", requireParent, async (c) => {
     const id = uuidParam(c, "id");
-    const ctx = parentPlanning(c, deps);
-    const body = await c.req.parseBody();
-    const key = typeof body.cle === "string" && body.cle ? body.cle : crypto.randomUUID();
-    return answerOffer(c, id, () =>
-      deps.db
-        .withTenant(ctx.db, (trx) => declineOffer(trx, ctx.planning, id, key))
-        .then(() => "place-refusee"),
-    );
+    const { planning } = parentPlanning(c, deps);
+    const form = await readForm(c, DECLINE);
+    const key = (form.ok && form.data.cle) || crypto.randomUUID();
+    return answerOffer(c, id, async () => {
+      await inTransaction(c, deps.db, (trx) => declineOffer(trx, planning, id, key));
+      return "place-refusee";
+    });
   });
 
   app.route("/", cancelPageRoutes(deps));
@@ -122,23 +123,9 @@ export function planningCalendarRoutes(deps: Deps) {
 
   /** Runs the answer; a place no longer offered says so on the booking's page. */
   async function answerOffer(c: Context<AppEnv>, id: string, run: () => Promise<string>) {
-    try {
-      const message = await run();
-      return seeOther(c, `/planning/reservations/${id}?message=${message}`);
-    } catch (err) {
-      if (!(err instanceof PlanningError)) throw err;
-      const ctx = parentPlanning(c, deps);
-      const b = await deps.db.withTenant(ctx.db, (trx) =>
-        view.bookingDetail(trx, ctx.planning.householdId, id),
-      );
-      if (!b) throw notFound();
-      return page(
-        c,
-        "planning/calendar/booking",
-        { b, ...detailData(b), actions: actionsOf(b, parisToday(ctx.planning.now)), problems: err.problems },
-        422,
-      );
-    }
+    const message = await orProblems(run());
+    if (message instanceof PlanningError) return showBooking(c, deps, id, message.problems);
+    return seeOther(c, `/planning/reservations/${id}?message=${message}`);
   }
 }
 

@@ -1,9 +1,11 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { requireStaff, requireStaffAdmin } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
+import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
-import { uuidParam } from "../../../http/forms.ts";
+import { readForm, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { longDate, shortDate } from "../../../lib/dates.ts";
 import { LEVELS } from "../../../tenancy/planning-schema.ts";
@@ -28,33 +30,28 @@ const common = { levels: LEVELS, weekdayNames: WEEKDAYS, longDate, shortDate };
 
 /** The form as sent: one string per field, an array for repeated ones (weekdays, levels). */
 async function rawForm(c: Context<AppEnv>): Promise<RawForm> {
-  const body = await c.req.parseBody({ all: true });
-  const raw: RawForm = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (typeof v === "string") raw[k] = v;
-    else if (Array.isArray(v)) raw[k] = v.filter((x): x is string => typeof x === "string");
-  }
-  return raw;
+  return (await readForm(c, z.unknown(), { all: true })).values;
 }
+
+/** The closure to remove: its first and last day, as listed. */
+const REMOVED = z.object({ from: z.string(), to: z.string() });
 
 type Errors = Record<string, string>;
 
 /** The town's offer, edited by its admin staff only. Mounted at /agents. */
 export function planningStaffOfferRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-  const admin = (c: Context<AppEnv>): offerAdmin.Admin => ({
-    db: deps.db,
-    tenant: c.get("tenant"),
-    session: c.get("session") as SessionUser,
-    now: deps.now(),
-  });
+  const admin: AdminOf = (c, work) =>
+    inTransaction(c, deps.db, (trx) =>
+      work(trx, { tenant: c.get("tenant"), userId: callerScope(c).userId, now: deps.now() }),
+    );
   const flash = (c: Context<AppEnv>) => FLASH[c.req.query("ok") ?? ""];
   for (const path of [BASE, `${BASE}/*`]) app.use(path, requireStaff, requireStaffAdmin);
 
   app.get(BASE, async (c) =>
     page(c, "planning/staff/offer", {
       ...common,
-      facilities: await offerAdmin.listOffer(admin(c)),
+      facilities: await admin(c, offerAdmin.listOffer),
       flash: flash(c),
     }),
   );
@@ -62,7 +59,7 @@ export function planningStaffOfferRoutes(deps: Deps) {
   serviceRoutes(app, admin, flash);
 
   const showPeriod = async (c: Context<AppEnv>, input?: { values: RawForm; errors: Errors }) => {
-    const data = await offerAdmin.periodForm(admin(c), uuidParam(c, "id"));
+    const data = await admin(c, (trx) => offerAdmin.periodForm(trx, uuidParam(c, "id")));
     const shown = { ...data, ...common, values: input?.values ?? data.values, errors: input?.errors ?? {} };
     return page(c, "planning/staff/offer-period", { ...shown, flash: flash(c) }, input ? 422 : 200);
   };
@@ -70,7 +67,9 @@ export function planningStaffOfferRoutes(deps: Deps) {
   app.post(`${BASE}/periodes/:id`, async (c) => {
     const values = await rawForm(c);
     const form = parseOffer(periodFormSchema, values);
-    const done = form.ok ? await offerAdmin.updatePeriod(admin(c), uuidParam(c, "id"), form.data) : form;
+    const done = form.ok
+      ? await admin(c, (trx, a) => offerAdmin.updatePeriod(trx, a, uuidParam(c, "id"), form.data))
+      : form;
     if (!done.ok) return showPeriod(c, { values, errors: done.errors });
     return seeOther(c, `/agents${BASE}/periodes/${done.id}?ok=periode`);
   });
@@ -80,13 +79,14 @@ export function planningStaffOfferRoutes(deps: Deps) {
   return app;
 }
 
-type AdminOf = (c: Context<AppEnv>) => offerAdmin.Admin;
+/** Runs the offer's service in the request's transaction, as the admin signed in. */
+type AdminOf = <T>(c: Context<AppEnv>, work: (trx: Trx, a: offerAdmin.Admin) => Promise<T>) => Promise<T>;
 type ShowPeriod = (c: Context<AppEnv>, input?: { values: RawForm; errors: Errors }) => Promise<Response>;
 
 /** A service's rules and eligibility. */
 function serviceRoutes(app: Hono<AppEnv>, admin: AdminOf, flash: (c: Context<AppEnv>) => string | undefined) {
   const showService = async (c: Context<AppEnv>, input?: { values: RawForm; errors: Errors }) => {
-    const data = await offerAdmin.serviceForm(admin(c), uuidParam(c, "id"));
+    const data = await admin(c, (trx) => offerAdmin.serviceForm(trx, uuidParam(c, "id")));
     const shown = { ...data, ...common, values: input?.values ?? data.values, errors: input?.errors ?? {} };
     return page(c, "planning/staff/offer-service", { ...shown, flash: flash(c) }, input ? 422 : 200);
   };
@@ -94,7 +94,9 @@ function serviceRoutes(app: Hono<AppEnv>, admin: AdminOf, flash: (c: Context<App
   app.post(`${BASE}/services/:id`, async (c) => {
     const values = await rawForm(c);
     const form = parseOffer(serviceFormSchema, values);
-    const done = form.ok ? await offerAdmin.updateService(admin(c), uuidParam(c, "id"), form.data) : form;
+    const done = form.ok
+      ? await admin(c, (trx, a) => offerAdmin.updateService(trx, a, uuidParam(c, "id"), form.data))
+      : form;
     if (!done.ok) return showService(c, { values, errors: done.errors });
     return seeOther(c, `/agents${BASE}/services/${done.id}?ok=service`);
   });
@@ -108,20 +110,23 @@ function closureRoutes(app: Hono<AppEnv>, admin: AdminOf, showPeriod: ShowPeriod
     const form = parseOffer(closureFormSchema, values);
     if (!form.ok) {
       // The closure's fields (from, to, label) are apart from the period's own form.
-      const current = await offerAdmin.periodForm(admin(c), id);
+      const current = await admin(c, (trx) => offerAdmin.periodForm(trx, id));
       return showPeriod(c, { values: { ...current.values, ...values }, errors: form.errors });
     }
-    await offerAdmin.changeClosures(admin(c), id, (list) => [...list, form.data]);
+    await admin(c, (trx, a) => offerAdmin.changeClosures(trx, a, id, (list) => [...list, form.data]));
     return seeOther(c, `/agents${BASE}/periodes/${id}?ok=fermeture`);
   });
   app.post(`${BASE}/periodes/:id/fermetures/supprimer`, async (c) => {
     const id = uuidParam(c, "id");
-    const { from, to } = await c.req.parseBody();
-    await offerAdmin.changeClosures(admin(c), id, (list) => {
-      const kept = list.filter((x) => x.from !== from || x.to !== to);
-      if (kept.length === list.length) throw notFound();
-      return kept;
-    });
+    const form = await readForm(c, REMOVED);
+    const { from, to } = form.ok ? form.data : { from: "", to: "" };
+    await admin(c, (trx, a) =>
+      offerAdmin.changeClosures(trx, a, id, (list) => {
+        const kept = list.filter((x) => x.from !== from || x.to !== to);
+        if (kept.length === list.length) throw notFound();
+        return kept;
+      }),
+    );
     return seeOther(c, `/agents${BASE}/periodes/${id}?ok=fermeture`);
   });
 }
@@ -129,7 +134,7 @@ function closureRoutes(app: Hono<AppEnv>, admin: AdminOf, showPeriod: ShowPeriod
 /** « Nouvelle période » of a service. */
 function newPeriodRoutes(app: Hono<AppEnv>, admin: AdminOf) {
   const show = async (c: Context<AppEnv>, input?: { values: RawForm; errors: Errors }) => {
-    const data = await offerAdmin.newPeriodForm(admin(c), uuidParam(c, "id"));
+    const data = await admin(c, (trx) => offerAdmin.newPeriodForm(trx, uuidParam(c, "id")));
     const shown = { ...data, ...common, values: input?.values ?? data.values, errors: input?.errors ?? {} };
     return page(c, "planning/staff/offer-period", { ...shown, isNew: true }, input ? 422 : 200);
   };
@@ -138,7 +143,7 @@ function newPeriodRoutes(app: Hono<AppEnv>, admin: AdminOf) {
     const values = await rawForm(c);
     const form = parseOffer(periodFormSchema, values);
     if (!form.ok) return show(c, { values, errors: form.errors });
-    const id = await offerAdmin.createPeriod(admin(c), uuidParam(c, "id"), form.data);
+    const id = await admin(c, (trx, a) => offerAdmin.createPeriod(trx, a, uuidParam(c, "id"), form.data));
     return seeOther(c, `/agents${BASE}/periodes/${id}?ok=creee`);
   });
 }

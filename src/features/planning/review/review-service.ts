@@ -60,11 +60,7 @@ export async function decideBookings(
   ids: string[],
   decision: Decision,
 ): Promise<number> {
-  const rows = await lockRows(trx, ids, "pending");
-  await decidePending(trx, tenant, actor, rows, decision);
-  await record(trx, tenant, actor, rows, decision, "dossier_id");
-  await tell(trx, tenant, rows, decision, decision.accept ? "accepted" : "refused");
-  return rows.length;
+  return decideRows(trx, tenant, actor, ids, decision, BOOKING_REQUESTS);
 }
 
 /**
@@ -78,10 +74,45 @@ export async function decideCancellations(
   ids: string[],
   decision: Decision,
 ): Promise<number> {
-  const rows = await lockRows(trx, ids, "cancel_requested");
-  await decideCancelRequests(trx, tenant, actor, rows, decision);
-  await record(trx, tenant, actor, rows, decision, "cancel_dossier_id");
-  await tell(trx, tenant, rows, decision, decision.accept ? "cancellation-accepted" : "cancellation-refused");
+  return decideRows(trx, tenant, actor, ids, decision, CANCEL_REQUESTS);
+}
+
+type Rows = Awaited<ReturnType<typeof lockRows>>;
+
+/** What a kind of request is: the state it waits in, how it is decided, its dossier, its e-mails. */
+interface RequestKind {
+  status: "pending" | "cancel_requested";
+  apply: (trx: Trx, tenant: Tenant, actor: Actor, rows: Rows, decision: Decision) => Promise<void>;
+  dossier: "dossier_id" | "cancel_dossier_id";
+  mail: { accepted: Parameters<typeof tell>[4]; refused: Parameters<typeof tell>[4] };
+}
+
+const BOOKING_REQUESTS: RequestKind = {
+  status: "pending",
+  apply: decidePending,
+  dossier: "dossier_id",
+  mail: { accepted: "accepted", refused: "refused" },
+};
+const CANCEL_REQUESTS: RequestKind = {
+  status: "cancel_requested",
+  apply: decideCancelRequests,
+  dossier: "cancel_dossier_id",
+  mail: { accepted: "cancellation-accepted", refused: "cancellation-refused" },
+};
+
+/** Locks the requests, decides them all, audits each dossier and e-mails the families. */
+async function decideRows(
+  trx: Trx,
+  tenant: Tenant,
+  actor: Actor,
+  ids: string[],
+  decision: Decision,
+  kind: RequestKind,
+): Promise<number> {
+  const rows = await lockRows(trx, ids, kind.status);
+  await kind.apply(trx, tenant, actor, rows, decision);
+  await record(trx, tenant, actor, rows, decision, kind.dossier);
+  await tell(trx, tenant, rows, decision, decision.accept ? kind.mail.accepted : kind.mail.refused);
   return rows.length;
 }
 

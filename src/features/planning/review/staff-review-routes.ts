@@ -1,9 +1,11 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 import { requireStaff } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
+import { readForm } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import {
   addMonths,
@@ -14,6 +16,7 @@ import {
   parisToday,
   parseMonth,
 } from "../../../lib/dates.ts";
+import { isUuid, many, trimmed, uuid } from "../../../lib/form-fields.ts";
 import type { Actor } from "../../audit/service.ts";
 import { allPeriods } from "../offer/period-service.ts";
 import * as occupancy from "./occupancy-view.ts";
@@ -27,14 +30,7 @@ const MESSAGES: Record<string, string> = {
   "aucune-place": "Aucune place n'a été attribuée : le jour est complet ou la liste d'attente est vide.",
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const uuidOrNone = (v: unknown) => (typeof v === "string" && UUID.test(v) ? v : undefined);
-
-function staff(c: Context<AppEnv>) {
-  const userId = (c.get("session") as SessionUser).userId;
-  const actor: Actor = { kind: "staff", userId };
-  return { ctx: { role: "app_staff" as const, tenantId: c.get("tenant").id, userId }, actor };
-}
+const uuidOrNone = (v: unknown) => (isUuid(v) ? v : undefined);
 
 /** What the queue page shows besides the list: a refusal without reason, an empty selection, a conflict. */
 interface Feedback {
@@ -53,7 +49,7 @@ async function queuePage(
   feedback: Feedback = {},
   status: ContentfulStatusCode = 200,
 ) {
-  const data = await deps.db.withTenant(staff(c).ctx, async (trx) => ({
+  const data = await inTransaction(c, deps.db, async (trx) => ({
     groups: await review.pendingQueue(trx, filters),
     services: await occupancy.services(trx),
     periods: (await allPeriods(trx)).map((p) => ({ id: p.id, label: `${p.service.name} › ${p.name}` })),
@@ -74,28 +70,35 @@ async function queuePage(
 }
 
 /** The decision form: repeated ids, « accepter » or « refuser », the reason, where it was sent from. */
-function decisionForm(body: Record<string, unknown>) {
-  const all = (name: string) => {
-    const v = body[name];
-    return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter(
-      (x): x is string => typeof x === "string",
-    );
-  };
-  const bookings = all("reservations");
-  const cancellations = all("annulations");
-  if (![...bookings, ...cancellations].every((id) => UUID.test(id))) throw notFound();
-  const reason = typeof body.motif === "string" ? body.motif.trim() : "";
+const DECISION = z.object({
+  reservations: many(z.string()),
+  annulations: many(z.string()),
+  decision: z.unknown().optional(),
+  motif: z.preprocess(trimmed, z.string()),
+  origine: z.unknown().optional(),
+  service: z.unknown().optional(),
+  periode: z.unknown().optional(),
+});
+
+/** The decision as sent; an id that is not a UUID is not found. */
+async function decisionForm(c: Context<AppEnv>) {
+  const form = await readForm(c, DECISION, { all: true });
+  if (!form.ok) throw notFound();
+  const { reservations: bookings, annulations: cancellations, motif: reason, ...rest } = form.data;
+  if (![...bookings, ...cancellations].every(isUuid)) throw notFound();
   return {
     bookings,
     cancellations,
-    accept: body.decision === "accepter",
+    accept: rest.decision === "accepter",
     reason,
-    origin: typeof body.origine === "string" ? body.origine : "selection",
-    filters: { serviceId: uuidOrNone(body.service), periodId: uuidOrNone(body.periode) },
+    origin: typeof rest.origine === "string" ? rest.origine : "selection",
+    filters: { serviceId: uuidOrNone(rest.service), periodId: uuidOrNone(rest.periode) },
   };
 }
 
-function invalid(form: ReturnType<typeof decisionForm>): { field: string; error: string } | null {
+type DecisionForm = Awaited<ReturnType<typeof decisionForm>>;
+
+function invalid(form: DecisionForm): { field: string; error: string } | null {
   if (form.bookings.length + form.cancellations.length === 0)
     return { field: "selection", error: "Cochez au moins un jour avant de décider." };
   if (form.accept) return null;
@@ -126,33 +129,33 @@ function reviewRoutes(deps: Deps, app: Hono<AppEnv>) {
 
 /** One decision for every day sent (a dossier's form or the selection), all or nothing. */
 async function decide(deps: Deps, c: Context<AppEnv>) {
-  const form = decisionForm(await c.req.parseBody({ all: true }));
+  const form = await decisionForm(c);
   const problem = invalid(form);
   const selected = form.origin === "selection" ? [...form.bookings, ...form.cancellations] : [];
-  if (problem)
-    return queuePage(
-      deps,
-      c,
-      form.filters,
-      { origin: form.origin, ...problem, reason: form.reason, selected },
-      422,
-    );
-  const { ctx, actor } = staff(c);
-  const decision: review.Decision = form.accept ? { accept: true } : { accept: false, reason: form.reason };
-  try {
-    await deps.db.withTenant(ctx, async (trx) => {
-      if (form.bookings.length)
-        await review.decideBookings(trx, c.get("tenant"), actor, form.bookings, decision);
-      if (form.cancellations.length)
-        await review.decideCancellations(trx, c.get("tenant"), actor, form.cancellations, decision);
-    });
-  } catch (e) {
-    if (e instanceof AppError && e.status === 409)
-      return queuePage(deps, c, form.filters, { conflict: e.message }, 409);
-    throw e;
+  if (problem) {
+    const feedback = { origin: form.origin, ...problem, reason: form.reason, selected };
+    return queuePage(deps, c, form.filters, feedback, 422);
   }
+  const conflict = await applyDecision(deps, c, form).catch((e: unknown) => {
+    if (e instanceof AppError && e.status === 409) return e;
+    throw e;
+  });
+  if (conflict) return queuePage(deps, c, form.filters, { conflict: conflict.message }, 409);
   const message = form.accept ? "acceptees" : "refusees";
   return seeOther(c, `/agents/planning/demandes?${filterQuery(form.filters, { message })}`);
+}
+
+/** Applies the decision to the bookings and the cancellation requests, in one transaction. */
+function applyDecision(deps: Deps, c: Context<AppEnv>, form: DecisionForm): Promise<undefined> {
+  const actor: Actor = { kind: "staff", userId: callerScope(c).userId };
+  const decision: review.Decision = form.accept ? { accept: true } : { accept: false, reason: form.reason };
+  return inTransaction(c, deps.db, async (trx) => {
+    if (form.bookings.length)
+      await review.decideBookings(trx, c.get("tenant"), actor, form.bookings, decision);
+    if (form.cancellations.length)
+      await review.decideCancellations(trx, c.get("tenant"), actor, form.cancellations, decision);
+    return undefined;
+  });
 }
 
 /** « Occupation des accueils »: a service's month, day by day (default: first service, this month). */
@@ -160,7 +163,7 @@ async function monthPage(deps: Deps, c: Context<AppEnv>) {
   const month = parseMonth(c.req.query("mois")) ?? parisToday(deps.now()).slice(0, 7);
   const asked = c.req.query("service");
   if (asked !== undefined && !uuidOrNone(asked)) throw notFound();
-  const data = await deps.db.withTenant(staff(c).ctx, async (trx) => {
+  const data = await inTransaction(c, deps.db, async (trx) => {
     const list = await occupancy.services(trx);
     const serviceId = asked ?? list[0]?.id;
     const view = serviceId ? await occupancy.monthOccupancy(trx, c.get("tenant"), serviceId, month) : null;
@@ -177,6 +180,9 @@ async function monthPage(deps: Deps, c: Context<AppEnv>) {
   });
 }
 
+/** « Attribuer la place libre »: the period and the day of the occupancy page. */
+const SERVE = z.object({ periode: uuid(), jour: z.string().refine(isIsoDate) });
+
 function occupancyRoutes(deps: Deps, app: Hono<AppEnv>) {
   app.get("/planning/occupation", requireStaff, (c) => monthPage(deps, c));
 
@@ -184,7 +190,7 @@ function occupancyRoutes(deps: Deps, app: Hono<AppEnv>) {
     const periodId = uuidOrNone(c.req.query("periode"));
     const day = c.req.query("jour");
     if (!periodId || !isIsoDate(day)) throw notFound();
-    const detail = await deps.db.withTenant(staff(c).ctx, (trx) =>
+    const detail = await inTransaction(c, deps.db, (trx) =>
       occupancy.dayDetail(trx, c.get("tenant"), periodId, day),
     );
     const message = MESSAGES[c.req.query("message") ?? ""];
@@ -192,11 +198,10 @@ function occupancyRoutes(deps: Deps, app: Hono<AppEnv>) {
   });
 
   app.post("/planning/occupation/jour", requireStaff, async (c) => {
-    const body = await c.req.parseBody();
-    const periodId = uuidOrNone(body.periode);
-    const day = body.jour;
-    if (!periodId || !isIsoDate(day)) throw notFound();
-    const served = await deps.db.withTenant(staff(c).ctx, (trx) =>
+    const form = await readForm(c, SERVE);
+    if (!form.ok) throw notFound();
+    const { periode: periodId, jour: day } = form.data;
+    const served = await inTransaction(c, deps.db, (trx) =>
       occupancy.serveWaiting(trx, c.get("tenant"), periodId, day),
     );
     const message = served > 0 ? "place-attribuee" : "aucune-place";

@@ -13,3 +13,11 @@ export class PlanningError extends AppError {
     super("bad_request", 422, problems.map((p) => p.message).join(" "));
   }
 }
+
+/** The work's result, or the PlanningError it refused with (the page then shows its problems). */
+export function orProblems<T>(work: Promise<T>): Promise<T | PlanningError> {
+  return work.catch((err: unknown) => {
+    if (err instanceof PlanningError) return err;
+    throw err;
+  });
+}
