@@ -1,4 +1,6 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { readForm } from "../http/forms.ts";
 import { page, seeOther } from "../http/render.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import { personaOf } from "./account-service.ts";
@@ -26,8 +28,8 @@ export function connectionsRoutes(deps: Deps, kind: "parent" | "staff") {
     return page(c, "auth/connections", { base, rows, current: session(c).sessionId, ended });
   });
   app.post("/compte/connexions/fin", guard, async (c) => {
-    const body = await c.req.parseBody();
-    const id = typeof body.session === "string" ? body.session : "";
+    const form = await readForm(c, z.object({ session: z.string().catch("") }));
+    const id = form.ok ? form.data.session : "";
     await deps.db.withTenant(own(c), (trx) => endOwnSession(trx, session(c).userId, id));
     return seeOther(c, id === session(c).sessionId ? `${base}/connexion` : `${base}/compte/connexions?fin=1`);
   });

@@ -139,3 +139,36 @@ export function optionalUuidQuery(c: Context<AppEnv>, name: string): string | un
   const value = c.req.query(name);
   return value === undefined || value === "" ? undefined : uuidQuery(c, name);
 }
+
+/** A multipart form read once: its text fields as typed, and the files chosen, by field name. */
+export interface UploadForm {
+  values: FormListValues;
+  files: Record<string, File[]>;
+}
+
+/** Reads a multipart body (uploads next to fields); the text fields then go through `validate`. */
+export async function readUpload(c: Context<AppEnv>): Promise<UploadForm> {
+  const body = await c.req.parseBody({ all: true });
+  const values: FormListValues = {};
+  const files: Record<string, File[]> = {};
+  for (const [k, v] of Object.entries(body)) {
+    const items = ([] as unknown[]).concat(v);
+    const texts = items.filter((item): item is string => typeof item === "string");
+    // A file input left empty sends a nameless, empty part: nothing was chosen.
+    const kept = items.filter(
+      (item): item is File => item instanceof File && (item.size > 0 || item.name !== ""),
+    );
+    if (texts.length > 0) values[k] = Array.isArray(v) ? texts : (texts[0] as string);
+    if (kept.length > 0) files[k] = kept;
+  }
+  return { values, files };
+}
+
+/** The first value of a field read with `{ all: true }` (a repeated field sent once or more). */
+export const firstValue = (v: string | string[] | undefined): string =>
+  Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
+
+/** One value per field (the first of a repeated one), for forms read with `readUpload`. */
+export function singleValues(values: FormListValues): FormValues {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, firstValue(v)]));
+}

@@ -159,7 +159,6 @@ const DEBT = {
     "src/features/team/routes.ts",
   ],
   handInput: [
-    "src/auth/connections-routes.ts",
     "src/features/billing/basket/basket-routes.ts",
     "src/features/billing/invoices/staff-credit-routes.ts",
     "src/features/billing/invoicing/staff-invoicing-routes.ts",
@@ -176,7 +175,6 @@ const DEBT = {
     "src/features/enrolment/school/routes.ts",
     "src/features/enrolment/school/staff-routes.ts",
     "src/features/messages/routes.ts",
-    "src/features/news/staff-routes.ts",
     "src/features/planning/absences/absence-routes.ts",
     "src/features/planning/absences/staff-absence-routes.ts",
     "src/features/planning/attendance/staff-attendance-routes.ts",
@@ -186,11 +184,6 @@ const DEBT = {
     "src/features/planning/review/staff-review-routes.ts",
     "src/features/planning/wizard/wizard-query.ts",
     "src/features/planning/wizard/wizard-routes.ts",
-    "src/features/platform/import-routes.ts",
-    "src/features/platform/school-calendar-routes.ts",
-    "src/features/platform/towns-routes.ts",
-    "src/features/requests/routes.ts",
-    "src/features/requests/staff-routes.ts",
     "src/features/settings/routes.ts",
   ],
 };

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "../../src/http/errors.ts";
-import { FormError, submitForm, uuidParam, uuidQuery } from "../../src/http/forms.ts";
+import { FormError, readUpload, submitForm, uuidParam, uuidQuery } from "../../src/http/forms.ts";
 import type { AppEnv } from "../../src/http/types.ts";
 import { checkbox, euros, isoDate, many, month, uuid } from "../../src/lib/form-fields.ts";
 
@@ -116,5 +116,27 @@ describe("ids in the path and the query", () => {
     expect((await app.request(`/item/abc?enfant=${ID}`)).status).toBe(404);
     expect((await app.request(`/item/${ID}?enfant=abc`)).status).toBe(404);
     expect((await app.request(`/item/${ID}`)).status).toBe(404);
+  });
+});
+
+describe("uploads next to fields", () => {
+  it("reads the text fields as typed and keeps only the files chosen, by field name", async () => {
+    const app = new Hono<AppEnv>().post("/upload", async (c) => {
+      const { values, files } = await readUpload(c);
+      return c.json({
+        values,
+        files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, f.map((x) => x.name)])),
+      });
+    });
+    const form = new FormData();
+    form.append("titre", "Attestation");
+    form.append("piece", new File(["%PDF"], "a.pdf", { type: "application/pdf" }));
+    form.append("piece", new File(["%PDF"], "b.pdf", { type: "application/pdf" }));
+    form.append("vide", new File([], "", { type: "application/octet-stream" }));
+    const res = await app.request("/upload", { method: "POST", body: form });
+    expect(await res.json()).toEqual({
+      values: { titre: "Attestation", vide: "" },
+      files: { piece: ["a.pdf", "b.pdf"] },
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { uuidParam } from "../../http/forms.ts";
+import { readUpload, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { tenantJsonSchema } from "../../tenancy/file-io.ts";
@@ -32,10 +32,10 @@ export function platformImportRoutes(deps: Deps) {
   ) => page(c, "platform/import", { errors, issues, values: {} }, status);
   app.get("/import", requireOperator, (c) => importPage(c));
   app.post("/import", requireOperator, async (c) => {
-    const body = await c.req.parseBody();
-    const file = body.fichier instanceof File && body.fichier.size > 0 ? body.fichier : null;
+    const { files } = await readUpload(c);
+    const file = files.fichier?.find((f) => f.size > 0);
     if (!file) return importPage(c, { fichier: "Choisissez un fichier de commune (.yaml)." }, [], 422);
-    const logo = body.logo instanceof File ? body.logo : undefined;
+    const logo = files.logo?.[0];
     const r = await importService.importTown(deps.db, who(deps, c), await file.text(), logo);
     if (!r.ok) return importPage(c, r.errors, r.issues, 422);
     deps.sites.invalidate();
