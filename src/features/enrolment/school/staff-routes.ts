@@ -1,8 +1,9 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { requireStaff } from "../../../auth/middleware.ts";
 import type { SessionUser } from "../../../auth/sessions.ts";
 import type { Trx } from "../../../db/database.ts";
-import { uuidParam } from "../../../http/forms.ts";
+import { readForm, readUpload, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import type { Actor } from "../../audit/service.ts";
@@ -50,9 +51,8 @@ export function schoolStaffRoutes(deps: Deps) {
 
   app.get(base, (c) => listPage(c));
   app.post(`${base}/carte`, async (c) => {
-    const body = await c.req.parseBody();
-    const file = body.fichier;
-    const text = file instanceof File && file.size <= 2_000_000 ? await file.text() : "";
+    const file = (await readUpload(c)).files.fichier?.[0];
+    const text = file && file.size <= 2_000_000 ? await file.text() : "";
     if (!text)
       return listPage(c, { fichier: "Choisissez le fichier CSV de la carte scolaire (2 Mo au plus)." });
     const out = await run(c, (trx) => schoolService.importMap(trx, c.get("tenant"), text));
@@ -60,14 +60,14 @@ export function schoolStaffRoutes(deps: Deps) {
     return seeOther(c, `/agents${base}?message=carte`);
   });
   app.post(`${base}/pieces`, async (c) => {
-    const body = await c.req.parseBody({ all: true });
-    const keys = ([] as unknown[]).concat(body.pieces ?? []).map(String);
+    const { values } = await readForm(c, z.object({}), { all: true });
+    const keys = ([] as string[]).concat(values.pieces ?? []);
     await run(c, (trx) => schoolService.setRequiredDocuments(trx, c.get("tenant"), keys));
     return seeOther(c, `/agents${base}?message=pieces`);
   });
   app.post(`${base}/:id/decision`, async (c) => {
     const id = uuidParam(c, "id");
-    const body = await c.req.parseBody();
+    const { values: body } = await readForm(c, z.object({}));
     const reason = typeof body.motif === "string" ? body.motif.trim().slice(0, 500) : "";
     const accept = body.decision === "accepter";
     if (!accept && !reason)
