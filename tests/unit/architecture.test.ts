@@ -165,9 +165,6 @@ const DEBT = {
     "src/features/billing/payments/refund-routes.ts",
     "src/features/billing/payments/staff-payments-routes.ts",
     "src/features/billing/settings/staff-settings-routes.ts",
-    "src/features/children/routes.ts",
-    "src/features/documents/routes.ts",
-    "src/features/messages/routes.ts",
     "src/features/planning/absences/absence-routes.ts",
     "src/features/planning/absences/staff-absence-routes.ts",
     "src/features/planning/attendance/staff-attendance-routes.ts",
@@ -177,7 +174,6 @@ const DEBT = {
     "src/features/planning/review/staff-review-routes.ts",
     "src/features/planning/wizard/wizard-query.ts",
     "src/features/planning/wizard/wizard-routes.ts",
-    "src/features/settings/routes.ts",
   ],
 };
 

@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireParent } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
-import { readForm, uuidParam } from "../../http/forms.ts";
+import { readForm, readUpload, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { formValues, SECTION_PAGES, type SectionPage, vaccineRows } from "./pages.ts";
@@ -96,8 +96,7 @@ function photoRoutes(app: Hono<AppEnv>, who: WhoOf) {
   });
   app.post("/enfants/:id/photo", limit, async (c) => {
     const id = uuidParam(c, "id");
-    const body = await c.req.parseBody();
-    const file = body.photo instanceof File ? body.photo : undefined;
+    const file = (await readUpload(c)).files.photo?.[0];
     const result = await childrenService.setPhoto(who(c), id, file);
     if (!result.ok) return showChild(c, who, undefined, result.error, 422);
     return seeOther(c, `/enfants/${id}?resultat=applied#photo`);

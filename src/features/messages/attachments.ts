@@ -5,12 +5,6 @@ import type { NewFile } from "./repo.ts";
 /** Up to three files per message, each checked by its content like « Mes documents ». */
 export const MAX_FILES = 3;
 
-/** The files a form sent, without the empty part a browser sends when none was chosen. */
-export function chosen(value: unknown): File[] {
-  const list = Array.isArray(value) ? value : [value];
-  return list.filter((f): f is File => f instanceof File && !(f.size === 0 && f.name === ""));
-}
-
 export async function check(
   tenant: Tenant,
   files: File[],

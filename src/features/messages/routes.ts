@@ -4,11 +4,11 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireParent } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
-import { uuidParam } from "../../http/forms.ts";
+import { readUpload, singleValues, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { formatsLabel, sendFile, sizeLabel } from "../documents/files-service.ts";
-import { chosen, MAX_FILES } from "./attachments.ts";
+import { MAX_FILES } from "./attachments.ts";
 import * as messagesService from "./service.ts";
 import { messageView } from "./view.ts";
 
@@ -48,10 +48,8 @@ export function filesHint(c: Context<AppEnv>) {
 
 /** The posted fields as text, and the files apart. */
 export async function readMessageForm(c: Context<AppEnv>) {
-  const body = await c.req.parseBody({ all: true });
-  const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(body)) if (typeof v === "string") values[k] = v;
-  return { values, files: chosen(body.fichiers) };
+  const form = await readUpload(c);
+  return { values: singleValues(form.values), files: form.files.fichiers ?? [] };
 }
 
 /** « vous avez 1 Nouveau(x) Message(s) » on every page a parent of an inbox town opens. */
