@@ -126,9 +126,6 @@ const DEBT = {
     "src/features/children/service.ts",
     "src/features/completeness/service.ts",
     "src/features/documents/service.ts",
-    "src/features/enrolment/campaign/staff-routes.ts",
-    "src/features/enrolment/enrolments/staff-routes.ts",
-    "src/features/enrolment/school/staff-routes.ts",
     "src/features/enrolment/tariffs/routes.ts",
     "src/features/health-log/service.ts",
     "src/features/home/service.ts",
@@ -156,7 +153,6 @@ const DEBT = {
     "src/features/settings/service.ts",
     "src/features/staff/service.ts",
     "src/features/support/service.ts",
-    "src/features/team/routes.ts",
   ],
   handInput: [
     "src/features/billing/basket/basket-routes.ts",

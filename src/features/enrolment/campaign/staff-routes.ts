@@ -1,12 +1,12 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { requireStaff } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
 import type { Trx } from "../../../db/database.ts";
 import { firstValue, readForm } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import type { Actor } from "../../audit/service.ts";
+import { asStaff } from "../parent-scope.ts";
 import * as campaignService from "./service.ts";
 
 const MESSAGES: Record<string, string> = {
@@ -21,12 +21,7 @@ export function campaignStaffRoutes(deps: Deps) {
   app.use("/campagne", requireStaff);
   app.use("/campagne/*", requireStaff);
 
-  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, actor: Actor) => Promise<T>) => {
-    const s = c.get("session") as SessionUser;
-    return deps.db.withTenant({ role: "app_staff", tenantId: c.get("tenant").id, userId: s.userId }, (trx) =>
-      fn(trx, { kind: "staff", userId: s.userId }),
-    );
-  };
+  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, actor: Actor) => Promise<T>) => asStaff(deps, c, fn);
   const show = async (
     c: Context<AppEnv>,
     errors: Record<string, string> = {},

@@ -7,6 +7,7 @@ import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import { readForm } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisDateTime, shortDate } from "../../../lib/dates.ts";
 import { isUuid } from "../../../lib/form-fields.ts";
@@ -35,13 +36,11 @@ export function enrolmentStaffRoutes(deps: Deps) {
     const s = c.get("session") as SessionUser;
     const ctx: decisions.StaffCtx = {
       tenant: c.get("tenant"),
-      actor: { kind: "staff", userId: s.userId },
+      actor: { kind: "staff", userId: callerScope(c).userId },
       actorName: `${s.firstName}`,
       now: deps.now(),
     };
-    return deps.db.withTenant({ role: "app_staff", tenantId: ctx.tenant.id, userId: s.userId }, (trx) =>
-      fn(trx, ctx),
-    );
+    return inTransaction(c, deps.db, (trx) => fn(trx, ctx));
   };
 
   const queuePage = async (

@@ -1,12 +1,12 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { requireStaff } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
 import type { Trx } from "../../../db/database.ts";
 import { readForm, readUpload, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import type { Actor } from "../../audit/service.ts";
+import { asStaff } from "../parent-scope.ts";
 import * as schoolService from "./service.ts";
 
 const MESSAGES: Record<string, string> = {
@@ -24,12 +24,7 @@ export function schoolStaffRoutes(deps: Deps) {
   app.use(base, requireStaff);
   app.use(`${base}/*`, requireStaff);
 
-  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, actor: Actor) => Promise<T>) => {
-    const s = c.get("session") as SessionUser;
-    return deps.db.withTenant({ role: "app_staff", tenantId: c.get("tenant").id, userId: s.userId }, (trx) =>
-      fn(trx, { kind: "staff", userId: s.userId }),
-    );
-  };
+  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, actor: Actor) => Promise<T>) => asStaff(deps, c, fn);
   const listPage = async (c: Context<AppEnv>, errors: Record<string, string> = {}, reasonFor?: string) => {
     const school = c.req.query("ecole") || undefined;
     const data = await run(c, async (trx) => ({
