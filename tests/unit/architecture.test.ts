@@ -150,7 +150,6 @@ const DEBT = {
     "src/features/planning/review/staff-review-routes.ts",
     "src/features/planning/wizard/wizard-routes.ts",
     "src/features/preregistration/service.ts",
-    "src/features/settings/service.ts",
     "src/features/staff/service.ts",
     "src/features/support/service.ts",
   ],

@@ -1,10 +1,10 @@
 import { type Context, Hono } from "hono";
 import { loginField } from "../../auth/login.ts";
 import { requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
 import { readUpload } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { contrastOf } from "../../tenancy/branding-form.ts";
 import type { TenantConfig } from "../../tenancy/config-schema.ts";
@@ -86,8 +86,10 @@ export function settingsRoutes(deps: Deps) {
     if (!part) throw notFound();
     const read = await readPart(c, part);
     if (!read.ok) return settingsPage(c, read);
-    const session = c.get("session") as SessionUser;
-    await settings.saveSettings(deps.db, c.get("tenant"), session, part, read.config, read.logoSvg);
+    const userId = callerScope(c).userId;
+    await inTransaction(c, deps.db, (trx) =>
+      settings.saveSettings(trx, c.get("tenant"), userId, part, read.config, read.logoSvg),
+    );
     deps.sites.invalidate();
     return seeOther(c, `/agents/parametres?enregistre=${part}#${part}`);
   });
