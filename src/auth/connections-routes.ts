@@ -8,8 +8,6 @@ import { requireParent, requireStaff } from "./middleware.ts";
 import { endOwnSession } from "./session-end-service.ts";
 import { deleteUserSessions, listUserSessions, type SessionUser } from "./sessions.ts";
 
-const endSchema = z.object({ session: z.string() });
-
 /**
  * « Mes connexions » (issue 16, item 12): the person's active sessions (device, network, last
  * use); they end any of them, or every other one. RLS keeps each to their own sessions.
@@ -30,7 +28,7 @@ export function connectionsRoutes(deps: Deps, kind: "parent" | "staff") {
     return page(c, "auth/connections", { base, rows, current: session(c).sessionId, ended });
   });
   app.post("/compte/connexions/fin", guard, async (c) => {
-    const form = await readForm(c, endSchema);
+    const form = await readForm(c, z.object({ session: z.string().catch("") }));
     const id = form.ok ? form.data.session : "";
     await deps.db.withTenant(own(c), (trx) => endOwnSession(trx, session(c).userId, id));
     return seeOther(c, id === session(c).sessionId ? `${base}/connexion` : `${base}/compte/connexions?fin=1`);

@@ -140,28 +140,35 @@ export function optionalUuidQuery(c: Context<AppEnv>, name: string): string | un
   return value === undefined || value === "" ? undefined : uuidQuery(c, name);
 }
 
-/** A multipart form read once: its text fields (cleaned like any form's) and its files. */
-export interface Upload {
-  values: FormValues;
-  /** The file sent under `name`, as sent (a file input left blank sends an empty part). */
-  file(name: string): File | undefined;
-  /** Every file chosen under `name`, without the empty part a blank file input sends. */
-  files(name: string): File[];
+/** A multipart form read once: its text fields as typed, and the files chosen, by field name. */
+export interface UploadForm {
+  values: FormListValues;
+  files: Record<string, File[]>;
 }
 
-export async function readUpload(c: Context<AppEnv>): Promise<Upload> {
+/** Reads a multipart body (uploads next to fields); the text fields then go through `validate`. */
+export async function readUpload(c: Context<AppEnv>): Promise<UploadForm> {
   const body = await c.req.parseBody({ all: true });
-  const values: FormValues = {};
+  const values: FormListValues = {};
+  const files: Record<string, File[]> = {};
   for (const [k, v] of Object.entries(body)) {
-    const all = [v].flat();
-    // A file field is never a text value, whatever its blank parts were parsed as.
-    const last = all.some((x) => x instanceof File) ? undefined : all.at(-1);
-    if (typeof last === "string") values[k] = last;
+    const items = ([] as unknown[]).concat(v);
+    const texts = items.filter((item): item is string => typeof item === "string");
+    // A file input left empty sends a nameless, empty part: nothing was chosen.
+    const kept = items.filter(
+      (item): item is File => item instanceof File && (item.size > 0 || item.name !== ""),
+    );
+    if (texts.length > 0) values[k] = Array.isArray(v) ? texts : (texts[0] as string);
+    if (kept.length > 0) files[k] = kept;
   }
-  const sent = (name: string) => [body[name] ?? []].flat().filter((f): f is File => f instanceof File);
-  return {
-    values,
-    file: (name) => sent(name)[0],
-    files: (name) => sent(name).filter((f) => !(f.size === 0 && f.name === "")),
-  };
+  return { values, files };
+}
+
+/** The first value of a field read with `{ all: true }` (a repeated field sent once or more). */
+export const firstValue = (v: string | string[] | undefined): string =>
+  Array.isArray(v) ? (v[0] ?? "") : (v ?? "");
+
+/** One value per field (the first of a repeated one), for forms read with `readUpload`. */
+export function singleValues(values: FormListValues): FormValues {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, firstValue(v)]));
 }

@@ -2,7 +2,7 @@ import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError } from "../../src/http/errors.ts";
-import { FormError, submitForm, uuidParam, uuidQuery } from "../../src/http/forms.ts";
+import { FormError, readUpload, submitForm, uuidParam, uuidQuery } from "../../src/http/forms.ts";
 import type { AppEnv } from "../../src/http/types.ts";
 import { checkbox, euros, isoDate, many, month, uuid } from "../../src/lib/form-fields.ts";
 
@@ -119,36 +119,24 @@ describe("ids in the path and the query", () => {
   });
 });
 
-describe("a multipart form (readUpload)", () => {
-  it("gives its text fields, the file of a field, and the files chosen (without a blank input's empty part)", async () => {
-    const { readUpload } = await import("../../src/http/forms.ts");
-    const app = new Hono<AppEnv>().post("/", async (c) => {
-      const upload = await readUpload(c);
-      const file = upload.file("file");
-      const chosen = upload.files("fichiers").map((f) => f.name);
+describe("uploads next to fields", () => {
+  it("reads the text fields as typed and keeps only the files chosen, by field name", async () => {
+    const app = new Hono<AppEnv>().post("/upload", async (c) => {
+      const { values, files } = await readUpload(c);
       return c.json({
-        values: upload.values,
-        file: file ? { name: file.name, size: file.size } : null,
-        chosen,
+        values,
+        files: Object.fromEntries(Object.entries(files).map(([k, f]) => [k, f.map((x) => x.name)])),
       });
     });
-    const send = (body: FormData) => app.request("/", { method: "POST", body });
     const form = new FormData();
-    form.append("motif", "Rendez-vous");
-    form.append("file", new File(["abc"], "certificat.pdf", { type: "application/pdf" }));
-    form.append("fichiers", new File(["x"], "a.pdf"));
-    form.append("fichiers", new File([], ""));
-    expect(await (await send(form)).json()).toEqual({
-      values: { motif: "Rendez-vous" },
-      file: { name: "certificat.pdf", size: 3 },
-      chosen: ["a.pdf"],
-    });
-    const withText = new FormData();
-    withText.append("file", "not a file");
-    expect(await (await send(withText)).json()).toEqual({
-      values: { file: "not a file" },
-      file: null,
-      chosen: [],
+    form.append("titre", "Attestation");
+    form.append("piece", new File(["%PDF"], "a.pdf", { type: "application/pdf" }));
+    form.append("piece", new File(["%PDF"], "b.pdf", { type: "application/pdf" }));
+    form.append("vide", new File([], "", { type: "application/octet-stream" }));
+    const res = await app.request("/upload", { method: "POST", body: form });
+    expect(await res.json()).toEqual({
+      values: { titre: "Attestation", vide: "" },
+      files: { piece: ["a.pdf", "b.pdf"] },
     });
   });
 });

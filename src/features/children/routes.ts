@@ -96,7 +96,7 @@ function photoRoutes(app: Hono<AppEnv>, who: WhoOf) {
   });
   app.post("/enfants/:id/photo", limit, async (c) => {
     const id = uuidParam(c, "id");
-    const file = (await readUpload(c)).file("photo");
+    const file = (await readUpload(c)).files.photo?.[0];
     const result = await childrenService.setPhoto(who(c), id, file);
     if (!result.ok) return showChild(c, who, undefined, result.error, 422);
     return seeOther(c, `/enfants/${id}?resultat=applied#photo`);

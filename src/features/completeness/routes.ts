@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { requireParent } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
 import { page } from "../../http/render.ts";
+import { callerHousehold, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import * as completenessService from "./service.ts";
 
@@ -9,10 +9,8 @@ import * as completenessService from "./service.ts";
 export function completenessRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.get("/dossier", requireParent, async (c) => {
-    const missing = await completenessService.missingForParent(
-      deps.db,
-      c.get("tenant"),
-      c.get("session") as SessionUser,
+    const missing = await inTransaction(c, deps.db, (trx) =>
+      completenessService.missingItems(trx, c.get("tenant"), callerHousehold(c)),
     );
     return page(c, "completeness/index", { missing });
   });

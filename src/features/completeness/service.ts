@@ -1,5 +1,4 @@
-import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database, Trx } from "../../db/database.ts";
+import type { Trx } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import * as documentsService from "../documents/service.ts";
 
@@ -167,12 +166,4 @@ export async function canBook(
 ): Promise<{ ok: boolean; missing: MissingItem[] }> {
   const missing = await collect(trx, tenant, householdId, childId);
   return { ok: missing.length === 0, missing };
-}
-
-/** The signed-in parent's missing items, in the parent's own RLS context. */
-export function missingForParent(db: Database, tenant: Tenant, s: SessionUser): Promise<MissingItem[]> {
-  return db.withTenant(
-    { role: "app_parent", tenantId: tenant.id, userId: s.userId, householdId: s.householdId },
-    (trx) => missingItems(trx, tenant, s.householdId as string),
-  );
 }

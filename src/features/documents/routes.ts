@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireParent } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
-import { readUpload, uuidParam } from "../../http/forms.ts";
+import { readUpload, singleValues, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { sendFile } from "./download.ts";
@@ -74,8 +74,9 @@ export function documentsRoutes(deps: Deps) {
 
   for (const [segment, scope] of Object.entries(SCOPES)) {
     app.post(`/documents/depot/${segment}`, requireParent, limit(scope), async (c) => {
-      const { values, file: fileOf } = await readUpload(c);
-      const file = fileOf("file");
+      const form = await readUpload(c);
+      const values = singleValues(form.values);
+      const file = form.files.file?.[0];
       const result = await documentsService.upload(deps.db, c.get("tenant"), session(c), {
         scope,
         values,

@@ -30,12 +30,12 @@ export type Attached = Map<string, CheckedFile>;
  * The files sent for the town's document types, each checked as « Mes documents » checks an
  * upload; a refused one is told at its own field. A field left empty is not an error here.
  */
-export async function readAttached(tenant: Tenant, body: Record<string, unknown>) {
+export async function readAttached(tenant: Tenant, sentFiles: Record<string, File[]>) {
   const files: Attached = new Map();
   const errors: Record<string, string> = {};
   for (const { key: type } of typesOf(tenant)) {
-    const sent = body[fieldOf(type)];
-    if (!(sent instanceof File) || (sent.size === 0 && sent.name === "")) continue;
+    const sent = sentFiles[fieldOf(type)]?.[0];
+    if (!sent) continue;
     const checked = await checkAttachment(tenant, sent);
     if (checked.ok) files.set(type, checked.file);
     else errors[fieldOf(type)] = checked.error;

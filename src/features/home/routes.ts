@@ -3,6 +3,7 @@ import { loginField } from "../../auth/login.ts";
 import { requireParent } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { page } from "../../http/render.ts";
+import { callerHousehold, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { FMT } from "../billing/invoices/invoices-service.ts";
 import * as completenessService from "../completeness/service.ts";
@@ -32,8 +33,10 @@ export function homeRoutes(deps: Deps) {
   app.get("/", requireParent, async (c) => {
     const tenant = c.get("tenant");
     const session = c.get("session") as SessionUser;
-    const household = await homeService.householdOf(deps.db, tenant, session, deps.now());
-    const missing = await completenessService.missingForParent(deps.db, tenant, session);
+    const { household, missing } = await inTransaction(c, deps.db, async (trx) => ({
+      household: await homeService.householdOf(trx, tenant, session, deps.now()),
+      missing: await completenessService.missingItems(trx, tenant, callerHousehold(c)),
+    }));
     const tiles = tilesFor(tenant.config, household.unpaid.length, c.get("unread"));
     const news = await newsService.latest(deps.db, tenant, session);
     return page(c, "home/parent", { household, tiles, missing, news, fmt: FMT });

@@ -1,5 +1,5 @@
 import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database } from "../../db/database.ts";
+import type { Trx } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { unpaidInvoices } from "../billing/invoices/invoices-service.ts";
 import { actionsFor } from "./actions.ts";
@@ -10,18 +10,13 @@ import { recordVisit } from "./visits.ts";
  * invoices, its unpaid invoices (« Factures impayées »), with what needs the family now
  * (« À faire »), in the same transaction, which also records this visit.
  */
-export function householdOf(db: Database, tenant: Tenant, s: SessionUser, now: Date) {
+export async function householdOf(trx: Trx, tenant: Tenant, s: SessionUser, now: Date) {
   const invoicing = tenant.config.billing.regies.length > 0;
-  return db.withTenant(
-    { role: "app_parent", tenantId: tenant.id, userId: s.userId, householdId: s.householdId },
-    async (trx) => {
-      const household = await trx
-        .selectFrom("households")
-        .select(["id", "name", "number"])
-        .executeTakeFirstOrThrow();
-      const unpaid = invoicing ? await unpaidInvoices(trx, s.householdId as string) : [];
-      const since = await recordVisit(trx, s, now);
-      return { ...household, unpaid, actions: await actionsFor(trx, tenant, now, unpaid, since) };
-    },
-  );
+  const household = await trx
+    .selectFrom("households")
+    .select(["id", "name", "number"])
+    .executeTakeFirstOrThrow();
+  const unpaid = invoicing ? await unpaidInvoices(trx, s.householdId as string) : [];
+  const since = await recordVisit(trx, s, now);
+  return { ...household, unpaid, actions: await actionsFor(trx, tenant, now, unpaid, since) };
 }

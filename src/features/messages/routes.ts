@@ -4,7 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireParent, type SessionExtra } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
-import { readUpload, uuidParam } from "../../http/forms.ts";
+import { readUpload, singleValues, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { formatsLabel, sendFile, sizeLabel } from "../documents/files-service.ts";
@@ -48,11 +48,11 @@ export function filesHint(c: Context<AppEnv>) {
 
 /** The posted fields as text, and the files apart. */
 export async function readMessageForm(c: Context<AppEnv>) {
-  const upload = await readUpload(c);
-  return { values: upload.values, files: upload.files("fichiers") };
+  const form = await readUpload(c);
+  return { values: singleValues(form.values), files: form.files.fichiers ?? [] };
 }
 
-/** The header's unread count on a parent's pages, read in the session's transaction (app.ts). */
+/** « vous avez 1 Nouveau(x) Message(s) » on a parent's pages, read in the session's transaction (app.ts). */
 export const unreadCount: SessionExtra = async (trx, c, s) => {
   if (c.req.method === "GET" && s.kind === "parent" && s.householdId && c.get("tenant").config.portal.inbox)
     c.set("unread", await messagesService.unreadIn(trx, s.householdId));

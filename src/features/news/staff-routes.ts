@@ -3,7 +3,7 @@ import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireStaff } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
-import { readUpload, uuidParam } from "../../http/forms.ts";
+import { readUpload, singleValues, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { formatsLabel, sizeLabel } from "../documents/files-service.ts";
@@ -22,9 +22,9 @@ const uploadLimit: MiddlewareHandler<AppEnv> = (c, next) => {
   })(c, next);
 };
 
-async function readFileForm(c: Context<AppEnv>, field: string) {
-  const upload = await readUpload(c);
-  return { values: upload.values, file: upload.file(field) };
+async function readFields(c: Context<AppEnv>, field: string) {
+  const form = await readUpload(c);
+  return { values: singleValues(form.values), file: form.files[field]?.[0] };
 }
 
 /** « Actualités », information pages and « Formulaires » in the back-office. Mounted at /agents. */
@@ -45,7 +45,7 @@ export function newsStaffRoutes(deps: Deps) {
   };
   app.get("/actualites", (c) => newsPage(c, EMPTY));
   app.post("/actualites", uploadLimit, async (c) => {
-    const form = await readFileForm(c, "image");
+    const form = await readFields(c, "image");
     const r = await newsService.saveNews(deps.db, tenant(c), session(c), null, form);
     return r.ok
       ? seeOther(c, "/agents/actualites?fait=1")
@@ -59,7 +59,7 @@ export function newsStaffRoutes(deps: Deps) {
   };
   app.get("/actualites/:id", (c) => editPage(c, null));
   app.post("/actualites/:id", uploadLimit, async (c) => {
-    const form = await readFileForm(c, "image");
+    const form = await readFields(c, "image");
     const r = await newsService.saveNews(deps.db, tenant(c), session(c), uuidParam(c, "id"), form);
     return r.ok
       ? seeOther(c, "/agents/actualites?fait=1")
@@ -89,14 +89,14 @@ export function newsStaffRoutes(deps: Deps) {
   };
   app.get("/infos", (c) => infosPage(c, {}));
   app.post("/infos", async (c) => {
-    const { values } = await readFileForm(c, "");
+    const { values } = await readFields(c, "");
     const r = await newsService.saveInfoPage(deps.db, tenant(c), session(c), null, values);
     return r.ok
       ? seeOther(c, "/agents/infos?fait=1")
       : infosPage(c, { page: { values, errors: r.errors } }, 422);
   });
   app.post("/formulaires", uploadLimit, async (c) => {
-    const form = await readFileForm(c, "file");
+    const form = await readFields(c, "file");
     const r = await newsService.addTownForm(deps.db, tenant(c), session(c), form);
     return r.ok
       ? seeOther(c, "/agents/infos?fait=1")
@@ -114,7 +114,7 @@ export function newsStaffRoutes(deps: Deps) {
   };
   app.get("/infos/:id", (c) => infoEdit(c, null));
   app.post("/infos/:id", async (c) => {
-    const { values } = await readFileForm(c, "");
+    const { values } = await readFields(c, "");
     const r = await newsService.saveInfoPage(deps.db, tenant(c), session(c), uuidParam(c, "id"), values);
     return r.ok ? seeOther(c, "/agents/infos?fait=1") : infoEdit(c, { values, errors: r.errors }, 422);
   });

@@ -32,10 +32,10 @@ export function platformImportRoutes(deps: Deps) {
   ) => page(c, "platform/import", { errors, issues, values: {} }, status);
   app.get("/import", requireOperator, (c) => importPage(c));
   app.post("/import", requireOperator, async (c) => {
-    const upload = await readUpload(c);
-    const file = upload.file("fichier");
-    if (!file?.size) return importPage(c, { fichier: "Choisissez un fichier de commune (.yaml)." }, [], 422);
-    const logo = upload.file("logo");
+    const { files } = await readUpload(c);
+    const file = files.fichier?.find((f) => f.size > 0);
+    if (!file) return importPage(c, { fichier: "Choisissez un fichier de commune (.yaml)." }, [], 422);
+    const logo = files.logo?.[0];
     const r = await importService.importTown(deps.db, who(deps, c), await file.text(), logo);
     if (!r.ok) return importPage(c, r.errors, r.issues, 422);
     deps.sites.invalidate();

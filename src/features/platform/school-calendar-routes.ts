@@ -1,7 +1,7 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { OperatorSession } from "../../auth/operator-sessions.ts";
-import { readUpload } from "../../http/forms.ts";
+import { firstValue, readUpload } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { parisToday, shortDate } from "../../lib/dates.ts";
@@ -47,10 +47,11 @@ export function schoolCalendarRoutes(deps: Deps) {
     return show(c, deps);
   });
   app.post("/calendrier-scolaire", async (c) => {
-    const upload = await readUpload(c);
-    const zone = ZONES.includes(String(upload.values.zone)) ? String(upload.values.zone) : "A";
-    const file = upload.file("fichier");
-    if (!file?.size)
+    const form = await readUpload(c);
+    const typed = firstValue(form.values.zone);
+    const zone = ZONES.includes(typed) ? typed : "A";
+    const file = form.files.fichier?.find((f) => f.size > 0);
+    if (!file)
       return show(
         c,
         deps,

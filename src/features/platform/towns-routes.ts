@@ -1,6 +1,6 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { readForm, readUpload, uuidParam } from "../../http/forms.ts";
+import { readForm, readUpload, singleValues, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { contrastOf } from "../../tenancy/branding-form.ts";
@@ -40,10 +40,10 @@ export function platformTownRoutes(deps: Deps) {
 
   app.get("/communes/nouvelle", (c) => formPage(c, null, NEW_TOWN_VALUES));
   app.post("/communes/nouvelle", async (c) => {
-    const upload = await readUpload(c);
-    const values = upload.values;
+    const form = await readUpload(c);
+    const values = singleValues(form.values);
     const parsed = parseTownForm(values, null);
-    const logo = await checkLogo(upload.file("logo"));
+    const logo = await checkLogo(form.files.logo?.[0]);
     const errors = { ...(parsed.ok ? {} : parsed.errors), ...(logo.ok ? {} : { logo: logo.error }) };
     if (!parsed.ok || !logo.ok) return formPage(c, null, values, errors, 422);
     const saved = await townsService.createTown(deps.db, who(deps, c), parsed.config, logo.svg);
@@ -58,11 +58,10 @@ export function platformTownRoutes(deps: Deps) {
   });
   app.post("/communes/:id", async (c) => {
     const town = await townsService.getTown(deps.db, operatorOf(c), uuidParam(c, "id"));
-    const upload = await readUpload(c);
-    const values = { ...upload.values, slug: town.slug };
+    const form = await readUpload(c);
+    const values = { ...singleValues(form.values), slug: town.slug };
     const parsed = parseTownForm(values, town.config);
-    const sent = upload.file("logo");
-    const file = sent?.size ? sent : undefined;
+    const file = form.files.logo?.find((f) => f.size > 0);
     const logo = file ? await checkLogo(file) : null;
     const errors = { ...(parsed.ok ? {} : parsed.errors), ...(logo && !logo.ok ? { logo: logo.error } : {}) };
     if (!parsed.ok || (logo && !logo.ok)) return formPage(c, town, values, errors, 422);

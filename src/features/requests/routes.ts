@@ -1,6 +1,7 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { requireParent } from "../../auth/middleware.ts";
-import { uuidParam } from "../../http/forms.ts";
+import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { callerHousehold, callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
@@ -100,12 +101,12 @@ export function requestsRoutes(deps: Deps) {
 
   app.post("/demandes/:id/retirer", requireParent, async (c) => {
     const id = uuidParam(c, "id");
-    const body = await c.req.parseBody();
+    const form = await readForm(c, z.object({}));
     const actor = { kind: "parent" as const, userId: callerScope(c).userId };
     await inTransaction(c, deps.db, (trx) =>
       requestsService.withdraw(trx, { tenant: c.get("tenant"), actor, householdId: callerHousehold(c) }, id),
     );
-    return seeOther(c, localPath(body.back) ?? "/demandes?message=demande-retiree");
+    return seeOther(c, localPath(form.values.back) ?? "/demandes?message=demande-retiree");
   });
   return app;
 }

@@ -1,15 +1,27 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 import { requireStaff } from "../../auth/middleware.ts";
-import { uuidParam } from "../../http/forms.ts";
+import { readForm, submitForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
+import { trimmed } from "../../lib/form-fields.ts";
 import * as completenessService from "../completeness/service.ts";
 import { handlerOf } from "./registry.ts";
 import type { Values } from "./section-handler.ts";
 import * as requestsService from "./service.ts";
 import { changeLines, date, display, sectionLabel } from "./view.ts";
+
+const refusalSchema = z.object({
+  reason: z.preprocess(
+    trimmed,
+    z
+      .string()
+      .min(1, "Indiquez le motif du refus : il est envoyé à la famille.")
+      .max(500, "Le motif ne doit pas dépasser 500 caractères."),
+  ),
+});
 
 const MESSAGES: Record<string, string> = {
   "demande-acceptee": "La demande a été acceptée et appliquée. La famille est prévenue par e-mail.",
@@ -73,12 +85,12 @@ export function requestsStaffRoutes(deps: Deps) {
 
   app.post("/demandes/:id/accepter", requireStaff, async (c) => {
     const id = uuidParam(c, "id");
-    const body = await c.req.parseBody();
+    const { values } = await readForm(c, z.object({}));
     const actor = { kind: "staff" as const, userId: callerScope(c).userId };
     const outcome = await inTransaction(c, deps.db, (trx) =>
       requestsService.decide(trx, c.get("tenant"), actor, id, {
         accept: true,
-        applyStale: body.confirmer === "1",
+        applyStale: values.confirmer === "1",
       }),
     );
     if (outcome.kind === "stale") return queuePage(deps, c, { stale: { id, ...outcome } }, 409);
@@ -87,22 +99,17 @@ export function requestsStaffRoutes(deps: Deps) {
 
   app.post("/demandes/:id/refuser", requireStaff, async (c) => {
     const id = uuidParam(c, "id");
-    const body = await c.req.parseBody();
-    const reason = typeof body.reason === "string" ? body.reason.trim() : "";
-    if (!reason || reason.length > 500) {
-      const error = reason
-        ? "Le motif ne doit pas dépasser 500 caractères."
-        : "Indiquez le motif du refus : il est envoyé à la famille.";
-      return queuePage(deps, c, { refusal: { id, error, reason } }, 422);
-    }
-    const actor = { kind: "staff" as const, userId: callerScope(c).userId };
-    await inTransaction(c, deps.db, (trx) =>
-      requestsService.decide(trx, c.get("tenant"), actor, id, {
-        accept: false,
-        reason,
-      }),
-    );
-    return seeOther(c, "/agents/demandes?message=demande-refusee");
+    return submitForm(c, refusalSchema, {
+      invalid: ({ values, errors }) =>
+        queuePage(deps, c, { refusal: { id, error: errors.reason ?? "", reason: values.reason ?? "" } }, 422),
+      valid: async ({ reason }) => {
+        const actor = { kind: "staff" as const, userId: callerScope(c).userId };
+        await inTransaction(c, deps.db, (trx) =>
+          requestsService.decide(trx, c.get("tenant"), actor, id, { accept: false, reason }),
+        );
+        return seeOther(c, "/agents/demandes?message=demande-refusee");
+      },
+    });
   });
   return app;
 }

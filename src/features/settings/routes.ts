@@ -1,9 +1,10 @@
 import { type Context, Hono } from "hono";
 import { loginField } from "../../auth/login.ts";
 import { requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
+import { readUpload } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { contrastOf } from "../../tenancy/branding-form.ts";
 import type { TenantConfig } from "../../tenancy/config-schema.ts";
@@ -85,8 +86,10 @@ export function settingsRoutes(deps: Deps) {
     if (!part) throw notFound();
     const read = await readPart(c, part);
     if (!read.ok) return settingsPage(c, read);
-    const session = c.get("session") as SessionUser;
-    await settings.saveSettings(deps.db, c.get("tenant"), session, part, read.config, read.logoSvg);
+    const userId = callerScope(c).userId;
+    await inTransaction(c, deps.db, (trx) =>
+      settings.saveSettings(trx, c.get("tenant"), userId, part, read.config, read.logoSvg),
+    );
     deps.sites.invalidate();
     return seeOther(c, `/agents/parametres?enregistre=${part}#${part}`);
   });
@@ -99,16 +102,10 @@ type Read =
 
 /** One part's form, checked by the tenant schema's rules, with its new logo (identity only). */
 async function readPart(c: Context<AppEnv>, part: Part): Promise<Read> {
-  const body = await c.req.parseBody({ all: true });
-  const raw: Raw = {};
-  for (const [k, v] of Object.entries(body))
-    raw[k] = Array.isArray(v)
-      ? v.filter((x): x is string => typeof x === "string")
-      : typeof v === "string"
-        ? v
-        : "";
+  const form = await readUpload(c);
+  const raw: Raw = form.values;
   const parsed = parsePart(part, raw, c.get("tenant").config);
-  const file = part === "identite" && body.logo instanceof File && body.logo.size > 0 ? body.logo : null;
+  const file = part === "identite" ? (form.files.logo?.find((f) => f.size > 0) ?? null) : null;
   const logo = file ? await checkLogo(file) : null;
   if (parsed.ok && (!logo || logo.ok))
     return { ok: true, config: parsed.config, logoSvg: logo?.ok ? logo.svg : null };

@@ -1,5 +1,4 @@
-import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database } from "../../db/database.ts";
+import type { Trx } from "../../db/database.ts";
 import { forbidden } from "../../http/errors.ts";
 import type { TenantConfig } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
@@ -12,29 +11,27 @@ import { recordWrite } from "../audit/service.ts";
  * process drops its cached copy at commit (the tenants trigger notifies).
  */
 export async function saveSettings(
-  db: Database,
+  trx: Trx,
   tenant: Tenant,
-  s: SessionUser,
+  userId: string,
   part: string,
   config: TenantConfig,
   logoSvg: string | null,
 ): Promise<void> {
   if (config.slug !== tenant.slug || config.hostnames.join() !== tenant.config.hostnames.join())
     throw forbidden();
-  await db.withTenant({ role: "app_staff", tenantId: tenant.id, userId: s.userId }, async (trx) => {
-    if (!(await saveTownSettings(trx, tenant.id, config, logoSvg)))
-      throw forbidden("Cette action est réservée aux administrateurs.");
-    await recordWrite(
-      trx,
-      tenant.id,
-      { kind: "staff", userId: s.userId },
-      {
-        householdId: null,
-        action: "settings_changed",
-        entity: "tenant_settings",
-        entityId: tenant.id,
-        fields: logoSvg ? [part, "logo"] : [part],
-      },
-    );
-  });
+  if (!(await saveTownSettings(trx, tenant.id, config, logoSvg)))
+    throw forbidden("Cette action est réservée aux administrateurs.");
+  await recordWrite(
+    trx,
+    tenant.id,
+    { kind: "staff", userId },
+    {
+      householdId: null,
+      action: "settings_changed",
+      entity: "tenant_settings",
+      entityId: tenant.id,
+      fields: logoSvg ? [part, "logo"] : [part],
+    },
+  );
 }

@@ -5,6 +5,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import type { Trx } from "../../db/database.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { parisDateTime } from "../../lib/dates.ts";
 import type { Actor } from "../audit/service.ts";
@@ -25,9 +26,8 @@ export function teamRoutes(deps: Deps) {
   app.use("/equipe", requireStaff, requireStaffAdmin);
   app.use("/equipe/*", requireStaff, requireStaffAdmin);
   const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
-  const actor = (c: Context<AppEnv>): Actor => ({ kind: "staff", userId: session(c).userId });
-  const inTown = <T>(c: Context<AppEnv>, fn: (trx: Trx) => Promise<T>) =>
-    deps.db.withTenant({ role: "app_staff", tenantId: c.get("tenant").id, userId: session(c).userId }, fn);
+  const actor = (c: Context<AppEnv>): Actor => ({ kind: "staff", userId: callerScope(c).userId });
+  const inTown = <T>(c: Context<AppEnv>, fn: (trx: Trx) => Promise<T>) => inTransaction(c, deps.db, fn);
 
   const listPage = async (
     c: Context<AppEnv>,

@@ -1,7 +1,9 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 import { requireParent } from "../../../auth/middleware.ts";
 import type { Trx } from "../../../db/database.ts";
+import { readForm } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { offers, ReenrolError, reenrol } from "../enrolments/reenrol-service.ts";
@@ -15,7 +17,9 @@ const MESSAGES: Record<string, string> = {
     "Vos demandes de réinscription sont envoyées : elles sont « en attente » jusqu'à la décision du service.",
 };
 
-const many = (v: unknown) => ([] as unknown[]).concat(v ?? []).map(String);
+/** Every value of a repeated field (ticked boxes), read once through forms.ts. */
+const ticked = async (c: Context<AppEnv>, field: string) =>
+  ([] as string[]).concat((await readForm(c, z.object({}), { all: true })).values[field] ?? []);
 
 /** « Mise à jour du dossier » and « Réinscription » (mounted at /). */
 export function campaignRoutes(deps: Deps) {
@@ -35,14 +39,14 @@ export function campaignRoutes(deps: Deps) {
 
   app.get("/mise-a-jour", (c) => show(c));
   app.post("/mise-a-jour", async (c) => {
-    const body = await c.req.parseBody({ all: true });
-    await run(c, (trx, ctx) => campaignService.check(trx, ctx.tenant, ctx.householdId, many(body.verifie)));
+    const checked = await ticked(c, "verifie");
+    await run(c, (trx, ctx) => campaignService.check(trx, ctx.tenant, ctx.householdId, checked));
     return seeOther(c, "/mise-a-jour?message=enregistre");
   });
   app.post("/mise-a-jour/reinscription", async (c) => {
-    const body = await c.req.parseBody({ all: true });
+    const chosen = await ticked(c, "inscriptions");
     try {
-      await run(c, (trx, ctx) => reenrol(trx, ctx, many(body.inscriptions)));
+      await run(c, (trx, ctx) => reenrol(trx, ctx, chosen));
     } catch (err) {
       if (!(err instanceof ReenrolError)) throw err;
       return show(c, err.messages, 422);

@@ -1,10 +1,12 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { requireStaff } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
 import type { Trx } from "../../../db/database.ts";
+import { firstValue, readForm } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import type { Actor } from "../../audit/service.ts";
+import { asStaff } from "../parent-scope.ts";
 import * as campaignService from "./service.ts";
 
 const MESSAGES: Record<string, string> = {
@@ -19,12 +21,7 @@ export function campaignStaffRoutes(deps: Deps) {
   app.use("/campagne", requireStaff);
   app.use("/campagne/*", requireStaff);
 
-  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, actor: Actor) => Promise<T>) => {
-    const s = c.get("session") as SessionUser;
-    return deps.db.withTenant({ role: "app_staff", tenantId: c.get("tenant").id, userId: s.userId }, (trx) =>
-      fn(trx, { kind: "staff", userId: s.userId }),
-    );
-  };
+  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, actor: Actor) => Promise<T>) => asStaff(deps, c, fn);
   const show = async (
     c: Context<AppEnv>,
     errors: Record<string, string> = {},
@@ -43,11 +40,11 @@ export function campaignStaffRoutes(deps: Deps) {
 
   app.get("/campagne", (c) => show(c));
   app.post("/campagne", async (c) => {
-    const body = await c.req.parseBody({ all: true });
+    const { values: body } = await readForm(c, z.object({}), { all: true });
     const values = {
-      nom: typeof body.nom === "string" ? body.nom.trim() : "",
-      echeance: typeof body.echeance === "string" ? body.echeance.trim() : "",
-      sections: ([] as unknown[]).concat(body.sections ?? []).map(String),
+      nom: firstValue(body.nom).trim(),
+      echeance: firstValue(body.echeance).trim(),
+      sections: ([] as string[]).concat(body.sections ?? []),
     };
     const out = await run(c, (trx, actor) =>
       campaignService.open(

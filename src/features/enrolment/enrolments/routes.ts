@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireParent } from "../../../auth/middleware.ts";
 import type { Trx } from "../../../db/database.ts";
-import { readForm, uuidParam } from "../../../http/forms.ts";
+import { readForm, readUpload, uuidParam, validate } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { shortDate } from "../../../lib/dates.ts";
@@ -82,16 +82,12 @@ export function enrolmentRoutes(deps: Deps) {
     formPage(c, {}, { enfant: c.req.query("enfant") ?? "", mode: "regular", jours: [] }),
   );
   app.post("/inscriptions/nouvelle", uploadLimit(formPage), async (c) => {
-    const body = await c.req.parseBody({ all: true });
-    const jours = ([] as unknown[]).concat(body.jours ?? []).map(String);
-    const form = enrolmentFormSchema.safeParse({ ...body, jours });
-    const values = { ...textValues(body), jours };
-    const attached = await readAttached(c.get("tenant"), body);
-    if (!form.success || Object.keys(attached.errors).length) {
-      const errors: Record<string, string> = { ...attached.errors };
-      for (const i of form.error?.issues ?? []) errors[String(i.path[0])] ??= i.message;
-      return formPage(c, errors, values);
-    }
+    const sent = await readUpload(c);
+    const form = validate(enrolmentFormSchema, sent.values);
+    const values = { ...textValues(sent.values), jours: ([] as string[]).concat(sent.values.jours ?? []) };
+    const attached = await readAttached(c.get("tenant"), sent.files);
+    if (!form.ok || Object.keys(attached.errors).length)
+      return formPage(c, { ...(form.ok ? {} : form.errors), ...attached.errors }, values);
     const out = await run(c, (trx, ctx) => enrolmentService.request(trx, ctx, form.data, attached.files));
     if (!out.ok) return formPage(c, out.errors, values);
     return seeOther(c, "/inscriptions?message=envoyee");

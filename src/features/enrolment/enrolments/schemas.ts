@@ -1,19 +1,14 @@
 import { z } from "zod";
 import { isIsoDate } from "../../../lib/dates.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const many = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+import { many, uuid } from "../../../lib/form-fields.ts";
 
 /** « Nouvelle inscription »: a child, a period, « Régulier » (weekdays from a date) or « à la carte ». */
 export const enrolmentFormSchema = z
   .object({
-    enfant: z.string().regex(UUID, "Choisissez un enfant."),
-    periode: z.string().regex(UUID, "Choisissez un service et une période."),
+    enfant: uuid("Choisissez un enfant."),
+    periode: uuid("Choisissez un service et une période."),
     mode: z.enum(["regular", "a_la_carte"], { message: "Choisissez « Régulier » ou « À la carte »." }),
-    jours: z.preprocess(
-      (v) => many(v).map(Number),
-      z.array(z.number().int().min(1).max(7, "Jour invalide.")),
-    ),
+    jours: many(z.coerce.number().int().min(1).max(7, "Jour invalide.")),
     debut: z.string().trim(),
   })
   .refine((d) => d.mode !== "regular" || d.jours.length > 0, {

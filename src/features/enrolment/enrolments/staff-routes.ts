@@ -1,12 +1,16 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 import { requireStaff } from "../../../auth/middleware.ts";
 import type { SessionUser } from "../../../auth/sessions.ts";
 import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
+import { readForm } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisDateTime, shortDate } from "../../../lib/dates.ts";
+import { isUuid } from "../../../lib/form-fields.ts";
 import { allPeriods } from "../../planning/offer/period-service.ts";
 import * as decisions from "./decision-service.ts";
 import { patternLabel } from "./pattern-label.ts";
@@ -20,8 +24,7 @@ const MESSAGES: Record<string, string> = {
   servie: "La liste d'attente a été servie dans l'ordre d'arrivée, autant que les places le permettent.",
 };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const uuidOrNone = (v: unknown) => (typeof v === "string" && UUID.test(v) ? v : undefined);
+const uuidOrNone = (v: unknown) => (isUuid(v) ? v : undefined);
 
 /** « Inscriptions à traiter » (mounted at /agents): by period, accept, refuse or wait, in bulk. */
 export function enrolmentStaffRoutes(deps: Deps) {
@@ -33,13 +36,11 @@ export function enrolmentStaffRoutes(deps: Deps) {
     const s = c.get("session") as SessionUser;
     const ctx: decisions.StaffCtx = {
       tenant: c.get("tenant"),
-      actor: { kind: "staff", userId: s.userId },
+      actor: { kind: "staff", userId: callerScope(c).userId },
       actorName: `${s.firstName}`,
       now: deps.now(),
     };
-    return deps.db.withTenant({ role: "app_staff", tenantId: ctx.tenant.id, userId: s.userId }, (trx) =>
-      fn(trx, ctx),
-    );
+    return inTransaction(c, deps.db, (trx) => fn(trx, ctx));
   };
 
   const queuePage = async (
@@ -66,9 +67,9 @@ export function enrolmentStaffRoutes(deps: Deps) {
   app.get("/inscriptions", (c) => queuePage(c, uuidOrNone(c.req.query("periode"))));
 
   app.post("/inscriptions", async (c) => {
-    const body = await c.req.parseBody({ all: true });
-    const ids = ([] as unknown[]).concat(body.inscriptions ?? []).map(String);
-    if (!ids.every((id) => UUID.test(id))) throw notFound();
+    const { values: body } = await readForm(c, z.object({}), { all: true });
+    const ids = ([] as string[]).concat(body.inscriptions ?? []);
+    if (!ids.every(isUuid)) throw notFound();
     const periodId = uuidOrNone(body.periode);
     const reason = typeof body.motif === "string" ? body.motif.trim() : "";
     const kind = body.decision === "refuser" ? "refuse" : body.decision === "attente" ? "wait" : "accept";
@@ -81,7 +82,7 @@ export function enrolmentStaffRoutes(deps: Deps) {
   });
 
   app.post("/inscriptions/liste-attente", async (c) => {
-    const body = await c.req.parseBody();
+    const { values: body } = await readForm(c, z.object({}));
     const periodId = uuidOrNone(body.periode);
     if (!periodId) throw notFound();
     await run(c, (trx, ctx) => decisions.serveWaiting(trx, ctx, periodId));

@@ -1,16 +1,15 @@
 import { type Context, Hono } from "hono";
 import { requireParent } from "../../../auth/middleware.ts";
 import type { Trx } from "../../../db/database.ts";
-import { uuidParam } from "../../../http/forms.ts";
+import { readUpload, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
+import { isUuid } from "../../../lib/form-fields.ts";
 import type { ParentCtx } from "../enrolments/service.ts";
 import { asParent } from "../parent-scope.ts";
 import { readAttached } from "../required-documents.ts";
 import { textValues, uploadLimit } from "../required-documents-http.ts";
 import * as schoolService from "./service.ts";
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** « Nouvelle inscription scolaire », withdrawing it, and its certificate. Mounted at /. */
 export function schoolRoutes(deps: Deps) {
@@ -35,8 +34,8 @@ export function schoolRoutes(deps: Deps) {
 
   app.get("/inscriptions/scolaire", (c) => formPage(c, {}, { enfant: c.req.query("enfant") ?? "" }));
   app.post("/inscriptions/scolaire", uploadLimit(formPage), async (c) => {
-    const body = await c.req.parseBody();
-    const values = textValues(body);
+    const sent = await readUpload(c);
+    const values = textValues(sent.values);
     const form: schoolService.SchoolForm = {
       enfant: values.enfant ?? "",
       annee: values.annee ?? "",
@@ -45,8 +44,8 @@ export function schoolRoutes(deps: Deps) {
       ecole: values.ecole ?? "",
       motif: (values.motif ?? "").slice(0, 1000),
     };
-    const attached = await readAttached(c.get("tenant"), body);
-    if (!UUID.test(form.enfant))
+    const attached = await readAttached(c.get("tenant"), sent.files);
+    if (!isUuid(form.enfant))
       return formPage(c, { ...attached.errors, enfant: "Choisissez un enfant." }, values);
     if (Object.keys(attached.errors).length) return formPage(c, attached.errors, values);
     const out = await run(c, (trx, ctx) => schoolService.request(trx, ctx, form, attached.files));

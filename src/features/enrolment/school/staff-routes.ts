@@ -1,11 +1,12 @@
 import { type Context, Hono } from "hono";
+import { z } from "zod";
 import { requireStaff } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
 import type { Trx } from "../../../db/database.ts";
-import { uuidParam } from "../../../http/forms.ts";
+import { readForm, readUpload, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import type { Actor } from "../../audit/service.ts";
+import { asStaff } from "../parent-scope.ts";
 import * as schoolService from "./service.ts";
 
 const MESSAGES: Record<string, string> = {
@@ -23,12 +24,7 @@ export function schoolStaffRoutes(deps: Deps) {
   app.use(base, requireStaff);
   app.use(`${base}/*`, requireStaff);
 
-  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, actor: Actor) => Promise<T>) => {
-    const s = c.get("session") as SessionUser;
-    return deps.db.withTenant({ role: "app_staff", tenantId: c.get("tenant").id, userId: s.userId }, (trx) =>
-      fn(trx, { kind: "staff", userId: s.userId }),
-    );
-  };
+  const run = <T>(c: Context<AppEnv>, fn: (trx: Trx, actor: Actor) => Promise<T>) => asStaff(deps, c, fn);
   const listPage = async (c: Context<AppEnv>, errors: Record<string, string> = {}, reasonFor?: string) => {
     const school = c.req.query("ecole") || undefined;
     const data = await run(c, async (trx) => ({
@@ -50,9 +46,8 @@ export function schoolStaffRoutes(deps: Deps) {
 
   app.get(base, (c) => listPage(c));
   app.post(`${base}/carte`, async (c) => {
-    const body = await c.req.parseBody();
-    const file = body.fichier;
-    const text = file instanceof File && file.size <= 2_000_000 ? await file.text() : "";
+    const file = (await readUpload(c)).files.fichier?.[0];
+    const text = file && file.size <= 2_000_000 ? await file.text() : "";
     if (!text)
       return listPage(c, { fichier: "Choisissez le fichier CSV de la carte scolaire (2 Mo au plus)." });
     const out = await run(c, (trx) => schoolService.importMap(trx, c.get("tenant"), text));
@@ -60,14 +55,14 @@ export function schoolStaffRoutes(deps: Deps) {
     return seeOther(c, `/agents${base}?message=carte`);
   });
   app.post(`${base}/pieces`, async (c) => {
-    const body = await c.req.parseBody({ all: true });
-    const keys = ([] as unknown[]).concat(body.pieces ?? []).map(String);
+    const { values } = await readForm(c, z.object({}), { all: true });
+    const keys = ([] as string[]).concat(values.pieces ?? []);
     await run(c, (trx) => schoolService.setRequiredDocuments(trx, c.get("tenant"), keys));
     return seeOther(c, `/agents${base}?message=pieces`);
   });
   app.post(`${base}/:id/decision`, async (c) => {
     const id = uuidParam(c, "id");
-    const body = await c.req.parseBody();
+    const { values: body } = await readForm(c, z.object({}));
     const reason = typeof body.motif === "string" ? body.motif.trim().slice(0, 500) : "";
     const accept = body.decision === "accepter";
     if (!accept && !reason)

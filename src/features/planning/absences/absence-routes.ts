@@ -120,7 +120,7 @@ async function uploadCertificate(c: Context<AppEnv>, deps: Deps) {
   const s = parentScope(c, deps);
   const a = await inTransaction(c, deps.db, (trx) => absences.absenceOf(trx, s.householdId, id));
   if (!a.medical || !certificateType(c)) throw notFound();
-  const file = (await readUpload(c)).file("file");
+  const file = (await readUpload(c)).files.file?.[0];
   const result = await documentsService.upload(deps.db, s.planning.tenant, s.session, {
     scope: "child",
     values: { type: CERTIFICATE, child_id: a.child_id },
