@@ -62,16 +62,9 @@ export async function ownChildren(trx: Trx, householdId: string, ids: string[]) 
   return rows;
 }
 
-/** Every reason the selection cannot be booked as asked (nothing is written). */
-async function problemsOf(
-  trx: Trx,
-  ctx: PlanningContext,
-  period: Period,
-  facts: BookingFacts,
-  days: string[],
-): Promise<Problem[]> {
+/** The days the period's rules refuse; staff may still book late or outside the window. */
+function dayProblems(ctx: PlanningContext, period: Period, days: string[]): Problem[] {
   const zone = ctx.tenant.config.holidayZone;
-  const { children } = facts;
   const problems: Problem[] = [];
   for (const day of days) {
     const check = bookingCheck(period, day, ctx.now, zone);
@@ -80,6 +73,19 @@ async function problemsOf(
     else if (!check.ok && check.code !== "too_late" && check.code !== "window_closed")
       problems.push({ day, message: `${longDate(day)} : ${check.label}.` });
   }
+  return problems;
+}
+
+/** Every reason the selection cannot be booked as asked (nothing is written). */
+async function problemsOf(
+  trx: Trx,
+  ctx: PlanningContext,
+  period: Period,
+  facts: BookingFacts,
+  days: string[],
+): Promise<Problem[]> {
+  const { children } = facts;
+  const problems: Problem[] = dayProblems(ctx, period, days);
   for (const child of children) {
     const name = `${child.first_name} ${child.last_name}`;
     const file = await completeness.canBook(trx, ctx.tenant, ctx.householdId, child.id);
