@@ -95,8 +95,6 @@ const DEBT = {
   internals: [] as string[],
   foreignWrites: [] as string[],
   handScopes: [
-    "src/features/billing/invoicing/staff-invoicing-routes.ts",
-    "src/features/billing/invoicing/staff-run-progress-routes.ts",
     "src/features/children/service.ts",
     "src/features/documents/service.ts",
     "src/features/enrolment/tariffs/routes.ts",

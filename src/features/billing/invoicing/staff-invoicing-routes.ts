@@ -1,9 +1,11 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { z } from "zod";
 import { requireStaff } from "../../../auth/middleware.ts";
 import { AppError } from "../../../http/errors.ts";
-import { uuidParam } from "../../../http/forms.ts";
+import { readForm, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
+import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { addMonths, monthLabel, parisDateTime, parisToday, parseMonth } from "../../../lib/dates.ts";
 import { invoicePdf } from "../invoices/invoice-pdf.ts";
@@ -42,7 +44,7 @@ async function showRuns(
 ) {
   const tenant = c.get("tenant");
   const lastMonth = addMonths(parisToday(deps.now()).slice(0, 7), -1);
-  const data = await deps.db.withTenant(staffScope(c).db, async (trx) => {
+  const data = await inTransaction(c, deps.db, async (trx) => {
     const regies = await regieOptions(trx);
     const regie = regies.find((r) => r.id === choice.regie);
     const month = parseMonth(choice.mois);
@@ -70,23 +72,27 @@ async function showRuns(
   );
 }
 
+const text = z.string().default("");
+const issueSchema = z.object({ regie: text, mois: text, confirmer: text, factures: text, total: text });
+
 /**
  * « Émettre les factures »: asks the job worker for the run once staff ticked the confirmation
  * of the totals shown, then shows its progress; or shows at once why not (422 too early or
  * not confirmed, 409 nothing left or a run under way). Totals changed since: the job says so.
  */
 async function issue(c: Context<AppEnv>, deps: Deps) {
-  const body = await c.req.parseBody();
-  const choice = { regie: String(body.regie ?? ""), mois: String(body.mois ?? "") };
+  const form = await readForm(c, issueSchema);
+  const body = form.ok ? form.data : { regie: "", mois: "", confirmer: "", factures: "", total: "" };
+  const choice = { regie: body.regie, mois: body.mois };
   const month = parseMonth(choice.mois);
   if (!month) return showRuns(c, deps, choice);
   if (body.confirmer !== "oui") {
     const confirmer = "Cochez la case pour confirmer l'émission des factures.";
     return showRuns(c, deps, choice, null, 422, { confirmer });
   }
-  const { db, actor } = staffScope(c);
+  const { actor } = staffScope(c);
   try {
-    const id = await deps.db.withTenant(db, async (trx) => {
+    const id = await inTransaction(c, deps.db, async (trx) => {
       const regies = await regieOptions(trx);
       if (!regies.some((r) => r.id === choice.regie)) return null;
       return requestRun(trx, c.get("tenant"), actor, choice.regie, month, deps.now(), {
@@ -108,7 +114,7 @@ async function issue(c: Context<AppEnv>, deps: Deps) {
 async function listInvoices(c: Context<AppEnv>, deps: Deps) {
   const state = STATES.find((s) => s === c.req.query("etat")) ?? null;
   const q = (c.req.query("q") ?? "").slice(0, 100);
-  const data = await deps.db.withTenant(staffScope(c).db, async (trx) => {
+  const data = await inTransaction(c, deps.db, async (trx) => {
     const regies = await regieOptions(trx);
     const regieId = regies.find((r) => r.id === c.req.query("regie"))?.id ?? null;
     return { regies, regieId, rows: await invoiceList(trx, { q, regieId, state }) };
@@ -119,7 +125,7 @@ async function listInvoices(c: Context<AppEnv>, deps: Deps) {
 /** The invoice or avoir as a PDF, shown in the browser. */
 async function pdfOf(c: Context<AppEnv>, deps: Deps) {
   const id = uuidParam(c, "id");
-  const { number, pdf } = await deps.db.withTenant(staffScope(c).db, async (trx) => ({
+  const { number, pdf } = await inTransaction(c, deps.db, async (trx) => ({
     number: await invoiceNumber(trx, id),
     pdf: await invoicePdf(trx, c.get("tenant"), id),
   }));

@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
 import { uuidParam } from "../../../http/forms.ts";
 import { page } from "../../../http/render.ts";
+import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { monthLabel } from "../../../lib/dates.ts";
-import { staffScope } from "../invoices/staff-invoices-view.ts";
 import { runRequest } from "./invoicing-requests.ts";
 
 type RunRequest = Awaited<ReturnType<typeof runRequest>>;
@@ -13,7 +13,7 @@ const resultOf = (r: RunRequest) =>
 
 async function requestOf(c: Context<AppEnv>, deps: Deps) {
   const id = uuidParam(c, "id");
-  return deps.db.withTenant(staffScope(c).db, (trx) => runRequest(trx, id));
+  return inTransaction(c, deps.db, (trx) => runRequest(trx, id));
 }
 
 /**
