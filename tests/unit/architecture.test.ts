@@ -112,7 +112,7 @@ const DEBT = {
     "src/features/staff/service.ts",
     "src/features/support/service.ts",
   ],
-  handInput: ["src/features/billing/invoicing/staff-invoicing-routes.ts"],
+  handInput: [] as string[],
 };
 
 const tree = readTree("src");
