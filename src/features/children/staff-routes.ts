@@ -3,6 +3,7 @@ import { requireStaff } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { recordStaffView } from "../health-log/service.ts";
 import { formValues, SECTION_PAGES, type SectionPage, vaccineRows } from "./pages.ts";
@@ -29,6 +30,8 @@ function links(c: Context<AppEnv>) {
 const STAFF_PAGE = { layout: "/layouts/staff", staff: true, pending: null };
 
 /** Staff edit each child's sections from the household's file (mounted at /agents). */
+const sessionOf = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+
 export function childrenStaffRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   const who: WhoOf = (c) => ({
@@ -42,7 +45,9 @@ export function childrenStaffRoutes(deps: Deps) {
   app.get(`${CHILD}/fiche`, async (c) => {
     const target = { householdId: uuidParam(c, "id"), childIds: [uuidParam(c, "childId")] };
     const { pdf } = await childrenService.sheet(who(c), uuidParam(c, "childId"), true);
-    await recordStaffView(deps.db, c.get("tenant"), c.get("session") as SessionUser, target, "pdf");
+    await inTransaction(c, deps.db, (trx) =>
+      recordStaffView(trx, c.get("tenant"), sessionOf(c), target, "pdf"),
+    );
     return c.body(new Uint8Array(pdf), 200, {
       "Content-Type": "application/pdf",
       "Content-Disposition": 'attachment; filename="fiche-enfant-complete.pdf"',
@@ -78,7 +83,9 @@ function sectionRoutes(app: Hono<AppEnv>, who: WhoOf, s: SectionPage, deps: Deps
     // Health information shown to staff is logged (issue 16): who, when, which child.
     if (s.section === "donnees_sanitaires") {
       const target = { householdId: uuidParam(c, "id"), childIds: [uuidParam(c, "childId")] };
-      await recordStaffView(deps.db, c.get("tenant"), c.get("session") as SessionUser, target, "fiche");
+      await inTransaction(c, deps.db, (trx) =>
+        recordStaffView(trx, c.get("tenant"), sessionOf(c), target, "fiche"),
+      );
     }
     return res;
   });

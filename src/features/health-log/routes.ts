@@ -1,21 +1,19 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { requireParent, requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
-import { notFound } from "../../http/errors.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page } from "../../http/render.ts";
+import { callerHousehold, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import * as healthLog from "./service.ts";
-
-const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
 
 /** « Consultations de la fiche sanitaire »: a parent under their child (mounted at /). */
 export function healthLogRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.get("/enfants/:id/consultations", requireParent, async (c) => {
-    const s = session(c);
-    if (!s.householdId) throw notFound();
-    const data = await healthLog.childLog(deps.db, c.get("tenant"), s, s.householdId, uuidParam(c, "id"));
+    const childId = uuidParam(c, "id");
+    const data = await inTransaction(c, deps.db, (trx) =>
+      healthLog.childLog(trx, callerHousehold(c), childId),
+    );
     return page(c, "health-log/list", { ...data, back: `/enfants/${uuidParam(c, "id")}`, staff: false });
   });
   return app;
@@ -28,7 +26,7 @@ export function healthLogStaffRoutes(deps: Deps) {
   app.get(path, requireStaff, requireStaffAdmin, async (c) => {
     const householdId = uuidParam(c, "id");
     const childId = uuidParam(c, "childId");
-    const data = await healthLog.childLog(deps.db, c.get("tenant"), session(c), householdId, childId);
+    const data = await inTransaction(c, deps.db, (trx) => healthLog.childLog(trx, householdId, childId));
     return page(c, "health-log/list", { ...data, back: `/agents/foyers/${householdId}`, staff: true });
   });
   return app;

@@ -1,18 +1,12 @@
 import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database, Trx } from "../../db/database.ts";
+import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import * as logRepo from "./repo.ts";
 
-const staffCtx = (tenant: Tenant, s: SessionUser) => ({
-  role: "app_staff" as const,
-  tenantId: tenant.id,
-  userId: s.userId,
-});
-
 /** A staff member saw children's health information: who, when, which child, never the values. */
 export function recordStaffView(
-  db: Database,
+  trx: Trx,
   tenant: Tenant,
   s: SessionUser,
   target: { householdId: string; childIds: string[] },
@@ -20,7 +14,7 @@ export function recordStaffView(
 ) {
   if (!target.childIds.length) return Promise.resolve();
   const seen = target.childIds.map((childId) => ({ householdId: target.householdId, childId }));
-  return db.withTenant(staffCtx(tenant, s), (trx) => recordInTransaction(trx, tenant, s, seen, what));
+  return recordInTransaction(trx, tenant, s, seen, what);
 }
 
 /** The same, inside a transaction the caller already holds as the staff member (pointage, exports). */
@@ -45,14 +39,8 @@ export async function recordInTransaction(
 }
 
 /** The log of one child of a household, as the parent (their own household) or a staff admin. */
-export function childLog(db: Database, tenant: Tenant, s: SessionUser, householdId: string, childId: string) {
-  const ctx =
-    s.kind === "parent"
-      ? { role: "app_parent" as const, tenantId: tenant.id, userId: s.userId, householdId }
-      : staffCtx(tenant, s);
-  return db.withTenant(ctx, async (trx) => {
-    const child = await logRepo.childName(trx, householdId, childId);
-    if (!child) throw notFound();
-    return { child, rows: await logRepo.forChild(trx, childId) };
-  });
+export async function childLog(trx: Trx, householdId: string, childId: string) {
+  const child = await logRepo.childName(trx, householdId, childId);
+  if (!child) throw notFound();
+  return { child, rows: await logRepo.forChild(trx, childId) };
 }

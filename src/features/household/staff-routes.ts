@@ -4,6 +4,7 @@ import type { SessionUser } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, pageOrPart, seeOther } from "../../http/render.ts";
+import { inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { recordStaffView } from "../health-log/service.ts";
 import type { Values } from "../requests/service.ts";
@@ -67,7 +68,9 @@ export function householdStaffRoutes(deps: Deps) {
     const data = await staffService.file(deps.db, c.get("tenant"), session(c), householdId);
     // The file shows each child's health information: logged per child (issue 16).
     const childIds = data.children.map((child) => child.id);
-    await recordStaffView(deps.db, c.get("tenant"), session(c), { householdId, childIds }, "fiche");
+    await inTransaction(c, deps.db, (trx) =>
+      recordStaffView(trx, c.get("tenant"), session(c), { householdId, childIds }, "fiche"),
+    );
     const message = FLASH[c.req.query("message") ?? ""];
     return page(c, "staff/households/show", { ...data, display, ...(message ? { message } : {}) });
   });
