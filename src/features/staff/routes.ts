@@ -4,6 +4,7 @@ import { accountDeps } from "../../auth/routes.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { parisToday, shortDate } from "../../lib/dates.ts";
 import { calendarWarnings } from "../../lib/school-holidays.ts";
@@ -16,7 +17,7 @@ export function staffRoutes(deps: Deps) {
   const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
 
   app.get("/", requireStaff, async (c) => {
-    const data = await staffService.dashboard(accountDeps(deps, c), session(c));
+    const data = await inTransaction(c, deps.db, (trx) => staffService.dashboard(trx, c.get("tenant")));
     const zone = c.get("tenant").config.holidayZone;
     // Admins hear a year ahead that the school calendar of their zone runs out.
     const calendarEnd =
@@ -37,13 +38,18 @@ export function staffRoutes(deps: Deps) {
   app.post("/familles/nouvelle", requireStaff, async (c) => {
     const form = await readForm(c, newFamilySchema(c.get("tenant").config.auth.loginWith));
     if (!form.ok) return formPage(c, form.values, form.errors, 422);
-    const result = await staffService.createFamily(accountDeps(deps, c), session(c), form.data);
+    const result = await inTransaction(c, deps.db, (trx) =>
+      staffService.createFamily(accountDeps(deps, c), trx, form.data),
+    );
     if (!result.ok) return formPage(c, form.values, result.errors, 422);
     return page(c, "staff/family-created", { result, values: form.values });
   });
 
   app.post("/familles/:userId/activation", requireStaff, async (c) => {
-    await staffService.resendActivation(accountDeps(deps, c), session(c), uuidParam(c, "userId"));
+    const userId = uuidParam(c, "userId");
+    await inTransaction(c, deps.db, (trx) =>
+      staffService.resendActivation(accountDeps(deps, c), trx, userId),
+    );
     return seeOther(c, "/agents?message=activation-renvoyee");
   });
   return app;

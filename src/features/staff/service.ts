@@ -2,7 +2,6 @@ import { randomInt } from "node:crypto";
 import * as account from "../../auth/account-service.ts";
 import * as parentUsers from "../../auth/parent-users-service.ts";
 import { hashPassword } from "../../auth/password.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
@@ -10,18 +9,12 @@ import * as opening from "../household/opening-service.ts";
 import * as messagesStaffService from "../messages/staff-service.ts";
 import * as staffRepo from "./repo.ts";
 
-const staffCtx = (tenant: Tenant, s: SessionUser) => ({
-  role: "app_staff" as const,
-  tenantId: tenant.id,
-  userId: s.userId,
-});
-
-export function dashboard(d: account.AccountDeps, s: SessionUser) {
-  return d.db.withTenant(staffCtx(d.tenant, s), async (trx) => ({
+export async function dashboard(trx: Trx, tenant: Tenant) {
+  return {
     counts: await staffRepo.counts(trx),
     parents: await staffRepo.recentParents(trx),
-    messages: d.tenant.config.portal.inbox ? await messagesStaffService.counts(trx) : null,
-  }));
+    messages: tenant.config.portal.inbox ? await messagesStaffService.counts(trx) : null,
+  };
 }
 
 export interface NewFamily {
@@ -108,27 +101,15 @@ export async function freeLogin(trx: Trx, base: string): Promise<string> {
   }
 }
 
-export async function createFamily(
-  d: account.AccountDeps,
-  s: SessionUser,
-  v: NewFamily,
-): Promise<NewFamilyResult> {
-  return d.db.withTenant(staffCtx(d.tenant, s), async (trx): Promise<NewFamilyResult> => {
-    const opened = await openFamily(d, trx, v);
-    if (!opened.ok) return opened;
-    const email = v.email ? v.email.toLowerCase() : null;
-    return { ok: true, number: opened.number, temporaryPassword: opened.temporaryPassword, email };
-  });
+export async function createFamily(d: account.AccountDeps, trx: Trx, v: NewFamily): Promise<NewFamilyResult> {
+  const opened = await openFamily(d, trx, v);
+  if (!opened.ok) return opened;
+  const email = v.email ? v.email.toLowerCase() : null;
+  return { ok: true, number: opened.number, temporaryPassword: opened.temporaryPassword, email };
 }
 
-export async function resendActivation(
-  d: account.AccountDeps,
-  s: SessionUser,
-  userId: string,
-): Promise<void> {
-  await d.db.withTenant(staffCtx(d.tenant, s), async (trx) => {
-    const user = await parentUsers.findParentUser(trx, userId);
-    if (!user?.email || user.password_hash) throw notFound();
-    await account.sendActivation(d, trx, { ...user, email: user.email });
-  });
+export async function resendActivation(d: account.AccountDeps, trx: Trx, userId: string): Promise<void> {
+  const user = await parentUsers.findParentUser(trx, userId);
+  if (!user?.email || user.password_hash) throw notFound();
+  await account.sendActivation(d, trx, { ...user, email: user.email });
 }
