@@ -1,6 +1,7 @@
 import { sql } from "kysely";
-import type { Database, Persona, Trx } from "../db/database.ts";
+import type { Database, Trx } from "../db/database.ts";
 import { AppError } from "../http/errors.ts";
+import { sessionScope } from "../http/scope.ts";
 import { queueMail } from "../integrations/mail/outbox.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
@@ -180,13 +181,7 @@ export async function resetPassword(d: AccountDeps, token: string, password: str
   });
 }
 
-export const personaOf = (s: SessionUser): Persona => (s.kind === "parent" ? "app_parent" : "app_staff");
-const own = (d: AccountDeps, s: SessionUser) => ({
-  role: personaOf(s),
-  tenantId: d.tenant.id,
-  userId: s.userId,
-  householdId: s.householdId,
-});
+const own = (d: AccountDeps, s: SessionUser) => sessionScope(d.tenant.id, s);
 
 export type FieldErrors = Record<string, string>;
 

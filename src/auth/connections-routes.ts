@@ -2,8 +2,8 @@ import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { readForm } from "../http/forms.ts";
 import { page, seeOther } from "../http/render.ts";
+import { sessionScope } from "../http/scope.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
-import { personaOf } from "./account-service.ts";
 import { requireParent, requireStaff } from "./middleware.ts";
 import { endOwnSession } from "./session-end-service.ts";
 import { deleteUserSessions, listUserSessions, type SessionUser } from "./sessions.ts";
@@ -16,10 +16,7 @@ export function connectionsRoutes(deps: Deps, kind: "parent" | "staff") {
   const base = kind === "staff" ? "/agents" : "";
   const app = new Hono<AppEnv>();
   const guard = kind === "staff" ? requireStaff : requireParent;
-  const own = (c: Context<AppEnv>) => {
-    const s = c.get("session") as SessionUser;
-    return { role: personaOf(s), tenantId: c.get("tenant").id, userId: s.userId, householdId: s.householdId };
-  };
+  const own = (c: Context<AppEnv>) => sessionScope(c.get("tenant").id, c.get("session") as SessionUser);
   const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
 
   app.get("/compte/connexions", guard, async (c) => {

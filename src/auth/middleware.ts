@@ -3,7 +3,7 @@ import { type Database, switchPersona, type Trx } from "../db/database.ts";
 import { clearHostCookie, readHostCookie, setHostCookie } from "../http/cookies.ts";
 import { forbidden } from "../http/errors.ts";
 import { logActor } from "../http/request-log.ts";
-import { setCallerScope } from "../http/scope.ts";
+import { sessionScope, setCallerScope } from "../http/scope.ts";
 import type { AppEnv } from "../http/types.ts";
 import { lifetime, type SessionUser, validateSession } from "./sessions.ts";
 
@@ -41,14 +41,7 @@ export function loadSession(db: Database, extra?: SessionExtra): MiddlewareHandl
       ? await db.withTenant({ role: "app_auth", tenantId: tenant.id }, async (trx) => {
           const found = await validateSession(trx, token);
           if (found && !found.secondFactorPending && extra) {
-            const role = found.kind === "parent" ? "app_parent" : "app_staff";
-            const ctx = {
-              role,
-              tenantId: tenant.id,
-              userId: found.userId,
-              householdId: found.householdId,
-            } as const;
-            await switchPersona(trx, ctx);
+            await switchPersona(trx, sessionScope(tenant.id, found));
             await extra(trx, c, found);
           }
           return found;

@@ -2,6 +2,7 @@ import { type Context, Hono } from "hono";
 import { publicOrigin } from "../env.ts";
 import { readForm, safeValues } from "../http/forms.ts";
 import { page, seeOther } from "../http/render.ts";
+import { sessionScope } from "../http/scope.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import * as account from "./account-service.ts";
 import { readDeviceCookie, setDeviceCookie } from "./devices.ts";
@@ -97,13 +98,7 @@ async function logOut(deps: Deps, p: Place, c: Context<AppEnv>) {
   const s = c.get("session");
   const tenant = c.get("tenant");
   if (s) {
-    const ctx = {
-      role: account.personaOf(s),
-      tenantId: tenant.id,
-      userId: s.userId,
-      householdId: s.householdId,
-    };
-    await deps.db.withTenant(ctx, async (trx) => {
+    await deps.db.withTenant(sessionScope(tenant.id, s), async (trx) => {
       await deleteSession(trx, s.sessionId);
       await recordAuthEvent(trx, c.env.log, {
         tenantId: tenant.id,

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { SessionUser } from "../auth/sessions.ts";
 import type { Database, Trx } from "../db/database.ts";
 import { recordWrite } from "../features/audit/service.ts";
+import { sessionScope } from "../http/scope.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
 import { type AuthEvent, recordAuthEvent } from "./events.ts";
@@ -20,10 +21,7 @@ const staffCtx = (tenant: Tenant, s: Pick<SessionUser, "userId">) => ({
   userId: s.userId,
 });
 /** The person's own context: staff, or a parent fenced to their household. */
-const ownCtx = (tenant: Tenant, s: Person) =>
-  s.kind === "parent"
-    ? { role: "app_parent" as const, tenantId: tenant.id, userId: s.userId, householdId: s.householdId }
-    : staffCtx(tenant, s);
+const ownCtx = (tenant: Tenant, s: Person) => sessionScope(tenant.id, s);
 
 /**
  * Whether the account asks for a second factor after its password (as app_auth): its own, or

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import type { SessionUser } from "../auth/sessions.ts";
 import { type Database, type TenantContext, type Transact, type Trx, townJobs } from "../db/database.ts";
 import type { AppEnv } from "./types.ts";
 
@@ -9,14 +10,16 @@ import type { AppEnv } from "./types.ts";
  */
 export function setCallerScope(c: Context<AppEnv>): void {
   const s = c.get("session");
-  if (!s) return;
-  const tenantId = c.get("tenant").id;
-  c.set(
-    "scope",
-    s.kind === "parent"
-      ? { role: "app_parent", tenantId, userId: s.userId, householdId: s.householdId as string }
-      : { role: "app_staff", tenantId, userId: s.userId },
-  );
+  if (s) c.set("scope", sessionScope(c.get("tenant").id, s));
+}
+
+/** A signed-in person's own database context: their persona, town and (a parent's) household. */
+export function sessionScope(
+  tenantId: string,
+  s: Pick<SessionUser, "kind" | "userId" | "householdId">,
+): TenantContext & { userId: string } {
+  const role = s.kind === "parent" ? "app_parent" : "app_staff";
+  return { role, tenantId, userId: s.userId, householdId: s.householdId };
 }
 
 /** The caller's context, as the guard set it. */
