@@ -1,6 +1,7 @@
 import { electronicFormatIBAN, isValidBIC, isValidIBAN } from "ibantools";
 import { z } from "zod";
 import {
+  checkbox,
   phone,
   REQUIRED,
   requiredText,
@@ -34,8 +35,6 @@ const choice = <T extends string>(values: readonly T[]) =>
       .union([z.literal(""), z.enum(values)], { error: "Choisissez une valeur de la liste." })
       .transform((v) => (v === "" ? null : (v as T))),
   );
-
-const checkbox = z.preprocess((v) => v === "on" || v === "1" || v === "true", z.boolean());
 
 /** Today in Europe/Paris, as YYYY-MM-DD. */
 const todayInParis = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" }).format(new Date());
