@@ -27,7 +27,11 @@ export function readSessionCookie(c: Context<AppEnv>): string | undefined {
  * header), read in the session's own transaction once it has switched to that person's
  * persona: one transaction where there were two.
  */
-export type SessionExtra = (trx: Trx, c: Context<AppEnv>, session: SessionUser) => Promise<void>;
+export interface SessionExtra {
+  /** Whether this request needs it: asked first, so that no other request pays the switch. */
+  wanted(c: Context<AppEnv>, session: SessionUser): boolean;
+  run(trx: Trx, c: Context<AppEnv>, session: SessionUser): Promise<void>;
+}
 
 /**
  * Loads the session of the town's cookie; a cookie from another town finds nothing (RLS).
@@ -40,9 +44,9 @@ export function loadSession(db: Database, extra?: SessionExtra): MiddlewareHandl
     const session = token
       ? await db.withTenant({ role: "app_auth", tenantId: tenant.id }, async (trx) => {
           const found = await validateSession(trx, token);
-          if (found && !found.secondFactorPending && extra) {
+          if (found && !found.secondFactorPending && extra?.wanted(c, found)) {
             await switchPersona(trx, sessionScope(tenant.id, found));
-            await extra(trx, c, found);
+            await extra.run(trx, c, found);
           }
           return found;
         })

@@ -53,9 +53,10 @@ export async function readMessageForm(c: Context<AppEnv>) {
 }
 
 /** « vous avez 1 Nouveau(x) Message(s) » on a parent's pages, read in the session's transaction (app.ts). */
-export const unreadCount: SessionExtra = async (trx, c, s) => {
-  if (c.req.method === "GET" && s.kind === "parent" && s.householdId && c.get("tenant").config.portal.inbox)
-    c.set("unread", await messagesService.unreadIn(trx, s.householdId));
+export const unreadCount: SessionExtra = {
+  wanted: (c, s) =>
+    c.req.method === "GET" && s.kind === "parent" && !!s.householdId && c.get("tenant").config.portal.inbox,
+  run: async (trx, c, s) => c.set("unread", await messagesService.unreadIn(trx, s.householdId as string)),
 };
 
 /** « Boîte de réception »: Reçus, Envoyés, Supprimés, conversations, « Nouveau message ». */
