@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { book, type PlanningContext } from "../../src/features/planning/booking/booking-service.ts";
 import { cancel } from "../../src/features/planning/booking/cancel-service.ts";
-import { PlanningError } from "../../src/features/planning/shared/errors.ts";
+import { PlanningError } from "../../src/features/planning/common/errors.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { townOf } from "../helpers/planning-fixture.ts";
 import { type Family, generateFamilies } from "../helpers/planning-generator.ts";

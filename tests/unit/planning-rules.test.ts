@@ -9,8 +9,8 @@ import {
   closedOn,
   ineligibility,
 } from "../../src/features/planning/booking/rules.ts";
+import { recopy } from "../../src/features/planning/common/recopy.ts";
 import type { Period } from "../../src/features/planning/offer/period-service.ts";
-import { recopy } from "../../src/features/planning/shared/recopy.ts";
 import { DEFAULT_RULES } from "../../src/tenancy/planning-schema.ts";
 
 function period(overrides: Partial<Period> = {}): Period {

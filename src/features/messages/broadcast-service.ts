@@ -5,7 +5,7 @@ import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
 import { unpaidHouseholds } from "../billing/invoices/audience-service.ts";
 import { schoolHouseholds, schoolsAndClasses } from "../children/audience-service.ts";
-import { bookedHouseholds, services } from "../planning/shared/audience-service.ts";
+import { bookedHouseholds, services } from "../planning/common/audience-service.ts";
 import * as broadcastRepo from "./broadcast-repo.ts";
 import { AUDIENCES, type BroadcastInput } from "./broadcast-schemas.ts";
 import { notify, staffCtx } from "./staff-service.ts";

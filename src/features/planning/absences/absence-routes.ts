@@ -12,7 +12,7 @@ import { shortDate } from "../../../lib/dates.ts";
 import { formatsLabel, sizeLabel } from "../../documents/files-service.ts";
 import * as documentsService from "../../documents/service.ts";
 import { parentPlanning } from "../calendar/calendar-context.ts";
-import { orProblems, PlanningError } from "../shared/errors.ts";
+import { orProblems, PlanningError } from "../common/errors.ts";
 import * as absences from "./absence-service.ts";
 
 const CERTIFICATE = "justificatif_absence";

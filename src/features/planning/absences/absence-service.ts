@@ -9,7 +9,7 @@ import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
 import { markAttendance } from "../booking/attendance-write.ts";
 import type { PlanningContext } from "../booking/booking-service.ts";
-import { PlanningError } from "../shared/errors.ts";
+import { PlanningError } from "../common/errors.ts";
 
 type AbsenceConfig = Tenant["config"]["planning"]["absences"];
 export type AbsenceDecision = { accept: true } | { accept: false; reason: string };

@@ -12,8 +12,8 @@ import { isUuid, uuid } from "../../../lib/form-fields.ts";
 import { parentScope, planningAbsenceRoutes } from "../absences/absence-routes.ts";
 import { book, ownChildren } from "../booking/booking-service.ts";
 import { bookingCheck, rulesText } from "../booking/rules.ts";
+import { orProblems, PlanningError } from "../common/errors.ts";
 import { findPeriod } from "../offer/period-service.ts";
-import { orProblems, PlanningError } from "../shared/errors.ts";
 import { AGENDA_ACTIONS, AGENDA_LEGEND, agendaMonth, householdChildren } from "./agenda-view.ts";
 
 const requestSchema = z.object({

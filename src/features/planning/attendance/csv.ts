@@ -1,7 +1,7 @@
 import type { Attendance } from "../../../db/planning-types.ts";
 import { toCsv } from "../../../lib/csv.ts";
 import { longDate } from "../../../lib/dates.ts";
-import { ATTENDANCE_LABELS } from "../shared/labels.ts";
+import { ATTENDANCE_LABELS } from "../common/labels.ts";
 
 interface DayList {
   service: { name: string };

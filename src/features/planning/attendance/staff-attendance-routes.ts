@@ -10,7 +10,7 @@ import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { isIsoDate, longDate, parisToday } from "../../../lib/dates.ts";
 import { isUuid, uuid } from "../../../lib/form-fields.ts";
-import { ATTENDANCE_LABELS } from "../shared/labels.ts";
+import { ATTENDANCE_LABELS } from "../common/labels.ts";
 import * as attendance from "./attendance-service.ts";
 
 const BASE = "/planning/pointage";

@@ -3,8 +3,8 @@ import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import { recordWrite } from "../../audit/service.ts";
 import { billing } from "../billing-port.ts";
+import { PlanningError } from "../common/errors.ts";
 import { findPeriod } from "../offer/period-service.ts";
-import { PlanningError } from "../shared/errors.ts";
 import type { PlanningContext } from "./booking-service.ts";
 import { cancel } from "./cancel-service.ts";
 

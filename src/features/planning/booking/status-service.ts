@@ -13,7 +13,7 @@ import * as repo from "./status-repo.ts";
  */
 
 /** The error a refused day raises; billing's basket raises it too, shown by the wizard. */
-export { PlanningError } from "../shared/errors.ts";
+export { PlanningError } from "../common/errors.ts";
 
 /**
  * Frees a day's place: a parent's goes to the waiting list through the job (place_releases),

@@ -10,8 +10,8 @@ import { longDate, parisDateTime, parisToday, parseMonth } from "../../../lib/da
 import { optionalText } from "../../../lib/form-fields.ts";
 import { billing } from "../billing-port.ts";
 import { acceptOffer, declineOffer } from "../booking/offer-answer.ts";
-import { orProblems, PlanningError, type Problem } from "../shared/errors.ts";
-import { LEGEND, stateOf } from "../shared/labels.ts";
+import { orProblems, PlanningError, type Problem } from "../common/errors.ts";
+import { LEGEND, stateOf } from "../common/labels.ts";
 import { monthHref, PLANNING_MESSAGES, parentPlanning } from "./calendar-context.ts";
 import * as view from "./calendar-view.ts";
 import { cancelPageRoutes } from "./cancel-page-routes.ts";

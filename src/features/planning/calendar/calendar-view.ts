@@ -10,7 +10,7 @@ import {
 } from "../../../lib/dates.ts";
 import { schoolHoliday } from "../../../lib/school-holidays.ts";
 import type { Zone } from "../booking/rules.ts";
-import { stateOf } from "../shared/labels.ts";
+import { stateOf } from "../common/labels.ts";
 
 /** Hidden unless « Afficher les annulations et refus » is ticked. */
 const ENDED: BookingStatus[] = ["cancelled", "refused", "expired"];

@@ -1,8 +1,8 @@
 import type { Trx } from "../../../db/database.ts";
 import type { BookingStatus } from "../../../db/planning-types.ts";
 import { type IsoDate, longDate } from "../../../lib/dates.ts";
-import { STATUS_LABELS } from "../shared/labels.ts";
-import { recopy } from "../shared/recopy.ts";
+import { STATUS_LABELS } from "../common/labels.ts";
+import { recopy } from "../common/recopy.ts";
 
 /** What « Plus de jours » offers to cancel: days still to come that the household may give back. */
 const OFFERED_TO_CANCEL: BookingStatus[] = ["pending", "accepted", "waiting", "offered"];

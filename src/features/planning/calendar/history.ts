@@ -1,7 +1,7 @@
 import type { Trx } from "../../../db/database.ts";
 import type { Attendance, BookingStatus } from "../../../db/planning-types.ts";
 import { longDate, parisDateTime, shortDate } from "../../../lib/dates.ts";
-import { LEGEND, stateOf } from "../shared/labels.ts";
+import { LEGEND, stateOf } from "../common/labels.ts";
 
 /** The states a dossier's bookings can be in, for the « Historique » filter. */
 export const HISTORY_STATES = LEGEND.filter((l) => !["closed", "holiday", "school_holiday"].includes(l.key));

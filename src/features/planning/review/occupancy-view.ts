@@ -5,8 +5,8 @@ import { addDays, addMonths, daysBetween, longDate } from "../../../lib/dates.ts
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { promoteWaiting } from "../booking/places.ts";
 import { closedOn } from "../booking/rules.ts";
+import { STATUS_LABELS } from "../common/labels.ts";
 import { allPeriods, findPeriod, type Period } from "../offer/period-service.ts";
-import { STATUS_LABELS } from "../shared/labels.ts";
 
 export interface DayLoad {
   day: string;

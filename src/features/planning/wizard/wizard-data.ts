@@ -4,8 +4,8 @@ import { ageOn, type IsoDate, longDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import * as completeness from "../../completeness/service.ts";
 import { LIVE_STATUSES } from "../booking/booking-service.ts";
+import { STATUS_LABELS } from "../common/labels.ts";
 import { findPeriod } from "../offer/period-service.ts";
-import { STATUS_LABELS } from "../shared/labels.ts";
 import type { GridChild } from "./wizard-grid.ts";
 
 /** Step 1: the household's children, with their age today (« Enfant 1 MAIRIE (5 ans) »). */

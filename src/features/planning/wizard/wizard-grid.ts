@@ -9,8 +9,8 @@ import {
   parisToday,
 } from "../../../lib/dates.ts";
 import { bookingCheck, ineligibility, type Zone } from "../booking/rules.ts";
+import type { Problem } from "../common/errors.ts";
 import type { Period } from "../offer/period-service.ts";
-import type { Problem } from "../shared/errors.ts";
 
 /** One day of the wizard's planning: whether it can be ticked, and if not, why (as text). */
 export interface Cell {

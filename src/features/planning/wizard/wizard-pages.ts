@@ -4,9 +4,9 @@ import { isIsoDate, longDate, parisToday } from "../../../lib/dates.ts";
 import { billing, type EstimatedDay } from "../billing-port.ts";
 import { ownChildren, type PlanningContext } from "../booking/booking-service.ts";
 import { rulesText } from "../booking/rules.ts";
+import type { Problem } from "../common/errors.ts";
+import { recopy } from "../common/recopy.ts";
 import { allPeriods, findPeriod, type Period } from "../offer/period-service.ts";
-import type { Problem } from "../shared/errors.ts";
-import { recopy } from "../shared/recopy.ts";
 import { bookedOf, householdChildren, missingFor, occupancyOf } from "./wizard-data.ts";
 import {
   cellOf,

@@ -10,7 +10,7 @@ import type { AppEnv, Deps } from "../../../http/types.ts";
 import { isUuid } from "../../../lib/form-fields.ts";
 import { type BookResult, book, type PlanningContext } from "../booking/booking-service.ts";
 import { recordLockHold } from "../booking/lock-timings.ts";
-import { PlanningError } from "../shared/errors.ts";
+import { PlanningError } from "../common/errors.ts";
 import { dossierOf } from "./wizard-data.ts";
 import { etablissementStep, planningStep, recapStep, usagerStep, type View } from "./wizard-pages.ts";
 import { bodySource, recopyFrom, type Selection, selectionFrom } from "./wizard-query.ts";
