@@ -1,10 +1,11 @@
 /** The generated towns each part needs, generated only when a chosen part needs them. */
 import { type BillingBenchData, generateBilling } from "./billing-generate.ts";
-import { SETTINGS, say, secs } from "./common.ts";
+import { load, SETTINGS, say, secs } from "./common.ts";
 import { type GeneratedData, generate, mergeGenerated } from "./generate.ts";
+import type { LoadConfig } from "./load.ts";
 import { generateMessages, type MessagesBenchData } from "./messages-generate.ts";
 import { generatePlanning, type PlanningBenchData } from "./planning-generate.ts";
-import { homeTargets, type Scenario } from "./scenario.ts";
+import { homeTargets, runLoad, type Scenario } from "./scenario.ts";
 import { type Bench, common } from "./setup.ts";
 
 export interface BenchData {
@@ -42,19 +43,33 @@ export async function timed<T extends { timings: Record<string, number> }>(
   return made;
 }
 
-/** The home page of the given towns' parents, recorded as a scenario. */
-export function homeRun(b: Bench, name: string, towns: GeneratedData): Promise<Scenario> {
-  return b.run(name, 200, process.pid, {
+function homeLoad(b: Bench, towns: GeneratedData): LoadConfig {
+  return {
     ...common(),
     url: `http://127.0.0.1:${b.platform.port}`,
     method: "GET",
     path: "/",
     targets: homeTargets(towns, b.platform.port),
-  });
+  };
+}
+
+/** The home page of the given towns' parents, recorded as a scenario. */
+export function homeRun(b: Bench, name: string, towns: GeneratedData): Promise<Scenario> {
+  return b.run(name, 200, process.pid, homeLoad(b, towns));
+}
+
+/**
+ * The first load a fresh portal takes runs through cold code (V8 compiles it as it goes):
+ * one unmeasured run first, so the 10-town figure compares like with like.
+ */
+async function warmUp(b: Bench, towns: GeneratedData): Promise<void> {
+  say(`warming the portal up on the home page (not measured)… (load average ${load()})`);
+  await runLoad(b.dir, "warm-up", homeLoad(b, towns));
 }
 
 export async function generateData(b: Bench): Promise<BenchData> {
   const small = await grow(b, SETTINGS.scaleSmall, 1);
+  if (b.want("scale")) await warmUp(b, small);
   const smallRun = b.want("scale")
     ? await homeRun(b, `scale: home page with ${SETTINGS.scaleSmall} towns`, small)
     : undefined;

@@ -2,7 +2,7 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { loginUrl } from "../src/db/prepare.ts";
-import { cleanups, load, SETTINGS, say, TARGET } from "./common.ts";
+import { cleanups, load, profileDir, SETTINGS, say, TARGET } from "./common.ts";
 import { type BenchData, grow, homeRun } from "./data.ts";
 import { mergeGenerated } from "./generate.ts";
 import type { OpenConfig, OpenResult } from "./open-load.ts";
@@ -14,7 +14,8 @@ import {
   startReplayBaseline,
 } from "./page-scenarios.ts";
 import { type Child, forkScript } from "./proc.ts";
-import { drain, type Scenario } from "./scenario.ts";
+import { saveProfile, startProfile, summarise } from "./profile.ts";
+import { drain, runLoad, type Scenario } from "./scenario.ts";
 import { type Bench, common } from "./setup.ts";
 
 /** Each page, then its raw baseline (its recorded SQL replayed in one pg transaction). */
@@ -42,6 +43,7 @@ async function runPages(b: Bench, pages: PageScenario[]): Promise<PageFigures[]>
       targets: p.targets,
     });
     await drain(b.ownerUrl, b.login.user, page.result, SETTINGS.connections);
+    if (wantsProfile(p.key)) await profilePage(b, p);
     const baseline = await b.run(`page: raw baseline of ${p.key} (recorded SQL, pg, 1 tx)`, 200, replayPid, {
       ...common(),
       url: `http://127.0.0.1:${replayPort}`,
@@ -58,6 +60,31 @@ async function runPages(b: Bench, pages: PageScenario[]): Promise<PageFigures[]>
   }
   await replay.baseline.stop();
   return figures;
+}
+
+/** BENCH_PROFILE profiles every page; BENCH_PROFILE_PAGES=factures,agenda only those. */
+function wantsProfile(key: string): boolean {
+  if (!process.env.BENCH_PROFILE) return false;
+  const only = process.env.BENCH_PROFILE_PAGES?.split(",");
+  return !only || only.includes(key);
+}
+
+/** One more run of the page under V8's profiler (not measured), summarised by self time. */
+async function profilePage(b: Bench, p: PageScenario): Promise<void> {
+  say(`profiling page ${p.key} (not measured)…`);
+  const stop = await startProfile();
+  const run = await runLoad(b.dir, `${p.key}-profiled`, {
+    ...common(),
+    warmup: 0,
+    url: `http://127.0.0.1:${b.platform.port}`,
+    method: "GET",
+    path: p.path,
+    targets: p.targets,
+  });
+  const profile = await stop();
+  say(summarise(profile));
+  say(`profile: ${saveProfile(profile, profileDir(), `bench-page-${p.key}-${Date.now()}`)}`);
+  await drain(b.ownerUrl, b.login.user, run.result, SETTINGS.connections);
 }
 
 /** Issue 17 item 1: every page within reach of its own raw baseline. */

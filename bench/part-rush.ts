@@ -1,8 +1,9 @@
 /** Parts `rush` and `broadcast`: a town's bookings all at once, a message to every household. */
-import { DOMAIN, load, SETTINGS, say } from "./common.ts";
+import { DOMAIN, load, profileDir, SETTINGS, say } from "./common.ts";
 import type { BenchData } from "./data.ts";
 import { type BroadcastReport, broadcastLines, runBroadcast } from "./messages-scenarios.ts";
 import { type RushReport, runRush, rushLines } from "./planning-scenarios.ts";
+import { saveProfile, startProfile, summarise } from "./profile.ts";
 import type { Bench } from "./setup.ts";
 
 /** Issue 17 item 3: 1,000 parents booking one 200-place day within 1 s. */
@@ -14,7 +15,16 @@ export async function rushPart(b: Bench, d: BenchData): Promise<RushReport | und
   say(
     `running the rush (${SETTINGS.rushParents} parents within ${SETTINGS.rushSpreadMs} ms)… (load average ${load()})`,
   );
+  // BENCH_PROFILE: the portal under V8's profiler during the rush (its figures then include the profiler's cost).
+  const stopProfile = process.env.BENCH_PROFILE ? await startProfile() : undefined;
   const rush = await runRush(b.dir, b.platform.deps.db, d.planning, b.platform.port, SETTINGS.rushSpreadMs);
+  if (stopProfile) {
+    const profile = await stopProfile();
+    say(summarise(profile));
+    say(
+      `profile (the rush, figures above taken under it): ${saveProfile(profile, profileDir(), `bench-rush-${Date.now()}`)}`,
+    );
+  }
   for (const line of rushLines(rush, SETTINGS.rushSpreadMs)) say(line);
   rushSummary(b, rush);
   return rush;

@@ -58,6 +58,8 @@ async function ownDatabase(dir: string): Promise<string> {
   }
   const cluster: EmbeddedCluster = await startEmbedded(path.join(dir, "pg"), await freePort(), {
     durable: true,
+    // Sized as a server holding 1,000 towns would be (PostgreSQL's default is 128 MB).
+    settings: (process.env.BENCH_PG_SETTINGS ?? "shared_buffers=1GB").split(/\s+/).filter(Boolean),
   });
   cleanups.push(() => cluster.stop());
   cleanups.push(() => ownerClientsGone(cluster.url));

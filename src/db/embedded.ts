@@ -14,7 +14,13 @@ export interface EmbeddedCluster {
 export async function startEmbedded(
   dir: string,
   port: number,
-  options: { durable: boolean; log?: (line: string) => void; ownSignals?: boolean } = { durable: true },
+  options: {
+    durable: boolean;
+    log?: (line: string) => void;
+    ownSignals?: boolean;
+    /** More server settings, « name=value » (the bench's BENCH_PG_SETTINGS). */
+    settings?: string[];
+  } = { durable: true },
 ): Promise<EmbeddedCluster> {
   const log = options.log ?? (() => {});
   const hooked = ["beforeExit", "exit", "SIGINT", "SIGTERM"] as const;
@@ -42,7 +48,12 @@ export async function startEmbedded(
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
     // Throwaway test clusters trade durability for speed; the demo cluster keeps its data safe.
-    postgresFlags: ["-c", "max_connections=200", ...(options.durable ? [] : ["-c", "fsync=off"])],
+    postgresFlags: [
+      "-c",
+      "max_connections=200",
+      ...(options.durable ? [] : ["-c", "fsync=off"]),
+      ...(options.settings ?? []).flatMap((setting) => ["-c", setting]),
+    ],
     onLog: log,
     onError: (e) => log(String(e)),
   });

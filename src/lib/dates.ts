@@ -98,8 +98,20 @@ export function workingDaysBefore(day: IsoDate, n: number, region?: string): Iso
  * To book Thursday with 2 working days at 09:00, book before Tuesday 09:00 (Paris time).
  */
 export function deadline(day: IsoDate, noticeDays: number, cutoff: string, region?: string): Date {
-  return parisInstant(workingDaysBefore(day, noticeDays, region), cutoff);
+  const key = `${day}|${noticeDays}|${cutoff}|${region ?? ""}`;
+  let at = deadlines.get(key);
+  if (at === undefined) {
+    // A month's agenda asks for the same few deadlines once per child and service.
+    if (deadlines.size >= DEADLINES_KEPT) deadlines.clear();
+    at = parisInstant(workingDaysBefore(day, noticeDays, region), cutoff).getTime();
+    deadlines.set(key, at);
+  }
+  return new Date(at);
 }
+
+// Deadlines depend only on their arguments (the holidays of a year are fixed): kept per process.
+const DEADLINES_KEPT = 20_000;
+const deadlines = new Map<string, number>();
 
 const LONG = new Intl.DateTimeFormat("fr-FR", {
   weekday: "long",

@@ -29,7 +29,14 @@ export type Site =
   | { kind: "mailbox"; hostname: string }
   | { kind: "unknown"; hostname: string };
 
-const TTL_MS = 10_000;
+/**
+ * How long a resolved town is kept. Listening, a change in any process empties the cache at
+ * once, and so does every reconnection of the listener: the TTL then only bounds a change
+ * lost on a connection that died silently. Not listening (a single process in tests), a short
+ * TTL is all there is. Kept for 10 s, a city of 1,000 towns re-read and re-validated its town
+ * on most requests (issue 17 item 5).
+ */
+export const RESOLVED_TTL_MS = { listening: 300_000, alone: 10_000 } as const;
 
 export interface SiteResolver {
   resolve(hostHeader: string | undefined): Promise<Site>;
@@ -54,6 +61,7 @@ export function createSiteResolver(
   const cache = new Map<string, { tenant: Tenant | null; until: number }>();
   const watcher = listenUrl ? watchTenantChanges(listenUrl, () => cache.clear()) : null;
   const suffix = `.${platformDomain}`;
+  const ttlMs = watcher ? RESOLVED_TTL_MS.listening : RESOLVED_TTL_MS.alone;
 
   async function lookup(hostname: string): Promise<Tenant | null> {
     const hit = cache.get(hostname);
@@ -63,7 +71,7 @@ export function createSiteResolver(
     const row = await db.resolveHost(slug, hostname);
     const tenant = row && row.status !== "archived" ? tenantFromRow(row) : null;
     if (cache.size > 10_000) cache.clear();
-    cache.set(hostname, { tenant, until: Date.now() + TTL_MS });
+    cache.set(hostname, { tenant, until: Date.now() + ttlMs });
     return tenant;
   }
 

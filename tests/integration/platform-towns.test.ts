@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createApp } from "../../src/app.ts";
-import { createSiteResolver } from "../../src/tenancy/resolve.ts";
+import type { Database } from "../../src/db/database.ts";
+import { createSiteResolver, RESOLVED_TTL_MS } from "../../src/tenancy/resolve.ts";
 import { DEMO_LOGO, demoTownFields, operatorClient } from "../helpers/operator.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 
@@ -175,6 +176,62 @@ describe("two server processes on one database", () => {
       );
     } finally {
       await sites.close();
+    }
+  });
+});
+
+describe("a resolved town is kept per process", () => {
+  const counting = () => {
+    const asked: string[] = [];
+    const db: Database = {
+      ...p.db,
+      resolveHost: (slug, host) => {
+        asked.push(host);
+        return p.db.resolveHost(slug, host);
+      },
+    };
+    return { db, asked };
+  };
+  const later = (ms: number) => {
+    const now = Date.now();
+    return vi.spyOn(Date, "now").mockReturnValue(now + ms);
+  };
+
+  it("listening for changes, for minutes: a town is not read again on every request of a large platform", async () => {
+    const { db, asked } = counting();
+    const sites = createSiteResolver(db, p.deps.env.PLATFORM_DOMAIN, false, p.loginUrl);
+    await sites.ready;
+    try {
+      expect((await sites.resolve("sene.localhost:3000")).kind).toBe("tenant");
+      const clock = later(RESOLVED_TTL_MS.alone * 6);
+      try {
+        expect((await sites.resolve("sene.localhost:3000")).kind).toBe("tenant");
+        expect(asked).toEqual(["sene.localhost"]);
+      } finally {
+        clock.mockRestore();
+      }
+      const expired = later(RESOLVED_TTL_MS.listening + 1);
+      try {
+        await sites.resolve("sene.localhost:3000");
+        expect(asked).toEqual(["sene.localhost", "sene.localhost"]);
+      } finally {
+        expired.mockRestore();
+      }
+    } finally {
+      await sites.close();
+    }
+  });
+
+  it("without a listener, only for seconds", async () => {
+    const { db, asked } = counting();
+    const sites = createSiteResolver(db, p.deps.env.PLATFORM_DOMAIN, false);
+    await sites.resolve("sene.localhost:3000");
+    const clock = later(RESOLVED_TTL_MS.alone + 1);
+    try {
+      await sites.resolve("sene.localhost:3000");
+      expect(asked).toEqual(["sene.localhost", "sene.localhost"]);
+    } finally {
+      clock.mockRestore();
     }
   });
 });

@@ -56,6 +56,16 @@ describe("deadline: N working days before, at the cut-off hour in Paris", () => 
     expect(deadline("2026-12-07", 2, "12:00").toISOString()).toBe("2026-12-03T11:00:00.000Z");
   });
 
+  it("asked again, is the same instant in a Date of its own", () => {
+    const first = deadline("2026-12-17", 3, "10:30", "57");
+    first.setUTCFullYear(1999);
+    expect(deadline("2026-12-17", 3, "10:30", "57").toISOString()).toBe("2026-12-14T09:30:00.000Z");
+    expect(deadline("2026-12-17", 3, "10:30").toISOString()).toBe("2026-12-14T09:30:00.000Z");
+    // Good Friday is a public holiday in Moselle only: the region is part of what is kept.
+    expect(deadline("2027-03-30", 2, "09:00").toISOString()).toBe("2027-03-25T08:00:00.000Z");
+    expect(deadline("2027-03-30", 2, "09:00", "57").toISOString()).toBe("2027-03-24T08:00:00.000Z");
+  });
+
   it("is 09:00 Paris = 07:00Z in summer, across Ascension", () => {
     expect(deadline("2027-05-07", 2, "09:00").toISOString()).toBe("2027-05-04T07:00:00.000Z");
   });
