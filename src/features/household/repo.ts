@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
-import type { HouseholdsTable } from "../../db/types.ts";
+import type { HouseholdsTable } from "../../db/household-types.ts";
 import type { Values } from "../requests/service.ts";
 
 const GUARDIAN_COLUMNS = [

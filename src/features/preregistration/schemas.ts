@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { emailField } from "../../auth/schemas.ts";
-import type { PreregisteredChild } from "../../db/types.ts";
+import type { PreregisteredChild } from "../../db/household-types.ts";
 import {
   isRealDate,
   optionalText,
