@@ -7,22 +7,20 @@ export interface Actor {
   userId: string;
 }
 
+/** One audited write: what, on which entity, which fields (never their values). */
+export interface AuditEntry {
+  householdId: string | null;
+  action: string;
+  entity: string;
+  entityId: string | null;
+  fields: string[];
+}
+
 /**
  * Every write of the household file: who, when, what, which fields — never the values
  * (health and bank data must not leak into an audit trail).
  */
-export async function recordWrite(
-  trx: Trx,
-  tenantId: string,
-  actor: Actor,
-  e: {
-    householdId: string | null;
-    action: string;
-    entity: string;
-    entityId: string | null;
-    fields: string[];
-  },
-): Promise<void> {
+export async function recordWrite(trx: Trx, tenantId: string, actor: Actor, e: AuditEntry): Promise<void> {
   await recordWrites(trx, tenantId, actor, [e]);
 }
 
@@ -44,13 +42,7 @@ export async function recordWrites(
   trx: Trx,
   tenantId: string,
   actor: Actor,
-  entries: {
-    householdId: string | null;
-    action: string;
-    entity: string;
-    entityId: string | null;
-    fields: string[];
-  }[],
+  entries: AuditEntry[],
 ): Promise<void> {
   if (entries.length === 0) return;
   await trx
