@@ -45,31 +45,22 @@ async function lockRows(trx: Trx, ids: string[], status: BookingStatus) {
 }
 
 /**
- * « Demandes de réservation »: pending days accepted, or refused with a reason. A refused day
- * gives its place back and the waiting list is served at once. All the days or none.
+ * The staff's decision on the chosen requests, all the days or none. « Demandes de réservation »:
+ * pending days accepted, or refused with a reason (a refused day gives its place back and the
+ * waiting list is served at once). « Demandes d'annulation »: accepted, the day is cancelled and
+ * its place freed (the waiting list is served at once); refused, the day is booked again and the
+ * family told why.
  */
-export async function decideBookings(
+export async function decide(
   trx: Trx,
   tenant: Tenant,
   actor: Actor,
-  ids: string[],
+  chosen: { bookings: string[]; cancellations: string[] },
   decision: Decision,
-): Promise<number> {
-  return decideRows(trx, tenant, actor, ids, decision, BOOKING_REQUESTS);
-}
-
-/**
- * « Demandes d'annulation »: accepted, the day is cancelled and its place freed (the waiting
- * list is served at once); refused, the day is booked again and the family told why.
- */
-export async function decideCancellations(
-  trx: Trx,
-  tenant: Tenant,
-  actor: Actor,
-  ids: string[],
-  decision: Decision,
-): Promise<number> {
-  return decideRows(trx, tenant, actor, ids, decision, CANCEL_REQUESTS);
+): Promise<void> {
+  if (chosen.bookings.length) await decideRows(trx, tenant, actor, chosen.bookings, decision, BOOKING_REQUESTS);
+  if (chosen.cancellations.length)
+    await decideRows(trx, tenant, actor, chosen.cancellations, decision, CANCEL_REQUESTS);
 }
 
 type Rows = Awaited<ReturnType<typeof lockRows>>;
@@ -103,12 +94,11 @@ async function decideRows(
   ids: string[],
   decision: Decision,
   kind: RequestKind,
-): Promise<number> {
+): Promise<void> {
   const rows = await lockRows(trx, ids, kind.status);
   await kind.apply(trx, tenant, actor, rows, decision);
   await record(trx, tenant, actor, rows, decision, kind.dossier);
   await tell(trx, tenant, rows, decision, decision.accept ? kind.mail.accepted : kind.mail.refused);
-  return rows.length;
 }
 
 /** One audit line per dossier decided: who decided what, never the reason's text. */
