@@ -5,8 +5,8 @@ import { monthBounds, monthNavigation } from "../../../lib/months.ts";
 import { schoolHoliday } from "../../../lib/school-holidays.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { LIVE_STATUSES } from "../booking/booking-service.ts";
-import type { HouseholdChild } from "../common/children.ts";
 import { bookingCheck, cancelCheck, closedOn, ineligibility } from "../booking/rules.ts";
+import type { HouseholdChild } from "../common/children.ts";
 import { type Period, periodsBetween } from "../offer/period-service.ts";
 
 /** The agenda's codes (Plombières legend): a short code shown, its label read. */

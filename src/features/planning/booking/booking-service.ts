@@ -11,7 +11,13 @@ import { PlanningError, type Problem } from "../common/errors.ts";
 import { enrolment } from "../enrolment-port.ts";
 import type { Period } from "../offer/period-service.ts";
 import { type BookingFacts, bookingFacts } from "./booking-read.ts";
-import { bookedIn, bookTakingPlacesLast, confirmByMail, decidedStatus, writeDossier } from "./booking-write.ts";
+import {
+  bookedIn,
+  bookTakingPlacesLast,
+  confirmByMail,
+  decidedStatus,
+  writeDossier,
+} from "./booking-write.ts";
 import { takePlace } from "./places.ts";
 import { bookingCheck, ineligibility } from "./rules.ts";
 

@@ -66,10 +66,7 @@ export function bookedIn(
 }
 
 /** Without a waiting list, a validation with a full day fails whole, the full days named. */
-export function fullDays(
-  children: { id: string }[],
-  placed: PlacedDay[],
-) {
+export function fullDays(children: { id: string }[], placed: PlacedDay[]) {
   const full = placed.filter((b) => b.status === "waiting");
   if (full.length && children.length)
     throw new PlanningError(
@@ -132,12 +129,7 @@ export function decidedStatus(ctx: PlanningContext, period: Period): BookingStat
   return ctx.actor.kind === "staff" || period.rules.acceptance === "auto" ? "accepted" : "pending";
 }
 
-export function bookedMail(
-  period: Period,
-  number: string,
-  children: NamedChild[],
-  placed: PlacedDay[],
-) {
+export function bookedMail(period: Period, number: string, children: NamedChild[], placed: PlacedDay[]) {
   const lines = children.map((c) => ({
     child: `${c.first_name} ${c.last_name}`,
     days: placed

@@ -28,7 +28,12 @@ export async function periodBookings(
     .where("b.day", ">=", today)
     .where("b.status", "in", OFFERED_TO_CANCEL)
     .execute();
-  return perChild(rows, (r) => ({ id: r.id, day: r.day, label: longDate(r.day), state: STATUS_LABELS[r.status] }));
+  return perChild(rows, (r) => ({
+    id: r.id,
+    day: r.day,
+    label: longDate(r.day),
+    state: STATUS_LABELS[r.status],
+  }));
 }
 
 /** « Mode recopie »: the bookings on the chosen weekdays from `from` to `to`. */

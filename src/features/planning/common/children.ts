@@ -32,7 +32,11 @@ export function perChild<R extends { child_id: string; first_name: string; last_
 ): { childId: string; name: string; days: T[] }[] {
   const children = new Map<string, { childId: string; name: string; days: T[] }>();
   for (const r of rows) {
-    const child = children.get(r.child_id) ?? { childId: r.child_id, name: `${r.first_name} ${r.last_name}`, days: [] };
+    const child = children.get(r.child_id) ?? {
+      childId: r.child_id,
+      name: `${r.first_name} ${r.last_name}`,
+      days: [],
+    };
     child.days.push(dayOf(r));
     children.set(r.child_id, child);
   }

@@ -80,7 +80,11 @@ export const periodFormSchema = z
   })
   .refine(...notBefore("start", "end", ENDS_BEFORE))
   .refine(
-    ...notBefore("bookingOpensOn", "bookingClosesOn", "La clôture des réservations doit suivre leur ouverture."),
+    ...notBefore(
+      "bookingOpensOn",
+      "bookingClosesOn",
+      "La clôture des réservations doit suivre leur ouverture.",
+    ),
   );
 export type PeriodForm = z.infer<typeof periodFormSchema>;
 

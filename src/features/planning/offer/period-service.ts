@@ -1,7 +1,7 @@
 import type { Trx } from "../../../db/database.ts";
 import type { Closure } from "../../../db/planning-types.ts";
-import { periodPlaces } from "../common/place-query.ts";
 import { type BookingRules, DEFAULT_RULES, type Eligibility } from "../../../tenancy/planning-schema.ts";
+import { periodPlaces } from "../common/place-query.ts";
 
 /** A period with its service, facility and effective rules (defaults ‹ service ‹ period). */
 export interface Period {

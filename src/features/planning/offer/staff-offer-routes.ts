@@ -151,7 +151,9 @@ function closureRoutes(app: Hono<AppEnv>, admin: AdminOf, showPeriod: Show) {
 
 /** « Nouvelle période » of a service. */
 function newPeriodRoutes(app: Hono<AppEnv>, admin: AdminOf) {
-  const show = formPage(admin, "planning/staff/offer-period", offerAdmin.newPeriodForm, () => ({ isNew: true }));
+  const show = formPage(admin, "planning/staff/offer-period", offerAdmin.newPeriodForm, () => ({
+    isNew: true,
+  }));
   app.get(`${BASE}/services/:id/periodes/nouvelle`, (c) => show(c));
   app.post(`${BASE}/services/:id/periodes/nouvelle`, async (c) => {
     const values = await rawForm(c);

@@ -58,7 +58,8 @@ export async function decide(
   chosen: { bookings: string[]; cancellations: string[] },
   decision: Decision,
 ): Promise<void> {
-  if (chosen.bookings.length) await decideRows(trx, tenant, actor, chosen.bookings, decision, BOOKING_REQUESTS);
+  if (chosen.bookings.length)
+    await decideRows(trx, tenant, actor, chosen.bookings, decision, BOOKING_REQUESTS);
   if (chosen.cancellations.length)
     await decideRows(trx, tenant, actor, chosen.cancellations, decision, CANCEL_REQUESTS);
 }
@@ -160,7 +161,15 @@ function queueRows(trx: Trx, status: "pending" | "cancel_requested", filters: Qu
   const key = status === "pending" ? "b.dossier_id" : "b.cancel_dossier_id";
   return requestRows(trx)
     .innerJoin("booking_dossiers as d", "d.id", key)
-    .select(["b.id", "b.day", "b.late_cancel", "d.id as dossier_id", "d.number", "d.created_at", "d.created_by_name"])
+    .select([
+      "b.id",
+      "b.day",
+      "b.late_cancel",
+      "d.id as dossier_id",
+      "d.number",
+      "d.created_at",
+      "d.created_by_name",
+    ])
     .where("b.status", "=", status)
     .$if(Boolean(filters.serviceId), (q) => q.where("s.id", "=", filters.serviceId as string))
     .$if(Boolean(filters.periodId), (q) => q.where("p.id", "=", filters.periodId as string))
