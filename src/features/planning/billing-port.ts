@@ -1,6 +1,7 @@
 import type { Trx } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import type { Actor } from "../audit/service.ts";
+import { portOf } from "./common/port.ts";
 
 /**
  * What planning needs from billing (« Mon panier », credit notes, the wizard's estimate),
@@ -59,15 +60,10 @@ export interface BillingPort {
   estimate(trx: Trx, tenant: Tenant, householdId: string, days: EstimatedDay[]): Promise<Estimate>;
 }
 
-let port: BillingPort | null = null;
+const port = portOf<BillingPort>("billing");
 
 /** Called once at startup by the composition root. */
-export function provideBilling(implementation: BillingPort): void {
-  port = implementation;
-}
+export const provideBilling = port.provide;
 
-/** Billing as planning sees it; fails loudly when the composition root did not provide it. */
-export function billing(): BillingPort {
-  if (!port) throw new Error("planning: billing was not provided (src/compose.ts composeFeatures)");
-  return port;
-}
+/** Billing as planning sees it. */
+export const billing = port.get;

@@ -1,4 +1,5 @@
 import type { Trx } from "../../db/database.ts";
+import { portOf } from "./common/port.ts";
 
 /**
  * What planning needs from enrolment (« booking needs an accepted enrolment »), handed to it
@@ -15,15 +16,10 @@ export interface EnrolmentPort {
   ): Promise<{ childId: string; day: string }[]>;
 }
 
-let port: EnrolmentPort | null = null;
+const port = portOf<EnrolmentPort>("enrolment");
 
 /** Called once at startup by the composition root. */
-export function provideEnrolment(implementation: EnrolmentPort): void {
-  port = implementation;
-}
+export const provideEnrolment = port.provide;
 
-/** Enrolment as planning sees it; fails loudly when the composition root did not provide it. */
-export function enrolment(): EnrolmentPort {
-  if (!port) throw new Error("planning: enrolment was not provided (src/compose.ts composeFeatures)");
-  return port;
-}
+/** Enrolment as planning sees it. */
+export const enrolment = port.get;

@@ -10,6 +10,7 @@ import { type Actor, recordWrite } from "../../audit/service.ts";
 import { markAttendance } from "../booking/attendance-write.ts";
 import type { PlanningContext } from "../booking/booking-service.ts";
 import { PlanningError } from "../common/errors.ts";
+import { absencePlaces, bookingPlaces } from "../common/place-query.ts";
 
 type AbsenceConfig = Tenant["config"]["planning"]["absences"];
 export type AbsenceDecision = { accept: true } | { accept: false; reason: string };
@@ -31,11 +32,7 @@ export function absenceSchema(cfg: AbsenceConfig) {
 
 /** A booked day as the absence pages show it (the household's own; 404 otherwise). */
 export async function bookedDay(trx: Trx, householdId: string, bookingId: string) {
-  const b = await trx
-    .selectFrom("bookings as b")
-    .innerJoin("children as c", "c.id", "b.child_id")
-    .innerJoin("services as s", "s.id", "b.service_id")
-    .innerJoin("facilities as f", "f.id", "s.facility_id")
+  const b = await bookingPlaces(trx)
     .select(["b.id", "b.day", "b.status", "b.attendance", "b.child_id", "c.first_name", "c.last_name"])
     .select(["s.name as service", "f.name as facility"])
     .where("b.household_id", "=", householdId)
@@ -205,13 +202,8 @@ async function tellDecision(
 }
 
 function staffQuery(trx: Trx) {
-  return trx
-    .selectFrom("absences as a")
-    .innerJoin("bookings as b", "b.id", "a.booking_id")
-    .innerJoin("children as c", "c.id", "a.child_id")
+  return absencePlaces(trx)
     .innerJoin("households as h", "h.id", "a.household_id")
-    .innerJoin("services as s", "s.id", "b.service_id")
-    .innerJoin("facilities as f", "f.id", "s.facility_id")
     .select(["a.id", "a.status", "a.reason_label", "a.details", "a.medical", "a.billed"])
     .select(["a.certificate_due", "a.document_id", "a.refusal_reason", "a.decided_at", "b.day"])
     .select(["c.first_name", "c.last_name", "h.name as household", "h.number"])

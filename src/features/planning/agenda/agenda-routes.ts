@@ -10,11 +10,12 @@ import type { AppEnv, Deps } from "../../../http/types.ts";
 import { isIsoDate, longDate, parisToday, parseMonth } from "../../../lib/dates.ts";
 import { isUuid, uuid } from "../../../lib/form-fields.ts";
 import { parentScope, planningAbsenceRoutes } from "../absences/absence-routes.ts";
-import { book, ownChildren } from "../booking/booking-service.ts";
+import { book } from "../booking/booking-service.ts";
 import { bookingCheck, rulesText } from "../booking/rules.ts";
+import { householdChildren, ownChildren } from "../common/children.ts";
 import { orProblems, PlanningError } from "../common/errors.ts";
 import { findPeriod } from "../offer/period-service.ts";
-import { AGENDA_ACTIONS, AGENDA_LEGEND, agendaMonth, householdChildren } from "./agenda-view.ts";
+import { AGENDA_ACTIONS, AGENDA_LEGEND, agendaMonth } from "./agenda-view.ts";
 
 const requestSchema = z.object({
   periode: uuid(),

@@ -1,18 +1,12 @@
 import type { Trx } from "../../../db/database.ts";
 import type { Attendance, BookingStatus } from "../../../db/planning-types.ts";
-import {
-  addDays,
-  addMonths,
-  daysBetween,
-  longDate,
-  monthLabel,
-  parisToday,
-  weekday,
-} from "../../../lib/dates.ts";
+import { daysBetween, longDate, parisToday, weekday } from "../../../lib/dates.ts";
+import { monthBounds, monthNavigation } from "../../../lib/months.ts";
 import { schoolHoliday } from "../../../lib/school-holidays.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { LIVE_STATUSES } from "../booking/booking-service.ts";
 import { bookingCheck, cancelCheck, closedOn, ineligibility } from "../booking/rules.ts";
+import type { HouseholdChild } from "../common/children.ts";
 import { type Period, periodsBetween } from "../offer/period-service.ts";
 
 /** The agenda's codes (Plombières legend): a short code shown, its label read. */
@@ -62,28 +56,12 @@ const DAY_ABBR = ["Lu", "Ma", "Me", "Je", "Ve", "Sa", "Di"];
 /** « Me 01 » */
 export const dayHeader = (day: string) => `${DAY_ABBR[weekday(day) - 1]} ${day.slice(8)}`;
 
-type Child = {
-  id: string;
-  first_name: string;
-  last_name: string;
-  birth_date: string;
-  class_level: string | null;
-};
 type Booking = Awaited<ReturnType<typeof bookingsOf>>[number];
 interface Scope {
   tenant: Tenant;
   now: Date;
-  child: Child;
+  child: HouseholdChild;
   header: string;
-}
-
-export async function householdChildren(trx: Trx, householdId: string): Promise<Child[]> {
-  return trx
-    .selectFrom("children")
-    .select(["id", "first_name", "last_name", "birth_date", "class_level"])
-    .where("household_id", "=", householdId)
-    .orderBy("birth_date")
-    .execute();
 }
 
 async function bookingsOf(trx: Trx, childId: string, from: string, to: string) {
@@ -170,9 +148,8 @@ function cellOf(s: Scope, period: Period | undefined, booking: Booking | undefin
  * One child's month: a row per service they may use that has a period in the month
  * (« Structure Service »), a cell per day with its state and what the parent may do there.
  */
-export async function agendaMonth(trx: Trx, tenant: Tenant, now: Date, child: Child, month: string) {
-  const from = `${month}-01`;
-  const to = addDays(`${addMonths(month, 1)}-01`, -1);
+export async function agendaMonth(trx: Trx, tenant: Tenant, now: Date, child: HouseholdChild, month: string) {
+  const { first: from, last: to } = monthBounds(month);
   const days = daysBetween(from, to);
   const periods = await periodsBetween(trx, from, to);
   const bookings = await bookingsOf(trx, child.id, from, to);
@@ -195,10 +172,7 @@ export async function agendaMonth(trx: Trx, tenant: Tenant, now: Date, child: Ch
     return { header, cells };
   });
   return {
-    month,
-    label: monthLabel(month),
-    previous: addMonths(month, -1),
-    next: addMonths(month, 1),
+    ...monthNavigation(month),
     days: days.map((day) => ({
       day,
       header: dayHeader(day),

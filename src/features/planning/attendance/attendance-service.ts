@@ -48,9 +48,9 @@ async function serviceOr404(trx: Trx, serviceId: string | null): Promise<[Servic
   return [service, services];
 }
 
-/** The expected children of the day, with what the canteen must know about them. */
-async function expectedRows(trx: Trx, serviceId: string, day: string) {
-  const rows = await trx
+/** The bookings of the day that expect a child, with what the canteen must know about them. */
+function expectedQuery(trx: Trx, serviceId: string, day: string) {
+  return trx
     .selectFrom("bookings as b")
     .innerJoin("children as c", "c.id", "b.child_id")
     .leftJoin("health_records as h", "h.child_id", "b.child_id")
@@ -75,9 +75,18 @@ async function expectedRows(trx: Trx, serviceId: string, day: string) {
     .where("b.day", "=", day)
     .where("b.status", "in", EXPECTED)
     .orderBy("c.last_name")
-    .orderBy("c.first_name")
-    .execute();
-  return rows.map((r) => ({
+    .orderBy("c.first_name");
+}
+
+/** The expected children of the day, as « Pointage » lists them. */
+async function expectedRows(trx: Trx, serviceId: string, day: string) {
+  return (await expectedQuery(trx, serviceId, day).execute()).map(toExpected);
+}
+
+type ExpectedRow = Awaited<ReturnType<ReturnType<typeof expectedQuery>["execute"]>>[number];
+
+function toExpected(r: ExpectedRow) {
+  return {
     bookingId: r.id,
     householdId: r.household_id,
     childId: r.child_id,
@@ -90,10 +99,10 @@ async function expectedRows(trx: Trx, serviceId: string, day: string) {
     unbooked: r.unbooked,
     attendance: r.attendance,
     mark: r.attendance ?? absenceMark(r.absence_billed),
-  }));
+  };
 }
 
-export type ExpectedChild = Awaited<ReturnType<typeof expectedRows>>[number];
+export type ExpectedChild = ReturnType<typeof toExpected>;
 
 function absenceMark(billed: boolean | null): Attendance | null {
   if (billed === null) return null;

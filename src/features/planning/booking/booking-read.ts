@@ -2,15 +2,8 @@ import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import type { MailRequest } from "../../../integrations/mail/outbox.ts";
 import { isIsoDate } from "../../../lib/dates.ts";
+import type { HouseholdChild } from "../common/children.ts";
 import { baseQuery, type Period, type PeriodRow, toPeriod } from "../offer/period-service.ts";
-
-export interface BookedChild {
-  id: string;
-  first_name: string;
-  last_name: string;
-  birth_date: string;
-  class_level: string | null;
-}
 
 /** Everything a booking reads before it writes, from one statement (issue 17, the rush). */
 export interface BookingFacts {
@@ -18,7 +11,7 @@ export interface BookingFacts {
   /** The dossier this form's key already wrote, if any. */
   replay: { id: string; number: string } | null;
   /** The household's children among those asked for, by birth date (RLS hides others'). */
-  children: BookedChild[];
+  children: HouseholdChild[];
   /** Live bookings of those children on those days. */
   taken: { child_id: string; day: string }[];
   /** Places taken on each valid day asked for, ascending (no row yet: 0), without a lock. */
@@ -27,14 +20,8 @@ export interface BookingFacts {
   recipients: { email: string; first_name: string; last_name: string }[];
 }
 
-interface Raw {
-  period: PeriodRow | null;
-  replay: { id: string; number: string } | null;
-  children: BookedChild[];
-  taken: { child_id: string; day: string }[];
-  occupied: number[];
-  recipients: { email: string; first_name: string; last_name: string }[];
-}
+/** The statement's row: the facts, the period as its row. */
+type Raw = Omit<BookingFacts, "period"> & { period: PeriodRow | null };
 
 /**
  * One round trip for the period, the form key's replay, the children, their live bookings on

@@ -6,11 +6,18 @@ import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
 import * as completeness from "../../completeness/service.ts";
 import { billing } from "../billing-port.ts";
+import type { NamedChild } from "../common/children.ts";
 import { PlanningError, type Problem } from "../common/errors.ts";
 import { enrolment } from "../enrolment-port.ts";
 import type { Period } from "../offer/period-service.ts";
 import { type BookingFacts, bookingFacts } from "./booking-read.ts";
-import { bookTakingPlacesLast, confirmByMail, decidedStatus, writeDossier } from "./booking-write.ts";
+import {
+  bookedIn,
+  bookTakingPlacesLast,
+  confirmByMail,
+  decidedStatus,
+  writeDossier,
+} from "./booking-write.ts";
 import { takePlace } from "./places.ts";
 import { bookingCheck, ineligibility } from "./rules.ts";
 
@@ -34,33 +41,24 @@ export interface BookInput {
   idempotencyKey: string;
 }
 
+/** A day of a child as a validation left it. */
+export interface PlacedDay {
+  childId: string;
+  day: string;
+  status: BookingStatus;
+}
+
 export interface BookResult {
   dossierId: string;
   number: string;
   replayed: boolean;
-  bookings: { childId: string; day: string; status: BookingStatus }[];
+  bookings: PlacedDay[];
   /** When the last statement locked the days' places (database clock, ms), for lock timings. */
   lockedAt: number | null;
 }
 
 const LIVE: BookingStatus[] = ["pending", "accepted", "waiting", "offered", "cancel_requested", "unpaid"];
 export const LIVE_STATUSES = LIVE;
-
-/** The household's children among `ids`, or 404 if any is not theirs (RLS hides others' too). */
-export async function ownChildren(trx: Trx, householdId: string, ids: string[]) {
-  const unique = [...new Set(ids)];
-  const rows = unique.length
-    ? await trx
-        .selectFrom("children")
-        .select(["id", "first_name", "last_name", "birth_date", "class_level"])
-        .where("household_id", "=", householdId)
-        .where("id", "in", unique)
-        .orderBy("birth_date")
-        .execute()
-    : [];
-  if (rows.length !== unique.length) throw notFound();
-  return rows;
-}
 
 /** The days the period's rules refuse; staff may still book late or outside the window. */
 function dayProblems(ctx: PlanningContext, period: Period, days: string[]): Problem[] {
@@ -116,7 +114,7 @@ async function enrolmentProblems(
   trx: Trx,
   ctx: PlanningContext,
   period: Period,
-  children: { id: string; first_name: string; last_name: string }[],
+  children: NamedChild[],
   days: string[],
 ): Promise<Problem[]> {
   if (!period.rules.enrolmentRequired || ctx.actor.kind !== "parent") return [];
@@ -169,13 +167,7 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
     const basketId = await basketOf(trx, ctx, period, placed);
     const dossier = await writeDossier(trx, ctx, period, input, placed, basketId);
     await confirmByMail(trx, ctx, period, dossier.number, children, placed);
-    return {
-      dossierId: dossier.id,
-      number: dossier.number,
-      replayed: false,
-      bookings: placed,
-      lockedAt: null,
-    };
+    return bookedIn(dossier, placed, null);
   }
   return bookTakingPlacesLast(trx, ctx, period, facts, days, input);
 }
@@ -198,13 +190,8 @@ async function replayed(trx: Trx, d: { id: string; number: string }): Promise<Bo
     .where("dossier_id", "=", d.id)
     .orderBy("day")
     .execute();
-  return {
-    dossierId: d.id,
-    number: d.number,
-    replayed: true,
-    bookings: rows.map((r) => ({ childId: r.child_id, day: r.day, status: r.status })),
-    lockedAt: null,
-  };
+  const bookings = rows.map((r) => ({ childId: r.child_id, day: r.day, status: r.status }));
+  return { ...bookedIn(d, bookings, null), replayed: true };
 }
 
 /**
@@ -229,11 +216,11 @@ async function placeAll(
   trx: Trx,
   ctx: PlanningContext,
   period: Period,
-  children: { id: string; first_name: string; last_name: string }[],
+  children: NamedChild[],
   days: string[],
   unpaid: boolean,
 ) {
-  const placed: { childId: string; day: string; status: BookingStatus }[] = [];
+  const placed: PlacedDay[] = [];
   const full: Problem[] = [];
   const onPlace: BookingStatus = unpaid ? "unpaid" : decidedStatus(ctx, period);
   for (const day of days) {

@@ -5,10 +5,11 @@ import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { mailRows } from "../../../integrations/mail/outbox.ts";
 import { longDate } from "../../../lib/dates.ts";
 import { recordWrite } from "../../audit/service.ts";
+import type { NamedChild } from "../common/children.ts";
 import { PlanningError } from "../common/errors.ts";
 import type { Period } from "../offer/period-service.ts";
 import { type BookingFacts, freeFrom, mailsTo } from "./booking-read.ts";
-import type { BookInput, BookResult, PlanningContext } from "./booking-service.ts";
+import type { BookInput, BookResult, PlacedDay, PlanningContext } from "./booking-service.ts";
 import { dossierNumber } from "./dossier-numbers.ts";
 import { takePlacesLast } from "./places.ts";
 
@@ -52,20 +53,20 @@ export async function bookTakingPlacesLast(
   // Places went between the first look and the lock (rare): the e-mail says what happened.
   if (took.granted.join() !== seen.join())
     await confirmByMail(trx, ctx, period, dossier.number, children, placed);
-  return {
-    dossierId: dossier.id,
-    number: dossier.number,
-    replayed: false,
-    bookings: placed,
-    lockedAt: took.lockedAt,
-  };
+  return bookedIn(dossier, placed, took.lockedAt);
+}
+
+/** What a validation answers: the dossier its days were booked in and the status each got. */
+export function bookedIn(
+  dossier: { id: string; number: string },
+  bookings: PlacedDay[],
+  lockedAt: number | null,
+): BookResult {
+  return { dossierId: dossier.id, number: dossier.number, replayed: false, bookings, lockedAt };
 }
 
 /** Without a waiting list, a validation with a full day fails whole, the full days named. */
-export function fullDays(
-  children: { id: string }[],
-  placed: { childId: string; day: string; status: BookingStatus }[],
-) {
+export function fullDays(children: { id: string }[], placed: PlacedDay[]) {
   const full = placed.filter((b) => b.status === "waiting");
   if (full.length && children.length)
     throw new PlanningError(
@@ -86,7 +87,7 @@ export async function writeDossier(
   ctx: PlanningContext,
   period: Period,
   input: BookInput,
-  placed: { childId: string; day: string; status: BookingStatus }[],
+  placed: PlacedDay[],
   basketId: string | null,
   occupancyDays: string[] = [],
 ) {
@@ -128,12 +129,7 @@ export function decidedStatus(ctx: PlanningContext, period: Period): BookingStat
   return ctx.actor.kind === "staff" || period.rules.acceptance === "auto" ? "accepted" : "pending";
 }
 
-export function bookedMail(
-  period: Period,
-  number: string,
-  children: { id: string; first_name: string; last_name: string }[],
-  placed: { childId: string; day: string; status: BookingStatus }[],
-) {
+export function bookedMail(period: Period, number: string, children: NamedChild[], placed: PlacedDay[]) {
   const lines = children.map((c) => ({
     child: `${c.first_name} ${c.last_name}`,
     days: placed
@@ -157,8 +153,8 @@ export async function confirmByMail(
   ctx: PlanningContext,
   period: Period,
   number: string,
-  children: { id: string; first_name: string; last_name: string }[],
-  placed: { childId: string; day: string; status: BookingStatus }[],
+  children: NamedChild[],
+  placed: PlacedDay[],
 ) {
   await notifyHousehold(trx, ctx.tenant, ctx.householdId, bookedMail(period, number, children, placed));
 }

@@ -5,7 +5,7 @@ import { notFound } from "../../../http/errors.ts";
 import { longDate } from "../../../lib/dates.ts";
 import { recordWrite } from "../../audit/service.ts";
 import { billing } from "../billing-port.ts";
-import { PlanningError, type Problem } from "../common/errors.ts";
+import { everyOr404, PlanningError, type Problem } from "../common/errors.ts";
 import { findPeriod, type Period } from "../offer/period-service.ts";
 import type { PlanningContext } from "./booking-service.ts";
 import { dossierNumber } from "./dossier-numbers.ts";
@@ -30,19 +30,17 @@ export interface CancelPreview {
   request: boolean;
 }
 
-async function load(trx: Trx, householdId: string, ids: string[]) {
-  const unique = [...new Set(ids)];
-  const rows = unique.length
-    ? await trx
-        .selectFrom("bookings")
-        .selectAll()
-        .where("household_id", "=", householdId)
-        .where("id", "in", unique)
-        .orderBy("day")
-        .execute()
-    : [];
-  if (rows.length !== unique.length) throw notFound();
-  return rows;
+/** The household's bookings among `ids`, by day, or 404 if any is not theirs. */
+function load(trx: Trx, householdId: string, ids: string[]) {
+  return everyOr404(ids, (unique) =>
+    trx
+      .selectFrom("bookings")
+      .selectAll()
+      .where("household_id", "=", householdId)
+      .where("id", "in", unique)
+      .orderBy("day")
+      .execute(),
+  );
 }
 
 /** What cancelling these bookings would do, or every reason it cannot (nothing written). */

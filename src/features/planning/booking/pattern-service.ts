@@ -104,8 +104,9 @@ export async function bookPatterns(
     return true;
   });
   const accepted = wanted.filter((_, i) => fits[i]);
-  const dossiers = await createDossiers(trx, tenant, actor, actorName, accepted);
-  await insertBookings(trx, tenant, actor, accepted, dossiers);
+  const by = { tenant, actor, actorName };
+  const dossiers = await createDossiers(trx, by, accepted);
+  await insertBookings(trx, by, accepted, dossiers);
   await takePlaces(trx, accepted);
   let next = 0;
   return wanted.map((r, i) =>
@@ -115,13 +116,14 @@ export async function bookPatterns(
   );
 }
 
-async function createDossiers(
-  trx: Trx,
-  tenant: Tenant,
-  actor: Actor,
-  actorName: string,
-  requests: PatternRequest[],
-): Promise<string[]> {
+/** Who books the patterns: the town, and the staff member the dossiers name as « Référent ». */
+interface Booker {
+  tenant: Tenant;
+  actor: Actor;
+  actorName: string;
+}
+
+async function createDossiers(trx: Trx, by: Booker, requests: PatternRequest[]): Promise<string[]> {
   if (requests.length === 0) return [];
   const numbers = await dossierNumbers(trx, requests.length);
   const keys = requests.map(() => randomUUID());
@@ -129,13 +131,13 @@ async function createDossiers(
     .insertInto("booking_dossiers")
     .values(
       requests.map((r, i) => ({
-        tenant_id: tenant.id,
+        tenant_id: by.tenant.id,
         number: numbers[i] as string,
         household_id: r.householdId,
         kind: "booking" as const,
         period_id: r.period.id,
-        created_by: actor.userId,
-        created_by_name: actorName,
+        created_by: by.actor.userId,
+        created_by_name: by.actorName,
         idempotency_key: keys[i] as string,
       })),
     )
@@ -145,13 +147,7 @@ async function createDossiers(
   return keys.map((k) => byKey.get(k) as string);
 }
 
-async function insertBookings(
-  trx: Trx,
-  tenant: Tenant,
-  actor: Actor,
-  requests: PatternRequest[],
-  dossiers: string[],
-) {
+async function insertBookings(trx: Trx, by: Booker, requests: PatternRequest[], dossiers: string[]) {
   const cols = {
     h: [] as string[],
     c: [] as string[],
@@ -173,7 +169,7 @@ async function insertBookings(
   if (cols.d.length === 0) return;
   await sql`insert into bookings (tenant_id, household_id, child_id, period_id, service_id, day, status,
       holds_place, dossier_id, decided_by, decided_at)
-    select ${tenant.id}::uuid, t.h, t.c, t.p, t.s, t.d, 'accepted', true, t.o, ${actor.userId}::uuid, now()
+    select ${by.tenant.id}::uuid, t.h, t.c, t.p, t.s, t.d, 'accepted', true, t.o, ${by.actor.userId}::uuid, now()
     from unnest(${cols.h}::uuid[], ${cols.c}::uuid[], ${cols.p}::uuid[], ${cols.s}::uuid[], ${cols.d}::date[], ${cols.o}::uuid[])
       as t(h, c, p, s, d, o)`.execute(trx);
 }

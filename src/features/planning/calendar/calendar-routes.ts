@@ -10,6 +10,7 @@ import { longDate, parisDateTime, parisToday, parseMonth } from "../../../lib/da
 import { optionalText } from "../../../lib/form-fields.ts";
 import { billing } from "../billing-port.ts";
 import { acceptOffer, declineOffer } from "../booking/offer-answer.ts";
+import { householdChildren } from "../common/children.ts";
 import { orProblems, PlanningError, type Problem } from "../common/errors.ts";
 import { LEGEND, stateOf } from "../common/labels.ts";
 import { monthHref, PLANNING_MESSAGES, parentPlanning } from "./calendar-context.ts";
@@ -52,7 +53,7 @@ async function showMonth(c: Context<AppEnv>, deps: Deps) {
   const { planning } = parentPlanning(c, deps);
   const today = parisToday(planning.now);
   const { children, bookings, options, basket } = await inTransaction(c, deps.db, async (trx) => {
-    const children = await view.householdChildren(trx, planning.householdId);
+    const children = await householdChildren(trx, planning.householdId);
     const options = displayOptions(c, children, today);
     const bookings = await view.monthBookings(trx, planning.householdId, options.month);
     const basket = await billing().waitingDays(trx, planning.householdId);

@@ -1,16 +1,11 @@
 import type { Trx } from "../../../db/database.ts";
 import type { Attendance, BookingStatus } from "../../../db/planning-types.ts";
-import {
-  addMonths,
-  type IsoDate,
-  longDate,
-  monthLabel,
-  monthWeeks,
-  publicHoliday,
-} from "../../../lib/dates.ts";
+import { type IsoDate, longDate, monthWeeks, publicHoliday } from "../../../lib/dates.ts";
+import { monthBounds, monthNavigation } from "../../../lib/months.ts";
 import { schoolHoliday } from "../../../lib/school-holidays.ts";
 import type { Zone } from "../booking/rules.ts";
 import { stateOf } from "../common/labels.ts";
+import { bookingPlaces, householdBookings } from "../common/place-query.ts";
 
 /** Hidden unless « Afficher les annulations et refus » is ticked. */
 const ENDED: BookingStatus[] = ["cancelled", "refused", "expired"];
@@ -25,37 +20,12 @@ export interface MonthBooking {
   serviceName: string;
 }
 
-/** The household's children, oldest first (the display options list them). */
-export function householdChildren(trx: Trx, householdId: string) {
-  return trx
-    .selectFrom("children")
-    .select(["id", "first_name", "last_name"])
-    .where("household_id", "=", householdId)
-    .orderBy("birth_date")
-    .orderBy("first_name")
-    .execute();
-}
-
 /** Every booking of the household in the month, in one query (RLS keeps it to the household). */
 export async function monthBookings(trx: Trx, householdId: string, month: string): Promise<MonthBooking[]> {
-  const rows = await trx
-    .selectFrom("bookings as b")
-    .innerJoin("services as s", "s.id", "b.service_id")
-    .innerJoin("children as c", "c.id", "b.child_id")
-    .select([
-      "b.id",
-      "b.day",
-      "b.status",
-      "b.attendance",
-      "b.child_id",
-      "c.first_name",
-      "s.name as service_name",
-    ])
-    .where("b.household_id", "=", householdId)
-    .where("b.day", ">=", `${month}-01`)
-    .where("b.day", "<", `${addMonths(month, 1)}-01`)
-    .orderBy("b.day")
-    .orderBy("c.birth_date")
+  const { first, last } = monthBounds(month);
+  const rows = await householdBookings(trx, householdId)
+    .where("b.day", ">=", first)
+    .where("b.day", "<=", last)
     .orderBy("s.position")
     .execute();
   return rows.map((r) => ({
@@ -112,10 +82,7 @@ export function monthView(bookings: MonthBooking[], o: MonthOptions) {
   );
   const weeks = monthWeeks(o.month).map((week) => week.map((day) => (day ? cellOf(day, shown, o) : null)));
   return {
-    month: o.month,
-    label: monthLabel(o.month),
-    previous: addMonths(o.month, -1),
-    next: addMonths(o.month, 1),
+    ...monthNavigation(o.month),
     weeks,
     count: shown.length,
   };
@@ -123,12 +90,7 @@ export function monthView(bookings: MonthBooking[], o: MonthOptions) {
 
 /** One booking with what its detail page shows, or undefined (not the household's). */
 export function bookingDetail(trx: Trx, householdId: string, id: string) {
-  return trx
-    .selectFrom("bookings as b")
-    .innerJoin("periods as p", "p.id", "b.period_id")
-    .innerJoin("services as s", "s.id", "b.service_id")
-    .innerJoin("facilities as f", "f.id", "s.facility_id")
-    .innerJoin("children as c", "c.id", "b.child_id")
+  return bookingPlaces(trx)
     .innerJoin("booking_dossiers as d", "d.id", "b.dossier_id")
     .select([
       "b.id",

@@ -1,7 +1,9 @@
 import type { Trx } from "../../../db/database.ts";
 import type { BookingStatus } from "../../../db/planning-types.ts";
 import { type IsoDate, longDate } from "../../../lib/dates.ts";
+import { perChild } from "../common/children.ts";
 import { STATUS_LABELS } from "../common/labels.ts";
+import { bookingsPerChild } from "../common/place-query.ts";
 import { recopy } from "../common/recopy.ts";
 
 /** What « Plus de jours » offers to cancel: days still to come that the household may give back. */
@@ -20,28 +22,18 @@ export async function periodBookings(
   periodId: string,
   today: IsoDate,
 ): Promise<ChildDays[]> {
-  const rows = await trx
-    .selectFrom("bookings as b")
-    .innerJoin("children as c", "c.id", "b.child_id")
-    .select(["b.id", "b.day", "b.status", "c.id as child_id", "c.first_name", "c.last_name"])
+  const rows = await bookingsPerChild(trx)
     .where("b.household_id", "=", householdId)
     .where("b.period_id", "=", periodId)
     .where("b.day", ">=", today)
     .where("b.status", "in", OFFERED_TO_CANCEL)
-    .orderBy("c.birth_date")
-    .orderBy("b.day")
     .execute();
-  const byChild = new Map<string, ChildDays>();
-  for (const r of rows) {
-    const child = byChild.get(r.child_id) ?? {
-      childId: r.child_id,
-      name: `${r.first_name} ${r.last_name}`,
-      days: [],
-    };
-    child.days.push({ id: r.id, day: r.day, label: longDate(r.day), state: STATUS_LABELS[r.status] });
-    byChild.set(r.child_id, child);
-  }
-  return [...byChild.values()];
+  return perChild(rows, (r) => ({
+    id: r.id,
+    day: r.day,
+    label: longDate(r.day),
+    state: STATUS_LABELS[r.status],
+  }));
 }
 
 /** « Mode recopie »: the bookings on the chosen weekdays from `from` to `to`. */

@@ -1,22 +1,12 @@
 import type { Trx } from "../../../db/database.ts";
-import type { Attendance, BookingStatus } from "../../../db/planning-types.ts";
 import { longDate, parisDateTime, shortDate } from "../../../lib/dates.ts";
 import { LEGEND, stateOf } from "../common/labels.ts";
+import { type HouseholdBooking, householdBookings, periodPlaces } from "../common/place-query.ts";
 
 /** The states a dossier's bookings can be in, for the « Historique » filter. */
 export const HISTORY_STATES = LEGEND.filter((l) => !["closed", "holiday", "school_holiday"].includes(l.key));
 
 const KIND_LABELS = { booking: "Réservation", cancellation: "Annulation" } as const;
-
-interface DossierBooking {
-  id: string;
-  day: string;
-  status: BookingStatus;
-  attendance: Attendance | null;
-  dossier_id: string;
-  cancel_dossier_id: string | null;
-  first_name: string;
-}
 
 /** « 25/04/2021 à 11:18 » in Paris time. */
 export const createdLabel = (d: Date) => parisDateTime(d).replace(" ", " à ");
@@ -29,7 +19,7 @@ export function datesLabel(days: string[]): string {
 }
 
 /** « Acceptée (3), Annulée (1) »: how many of the dossier's days are in each state. */
-function summary(bookings: DossierBooking[]) {
+function summary(bookings: HouseholdBooking[]) {
   const counts = new Map<string, { key: string; label: string; n: number }>();
   for (const b of bookings) {
     const s = stateOf(b);
@@ -42,11 +32,8 @@ function summary(bookings: DossierBooking[]) {
 }
 
 function dossierQuery(trx: Trx, householdId: string) {
-  return trx
-    .selectFrom("booking_dossiers as d")
-    .innerJoin("periods as p", "p.id", "d.period_id")
-    .innerJoin("services as s", "s.id", "p.service_id")
-    .innerJoin("facilities as f", "f.id", "s.facility_id")
+  return periodPlaces(trx)
+    .innerJoin("booking_dossiers as d", "d.period_id", "p.id")
     .select([
       "d.id",
       "d.number",
@@ -61,30 +48,16 @@ function dossierQuery(trx: Trx, householdId: string) {
 }
 
 /** The bookings of these dossiers: those they created, or those they cancelled. */
-function bookingsOf(trx: Trx, householdId: string, ids: string[]): Promise<DossierBooking[]> {
+function bookingsOf(trx: Trx, householdId: string, ids: string[]): Promise<HouseholdBooking[]> {
   if (ids.length === 0) return Promise.resolve([]);
-  return trx
-    .selectFrom("bookings as b")
-    .innerJoin("children as c", "c.id", "b.child_id")
-    .select([
-      "b.id",
-      "b.day",
-      "b.status",
-      "b.attendance",
-      "b.dossier_id",
-      "b.cancel_dossier_id",
-      "c.first_name",
-    ])
-    .where("b.household_id", "=", householdId)
+  return householdBookings(trx, householdId)
     .where((eb) => eb.or([eb("b.dossier_id", "in", ids), eb("b.cancel_dossier_id", "in", ids)]))
-    .orderBy("b.day")
-    .orderBy("c.birth_date")
     .execute();
 }
 
 type DossierRow = Awaited<ReturnType<ReturnType<typeof dossierQuery>["execute"]>>[number];
 
-function toLine(d: DossierRow, all: DossierBooking[]) {
+function toLine(d: DossierRow, all: HouseholdBooking[]) {
   const own = all.filter((b) => (d.kind === "booking" ? b.dossier_id : b.cancel_dossier_id) === d.id);
   return {
     id: d.id,

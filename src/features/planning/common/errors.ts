@@ -1,4 +1,4 @@
-import { AppError } from "../../../http/errors.ts";
+import { AppError, notFound } from "../../../http/errors.ts";
 
 /** One reason a day (of one child) cannot be booked or cancelled. */
 export interface Problem {
@@ -20,4 +20,12 @@ export function orProblems<T>(work: Promise<T>): Promise<T | PlanningError> {
     if (err instanceof PlanningError) return err;
     throw err;
   });
+}
+
+/** The rows of `ids` (each asked once), or 404 when one is missing: not the town's or household's. */
+export async function everyOr404<T>(ids: string[], read: (unique: string[]) => Promise<T[]>): Promise<T[]> {
+  const unique = [...new Set(ids)];
+  const rows = unique.length ? await read(unique) : [];
+  if (rows.length !== unique.length) throw notFound();
+  return rows;
 }

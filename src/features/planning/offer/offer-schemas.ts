@@ -24,6 +24,20 @@ const integer = (v: unknown) => {
 };
 const many = (v: unknown) => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 
+const ENDS_BEFORE = "La fin doit être le jour du début ou après.";
+type DayRefinement<K extends string> = [
+  (d: Partial<Record<K, string | undefined>>) => boolean,
+  { path: K[]; message: string },
+];
+/** The refinement that the day `last` (« YYYY-MM-DD ») is not before `first`; an empty one passes. */
+function notBefore<K extends string>(first: K, last: K, message: string): DayRefinement<K> {
+  const check = (d: Partial<Record<K, string | undefined>>) => {
+    const [from, to] = [d[first], d[last]];
+    return !from || !to || from <= to;
+  };
+  return [check, { path: [last], message }];
+}
+
 export const serviceFormSchema = z
   .object({
     acceptance: rules.acceptance,
@@ -64,11 +78,14 @@ export const periodFormSchema = z
     /** Empty: the service's capacity applies. */
     capacity: z.preprocess(integer, rules.capacity.unwrap().optional()),
   })
-  .refine((d) => d.end >= d.start, { path: ["end"], message: "La fin doit être le jour du début ou après." })
-  .refine((d) => !d.bookingOpensOn || !d.bookingClosesOn || d.bookingOpensOn <= d.bookingClosesOn, {
-    path: ["bookingClosesOn"],
-    message: "La clôture des réservations doit suivre leur ouverture.",
-  });
+  .refine(...notBefore("start", "end", ENDS_BEFORE))
+  .refine(
+    ...notBefore(
+      "bookingOpensOn",
+      "bookingClosesOn",
+      "La clôture des réservations doit suivre leur ouverture.",
+    ),
+  );
 export type PeriodForm = z.infer<typeof periodFormSchema>;
 
 export const closureFormSchema = z
@@ -77,7 +94,7 @@ export const closureFormSchema = z
     to: z.preprocess(trimmed, closure.to),
     label: z.preprocess(optional, closure.label),
   })
-  .refine((d) => d.to >= d.from, { path: ["to"], message: "La fin doit être le jour du début ou après." });
+  .refine(...notBefore("from", "to", ENDS_BEFORE));
 
 /** Messages for the fields whose schema has none of its own (the tenant file's are already French). */
 const FIELD_MESSAGES: Record<string, string> = {

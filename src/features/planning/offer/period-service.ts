@@ -1,6 +1,7 @@
 import type { Trx } from "../../../db/database.ts";
 import type { Closure } from "../../../db/planning-types.ts";
 import { type BookingRules, DEFAULT_RULES, type Eligibility } from "../../../tenancy/planning-schema.ts";
+import { periodPlaces } from "../common/place-query.ts";
 
 /** A period with its service, facility and effective rules (defaults ‹ service ‹ period). */
 export interface Period {
@@ -21,10 +22,7 @@ export interface Period {
 }
 
 export function baseQuery(trx: Trx) {
-  return trx
-    .selectFrom("periods as p")
-    .innerJoin("services as s", "s.id", "p.service_id")
-    .innerJoin("facilities as f", "f.id", "s.facility_id")
+  return periodPlaces(trx)
     .select([
       "p.id",
       "p.key",

@@ -38,6 +38,9 @@ const REMOVED = z.object({ from: z.string(), to: z.string() });
 
 type Errors = Record<string, string>;
 
+/** The message of the change just saved (`?ok=`), if any. */
+const flashed = (c: Context<AppEnv>) => ({ flash: FLASH[c.req.query("ok") ?? ""] });
+
 /** The town's offer, edited by its admin staff only. Mounted at /agents. */
 export function planningStaffOfferRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -45,35 +48,30 @@ export function planningStaffOfferRoutes(deps: Deps) {
     inTransaction(c, deps.db, (trx) =>
       work(trx, { tenant: c.get("tenant"), userId: callerScope(c).userId, now: deps.now() }),
     );
-  const flash = (c: Context<AppEnv>) => FLASH[c.req.query("ok") ?? ""];
   for (const path of [BASE, `${BASE}/*`]) app.use(path, requireStaff, requireStaffAdmin);
 
   app.get(BASE, async (c) =>
     page(c, "planning/staff/offer", {
       ...common,
       facilities: await admin(c, offerAdmin.listOffer),
-      flash: flash(c),
+      ...flashed(c),
     }),
   );
 
-  serviceRoutes(app, admin, flash);
-
-  const showPeriod = async (c: Context<AppEnv>, input?: { values: RawForm; errors: Errors }) => {
-    const data = await admin(c, (trx) => offerAdmin.periodForm(trx, uuidParam(c, "id")));
-    const shown = { ...data, ...common, values: input?.values ?? data.values, errors: input?.errors ?? {} };
-    return page(c, "planning/staff/offer-period", { ...shown, flash: flash(c) }, input ? 422 : 200);
-  };
-  app.get(`${BASE}/periodes/:id`, (c) => showPeriod(c));
-  app.post(`${BASE}/periodes/:id`, async (c) => {
-    const values = await rawForm(c);
-    const form = parseOffer(periodFormSchema, values);
-    const done = form.ok
-      ? await admin(c, (trx, a) => offerAdmin.updatePeriod(trx, a, uuidParam(c, "id"), form.data))
-      : form;
-    if (!done.ok) return showPeriod(c, { values, errors: done.errors });
-    return seeOther(c, `/agents${BASE}/periodes/${done.id}?ok=periode`);
+  const showService = formPage(admin, "planning/staff/offer-service", offerAdmin.serviceForm, flashed);
+  const showPeriod = formPage(admin, "planning/staff/offer-period", offerAdmin.periodForm, flashed);
+  editRoutes(app, admin, "services", {
+    show: showService,
+    schema: serviceFormSchema,
+    save: offerAdmin.updateService,
+    ok: "service",
   });
-
+  editRoutes(app, admin, "periodes", {
+    show: showPeriod,
+    schema: periodFormSchema,
+    save: offerAdmin.updatePeriod,
+    ok: "periode",
+  });
   closureRoutes(app, admin, showPeriod);
   newPeriodRoutes(app, admin);
   return app;
@@ -81,29 +79,49 @@ export function planningStaffOfferRoutes(deps: Deps) {
 
 /** Runs the offer's service in the request's transaction, as the admin signed in. */
 type AdminOf = <T>(c: Context<AppEnv>, work: (trx: Trx, a: offerAdmin.Admin) => Promise<T>) => Promise<T>;
-type ShowPeriod = (c: Context<AppEnv>, input?: { values: RawForm; errors: Errors }) => Promise<Response>;
+/** A form page: as saved, or with the values typed and their errors (422). */
+type Show = (c: Context<AppEnv>, input?: { values: RawForm; errors: Errors }) => Promise<Response>;
 
-/** A service's rules and eligibility. */
-function serviceRoutes(app: Hono<AppEnv>, admin: AdminOf, flash: (c: Context<AppEnv>) => string | undefined) {
-  const showService = async (c: Context<AppEnv>, input?: { values: RawForm; errors: Errors }) => {
-    const data = await admin(c, (trx) => offerAdmin.serviceForm(trx, uuidParam(c, "id")));
+/** The page of a form of the offer, for the `:id` of the path. */
+function formPage<D extends { values: unknown }>(
+  admin: AdminOf,
+  view: string,
+  load: (trx: Trx, id: string) => Promise<D>,
+  extra: (c: Context<AppEnv>) => Record<string, unknown>,
+): Show {
+  return async (c, input) => {
+    const data = await admin(c, (trx) => load(trx, uuidParam(c, "id")));
     const shown = { ...data, ...common, values: input?.values ?? data.values, errors: input?.errors ?? {} };
-    return page(c, "planning/staff/offer-service", { ...shown, flash: flash(c) }, input ? 422 : 200);
+    return page(c, view, { ...shown, ...extra(c) }, input ? 422 : 200);
   };
-  app.get(`${BASE}/services/:id`, (c) => showService(c));
-  app.post(`${BASE}/services/:id`, async (c) => {
+}
+
+/** A service's rules or a period, at `${BASE}/${path}/:id`: shown, then saved (303 with its flash). */
+function editRoutes<S extends z.ZodType>(
+  app: Hono<AppEnv>,
+  admin: AdminOf,
+  path: string,
+  form: {
+    show: Show;
+    schema: S;
+    save: (trx: Trx, a: offerAdmin.Admin, id: string, data: z.infer<S>) => Promise<offerAdmin.Outcome>;
+    ok: string;
+  },
+) {
+  app.get(`${BASE}/${path}/:id`, (c) => form.show(c));
+  app.post(`${BASE}/${path}/:id`, async (c) => {
     const values = await rawForm(c);
-    const form = parseOffer(serviceFormSchema, values);
-    const done = form.ok
-      ? await admin(c, (trx, a) => offerAdmin.updateService(trx, a, uuidParam(c, "id"), form.data))
-      : form;
-    if (!done.ok) return showService(c, { values, errors: done.errors });
-    return seeOther(c, `/agents${BASE}/services/${done.id}?ok=service`);
+    const parsed = parseOffer(form.schema, values);
+    const done = parsed.ok
+      ? await admin(c, (trx, a) => form.save(trx, a, uuidParam(c, "id"), parsed.data))
+      : parsed;
+    if (!done.ok) return form.show(c, { values, errors: done.errors });
+    return seeOther(c, `/agents${BASE}/${path}/${done.id}?ok=${form.ok}`);
   });
 }
 
 /** « Ajouter une fermeture » and « Supprimer » on a period's page. */
-function closureRoutes(app: Hono<AppEnv>, admin: AdminOf, showPeriod: ShowPeriod) {
+function closureRoutes(app: Hono<AppEnv>, admin: AdminOf, showPeriod: Show) {
   app.post(`${BASE}/periodes/:id/fermetures`, async (c) => {
     const id = uuidParam(c, "id");
     const values = await rawForm(c);
@@ -133,11 +151,9 @@ function closureRoutes(app: Hono<AppEnv>, admin: AdminOf, showPeriod: ShowPeriod
 
 /** « Nouvelle période » of a service. */
 function newPeriodRoutes(app: Hono<AppEnv>, admin: AdminOf) {
-  const show = async (c: Context<AppEnv>, input?: { values: RawForm; errors: Errors }) => {
-    const data = await admin(c, (trx) => offerAdmin.newPeriodForm(trx, uuidParam(c, "id")));
-    const shown = { ...data, ...common, values: input?.values ?? data.values, errors: input?.errors ?? {} };
-    return page(c, "planning/staff/offer-period", { ...shown, isNew: true }, input ? 422 : 200);
-  };
+  const show = formPage(admin, "planning/staff/offer-period", offerAdmin.newPeriodForm, () => ({
+    isNew: true,
+  }));
   app.get(`${BASE}/services/:id/periodes/nouvelle`, (c) => show(c));
   app.post(`${BASE}/services/:id/periodes/nouvelle`, async (c) => {
     const values = await rawForm(c);

@@ -1,11 +1,12 @@
-import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
-import { addDays, addMonths, daysBetween, longDate } from "../../../lib/dates.ts";
+import { daysBetween, longDate } from "../../../lib/dates.ts";
+import { monthBounds } from "../../../lib/months.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { promoteWaiting } from "../booking/places.ts";
 import { closedOn } from "../booking/rules.ts";
 import { STATUS_LABELS } from "../common/labels.ts";
+import { staffBookings } from "../common/place-query.ts";
 import { allPeriods, findPeriod, type Period } from "../offer/period-service.ts";
 
 export interface DayLoad {
@@ -35,15 +36,16 @@ export async function monthOccupancy(trx: Trx, tenant: Tenant, serviceId: string
   if (!first) throw notFound();
   const zone = tenant.config.holidayZone;
   const open: { day: string; period: Period }[] = [];
-  for (const day of daysBetween(`${month}-01`, addDays(`${addMonths(month, 1)}-01`, -1))) {
+  const { first: from, last: to } = monthBounds(month);
+  for (const day of daysBetween(from, to)) {
     const period = periods.find((p) => closedOn(p, day, zone) === null);
     if (period) open.push({ day, period });
   }
   const counts = await countsOf(
     trx,
     periods.map((p) => p.id),
-    `${month}-01`,
-    addDays(`${addMonths(month, 1)}-01`, -1),
+    from,
+    to,
   );
   const days: DayLoad[] = open.map(({ day, period }) => {
     const c = counts.get(`${period.id}/${day}`) ?? { taken: 0, waiting: 0 };
@@ -93,18 +95,8 @@ async function countsOf(trx: Trx, periodIds: string[], from: string, to: string)
 }
 
 function dayRows(trx: Trx, periodId: string, day: string) {
-  return trx
-    .selectFrom("bookings as b")
-    .innerJoin("children as c", "c.id", "b.child_id")
-    .innerJoin("households as h", "h.id", "b.household_id")
-    .select([
-      "b.id",
-      "b.status",
-      "b.holds_place",
-      sql<string>`c.first_name || ' ' || c.last_name`.as("child"),
-      "h.name as household",
-      "h.number as household_number",
-    ])
+  return staffBookings(trx)
+    .select(["b.id", "b.status", "b.holds_place"])
     .where("b.period_id", "=", periodId)
     .where("b.day", "=", day)
     .where("b.status", "in", ["pending", "accepted", "offered", "cancel_requested", "waiting"])

@@ -1,5 +1,6 @@
 import type { Trx } from "../../../db/database.ts";
 import { longDate } from "../../../lib/dates.ts";
+import { absencePlaces, bookingPlaces } from "../common/place-query.ts";
 
 /** « Réservations » and « Absences », the planning types of « Liste des demandes » › « Mes enfants ». */
 export const PLANNING_REQUEST_TYPES = [
@@ -30,12 +31,8 @@ const summary = (r: {
 }) => `${r.first_name} ${r.last_name} – ${r.facility} › ${r.service} – ${longDate(r.day)}`;
 
 async function bookingRequests(trx: Trx, householdId: string, since: Date): Promise<PlanningRequest[]> {
-  const rows = await trx
-    .selectFrom("bookings as b")
+  const rows = await bookingPlaces(trx)
     .innerJoin("booking_dossiers as d", "d.id", "b.dossier_id")
-    .innerJoin("children as c", "c.id", "b.child_id")
-    .innerJoin("services as s", "s.id", "b.service_id")
-    .innerJoin("facilities as f", "f.id", "s.facility_id")
     .select(["b.id", "b.day", "b.status", "b.reason", "b.decided_at", "d.created_at"])
     .select(["c.first_name", "c.last_name", "s.name as service", "f.name as facility"])
     .where("b.household_id", "=", householdId)
@@ -57,12 +54,7 @@ async function bookingRequests(trx: Trx, householdId: string, since: Date): Prom
 }
 
 async function absenceRequests(trx: Trx, householdId: string, since: Date): Promise<PlanningRequest[]> {
-  const rows = await trx
-    .selectFrom("absences as a")
-    .innerJoin("bookings as b", "b.id", "a.booking_id")
-    .innerJoin("children as c", "c.id", "a.child_id")
-    .innerJoin("services as s", "s.id", "b.service_id")
-    .innerJoin("facilities as f", "f.id", "s.facility_id")
+  const rows = await absencePlaces(trx)
     .select([
       "a.id",
       "a.status",

@@ -1,12 +1,14 @@
-import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import type { BookingStatus } from "../../../db/planning-types.ts";
-import { AppError, notFound } from "../../../http/errors.ts";
+import { AppError } from "../../../http/errors.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { longDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
 import { type Decision, decideCancelRequests, decidePending } from "../booking/decisions.ts";
+
+import { everyOr404 } from "../common/errors.ts";
+import { placeLabel, staffBookings } from "../common/place-query.ts";
 
 export type { Decision } from "../booking/decisions.ts";
 
@@ -15,66 +17,51 @@ type Row = Awaited<ReturnType<typeof lockRows>>[number];
 const ALREADY_DECIDED =
   "Une des demandes choisies a déjà été traitée (par un autre agent ?). Rien n'a été modifié : rechargez la liste.";
 
+/** The requests as staff decide them: whose they are and their place (« Établissement › service › période »). */
+const requestRows = (trx: Trx) => staffBookings(trx).select(placeLabel().as("what"));
+
 /** The chosen bookings, locked, or 404 when one is not the town's; 409 when one is no longer `status`. */
 async function lockRows(trx: Trx, ids: string[], status: BookingStatus) {
-  const unique = [...new Set(ids)];
-  const rows = unique.length
-    ? await trx
-        .selectFrom("bookings as b")
-        .innerJoin("children as c", "c.id", "b.child_id")
-        .innerJoin("periods as p", "p.id", "b.period_id")
-        .innerJoin("services as s", "s.id", "p.service_id")
-        .innerJoin("facilities as f", "f.id", "s.facility_id")
-        .select([
-          "b.id",
-          "b.household_id",
-          "b.period_id",
-          "b.day",
-          "b.status",
-          "b.holds_place",
-          "b.dossier_id",
-          "b.cancel_dossier_id",
-          "c.first_name",
-          "c.last_name",
-          sql<string>`f.name || ' › ' || s.name || ' › ' || p.name`.as("what"),
-        ])
-        .where("b.id", "in", unique)
-        .orderBy("b.day")
-        .orderBy("b.id")
-        .forUpdate("b")
-        .execute()
-    : [];
-  if (rows.length !== unique.length) throw notFound();
+  const rows = await everyOr404(ids, (unique) =>
+    requestRows(trx)
+      .select([
+        "b.id",
+        "b.household_id",
+        "b.period_id",
+        "b.day",
+        "b.status",
+        "b.holds_place",
+        "b.dossier_id",
+        "b.cancel_dossier_id",
+      ])
+      .where("b.id", "in", unique)
+      .orderBy("b.day")
+      .orderBy("b.id")
+      .forUpdate("b")
+      .execute(),
+  );
   if (rows.some((r) => r.status !== status)) throw new AppError("bad_request", 409, ALREADY_DECIDED);
   return rows;
 }
 
 /**
- * « Demandes de réservation »: pending days accepted, or refused with a reason. A refused day
- * gives its place back and the waiting list is served at once. All the days or none.
+ * The staff's decision on the chosen requests, all the days or none. « Demandes de réservation »:
+ * pending days accepted, or refused with a reason (a refused day gives its place back and the
+ * waiting list is served at once). « Demandes d'annulation »: accepted, the day is cancelled and
+ * its place freed (the waiting list is served at once); refused, the day is booked again and the
+ * family told why.
  */
-export async function decideBookings(
+export async function decide(
   trx: Trx,
   tenant: Tenant,
   actor: Actor,
-  ids: string[],
+  chosen: { bookings: string[]; cancellations: string[] },
   decision: Decision,
-): Promise<number> {
-  return decideRows(trx, tenant, actor, ids, decision, BOOKING_REQUESTS);
-}
-
-/**
- * « Demandes d'annulation »: accepted, the day is cancelled and its place freed (the waiting
- * list is served at once); refused, the day is booked again and the family told why.
- */
-export async function decideCancellations(
-  trx: Trx,
-  tenant: Tenant,
-  actor: Actor,
-  ids: string[],
-  decision: Decision,
-): Promise<number> {
-  return decideRows(trx, tenant, actor, ids, decision, CANCEL_REQUESTS);
+): Promise<void> {
+  if (chosen.bookings.length)
+    await decideRows(trx, tenant, actor, chosen.bookings, decision, BOOKING_REQUESTS);
+  if (chosen.cancellations.length)
+    await decideRows(trx, tenant, actor, chosen.cancellations, decision, CANCEL_REQUESTS);
 }
 
 type Rows = Awaited<ReturnType<typeof lockRows>>;
@@ -108,12 +95,11 @@ async function decideRows(
   ids: string[],
   decision: Decision,
   kind: RequestKind,
-): Promise<number> {
+): Promise<void> {
   const rows = await lockRows(trx, ids, kind.status);
   await kind.apply(trx, tenant, actor, rows, decision);
   await record(trx, tenant, actor, rows, decision, kind.dossier);
   await tell(trx, tenant, rows, decision, decision.accept ? kind.mail.accepted : kind.mail.refused);
-  return rows.length;
 }
 
 /** One audit line per dossier decided: who decided what, never the reason's text. */
@@ -142,10 +128,9 @@ async function tell(trx: Trx, tenant: Tenant, rows: Row[], decision: Decision, k
   for (const householdId of new Set(rows.map((r) => r.household_id))) {
     const lines = new Map<string, { what: string; child: string; days: string[] }>();
     for (const r of rows.filter((x) => x.household_id === householdId)) {
-      const child = `${r.first_name} ${r.last_name}`;
-      const line = lines.get(`${r.what}\n${child}`) ?? { what: r.what, child, days: [] };
+      const line = lines.get(`${r.what}\n${r.child}`) ?? { what: r.what, child: r.child, days: [] };
       line.days.push(longDate(r.day));
-      lines.set(`${r.what}\n${child}`, line);
+      lines.set(`${r.what}\n${r.child}`, line);
     }
     await notifyHousehold(trx, tenant, householdId, {
       template: `planning-decision-${kind}`,
@@ -174,14 +159,8 @@ export interface QueueGroup {
 /** The rows waiting for staff, joined to the dossier that asked (booking or cancellation). */
 function queueRows(trx: Trx, status: "pending" | "cancel_requested", filters: QueueFilters) {
   const key = status === "pending" ? "b.dossier_id" : "b.cancel_dossier_id";
-  return trx
-    .selectFrom("bookings as b")
+  return requestRows(trx)
     .innerJoin("booking_dossiers as d", "d.id", key)
-    .innerJoin("households as h", "h.id", "b.household_id")
-    .innerJoin("children as c", "c.id", "b.child_id")
-    .innerJoin("periods as p", "p.id", "b.period_id")
-    .innerJoin("services as s", "s.id", "p.service_id")
-    .innerJoin("facilities as f", "f.id", "s.facility_id")
     .select([
       "b.id",
       "b.day",
@@ -190,10 +169,6 @@ function queueRows(trx: Trx, status: "pending" | "cancel_requested", filters: Qu
       "d.number",
       "d.created_at",
       "d.created_by_name",
-      "h.name as household",
-      "h.number as household_number",
-      sql<string>`c.first_name || ' ' || c.last_name`.as("child"),
-      sql<string>`f.name || ' › ' || s.name || ' › ' || p.name`.as("what"),
     ])
     .where("b.status", "=", status)
     .$if(Boolean(filters.serviceId), (q) => q.where("s.id", "=", filters.serviceId as string))

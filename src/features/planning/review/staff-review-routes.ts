@@ -150,10 +150,7 @@ function applyDecision(deps: Deps, c: Context<AppEnv>, form: DecisionForm): Prom
   const actor: Actor = { kind: "staff", userId: callerScope(c).userId };
   const decision: review.Decision = form.accept ? { accept: true } : { accept: false, reason: form.reason };
   return inTransaction(c, deps.db, async (trx) => {
-    if (form.bookings.length)
-      await review.decideBookings(trx, c.get("tenant"), actor, form.bookings, decision);
-    if (form.cancellations.length)
-      await review.decideCancellations(trx, c.get("tenant"), actor, form.cancellations, decision);
+    await review.decide(trx, c.get("tenant"), actor, form, decision);
     return undefined;
   });
 }

@@ -4,20 +4,15 @@ import { ageOn, type IsoDate, longDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import * as completeness from "../../completeness/service.ts";
 import { LIVE_STATUSES } from "../booking/booking-service.ts";
+import { householdChildren, perChild } from "../common/children.ts";
 import { STATUS_LABELS } from "../common/labels.ts";
+import { bookingsPerChild } from "../common/place-query.ts";
 import { findPeriod } from "../offer/period-service.ts";
 import type { GridChild } from "./wizard-grid.ts";
 
 /** Step 1: the household's children, with their age today (« Enfant 1 MAIRIE (5 ans) »). */
-export async function householdChildren(trx: Trx, householdId: string, today: IsoDate) {
-  const rows = await trx
-    .selectFrom("children")
-    .select(["id", "first_name", "last_name", "birth_date"])
-    .where("household_id", "=", householdId)
-    .orderBy("birth_date")
-    .orderBy("first_name")
-    .execute();
-  return rows.map((r) => ({
+export async function childrenWithAge(trx: Trx, householdId: string, today: IsoDate) {
+  return (await householdChildren(trx, householdId)).map((r) => ({
     id: r.id,
     name: `${r.first_name} ${r.last_name}`,
     age: ageOn(r.birth_date, today),
@@ -78,19 +73,7 @@ export async function dossierOf(trx: Trx, id: string) {
     .executeTakeFirst();
   const period = dossier?.period_id ? await findPeriod(trx, dossier.period_id) : undefined;
   if (!dossier || !period) throw notFound();
-  const rows = await trx
-    .selectFrom("bookings as b")
-    .innerJoin("children as c", "c.id", "b.child_id")
-    .select(["b.day", "b.status", "c.id as child_id", "c.first_name", "c.last_name"])
-    .where("b.dossier_id", "=", dossier.id)
-    .orderBy("c.birth_date")
-    .orderBy("b.day")
-    .execute();
-  const lines = new Map<string, { child: string; days: { label: string; status: string }[] }>();
-  for (const r of rows) {
-    const line = lines.get(r.child_id) ?? { child: `${r.first_name} ${r.last_name}`, days: [] };
-    line.days.push({ label: longDate(r.day), status: STATUS_LABELS[r.status] });
-    lines.set(r.child_id, line);
-  }
-  return { number: dossier.number, period, lines: [...lines.values()] };
+  const rows = await bookingsPerChild(trx).where("b.dossier_id", "=", dossier.id).execute();
+  const lines = perChild(rows, (r) => ({ label: longDate(r.day), status: STATUS_LABELS[r.status] }));
+  return { number: dossier.number, period, lines: lines.map(({ name, days }) => ({ child: name, days })) };
 }

@@ -2,12 +2,13 @@ import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import { isIsoDate, longDate, parisToday } from "../../../lib/dates.ts";
 import { billing, type EstimatedDay } from "../billing-port.ts";
-import { ownChildren, type PlanningContext } from "../booking/booking-service.ts";
+import type { PlanningContext } from "../booking/booking-service.ts";
 import { rulesText } from "../booking/rules.ts";
+import { ownChildren } from "../common/children.ts";
 import type { Problem } from "../common/errors.ts";
 import { recopy } from "../common/recopy.ts";
 import { allPeriods, findPeriod, type Period } from "../offer/period-service.ts";
-import { bookedOf, householdChildren, missingFor, occupancyOf } from "./wizard-data.ts";
+import { bookedOf, childrenWithAge, missingFor, occupancyOf } from "./wizard-data.ts";
 import {
   cellOf,
   type GridChild,
@@ -39,7 +40,7 @@ const view = (template: string, data: Record<string, unknown>, status: 200 | 422
 
 /** Step 1, « Sélectionner l'usager ». A lone child is ticked already. */
 export async function usagerStep(trx: Trx, ctx: PlanningContext, sel: Selection, error?: string) {
-  const children = await householdChildren(trx, ctx.householdId, parisToday(ctx.now));
+  const children = await childrenWithAge(trx, ctx.householdId, parisToday(ctx.now));
   const checked = (id: string) => sel.childIds.includes(id) || children.length === 1;
   return view(
     "usager",
