@@ -2,17 +2,21 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireParent, type SessionExtra } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
 import { notFound } from "../../http/errors.ts";
 import { readUpload, singleValues, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerHousehold, callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { formatsLabel, sendFile, sizeLabel } from "../documents/files-service.ts";
 import { MAX_FILES } from "./attachments.ts";
 import * as messagesService from "./service.ts";
 import { messageView } from "./view.ts";
 
-const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+/** The signed-in parent and their household (behind `requireParent`). */
+const parentOf = (c: Context<AppEnv>): messagesService.Parent => ({
+  userId: callerScope(c).userId,
+  householdId: callerHousehold(c),
+});
 const NOTICES: Record<string, string> = {
   envoye: "Votre message a été envoyé à la commune.",
   supprime: "Le message a été placé dans « Supprimés ».",
@@ -52,6 +56,12 @@ export async function readMessageForm(c: Context<AppEnv>) {
   return { values: singleValues(form.values), files: form.files.fichiers ?? [] };
 }
 
+/** An attachment of a conversation the caller may read (parent or staff), else 404. */
+export async function sendAttachment(deps: Deps, c: Context<AppEnv>) {
+  const id = uuidParam(c, "id");
+  return sendFile(c, await inTransaction(c, deps.db, (trx) => messagesService.attachment(trx, id)));
+}
+
 /** « vous avez 1 Nouveau(x) Message(s) » on a parent's pages, read in the session's transaction (app.ts). */
 export const unreadCount: SessionExtra = {
   wanted: (c, s) =>
@@ -81,7 +91,9 @@ export function messagesRoutes(deps: Deps) {
   app.get("/messages", async (c) => {
     const key = c.req.query("boite") ?? "recus";
     const box = messagesService.BOXES[key] ?? messagesService.BOXES.recus;
-    const threads = await messagesService.inbox(deps.db, c.get("tenant"), session(c), box?.box ?? "received");
+    const threads = await inTransaction(c, deps.db, (trx) =>
+      messagesService.inbox(trx, callerHousehold(c), box?.box ?? "received"),
+    );
     const notice = NOTICES[c.req.query("fait") ?? ""];
     return page(c, "messages/index", {
       ...messageView,
@@ -95,21 +107,22 @@ export function messagesRoutes(deps: Deps) {
   app.get("/messages/nouveau", (c) => newForm(c, {}, {}, 200));
   app.post("/messages/nouveau", messageBodyLimit, async (c) => {
     const form = await readMessageForm(c);
-    const result = await messagesService.send(deps.db, c.get("tenant"), session(c), form);
+    const result = await inTransaction(c, deps.db, (trx) =>
+      messagesService.send(trx, c.get("tenant"), parentOf(c), form),
+    );
     if (!result.ok) return newForm(c, form.values, result.errors, result.errors._form ? 429 : 422);
     return seeOther(c, `/messages/${result.threadId}?fait=envoye`);
   });
 
-  app.get("/messages/pieces-jointes/:id", async (c) =>
-    sendFile(c, await messagesService.attachment(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"))),
-  );
+  app.get("/messages/pieces-jointes/:id", (c) => sendAttachment(deps, c));
 
   const show = async (
     c: Context<AppEnv>,
     form: { values: Record<string, string>; errors: Record<string, string> },
     status: ContentfulStatusCode = 200,
   ) => {
-    const data = await messagesService.conversation(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"));
+    const id = uuidParam(c, "id");
+    const data = await inTransaction(c, deps.db, (trx) => messagesService.conversation(trx, id));
     const unread = c.get("unread");
     if (unread !== undefined) c.set("unread", Math.max(0, unread - data.opened));
     const notice = NOTICES[c.req.query("fait") ?? ""];
@@ -119,7 +132,9 @@ export function messagesRoutes(deps: Deps) {
   app.post("/messages/:id/repondre", messageBodyLimit, async (c) => {
     const id = uuidParam(c, "id");
     const form = await readMessageForm(c);
-    const result = await messagesService.reply(deps.db, c.get("tenant"), session(c), id, form);
+    const result = await inTransaction(c, deps.db, (trx) =>
+      messagesService.reply(trx, c.get("tenant"), parentOf(c), id, form),
+    );
     if (!result.ok)
       return show(c, { values: form.values, errors: result.errors }, result.errors._form ? 429 : 422);
     return seeOther(c, `/messages/${id}?fait=envoye`);
@@ -129,7 +144,8 @@ export function messagesRoutes(deps: Deps) {
     ["restaurer", false],
   ] as const)
     app.post(`/messages/:id/${action}`, async (c) => {
-      await messagesService.setDeleted(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"), deleted);
+      const id = uuidParam(c, "id");
+      await inTransaction(c, deps.db, (trx) => messagesService.setDeleted(trx, id, deleted));
       return seeOther(
         c,
         `/messages?boite=${deleted ? "supprimes" : "recus"}&fait=${deleted ? "supprime" : "restaure"}`,

@@ -1,21 +1,18 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireStaff } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
 import { publicOrigin } from "../../env.ts";
 import { uuidParam, validate } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { sendFile } from "../documents/files-service.ts";
 import { AUDIENCES, broadcastSchema } from "./broadcast-schemas.ts";
 import * as broadcastService from "./broadcast-service.ts";
-import { filesHint, inboxOn, messageBodyLimit, readMessageForm } from "./routes.ts";
+import { filesHint, inboxOn, messageBodyLimit, readMessageForm, sendAttachment } from "./routes.ts";
 import { STAFF_STATES, staffFilterSchema } from "./schemas.ts";
-import * as messagesService from "./service.ts";
 import * as staffService from "./staff-service.ts";
 import { messageView } from "./view.ts";
 
-const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
 const NOTICES: Record<string, string> = {
   repondu: "Votre réponse a été envoyée à la famille.",
   attribuer: "Ce message vous est attribué.",
@@ -33,7 +30,7 @@ export function messagesStaffRoutes(deps: Deps) {
 
   app.get("/messages", async (c) => {
     const filter = staffFilterSchema.parse(c.req.query());
-    const data = await staffService.list(deps.db, c.get("tenant"), session(c), filter);
+    const data = await inTransaction(c, deps.db, (trx) => staffService.list(trx, filter));
     const services = c.get("tenant").config.portal.messageServices;
     return page(c, "messages/staff-index", {
       ...messageView,
@@ -44,16 +41,15 @@ export function messagesStaffRoutes(deps: Deps) {
     });
   });
 
-  app.get("/messages/pieces-jointes/:id", async (c) =>
-    sendFile(c, await messagesService.attachment(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"))),
-  );
+  app.get("/messages/pieces-jointes/:id", (c) => sendAttachment(deps, c));
 
   const show = async (
     c: Context<AppEnv>,
     form: { values: Record<string, string>; errors: Record<string, string> },
     status: ContentfulStatusCode = 200,
   ) => {
-    const data = await staffService.conversation(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"));
+    const id = uuidParam(c, "id");
+    const data = await inTransaction(c, deps.db, (trx) => staffService.conversation(trx, id));
     const notice = NOTICES[c.req.query("fait") ?? ""];
     return page(
       c,
@@ -66,17 +62,18 @@ export function messagesStaffRoutes(deps: Deps) {
   app.post("/messages/:id/repondre", messageBodyLimit, async (c) => {
     const id = uuidParam(c, "id");
     const form = await readMessageForm(c);
-    const result = await staffService.reply(deps.db, c.get("tenant"), session(c), id, {
-      ...form,
-      origin: origin(c),
-    });
+    const result = await inTransaction(c, deps.db, (trx) =>
+      staffService.reply(trx, c.get("tenant"), callerScope(c).userId, id, { ...form, origin: origin(c) }),
+    );
     if (!result.ok) return show(c, { values: form.values, errors: result.errors }, 422);
     return seeOther(c, `/agents/messages/${id}?fait=repondu`);
   });
   for (const action of ["attribuer", "traite", "a_traiter"] as const)
     app.post(`/messages/:id/${action}`, async (c) => {
       const id = uuidParam(c, "id");
-      await staffService.update(deps.db, c.get("tenant"), session(c), id, action);
+      await inTransaction(c, deps.db, (trx) =>
+        staffService.update(trx, c.get("tenant"), callerScope(c).userId, id, action),
+      );
       return seeOther(c, `/agents/messages/${id}?fait=${action}`);
     });
 
@@ -90,7 +87,7 @@ export function messagesStaffRoutes(deps: Deps) {
     },
     status: ContentfulStatusCode = 200,
   ) => {
-    const options = await broadcastService.formOptions(deps.db, c.get("tenant"), session(c));
+    const options = await inTransaction(c, deps.db, (trx) => broadcastService.formOptions(trx));
     const services = c.get("tenant").config.portal.messageServices;
     return page(
       c,
@@ -108,15 +105,11 @@ export function messagesStaffRoutes(deps: Deps) {
     const parsed = validate(broadcastSchema(c.get("tenant").config.portal.messageServices), values);
     if (!parsed.ok) return broadcastPage(c, { values, errors: parsed.errors }, 422);
     if (values.etape !== "envoyer") {
-      const preview = await broadcastService.preview(deps.db, c.get("tenant"), session(c), parsed.data);
+      const preview = await inTransaction(c, deps.db, (trx) => broadcastService.preview(trx, parsed.data));
       return broadcastPage(c, { values, errors: {}, preview });
     }
-    const { count } = await broadcastService.send(
-      deps.db,
-      c.get("tenant"),
-      session(c),
-      parsed.data,
-      origin(c),
+    const { count } = await inTransaction(c, deps.db, (trx) =>
+      broadcastService.send(trx, c.get("tenant"), callerScope(c).userId, parsed.data, origin(c)),
     );
     return seeOther(c, `/agents/diffusion?envoye=${count}`);
   });

@@ -2,14 +2,13 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireStaff } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
 import { readUpload, singleValues, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { formatsLabel, sizeLabel } from "../documents/files-service.ts";
 import * as newsService from "./service.ts";
 
-const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
 type Form = { values: Record<string, string>; errors: Record<string, string> };
 const EMPTY: Form = { values: {}, errors: {} };
 
@@ -35,7 +34,7 @@ export function newsStaffRoutes(deps: Deps) {
   const tenant = (c: Context<AppEnv>) => c.get("tenant");
 
   const newsPage = async (c: Context<AppEnv>, form: Form, status: ContentfulStatusCode = 200) => {
-    const data = await newsService.staffOverview(deps.db, tenant(c), session(c));
+    const data = await inTransaction(c, deps.db, (trx) => newsService.staffOverview(trx));
     return page(
       c,
       "news/staff-news",
@@ -46,21 +45,27 @@ export function newsStaffRoutes(deps: Deps) {
   app.get("/actualites", (c) => newsPage(c, EMPTY));
   app.post("/actualites", uploadLimit, async (c) => {
     const form = await readFields(c, "image");
-    const r = await newsService.saveNews(deps.db, tenant(c), session(c), null, form);
+    const r = await inTransaction(c, deps.db, (trx) =>
+      newsService.saveNews(trx, tenant(c), callerScope(c).userId, null, form),
+    );
     return r.ok
       ? seeOther(c, "/agents/actualites?fait=1")
       : newsPage(c, { values: form.values, errors: r.errors }, 422);
   });
 
   const editPage = async (c: Context<AppEnv>, form: Form | null, status: ContentfulStatusCode = 200) => {
-    const n = await newsService.findNews(deps.db, tenant(c), session(c), uuidParam(c, "id"));
+    const id = uuidParam(c, "id");
+    const n = await inTransaction(c, deps.db, (trx) => newsService.findNews(trx, id));
     const values = form?.values ?? { ...n, publish_until: n.publish_until ?? "" };
     return page(c, "news/staff-news-edit", { item: n, values, errors: form?.errors ?? {} }, status);
   };
   app.get("/actualites/:id", (c) => editPage(c, null));
   app.post("/actualites/:id", uploadLimit, async (c) => {
     const form = await readFields(c, "image");
-    const r = await newsService.saveNews(deps.db, tenant(c), session(c), uuidParam(c, "id"), form);
+    const id = uuidParam(c, "id");
+    const r = await inTransaction(c, deps.db, (trx) =>
+      newsService.saveNews(trx, tenant(c), callerScope(c).userId, id, form),
+    );
     return r.ok
       ? seeOther(c, "/agents/actualites?fait=1")
       : editPage(c, { values: form.values, errors: r.errors }, 422);
@@ -71,7 +76,7 @@ export function newsStaffRoutes(deps: Deps) {
     forms: { page?: Form; upload?: Form },
     status: ContentfulStatusCode = 200,
   ) => {
-    const data = await newsService.staffOverview(deps.db, tenant(c), session(c));
+    const data = await inTransaction(c, deps.db, (trx) => newsService.staffOverview(trx));
     const cfg = tenant(c).config.householdFile.documents;
     const hint = `Formats acceptés : ${formatsLabel(cfg)}. Taille maximale : ${sizeLabel(cfg.maxBytes)}.`;
     return page(
@@ -90,21 +95,22 @@ export function newsStaffRoutes(deps: Deps) {
   app.get("/infos", (c) => infosPage(c, {}));
   app.post("/infos", async (c) => {
     const { values } = await readFields(c, "");
-    const r = await newsService.saveInfoPage(deps.db, tenant(c), session(c), null, values);
+    const r = await inTransaction(c, deps.db, (trx) => newsService.saveInfoPage(trx, tenant(c), null, values));
     return r.ok
       ? seeOther(c, "/agents/infos?fait=1")
       : infosPage(c, { page: { values, errors: r.errors } }, 422);
   });
   app.post("/formulaires", uploadLimit, async (c) => {
     const form = await readFields(c, "file");
-    const r = await newsService.addTownForm(deps.db, tenant(c), session(c), form);
+    const r = await inTransaction(c, deps.db, (trx) => newsService.addTownForm(trx, tenant(c), form));
     return r.ok
       ? seeOther(c, "/agents/infos?fait=1")
       : infosPage(c, { upload: { values: form.values, errors: r.errors } }, 422);
   });
 
   const infoEdit = async (c: Context<AppEnv>, form: Form | null, status: ContentfulStatusCode = 200) => {
-    const p = await newsService.findInfoPage(deps.db, tenant(c), session(c), uuidParam(c, "id"));
+    const id = uuidParam(c, "id");
+    const p = await inTransaction(c, deps.db, (trx) => newsService.findInfoPage(trx, id));
     return page(
       c,
       "news/staff-info-edit",
@@ -115,7 +121,8 @@ export function newsStaffRoutes(deps: Deps) {
   app.get("/infos/:id", (c) => infoEdit(c, null));
   app.post("/infos/:id", async (c) => {
     const { values } = await readFields(c, "");
-    const r = await newsService.saveInfoPage(deps.db, tenant(c), session(c), uuidParam(c, "id"), values);
+    const id = uuidParam(c, "id");
+    const r = await inTransaction(c, deps.db, (trx) => newsService.saveInfoPage(trx, tenant(c), id, values));
     return r.ok ? seeOther(c, "/agents/infos?fait=1") : infoEdit(c, { values, errors: r.errors }, 422);
   });
   return app;
