@@ -26,104 +26,105 @@ async function readFields(c: Context<AppEnv>, field: string) {
   return { values: singleValues(form.values), file: form.files[field]?.[0] };
 }
 
+const overview = (deps: Deps, c: Context<AppEnv>) =>
+  inTransaction(c, deps.db, (trx) => newsService.staffOverview(trx));
+
+/** After a save: `to` with « Enregistré », or the form again with its errors (422). */
+const afterSave = (
+  c: Context<AppEnv>,
+  saved: { ok: true } | { ok: false; errors: Record<string, string> },
+  to: string,
+  again: (errors: Record<string, string>) => Promise<Response>,
+) => (saved.ok ? seeOther(c, `${to}?fait=1`) : again(saved.errors));
+
+async function newsPage(deps: Deps, c: Context<AppEnv>, form: Form, status: ContentfulStatusCode = 200) {
+  const { news } = await overview(deps, c);
+  return page(c, "news/staff-news", { news, ...form, done: c.req.query("fait") === "1" }, status);
+}
+
+async function newsEdit(deps: Deps, c: Context<AppEnv>, form: Form | null, status: ContentfulStatusCode = 200) {
+  const id = uuidParam(c, "id");
+  const n = await inTransaction(c, deps.db, (trx) => newsService.findNews(trx, id));
+  const values = form?.values ?? { ...n, publish_until: n.publish_until ?? "" };
+  return page(c, "news/staff-news-edit", { item: n, values, errors: form?.errors ?? {} }, status);
+}
+
+/** « Publier » (no id) or « Enregistrer » an item, its image with it. */
+async function saveNews(deps: Deps, c: Context<AppEnv>, id: string | null) {
+  const form = await readFields(c, "image");
+  const saved = await inTransaction(c, deps.db, (trx) =>
+    newsService.saveNews(trx, c.get("tenant"), callerScope(c).userId, id, form),
+  );
+  return afterSave(c, saved, "/agents/actualites", (errors) => {
+    const again = { values: form.values, errors };
+    return id ? newsEdit(deps, c, again, 422) : newsPage(deps, c, again, 422);
+  });
+}
+
+/** « Actualités »: the list and its form, and one item's edit page. */
+function newsItemRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.get("/actualites", (c) => newsPage(deps, c, EMPTY));
+  app.post("/actualites", uploadLimit, (c) => saveNews(deps, c, null));
+  app.get("/actualites/:id", (c) => newsEdit(deps, c, null));
+  app.post("/actualites/:id", uploadLimit, (c) => saveNews(deps, c, uuidParam(c, "id")));
+  return app;
+}
+
+async function infosPage(
+  deps: Deps,
+  c: Context<AppEnv>,
+  forms: { page?: Form; upload?: Form },
+  status: ContentfulStatusCode = 200,
+) {
+  const data = await overview(deps, c);
+  const cfg = c.get("tenant").config.householdFile.documents;
+  const hint = `Formats acceptés : ${formatsLabel(cfg)}. Taille maximale : ${sizeLabel(cfg.maxBytes)}.`;
+  const done = c.req.query("fait") === "1";
+  const shown = { pageForm: forms.page ?? EMPTY, uploadForm: forms.upload ?? EMPTY };
+  return page(c, "news/staff-infos", { ...data, ...shown, hint, done }, status);
+}
+
+async function infoEdit(deps: Deps, c: Context<AppEnv>, form: Form | null, status: ContentfulStatusCode = 200) {
+  const id = uuidParam(c, "id");
+  const p = await inTransaction(c, deps.db, (trx) => newsService.findInfoPage(trx, id));
+  return page(c, "news/staff-info-edit", { item: p, values: form?.values ?? p, errors: form?.errors ?? {} }, status);
+}
+
+/** « Ajouter » (no id) or « Enregistrer » an information page. */
+async function saveInfoPage(deps: Deps, c: Context<AppEnv>, id: string | null) {
+  const { values } = await readFields(c, "");
+  const saved = await inTransaction(c, deps.db, (trx) => newsService.saveInfoPage(trx, c.get("tenant"), id, values));
+  return afterSave(c, saved, "/agents/infos", (errors) =>
+    id ? infoEdit(deps, c, { values, errors }, 422) : infosPage(deps, c, { page: { values, errors } }, 422),
+  );
+}
+
+async function addTownForm(deps: Deps, c: Context<AppEnv>) {
+  const form = await readFields(c, "file");
+  const saved = await inTransaction(c, deps.db, (trx) => newsService.addTownForm(trx, c.get("tenant"), form));
+  return afterSave(c, saved, "/agents/infos", (errors) =>
+    infosPage(deps, c, { upload: { values: form.values, errors } }, 422),
+  );
+}
+
+/** « Infos / Documents »: information pages and « Formulaires ». */
+function infoRoutes(deps: Deps) {
+  const app = new Hono<AppEnv>();
+  app.get("/infos", (c) => infosPage(deps, c, {}));
+  app.post("/infos", (c) => saveInfoPage(deps, c, null));
+  app.post("/formulaires", uploadLimit, (c) => addTownForm(deps, c));
+  app.get("/infos/:id", (c) => infoEdit(deps, c, null));
+  app.post("/infos/:id", (c) => saveInfoPage(deps, c, uuidParam(c, "id")));
+  return app;
+}
+
 /** « Actualités », information pages and « Formulaires » in the back-office. Mounted at /agents. */
 export function newsStaffRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   for (const path of ["/actualites", "/actualites/*", "/infos", "/infos/*", "/formulaires"])
     app.use(path, requireStaff);
-  const tenant = (c: Context<AppEnv>) => c.get("tenant");
-
-  const newsPage = async (c: Context<AppEnv>, form: Form, status: ContentfulStatusCode = 200) => {
-    const data = await inTransaction(c, deps.db, (trx) => newsService.staffOverview(trx));
-    return page(
-      c,
-      "news/staff-news",
-      { news: data.news, ...form, done: c.req.query("fait") === "1" },
-      status,
-    );
-  };
-  app.get("/actualites", (c) => newsPage(c, EMPTY));
-  app.post("/actualites", uploadLimit, async (c) => {
-    const form = await readFields(c, "image");
-    const r = await inTransaction(c, deps.db, (trx) =>
-      newsService.saveNews(trx, tenant(c), callerScope(c).userId, null, form),
-    );
-    return r.ok
-      ? seeOther(c, "/agents/actualites?fait=1")
-      : newsPage(c, { values: form.values, errors: r.errors }, 422);
-  });
-
-  const editPage = async (c: Context<AppEnv>, form: Form | null, status: ContentfulStatusCode = 200) => {
-    const id = uuidParam(c, "id");
-    const n = await inTransaction(c, deps.db, (trx) => newsService.findNews(trx, id));
-    const values = form?.values ?? { ...n, publish_until: n.publish_until ?? "" };
-    return page(c, "news/staff-news-edit", { item: n, values, errors: form?.errors ?? {} }, status);
-  };
-  app.get("/actualites/:id", (c) => editPage(c, null));
-  app.post("/actualites/:id", uploadLimit, async (c) => {
-    const form = await readFields(c, "image");
-    const id = uuidParam(c, "id");
-    const r = await inTransaction(c, deps.db, (trx) =>
-      newsService.saveNews(trx, tenant(c), callerScope(c).userId, id, form),
-    );
-    return r.ok
-      ? seeOther(c, "/agents/actualites?fait=1")
-      : editPage(c, { values: form.values, errors: r.errors }, 422);
-  });
-
-  const infosPage = async (
-    c: Context<AppEnv>,
-    forms: { page?: Form; upload?: Form },
-    status: ContentfulStatusCode = 200,
-  ) => {
-    const data = await inTransaction(c, deps.db, (trx) => newsService.staffOverview(trx));
-    const cfg = tenant(c).config.householdFile.documents;
-    const hint = `Formats acceptés : ${formatsLabel(cfg)}. Taille maximale : ${sizeLabel(cfg.maxBytes)}.`;
-    return page(
-      c,
-      "news/staff-infos",
-      {
-        ...data,
-        pageForm: forms.page ?? EMPTY,
-        uploadForm: forms.upload ?? EMPTY,
-        hint,
-        done: c.req.query("fait") === "1",
-      },
-      status,
-    );
-  };
-  app.get("/infos", (c) => infosPage(c, {}));
-  app.post("/infos", async (c) => {
-    const { values } = await readFields(c, "");
-    const r = await inTransaction(c, deps.db, (trx) => newsService.saveInfoPage(trx, tenant(c), null, values));
-    return r.ok
-      ? seeOther(c, "/agents/infos?fait=1")
-      : infosPage(c, { page: { values, errors: r.errors } }, 422);
-  });
-  app.post("/formulaires", uploadLimit, async (c) => {
-    const form = await readFields(c, "file");
-    const r = await inTransaction(c, deps.db, (trx) => newsService.addTownForm(trx, tenant(c), form));
-    return r.ok
-      ? seeOther(c, "/agents/infos?fait=1")
-      : infosPage(c, { upload: { values: form.values, errors: r.errors } }, 422);
-  });
-
-  const infoEdit = async (c: Context<AppEnv>, form: Form | null, status: ContentfulStatusCode = 200) => {
-    const id = uuidParam(c, "id");
-    const p = await inTransaction(c, deps.db, (trx) => newsService.findInfoPage(trx, id));
-    return page(
-      c,
-      "news/staff-info-edit",
-      { item: p, values: form?.values ?? p, errors: form?.errors ?? {} },
-      status,
-    );
-  };
-  app.get("/infos/:id", (c) => infoEdit(c, null));
-  app.post("/infos/:id", async (c) => {
-    const { values } = await readFields(c, "");
-    const id = uuidParam(c, "id");
-    const r = await inTransaction(c, deps.db, (trx) => newsService.saveInfoPage(trx, tenant(c), id, values));
-    return r.ok ? seeOther(c, "/agents/infos?fait=1") : infoEdit(c, { values, errors: r.errors }, 422);
-  });
+  app.route("/", newsItemRoutes(deps));
+  app.route("/", infoRoutes(deps));
   return app;
 }

@@ -12,6 +12,31 @@ const MESSAGES: Record<string, string> = {
   refusee: "La préinscription a été refusée. La famille est prévenue par e-mail, avec le motif.",
 };
 
+async function detailPage(
+  deps: Deps,
+  c: Context<AppEnv>,
+  errors: Record<string, string> = {},
+  values: Record<string, string> = {},
+  status: 200 | 422 = 200,
+) {
+  const id = uuidParam(c, "id");
+  const row = await inTransaction(c, deps.db, (trx) => preregistrationService.detail(trx, id));
+  return page(c, "preregistration/staff-show", { row, errors, values }, status);
+}
+
+/** « Accepter »: the file opened, or why not (nothing created) on the same page. */
+async function accept(deps: Deps, c: Context<AppEnv>) {
+  const id = uuidParam(c, "id");
+  const result = await inTransaction(c, deps.db, (trx) =>
+    preregistrationService.accept(trx, accountDeps(deps, c), callerScope(c).userId, id),
+  );
+  if (!result.ok) {
+    const message = result.errors.email ?? Object.values(result.errors)[0] ?? "";
+    return detailPage(deps, c, { accept: `${message} Rien n'a été créé.` }, {}, 422);
+  }
+  return page(c, "preregistration/staff-accepted", { result });
+}
+
 /** « Préinscriptions »: the forms of new families, accepted or refused. Mounted at /agents. */
 export function preregistrationStaffRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
@@ -20,35 +45,12 @@ export function preregistrationStaffRoutes(deps: Deps) {
     const rows = await inTransaction(c, deps.db, (trx) => preregistrationService.pending(trx));
     return page(c, "preregistration/staff-list", { rows, message: MESSAGES[c.req.query("message") ?? ""] });
   });
-
-  const detailPage = async (
-    c: Context<AppEnv>,
-    errors: Record<string, string> = {},
-    values: Record<string, string> = {},
-    status: 200 | 422 = 200,
-  ) => {
-    const id = uuidParam(c, "id");
-    const row = await inTransaction(c, deps.db, (trx) => preregistrationService.detail(trx, id));
-    return page(c, "preregistration/staff-show", { row, errors, values }, status);
-  };
-  app.get("/preinscriptions/:id", requireStaff, (c) => detailPage(c));
-
-  app.post("/preinscriptions/:id/accepter", requireStaff, async (c) => {
-    const id = uuidParam(c, "id");
-    const result = await inTransaction(c, deps.db, (trx) =>
-      preregistrationService.accept(trx, accountDeps(deps, c), callerScope(c).userId, id),
-    );
-    if (!result.ok) {
-      const message = result.errors.email ?? Object.values(result.errors)[0] ?? "";
-      return detailPage(c, { accept: `${message} Rien n'a été créé.` }, {}, 422);
-    }
-    return page(c, "preregistration/staff-accepted", { result });
-  });
-
+  app.get("/preinscriptions/:id", requireStaff, (c) => detailPage(deps, c));
+  app.post("/preinscriptions/:id/accepter", requireStaff, (c) => accept(deps, c));
   app.post("/preinscriptions/:id/refuser", requireStaff, async (c) => {
     const id = uuidParam(c, "id");
     const form = await readForm(c, refusalSchema);
-    if (!form.ok) return detailPage(c, form.errors, form.values, 422);
+    if (!form.ok) return detailPage(deps, c, form.errors, form.values, 422);
     await inTransaction(c, deps.db, (trx) =>
       preregistrationService.refuse(trx, c.get("tenant"), callerScope(c).userId, id, form.data.reason),
     );
