@@ -11,7 +11,12 @@ import { messageView } from "./view.ts";
 
 type BroadcastForm = MessageForm & { preview?: { count: number; label: string }; sent?: number };
 
-async function broadcastPage(deps: Deps, c: Context<AppEnv>, form: BroadcastForm, status: ContentfulStatusCode = 200) {
+async function broadcastPage(
+  deps: Deps,
+  c: Context<AppEnv>,
+  form: BroadcastForm,
+  status: ContentfulStatusCode = 200,
+) {
   const options = await inTransaction(c, deps.db, (trx) => broadcastService.formOptions(trx));
   const services = c.get("tenant").config.portal.messageServices;
   return page(

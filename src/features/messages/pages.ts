@@ -1,13 +1,16 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { publicOrigin } from "../../env.ts";
 import { notFound } from "../../http/errors.ts";
 import { readUpload, singleValues, uuidParam } from "../../http/forms.ts";
+import { page } from "../../http/render.ts";
 import { inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { formatsLabel, sendFile, sizeLabel } from "../documents/files-service.ts";
 import { MAX_FILES } from "./attachments.ts";
 import * as messagesService from "./service.ts";
+import { messageView } from "./view.ts";
 
 /*
  * What the parents' « Boîte de réception » and the back-office's « Messagerie » and
@@ -58,3 +61,15 @@ export async function sendAttachment(deps: Deps, c: Context<AppEnv>) {
 
 /** The town's address, for the links of the e-mail notices. */
 export const origin = (deps: Deps, c: Context<AppEnv>) => publicOrigin(deps.env, c.env.site.hostname);
+
+/** A conversation, parent's or staff's: its messages, the answer as typed, the notice of what was just done. */
+export function conversationView(
+  c: Context<AppEnv>,
+  at: { template: string; notices: Record<string, string> },
+  data: object,
+  form: MessageForm,
+  status: ContentfulStatusCode,
+) {
+  const notice = at.notices[c.req.query("fait") ?? ""];
+  return page(c, at.template, { ...messageView, ...data, ...form, notice, ...filesHint(c) }, status);
+}

@@ -5,7 +5,15 @@ import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { callerHousehold, callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { filesHint, inboxOn, type MessageForm, messageBodyLimit, readMessageForm, sendAttachment } from "./pages.ts";
+import {
+  conversationView,
+  filesHint,
+  inboxOn,
+  type MessageForm,
+  messageBodyLimit,
+  readMessageForm,
+  sendAttachment,
+} from "./pages.ts";
 import * as messagesService from "./service.ts";
 import { messageView } from "./view.ts";
 
@@ -54,18 +62,23 @@ async function sendNew(deps: Deps, c: Context<AppEnv>) {
   const result = await inTransaction(c, deps.db, (trx) =>
     messagesService.send(trx, c.get("tenant"), parentOf(c), form),
   );
-  if (!result.ok) return newForm(c, { values: form.values, errors: result.errors }, result.errors._form ? 429 : 422);
+  if (!result.ok)
+    return newForm(c, { values: form.values, errors: result.errors }, result.errors._form ? 429 : 422);
   return seeOther(c, `/messages/${result.threadId}?fait=envoye`);
 }
 
 /** A conversation: opening it lowers the header's unread count by what it marked read. */
-async function conversationPage(deps: Deps, c: Context<AppEnv>, form: MessageForm, status: ContentfulStatusCode = 200) {
+async function conversationPage(
+  deps: Deps,
+  c: Context<AppEnv>,
+  form: MessageForm,
+  status: ContentfulStatusCode = 200,
+) {
   const id = uuidParam(c, "id");
   const data = await inTransaction(c, deps.db, (trx) => messagesService.conversation(trx, id));
   const unread = c.get("unread");
   if (unread !== undefined) c.set("unread", Math.max(0, unread - data.opened));
-  const notice = NOTICES[c.req.query("fait") ?? ""];
-  return page(c, "messages/show", { ...messageView, ...data, ...form, notice, ...filesHint(c) }, status);
+  return conversationView(c, { template: "messages/show", notices: NOTICES }, data, form, status);
 }
 
 async function sendReply(deps: Deps, c: Context<AppEnv>) {
@@ -75,7 +88,12 @@ async function sendReply(deps: Deps, c: Context<AppEnv>) {
     messagesService.reply(trx, c.get("tenant"), parentOf(c), id, form),
   );
   if (!result.ok)
-    return conversationPage(deps, c, { values: form.values, errors: result.errors }, result.errors._form ? 429 : 422);
+    return conversationPage(
+      deps,
+      c,
+      { values: form.values, errors: result.errors },
+      result.errors._form ? 429 : 422,
+    );
   return seeOther(c, `/messages/${id}?fait=envoye`);
 }
 

@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { validate } from "../../http/forms.ts";
@@ -27,7 +28,10 @@ export function unreadIn(trx: Trx, householdId: string): Promise<number> {
 
 /** One box of the inbox, newest conversation first. */
 export async function inbox(trx: Trx, householdId: string, box: repo.Box) {
-  return (await repo.listThreads(trx, householdId, box, PAGE)).map((t) => ({ ...t, unread: Number(t.unread) }));
+  return (await repo.listThreads(trx, householdId, box, PAGE)).map((t) => ({
+    ...t,
+    unread: Number(t.unread),
+  }));
 }
 
 /** A conversation of the household (else 404); opening it marks the town's messages read. */
@@ -42,20 +46,27 @@ export type SendResult = { ok: true; threadId: string } | { ok: false; errors: R
 
 type Form = { values: Record<string, string>; files: File[] };
 
-/** « Nouveau message »: fields, files and the hourly limit all checked before anything is written. */
-export async function send(trx: Trx, tenant: Tenant, p: Parent, form: Form): Promise<SendResult> {
-  const parsed = validate(messageSchema(tenant.config.portal.messageServices), form.values);
+/** A message's fields and files, parents' or staff's: every error at its field, or what to write. */
+export async function checkMessage<S extends z.ZodType>(schema: S, tenant: Tenant, form: Form) {
+  const parsed = validate(schema, form.values);
   const checked = await files.check(tenant, form.files);
   if (!parsed.ok || !checked.ok)
-    return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
-  const input: MessageInput = parsed.data;
+    return { ok: false as const, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
+  return { ok: true as const, data: parsed.data as z.infer<S>, files: checked.files };
+}
+
+/** « Nouveau message »: fields, files and the hourly limit all checked before anything is written. */
+export async function send(trx: Trx, tenant: Tenant, p: Parent, form: Form): Promise<SendResult> {
+  const message = await checkMessage(messageSchema(tenant.config.portal.messageServices), tenant, form);
+  if (!message.ok) return message;
+  const input: MessageInput = message.data;
   if (await overLimit(trx, p)) return { ok: false, errors: { _form: LIMIT_REACHED } };
   const base = { tenantId: tenant.id, householdId: p.householdId };
   const threadId = await repo.insertThread(trx, { ...base, ...input, startedBy: "parent" });
   await repo.insertMessage(
     trx,
     { ...base, threadId, author: "parent", userId: p.userId, body: input.body },
-    checked.files,
+    message.files,
   );
   return { ok: true, threadId };
 }
@@ -68,14 +79,12 @@ export async function reply(
   threadId: string,
   form: Form,
 ): Promise<SendResult> {
-  const parsed = validate(replySchema, form.values);
-  const checked = await files.check(tenant, form.files);
+  const message = await checkMessage(replySchema, tenant, form);
   if (!(await repo.findThread(trx, threadId))) throw notFound();
-  if (!parsed.ok || !checked.ok)
-    return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
+  if (!message.ok) return message;
   if (await overLimit(trx, p)) return { ok: false, errors: { _form: LIMIT_REACHED } };
   const base = { tenantId: tenant.id, householdId: p.householdId, threadId, userId: p.userId };
-  await repo.insertMessage(trx, { ...base, author: "parent", body: parsed.data.body }, checked.files);
+  await repo.insertMessage(trx, { ...base, author: "parent", body: message.data.body }, message.files);
   await repo.setDeleted(trx, threadId, false);
   return { ok: true, threadId };
 }

@@ -6,7 +6,15 @@ import { page, seeOther } from "../../http/render.ts";
 import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { broadcastRoutes } from "./broadcast-routes.ts";
-import { filesHint, inboxOn, type MessageForm, messageBodyLimit, origin, readMessageForm, sendAttachment } from "./pages.ts";
+import {
+  conversationView,
+  inboxOn,
+  type MessageForm,
+  messageBodyLimit,
+  origin,
+  readMessageForm,
+  sendAttachment,
+} from "./pages.ts";
 import { STAFF_STATES, staffFilterSchema } from "./schemas.ts";
 import * as staffService from "./staff-service.ts";
 import { messageView } from "./view.ts";
@@ -26,11 +34,15 @@ async function listPage(deps: Deps, c: Context<AppEnv>) {
   return page(c, "messages/staff-index", { ...messageView, ...data, filter, services, states: STAFF_STATES });
 }
 
-async function conversationPage(deps: Deps, c: Context<AppEnv>, form: MessageForm, status: ContentfulStatusCode = 200) {
+async function conversationPage(
+  deps: Deps,
+  c: Context<AppEnv>,
+  form: MessageForm,
+  status: ContentfulStatusCode = 200,
+) {
   const id = uuidParam(c, "id");
   const data = await inTransaction(c, deps.db, (trx) => staffService.conversation(trx, id));
-  const notice = NOTICES[c.req.query("fait") ?? ""];
-  return page(c, "messages/staff-show", { ...messageView, ...data, ...form, notice, ...filesHint(c) }, status);
+  return conversationView(c, { template: "messages/staff-show", notices: NOTICES }, data, form, status);
 }
 
 /** The town's answer; the household is told by e-mail per its consent. */

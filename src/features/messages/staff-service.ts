@@ -1,14 +1,12 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
-import { validate } from "../../http/forms.ts";
 import { queueMailToAll } from "../../integrations/mail/outbox.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
-import * as files from "./attachments.ts";
 import * as repo from "./repo.ts";
 import { replySchema, type StaffFilter } from "./schemas.ts";
-import type { SendResult } from "./service.ts";
+import { checkMessage, type SendResult } from "./service.ts";
 import * as staffRepo from "./staff-repo.ts";
 
 /** The back-office home's « Messagerie » counts, in the caller's transaction. */
@@ -56,14 +54,12 @@ export async function reply(
   threadId: string,
   form: { values: Record<string, string>; files: File[]; origin: string },
 ): Promise<SendResult> {
-  const parsed = validate(replySchema, form.values);
-  const checked = await files.check(tenant, form.files);
+  const message = await checkMessage(replySchema, tenant, form);
   const thread = await repo.findThread(trx, threadId);
   if (!thread) throw notFound();
-  if (!parsed.ok || !checked.ok)
-    return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
+  if (!message.ok) return message;
   const base = { tenantId: tenant.id, householdId: thread.household_id, threadId, userId };
-  await repo.insertMessage(trx, { ...base, author: "town", body: parsed.data.body }, checked.files);
+  await repo.insertMessage(trx, { ...base, author: "town", body: message.data.body }, message.files);
   await notify(trx, tenant, form.origin, sql`select ${thread.household_id}::uuid`);
   return { ok: true, threadId };
 }
@@ -81,7 +77,9 @@ export async function update(
   await staffRepo.update(
     trx,
     id,
-    action === "attribuer" ? { assigned_to: userId } : { status: action === "traite" ? "handled" : "to_handle" },
+    action === "attribuer"
+      ? { assigned_to: userId }
+      : { status: action === "traite" ? "handled" : "to_handle" },
   );
   await recordWrite(
     trx,

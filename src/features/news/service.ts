@@ -120,6 +120,10 @@ export async function addTownForm(
   const errors = { ...(parsed.ok ? {} : parsed.errors), ...(checked.ok ? {} : { file: checked.error }) };
   if (!parsed.ok || !checked.ok) return { ok: false, errors };
   const { label, category, valid_until } = parsed.data;
-  await repo.insertTownForm(trx, { tenantId: tenant.id, label, category, validUntil: valid_until }, checked.file);
+  await repo.insertTownForm(
+    trx,
+    { tenantId: tenant.id, label, category, validUntil: valid_until },
+    checked.file,
+  );
   return { ok: true };
 }

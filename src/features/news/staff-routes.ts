@@ -42,7 +42,12 @@ async function newsPage(deps: Deps, c: Context<AppEnv>, form: Form, status: Cont
   return page(c, "news/staff-news", { news, ...form, done: c.req.query("fait") === "1" }, status);
 }
 
-async function newsEdit(deps: Deps, c: Context<AppEnv>, form: Form | null, status: ContentfulStatusCode = 200) {
+async function newsEdit(
+  deps: Deps,
+  c: Context<AppEnv>,
+  form: Form | null,
+  status: ContentfulStatusCode = 200,
+) {
   const id = uuidParam(c, "id");
   const n = await inTransaction(c, deps.db, (trx) => newsService.findNews(trx, id));
   const values = form?.values ?? { ...n, publish_until: n.publish_until ?? "" };
@@ -85,16 +90,28 @@ async function infosPage(
   return page(c, "news/staff-infos", { ...data, ...shown, hint, done }, status);
 }
 
-async function infoEdit(deps: Deps, c: Context<AppEnv>, form: Form | null, status: ContentfulStatusCode = 200) {
+async function infoEdit(
+  deps: Deps,
+  c: Context<AppEnv>,
+  form: Form | null,
+  status: ContentfulStatusCode = 200,
+) {
   const id = uuidParam(c, "id");
   const p = await inTransaction(c, deps.db, (trx) => newsService.findInfoPage(trx, id));
-  return page(c, "news/staff-info-edit", { item: p, values: form?.values ?? p, errors: form?.errors ?? {} }, status);
+  return page(
+    c,
+    "news/staff-info-edit",
+    { item: p, values: form?.values ?? p, errors: form?.errors ?? {} },
+    status,
+  );
 }
 
 /** « Ajouter » (no id) or « Enregistrer » an information page. */
 async function saveInfoPage(deps: Deps, c: Context<AppEnv>, id: string | null) {
   const { values } = await readFields(c, "");
-  const saved = await inTransaction(c, deps.db, (trx) => newsService.saveInfoPage(trx, c.get("tenant"), id, values));
+  const saved = await inTransaction(c, deps.db, (trx) =>
+    newsService.saveInfoPage(trx, c.get("tenant"), id, values),
+  );
   return afterSave(c, saved, "/agents/infos", (errors) =>
     id ? infoEdit(deps, c, { values, errors }, 422) : infosPage(deps, c, { page: { values, errors } }, 422),
   );

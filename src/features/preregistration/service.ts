@@ -3,11 +3,11 @@ import { registerFailure, waitSeconds } from "../../auth/throttle.ts";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import { queueMail } from "../../integrations/mail/outbox.ts";
+import type { Tenant } from "../../tenancy/resolve.ts";
 import { type ChangeContext, submitChange } from "../requests/service.ts";
 import * as staffService from "../staff/service.ts";
 import * as repo from "./repo.ts";
 import type { PreregistrationInput } from "./schemas.ts";
-import type { Tenant } from "../../tenancy/resolve.ts";
 
 const fullName = (v: { first_name: string; last_name: string }) => `${v.first_name} ${v.last_name}`;
 
@@ -56,8 +56,7 @@ export async function detail(trx: Trx, id: string) {
 const alreadyDecided = () => new AppError("gone", 410, "Cette préinscription a déjà été traitée.");
 
 async function findPending(trx: Trx, id: string) {
-  const row = await repo.find(trx, id);
-  if (!row) throw notFound();
+  const row = await detail(trx, id);
   if (row.status !== "pending") throw alreadyDecided();
   return row;
 }
