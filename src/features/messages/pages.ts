@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { Trx } from "../../db/database.ts";
 import { publicOrigin } from "../../env.ts";
 import { notFound } from "../../http/errors.ts";
 import { readUpload, singleValues, uuidParam } from "../../http/forms.ts";
@@ -62,14 +63,27 @@ export async function sendAttachment(deps: Deps, c: Context<AppEnv>) {
 /** The town's address, for the links of the e-mail notices. */
 export const origin = (deps: Deps, c: Context<AppEnv>) => publicOrigin(deps.env, c.env.site.hostname);
 
-/** A conversation, parent's or staff's: its messages, the answer as typed, the notice of what was just done. */
-export function conversationView(
+/** Where a conversation is shown (parents' inbox, staff's « Messagerie »), and how it is read. */
+export interface ConversationPlace<D extends object> {
+  template: string;
+  /** What `?fait=` says was just done. */
+  notices: Record<string, string>;
+  read: (trx: Trx, id: string) => Promise<D>;
+  /** After it is read, outside the transaction. */
+  shown?: (c: Context<AppEnv>, data: D) => void;
+}
+
+/** The conversation of the path's id: its messages, the answer as typed, the notice of what was just done. */
+export async function conversationPage<D extends object>(
+  deps: Deps,
   c: Context<AppEnv>,
-  at: { template: string; notices: Record<string, string> },
-  data: object,
-  form: MessageForm,
-  status: ContentfulStatusCode,
+  at: ConversationPlace<D>,
+  form: MessageForm = { values: {}, errors: {} },
+  status: ContentfulStatusCode = 200,
 ) {
+  const id = uuidParam(c, "id");
+  const data = await inTransaction(c, deps.db, (trx) => at.read(trx, id));
+  at.shown?.(c, data);
   const notice = at.notices[c.req.query("fait") ?? ""];
   return page(c, at.template, { ...messageView, ...data, ...form, notice, ...filesHint(c) }, status);
 }

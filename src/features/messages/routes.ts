@@ -6,7 +6,8 @@ import { page, seeOther } from "../../http/render.ts";
 import { callerHousehold, callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import {
-  conversationView,
+  type ConversationPlace,
+  conversationPage,
   filesHint,
   inboxOn,
   type MessageForm,
@@ -67,19 +68,16 @@ async function sendNew(deps: Deps, c: Context<AppEnv>) {
   return seeOther(c, `/messages/${result.threadId}?fait=envoye`);
 }
 
-/** A conversation: opening it lowers the header's unread count by what it marked read. */
-async function conversationPage(
-  deps: Deps,
-  c: Context<AppEnv>,
-  form: MessageForm,
-  status: ContentfulStatusCode = 200,
-) {
-  const id = uuidParam(c, "id");
-  const data = await inTransaction(c, deps.db, (trx) => messagesService.conversation(trx, id));
-  const unread = c.get("unread");
-  if (unread !== undefined) c.set("unread", Math.max(0, unread - data.opened));
-  return conversationView(c, { template: "messages/show", notices: NOTICES }, data, form, status);
-}
+/** A household's conversation: opening it lowers the header's unread count by what it marked read. */
+const CONVERSATION: ConversationPlace<Awaited<ReturnType<typeof messagesService.conversation>>> = {
+  template: "messages/show",
+  notices: NOTICES,
+  read: messagesService.conversation,
+  shown: (c, data) => {
+    const unread = c.get("unread");
+    if (unread !== undefined) c.set("unread", Math.max(0, unread - data.opened));
+  },
+};
 
 async function sendReply(deps: Deps, c: Context<AppEnv>) {
   const id = uuidParam(c, "id");
@@ -91,6 +89,7 @@ async function sendReply(deps: Deps, c: Context<AppEnv>) {
     return conversationPage(
       deps,
       c,
+      CONVERSATION,
       { values: form.values, errors: result.errors },
       result.errors._form ? 429 : 422,
     );
@@ -114,7 +113,7 @@ export function messagesRoutes(deps: Deps) {
   app.get("/messages/nouveau", (c) => newForm(c, { values: {}, errors: {} }));
   app.post("/messages/nouveau", messageBodyLimit, (c) => sendNew(deps, c));
   app.get("/messages/pieces-jointes/:id", (c) => sendAttachment(deps, c));
-  app.get("/messages/:id", (c) => conversationPage(deps, c, { values: {}, errors: {} }));
+  app.get("/messages/:id", (c) => conversationPage(deps, c, CONVERSATION));
   app.post("/messages/:id/repondre", messageBodyLimit, (c) => sendReply(deps, c));
   app.post("/messages/:id/supprimer", (c) => setDeleted(deps, c, true));
   app.post("/messages/:id/restaurer", (c) => setDeleted(deps, c, false));

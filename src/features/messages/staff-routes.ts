@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireStaff } from "../../auth/middleware.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
@@ -7,9 +6,8 @@ import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { broadcastRoutes } from "./broadcast-routes.ts";
 import {
-  conversationView,
+  conversationPage,
   inboxOn,
-  type MessageForm,
   messageBodyLimit,
   origin,
   readMessageForm,
@@ -34,16 +32,8 @@ async function listPage(deps: Deps, c: Context<AppEnv>) {
   return page(c, "messages/staff-index", { ...messageView, ...data, filter, services, states: STAFF_STATES });
 }
 
-async function conversationPage(
-  deps: Deps,
-  c: Context<AppEnv>,
-  form: MessageForm,
-  status: ContentfulStatusCode = 200,
-) {
-  const id = uuidParam(c, "id");
-  const data = await inTransaction(c, deps.db, (trx) => staffService.conversation(trx, id));
-  return conversationView(c, { template: "messages/staff-show", notices: NOTICES }, data, form, status);
-}
+/** A conversation of the town: opening it marks the household's messages read. */
+const CONVERSATION = { template: "messages/staff-show", notices: NOTICES, read: staffService.conversation };
 
 /** The town's answer; the household is told by e-mail per its consent. */
 async function sendReply(deps: Deps, c: Context<AppEnv>) {
@@ -52,7 +42,8 @@ async function sendReply(deps: Deps, c: Context<AppEnv>) {
   const result = await inTransaction(c, deps.db, (trx) =>
     staffService.reply(trx, c.get("tenant"), callerScope(c).userId, id, form),
   );
-  if (!result.ok) return conversationPage(deps, c, { values: form.values, errors: result.errors }, 422);
+  if (!result.ok)
+    return conversationPage(deps, c, CONVERSATION, { values: form.values, errors: result.errors }, 422);
   return seeOther(c, `/agents/messages/${id}?fait=repondu`);
 }
 
@@ -72,7 +63,7 @@ export function messagesStaffRoutes(deps: Deps) {
   app.use("/diffusion", inboxOn, requireStaff);
   app.get("/messages", (c) => listPage(deps, c));
   app.get("/messages/pieces-jointes/:id", (c) => sendAttachment(deps, c));
-  app.get("/messages/:id", (c) => conversationPage(deps, c, { values: {}, errors: {} }));
+  app.get("/messages/:id", (c) => conversationPage(deps, c, CONVERSATION));
   app.post("/messages/:id/repondre", messageBodyLimit, (c) => sendReply(deps, c));
   for (const action of ["attribuer", "traite", "a_traiter"] as const)
     app.post(`/messages/:id/${action}`, (c) => update(deps, c, action));

@@ -2,6 +2,7 @@ import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireStaff } from "../../auth/middleware.ts";
+import type { Trx } from "../../db/database.ts";
 import { readUpload, singleValues, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { callerScope, inTransaction } from "../../http/scope.ts";
@@ -42,17 +43,32 @@ async function newsPage(deps: Deps, c: Context<AppEnv>, form: Form, status: Cont
   return page(c, "news/staff-news", { news, ...form, done: c.req.query("fait") === "1" }, status);
 }
 
-async function newsEdit(
+/** An item's edit page (by the path's id): the form as typed again, else the item's own values. */
+interface EditPage<T extends object> {
+  template: string;
+  read: (trx: Trx, id: string) => Promise<T>;
+  values?: (item: T) => object;
+}
+
+async function editPage<T extends object>(
   deps: Deps,
   c: Context<AppEnv>,
-  form: Form | null,
+  at: EditPage<T>,
+  form: Form | null = null,
   status: ContentfulStatusCode = 200,
 ) {
   const id = uuidParam(c, "id");
-  const n = await inTransaction(c, deps.db, (trx) => newsService.findNews(trx, id));
-  const values = form?.values ?? { ...n, publish_until: n.publish_until ?? "" };
-  return page(c, "news/staff-news-edit", { item: n, values, errors: form?.errors ?? {} }, status);
+  const item = await inTransaction(c, deps.db, (trx) => at.read(trx, id));
+  const values = form?.values ?? at.values?.(item) ?? item;
+  return page(c, at.template, { item, values, errors: form?.errors ?? {} }, status);
 }
+
+const NEWS_EDIT: EditPage<Awaited<ReturnType<typeof newsService.findNews>>> = {
+  template: "news/staff-news-edit",
+  read: newsService.findNews,
+  values: (n) => ({ ...n, publish_until: n.publish_until ?? "" }),
+};
+const INFO_EDIT = { template: "news/staff-info-edit", read: newsService.findInfoPage };
 
 /** « Publier » (no id) or « Enregistrer » an item, its image with it. */
 async function saveNews(deps: Deps, c: Context<AppEnv>, id: string | null) {
@@ -62,7 +78,7 @@ async function saveNews(deps: Deps, c: Context<AppEnv>, id: string | null) {
   );
   return afterSave(c, saved, "/agents/actualites", (errors) => {
     const again = { values: form.values, errors };
-    return id ? newsEdit(deps, c, again, 422) : newsPage(deps, c, again, 422);
+    return id ? editPage(deps, c, NEWS_EDIT, again, 422) : newsPage(deps, c, again, 422);
   });
 }
 
@@ -71,7 +87,7 @@ function newsItemRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.get("/actualites", (c) => newsPage(deps, c, EMPTY));
   app.post("/actualites", uploadLimit, (c) => saveNews(deps, c, null));
-  app.get("/actualites/:id", (c) => newsEdit(deps, c, null));
+  app.get("/actualites/:id", (c) => editPage(deps, c, NEWS_EDIT));
   app.post("/actualites/:id", uploadLimit, (c) => saveNews(deps, c, uuidParam(c, "id")));
   return app;
 }
@@ -90,22 +106,6 @@ async function infosPage(
   return page(c, "news/staff-infos", { ...data, ...shown, hint, done }, status);
 }
 
-async function infoEdit(
-  deps: Deps,
-  c: Context<AppEnv>,
-  form: Form | null,
-  status: ContentfulStatusCode = 200,
-) {
-  const id = uuidParam(c, "id");
-  const p = await inTransaction(c, deps.db, (trx) => newsService.findInfoPage(trx, id));
-  return page(
-    c,
-    "news/staff-info-edit",
-    { item: p, values: form?.values ?? p, errors: form?.errors ?? {} },
-    status,
-  );
-}
-
 /** « Ajouter » (no id) or « Enregistrer » an information page. */
 async function saveInfoPage(deps: Deps, c: Context<AppEnv>, id: string | null) {
   const { values } = await readFields(c, "");
@@ -113,7 +113,9 @@ async function saveInfoPage(deps: Deps, c: Context<AppEnv>, id: string | null) {
     newsService.saveInfoPage(trx, c.get("tenant"), id, values),
   );
   return afterSave(c, saved, "/agents/infos", (errors) =>
-    id ? infoEdit(deps, c, { values, errors }, 422) : infosPage(deps, c, { page: { values, errors } }, 422),
+    id
+      ? editPage(deps, c, INFO_EDIT, { values, errors }, 422)
+      : infosPage(deps, c, { page: { values, errors } }, 422),
   );
 }
 
@@ -131,7 +133,7 @@ function infoRoutes(deps: Deps) {
   app.get("/infos", (c) => infosPage(deps, c, {}));
   app.post("/infos", (c) => saveInfoPage(deps, c, null));
   app.post("/formulaires", uploadLimit, (c) => addTownForm(deps, c));
-  app.get("/infos/:id", (c) => infoEdit(deps, c, null));
+  app.get("/infos/:id", (c) => editPage(deps, c, INFO_EDIT));
   app.post("/infos/:id", (c) => saveInfoPage(deps, c, uuidParam(c, "id")));
   return app;
 }
