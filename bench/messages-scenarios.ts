@@ -6,7 +6,6 @@
  * e-mail notices in the outbox). run.ts calls these and prints what they return.
  */
 import { sql } from "kysely";
-import type { SessionUser } from "../src/auth/sessions.ts";
 import type { Database } from "../src/db/database.ts";
 import * as broadcastService from "../src/features/messages/broadcast-service.ts";
 import type { LoadResult, LoadTarget } from "./load.ts";
@@ -57,17 +56,18 @@ export async function runBroadcast(
   data: MessagesBenchData,
   origin: string,
 ): Promise<BroadcastReport> {
-  const admin = { kind: "staff", userId: data.staffUserId, staffRole: "admin" } as SessionUser;
   const input = {
     cible: "tous" as const,
     subject: "Fermeture exceptionnelle",
     service: "Accueil",
     body: "L'accueil sera fermé vendredi.",
   };
-  const t = performance.now();
-  const { count } = await broadcastService.send(db, data.tenant, admin, input, origin);
-  const ms = performance.now() - t;
   const staff = { role: "app_staff" as const, tenantId: data.tenant.id, userId: data.staffUserId };
+  const t = performance.now();
+  const { count } = await db.withTenant(staff, (trx) =>
+    broadcastService.send(trx, data.tenant, data.staffUserId, input, origin),
+  );
+  const ms = performance.now() - t;
   const found = await db.withTenant(staff, async (trx) => {
     const { rows } = await sql<{ threads: number; messages: number }>`
       select

@@ -54,3 +54,26 @@ export const callerTransact =
  */
 export const townJobsTransact = (c: Context<AppEnv>, db: Database): Transact =>
   townJobs(db, c.get("tenant").id);
+
+/**
+ * The request's town as a visitor (`app_auth`), whoever is signed in: what anyone may do
+ * without an account there (the public news, the preregistration form, a support link).
+ */
+export function visitorTransaction<T>(
+  c: Context<AppEnv>,
+  db: Database,
+  fn: (trx: Trx) => Promise<T>,
+): Promise<T> {
+  return db.withTenant({ role: "app_auth", tenantId: c.get("tenant").id }, fn);
+}
+
+/** The console's signed-in operator (`app_operator`, above every town), behind `requireOperator`. */
+export function operatorTransaction<T>(
+  c: Context<AppEnv>,
+  db: Database,
+  fn: (trx: Trx) => Promise<T>,
+): Promise<T> {
+  const op = c.get("operator");
+  if (!op) throw new Error("no operator signed in");
+  return db.withTenant({ role: "app_operator", tenantId: null, userId: op.operatorId }, fn);
+}

@@ -101,12 +101,6 @@ const DEBT = {
     "src/features/household/invite.ts",
     "src/features/household/service.ts",
     "src/features/household/staff-service.ts",
-    "src/features/messages/broadcast-service.ts",
-    "src/features/messages/service.ts",
-    "src/features/messages/staff-service.ts",
-    "src/features/news/service.ts",
-    "src/features/preregistration/service.ts",
-    "src/features/support/service.ts",
   ],
   handInput: [] as string[],
 };

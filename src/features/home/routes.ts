@@ -3,7 +3,7 @@ import { loginField } from "../../auth/login.ts";
 import { requireParent } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
 import { page } from "../../http/render.ts";
-import { callerHousehold, inTransaction } from "../../http/scope.ts";
+import { callerHousehold, inTransaction, visitorTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { FMT } from "../billing/invoices/invoices-service.ts";
 import * as completenessService from "../completeness/service.ts";
@@ -24,7 +24,7 @@ export function homeRoutes(deps: Deps) {
         values: {},
         errors: {},
         base: "",
-        news: await newsService.latest(deps.db, tenant, null),
+        news: await visitorTransaction(c, deps.db, (trx) => newsService.latest(trx)),
       });
     }
     if (s.kind === "staff") return c.redirect("/agents", 303);
@@ -33,12 +33,12 @@ export function homeRoutes(deps: Deps) {
   app.get("/", requireParent, async (c) => {
     const tenant = c.get("tenant");
     const session = c.get("session") as SessionUser;
-    const { household, missing } = await inTransaction(c, deps.db, async (trx) => ({
+    const { household, missing, news } = await inTransaction(c, deps.db, async (trx) => ({
       household: await homeService.householdOf(trx, tenant, session, deps.now()),
       missing: await completenessService.missingItems(trx, tenant, callerHousehold(c)),
+      news: await newsService.latest(trx),
     }));
     const tiles = tilesFor(tenant.config, household.unpaid.length, c.get("unread"));
-    const news = await newsService.latest(deps.db, tenant, session);
     return page(c, "home/parent", { household, tiles, missing, news, fmt: FMT });
   });
   return app;

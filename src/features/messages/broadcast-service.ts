@@ -1,6 +1,5 @@
 import { type RawBuilder, sql } from "kysely";
-import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database, Trx } from "../../db/database.ts";
+import type { Trx } from "../../db/database.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
 import { unpaidHouseholds } from "../billing/invoices/audience-service.ts";
@@ -8,7 +7,7 @@ import { schoolHouseholds, schoolsAndClasses } from "../children/audience-servic
 import { bookedHouseholds, services } from "../planning/common/audience-service.ts";
 import * as broadcastRepo from "./broadcast-repo.ts";
 import { AUDIENCES, type BroadcastInput } from "./broadcast-schemas.ts";
-import { notify, staffCtx } from "./staff-service.ts";
+import { notify } from "./staff-service.ts";
 
 const DAY = new Intl.DateTimeFormat("fr-FR", { dateStyle: "full", timeZone: "UTC" });
 const dayLabel = (d: string) => DAY.format(new Date(`${d}T00:00:00Z`));
@@ -43,24 +42,20 @@ async function audienceOf(
 }
 
 /** What the « Diffusion » form offers: the town's services (planning) and schools. */
-export function formOptions(db: Database, tenant: Tenant, s: SessionUser) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    const schools = await schoolsAndClasses(trx);
-    return {
-      planningServices: await services(trx),
-      schools: [...new Set(schools.map((r) => r.school as string))],
-      classes: [...new Set(schools.map((r) => r.class_level).filter((c): c is string => !!c))].sort(),
-      broadcasts: await broadcastRepo.list(trx),
-    };
-  });
+export async function formOptions(trx: Trx) {
+  const schools = await schoolsAndClasses(trx);
+  return {
+    planningServices: await services(trx),
+    schools: [...new Set(schools.map((r) => r.school as string))],
+    classes: [...new Set(schools.map((r) => r.class_level).filter((c): c is string => !!c))].sort(),
+    broadcasts: await broadcastRepo.list(trx),
+  };
 }
 
 /** « N foyers recevront ce message »: counted before anything is sent. */
-export function preview(db: Database, tenant: Tenant, s: SessionUser, v: BroadcastInput) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    const a = await audienceOf(trx, v);
-    return { count: await broadcastRepo.countHouseholds(trx, a.households), label: a.label };
-  });
+export async function preview(trx: Trx, v: BroadcastInput) {
+  const a = await audienceOf(trx, v);
+  return { count: await broadcastRepo.countHouseholds(trx, a.households), label: a.label };
 }
 
 /**
@@ -84,24 +79,22 @@ export async function deliverIn(
  * Sends the broadcast: every household of the audience gets it in its inbox (one set-based
  * statement), the e-mail notice goes through the outbox per consent, and the sending is audited.
  */
-export function send(db: Database, tenant: Tenant, s: SessionUser, v: BroadcastInput, origin: string) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    const a = await audienceOf(trx, v);
-    const message = { subject: v.subject, body: v.body, service: v.service, audience: a.label };
-    const { broadcastId, count } = await deliverIn(trx, tenant, s.userId, message, a.households);
-    await notify(trx, tenant, origin, broadcastRepo.reachedBy(broadcastId));
-    await recordWrite(
-      trx,
-      tenant.id,
-      { kind: "staff", userId: s.userId },
-      {
-        householdId: null,
-        action: "broadcast",
-        entity: "broadcasts",
-        entityId: broadcastId,
-        fields: ["subject", "body", "audience"],
-      },
-    );
-    return { count };
-  });
+export async function send(trx: Trx, tenant: Tenant, userId: string, v: BroadcastInput, origin: string) {
+  const a = await audienceOf(trx, v);
+  const message = { subject: v.subject, body: v.body, service: v.service, audience: a.label };
+  const { broadcastId, count } = await deliverIn(trx, tenant, userId, message, a.households);
+  await notify(trx, tenant, origin, broadcastRepo.reachedBy(broadcastId));
+  await recordWrite(
+    trx,
+    tenant.id,
+    { kind: "staff", userId },
+    {
+      householdId: null,
+      action: "broadcast",
+      entity: "broadcasts",
+      entityId: broadcastId,
+      fields: ["subject", "body", "audience"],
+    },
+  );
+  return { count };
 }

@@ -1,5 +1,5 @@
-import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database, TenantContext, Trx } from "../../db/database.ts";
+import type { z } from "zod";
+import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { validate } from "../../http/forms.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
@@ -12,12 +12,8 @@ export const HOURLY_LIMIT = 20;
 export const LIMIT_REACHED = `Vous avez envoyé ${HOURLY_LIMIT} messages dans l'heure : c'est le maximum. Votre message n'est pas perdu, il est resté dans le formulaire ; renvoyez-le un peu plus tard.`;
 const PAGE = 200;
 
-const parentCtx = (tenant: Tenant, s: SessionUser): TenantContext => ({
-  role: "app_parent",
-  tenantId: tenant.id,
-  userId: s.userId,
-  householdId: s.householdId,
-});
+/** The signed-in parent who writes, and their household. */
+export type Parent = { userId: string; householdId: string };
 
 export const BOXES: Record<string, { box: repo.Box; label: string }> = {
   recus: { box: "received", label: "Reçus" },
@@ -31,98 +27,81 @@ export function unreadIn(trx: Trx, householdId: string): Promise<number> {
 }
 
 /** One box of the inbox, newest conversation first. */
-export function inbox(db: Database, tenant: Tenant, s: SessionUser, box: repo.Box) {
-  return db.withTenant(parentCtx(tenant, s), async (trx) =>
-    (await repo.listThreads(trx, s.householdId as string, box, PAGE)).map((t) => ({
-      ...t,
-      unread: Number(t.unread),
-    })),
-  );
+export async function inbox(trx: Trx, householdId: string, box: repo.Box) {
+  return (await repo.listThreads(trx, householdId, box, PAGE)).map((t) => ({
+    ...t,
+    unread: Number(t.unread),
+  }));
 }
 
 /** A conversation of the household (else 404); opening it marks the town's messages read. */
-export function conversation(db: Database, tenant: Tenant, s: SessionUser, id: string) {
-  return db.withTenant(parentCtx(tenant, s), async (trx) => {
-    const thread = await repo.findThread(trx, id);
-    if (!thread) throw notFound();
-    const opened = await repo.markRead(trx, id, "town");
-    return { thread, opened, messages: await repo.threadMessages(trx, id) };
-  });
+export async function conversation(trx: Trx, id: string) {
+  const thread = await repo.findThread(trx, id);
+  if (!thread) throw notFound();
+  const opened = await repo.markRead(trx, id, "town");
+  return { thread, opened, messages: await repo.threadMessages(trx, id) };
 }
 
 export type SendResult = { ok: true; threadId: string } | { ok: false; errors: Record<string, string> };
 
 type Form = { values: Record<string, string>; files: File[] };
 
-/** « Nouveau message »: fields, files and the hourly limit all checked before anything is written. */
-export async function send(db: Database, tenant: Tenant, s: SessionUser, form: Form): Promise<SendResult> {
-  const parsed = validate(messageSchema(tenant.config.portal.messageServices), form.values);
+/** A message's fields and files, parents' or staff's: every error at its field, or what to write. */
+export async function checkMessage<S extends z.ZodType>(schema: S, tenant: Tenant, form: Form) {
+  const parsed = validate(schema, form.values);
   const checked = await files.check(tenant, form.files);
   if (!parsed.ok || !checked.ok)
-    return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
-  const input: MessageInput = parsed.data;
-  return db.withTenant(parentCtx(tenant, s), async (trx) => {
-    if (await overLimit(trx, s)) return { ok: false, errors: { _form: LIMIT_REACHED } };
-    const base = { tenantId: tenant.id, householdId: s.householdId as string };
-    const threadId = await repo.insertThread(trx, { ...base, ...input, startedBy: "parent" });
-    await repo.insertMessage(
-      trx,
-      { ...base, threadId, author: "parent", userId: s.userId, body: input.body },
-      checked.files,
-    );
-    return { ok: true, threadId };
-  });
+    return { ok: false as const, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
+  return { ok: true as const, data: parsed.data as z.infer<S>, files: checked.files };
+}
+
+/** « Nouveau message »: fields, files and the hourly limit all checked before anything is written. */
+export async function send(trx: Trx, tenant: Tenant, p: Parent, form: Form): Promise<SendResult> {
+  const message = await checkMessage(messageSchema(tenant.config.portal.messageServices), tenant, form);
+  if (!message.ok) return message;
+  const input: MessageInput = message.data;
+  if (await overLimit(trx, p)) return { ok: false, errors: { _form: LIMIT_REACHED } };
+  const base = { tenantId: tenant.id, householdId: p.householdId };
+  const threadId = await repo.insertThread(trx, { ...base, ...input, startedBy: "parent" });
+  await repo.insertMessage(
+    trx,
+    { ...base, threadId, author: "parent", userId: p.userId, body: input.body },
+    message.files,
+  );
+  return { ok: true, threadId };
 }
 
 /** A parent's answer in one of the household's conversations (404 for any other). */
 export async function reply(
-  db: Database,
+  trx: Trx,
   tenant: Tenant,
-  s: SessionUser,
+  p: Parent,
   threadId: string,
   form: Form,
 ): Promise<SendResult> {
-  const parsed = validate(replySchema, form.values);
-  const checked = await files.check(tenant, form.files);
-  return db.withTenant(parentCtx(tenant, s), async (trx) => {
-    if (!(await repo.findThread(trx, threadId))) throw notFound();
-    if (!parsed.ok || !checked.ok)
-      return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
-    if (await overLimit(trx, s)) return { ok: false, errors: { _form: LIMIT_REACHED } };
-    await repo.insertMessage(
-      trx,
-      {
-        tenantId: tenant.id,
-        householdId: s.householdId as string,
-        threadId,
-        author: "parent",
-        userId: s.userId,
-        body: parsed.data.body,
-      },
-      checked.files,
-    );
-    await repo.setDeleted(trx, threadId, false);
-    return { ok: true, threadId };
-  });
+  const message = await checkMessage(replySchema, tenant, form);
+  if (!(await repo.findThread(trx, threadId))) throw notFound();
+  if (!message.ok) return message;
+  if (await overLimit(trx, p)) return { ok: false, errors: { _form: LIMIT_REACHED } };
+  const base = { tenantId: tenant.id, householdId: p.householdId, threadId, userId: p.userId };
+  await repo.insertMessage(trx, { ...base, author: "parent", body: message.data.body }, message.files);
+  await repo.setDeleted(trx, threadId, false);
+  return { ok: true, threadId };
 }
 
-async function overLimit(trx: Parameters<typeof repo.sentSince>[0], s: SessionUser): Promise<boolean> {
-  return (await repo.sentSince(trx, s.userId, new Date(Date.now() - 3600_000))) >= HOURLY_LIMIT;
+async function overLimit(trx: Trx, p: Parent): Promise<boolean> {
+  return (await repo.sentSince(trx, p.userId, new Date(Date.now() - 3600_000))) >= HOURLY_LIMIT;
 }
 
 /** « Supprimer » puts a conversation in « Supprimés »; « Restaurer » brings it back. */
-export function setDeleted(db: Database, tenant: Tenant, s: SessionUser, threadId: string, deleted: boolean) {
-  return db.withTenant(parentCtx(tenant, s), async (trx) => {
-    if (!(await repo.findThread(trx, threadId))) throw notFound();
-    await repo.setDeleted(trx, threadId, deleted);
-  });
+export async function setDeleted(trx: Trx, threadId: string, deleted: boolean) {
+  if (!(await repo.findThread(trx, threadId))) throw notFound();
+  await repo.setDeleted(trx, threadId, deleted);
 }
 
-/** An attachment of the household's conversations, or of the town's for staff; else 404. */
-export async function attachment(db: Database, tenant: Tenant, s: SessionUser, id: string) {
-  const ctx: TenantContext =
-    s.kind === "staff" ? { role: "app_staff", tenantId: tenant.id, userId: s.userId } : parentCtx(tenant, s);
-  const file = await db.withTenant(ctx, (trx) => repo.findAttachment(trx, id));
+/** An attachment of the household's conversations (parents), or of the town's (staff); else 404. */
+export async function attachment(trx: Trx, id: string) {
+  const file = await repo.findAttachment(trx, id);
   if (!file) throw notFound();
   return file;
 }

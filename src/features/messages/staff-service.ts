@@ -1,42 +1,31 @@
 import { sql } from "kysely";
-import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database, TenantContext, Trx } from "../../db/database.ts";
+import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
-import { validate } from "../../http/forms.ts";
 import { queueMailToAll } from "../../integrations/mail/outbox.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
-import * as files from "./attachments.ts";
 import * as repo from "./repo.ts";
 import { replySchema, type StaffFilter } from "./schemas.ts";
-import type { SendResult } from "./service.ts";
+import { checkMessage, type SendResult } from "./service.ts";
 import * as staffRepo from "./staff-repo.ts";
-
-export const staffCtx = (tenant: Tenant, s: SessionUser): TenantContext => ({
-  role: "app_staff",
-  tenantId: tenant.id,
-  userId: s.userId,
-});
 
 /** The back-office home's « Messagerie » counts, in the caller's transaction. */
 export const counts = (trx: Trx) => staffRepo.counts(trx);
 
 /** « Messagerie »: the conversations that match the filters, and the counts. */
-export function list(db: Database, tenant: Tenant, s: SessionUser, filter: StaffFilter) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => ({
+export async function list(trx: Trx, filter: StaffFilter) {
+  return {
     threads: (await staffRepo.listThreads(trx, filter)).map((t) => ({ ...t, unread: Number(t.unread) })),
     counts: await staffRepo.counts(trx),
-  }));
+  };
 }
 
 /** A conversation of the town (else 404); opening it marks the household's messages read. */
-export function conversation(db: Database, tenant: Tenant, s: SessionUser, id: string) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    const thread = await repo.findThread(trx, id);
-    if (!thread) throw notFound();
-    await repo.markRead(trx, id, "parent");
-    return { thread, messages: await repo.threadMessages(trx, id) };
-  });
+export async function conversation(trx: Trx, id: string) {
+  const thread = await repo.findThread(trx, id);
+  if (!thread) throw notFound();
+  await repo.markRead(trx, id, "parent");
+  return { thread, messages: await repo.threadMessages(trx, id) };
 }
 
 /**
@@ -59,55 +48,49 @@ export function notify(
 
 /** The town's answer, with its files; the household gets the e-mail notice per its consent. */
 export async function reply(
-  db: Database,
+  trx: Trx,
   tenant: Tenant,
-  s: SessionUser,
+  userId: string,
   threadId: string,
   form: { values: Record<string, string>; files: File[]; origin: string },
 ): Promise<SendResult> {
-  const parsed = validate(replySchema, form.values);
-  const checked = await files.check(tenant, form.files);
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    const thread = await repo.findThread(trx, threadId);
-    if (!thread) throw notFound();
-    if (!parsed.ok || !checked.ok)
-      return { ok: false, errors: { ...(parsed.ok ? {} : parsed.errors), ...checked.errors } };
-    const base = { tenantId: tenant.id, householdId: thread.household_id, threadId, userId: s.userId };
-    await repo.insertMessage(trx, { ...base, author: "town", body: parsed.data.body }, checked.files);
-    await notify(trx, tenant, form.origin, sql`select ${thread.household_id}::uuid`);
-    return { ok: true, threadId };
-  });
+  const message = await checkMessage(replySchema, tenant, form);
+  const thread = await repo.findThread(trx, threadId);
+  if (!thread) throw notFound();
+  if (!message.ok) return message;
+  const base = { tenantId: tenant.id, householdId: thread.household_id, threadId, userId };
+  await repo.insertMessage(trx, { ...base, author: "town", body: message.data.body }, message.files);
+  await notify(trx, tenant, form.origin, sql`select ${thread.household_id}::uuid`);
+  return { ok: true, threadId };
 }
 
 /** « M'attribuer », « Marquer traité », « Rouvrir ». */
-export function update(
-  db: Database,
+export async function update(
+  trx: Trx,
   tenant: Tenant,
-  s: SessionUser,
+  userId: string,
   id: string,
   action: "attribuer" | "traite" | "a_traiter",
 ) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    const thread = await repo.findThread(trx, id);
-    if (!thread) throw notFound();
-    await staffRepo.update(
-      trx,
-      id,
-      action === "attribuer"
-        ? { assigned_to: s.userId }
-        : { status: action === "traite" ? "handled" : "to_handle" },
-    );
-    await recordWrite(
-      trx,
-      tenant.id,
-      { kind: "staff", userId: s.userId },
-      {
-        householdId: thread.household_id,
-        action,
-        entity: "message_threads",
-        entityId: id,
-        fields: [action === "attribuer" ? "assigned_to" : "status"],
-      },
-    );
-  });
+  const thread = await repo.findThread(trx, id);
+  if (!thread) throw notFound();
+  await staffRepo.update(
+    trx,
+    id,
+    action === "attribuer"
+      ? { assigned_to: userId }
+      : { status: action === "traite" ? "handled" : "to_handle" },
+  );
+  await recordWrite(
+    trx,
+    tenant.id,
+    { kind: "staff", userId },
+    {
+      householdId: thread.household_id,
+      action,
+      entity: "message_threads",
+      entityId: id,
+      fields: [action === "attribuer" ? "assigned_to" : "status"],
+    },
+  );
 }

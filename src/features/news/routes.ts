@@ -1,25 +1,26 @@
 import { type Context, Hono } from "hono";
 import { requireParent } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
+import type { Trx } from "../../db/database.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page } from "../../http/render.ts";
+import { inTransaction, setCallerScope, visitorTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { sendFile } from "../documents/files-service.ts";
 import * as newsService from "./service.ts";
 
-const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
+/** Whoever reads: a signed-in person as themselves, anyone else as a visitor of the town. */
+function asReader<T>(deps: Deps, c: Context<AppEnv>, fn: (trx: Trx) => Promise<T>): Promise<T> {
+  setCallerScope(c);
+  return c.get("scope") ? inTransaction(c, deps.db, fn) : visitorTransaction(c, deps.db, fn);
+}
 
 /** « Infos / Documents » for parents, and the images of « Actualités » (public ones for anyone). */
 export function newsRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
 
   app.get("/actualites/:id/image", async (c) => {
-    const img = await newsService.image(
-      deps.db,
-      c.get("tenant"),
-      c.get("session") ?? null,
-      uuidParam(c, "id"),
-    );
+    const id = uuidParam(c, "id");
+    const img = await asReader(deps, c, (trx) => newsService.image(trx, id));
     return c.body(new Uint8Array(img.content), 200, {
       "Content-Type": img.mime,
       "X-Content-Type-Options": "nosniff",
@@ -28,14 +29,16 @@ export function newsRoutes(deps: Deps) {
   });
 
   app.get("/infos", requireParent, async (c) => {
-    const data = await newsService.infos(deps.db, c.get("tenant"), session(c));
+    const data = await inTransaction(c, deps.db, (trx) => newsService.infos(trx, c.get("tenant")));
     return page(c, "news/infos", data);
   });
-  app.get("/infos/formulaires/:id", requireParent, async (c) =>
-    sendFile(c, await newsService.townForm(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"))),
-  );
+  app.get("/infos/formulaires/:id", requireParent, async (c) => {
+    const id = uuidParam(c, "id");
+    return sendFile(c, await inTransaction(c, deps.db, (trx) => newsService.townForm(trx, id)));
+  });
   app.get("/infos/:id", requireParent, async (c) => {
-    const info = await newsService.infoPage(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"));
+    const id = uuidParam(c, "id");
+    const info = await inTransaction(c, deps.db, (trx) => newsService.infoPage(trx, id));
     return page(c, "news/info-page", { info });
   });
   return app;

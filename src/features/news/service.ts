@@ -1,5 +1,4 @@
-import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database, TenantContext } from "../../db/database.ts";
+import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { validate } from "../../http/forms.ts";
 import type { DocumentsConfig } from "../../tenancy/config-schema.ts";
@@ -9,12 +8,9 @@ import { renderMarkdown } from "./markdown.ts";
 import * as repo from "./repo.ts";
 import { infoPageSchema, newsSchema, townFormSchema } from "./schemas.ts";
 
-/** Who reads: a signed-out visitor (public news only), a parent, or staff. */
-function ctx(tenant: Tenant, s: SessionUser | null): TenantContext {
-  if (!s) return { role: "app_auth", tenantId: tenant.id };
-  if (s.kind === "staff") return { role: "app_staff", tenantId: tenant.id, userId: s.userId };
-  return { role: "app_parent", tenantId: tenant.id, userId: s.userId, householdId: s.householdId };
-}
+/*
+ * Who reads is the transaction's persona: a visitor (public news only), a parent, or staff.
+ */
 
 const IMAGES: DocumentsConfig = {
   extensions: [".png", ".jpg", ".jpeg", ".gif"],
@@ -27,49 +23,49 @@ const rendered = <T extends { body: string }>(rows: T[]) =>
   rows.map((r) => ({ ...r, html: renderMarkdown(r.body) }));
 
 /** « Actualités » of the public page (visitors) or of the parent home page. */
-export async function latest(db: Database, tenant: Tenant, s: SessionUser | null, limit = 5) {
-  return rendered(await db.withTenant(ctx(tenant, s), (trx) => repo.visibleNews(trx, limit)));
+export async function latest(trx: Trx, limit = 5) {
+  return rendered(await repo.visibleNews(trx, limit));
 }
 
 /** A news item's image, to whoever may read the item; else 404. */
-export async function image(db: Database, tenant: Tenant, s: SessionUser | null, id: string) {
-  const row = await db.withTenant(ctx(tenant, s), (trx) => repo.newsImage(trx, id));
+export async function image(trx: Trx, id: string) {
+  const row = await repo.newsImage(trx, id);
   if (!row?.image || !row.image_mime) throw notFound();
   return { content: row.image, mime: row.image_mime };
 }
 
 /** « Infos / Documents »: the town's pages and its « Formulaires » (the database's and the tenant file's). */
-export async function infos(db: Database, tenant: Tenant, s: SessionUser) {
-  return db.withTenant(ctx(tenant, s), async (trx) => ({
+export async function infos(trx: Trx, tenant: Tenant) {
+  return {
     pages: await repo.infoPages(trx),
     forms: await repo.townForms(trx),
     fileForms: tenant.config.householdFile.documents.forms,
-  }));
+  };
 }
 
-export async function infoPage(db: Database, tenant: Tenant, s: SessionUser, id: string) {
-  const page = await db.withTenant(ctx(tenant, s), (trx) => repo.findInfoPage(trx, id));
-  if (!page) throw notFound();
+/** An information page as parents read it. */
+export async function infoPage(trx: Trx, id: string) {
+  const page = await findInfoPage(trx, id);
   return { ...page, html: renderMarkdown(page.body) };
 }
 
-export async function townForm(db: Database, tenant: Tenant, s: SessionUser, id: string) {
-  const file = await db.withTenant(ctx(tenant, s), (trx) => repo.townFormFile(trx, id));
+export async function townForm(trx: Trx, id: string) {
+  const file = await repo.townFormFile(trx, id);
   if (!file) throw notFound();
   return file;
 }
 
 /** Staff: everything the town publishes. */
-export function staffOverview(db: Database, tenant: Tenant, s: SessionUser) {
-  return db.withTenant(ctx(tenant, s), async (trx) => ({
+export async function staffOverview(trx: Trx) {
+  return {
     news: rendered(await repo.allNews(trx)),
     pages: await repo.infoPages(trx),
     forms: await repo.townForms(trx),
-  }));
+  };
 }
 
-export async function findNews(db: Database, tenant: Tenant, s: SessionUser, id: string) {
-  const n = await db.withTenant(ctx(tenant, s), (trx) => repo.findNews(trx, id));
+export async function findNews(trx: Trx, id: string) {
+  const n = await repo.findNews(trx, id);
   if (!n) throw notFound();
   return n;
 }
@@ -78,9 +74,9 @@ type Saved = { ok: true } | { ok: false; errors: Record<string, string> };
 
 /** Creates (id null) or changes a news item; an image is checked by its content. */
 export async function saveNews(
-  db: Database,
+  trx: Trx,
   tenant: Tenant,
-  s: SessionUser,
+  userId: string,
   id: string | null,
   form: { values: Record<string, string>; file: File | undefined },
 ): Promise<Saved> {
@@ -90,39 +86,33 @@ export async function saveNews(
   const errors = { ...(parsed.ok ? {} : parsed.errors), ...(img && !img.ok ? { image: img.error } : {}) };
   if (!parsed.ok || (img && !img.ok)) return { ok: false, errors };
   const image = img?.ok ? { bytes: img.file.bytes, mime: img.file.mime } : null;
-  return db.withTenant(ctx(tenant, s), async (trx) => {
-    if (!id) await repo.insertNews(trx, tenant.id, s.userId, parsed.data, image);
-    else if (!(await repo.updateNews(trx, id, parsed.data, image))) throw notFound();
-    return { ok: true };
-  });
+  if (!id) await repo.insertNews(trx, tenant.id, userId, parsed.data, image);
+  else if (!(await repo.updateNews(trx, id, parsed.data, image))) throw notFound();
+  return { ok: true };
 }
 
-export async function findInfoPage(db: Database, tenant: Tenant, s: SessionUser, id: string) {
-  const p = await db.withTenant(ctx(tenant, s), (trx) => repo.findInfoPage(trx, id));
+export async function findInfoPage(trx: Trx, id: string) {
+  const p = await repo.findInfoPage(trx, id);
   if (!p) throw notFound();
   return p;
 }
 
 export async function saveInfoPage(
-  db: Database,
+  trx: Trx,
   tenant: Tenant,
-  s: SessionUser,
   id: string | null,
   values: Record<string, string>,
 ): Promise<Saved> {
   const parsed = validate(infoPageSchema, values);
   if (!parsed.ok) return parsed;
-  return db.withTenant(ctx(tenant, s), async (trx) => {
-    if (!(await repo.saveInfoPage(trx, tenant.id, id, parsed.data))) throw notFound();
-    return { ok: true };
-  });
+  if (!(await repo.saveInfoPage(trx, tenant.id, id, parsed.data))) throw notFound();
+  return { ok: true };
 }
 
 /** A « Formulaire » uploaded by staff, checked by its content like « Mes documents ». */
 export async function addTownForm(
-  db: Database,
+  trx: Trx,
   tenant: Tenant,
-  s: SessionUser,
   form: { values: Record<string, string>; file: File | undefined },
 ): Promise<Saved> {
   const parsed = validate(townFormSchema, form.values);
@@ -130,8 +120,10 @@ export async function addTownForm(
   const errors = { ...(parsed.ok ? {} : parsed.errors), ...(checked.ok ? {} : { file: checked.error }) };
   if (!parsed.ok || !checked.ok) return { ok: false, errors };
   const { label, category, valid_until } = parsed.data;
-  await db.withTenant(ctx(tenant, s), (trx) =>
-    repo.insertTownForm(trx, { tenantId: tenant.id, label, category, validUntil: valid_until }, checked.file),
+  await repo.insertTownForm(
+    trx,
+    { tenantId: tenant.id, label, category, validUntil: valid_until },
+    checked.file,
   );
   return { ok: true };
 }

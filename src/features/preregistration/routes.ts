@@ -1,8 +1,8 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { accountDeps } from "../../auth/routes.ts";
 import { readForm } from "../../http/forms.ts";
 import { page } from "../../http/render.ts";
+import { visitorTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { HONEYPOT, MAX_CHILDREN, preregistrationSchema } from "./schemas.ts";
 import * as preregistrationService from "./service.ts";
@@ -23,15 +23,16 @@ export function preregistrationRoutes(deps: Deps) {
 
   app.get("/preinscription", (c) => formPage(c));
   app.post("/preinscription", async (c) => {
-    const d = accountDeps(deps, c);
     const form = await readForm(c, preregistrationSchema);
     // A robot is answered as a family would be, so that it learns nothing; nothing is kept.
     if (form.values[HONEYPOT]?.trim()) {
-      await preregistrationService.countRobot(d);
+      await visitorTransaction(c, deps.db, (trx) => preregistrationService.countRobot(trx, c.env.ip));
       return page(c, "preregistration/sent", {});
     }
     if (!form.ok) return formPage(c, form.values, form.errors, 422);
-    const { wait } = await preregistrationService.submit(d, form.data);
+    const { wait } = await visitorTransaction(c, deps.db, (trx) =>
+      preregistrationService.submit(trx, c.get("tenant"), c.env.ip, form.data),
+    );
     if (wait > 0) {
       const minutes = Math.ceil(wait / 60);
       const _form = `Trop de préinscriptions ont été envoyées depuis cette connexion. Réessayez dans ${minutes} minute${minutes > 1 ? "s" : ""}.`;

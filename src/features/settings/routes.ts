@@ -4,7 +4,7 @@ import { requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
 import { notFound } from "../../http/errors.ts";
 import { readUpload } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
-import { callerScope, inTransaction } from "../../http/scope.ts";
+import { callerScope, inTransaction, visitorTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { contrastOf } from "../../tenancy/branding-form.ts";
 import type { TenantConfig } from "../../tenancy/config-schema.ts";
@@ -78,7 +78,7 @@ export function settingsRoutes(deps: Deps) {
       values: {},
       errors: {},
       base: "",
-      news: await newsService.latest(deps.db, tenant, null),
+      news: await visitorTransaction(c, deps.db, (trx) => newsService.latest(trx)),
     });
   });
   app.post("/parametres/:part", async (c) => {

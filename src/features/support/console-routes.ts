@@ -3,6 +3,7 @@ import { z } from "zod";
 import { publicOrigin } from "../../env.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page } from "../../http/render.ts";
+import { operatorTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { optionalText } from "../../lib/form-fields.ts";
 import { operatorOf, requireOperator } from "../platform/console-service.ts";
@@ -27,12 +28,8 @@ export function supportConsoleRoutes(deps: Deps) {
     const form = await readForm(c, entrySchema);
     if (!form.ok)
       return page(c, "platform/support-refused", { town, values: form.values, errors: form.errors }, 422);
-    const token = await support.enter(deps.db, operatorOf(c), {
-      tenantId: town.id,
-      write: form.data.ecriture,
-      reason: form.data.motif,
-      ip: c.env.ip,
-    });
+    const entry = { tenantId: town.id, write: form.data.ecriture, reason: form.data.motif, ip: c.env.ip };
+    const token = await operatorTransaction(c, deps.db, (trx) => support.enter(trx, operatorOf(c), entry));
     const origin = publicOrigin(deps.env, `${town.slug}.${deps.env.PLATFORM_DOMAIN}`);
     return c.redirect(`${origin}/agents/support/${token}`, 303);
   });

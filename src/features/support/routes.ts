@@ -1,10 +1,10 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import { requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
 import { clearHostCookie, readHostCookie, setHostCookie } from "../../http/cookies.ts";
 import { AppError } from "../../http/errors.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { logActor } from "../../http/request-log.ts";
+import { inTransaction, visitorTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { parisDateTime } from "../../lib/dates.ts";
 import * as support from "./service.ts";
@@ -24,7 +24,9 @@ export function supportSession(deps: Deps): MiddlewareHandler<AppEnv> {
     const token = readHostCookie(c, COOKIE);
     if (!token || c.get("session") || !c.req.path.startsWith("/agents")) return next();
     const view = { method: c.req.method, path: c.req.path, ip: c.env.ip };
-    const session = await support.current(deps.db, c.get("tenant").id, token, view);
+    const session = await visitorTransaction(c, deps.db, (trx) =>
+      support.current(trx, c.get("tenant").id, token, view),
+    );
     if (!session) {
       clearHostCookie(c, COOKIE);
       return next();
@@ -52,20 +54,20 @@ export function supportSession(deps: Deps): MiddlewareHandler<AppEnv> {
 export function supportRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.get("/support/:token", async (c) => {
-    const session = await support.open(deps.db, c.get("tenant").id, c.req.param("token"));
+    const session = await visitorTransaction(c, deps.db, (trx) => support.open(trx, c.req.param("token")));
     if (!session) throw new AppError("gone", 410, "Ce lien d'accès du support n'est plus valable.");
     setHostCookie(c, COOKIE, session, { maxAgeS: support.SUPPORT_MS / 1000 });
     return seeOther(c, "/agents");
   });
   app.post("/support/fin", async (c) => {
     const token = readHostCookie(c, COOKIE);
-    if (token) await support.end(deps.db, c.get("tenant").id, token, c.env.ip);
+    if (token)
+      await visitorTransaction(c, deps.db, (trx) => support.end(trx, c.get("tenant").id, token, c.env.ip));
     clearHostCookie(c, COOKIE);
     return seeOther(c, "/agents/connexion");
   });
   app.get("/acces-support", requireStaff, requireStaffAdmin, async (c: Context<AppEnv>) => {
-    const s = c.get("session") as SessionUser;
-    const data = await support.history(deps.db, c.get("tenant").id, s.userId);
+    const data = await inTransaction(c, deps.db, (trx) => support.history(trx));
     return page(c, "support/index", { ...data, dateTime: parisDateTime });
   });
   return app;
