@@ -95,12 +95,6 @@ const DEBT = {
   internals: [] as string[],
   foreignWrites: [] as string[],
   handScopes: [
-    "src/features/children/service.ts",
-    "src/features/documents/service.ts",
-    "src/features/household/context.ts",
-    "src/features/household/invite.ts",
-    "src/features/household/service.ts",
-    "src/features/household/staff-service.ts",
     "src/features/messages/broadcast-service.ts",
     "src/features/messages/service.ts",
     "src/features/messages/staff-service.ts",
