@@ -6,9 +6,10 @@ import { readForm, readUpload, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { callerHousehold, callerScope } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { formValues, type RunAs, runAs, SECTION_PAGES, type SectionPage, vaccineRows } from "./pages.ts";
+import { type Place, personRoutes, sectionRoutes } from "./form-routes.ts";
+import { type RunAs, runAs, SECTION_PAGES } from "./pages.ts";
 import { checkPhoto, PHOTO_MAX_BYTES, PHOTO_TOO_BIG } from "./photo.ts";
-import { childSchema, MAX_VACCINES, personSchema } from "./schemas.ts";
+import { childSchema } from "./schemas.ts";
 import * as childrenService from "./service.ts";
 
 const RESULTS: Record<string, string> = {
@@ -18,6 +19,14 @@ const RESULTS: Record<string, string> = {
 };
 
 const message = (c: Context<AppEnv>) => RESULTS[c.req.query("resultat") ?? ""];
+
+/** The parent's forms: on « Mes enfants », back to the child's page with the outcome. */
+const PARENT: Place = {
+  child: "/enfants/:id",
+  childParam: "id",
+  extra: () => ({}),
+  done: (c, kind, anchor) => `/enfants/${uuidParam(c, "id")}?resultat=${kind}${anchor}`,
+};
 
 /** « Mes enfants » (mounted at /): the list, « Ajouter un enfant », and each child's sections. */
 export function childrenRoutes(deps: Deps) {
@@ -33,8 +42,8 @@ export function childrenRoutes(deps: Deps) {
   app.get("/enfants/:id", (c) => showChild(c, run, message(c)));
   app.get("/enfants/:id/fiche", (c) => sheet(c, run));
   photoRoutes(app, run);
-  for (const s of SECTION_PAGES) sectionRoutes(app, run, s);
-  personRoutes(app, run);
+  for (const s of SECTION_PAGES) sectionRoutes(app, run, s, PARENT);
+  personRoutes(app, run, PARENT);
   return app;
 }
 
@@ -116,58 +125,5 @@ function photoRoutes(app: Hono<AppEnv>, run: RunAs) {
     const id = uuidParam(c, "id");
     await run(c, (trx, w) => childrenService.writePhoto(trx, w, id, null));
     return seeOther(c, `/enfants/${id}?resultat=applied#photo`);
-  });
-}
-
-/** One section of the child: its form, and its change (another household's child: 404 either way). */
-function sectionRoutes(app: Hono<AppEnv>, run: RunAs, s: SectionPage) {
-  const render = async (c: Context<AppEnv>, values?: Record<string, string>, errors = {}) => {
-    const data = await run(c, (trx, w) => childrenService.sectionForm(trx, w, uuidParam(c, "id"), s.section));
-    const shown = values ?? formValues(s.section, data.current);
-    const extra = {
-      consents: c.get("tenant").config.householdFile.consents,
-      rows: vaccineRows(shown),
-      maxVaccines: MAX_VACCINES,
-    };
-    return page(c, s.template, { ...data, ...extra, values: shown, errors }, values ? 422 : 200);
-  };
-  app.get(`/enfants/:id/${s.path}`, (c) => render(c));
-  app.post(`/enfants/:id/${s.path}`, async (c) => {
-    const id = uuidParam(c, "id");
-    const form = await readForm(c, s.schema(c));
-    if (!form.ok) return render(c, form.values, form.errors);
-    const outcome = await run(c, (trx, w) => childrenService.changeChild(trx, w, id, s.section, form.data));
-    return seeOther(c, `/enfants/${id}?resultat=${outcome.kind}`);
-  });
-}
-
-/** « Personnes autorisées »: add, edit, remove one person of the child. */
-function personRoutes(app: Hono<AppEnv>, run: RunAs) {
-  const personId = (c: Context<AppEnv>) => (c.req.param("pid") === "ajouter" ? null : uuidParam(c, "pid"));
-  const render = async (c: Context<AppEnv>, values?: Record<string, string>, errors = {}) => {
-    const data = await run(c, (trx, w) =>
-      childrenService.personForm(trx, w, uuidParam(c, "id"), personId(c)),
-    );
-    const shown = values ?? formValues("personnes_autorisees", data.current);
-    return page(
-      c,
-      "children/person",
-      { ...data, isNew: !personId(c), values: shown, errors },
-      values ? 422 : 200,
-    );
-  };
-  app.get("/enfants/:id/personnes/:pid", (c) => render(c));
-  app.post("/enfants/:id/personnes/:pid", async (c) => {
-    const form = await readForm(c, personSchema);
-    if (!form.ok) return render(c, form.values, form.errors);
-    const id = uuidParam(c, "id");
-    const outcome = await run(c, (trx, w) => childrenService.changePerson(trx, w, id, personId(c), form.data));
-    return seeOther(c, `/enfants/${id}?resultat=${outcome.kind}#personnes`);
-  });
-  app.post("/enfants/:id/personnes/:pid/supprimer", async (c) => {
-    const id = uuidParam(c, "id");
-    const pid = uuidParam(c, "pid");
-    const outcome = await run(c, (trx, w) => childrenService.changePerson(trx, w, id, pid, { supprimer: "oui" }));
-    return seeOther(c, `/enfants/${id}?resultat=${outcome.kind}#personnes`);
   });
 }

@@ -57,11 +57,20 @@ const consentsOf = (tenant: Tenant, rows: { key: string; granted: boolean; answe
     return { ...c, answer: row ? (row.granted ? "oui" : "non") : null, answeredAt: row?.answered_at ?? null };
   });
 
+/** A child's health record with its vaccinations, and the answers to the town's consents. */
+async function healthAndConsents(trx: Trx, tenant: Tenant, householdId: string, childId: string) {
+  const health = (await handlerOf("donnees_sanitaires").read(trx, householdId, childId)) as Values;
+  return {
+    health,
+    vaccinations: parseVaccinations(String(health.vaccinations)),
+    consents: consentsOf(tenant, await childrenRepo.listConsents(trx, householdId, childId)),
+  };
+}
+
 /** The child's page: identity, health, authorised persons, consents, and the pending requests. */
 export async function childFile(trx: Trx, w: Who, childId: string) {
   const { householdId } = w;
   const child = await childOr404(trx, householdId, childId);
-  const health = (await handlerOf("donnees_sanitaires").read(trx, householdId, childId)) as Values;
   const pending = (section: Section, target: string | null) =>
     requestsService.pendingFor(trx, householdId, section, target);
   const persons = await childrenRepo.listPersons(trx, householdId, childId);
@@ -69,13 +78,11 @@ export async function childFile(trx: Trx, w: Who, childId: string) {
   return {
     child,
     hasPhoto: (await childrenRepo.findPhoto(trx, householdId, childId)) !== null,
-    health,
-    vaccinations: parseVaccinations(String(health.vaccinations)),
+    ...(await healthAndConsents(trx, w.tenant, householdId, childId)),
     persons: await Promise.all(
       persons.map(async (p) => ({ ...p, pending: await pending("personnes_autorisees", p.id) })),
     ),
     personAdd: personAdd?.proposed_values.child_id === childId ? personAdd : null,
-    consents: consentsOf(w.tenant, await childrenRepo.listConsents(trx, householdId, childId)),
     pendingIdentity: await pending("donnees_complementaires", childId),
     pendingHealth: await pending("donnees_sanitaires", childId),
     pendingConsents: await pending("autorisations", childId),
@@ -86,14 +93,11 @@ export async function childFile(trx: Trx, w: Who, childId: string) {
 export async function householdChildren(trx: Trx, tenant: Tenant, householdId: string) {
   const children = [];
   for (const child of await childrenRepo.listChildren(trx, householdId)) {
-    const health = (await handlerOf("donnees_sanitaires").read(trx, householdId, child.id)) as Values;
     children.push({
       ...child,
       age: ageOf(child.birth_date),
-      health,
-      vaccinations: parseVaccinations(String(health.vaccinations)),
+      ...(await healthAndConsents(trx, tenant, householdId, child.id)),
       persons: await childrenRepo.listPersons(trx, householdId, child.id),
-      consents: consentsOf(tenant, await childrenRepo.listConsents(trx, householdId, child.id)),
     });
   }
   return children;

@@ -50,7 +50,8 @@ async function sectionView(trx: Trx, householdId: string, section: Section) {
 
 type SectionView = Awaited<ReturnType<typeof sectionView>>;
 
-const FOYER_SECTIONS = ["responsable", "conjoint", "coordonnees", "caf", "fiscal", "bancaire"] as const;
+/** The sections of « Mon foyer », and of the household's file the staff read. */
+export const FOYER_SECTIONS = ["responsable", "conjoint", "coordonnees", "caf", "fiscal", "bancaire"] as const;
 
 /** The other guardian on « Mon foyer »: whether they have their own login, may be invited. */
 async function partnerOf(trx: Trx, tenant: Tenant, p: Parent, other: "responsable" | "conjoint") {
@@ -77,12 +78,15 @@ export async function overview(trx: Trx, tenant: Tenant, p: Parent, which: "prof
   return { household, views, me, other, partner, qfProof };
 }
 
-/** The values an edit form starts from (bank details are typed again, never shown in full). */
+/** The values an edit form starts from, parent's or staff's: bank details are typed again, never shown. */
+export const formStart = (section: Section, values: Values | null): Values | null =>
+  section === "bancaire" ? { account_holder: values?.account_holder ?? null } : values;
+
+/** A section's edit form: the household line, the section's view, and the values it starts from. */
 export async function editView(trx: Trx, householdId: string, section: Section) {
   const household = await householdRepo.household(trx, householdId, []);
   const view = await sectionView(trx, householdId, section);
-  const values = section === "bancaire" ? { account_holder: view.values?.account_holder ?? null } : view.values;
-  return { household, view, values };
+  return { household, view, values: formStart(section, view.values) };
 }
 
 export function modeOf(tenant: Tenant, section: Section) {

@@ -9,7 +9,7 @@ import type { SectionHandler, Values } from "../requests/service.ts";
 import * as requestsService from "../requests/service.ts";
 import { sectionLabel } from "../requests/service.ts";
 import { householdSections } from "./sections.ts";
-import { masked } from "./service.ts";
+import { FOYER_SECTIONS, formStart, masked } from "./service.ts";
 import * as staffRepo from "./staff-repo.ts";
 
 export const PAGE_SIZE = 20;
@@ -42,8 +42,6 @@ async function householdOr404(trx: Trx, id: string) {
   return household;
 }
 
-const FILE_SECTIONS = ["responsable", "conjoint", "coordonnees", "caf", "fiscal", "bancaire"] as const;
-
 /** Staff read missing items on the file page itself: each parent page maps to its part. */
 const ANCHORS: Record<string, string> = { "/profil": "#responsable", "/documents": "#documents" };
 const anchorOf = (href: string) =>
@@ -51,7 +49,7 @@ const anchorOf = (href: string) =>
 
 async function householdParts(trx: Trx, tenant: Tenant, id: string) {
   const sections: Partial<Record<Section, Values | null>> = {};
-  for (const section of FILE_SECTIONS)
+  for (const section of FOYER_SECTIONS)
     sections[section] = masked(section, await handler(section).read(trx, id, null));
   const pending = (await requestsService.pendingRequests(trx))
     .filter((r) => r.household_id === id)
@@ -79,9 +77,7 @@ export async function file(trx: Trx, tenant: Tenant, id: string) {
 /** A section's current values, for the staff's edit form (bank details are typed again, never shown). */
 export async function editView(trx: Trx, id: string, section: Section) {
   const household = await householdOr404(trx, id);
-  const values = await handler(section).read(trx, id, null);
-  if (section !== "bancaire") return { household, values };
-  return { household, values: { account_holder: values?.account_holder ?? null } };
+  return { household, values: formStart(section, await handler(section).read(trx, id, null)) };
 }
 
 /** Staff change the file directly: applied at once whatever the town's mode, and audited. */
