@@ -50,7 +50,9 @@ export function sectionRoutes(app: Hono<AppEnv>, run: RunAs, s: SectionPage, pla
     const childId = uuidParam(c, place.childParam);
     const form = await readForm(c, s.schema(c));
     if (!form.ok) return render(c, form);
-    const outcome = await run(c, (trx, w) => childrenService.changeChild(trx, w, childId, s.section, form.data));
+    const outcome = await run(c, (trx, w) =>
+      childrenService.changeChild(trx, w, childId, s.section, form.data),
+    );
     return seeOther(c, place.done(c, outcome.kind, ""));
   });
 }
@@ -62,7 +64,13 @@ export function personRoutes(app: Hono<AppEnv>, run: RunAs, place: Place) {
     const childId = uuidParam(c, place.childParam);
     const data = await run(c, (trx, w) => childrenService.personForm(trx, w, childId, personId(c)));
     const shown = typed?.values ?? formValues("personnes_autorisees", data.current);
-    const all = { ...data, ...place.extra(c), isNew: !personId(c), values: shown, errors: typed?.errors ?? {} };
+    const all = {
+      ...data,
+      ...place.extra(c),
+      isNew: !personId(c),
+      values: shown,
+      errors: typed?.errors ?? {},
+    };
     return page(c, "children/person", all, typed ? 422 : 200);
   };
   const change = async (c: Context<AppEnv>, pid: string | null, values: Values) => {
@@ -76,5 +84,7 @@ export function personRoutes(app: Hono<AppEnv>, run: RunAs, place: Place) {
     if (!form.ok) return render(c, form);
     return change(c, personId(c), form.data);
   });
-  app.post(`${place.child}/personnes/:pid/supprimer`, (c) => change(c, uuidParam(c, "pid"), { supprimer: "oui" }));
+  app.post(`${place.child}/personnes/:pid/supprimer`, (c) =>
+    change(c, uuidParam(c, "pid"), { supprimer: "oui" }),
+  );
 }

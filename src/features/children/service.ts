@@ -141,7 +141,13 @@ export async function changeChild(trx: Trx, w: Who, childId: string, section: Se
 }
 
 /** Adds (personId null), edits or removes (values.supprimer = "oui") an authorised person. */
-export async function changePerson(trx: Trx, w: Who, childId: string, personId: string | null, values: Values) {
+export async function changePerson(
+  trx: Trx,
+  w: Who,
+  childId: string,
+  personId: string | null,
+  values: Values,
+) {
   await childOr404(trx, w.householdId, childId);
   if (personId) {
     const person = await childrenRepo.findPerson(trx, w.householdId, personId);

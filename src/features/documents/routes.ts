@@ -30,7 +30,12 @@ function preselected(c: Context<AppEnv>): FormState {
 }
 
 /** « Mes documents »: the household's and each child's documents, the upload forms (with what was typed). */
-async function render(deps: Deps, c: Context<AppEnv>, form: FormState = {}, status: ContentfulStatusCode = 200) {
+async function render(
+  deps: Deps,
+  c: Context<AppEnv>,
+  form: FormState = {},
+  status: ContentfulStatusCode = 200,
+) {
   const tenant = c.get("tenant");
   const cfg = tenant.config.householdFile.documents;
   const householdId = callerHousehold(c);
@@ -39,7 +44,12 @@ async function render(deps: Deps, c: Context<AppEnv>, form: FormState = {}, stat
   );
   const notice = c.req.query("message") === "document-depose" ? { message: DEPOSITED } : {};
   const shown = { scope: form.scope, values: form.values ?? {}, errors: form.errors ?? {} };
-  const upload = { types: cfg.types, forms: cfg.forms, formats: formatsLabel(cfg), maxSize: sizeLabel(cfg.maxBytes) };
+  const upload = {
+    types: cfg.types,
+    forms: cfg.forms,
+    formats: formatsLabel(cfg),
+    maxSize: sizeLabel(cfg.maxBytes),
+  };
   const accept = cfg.extensions.join(",");
   return page(c, "documents/index", { ...data, ...notice, ...upload, accept, form: shown }, status);
 }
@@ -73,7 +83,9 @@ export function documentsRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.get("/documents", requireParent, (c) => render(deps, c, preselected(c)));
   for (const [segment, scope] of Object.entries(SCOPES))
-    app.post(`/documents/depot/${segment}`, requireParent, limit(deps, scope), (c) => deposit(deps, c, scope));
+    app.post(`/documents/depot/${segment}`, requireParent, limit(deps, scope), (c) =>
+      deposit(deps, c, scope),
+    );
   app.get("/documents/:id/fichier", requireParent, async (c) => {
     const id = uuidParam(c, "id");
     return sendFile(c, await inTransaction(c, deps.db, (trx) => documentsService.fileOf(trx, id)));

@@ -182,7 +182,11 @@ export async function decide(
   if (doc.state !== "deposited")
     throw new AppError("bad_request", 409, "Ce document a déjà été traité par un autre agent.");
   const reason = decision.accept ? null : decision.reason;
-  await repo.decide(trx, id, { state: decision.accept ? "validated" : "refused", reason, decidedBy: staffId });
+  await repo.decide(trx, id, {
+    state: decision.accept ? "validated" : "refused",
+    reason,
+    decidedBy: staffId,
+  });
   await recordWrite(
     trx,
     tenant.id,

@@ -24,7 +24,9 @@ export function documentsStaffRoutes(deps: Deps) {
     failed: { id: string; reason: string; error: string } | null = null,
     status: 200 | 422 = 200,
   ) => {
-    const documents = await inTransaction(c, deps.db, (trx) => documentsService.deposited(trx, c.get("tenant")));
+    const documents = await inTransaction(c, deps.db, (trx) =>
+      documentsService.deposited(trx, c.get("tenant")),
+    );
     const notice = NOTICES[c.req.query("message") ?? ""];
     return page(c, "documents/staff", { documents, failed, ...(notice ? { message: notice } : {}) }, status);
   };

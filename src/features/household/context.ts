@@ -10,4 +10,7 @@ import type { AppEnv } from "../../http/types.ts";
 export type Parent = TenantContext & { userId: string; householdId: string };
 
 /** The request scope the guard set (architecture §4), with its household. */
-export const parentOf = (c: Context<AppEnv>): Parent => ({ ...callerScope(c), householdId: callerHousehold(c) });
+export const parentOf = (c: Context<AppEnv>): Parent => ({
+  ...callerScope(c),
+  householdId: callerHousehold(c),
+});

@@ -76,7 +76,13 @@ export async function invite(d: AccountDeps, trx: Trx, p: Parent, guardianId: st
     trx,
     d.tenant.id,
     { kind: "parent", userId: p.userId },
-    { householdId: p.householdId, action: "invite", entity: "guardians", entityId: g.id, fields: ["user_id"] },
+    {
+      householdId: p.householdId,
+      action: "invite",
+      entity: "guardians",
+      entityId: g.id,
+      fields: ["user_id"],
+    },
   );
   return { ok: true, email: g.email };
 }

@@ -1,8 +1,8 @@
 import { type Context, Hono } from "hono";
 import { loginField } from "../../auth/login.ts";
 import { requireParent } from "../../auth/middleware.ts";
-import { accountDeps } from "../../auth/routes.ts";
 import { checkCurrentPassword } from "../../auth/reauth.ts";
+import { accountDeps } from "../../auth/routes.ts";
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { readForm, safeValues } from "../../http/forms.ts";
@@ -116,7 +116,12 @@ async function overviewPage(deps: Deps, c: Context<AppEnv>, which: "profil" | "f
   const tenant = c.get("tenant");
   const data = await asParent(deps, c, (trx, p) => householdService.overview(trx, tenant, p, which));
   if (which === "profil")
-    return page(c, "household/profile", { ...data, display, field: loginField(tenant, "parent"), ...flash(c) });
+    return page(c, "household/profile", {
+      ...data,
+      display,
+      field: loginField(tenant, "parent"),
+      ...flash(c),
+    });
   if (inviteError) return page(c, "household/foyer", { ...data, display, inviteError }, 422);
   return page(c, "household/foyer", { ...data, display, ...flash(c) });
 }

@@ -61,20 +61,30 @@ function guardianSection(
   };
 }
 
-const responsable = guardianSection(1, "Informations responsable", RESPONSABLE_FIELDS, (trx, _h, values, me) => {
-  if (!me) throw notFound();
-  return updateGuardian(trx, me, values);
-});
+const responsable = guardianSection(
+  1,
+  "Informations responsable",
+  RESPONSABLE_FIELDS,
+  (trx, _h, values, me) => {
+    if (!me) throw notFound();
+    return updateGuardian(trx, me, values);
+  },
+);
 
 /** « Autre responsable »: added, changed, or removed (every value emptied). */
-const conjoint = guardianSection(2, "Informations conjoint", CONJOINT_FIELDS, async (trx, householdId, values, partner) => {
-  if (!partner) return householdRepo.insertGuardian(trx, householdId, 2, values);
-  if (values.last_name === null) {
-    await householdRepo.deleteGuardian(trx, partner.id);
-    return partner.id;
-  }
-  return updateGuardian(trx, partner, values);
-});
+const conjoint = guardianSection(
+  2,
+  "Informations conjoint",
+  CONJOINT_FIELDS,
+  async (trx, householdId, values, partner) => {
+    if (!partner) return householdRepo.insertGuardian(trx, householdId, 2, values);
+    if (values.last_name === null) {
+      await householdRepo.deleteGuardian(trx, partner.id);
+      return partner.id;
+    }
+    return updateGuardian(trx, partner, values);
+  },
+);
 
 /** A section stored in columns of the household row. */
 function householdSection(

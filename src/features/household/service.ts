@@ -51,7 +51,14 @@ async function sectionView(trx: Trx, householdId: string, section: Section) {
 type SectionView = Awaited<ReturnType<typeof sectionView>>;
 
 /** The sections of « Mon foyer », and of the household's file the staff read. */
-export const FOYER_SECTIONS = ["responsable", "conjoint", "coordonnees", "caf", "fiscal", "bancaire"] as const;
+export const FOYER_SECTIONS = [
+  "responsable",
+  "conjoint",
+  "coordonnees",
+  "caf",
+  "fiscal",
+  "bancaire",
+] as const;
 
 /** The other guardian on « Mon foyer »: whether they have their own login, may be invited. */
 async function partnerOf(trx: Trx, tenant: Tenant, p: Parent, other: "responsable" | "conjoint") {

@@ -42,7 +42,11 @@ export type OpenedFamily =
   | { ok: false; errors: Record<string, string> };
 
 /** The message for the e-mail or identifiant another family account already uses, or null. */
-async function takenIdentity(trx: Trx, email: string | null, login: string | null) {
+async function takenIdentity(
+  trx: Trx,
+  email: string | null,
+  login: string | null,
+): Promise<Record<string, string> | null> {
   if (email && (await parentUsers.parentIdentityTaken(trx, "email", email)))
     return { email: "Un compte famille utilise déjà cette adresse e-mail." };
   if (login && (await parentUsers.parentIdentityTaken(trx, "login", login)))
@@ -71,7 +75,13 @@ async function insertFamily(
     passwordHash: temp ? await hashPassword(temp) : null,
     mustChange: temp !== null && d.tenant.config.auth.forcePasswordChangeAtFirstLogin,
   });
-  await opening.insertFirstGuardian(trx, { tenantId, householdId: household.id, userId: user.id, ...person, email });
+  await opening.insertFirstGuardian(trx, {
+    tenantId,
+    householdId: household.id,
+    userId: user.id,
+    ...person,
+    email,
+  });
   return { household, user };
 }
 
