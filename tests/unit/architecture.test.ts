@@ -94,14 +94,7 @@ const DEBT = {
   routeSql: [] as string[],
   internals: [] as string[],
   foreignWrites: [] as string[],
-  handScopes: [
-    "src/features/children/service.ts",
-    "src/features/documents/service.ts",
-    "src/features/household/context.ts",
-    "src/features/household/invite.ts",
-    "src/features/household/service.ts",
-    "src/features/household/staff-service.ts",
-  ],
+  handScopes: [] as string[],
   handInput: [] as string[],
 };
 

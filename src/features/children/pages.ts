@@ -1,9 +1,21 @@
 import type { Context } from "hono";
 import type { z } from "zod";
+import type { Database, Trx } from "../../db/database.ts";
+import { inTransaction } from "../../http/scope.ts";
 import type { AppEnv } from "../../http/types.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Values } from "../requests/service.ts";
 import { childSchema, consentsSchema, healthSchema, MAX_VACCINES, parseVaccinations } from "./schemas.ts";
+import type { Who } from "./service.ts";
+
+/** A children handler's work in the request's transaction, with who acts on which household. */
+export type RunAs = <T>(c: Context<AppEnv>, fn: (trx: Trx, w: Who) => Promise<T>) => Promise<T>;
+
+/** `who` names the actor and household of a request: the parent's own, or the file in the staff's path. */
+export const runAs =
+  (db: Database, who: (c: Context<AppEnv>) => Who): RunAs =>
+  (c, fn) =>
+    inTransaction(c, db, (trx) => fn(trx, who(c)));
 
 /** Form values: what is on file, as strings (health: one pair of inputs per vaccination). */
 export function formValues(section: Section, current: Values): Record<string, string> {

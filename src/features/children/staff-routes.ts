@@ -1,16 +1,13 @@
 import { type Context, Hono } from "hono";
 import { requireStaff } from "../../auth/middleware.ts";
 import type { SessionUser } from "../../auth/sessions.ts";
-import { readForm, uuidParam } from "../../http/forms.ts";
-import { page, seeOther } from "../../http/render.ts";
-import { inTransaction } from "../../http/scope.ts";
+import { uuidParam } from "../../http/forms.ts";
+import { callerScope } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { recordStaffView } from "../health-log/service.ts";
-import { formValues, SECTION_PAGES, type SectionPage, vaccineRows } from "./pages.ts";
-import { MAX_VACCINES, personSchema } from "./schemas.ts";
+import { type Place, personRoutes, sectionRoutes } from "./form-routes.ts";
+import { type RunAs, runAs, SECTION_PAGES } from "./pages.ts";
 import * as childrenService from "./service.ts";
-
-type WhoOf = (c: Context<AppEnv>) => childrenService.Who;
 
 const CHILD = "/foyers/:id/enfants/:childId";
 
@@ -29,96 +26,50 @@ function links(c: Context<AppEnv>) {
 /** The children's pages in the staff's layout; a pending request is handled from « Demandes ». */
 const STAFF_PAGE = { layout: "/layouts/staff", staff: true, pending: null };
 
-/** Staff edit each child's sections from the household's file (mounted at /agents). */
 const sessionOf = (c: Context<AppEnv>) => c.get("session") as SessionUser;
 
+/** The staff's forms: on the household's file, in the staff's layout; health shown is logged (issue 16). */
+const STAFF: Place = {
+  child: CHILD,
+  childParam: "childId",
+  extra: (c) => ({ ...links(c), ...STAFF_PAGE }),
+  done: (c, kind) => links(c).done(kind),
+  shown: async (c, trx, householdId, section) => {
+    if (section !== "donnees_sanitaires") return;
+    const target = { householdId, childIds: [uuidParam(c, "childId")] };
+    await recordStaffView(trx, c.get("tenant"), sessionOf(c), target, "fiche");
+  },
+};
+
+/** Staff edit each child's sections from the household's file (mounted at /agents). */
 export function childrenStaffRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-  const who: WhoOf = (c) => ({
-    db: deps.db,
+  const run = runAs(deps.db, (c) => ({
     tenant: c.get("tenant"),
-    session: c.get("session") as SessionUser,
+    actor: { kind: "staff", userId: callerScope(c).userId },
     householdId: uuidParam(c, "id"),
-  });
+  }));
   app.use(`${CHILD}/*`, requireStaff);
-  // The complete « Fiche enfant » holds the medical information: each download is logged (issue 16).
-  app.get(`${CHILD}/fiche`, async (c) => {
-    const target = { householdId: uuidParam(c, "id"), childIds: [uuidParam(c, "childId")] };
-    const { pdf } = await childrenService.sheet(who(c), uuidParam(c, "childId"), true);
-    await inTransaction(c, deps.db, (trx) =>
-      recordStaffView(trx, c.get("tenant"), sessionOf(c), target, "pdf"),
-    );
-    return c.body(new Uint8Array(pdf), 200, {
-      "Content-Type": "application/pdf",
-      "Content-Disposition": 'attachment; filename="fiche-enfant-complete.pdf"',
-      "X-Content-Type-Options": "nosniff",
-      "Cache-Control": "no-store",
-    });
-  });
-  for (const s of SECTION_PAGES) sectionRoutes(app, who, s, deps);
-  personRoutes(app, who);
+  app.get(`${CHILD}/fiche`, (c) => sheet(c, run));
+  for (const s of SECTION_PAGES) sectionRoutes(app, run, s, STAFF);
+  personRoutes(app, run, STAFF);
   return app;
 }
 
-/** One section of the child: its form, and the staff's change, applied at once. */
-function sectionRoutes(app: Hono<AppEnv>, who: WhoOf, s: SectionPage, deps: Deps) {
-  const render = async (c: Context<AppEnv>, values?: Record<string, string>, errors = {}) => {
-    const data = await childrenService.sectionForm(who(c), uuidParam(c, "childId"), s.section);
-    const shown = values ?? formValues(s.section, data.current);
-    const extra = {
-      consents: c.get("tenant").config.householdFile.consents,
-      rows: vaccineRows(shown),
-      maxVaccines: MAX_VACCINES,
-    };
-    const status = values ? 422 : 200;
-    return page(
-      c,
-      s.template,
-      { ...data, ...extra, ...links(c), ...STAFF_PAGE, values: shown, errors },
-      status,
-    );
-  };
-  app.get(`${CHILD}/${s.path}`, async (c) => {
-    const res = await render(c);
-    // Health information shown to staff is logged (issue 16): who, when, which child.
-    if (s.section === "donnees_sanitaires") {
-      const target = { householdId: uuidParam(c, "id"), childIds: [uuidParam(c, "childId")] };
-      await inTransaction(c, deps.db, (trx) =>
-        recordStaffView(trx, c.get("tenant"), sessionOf(c), target, "fiche"),
-      );
-    }
-    return res;
+/** The complete « Fiche enfant » holds the medical information: each download is logged (issue 16). */
+async function sheet(c: Context<AppEnv>, run: RunAs) {
+  const childId = uuidParam(c, "childId");
+  const target = { householdId: uuidParam(c, "id"), childIds: [childId] };
+  const data = await run(c, async (trx, w) => {
+    const data = await childrenService.sheetData(trx, w, childId);
+    await recordStaffView(trx, c.get("tenant"), sessionOf(c), target, "pdf");
+    return data;
   });
-  app.post(`${CHILD}/${s.path}`, async (c) => {
-    const form = await readForm(c, s.schema(c));
-    if (!form.ok) return render(c, form.values, form.errors);
-    const outcome = await childrenService.changeChild(who(c), uuidParam(c, "childId"), s.section, form.data);
-    return seeOther(c, links(c).done(outcome.kind));
-  });
-}
-
-/** « Personnes autorisées »: add, edit, remove one person of the child. */
-function personRoutes(app: Hono<AppEnv>, who: WhoOf) {
-  const personId = (c: Context<AppEnv>) => (c.req.param("pid") === "ajouter" ? null : uuidParam(c, "pid"));
-  const render = async (c: Context<AppEnv>, values?: Record<string, string>, errors = {}) => {
-    const data = await childrenService.personForm(who(c), uuidParam(c, "childId"), personId(c));
-    const shown = values ?? formValues("personnes_autorisees", data.current);
-    const extra = { ...links(c), ...STAFF_PAGE, isNew: !personId(c) };
-    return page(c, "children/person", { ...data, ...extra, values: shown, errors }, values ? 422 : 200);
-  };
-  app.get(`${CHILD}/personnes/:pid`, (c) => render(c));
-  app.post(`${CHILD}/personnes/:pid`, async (c) => {
-    const form = await readForm(c, personSchema);
-    if (!form.ok) return render(c, form.values, form.errors);
-    const childId = uuidParam(c, "childId");
-    const outcome = await childrenService.changePerson(who(c), childId, personId(c), form.data);
-    return seeOther(c, links(c).done(outcome.kind));
-  });
-  app.post(`${CHILD}/personnes/:pid/supprimer`, async (c) => {
-    const childId = uuidParam(c, "childId");
-    const outcome = await childrenService.changePerson(who(c), childId, uuidParam(c, "pid"), {
-      supprimer: "oui",
-    });
-    return seeOther(c, links(c).done(outcome.kind));
+  const { pdf } = await childrenService.sheet(c.get("tenant"), data, true);
+  return c.body(new Uint8Array(pdf), 200, {
+    "Content-Type": "application/pdf",
+    "Content-Disposition": 'attachment; filename="fiche-enfant-complete.pdf"',
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-store",
   });
 }

@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database, TenantContext, Trx } from "../../db/database.ts";
+import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import { queueMail } from "../../integrations/mail/outbox.ts";
 import type { DocumentsConfig } from "../../tenancy/config-schema.ts";
@@ -13,12 +12,6 @@ import { type Scope, uploadSchema } from "./schemas.ts";
 import { type CheckedFile, checkFile } from "./sniff.ts";
 
 const docsOf = (tenant: Tenant): DocumentsConfig => tenant.config.householdFile.documents;
-
-function context(tenant: Tenant, s: SessionUser): TenantContext {
-  return s.kind === "staff"
-    ? { role: "app_staff", tenantId: tenant.id, userId: s.userId }
-    : { role: "app_parent", tenantId: tenant.id, userId: s.userId, householdId: s.householdId };
-}
 
 const PARIS_DAY = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Paris" });
 const today = () => PARIS_DAY.format(new Date());
@@ -49,12 +42,10 @@ export async function acceptableDocuments(trx: Trx, householdId: string) {
     .map((d) => ({ type: d.type, childId: d.child_id }));
 }
 
-/** « Mes documents »: the household's documents, each child's, and what may be uploaded. */
-export function overview(db: Database, tenant: Tenant, s: SessionUser) {
-  return db.withTenant(context(tenant, s), (trx) => householdDocuments(trx, tenant, s.householdId as string));
-}
-
-/** A household's documents and each child's, in the caller's transaction (staff: the household's file). */
+/**
+ * A household's documents and each child's, in the caller's transaction: « Mes documents »,
+ * and the staff's household file.
+ */
 export async function householdDocuments(trx: Trx, tenant: Tenant, householdId: string) {
   const docs = await repo.listForHousehold(trx, householdId);
   const children = await repo.childrenOf(trx, householdId);
@@ -86,39 +77,34 @@ export type { CheckedFile };
 export type UploadResult = { ok: true; id: string } | { ok: false; errors: Record<string, string> };
 type UploadInput = { scope: Scope; values: Record<string, string>; file: File | undefined };
 
-/** Every field and the file's content checked at once, so that each error shows at its field. */
-async function checkUpload(cfg: DocumentsConfig, input: UploadInput) {
-  const parsed = uploadSchema(cfg, input.scope).safeParse(input.values);
+/**
+ * Every field and the file's content checked at once, so that each error shows at its field;
+ * done before the transaction opens (the file is read and sniffed).
+ */
+export async function checkUpload(tenant: Tenant, input: UploadInput) {
+  const parsed = uploadSchema(docsOf(tenant), input.scope).safeParse(input.values);
   const errors: Record<string, string> = {};
   if (!parsed.success)
     for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
-  const checked = await checkFile(cfg, input.file);
+  const checked = await checkFile(docsOf(tenant), input.file);
   if (!checked.ok) errors.file = checked.error;
   if (!parsed.success || !checked.ok) return { ok: false as const, errors };
   return { ok: true as const, fields: parsed.data, file: checked.file };
 }
 
-/** Saves nothing unless the fields, the child and the file's content are all right. */
+type CheckedUpload = Extract<Awaited<ReturnType<typeof checkUpload>>, { ok: true }>;
+
+/** Saves the checked upload unless its child is not the household's. */
 export async function upload(
-  db: Database,
+  trx: Trx,
   tenant: Tenant,
-  s: SessionUser,
-  input: UploadInput,
+  parent: { userId: string; householdId: string },
+  { fields, file }: CheckedUpload,
 ): Promise<UploadResult> {
-  const checked = await checkUpload(docsOf(tenant), input);
-  if (!checked.ok) return checked;
-  const { fields, file } = checked;
-  const householdId = s.householdId as string;
-  return db.withTenant(context(tenant, s), async (trx) => {
-    if (fields.child_id && !(await repo.findChild(trx, householdId, fields.child_id)))
-      return { ok: false, errors: { child_id: "Choisissez l'enfant concerné." } };
-    const id = await depositIn(trx, tenant, s.userId, householdId, {
-      type: fields.type,
-      childId: fields.child_id,
-      file,
-    });
-    return { ok: true, id };
-  });
+  if (fields.child_id && !(await repo.findChild(trx, parent.householdId, fields.child_id)))
+    return { ok: false, errors: { child_id: "Choisissez l'enfant concerné." } };
+  const doc = { type: fields.type, childId: fields.child_id, file };
+  return { ok: true, id: await depositIn(trx, tenant, parent.userId, parent.householdId, doc) };
 }
 
 /** A file sent with another form (an enrolment's required documents), checked as an upload is. */
@@ -165,64 +151,71 @@ export async function depositIn(
 }
 
 /** One file to download, as the parent's household or the town's staff may see it; else 404. */
-export async function fileOf(db: Database, tenant: Tenant, s: SessionUser, id: string) {
-  const file = await db.withTenant(context(tenant, s), (trx) => repo.findFile(trx, id));
+export async function fileOf(trx: Trx, id: string) {
+  const file = await repo.findFile(trx, id);
   if (!file) throw notFound();
   return file;
 }
 
-/** 404 unless the document exists and the session may see it. */
-export async function ensureVisible(db: Database, tenant: Tenant, s: SessionUser, id: string) {
-  if (!(await db.withTenant(context(tenant, s), (trx) => repo.exists(trx, id)))) throw notFound();
+/** 404 unless the document exists and the caller may see it. */
+export async function ensureVisible(trx: Trx, id: string) {
+  if (!(await repo.exists(trx, id))) throw notFound();
 }
 
 /** Staff: the documents waiting for a decision, oldest first. */
-export async function deposited(db: Database, tenant: Tenant, s: SessionUser) {
+export async function deposited(trx: Trx, tenant: Tenant) {
   const labels = new Map(docsOf(tenant).types.map((t) => [t.key, t.label]));
-  const rows = await db.withTenant(context(tenant, s), (trx) => repo.listDeposited(trx));
+  const rows = await repo.listDeposited(trx);
   return rows.map((r) => ({ ...r, label: labels.get(r.type) ?? r.type }));
 }
 
 /** Staff: validates, or refuses with a reason that is e-mailed to the household. */
-export function decide(
-  db: Database,
+export async function decide(
+  trx: Trx,
   tenant: Tenant,
-  s: SessionUser,
+  staffId: string,
   id: string,
   decision: { accept: true } | { accept: false; reason: string },
 ): Promise<void> {
-  return db.withTenant(context(tenant, s), async (trx) => {
-    const doc = await repo.findForDecision(trx, id);
-    if (!doc) throw notFound();
-    if (doc.state !== "deposited")
-      throw new AppError("bad_request", 409, "Ce document a déjà été traité par un autre agent.");
-    const reason = decision.accept ? null : decision.reason;
-    await repo.decide(trx, id, {
-      state: decision.accept ? "validated" : "refused",
-      reason,
-      decidedBy: s.userId,
-    });
-    await recordWrite(
-      trx,
-      tenant.id,
-      { kind: "staff", userId: s.userId },
-      {
-        householdId: doc.household_id,
-        action: decision.accept ? "validate" : "refuse",
-        entity: "documents",
-        entityId: id,
-        fields: decision.accept ? ["state"] : ["state", "reason"],
-      },
-    );
-    if (decision.accept) return;
-    const label = docsOf(tenant).types.find((t) => t.key === doc.type)?.label ?? doc.type;
-    for (const p of await repo.householdRecipients(trx, doc.household_id))
-      await queueMail(trx, tenant, {
-        to: p.email as string,
-        template: "document-refused",
-        data: { name: `${p.first_name} ${p.last_name}`, type: label, filename: doc.filename, reason },
-      });
+  const doc = await repo.findForDecision(trx, id);
+  if (!doc) throw notFound();
+  if (doc.state !== "deposited")
+    throw new AppError("bad_request", 409, "Ce document a déjà été traité par un autre agent.");
+  const reason = decision.accept ? null : decision.reason;
+  await repo.decide(trx, id, {
+    state: decision.accept ? "validated" : "refused",
+    reason,
+    decidedBy: staffId,
   });
+  await recordWrite(
+    trx,
+    tenant.id,
+    { kind: "staff", userId: staffId },
+    {
+      householdId: doc.household_id,
+      action: decision.accept ? "validate" : "refuse",
+      entity: "documents",
+      entityId: id,
+      fields: decision.accept ? ["state"] : ["state", "reason"],
+    },
+  );
+  if (!decision.accept) await mailRefusal(trx, tenant, doc, decision.reason);
+}
+
+/** The household's guardians with an e-mail hear why the document was refused. */
+async function mailRefusal(
+  trx: Trx,
+  tenant: Tenant,
+  doc: { household_id: string; type: string; filename: string },
+  reason: string,
+) {
+  const label = docsOf(tenant).types.find((t) => t.key === doc.type)?.label ?? doc.type;
+  for (const p of await repo.householdRecipients(trx, doc.household_id))
+    await queueMail(trx, tenant, {
+      to: p.email as string,
+      template: "document-refused",
+      data: { name: `${p.first_name} ${p.last_name}`, type: label, filename: doc.filename, reason },
+    });
 }
 
 /** One of the blank forms the town publishes; only those its configuration lists. */

@@ -1,8 +1,8 @@
 import { type Context, Hono } from "hono";
 import { requireStaff } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
 import { readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { sendFile } from "./download.ts";
 import { refusalSchema } from "./schemas.ts";
@@ -13,30 +13,37 @@ const NOTICES: Record<string, string> = {
   "document-refuse": "Le document a été refusé ; la famille a été prévenue par e-mail.",
 };
 
+type Decision = { accept: true } | { accept: false; reason: string };
+
 /** The town's documents waiting for a decision. Mounted at /agents. */
 export function documentsStaffRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-  const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
 
   const render = async (
     c: Context<AppEnv>,
     failed: { id: string; reason: string; error: string } | null = null,
     status: 200 | 422 = 200,
   ) => {
-    const documents = await documentsService.deposited(deps.db, c.get("tenant"), session(c));
+    const documents = await inTransaction(c, deps.db, (trx) =>
+      documentsService.deposited(trx, c.get("tenant")),
+    );
     const notice = NOTICES[c.req.query("message") ?? ""];
     return page(c, "documents/staff", { documents, failed, ...(notice ? { message: notice } : {}) }, status);
   };
+  const decide = (c: Context<AppEnv>, id: string, decision: Decision) =>
+    inTransaction(c, deps.db, (trx) =>
+      documentsService.decide(trx, c.get("tenant"), callerScope(c).userId, id, decision),
+    );
 
   app.get("/documents", requireStaff, (c) => render(c));
 
   app.get("/documents/:id/fichier", requireStaff, async (c) => {
-    const file = await documentsService.fileOf(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"));
-    return sendFile(c, file);
+    const id = uuidParam(c, "id");
+    return sendFile(c, await inTransaction(c, deps.db, (trx) => documentsService.fileOf(trx, id)));
   });
 
   app.post("/documents/:id/valider", requireStaff, async (c) => {
-    await documentsService.decide(deps.db, c.get("tenant"), session(c), uuidParam(c, "id"), { accept: true });
+    await decide(c, uuidParam(c, "id"), { accept: true });
     return seeOther(c, "/agents/documents?message=document-valide");
   });
 
@@ -45,13 +52,10 @@ export function documentsStaffRoutes(deps: Deps) {
     const form = await readForm(c, refusalSchema);
     if (!form.ok) {
       // The document must exist for this town before the form is shown again.
-      await documentsService.ensureVisible(deps.db, c.get("tenant"), session(c), id);
+      await inTransaction(c, deps.db, (trx) => documentsService.ensureVisible(trx, id));
       return render(c, { id, reason: form.values.reason ?? "", error: form.errors.reason ?? "" }, 422);
     }
-    await documentsService.decide(deps.db, c.get("tenant"), session(c), id, {
-      accept: false,
-      reason: form.data.reason,
-    });
+    await decide(c, id, { accept: false, reason: form.data.reason });
     return seeOther(c, "/agents/documents?message=document-refuse");
   });
   return app;

@@ -1,17 +1,16 @@
-import type { SessionUser } from "../../auth/sessions.ts";
-import { notFound } from "../../http/errors.ts";
-import type { Tenant } from "../../tenancy/resolve.ts";
+import type { Context } from "hono";
+import type { TenantContext } from "../../db/database.ts";
+import { callerHousehold, callerScope } from "../../http/scope.ts";
+import type { AppEnv } from "../../http/types.ts";
 
-/** The session's household: the only one these pages ever read or write. */
-export const householdOf = (s: SessionUser): string => {
-  if (!s.householdId) throw notFound();
-  return s.householdId;
-};
+/**
+ * The signed-in parent as « Mon profil » and « Mon foyer » act: who, which household, and
+ * their own database context (an app_auth step of the transaction switches back to it).
+ */
+export type Parent = TenantContext & { userId: string; householdId: string };
 
-/** Every query of these pages runs as the parent, fenced to that household. */
-export const parentCtx = (tenant: Tenant, s: SessionUser) => ({
-  role: "app_parent" as const,
-  tenantId: tenant.id,
-  userId: s.userId,
-  householdId: householdOf(s),
+/** The request scope the guard set (architecture §4), with its household. */
+export const parentOf = (c: Context<AppEnv>): Parent => ({
+  ...callerScope(c),
+  householdId: callerHousehold(c),
 });

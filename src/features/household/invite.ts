@@ -1,13 +1,12 @@
 import { type AccountDeps, sendActivation } from "../../auth/account-service.ts";
 import * as parentUsers from "../../auth/parent-users-service.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
 import { registerFailure, type ThrottleKey, waitSeconds } from "../../auth/throttle.ts";
 import { switchPersona, type Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { queueMail } from "../../integrations/mail/outbox.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import { recordWrite } from "../audit/service.ts";
-import { householdOf, parentCtx } from "./context.ts";
+import type { Parent } from "./context.ts";
 import * as householdRepo from "./repo.ts";
 
 /** « Accès personnel » of a guardian: none, invited (no password yet), or active. */
@@ -31,11 +30,11 @@ export const TOO_MANY_INVITES =
 async function openAccount(
   d: AccountDeps,
   trx: Trx,
-  s: SessionUser,
+  p: Parent,
   g: { email: string; civility: string | null; first_name: string; last_name: string },
 ) {
   await switchPersona(trx, { role: "app_auth", tenantId: d.tenant.id });
-  const budget: ThrottleKey[] = [{ kind: "invite", value: householdOf(s) }];
+  const budget: ThrottleKey[] = [{ kind: "invite", value: p.householdId }];
   const limited = (await waitSeconds(trx, "login_throttle", budget)) > 0;
   let user: Awaited<ReturnType<typeof parentUsers.insertParentUser>> | null = null;
   if (!limited) {
@@ -48,7 +47,7 @@ async function openAccount(
       });
     } else {
       user = await parentUsers.insertParentUser(trx, {
-        householdId: householdOf(s),
+        householdId: p.householdId,
         civility: g.civility,
         firstName: g.first_name,
         lastName: g.last_name,
@@ -57,49 +56,42 @@ async function openAccount(
       await sendActivation(d, trx, { ...user, email: g.email });
     }
   }
-  await switchPersona(trx, parentCtx(d.tenant, s));
+  await switchPersona(trx, p);
   return { limited, user };
 }
 
 /**
  * « Inviter à créer son propre accès »: the other guardian gets a login on the same household.
- * The guardian is looked up as the parent (another household's is not found); all in one transaction.
+ * The guardian is looked up as the parent (another household's is not found), in the caller's transaction.
  */
-export function invite(d: AccountDeps, s: SessionUser, guardianId: string): Promise<InviteResult> {
+export async function invite(d: AccountDeps, trx: Trx, p: Parent, guardianId: string): Promise<InviteResult> {
   if (!invitesAllowed(d.tenant)) throw notFound();
-  return d.db.withTenant(parentCtx(d.tenant, s), async (trx): Promise<InviteResult> => {
-    const g = await householdRepo.guardianById(trx, householdOf(s), guardianId);
-    if (!g?.email || g.user_id) throw notFound();
-    const { limited, user } = await openAccount(d, trx, s, { ...g, email: g.email });
-    if (limited) return { ok: false, error: TOO_MANY_INVITES };
-    if (!user) return { ok: true, email: g.email };
-    await householdRepo.linkUser(trx, g.id, user.id);
-    await recordWrite(
-      trx,
-      d.tenant.id,
-      { kind: "parent", userId: s.userId },
-      {
-        householdId: householdOf(s),
-        action: "invite",
-        entity: "guardians",
-        entityId: g.id,
-        fields: ["user_id"],
-      },
-    );
-    return { ok: true, email: g.email };
-  });
+  const g = await householdRepo.guardianById(trx, p.householdId, guardianId);
+  if (!g?.email || g.user_id) throw notFound();
+  const { limited, user } = await openAccount(d, trx, p, { ...g, email: g.email });
+  if (limited) return { ok: false, error: TOO_MANY_INVITES };
+  if (!user) return { ok: true, email: g.email };
+  await householdRepo.linkUser(trx, g.id, user.id);
+  await recordWrite(
+    trx,
+    d.tenant.id,
+    { kind: "parent", userId: p.userId },
+    {
+      householdId: p.householdId,
+      action: "invite",
+      entity: "guardians",
+      entityId: g.id,
+      fields: ["user_id"],
+    },
+  );
+  return { ok: true, email: g.email };
 }
 
 /** Reads the guardian's account state as app_auth (a parent may not read another account). */
-export async function accessOf(
-  trx: Trx,
-  tenant: Tenant,
-  s: SessionUser,
-  userId: string | null,
-): Promise<Access> {
+export async function accessOf(trx: Trx, p: Parent, userId: string | null): Promise<Access> {
   if (!userId) return "none";
-  await switchPersona(trx, { role: "app_auth", tenantId: tenant.id });
+  await switchPersona(trx, { role: "app_auth", tenantId: p.tenantId });
   const active = await householdRepo.accountActive(trx, userId);
-  await switchPersona(trx, parentCtx(tenant, s));
+  await switchPersona(trx, p);
   return active ? "active" : "invited";
 }

@@ -113,11 +113,7 @@ export async function linkUser(trx: Trx, guardianId: string, userId: string) {
     .execute();
 }
 
+/** An account is active once its password is chosen (an invited one has none yet). */
 export async function accountActive(trx: Trx, userId: string) {
-  const row = await trx
-    .selectFrom("users")
-    .select("password_hash")
-    .where("id", "=", userId)
-    .executeTakeFirst();
-  return Boolean(row?.password_hash);
+  return Boolean(await passwordHash(trx, userId));
 }

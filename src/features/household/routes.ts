@@ -1,13 +1,16 @@
 import { type Context, Hono } from "hono";
 import { loginField } from "../../auth/login.ts";
 import { requireParent } from "../../auth/middleware.ts";
+import { checkCurrentPassword } from "../../auth/reauth.ts";
 import { accountDeps } from "../../auth/routes.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
+import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import { readForm, safeValues } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
+import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import type { Values } from "../requests/service.ts";
+import { type Parent, parentOf } from "./context.ts";
 import * as display from "./display.ts";
 import { type FormDef, foyerForms, partnerProfileForm, profileForm } from "./forms.ts";
 import * as invitation from "./invite.ts";
@@ -29,8 +32,6 @@ const flash = (c: Context<AppEnv>) => {
   return message ? { message } : {};
 };
 
-const session = (c: Context<AppEnv>) => c.get("session") as SessionUser;
-
 /** A value as the form shows it: a box checked, decimals with a comma. */
 const formValue = (v: Values[string]) => {
   if (typeof v === "boolean") return v ? "on" : "";
@@ -42,15 +43,20 @@ export const formValues = (values: Values | null): Record<string, string> =>
 
 type Input = { values: Record<string, string>; errors: Record<string, string> };
 
+/** The request's transaction, as the signed-in parent. */
+const asParent = <T>(deps: Deps, c: Context<AppEnv>, fn: (trx: Trx, p: Parent) => Promise<T>) =>
+  inTransaction(c, deps.db, (trx) => fn(trx, parentOf(c)));
+
+/** Which form a path shows, as decided in the request's transaction (it may depend on who is « Moi »). */
+type PickForm = (trx: Trx, p: Parent) => Promise<FormDef>;
+
 /** A section's edit form: its current values, or what was typed with the errors (422). */
-async function showForm(deps: Deps, c: Context<AppEnv>, form: FormDef, input?: Input) {
+async function showForm(deps: Deps, c: Context<AppEnv>, pick: PickForm, input?: Input) {
   const tenant = c.get("tenant");
-  const { household, view, values } = await householdService.editView(
-    deps.db,
-    tenant,
-    session(c),
-    form.section,
-  );
+  const { form, household, view, values } = await asParent(deps, c, async (trx, p) => {
+    const form = await pick(trx, p);
+    return { form, ...(await householdService.editView(trx, p.householdId, form.section)) };
+  });
   const data = {
     form,
     household,
@@ -62,73 +68,92 @@ async function showForm(deps: Deps, c: Context<AppEnv>, form: FormDef, input?: I
   return page(c, "household/edit", data, input ? 422 : 200);
 }
 
+/** The password typed again before bank details change: the French message for the field, or null. */
+async function wrongPassword(deps: Deps, c: Context<AppEnv>, password: string) {
+  const userId = callerScope(c).userId;
+  const digest = await inTransaction(c, deps.db, (trx) => householdService.passwordDigest(trx, userId));
+  const reauth = { db: deps.db, log: c.env.log, tenantId: c.get("tenant").id, ip: c.env.ip };
+  return checkCurrentPassword(reauth, userId, digest, password, "Mot de passe incorrect.");
+}
+
 /** Validates, checks the password for bank details, then applies or sends the change. */
-async function saveForm(deps: Deps, c: Context<AppEnv>, form: FormDef) {
-  const tenant = c.get("tenant");
+async function saveForm(deps: Deps, c: Context<AppEnv>, pick: PickForm) {
+  const form = await asParent(deps, c, pick);
   const parsed = await readForm(c, form.schema);
-  if (!parsed.ok)
-    return showForm(deps, c, form, { values: safeValues(parsed.values), errors: parsed.errors });
+  const again = async (errors: Record<string, string>) =>
+    showForm(deps, c, async () => form, { values: safeValues(parsed.values), errors });
+  if (!parsed.ok) return again(parsed.errors);
   const { password, ...values } = parsed.data as Values & { password?: string };
   if (form.section === "bancaire") {
-    const reauth = { db: deps.db, log: c.env.log, tenantId: tenant.id, ip: c.env.ip };
-    const wrong = await householdService.checkPassword(reauth, tenant, session(c), String(password));
-    const errors = { password: wrong ?? "" };
-    if (wrong) return showForm(deps, c, form, { values: safeValues(parsed.values), errors });
+    const wrong = await wrongPassword(deps, c, String(password));
+    if (wrong) return again({ password: wrong });
   }
-  const outcome = await householdService.save(deps.db, tenant, session(c), form.section, values);
+  const outcome = await asParent(deps, c, (trx, p) =>
+    householdService.save(trx, c.get("tenant"), p, form.section, values),
+  );
   return seeOther(c, `${form.back}?message=${OUTCOME[outcome.kind]}`);
 }
 
 /** The invited other guardian's own row is edited from « Mon profil », never from « Mon foyer ». */
-async function formOf(deps: Deps, c: Context<AppEnv>) {
-  const form = foyerForms[c.req.param("form") ?? ""];
-  if (!form) throw notFound();
-  if (form.section === "conjoint") await assertAccountHolder(deps, c);
-  return form;
+const foyerForm =
+  (c: Context<AppEnv>): PickForm =>
+  async (trx, p) => {
+    const form = foyerForms[c.req.param("form") ?? ""];
+    if (!form) throw notFound();
+    if (form.section === "conjoint") await assertAccountHolder(trx, p);
+    return form;
+  };
+
+async function assertAccountHolder(trx: Trx, p: Parent) {
+  if ((await householdService.mySection(trx, p)) === "conjoint") throw notFound();
 }
 
-async function assertAccountHolder(deps: Deps, c: Context<AppEnv>) {
-  if ((await ownSection(deps, c)) === "conjoint") throw notFound();
+const profileFormOf: PickForm = async (trx, p) =>
+  (await householdService.mySection(trx, p)) === "conjoint" ? partnerProfileForm : profileForm;
+
+/** « Mon profil » or « Mon foyer », with our flash message or the invitation's error. */
+async function overviewPage(deps: Deps, c: Context<AppEnv>, which: "profil" | "foyer", inviteError?: string) {
+  const tenant = c.get("tenant");
+  const data = await asParent(deps, c, (trx, p) => householdService.overview(trx, tenant, p, which));
+  if (which === "profil")
+    return page(c, "household/profile", {
+      ...data,
+      display,
+      field: loginField(tenant, "parent"),
+      ...flash(c),
+    });
+  if (inviteError) return page(c, "household/foyer", { ...data, display, inviteError }, 422);
+  return page(c, "household/foyer", { ...data, display, ...flash(c) });
 }
-
-const ownSection = (deps: Deps, c: Context<AppEnv>) =>
-  householdService.mySection(deps.db, c.get("tenant"), session(c));
-
-const profileFormOf = async (deps: Deps, c: Context<AppEnv>) =>
-  (await ownSection(deps, c)) === "conjoint" ? partnerProfileForm : profileForm;
 
 /** « Inviter à créer son propre accès »; an e-mail already used by a family account: 422. */
 async function invite(deps: Deps, c: Context<AppEnv>) {
   const parsed = await readForm(c, inviteSchema);
   if (!parsed.ok) throw notFound();
-  const result = await invitation.invite(accountDeps(deps, c), session(c), parsed.data.guardian);
+  const d = accountDeps(deps, c);
+  const result = await asParent(deps, c, (trx, p) => invitation.invite(d, trx, p, parsed.data.guardian));
   if (result.ok) return seeOther(c, "/foyer?message=invite");
-  const data = await householdService.overview(deps.db, c.get("tenant"), session(c), "foyer");
-  return page(c, "household/foyer", { ...data, display, inviteError: result.error }, 422);
+  return overviewPage(deps, c, "foyer", result.error);
+}
+
+/** « Supprimer l'autre responsable », by the account holder only. */
+async function removePartner(deps: Deps, c: Context<AppEnv>) {
+  const outcome = await asParent(deps, c, async (trx, p) => {
+    await assertAccountHolder(trx, p);
+    return householdService.removePartner(trx, c.get("tenant"), p);
+  });
+  return seeOther(c, `/foyer?message=${OUTCOME[outcome.kind]}`);
 }
 
 export function householdRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-  app.get("/profil", requireParent, async (c) => {
-    const tenant = c.get("tenant");
-    const data = await householdService.overview(deps.db, tenant, session(c), "profil");
-    const field = loginField(tenant, "parent");
-    return page(c, "household/profile", { ...data, display, field, ...flash(c) });
-  });
-  app.get("/profil/modifier", requireParent, async (c) => showForm(deps, c, await profileFormOf(deps, c)));
-  app.post("/profil/modifier", requireParent, async (c) => saveForm(deps, c, await profileFormOf(deps, c)));
-
-  app.get("/foyer", requireParent, async (c) => {
-    const data = await householdService.overview(deps.db, c.get("tenant"), session(c), "foyer");
-    return page(c, "household/foyer", { ...data, display, ...flash(c) });
-  });
+  app.get("/profil", requireParent, (c) => overviewPage(deps, c, "profil"));
+  app.get("/profil/modifier", requireParent, (c) => showForm(deps, c, profileFormOf));
+  app.post("/profil/modifier", requireParent, (c) => saveForm(deps, c, profileFormOf));
+  app.get("/foyer", requireParent, (c) => overviewPage(deps, c, "foyer"));
   app.post("/foyer/autre-responsable/inviter", requireParent, (c) => invite(deps, c));
-  app.post("/foyer/autre-responsable/supprimer", requireParent, async (c) => {
-    await assertAccountHolder(deps, c);
-    const outcome = await householdService.removePartner(deps.db, c.get("tenant"), session(c));
-    return seeOther(c, `/foyer?message=${OUTCOME[outcome.kind]}`);
-  });
-  app.get("/foyer/:form", requireParent, async (c) => showForm(deps, c, await formOf(deps, c)));
-  app.post("/foyer/:form", requireParent, async (c) => saveForm(deps, c, await formOf(deps, c)));
+  app.post("/foyer/autre-responsable/supprimer", requireParent, (c) => removePartner(deps, c));
+  app.get("/foyer/:form", requireParent, (c) => showForm(deps, c, foyerForm(c)));
+  app.post("/foyer/:form", requireParent, (c) => saveForm(deps, c, foyerForm(c)));
   return app;
 }

@@ -32,44 +32,59 @@ const RESPONSABLE_FIELDS = {
 };
 const CONJOINT_FIELDS = { ...PERSON_FIELDS, email: "Adresse e-mail" };
 
-const responsable: SectionHandler = {
-  label: "Informations responsable",
-  fields: RESPONSABLE_FIELDS,
-  entity: "guardians",
-  async read(trx, householdId) {
-    return pick(await householdRepo.guardian(trx, householdId, 1), RESPONSABLE_FIELDS);
-  },
-  async apply(trx, householdId, _targetId, values) {
-    const me = await householdRepo.guardian(trx, householdId, 1);
+type GuardianRow = NonNullable<Awaited<ReturnType<typeof householdRepo.guardian>>>;
+
+/** Writes the guardian's values, and the name on their account (if any) with them. */
+async function updateGuardian(trx: Trx, g: GuardianRow, values: Values) {
+  await householdRepo.updateGuardian(trx, g.id, values);
+  if (g.user_id) await syncUserName(trx, g.user_id, values);
+  return g.id;
+}
+
+/** The section of the household's guardian of that rank: read, and changed by `apply`. */
+function guardianSection(
+  rank: 1 | 2,
+  label: string,
+  fields: Record<string, string>,
+  apply: (trx: Trx, householdId: string, values: Values, g: GuardianRow | undefined) => Promise<string>,
+): SectionHandler {
+  return {
+    label,
+    fields,
+    entity: "guardians",
+    async read(trx, householdId) {
+      return pick(await householdRepo.guardian(trx, householdId, rank), fields);
+    },
+    async apply(trx, householdId, _targetId, values) {
+      return apply(trx, householdId, values, await householdRepo.guardian(trx, householdId, rank));
+    },
+  };
+}
+
+const responsable = guardianSection(
+  1,
+  "Informations responsable",
+  RESPONSABLE_FIELDS,
+  (trx, _h, values, me) => {
     if (!me) throw notFound();
-    await householdRepo.updateGuardian(trx, me.id, values);
-    if (me.user_id) await syncUserName(trx, me.user_id, values);
-    return me.id;
+    return updateGuardian(trx, me, values);
   },
-};
+);
 
 /** « Autre responsable »: added, changed, or removed (every value emptied). */
-const conjoint: SectionHandler = {
-  label: "Informations conjoint",
-  fields: CONJOINT_FIELDS,
-  entity: "guardians",
-  async read(trx, householdId) {
-    return pick(await householdRepo.guardian(trx, householdId, 2), CONJOINT_FIELDS);
-  },
-  async apply(trx, householdId, _targetId, values) {
-    const partner = await householdRepo.guardian(trx, householdId, 2);
-    if (partner && values.last_name === null) {
+const conjoint = guardianSection(
+  2,
+  "Informations conjoint",
+  CONJOINT_FIELDS,
+  async (trx, householdId, values, partner) => {
+    if (!partner) return householdRepo.insertGuardian(trx, householdId, 2, values);
+    if (values.last_name === null) {
       await householdRepo.deleteGuardian(trx, partner.id);
       return partner.id;
     }
-    if (partner) {
-      await householdRepo.updateGuardian(trx, partner.id, values);
-      if (partner.user_id) await syncUserName(trx, partner.user_id, values);
-      return partner.id;
-    }
-    return householdRepo.insertGuardian(trx, householdId, 2, values);
+    return updateGuardian(trx, partner, values);
   },
-};
+);
 
 /** A section stored in columns of the household row. */
 function householdSection(

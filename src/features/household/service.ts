@@ -1,13 +1,11 @@
-import { checkCurrentPassword, type ReauthDeps } from "../../auth/reauth.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database, Trx } from "../../db/database.ts";
+import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
 import * as documentsService from "../documents/service.ts";
 import type { SectionHandler, Values } from "../requests/service.ts";
 import * as requestsService from "../requests/service.ts";
-import { householdOf, parentCtx } from "./context.ts";
+import type { Parent } from "./context.ts";
 import { accessOf, invitesAllowed } from "./invite.ts";
 import * as householdRepo from "./repo.ts";
 import { householdSections } from "./sections.ts";
@@ -16,13 +14,9 @@ import { householdSections } from "./sections.ts";
  * The session's own guardian section: « responsable » for the account holder (rank 1),
  * « conjoint » for the other guardian once invited to their own login (rank 2).
  */
-async function ownSection(trx: Trx, s: SessionUser): Promise<"responsable" | "conjoint"> {
-  const me = await householdRepo.guardianOfUser(trx, householdOf(s), s.userId);
+export async function mySection(trx: Trx, p: Parent): Promise<"responsable" | "conjoint"> {
+  const me = await householdRepo.guardianOfUser(trx, p.householdId, p.userId);
   return me?.rank === 2 ? "conjoint" : "responsable";
-}
-
-export function mySection(db: Database, tenant: Tenant, s: SessionUser) {
-  return db.withTenant(parentCtx(tenant, s), (trx) => ownSection(trx, s));
 }
 
 function handler(section: Section): SectionHandler {
@@ -56,44 +50,50 @@ async function sectionView(trx: Trx, householdId: string, section: Section) {
 
 type SectionView = Awaited<ReturnType<typeof sectionView>>;
 
-const FOYER_SECTIONS = ["responsable", "conjoint", "coordonnees", "caf", "fiscal", "bancaire"] as const;
+/** The sections of « Mon foyer », and of the household's file the staff read. */
+export const FOYER_SECTIONS = [
+  "responsable",
+  "conjoint",
+  "coordonnees",
+  "caf",
+  "fiscal",
+  "bancaire",
+] as const;
 
 /** The other guardian on « Mon foyer »: whether they have their own login, may be invited. */
-async function partnerOf(trx: Trx, tenant: Tenant, s: SessionUser, other: "responsable" | "conjoint") {
-  const g = await householdRepo.guardian(trx, householdOf(s), other === "conjoint" ? 2 : 1);
+async function partnerOf(trx: Trx, tenant: Tenant, p: Parent, other: "responsable" | "conjoint") {
+  const g = await householdRepo.guardian(trx, p.householdId, other === "conjoint" ? 2 : 1);
   if (!g) return null;
-  const access = await accessOf(trx, tenant, s, g.user_id);
+  const access = await accessOf(trx, p, g.user_id);
   const canInvite = invitesAllowed(tenant) && access === "none" && Boolean(g.email);
   return { id: g.id, access, canInvite };
 }
 
 /** « Mon profil » or « Mon foyer »: the household line, the sections shown, who is « Moi ». */
-export function overview(db: Database, tenant: Tenant, s: SessionUser, which: "profil" | "foyer") {
-  return db.withTenant(parentCtx(tenant, s), async (trx) => {
-    const me = await ownSection(trx, s);
-    const other = me === "responsable" ? "conjoint" : "responsable";
-    const sections: readonly Section[] = which === "profil" ? [me] : FOYER_SECTIONS;
-    const household = await householdRepo.household(trx, householdOf(s), []);
-    const views: Partial<Record<Section, SectionView>> = {};
-    for (const section of sections) views[section] = await sectionView(trx, householdOf(s), section);
-    const partner = which === "foyer" ? await partnerOf(trx, tenant, s, other) : null;
-    const qfProof =
-      which === "foyer"
-        ? await documentsService.latestOfType(trx, tenant, householdOf(s), documentsService.QF_PROOF)
-        : undefined;
-    return { household, views, me, other, partner, qfProof };
-  });
+export async function overview(trx: Trx, tenant: Tenant, p: Parent, which: "profil" | "foyer") {
+  const me = await mySection(trx, p);
+  const other = me === "responsable" ? "conjoint" : "responsable";
+  const sections: readonly Section[] = which === "profil" ? [me] : FOYER_SECTIONS;
+  const household = await householdRepo.household(trx, p.householdId, []);
+  const views: Partial<Record<Section, SectionView>> = {};
+  for (const section of sections) views[section] = await sectionView(trx, p.householdId, section);
+  const partner = which === "foyer" ? await partnerOf(trx, tenant, p, other) : null;
+  const qfProof =
+    which === "foyer"
+      ? await documentsService.latestOfType(trx, tenant, p.householdId, documentsService.QF_PROOF)
+      : undefined;
+  return { household, views, me, other, partner, qfProof };
 }
 
-/** The values an edit form starts from (bank details are typed again, never shown in full). */
-export function editView(db: Database, tenant: Tenant, s: SessionUser, section: Section) {
-  return db.withTenant(parentCtx(tenant, s), async (trx) => {
-    const household = await householdRepo.household(trx, householdOf(s), []);
-    const view = await sectionView(trx, householdOf(s), section);
-    const values =
-      section === "bancaire" ? { account_holder: view.values?.account_holder ?? null } : view.values;
-    return { household, view, values };
-  });
+/** The values an edit form starts from, parent's or staff's: bank details are typed again, never shown. */
+export const formStart = (section: Section, values: Values | null): Values | null =>
+  section === "bancaire" ? { account_holder: values?.account_holder ?? null } : values;
+
+/** A section's edit form: the household line, the section's view, and the values it starts from. */
+export async function editView(trx: Trx, householdId: string, section: Section) {
+  const household = await householdRepo.household(trx, householdId, []);
+  const view = await sectionView(trx, householdId, section);
+  return { household, view, values: formStart(section, view.values) };
 }
 
 export function modeOf(tenant: Tenant, section: Section) {
@@ -101,29 +101,21 @@ export function modeOf(tenant: Tenant, section: Section) {
 }
 
 /** Applies the change or sends it to the town, as the town's rules say. */
-export function save(db: Database, tenant: Tenant, s: SessionUser, section: Section, values: Values) {
-  return db.withTenant(parentCtx(tenant, s), async (trx) => {
-    // The invited guardian edits their own row; the account holder's is theirs alone.
-    if (section === "responsable" && (await ownSection(trx, s)) === "conjoint") throw notFound();
-    return requestsService.submitChange(
-      trx,
-      { tenant, actor: { kind: "parent", userId: s.userId }, householdId: householdOf(s) },
-      section,
-      null,
-      values,
-    );
-  });
+export async function save(trx: Trx, tenant: Tenant, p: Parent, section: Section, values: Values) {
+  // The invited guardian edits their own row; the account holder's is theirs alone.
+  if (section === "responsable" && (await mySection(trx, p)) === "conjoint") throw notFound();
+  return requestsService.submitChange(
+    trx,
+    { tenant, actor: { kind: "parent", userId: p.userId }, householdId: p.householdId },
+    section,
+    null,
+    values,
+  );
 }
 
-/**
- * The password asked again before bank details change, throttled like a login:
- * the French message for the field, or null when it is the account's.
- */
-export async function checkPassword(d: ReauthDeps, tenant: Tenant, s: SessionUser, password: string) {
-  const digest = await d.db.withTenant(parentCtx(tenant, s), (trx) =>
-    householdRepo.passwordHash(trx, s.userId),
-  );
-  return checkCurrentPassword(d, s.userId, digest, password, "Mot de passe incorrect.");
+/** The account's password digest, for the password asked again before bank details change. */
+export function passwordDigest(trx: Trx, userId: string) {
+  return householdRepo.passwordHash(trx, userId);
 }
 
 const partnerHasAccount = () =>
@@ -134,11 +126,9 @@ const partnerHasAccount = () =>
   );
 
 /** « Supprimer l'autre responsable »: every value of the section emptied. */
-export async function removePartner(db: Database, tenant: Tenant, s: SessionUser) {
-  const partner = await db.withTenant(parentCtx(tenant, s), (trx) =>
-    householdRepo.guardian(trx, householdOf(s), 2),
-  );
+export async function removePartner(trx: Trx, tenant: Tenant, p: Parent) {
+  const partner = await householdRepo.guardian(trx, p.householdId, 2);
   if (partner?.user_id) throw partnerHasAccount();
   const empty = Object.fromEntries(Object.keys(handler("conjoint").fields).map((k) => [k, null]));
-  return save(db, tenant, s, "conjoint", empty);
+  return save(trx, tenant, p, "conjoint", empty);
 }

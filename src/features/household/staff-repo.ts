@@ -22,8 +22,8 @@ const likeOf = (s: string) => `%${s.replace(/[\\%_]/g, "\\$&")}%`;
 
 type Eb = ExpressionBuilder<DB, "households">;
 
-/** The households matching by name, N° Famille, a guardian, an account, a child, an e-mail or a phone. */
-function matches(eb: Eb, terms: SearchTerms) {
+/** The tests of one search: folded text, a phone's digits, a person's name either way round. */
+function predicates(terms: SearchTerms) {
   const like = likeOf(terms.text);
   const byText = (col: Expression<unknown>) => sql<boolean>`${fold(col)} like ${like}`;
   const byPhone = (col: Expression<unknown>) =>
@@ -32,40 +32,57 @@ function matches(eb: Eb, terms: SearchTerms) {
     byText(sql`${sql.ref(`${t}.first_name`)} || ' ' || ${sql.ref(`${t}.last_name`)}`),
     byText(sql`${sql.ref(`${t}.last_name`)} || ' ' || ${sql.ref(`${t}.first_name`)}`),
   ];
+  return { like, byText, byPhone, person };
+}
+
+type Predicates = ReturnType<typeof predicates>;
+
+/** A guardian of the household by name, e-mail or one of their phones. */
+const guardianMatches = (eb: Eb, p: Predicates) =>
+  eb.exists(
+    eb
+      .selectFrom("guardians as g")
+      .select("g.id")
+      .whereRef("g.household_id", "=", "households.id")
+      .where((g) =>
+        g.or([
+          ...p.person("g"),
+          p.byText(g.ref("g.email")),
+          p.byPhone(g.ref("g.phone_home")),
+          p.byPhone(g.ref("g.phone_mobile")),
+          p.byPhone(g.ref("g.phone_work")),
+        ]),
+      ),
+  );
+
+/** An account of the household by name, e-mail or identifiant; a child by name. */
+const accountOrChildMatches = (eb: Eb, p: Predicates) => [
+  eb.exists(
+    eb
+      .selectFrom("users as u")
+      .select("u.id")
+      .whereRef("u.household_id", "=", "households.id")
+      .where((u) => u.or([...p.person("u"), p.byText(u.ref("u.email")), p.byText(u.ref("u.login"))])),
+  ),
+  eb.exists(
+    eb
+      .selectFrom("children as c")
+      .select("c.id")
+      .whereRef("c.household_id", "=", "households.id")
+      .where((c) => c.or(p.person("c"))),
+  ),
+];
+
+/** The households matching by name, N° Famille, a guardian, an account, a child, an e-mail or a phone. */
+function matches(eb: Eb, terms: SearchTerms) {
+  const p = predicates(terms);
   return eb.or([
-    byText(eb.ref("households.name")),
-    eb("households.number", "like", like),
-    byPhone(eb.ref("households.phone_main")),
-    byPhone(eb.ref("households.phone_other")),
-    eb.exists(
-      eb
-        .selectFrom("guardians as g")
-        .select("g.id")
-        .whereRef("g.household_id", "=", "households.id")
-        .where((g) =>
-          g.or([
-            ...person("g"),
-            byText(g.ref("g.email")),
-            byPhone(g.ref("g.phone_home")),
-            byPhone(g.ref("g.phone_mobile")),
-            byPhone(g.ref("g.phone_work")),
-          ]),
-        ),
-    ),
-    eb.exists(
-      eb
-        .selectFrom("users as u")
-        .select("u.id")
-        .whereRef("u.household_id", "=", "households.id")
-        .where((u) => u.or([...person("u"), byText(u.ref("u.email")), byText(u.ref("u.login"))])),
-    ),
-    eb.exists(
-      eb
-        .selectFrom("children as c")
-        .select("c.id")
-        .whereRef("c.household_id", "=", "households.id")
-        .where((c) => c.or(person("c"))),
-    ),
+    p.byText(eb.ref("households.name")),
+    eb("households.number", "like", p.like),
+    p.byPhone(eb.ref("households.phone_main")),
+    p.byPhone(eb.ref("households.phone_other")),
+    guardianMatches(eb, p),
+    ...accountOrChildMatches(eb, p),
   ]);
 }
 

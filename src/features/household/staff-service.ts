@@ -1,5 +1,4 @@
-import type { SessionUser } from "../../auth/sessions.ts";
-import type { Database, Trx } from "../../db/database.ts";
+import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
@@ -10,17 +9,10 @@ import type { SectionHandler, Values } from "../requests/service.ts";
 import * as requestsService from "../requests/service.ts";
 import { sectionLabel } from "../requests/service.ts";
 import { householdSections } from "./sections.ts";
-import { masked } from "./service.ts";
+import { FOYER_SECTIONS, formStart, masked } from "./service.ts";
 import * as staffRepo from "./staff-repo.ts";
 
 export const PAGE_SIZE = 20;
-
-/** Every query runs as the town's staff: RLS keeps them to their own town. */
-const staffCtx = (tenant: Tenant, s: SessionUser) => ({
-  role: "app_staff" as const,
-  tenantId: tenant.id,
-  userId: s.userId,
-});
 
 const handler = (section: Section) => householdSections[section] as SectionHandler;
 
@@ -37,12 +29,10 @@ export function searchTerms(q: string): staffRepo.SearchTerms {
 }
 
 /** « Rechercher un foyer »: one page of matches (all the town's households for an empty term). */
-export async function search(db: Database, tenant: Tenant, s: SessionUser, q: string, page: number) {
+export async function search(trx: Trx, q: string, page: number) {
   const terms = searchTerms(q.slice(0, 100));
   const offset = (page - 1) * PAGE_SIZE;
-  const found = await db.withTenant(staffCtx(tenant, s), (trx) =>
-    staffRepo.searchHouseholds(trx, terms, { limit: PAGE_SIZE, offset }),
-  );
+  const found = await staffRepo.searchHouseholds(trx, terms, { limit: PAGE_SIZE, offset });
   return { ...found, pages: Math.max(1, Math.ceil(found.total / PAGE_SIZE)) };
 }
 
@@ -52,8 +42,6 @@ async function householdOr404(trx: Trx, id: string) {
   return household;
 }
 
-const FILE_SECTIONS = ["responsable", "conjoint", "coordonnees", "caf", "fiscal", "bancaire"] as const;
-
 /** Staff read missing items on the file page itself: each parent page maps to its part. */
 const ANCHORS: Record<string, string> = { "/profil": "#responsable", "/documents": "#documents" };
 const anchorOf = (href: string) =>
@@ -61,7 +49,7 @@ const anchorOf = (href: string) =>
 
 async function householdParts(trx: Trx, tenant: Tenant, id: string) {
   const sections: Partial<Record<Section, Values | null>> = {};
-  for (const section of FILE_SECTIONS)
+  for (const section of FOYER_SECTIONS)
     sections[section] = masked(section, await handler(section).read(trx, id, null));
   const pending = (await requestsService.pendingRequests(trx))
     .filter((r) => r.household_id === id)
@@ -74,47 +62,37 @@ async function householdParts(trx: Trx, tenant: Tenant, id: string) {
 }
 
 /** The household's whole file, as the town's staff see it (bank details masked). */
-export function file(db: Database, tenant: Tenant, s: SessionUser, id: string) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    const household = await householdOr404(trx, id);
-    return {
-      household,
-      accounts: await staffRepo.accounts(trx, id),
-      ...(await householdParts(trx, tenant, id)),
-      children: await childrenService.householdChildren(trx, tenant, id),
-      documents: await documentsService.householdDocuments(trx, tenant, id),
-      qfProof: await documentsService.latestOfType(trx, tenant, id, documentsService.QF_PROOF),
-    };
-  });
+export async function file(trx: Trx, tenant: Tenant, id: string) {
+  const household = await householdOr404(trx, id);
+  return {
+    household,
+    accounts: await staffRepo.accounts(trx, id),
+    ...(await householdParts(trx, tenant, id)),
+    children: await childrenService.householdChildren(trx, tenant, id),
+    documents: await documentsService.householdDocuments(trx, tenant, id),
+    qfProof: await documentsService.latestOfType(trx, tenant, id, documentsService.QF_PROOF),
+  };
 }
 
 /** A section's current values, for the staff's edit form (bank details are typed again, never shown). */
-export function editView(db: Database, tenant: Tenant, s: SessionUser, id: string, section: Section) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    const household = await householdOr404(trx, id);
-    const values = await handler(section).read(trx, id, null);
-    if (section !== "bancaire") return { household, values };
-    return { household, values: { account_holder: values?.account_holder ?? null } };
-  });
+export async function editView(trx: Trx, id: string, section: Section) {
+  const household = await householdOr404(trx, id);
+  return { household, values: formStart(section, await handler(section).read(trx, id, null)) };
 }
 
 /** Staff change the file directly: applied at once whatever the town's mode, and audited. */
-export function save(
-  db: Database,
+export async function save(
+  trx: Trx,
   tenant: Tenant,
-  s: SessionUser,
-  id: string,
-  section: Section,
-  values: Values,
+  userId: string,
+  change: { householdId: string; section: Section; values: Values },
 ) {
-  return db.withTenant(staffCtx(tenant, s), async (trx) => {
-    await householdOr404(trx, id);
-    return requestsService.submitChange(
-      trx,
-      { tenant, actor: { kind: "staff", userId: s.userId }, householdId: id },
-      section,
-      null,
-      values,
-    );
-  });
+  await householdOr404(trx, change.householdId);
+  return requestsService.submitChange(
+    trx,
+    { tenant, actor: { kind: "staff", userId }, householdId: change.householdId },
+    change.section,
+    null,
+    change.values,
+  );
 }

@@ -47,66 +47,77 @@ function filters(c: Context<AppEnv>) {
   };
 }
 
+type Filters = ReturnType<typeof filters>;
+
+/** The household's change requests and the planning's, as the filters keep them. */
+async function itemsOf(deps: Deps, c: Context<AppEnv>, f: Filters) {
+  const householdId = callerHousehold(c);
+  const [rows, planning] = await inTransaction(
+    c,
+    deps.db,
+    async (trx) =>
+      [
+        await requestsService.recentRequests(trx, householdId),
+        f.planning ? await recentFromSources(trx, householdId, deps.now()) : [],
+      ] as const,
+  );
+  return rows
+    .filter((r) => f.sections.includes(r.section) && (!f.type || r.section === f.type))
+    .map((r) => ({
+      id: r.id,
+      status: r.status,
+      label: sectionLabel(r.section),
+      created: date(r.created_at),
+      decided: date(r.decided_at),
+      reason: r.reason,
+      lines: changeLines(r, { mask: true }),
+    }))
+    .concat(
+      planning
+        .filter((r) => !f.type || r.type === (f.type as string))
+        .map((r) => ({ ...r, created: date(r.createdAt), decided: date(r.decidedAt), lines: [] })),
+    );
+}
+
+/** « Liste des demandes »: the group and type filters, then the requests by state. */
+async function listPage(deps: Deps, c: Context<AppEnv>) {
+  const f = filters(c);
+  const items = await itemsOf(deps, c, f);
+  return page(c, "requests/index", {
+    groups: Object.entries(GROUPS).map(([key, g]) => ({ key, label: g.label, current: key === f.group })),
+    types: f.sections.map((s) => ({
+      key: s,
+      label: sourceTypes().find((p) => p.key === s)?.label ?? sectionLabel(s),
+      current: s === f.type,
+    })),
+    group: f.group,
+    type: f.type,
+    states: STATES.map((s) => ({
+      key: s,
+      label: STATUS_LABELS[s],
+      heading: STATUS_HEADINGS[s],
+      items: items.filter((i) => i.status === s),
+    })),
+    count: items.length,
+    message: c.req.query("message") === "demande-retiree" ? "Votre demande a été retirée." : undefined,
+  });
+}
+
+/** Taking back a pending request, then back where the parent came from (a path of this site only). */
+async function withdraw(deps: Deps, c: Context<AppEnv>) {
+  const id = uuidParam(c, "id");
+  const form = await readForm(c, z.object({}));
+  const actor = { kind: "parent" as const, userId: callerScope(c).userId };
+  await inTransaction(c, deps.db, (trx) =>
+    requestsService.withdraw(trx, { tenant: c.get("tenant"), actor, householdId: callerHousehold(c) }, id),
+  );
+  return seeOther(c, localPath(form.values.back) ?? "/demandes?message=demande-retiree");
+}
+
 /** « Liste des demandes » and taking back a pending request. Mounted at /. */
 export function requestsRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-
-  app.get("/demandes", requireParent, async (c) => {
-    const householdId = callerHousehold(c);
-    const f = filters(c);
-    const [rows, planning] = await inTransaction(
-      c,
-      deps.db,
-      async (trx) =>
-        [
-          await requestsService.recentRequests(trx, householdId),
-          f.planning ? await recentFromSources(trx, householdId, deps.now()) : [],
-        ] as const,
-    );
-    const items = rows
-      .filter((r) => f.sections.includes(r.section) && (!f.type || r.section === f.type))
-      .map((r) => ({
-        id: r.id,
-        status: r.status,
-        label: sectionLabel(r.section),
-        created: date(r.created_at),
-        decided: date(r.decided_at),
-        reason: r.reason,
-        lines: changeLines(r, { mask: true }),
-      }))
-      .concat(
-        planning
-          .filter((r) => !f.type || r.type === (f.type as string))
-          .map((r) => ({ ...r, created: date(r.createdAt), decided: date(r.decidedAt), lines: [] })),
-      );
-    return page(c, "requests/index", {
-      groups: Object.entries(GROUPS).map(([key, g]) => ({ key, label: g.label, current: key === f.group })),
-      types: f.sections.map((s) => ({
-        key: s,
-        label: sourceTypes().find((p) => p.key === s)?.label ?? sectionLabel(s),
-        current: s === f.type,
-      })),
-      group: f.group,
-      type: f.type,
-      states: STATES.map((s) => ({
-        key: s,
-        label: STATUS_LABELS[s],
-        heading: STATUS_HEADINGS[s],
-        items: items.filter((i) => i.status === s),
-      })),
-      count: items.length,
-      message: c.req.query("message") === "demande-retiree" ? "Votre demande a été retirée." : undefined,
-    });
-  });
-
-  app.post("/demandes/:id/retirer", requireParent, async (c) => {
-    const id = uuidParam(c, "id");
-    const form = await readForm(c, z.object({}));
-    const actor = { kind: "parent" as const, userId: callerScope(c).userId };
-    await inTransaction(c, deps.db, (trx) =>
-      requestsService.withdraw(trx, { tenant: c.get("tenant"), actor, householdId: callerHousehold(c) }, id),
-    );
-    return seeOther(c, localPath(form.values.back) ?? "/demandes?message=demande-retiree");
-  });
+  app.get("/demandes", requireParent, (c) => listPage(deps, c));
+  app.post("/demandes/:id/retirer", requireParent, (c) => withdraw(deps, c));
   return app;
 }

@@ -41,6 +41,50 @@ export type OpenedFamily =
   | { ok: true; number: string; householdId: string; userId: string; temporaryPassword: string | null }
   | { ok: false; errors: Record<string, string> };
 
+/** The message for the e-mail or identifiant another family account already uses, or null. */
+async function takenIdentity(
+  trx: Trx,
+  email: string | null,
+  login: string | null,
+): Promise<Record<string, string> | null> {
+  if (email && (await parentUsers.parentIdentityTaken(trx, "email", email)))
+    return { email: "Un compte famille utilise déjà cette adresse e-mail." };
+  if (login && (await parentUsers.parentIdentityTaken(trx, "login", login)))
+    return { login: "Cet identifiant est déjà attribué." };
+  return null;
+}
+
+/** The household with the next « N° Famille », its first parent account, and that parent as « Moi ». */
+async function insertFamily(
+  d: account.AccountDeps,
+  trx: Trx,
+  v: NewFamily,
+  access: { email: string | null; login: string | null; temp: string | null },
+) {
+  const { email, login, temp } = access;
+  const tenantId = d.tenant.id;
+  const number = await opening.nextHouseholdNumber(trx);
+  const household = await opening.insertHousehold(trx, tenantId, number, v.household_name);
+  const person = { civility: v.civility, firstName: v.first_name, lastName: v.last_name.toUpperCase() };
+  const user = await parentUsers.insertParentUser(trx, {
+    tenantId,
+    householdId: household.id,
+    ...person,
+    email,
+    login,
+    passwordHash: temp ? await hashPassword(temp) : null,
+    mustChange: temp !== null && d.tenant.config.auth.forcePasswordChangeAtFirstLogin,
+  });
+  await opening.insertFirstGuardian(trx, {
+    tenantId,
+    householdId: household.id,
+    userId: user.id,
+    ...person,
+    email,
+  });
+  return { household, user };
+}
+
 /**
  * Opens a household and its first parent account inside the caller's transaction: by
  * activation e-mail, or by a temporary password handed out on paper, as the town's rules say.
@@ -51,39 +95,11 @@ export async function openFamily(d: account.AccountDeps, trx: Trx, v: NewFamily)
   const email = v.email ? v.email.toLowerCase() : null;
   const login = cfg.loginWith === "identifier" && v.login ? v.login.toLowerCase() : null;
   await opening.lockFamilyOpening(trx);
-  if (email && (await parentUsers.parentIdentityTaken(trx, "email", email))) {
-    return { ok: false, errors: { email: "Un compte famille utilise déjà cette adresse e-mail." } };
-  }
-  if (login && (await parentUsers.parentIdentityTaken(trx, "login", login))) {
-    return { ok: false, errors: { login: "Cet identifiant est déjà attribué." } };
-  }
+  const taken = await takenIdentity(trx, email, login);
+  if (taken) return { ok: false, errors: taken };
   const temp = cfg.accountOpening === "letter" ? temporaryPassword() : null;
-  const household = await opening.insertHousehold(
-    trx,
-    d.tenant.id,
-    await opening.nextHouseholdNumber(trx),
-    v.household_name,
-  );
-  const person = { civility: v.civility, firstName: v.first_name, lastName: v.last_name.toUpperCase() };
-  const user = await parentUsers.insertParentUser(trx, {
-    tenantId: d.tenant.id,
-    householdId: household.id,
-    ...person,
-    email,
-    login,
-    passwordHash: temp ? await hashPassword(temp) : null,
-    mustChange: temp !== null && cfg.forcePasswordChangeAtFirstLogin,
-  });
-  await opening.insertFirstGuardian(trx, {
-    tenantId: d.tenant.id,
-    householdId: household.id,
-    userId: user.id,
-    ...person,
-    email,
-  });
-  if (!temp && user.email) {
-    await account.sendActivation(d, trx, { ...user, email: user.email });
-  }
+  const { household, user } = await insertFamily(d, trx, v, { email, login, temp });
+  if (!temp && user.email) await account.sendActivation(d, trx, { ...user, email: user.email });
   return {
     ok: true,
     number: household.number,

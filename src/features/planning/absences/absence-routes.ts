@@ -121,13 +121,16 @@ async function uploadCertificate(c: Context<AppEnv>, deps: Deps) {
   const a = await inTransaction(c, deps.db, (trx) => absences.absenceOf(trx, s.householdId, id));
   if (!a.medical || !certificateType(c)) throw notFound();
   const file = (await readUpload(c)).files.file?.[0];
-  const result = await documentsService.upload(deps.db, s.planning.tenant, s.session, {
-    scope: "child",
-    values: { type: CERTIFICATE, child_id: a.child_id },
-    file,
+  const values = { type: CERTIFICATE, child_id: a.child_id };
+  const checked = await documentsService.checkUpload(s.planning.tenant, { scope: "child", values, file });
+  if (!checked.ok) return renderAbsence(c, deps, checked.errors, 422);
+  const parent = { userId: s.session.userId, householdId: s.householdId };
+  const result = await inTransaction(c, deps.db, async (trx) => {
+    const doc = await documentsService.upload(trx, s.planning.tenant, parent, checked);
+    if (doc.ok) await absences.attachCertificate(trx, s.householdId, id, doc.id);
+    return doc;
   });
   if (!result.ok) return renderAbsence(c, deps, result.errors, 422);
-  await inTransaction(c, deps.db, (trx) => absences.attachCertificate(trx, s.householdId, id, result.id));
   return seeOther(c, `/planning/absences/${id}?message=recu`);
 }
 
