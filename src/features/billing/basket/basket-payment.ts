@@ -43,7 +43,6 @@ export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, 
     .executeTakeFirst();
   if (k?.state !== "paying") return null;
   const lines = k.priced as Required<PricedLine>[];
-  const total = lines.reduce((s, l) => s + l.amountCents, 0);
   const invoice = await issueInvoice(trx, tenant, k, lines, parisToday(now));
   await confirmPaidDays(trx, k.id, k.created_by);
   await trx
@@ -54,17 +53,29 @@ export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, 
   // The credit reserved at « Valider et payer » settles its share of the invoice.
   const account = { householdId: k.household_id, regieId: k.regie_id };
   await spendCredit(trx, tenant.id, { ...account, id: invoice.id }, Number(k.credit_cents));
+  await mailReceipt(trx, tenant, k, invoice.number, lines);
+  return invoice.id;
+}
+
+/** « Mon panier » paid: the receipt e-mailed to the household, its lines and the credit used. */
+async function mailReceipt(
+  trx: Trx,
+  tenant: Tenant,
+  k: { household_id: string; name: string; credit_cents: string | number },
+  number: string,
+  lines: Required<PricedLine>[],
+) {
+  const credit = Number(k.credit_cents);
   await notifyHousehold(trx, tenant, k.household_id, {
     template: "billing-basket-paid",
     data: {
-      number: invoice.number,
+      number,
       regie: k.name,
-      total: euros(total),
-      credit: Number(k.credit_cents) > 0 ? euros(Number(k.credit_cents)) : null,
+      total: euros(lines.reduce((s, l) => s + l.amountCents, 0)),
+      credit: credit > 0 ? euros(credit) : null,
       lines: lines.map((l) => ({ label: l.label, amount: euros(l.amountCents) })),
     },
   });
-  return invoice.id;
 }
 
 type PaidBasket = { household_id: string; regie_id: string; invoice_prefix: string };
