@@ -9,7 +9,7 @@ import { currentTenant } from "../../../tenancy/current.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { expireUnpaidDays } from "../../planning/booking/status-service.ts";
 import { settleAttempt } from "../payments/online-payment.ts";
-import { releaseStranded, reopenBasket } from "./basket-payment.ts";
+import { failAttempt, releaseStranded } from "./basket-payment.ts";
 
 /**
  * An open basket past its deadline: its days expire, their places go back (to the waiting
@@ -35,15 +35,6 @@ export async function expireBasket(trx: Trx, tenant: Tenant, basketId: string): 
       data: { days: days.map((d) => `${d.first_name} ${d.last_name} : ${longDate(d.day)}`) },
     });
   return true;
-}
-
-async function dropAttempt(trx: Trx, attemptId: string) {
-  await trx
-    .updateTable("payment_attempts")
-    .set({ state: "error", error: "Aucune réponse de PayFiP.", updated_at: sql`now()` })
-    .where("id", "=", attemptId)
-    .execute();
-  await reopenBasket(trx, attemptId);
 }
 
 export interface BasketExpiryJob {
@@ -98,7 +89,7 @@ export function createBasketExpiryJob(db: Database, payfip: PayfipSettings | und
     if (attempt && now.getTime() - attempt.created_at.getTime() < ATTEMPT_WINDOW_MS) return later;
     await tx(async (trx) => {
       // An attempt PayFiP never answered for (no idOp) can no longer be paid.
-      if (attempt) await dropAttempt(trx, attempt.id);
+      if (attempt) await failAttempt(trx, attempt.id, "Aucune réponse de PayFiP.");
       await expireBasket(trx, tenant, job.id);
     });
     return null;

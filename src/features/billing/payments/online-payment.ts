@@ -16,7 +16,8 @@ import { parisToday } from "../../../lib/dates.ts";
 import type { Logger } from "../../../lib/log.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { basketInvoice } from "../basket/basket-late-payment.ts";
-import { openBasketAttempt, reopenBasket, STRANDED_AFTER_MS } from "../basket/basket-payment.ts";
+import { failAttempt, openBasketAttempt, reopenBasket } from "../basket/basket-payment.ts";
+import { STRANDED_AFTER_MS } from "./attempt-row.ts";
 import { openAttempt } from "./invoice-attempt.ts";
 import { recordPayment } from "./ledger.ts";
 
@@ -87,23 +88,7 @@ async function startAttempt(
 ): Promise<string> {
   const a = await tx(open);
   try {
-    // Capped below STRANDED_AFTER_MS: past it, an attempt without idOp is known to be dead.
-    const budget = withinBudget(payfip.budgetMs, STRANDED_AFTER_MS - 5_000);
-    const { idOp } = await createPayment(
-      {
-        endpoint: soapEndpoint(payfip.base),
-        numcli: a.numcli,
-        exer: a.exer,
-        refdet: a.refdet,
-        objet: a.objet,
-        montantCents: a.amountCents,
-        mel: ctx.email,
-        urlnotif: `${ctx.origin}/paiement/notification`,
-        urlredirect: `${ctx.origin}/paiement/retour`,
-        saisie: payfip.saisie,
-      },
-      budget,
-    );
+    const idOp = await createPage(ctx, payfip, a);
     await tx((trx) =>
       trx
         .updateTable("payment_attempts")
@@ -119,16 +104,31 @@ async function startAttempt(
       error instanceof PayfipFunctionalError || error instanceof PayfipInputError
         ? error.message
         : "le service de paiement ne répond pas. Réessayez dans quelques minutes.";
-    await tx(async (trx) => {
-      await trx
-        .updateTable("payment_attempts")
-        .set({ state: "error", error: detail.slice(0, 500), updated_at: sql`now()` })
-        .where("id", "=", a.attemptId)
-        .execute();
-      await reopenBasket(trx, a.attemptId);
-    });
+    await tx((trx) => failAttempt(trx, a.attemptId, detail.slice(0, 500)));
     throw new AppError("bad_request", 502, `Le paiement en ligne n'a pas pu commencer : ${message}`);
   }
+}
+
+/** PayFiP's create call for the attempt: its idOp, the payment page's key. */
+async function createPage(ctx: Payer, payfip: PayfipSettings, a: Opened): Promise<string> {
+  // Capped below STRANDED_AFTER_MS: past it, an attempt without idOp is known to be dead.
+  const budget = withinBudget(payfip.budgetMs, STRANDED_AFTER_MS - 5_000);
+  const { idOp } = await createPayment(
+    {
+      endpoint: soapEndpoint(payfip.base),
+      numcli: a.numcli,
+      exer: a.exer,
+      refdet: a.refdet,
+      objet: a.objet,
+      montantCents: a.amountCents,
+      mel: ctx.email,
+      urlnotif: `${ctx.origin}/paiement/notification`,
+      urlredirect: `${ctx.origin}/paiement/retour`,
+      saisie: payfip.saisie,
+    },
+    budget,
+  );
+  return idOp;
 }
 
 export type Settlement =

@@ -41,6 +41,8 @@ export function schoolYearBounds(year: string): { from: string; to: string } {
   return { from: `${start}-09-01`, to: `${start + 1}-08-31` };
 }
 
+type Account = { householdId: string; regieId: string };
+
 /** A household's statement for one régie and school year (RLS fences parents to their own). */
 export async function statementFor(
   trx: Trx,
@@ -49,58 +51,72 @@ export async function statementFor(
   year: string,
 ): Promise<Statement> {
   const { from, to } = schoolYearBounds(year);
-  const invoices = await trx
-    .selectFrom("invoices")
-    .select(["number", "kind", "issued_on as date", "total_cents"])
-    .where("household_id", "=", householdId)
-    .where("regie_id", "=", regieId)
-    .where("issued_on", "<=", to)
-    .execute();
-  const payments = await trx
-    .selectFrom("payments as p")
-    .innerJoin("invoices as i", "i.id", "p.invoice_id")
-    .select(["p.received_on as date", "p.amount_cents", "p.method", "i.number"])
-    .where("p.household_id", "=", householdId)
-    .where("p.regie_id", "=", regieId)
-    .where("p.received_on", "<=", to)
-    .execute();
-  const refunds = await trx
-    .selectFrom("refunds")
-    .select(["paid_on", "amount_cents"])
-    .where("household_id", "=", householdId)
-    .where("regie_id", "=", regieId)
-    .where("state", "=", "paid")
-    .where("paid_on", "<=", to)
-    .execute();
-  const ops: Operation[] = [
-    ...refunds.map((r) => ({
-      date: r.paid_on as string,
-      label: "Remboursement d'avoir par virement",
-      kind: "refund" as const,
-      debitCents: Number(r.amount_cents),
-      creditCents: 0,
-    })),
-    ...invoices.map((i) => ({
-      date: i.date,
-      label: i.kind === "invoice" ? `Facture ${i.number}` : `Avoir ${i.number}`,
-      kind: i.kind,
-      debitCents: i.kind === "invoice" ? Number(i.total_cents) : 0,
-      creditCents: i.kind === "credit_note" ? Number(i.total_cents) : 0,
-    })),
-    ...payments.map((p) => ({
-      date: p.date,
-      label: `Règlement ${METHOD_LABELS[p.method]} – facture ${p.number}`,
-      kind: "payment" as const,
-      debitCents: 0,
-      creditCents: Number(p.amount_cents),
-    })),
-  ];
+  const account = { householdId, regieId };
+  const ops: Operation[] = [];
+  for (const source of [refundOperations, invoiceOperations, paymentOperations])
+    ops.push(...(await source(trx, account, to)));
   const before = ops.filter((o) => o.date < from);
   const opening = before.reduce((s, o) => s + o.debitCents - o.creditCents, 0);
   return buildStatement(
     opening,
     ops.filter((o) => o.date >= from),
   );
+}
+
+/** Refunds paid to the household by transfer up to a day: debits (the credit leaves the account). */
+async function refundOperations(trx: Trx, a: Account, to: string): Promise<Operation[]> {
+  const refunds = await trx
+    .selectFrom("refunds")
+    .select(["paid_on", "amount_cents"])
+    .where("household_id", "=", a.householdId)
+    .where("regie_id", "=", a.regieId)
+    .where("state", "=", "paid")
+    .where("paid_on", "<=", to)
+    .execute();
+  return refunds.map((r) => ({
+    date: r.paid_on as string,
+    label: "Remboursement d'avoir par virement",
+    kind: "refund",
+    debitCents: Number(r.amount_cents),
+    creditCents: 0,
+  }));
+}
+
+/** Invoices (debits) and avoirs (credits) issued up to a day. */
+async function invoiceOperations(trx: Trx, a: Account, to: string): Promise<Operation[]> {
+  const invoices = await trx
+    .selectFrom("invoices")
+    .select(["number", "kind", "issued_on as date", "total_cents"])
+    .where("household_id", "=", a.householdId)
+    .where("regie_id", "=", a.regieId)
+    .where("issued_on", "<=", to)
+    .execute();
+  return invoices.map((i) => ({
+    date: i.date,
+    label: i.kind === "invoice" ? `Facture ${i.number}` : `Avoir ${i.number}`,
+    kind: i.kind,
+    debitCents: i.kind === "invoice" ? Number(i.total_cents) : 0,
+    creditCents: i.kind === "credit_note" ? Number(i.total_cents) : 0,
+  }));
+}
+
+/** Payments received up to a day, each naming its invoice: credits. */
+async function paymentOperations(trx: Trx, a: Account, to: string): Promise<Operation[]> {
+  const payments = await trx
+    .selectFrom("payments as p")
+    .innerJoin("invoices as i", "i.id", "p.invoice_id")
+    .select(["p.received_on as date", "p.amount_cents", "p.method", "i.number"])
+    .where("p.household_id", "=", a.householdId)
+    .where("p.regie_id", "=", a.regieId)
+    .where("p.received_on", "<=", to)
+    .execute();
+  return payments.map((p) => ({
+    date: p.date,
+    label: `Règlement ${METHOD_LABELS[p.method]} – facture ${p.number}`,
+    kind: "payment",
+    debitCents: 0,
+    creditCents: Number(p.amount_cents),
+  }));
 }
 
 export const METHOD_LABELS = {
