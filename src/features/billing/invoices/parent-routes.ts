@@ -1,22 +1,18 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireParent } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
-import { publicOrigin } from "../../../env.ts";
-import { AppError, notFound } from "../../../http/errors.ts";
+import { notFound } from "../../../http/errors.ts";
 import { uuidParam } from "../../../http/forms.ts";
 import { page } from "../../../http/render.ts";
-import { callerHousehold, callerScope, callerTransact, inTransaction } from "../../../http/scope.ts";
+import { callerHousehold, callerTransact, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import { startPayment } from "../payments/online-payment.ts";
+import { explained, payerOf } from "../payments/payment-routes.ts";
 import { refundParentRoutes, showStatement } from "../payments/refund-routes.ts";
 import { statementPdf } from "../statement/statement-pdf.ts";
 import { invoicePdf } from "./invoice-pdf.ts";
 import { FMT, householdInvoices, householdPayments, invoiceDetail, STATE_FILTERS } from "./invoices-view.ts";
-
-// « Mon panier » (basket-routes.ts) imports it from here; every portal page already has it.
-export { allowPayfipForms } from "../payments/payment-routes.ts";
 
 /** « Mes factures » (all régies), invoice detail and PDF, online payment, « Relevé de compte ». Mounted at /. */
 export function billingParentRoutes(deps: Deps) {
@@ -70,23 +66,13 @@ async function sendInvoicePdf(c: Context<AppEnv>, deps: Deps, disposition: "inli
 
 /** « Payer en ligne »: off to PayFiP's page, or the invoice again with the refusal's message. */
 async function pay(c: Context<AppEnv>, deps: Deps) {
-  const s = c.get("session") as SessionUser;
-  const tenant = c.get("tenant");
   const id = uuidParam(c, "id");
   try {
-    const payer = {
-      tenant,
-      userId: callerScope(c).userId,
-      householdId: callerHousehold(c),
-      email: s.email ?? tenant.config.contact.email,
-      now: deps.now(),
-      origin: publicOrigin(deps.env, c.env.site.hostname),
-    };
-    return c.redirect(await startPayment(callerTransact(c, deps.db), payer, id, deps.payfip), 303);
+    return c.redirect(await startPayment(callerTransact(c, deps.db), payerOf(c, deps), id, deps.payfip), 303);
   } catch (error) {
-    if (!(error instanceof AppError) || error.status === 404) throw error;
-    c.env.log.warn({ invoice: id, reason: error.message }, "online payment refused");
-    return showInvoice(c, deps, error.message, error.status);
+    const why = explained(error);
+    c.env.log.warn({ invoice: id, reason: why.message }, "online payment refused");
+    return showInvoice(c, deps, why.message, why.status);
   }
 }
 

@@ -3,7 +3,7 @@ import { AppError, notFound } from "../../../http/errors.ts";
 import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { closeStranded, insertAttempt } from "./attempt-row.ts";
-import { remainingCents } from "./ledger.ts";
+import { remainingCents } from "./credit-ledger.ts";
 
 // The attempt on one invoice (« Payer en ligne » on « Mes factures »); online-payment.ts drives PayFiP.
 /**

@@ -5,7 +5,7 @@ import { FormError } from "../../../http/forms.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
 import { euros } from "../pricing/pricing.ts";
-import { lockAccount, settledSql, spendOnOpenInvoices } from "./credit-ledger.ts";
+import { lockAccount, remainingCents, spendOnOpenInvoices } from "./credit-ledger.ts";
 
 export type InvoiceState = "to_pay" | "partly_paid" | "paid" | "credited" | "treasury";
 
@@ -51,20 +51,6 @@ export function amountsOf(r: InvoiceSums) {
     leftCents: Math.max(totalCents - settledCents, 0),
     state: invoiceState(totalCents, paidCents, settledCents - paidCents, r.treasury_ref),
   };
-}
-
-/** What is left to pay on an invoice: its total less payments and credit spent on it. */
-export async function remainingCents(
-  trx: Trx,
-  invoiceId: string,
-): Promise<{ total: number; settled: number }> {
-  const row = await trx
-    .selectFrom("invoices as i")
-    .select(["i.total_cents", settledSql.as("settled")])
-    .where("i.id", "=", invoiceId)
-    .executeTakeFirst();
-  if (!row) throw notFound();
-  return { total: Number(row.total_cents), settled: Number(row.settled) };
 }
 
 /** An invoice handed to the Treasury moves only by the Treasury's own corrections. */

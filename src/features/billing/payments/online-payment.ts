@@ -23,7 +23,7 @@ import { recordPayment } from "./ledger.ts";
 
 const TERMINAL = ["paid", "refused", "cancelled", "expired", "error"];
 
-type Payer = {
+export type Payer = {
   tenant: Tenant;
   userId: string;
   householdId: string;
