@@ -33,7 +33,12 @@ export interface Column {
  * One row of a table, its cells side by side at the columns' places; a row runs over a page
  * by breaking before it, never inside it. Leaves the cursor under the tallest cell.
  */
-export function tableRow(doc: Doc, columns: readonly Column[], cells: string[], style: { bold?: boolean; size: number }) {
+export function tableRow(
+  doc: Doc,
+  columns: readonly Column[],
+  cells: string[],
+  style: { bold?: boolean; size: number },
+) {
   if (doc.y > doc.page.height - doc.page.margins.bottom - 30) doc.addPage();
   const y = doc.y;
   let bottom = y;

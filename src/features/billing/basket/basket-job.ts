@@ -75,7 +75,8 @@ export function createBasketExpiryJob(db: Database, payfip: PayfipSettings | und
     const seen = await lookAt(tx, job.id);
     if (!seen || seen.basket.state === "paid" || seen.basket.state === "expired") return null;
     const { basket, attempt, tenant } = seen;
-    if (attempt && !attempt.idop && (await tx((t) => releaseStranded(t, job.id, now)))) return expire(job, now);
+    if (attempt && !attempt.idop && (await tx((t) => releaseStranded(t, job.id, now))))
+      return expire(job, now);
     if (basket.expires_at > now) return basket.expires_at;
     const later = new Date(now.getTime() + RECHECK_MS);
     if (attempt?.idop) {

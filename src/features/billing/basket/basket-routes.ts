@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { requireParent } from "../../../auth/middleware.ts";
-import { AppError, notFound } from "../../../http/errors.ts";
+import { type AppError, notFound } from "../../../http/errors.ts";
 import { readForm } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import { callerHousehold, callerTransact, inTransaction, townJobsTransact } from "../../../http/scope.ts";
@@ -24,7 +24,9 @@ async function idField(c: Context<AppEnv>, name: "panier" | "reservation"): Prom
 
 /** « Mon panier », with the reason a request was refused (409) when there is one. */
 async function show(c: Context<AppEnv>, deps: Deps, error: AppError | null = null) {
-  const baskets = await inTransaction(c, deps.db, (trx) => basketPage(trx, c.get("tenant"), callerHousehold(c)));
+  const baskets = await inTransaction(c, deps.db, (trx) =>
+    basketPage(trx, c.get("tenant"), callerHousehold(c)),
+  );
   allowPayfipForms(c, deps);
   const status = (error?.status ?? 200) as ContentfulStatusCode;
   const expired = error?.message === BASKET_EXPIRED;

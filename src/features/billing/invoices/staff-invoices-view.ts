@@ -1,8 +1,8 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type RawBuilder, sql } from "kysely";
-import type { Trx } from "../../../db/database.ts";
 import type { z } from "zod";
+import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import { submitForm, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
@@ -12,7 +12,7 @@ import { parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Actor } from "../../audit/service.ts";
 import { actorNames } from "../../audit/service.ts";
 import { paidSql, settledSql } from "../payments/credit-ledger.ts";
-import { amountsOf, INVOICE_STATE_LABELS, type InvoiceSums, type InvoiceState } from "../payments/ledger.ts";
+import { amountsOf, INVOICE_STATE_LABELS, type InvoiceState, type InvoiceSums } from "../payments/ledger.ts";
 import { canTransmit } from "../payments/treasury-service.ts";
 import { euros } from "../pricing/pricing.ts";
 import { HOUSEHOLD_REGIE_COLUMNS } from "../staff-columns.ts";

@@ -11,7 +11,7 @@ import {
 } from "../../../integrations/payfip/client.ts";
 import { PayfipError, PayfipFunctionalError, PayfipInputError } from "../../../integrations/payfip/errors.ts";
 import { type AttemptState, attemptState } from "../../../integrations/payfip/outcome.ts";
-import type { PaymentOutcome, PayfipSettings } from "../../../integrations/payfip/types.ts";
+import type { PayfipSettings, PaymentOutcome } from "../../../integrations/payfip/types.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import type { Logger } from "../../../lib/log.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";

@@ -3,7 +3,13 @@ import type { SessionUser } from "../../../auth/sessions.ts";
 import { publicOrigin } from "../../../env.ts";
 import { AppError } from "../../../http/errors.ts";
 import { page, seeOther } from "../../../http/render.ts";
-import { callerHousehold, callerScope, inTransaction, setCallerScope, townJobsTransact } from "../../../http/scope.ts";
+import {
+  callerHousehold,
+  callerScope,
+  inTransaction,
+  setCallerScope,
+  townJobsTransact,
+} from "../../../http/scope.ts";
 import { contentSecurityPolicy } from "../../../http/security.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { readIdOp } from "../../../integrations/payfip/callback.ts";

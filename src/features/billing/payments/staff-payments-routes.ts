@@ -7,7 +7,13 @@ import type { AppEnv, Deps } from "../../../http/types.ts";
 import { isIsoDate, parisDateTime, parisToday } from "../../../lib/dates.ts";
 import { euros } from "../../../lib/form-fields.ts";
 import { dayBefore, deskReference } from "../desk-fields.ts";
-import { DESK_METHODS, FORMAT, invoiceForm, METHOD_NAMES, regieOptions } from "../invoices/staff-invoices-view.ts";
+import {
+  DESK_METHODS,
+  FORMAT,
+  invoiceForm,
+  METHOD_NAMES,
+  regieOptions,
+} from "../invoices/staff-invoices-view.ts";
 import { recordPayment } from "./ledger.ts";
 import {
   ATTEMPT_STATE_LABELS,

@@ -76,7 +76,7 @@ async function refundOperations(trx: Trx, a: Account, to: string): Promise<Opera
   return refunds.map((r) => ({
     date: r.paid_on as string,
     label: "Remboursement d'avoir par virement",
-    kind: "refund",
+    kind: "refund" as const,
     debitCents: Number(r.amount_cents),
     creditCents: 0,
   }));
@@ -113,7 +113,7 @@ async function paymentOperations(trx: Trx, a: Account, to: string): Promise<Oper
   return payments.map((p) => ({
     date: p.date,
     label: `Règlement ${METHOD_LABELS[p.method]} – facture ${p.number}`,
-    kind: "payment",
+    kind: "payment" as const,
     debitCents: 0,
     creditCents: Number(p.amount_cents),
   }));
