@@ -15,7 +15,7 @@ import { paidSql, settledSql } from "../payments/credit-ledger.ts";
 import { amountsOf, INVOICE_STATE_LABELS, type InvoiceState, type InvoiceSums } from "../payments/ledger.ts";
 import { canTransmit } from "../payments/treasury-service.ts";
 import { euros } from "../pricing/pricing.ts";
-import { HOUSEHOLD_REGIE_COLUMNS } from "../staff-columns.ts";
+import { HOUSEHOLD_REGIE_COLUMNS, PAYMENT_COLUMNS } from "../staff-columns.ts";
 import { creditableLines } from "./credit-service.ts";
 
 /** Staff wording of the payment methods (the statement's « par chèque » reads in a sentence). */
@@ -186,14 +186,7 @@ function invoicePayments(trx: Trx, id: string) {
   return trx
     .selectFrom("payments as p")
     .leftJoin("users as u", "u.id", "p.recorded_by")
-    .select([
-      "p.id",
-      "p.method",
-      "p.amount_cents",
-      "p.received_on",
-      "p.reference",
-      ...actorNames("u", "p.recorded_by"),
-    ])
+    .select(PAYMENT_COLUMNS)
     .where("p.invoice_id", "=", id)
     .orderBy("p.received_on")
     .orderBy("p.created_at")
