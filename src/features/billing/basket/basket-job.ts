@@ -1,6 +1,5 @@
 import { sql } from "kysely";
-import type { Database, Trx } from "../../../db/database.ts";
-import { townJobs } from "../../../db/database.ts";
+import { type Database, type Transact, type Trx, townJobs } from "../../../db/database.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
 import type { PayfipSettings } from "../../../integrations/payfip/types.ts";
@@ -10,7 +9,7 @@ import { currentTenant } from "../../../tenancy/current.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { expireUnpaidDays } from "../../planning/booking/status-service.ts";
 import { settleAttempt } from "../payments/online-payment.ts";
-import { releaseStranded, reopenBasket } from "./basket-payment.ts";
+import { failAttempt, releaseStranded } from "./basket-payment.ts";
 
 /**
  * An open basket past its deadline: its days expire, their places go back (to the waiting
@@ -38,15 +37,6 @@ export async function expireBasket(trx: Trx, tenant: Tenant, basketId: string): 
   return true;
 }
 
-async function dropAttempt(trx: Trx, attemptId: string) {
-  await trx
-    .updateTable("payment_attempts")
-    .set({ state: "error", error: "Aucune réponse de PayFiP.", updated_at: sql`now()` })
-    .where("id", "=", attemptId)
-    .execute();
-  await reopenBasket(trx, attemptId);
-}
-
 export interface BasketExpiryJob {
   tenantId: string;
   id: string;
@@ -55,6 +45,25 @@ export interface BasketExpiryJob {
 // While a payment of the basket may still succeed, look again this much later.
 const RECHECK_MS = 5 * 60_000;
 
+/** The basket's state and deadline, its newest attempt still live, and the town. */
+function lookAt(tx: Transact, basketId: string) {
+  return tx(async (trx) => {
+    const basket = await trx
+      .selectFrom("baskets")
+      .select(["state", "expires_at"])
+      .where("id", "=", basketId)
+      .executeTakeFirst();
+    const attempt = await trx
+      .selectFrom("payment_attempts")
+      .select(["id", "idop", "created_at"])
+      .where("basket_id", "=", basketId)
+      .where("state", "in", ["created", "pending"])
+      .orderBy("created_at", "desc")
+      .executeTakeFirst();
+    return basket && { basket, attempt, tenant: await currentTenant(trx) };
+  });
+}
+
 /**
  * expire_basket, scheduled at the basket's deadline: a basket being paid has its attempt
  * settled first (PayFiP may have taken the money); only an open basket past its deadline
@@ -62,51 +71,27 @@ const RECHECK_MS = 5 * 60_000;
  */
 export function createBasketExpiryJob(db: Database, payfip: PayfipSettings | undefined, log: Logger) {
   return async function expire(job: BasketExpiryJob, now = new Date()): Promise<Date | null> {
-    const jobs = { role: "app_jobs" as const, tenantId: job.tenantId };
-    const seen = await db.withTenant(jobs, async (trx) => {
-      const basket = await trx
-        .selectFrom("baskets")
-        .select(["state", "expires_at"])
-        .where("id", "=", job.id)
-        .executeTakeFirst();
-      const attempt = await trx
-        .selectFrom("payment_attempts")
-        .select(["id", "idop", "created_at"])
-        .where("basket_id", "=", job.id)
-        .where("state", "in", ["created", "pending"])
-        .orderBy("created_at", "desc")
-        .executeTakeFirst();
-      return basket && { basket, attempt, tenant: await currentTenant(trx) };
-    });
+    const tx = townJobs(db, job.tenantId);
+    const seen = await lookAt(tx, job.id);
     if (!seen || seen.basket.state === "paid" || seen.basket.state === "expired") return null;
-    if (
-      seen.attempt &&
-      !seen.attempt.idop &&
-      (await db.withTenant(jobs, (t) => releaseStranded(t, job.id, now)))
-    )
+    const { basket, attempt, tenant } = seen;
+    if (attempt && !attempt.idop && (await tx((t) => releaseStranded(t, job.id, now))))
       return expire(job, now);
-    if (seen.basket.expires_at > now) return seen.basket.expires_at;
+    if (basket.expires_at > now) return basket.expires_at;
     const later = new Date(now.getTime() + RECHECK_MS);
-    const attempt = seen.attempt;
     if (attempt?.idop) {
       if (!payfip) return later;
-      const state = await settleAttempt(
-        townJobs(db, seen.tenant.id),
-        seen.tenant,
-        attempt.idop,
-        payfip,
-        log,
-        now,
-      );
+      const state = await settleAttempt(tx, tenant, attempt.idop, payfip, log, now);
       if (state === "paid") return null;
       if (state === "pending") return later;
       // An older attempt (a page abandoned but still payable) is settled before expiring.
       return expire(job, now);
-    } else if (attempt && now.getTime() - attempt.created_at.getTime() < ATTEMPT_WINDOW_MS) return later;
-    await db.withTenant(jobs, async (trx) => {
+    }
+    if (attempt && now.getTime() - attempt.created_at.getTime() < ATTEMPT_WINDOW_MS) return later;
+    await tx(async (trx) => {
       // An attempt PayFiP never answered for (no idOp) can no longer be paid.
-      if (attempt && !attempt.idop) await dropAttempt(trx, attempt.id);
-      await expireBasket(trx, seen.tenant, job.id);
+      if (attempt) await failAttempt(trx, attempt.id, "Aucune réponse de PayFiP.");
+      await expireBasket(trx, tenant, job.id);
     });
     return null;
   };

@@ -3,11 +3,11 @@ import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
-import { makeRefdet, sanitizeObjet } from "../../../integrations/payfip/rules.ts";
 import { parisDateTime, parisToday } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { confirmPaidDays } from "../../planning/booking/status-service.ts";
 import { type IssuedInvoice, issueInvoices } from "../invoices/issue-service.ts";
+import { closeStranded, insertAttempt } from "../payments/attempt-row.ts";
 import { availableCredit, creditShare, lockAccount, spendCredit } from "../payments/credit-ledger.ts";
 import { euros, type PricedLine } from "../pricing/pricing.ts";
 import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
@@ -43,7 +43,6 @@ export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, 
     .executeTakeFirst();
   if (k?.state !== "paying") return null;
   const lines = k.priced as Required<PricedLine>[];
-  const total = lines.reduce((s, l) => s + l.amountCents, 0);
   const invoice = await issueInvoice(trx, tenant, k, lines, parisToday(now));
   await confirmPaidDays(trx, k.id, k.created_by);
   await trx
@@ -54,17 +53,29 @@ export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, 
   // The credit reserved at « Valider et payer » settles its share of the invoice.
   const account = { householdId: k.household_id, regieId: k.regie_id };
   await spendCredit(trx, tenant.id, { ...account, id: invoice.id }, Number(k.credit_cents));
+  await mailReceipt(trx, tenant, k, invoice.number, lines);
+  return invoice.id;
+}
+
+/** « Mon panier » paid: the receipt e-mailed to the household, its lines and the credit used. */
+async function mailReceipt(
+  trx: Trx,
+  tenant: Tenant,
+  k: { household_id: string; name: string; credit_cents: string | number },
+  number: string,
+  lines: Required<PricedLine>[],
+) {
+  const credit = Number(k.credit_cents);
   await notifyHousehold(trx, tenant, k.household_id, {
     template: "billing-basket-paid",
     data: {
-      number: invoice.number,
+      number,
       regie: k.name,
-      total: euros(total),
-      credit: Number(k.credit_cents) > 0 ? euros(Number(k.credit_cents)) : null,
+      total: euros(lines.reduce((s, l) => s + l.amountCents, 0)),
+      credit: credit > 0 ? euros(credit) : null,
       lines: lines.map((l) => ({ label: l.label, amount: euros(l.amountCents) })),
     },
   });
-  return invoice.id;
 }
 
 type PaidBasket = { household_id: string; regie_id: string; invoice_prefix: string };
@@ -138,36 +149,15 @@ export async function freezeBasket(trx: Trx, o: Owner, basketId: string) {
 export async function openBasketAttempt(trx: Trx, o: Owner, basketId: string) {
   const { k, total, credit } = await freezeBasket(trx, o, basketId);
   if (credit >= total) throw new AppError("bad_request", 409, "Ce panier est réglé par votre avoir.");
-  const row = await trx
-    .insertInto("payment_attempts")
-    .values({
-      tenant_id: o.tenant.id,
-      regie_id: k.regie_id,
-      household_id: o.householdId,
-      basket_id: k.id,
-      created_by: o.userId,
-      refdet: makeRefdet("PANIER", o.now),
-      amount_cents: total - credit,
-      created_at: o.now,
-    })
-    .returning(["id", "refdet"])
-    .executeTakeFirstOrThrow();
-  return {
-    attemptId: row.id,
-    refdet: row.refdet,
+  return insertAttempt(trx, {
+    ...o,
+    regie: { id: k.regie_id, numcli: k.numcli },
+    on: { basket_id: k.id },
     amountCents: total - credit,
-    numcli: k.numcli,
-    exer: parisToday(o.now).slice(0, 4),
-    objet: sanitizeObjet(`${o.tenant.config.shortName} reservation`),
-  };
+    ref: "PANIER",
+    objet: "reservation",
+  });
 }
-
-/**
- * A create call never outlives this (online-payment.ts caps its budget well below): an attempt
- * still without idOp after it was cut short by a crash. Nobody can pay it, since no browser
- * was ever sent to its page.
- */
-export const STRANDED_AFTER_MS = 15_000;
 
 /**
  * The basket's attempt stranded without an idOp (the process died during the create call)
@@ -175,13 +165,7 @@ export const STRANDED_AFTER_MS = 15_000;
  * Returns false when there is none.
  */
 export async function releaseStranded(trx: Trx, basketId: string, now: Date): Promise<boolean> {
-  const stale = await trx
-    .updateTable("payment_attempts")
-    .set({ state: "error", error: "Interrompu avant la réponse de PayFiP.", updated_at: sql`now()` })
-    .where("basket_id", "=", basketId)
-    .where("state", "=", "created")
-    .where("idop", "is", null)
-    .where("created_at", "<", new Date(now.getTime() - STRANDED_AFTER_MS))
+  const stale = await closeStranded(trx, "basket_id", basketId, now)
     .returning(["id", "created_at"])
     .executeTakeFirst();
   if (!stale) return false;
@@ -233,4 +217,14 @@ export async function reopenBasket(trx: Trx, attemptId: string) {
       ),
     )
     .execute();
+}
+
+/** An attempt PayFiP will not take (no answer, a fault): closed with why, its basket reopened. */
+export async function failAttempt(trx: Trx, attemptId: string, error: string) {
+  await trx
+    .updateTable("payment_attempts")
+    .set({ state: "error", error, updated_at: sql`now()` })
+    .where("id", "=", attemptId)
+    .execute();
+  await reopenBasket(trx, attemptId);
 }

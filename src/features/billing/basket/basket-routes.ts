@@ -2,26 +2,18 @@ import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "zod";
 import { requireParent } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
-import { publicOrigin } from "../../../env.ts";
-import { AppError, notFound } from "../../../http/errors.ts";
+import { type AppError, notFound } from "../../../http/errors.ts";
 import { readForm } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
-import {
-  callerHousehold,
-  callerScope,
-  callerTransact,
-  inTransaction,
-  townJobsTransact,
-} from "../../../http/scope.ts";
+import { callerHousehold, callerTransact, inTransaction, townJobsTransact } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { uuid } from "../../../lib/form-fields.ts";
 import { startBasketPayment } from "../payments/online-payment.ts";
-import { allowPayfipForms } from "../payments/payment-routes.ts";
+import { allowPayfipForms, explained, payerOf } from "../payments/payment-routes.ts";
 import { euros } from "../pricing/pricing.ts";
 import { payBasketWithCredit } from "./basket-credit.ts";
 import { BASKET_EXPIRED } from "./basket-payment.ts";
-import { basketPage, type Owner, removeDay } from "./basket-service.ts";
+import { basketPage, removeDay } from "./basket-service.ts";
 
 /** A form's basket or booking id; anything else names nothing of the household (404). */
 async function idField(c: Context<AppEnv>, name: "panier" | "reservation"): Promise<string> {
@@ -30,30 +22,46 @@ async function idField(c: Context<AppEnv>, name: "panier" | "reservation"): Prom
   return form.data[name] as string;
 }
 
-/** The signed-in parent as the basket services see them, on the app's clock. */
-function ownerOf(c: Context<AppEnv>, deps: Deps): Owner {
-  return {
-    tenant: c.get("tenant"),
-    householdId: callerHousehold(c),
-    userId: callerScope(c).userId,
-    now: deps.now(),
-  };
-}
-
 /** « Mon panier », with the reason a request was refused (409) when there is one. */
 async function show(c: Context<AppEnv>, deps: Deps, error: AppError | null = null) {
-  const o = ownerOf(c, deps);
-  const baskets = await inTransaction(c, deps.db, (trx) => basketPage(trx, o.tenant, o.householdId));
+  const baskets = await inTransaction(c, deps.db, (trx) =>
+    basketPage(trx, c.get("tenant"), callerHousehold(c)),
+  );
   allowPayfipForms(c, deps);
   const status = (error?.status ?? 200) as ContentfulStatusCode;
   const expired = error?.message === BASKET_EXPIRED;
   return page(c, "billing/basket/index", { baskets, error: error?.message ?? null, expired, euros }, status);
 }
 
-/** A refusal the page explains (409, 502); anything else, 404 included, goes up. */
-function explained(error: unknown): AppError {
-  if (!(error instanceof AppError) || error.status === 404) throw error;
-  return error;
+/** « Annuler » on a line: the day leaves the basket; a refusal is explained on the page. */
+async function cancel(c: Context<AppEnv>, deps: Deps) {
+  const o = payerOf(c, deps);
+  const bookingId = await idField(c, "reservation");
+  try {
+    await inTransaction(c, deps.db, (trx) => removeDay(trx, o, bookingId));
+  } catch (error) {
+    return show(c, deps, explained(error));
+  }
+  return seeOther(c, "/panier");
+}
+
+/**
+ * « Valider et payer »: settled by the family's credit, or off to PayFiP's page. The amount is
+ * the basket's priced lines (basket-payment.ts), whatever else the form holds.
+ */
+async function pay(c: Context<AppEnv>, deps: Deps) {
+  const payer = payerOf(c, deps);
+  const basketId = await idField(c, "panier");
+  try {
+    const tx = { parent: callerTransact(c, deps.db), jobs: townJobsTransact(c, deps.db) };
+    const paidByCredit = await payBasketWithCredit(tx, payer, basketId);
+    if (paidByCredit) return seeOther(c, `/factures/${paidByCredit}`);
+    return c.redirect(await startBasketPayment(tx, payer, basketId, deps.payfip, c.env.log), 303);
+  } catch (error) {
+    const why = explained(error);
+    c.env.log.warn({ basket: basketId, reason: why.message }, "basket payment refused");
+    return show(c, deps, why);
+  }
 }
 
 /** « Mon panier » (services paid at booking), « Annuler » on a line, « Valider et payer ». Mounted at /. */
@@ -61,39 +69,8 @@ export function billingBasketRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use("/panier", requireParent);
   app.use("/panier/*", requireParent);
-
   app.get("/panier", (c) => show(c, deps));
-
-  app.post("/panier/annuler", async (c) => {
-    const o = ownerOf(c, deps);
-    const bookingId = await idField(c, "reservation");
-    try {
-      await inTransaction(c, deps.db, (trx) => removeDay(trx, o, bookingId));
-    } catch (error) {
-      return show(c, deps, explained(error));
-    }
-    return seeOther(c, "/panier");
-  });
-
-  // The amount is the basket's priced lines (basket-payment.ts), whatever else the form holds.
-  app.post("/panier/payer", async (c) => {
-    const o = ownerOf(c, deps);
-    const email = (c.get("session") as SessionUser).email ?? o.tenant.config.contact.email;
-    const origin = publicOrigin(deps.env, c.env.site.hostname);
-    const basketId = await idField(c, "panier");
-    try {
-      const tx = { parent: callerTransact(c, deps.db), jobs: townJobsTransact(c, deps.db) };
-      const paidByCredit = await payBasketWithCredit(tx, o, basketId);
-      if (paidByCredit) return seeOther(c, `/factures/${paidByCredit}`);
-      return c.redirect(
-        await startBasketPayment(tx, { ...o, email, origin }, basketId, deps.payfip, c.env.log),
-        303,
-      );
-    } catch (error) {
-      const why = explained(error);
-      c.env.log.warn({ basket: basketId, reason: why.message }, "basket payment refused");
-      return show(c, deps, why);
-    }
-  });
+  app.post("/panier/annuler", (c) => cancel(c, deps));
+  app.post("/panier/payer", (c) => pay(c, deps));
   return app;
 }

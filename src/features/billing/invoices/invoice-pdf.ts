@@ -1,15 +1,11 @@
-import PDFDocument from "pdfkit";
 import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
-import { monthLabel } from "../../../lib/dates.ts";
+import { monthLabel, shortDate } from "../../../lib/dates.ts";
 import { brandOf, drawBrand, type PdfBrand } from "../../../lib/pdf-brand.ts";
+import { type Doc, openDocument, tableRow } from "../../../lib/pdf-document.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { euros } from "../pricing/pricing.ts";
 import { type InvoiceDetail, invoiceDetail, treasuryLabel } from "./invoices-view.ts";
-
-type Doc = InstanceType<typeof PDFDocument>;
-
-const frDate = (iso: string) => iso.split("-").reverse().join("/");
 
 /** Columns of the lines table: Désignation, Quantité, Tarif, Montant (x, width, alignment). */
 const COLUMNS = [
@@ -19,19 +15,8 @@ const COLUMNS = [
   { title: "Montant", x: 470, width: 75, align: "right" },
 ] as const;
 
-function row(doc: Doc, cells: string[], bold = false) {
-  // A month of daily lines runs over a page: break before a row, never inside one.
-  if (doc.y > doc.page.height - doc.page.margins.bottom - 30) doc.addPage();
-  const y = doc.y;
-  doc.font(bold ? "Helvetica-Bold" : "Helvetica");
-  let bottom = y;
-  COLUMNS.forEach((c, i) => {
-    doc.text(cells[i] ?? "", c.x, y, { width: c.width, align: c.align });
-    bottom = Math.max(bottom, doc.y);
-  });
-  doc.x = 50;
-  doc.y = bottom + 3;
-}
+// A month of daily lines runs over a page: tableRow breaks before a row, never inside one.
+const row = (doc: Doc, cells: string[], bold = false) => tableRow(doc, COLUMNS, cells, { bold, size: 10.5 });
 
 function header(doc: Doc, tenant: Tenant, d: InvoiceDetail, household: Household) {
   const c = tenant.config.contact;
@@ -55,8 +40,8 @@ function title(doc: Doc, d: InvoiceDetail) {
   doc.moveDown(1.5).font("Helvetica-Bold").fontSize(16).text(`${what} n° ${i.number}`);
   doc.font("Helvetica").fontSize(10.5);
   if (i.month) doc.text(`Période : ${monthLabel(i.month.slice(0, 7))}`);
-  doc.text(`Date d'émission : ${frDate(i.issuedOn)}`);
-  if (i.dueOn && i.kind === "invoice") doc.text(`Date d'échéance : ${frDate(i.dueOn)}`);
+  doc.text(`Date d'émission : ${shortDate(i.issuedOn)}`);
+  if (i.dueOn && i.kind === "invoice") doc.text(`Date d'échéance : ${shortDate(i.dueOn)}`);
   if (d.credited) doc.text(`Avoir sur la facture n° ${d.credited.number}`);
   doc.moveDown(1);
 }
@@ -82,7 +67,7 @@ function lines(doc: Doc, d: InvoiceDetail) {
   doc.moveTo(50, doc.y).lineTo(545, doc.y).stroke().moveDown(0.3);
   d.lines.forEach((l, i) => {
     row(doc, [
-      `${l.day ? `${l.label} – ${frDate(l.day)}` : l.label}${reduced.has(i) ? " *" : ""}`,
+      `${l.day ? `${l.label} – ${shortDate(l.day)}` : l.label}${reduced.has(i) ? " *" : ""}`,
       String(l.quantity),
       euros(l.unitCents),
       euros(l.amountCents),
@@ -145,21 +130,10 @@ function render(
   household: Household,
   compress: boolean,
 ): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: "A4",
-    margin: 50,
+  const { doc, done } = openDocument({
+    title: `${d.invoice.kind === "credit_note" ? "Avoir" : "Facture"} ${d.invoice.number}`,
+    author: tenant.config.name,
     compress,
-    info: {
-      Title: `${d.invoice.kind === "credit_note" ? "Avoir" : "Facture"} ${d.invoice.number}`,
-      Author: tenant.config.name,
-    },
-    lang: "fr-FR",
-  });
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
   });
   drawBrand(doc, brand);
   header(doc, tenant, d, household);

@@ -3,7 +3,7 @@ import type { Trx } from "../../../db/database.ts";
 import { MIN_CENTS } from "../../../integrations/payfip/rules.ts";
 import { monthLabel, parisToday } from "../../../lib/dates.ts";
 import { paidSql, settledSql } from "../payments/credit-ledger.ts";
-import { INVOICE_STATE_LABELS, type InvoiceState, invoiceState } from "../payments/ledger.ts";
+import { amountsOf, INVOICE_STATE_LABELS, type InvoiceState } from "../payments/ledger.ts";
 import { euros } from "../pricing/pricing.ts";
 import { METHOD_LABELS } from "../statement/statement.ts";
 
@@ -82,8 +82,7 @@ function onlineRefusal(state: InvoiceState, leftCents: number): string | null {
 }
 
 function toRow(r: RawInvoice): InvoiceRow {
-  const total = Number(r.total_cents);
-  const settled = Number(r.settled);
+  const { totalCents, leftCents, state } = amountsOf(r);
   const base = {
     id: r.id,
     number: r.number,
@@ -93,7 +92,7 @@ function toRow(r: RawInvoice): InvoiceRow {
     month: r.month,
     issuedOn: r.issued_on,
     dueOn: r.due_on,
-    totalCents: total,
+    totalCents,
     treasuryRef: r.treasury_ref,
     creditedInvoiceId: r.credited_invoice_id,
   };
@@ -102,9 +101,6 @@ function toRow(r: RawInvoice): InvoiceRow {
       (r.treasury_correction && TREASURY_CORRECTION_LABELS[r.treasury_correction]) || "Avoir";
     return { ...base, leftCents: 0, state: "credit_note", stateLabel, noOnlinePayment: "Avoir." };
   }
-  const paid = Number(r.paid);
-  const state = invoiceState(total, paid, settled - paid, r.treasury_ref);
-  const leftCents = Math.max(0, total - settled);
   return {
     ...base,
     leftCents,

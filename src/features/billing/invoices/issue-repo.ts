@@ -24,17 +24,21 @@ export interface InvoiceRow {
   treasuryCorrectionRef: string | null;
 }
 
-export interface LineRow {
-  invoiceId: string;
-  householdId: string;
-  bookingId: string | null;
-  creditsLineId: string | null;
+/** What an invoice line says: the child and day it bills, its label, quantity and prices. */
+export interface LineFields {
   childId: string | null;
   day: string | null;
   label: string;
   quantity: number;
   unitCents: number;
   amountCents: number;
+}
+
+export interface LineRow extends LineFields {
+  invoiceId: string;
+  householdId: string;
+  bookingId: string | null;
+  creditsLineId: string | null;
   position: number;
 }
 

@@ -6,6 +6,7 @@ import {
   type IssueHeader,
   insertInvoices,
   insertLines,
+  type LineFields,
   type LineRow,
 } from "./issue-repo.ts";
 
@@ -16,16 +17,10 @@ import {
  * caller's transaction; its total is the sum of its lines.
  */
 
-export interface IssueLine {
+export interface IssueLine extends LineFields {
   bookingId?: string | null;
   /** On a credit note: the invoice line it credits. */
   creditsLineId?: string | null;
-  childId: string | null;
-  day: string | null;
-  label: string;
-  quantity: number;
-  unitCents: number;
-  amountCents: number;
 }
 
 export interface IssueDocument {

@@ -1,22 +1,18 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { requireParent } from "../../../auth/middleware.ts";
-import type { SessionUser } from "../../../auth/sessions.ts";
-import { publicOrigin } from "../../../env.ts";
-import { AppError, notFound } from "../../../http/errors.ts";
+import { notFound } from "../../../http/errors.ts";
 import { uuidParam } from "../../../http/forms.ts";
 import { page } from "../../../http/render.ts";
-import { callerHousehold, callerScope, callerTransact, inTransaction } from "../../../http/scope.ts";
+import { callerHousehold, callerTransact, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import { startPayment } from "../payments/online-payment.ts";
+import { explained, payerOf } from "../payments/payment-routes.ts";
 import { refundParentRoutes, showStatement } from "../payments/refund-routes.ts";
 import { statementPdf } from "../statement/statement-pdf.ts";
 import { invoicePdf } from "./invoice-pdf.ts";
 import { FMT, householdInvoices, householdPayments, invoiceDetail, STATE_FILTERS } from "./invoices-view.ts";
-
-// « Mon panier » (basket-routes.ts) imports it from here; every portal page already has it.
-export { allowPayfipForms } from "../payments/payment-routes.ts";
 
 /** « Mes factures » (all régies), invoice detail and PDF, online payment, « Relevé de compte ». Mounted at /. */
 export function billingParentRoutes(deps: Deps) {
@@ -25,86 +21,74 @@ export function billingParentRoutes(deps: Deps) {
   app.use("/factures/*", requireParent);
   app.use("/releve", requireParent);
   app.use("/releve/*", requireParent);
-
-  app.get("/factures", async (c) => {
-    const householdId = callerHousehold(c);
-    const { invoices, payments } = await inTransaction(c, deps.db, async (trx) => ({
-      invoices: await householdInvoices(trx, householdId),
-      payments: await householdPayments(trx, householdId),
-    }));
-    const state = STATE_FILTERS.some((f) => f.key === c.req.query("etat")) ? c.req.query("etat") : "";
-    return page(c, "billing/parent/index", {
-      invoices: state ? invoices.filter((i) => i.state === state) : invoices,
-      toPay: invoices.filter((i) => i.state === "to_pay" || i.state === "partly_paid").length,
-      payments,
-      states: STATE_FILTERS,
-      state,
-      fmt: FMT,
-    });
-  });
-
+  app.get("/factures", (c) => listInvoices(c, deps));
   app.get("/factures/:id", (c) => showInvoice(c, deps));
-
-  for (const [path, disposition] of [
-    ["apercu", "inline"],
-    ["telecharger", "attachment"],
-  ] as const)
-    app.get(`/factures/:id/${path}`, async (c) => {
-      const id = uuidParam(c, "id");
-      const { pdf, number } = await inTransaction(c, deps.db, async (trx) => {
-        const found = await invoiceDetail(trx, id, callerHousehold(c));
-        if (!found) throw notFound();
-        return { pdf: await invoicePdf(trx, c.get("tenant"), id), number: found.invoice.number };
-      });
-      return c.body(new Uint8Array(pdf), 200, {
-        "Content-Type": "application/pdf",
-        "Content-Disposition": `${disposition}; filename="facture-${number.replace(/[^A-Za-z0-9-]/g, "")}.pdf"`,
-      });
-    });
-
-  app.post("/factures/:id/payer", async (c) => {
-    const s = c.get("session") as SessionUser;
-    const tenant = c.get("tenant");
-    const id = uuidParam(c, "id");
-    try {
-      const url = await startPayment(
-        callerTransact(c, deps.db),
-        {
-          tenant,
-          userId: callerScope(c).userId,
-          householdId: callerHousehold(c),
-          email: s.email ?? tenant.config.contact.email,
-          now: deps.now(),
-          origin: publicOrigin(deps.env, c.env.site.hostname),
-        },
-        id,
-        deps.payfip,
-      );
-      return c.redirect(url, 303);
-    } catch (error) {
-      if (!(error instanceof AppError) || error.status === 404) throw error;
-      c.env.log.warn({ invoice: id, reason: error.message }, "online payment refused");
-      return showInvoice(c, deps, error.message, error.status);
-    }
-  });
-
+  app.get("/factures/:id/apercu", (c) => sendInvoicePdf(c, deps, "inline"));
+  app.get("/factures/:id/telecharger", (c) => sendInvoicePdf(c, deps, "attachment"));
+  app.post("/factures/:id/payer", (c) => pay(c, deps));
   app.get("/releve", (c) => showStatement(c, deps));
   app.route("/", refundParentRoutes(deps));
-
-  app.get("/releve/pdf", async (c) => {
-    const { pdf, year } = await inTransaction(c, deps.db, (trx) =>
-      statementPdf(trx, c.get("tenant"), callerHousehold(c), parisToday(deps.now()), {
-        year: c.req.query("annee"),
-        regieId: c.req.query("regie"),
-      }),
-    );
-    return c.body(new Uint8Array(pdf), 200, {
-      "Content-Type": "application/pdf",
-      "Content-Disposition": `attachment; filename="releve-de-compte-${year}.pdf"`,
-      "Cache-Control": "no-store",
-    });
-  });
+  app.get("/releve/pdf", (c) => sendStatementPdf(c, deps));
   return app;
+}
+
+/** « Mes factures »: every invoice of the household, filtered by state, and its payments. */
+async function listInvoices(c: Context<AppEnv>, deps: Deps) {
+  const householdId = callerHousehold(c);
+  const { invoices, payments } = await inTransaction(c, deps.db, async (trx) => ({
+    invoices: await householdInvoices(trx, householdId),
+    payments: await householdPayments(trx, householdId),
+  }));
+  const state = STATE_FILTERS.some((f) => f.key === c.req.query("etat")) ? c.req.query("etat") : "";
+  return page(c, "billing/parent/index", {
+    invoices: state ? invoices.filter((i) => i.state === state) : invoices,
+    toPay: invoices.filter((i) => i.state === "to_pay" || i.state === "partly_paid").length,
+    payments,
+    states: STATE_FILTERS,
+    state,
+    fmt: FMT,
+  });
+}
+
+/** The household's own invoice as a PDF, shown (« apercu ») or downloaded. */
+async function sendInvoicePdf(c: Context<AppEnv>, deps: Deps, disposition: "inline" | "attachment") {
+  const id = uuidParam(c, "id");
+  const { pdf, number } = await inTransaction(c, deps.db, async (trx) => {
+    const found = await invoiceDetail(trx, id, callerHousehold(c));
+    if (!found) throw notFound();
+    return { pdf: await invoicePdf(trx, c.get("tenant"), id), number: found.invoice.number };
+  });
+  return c.body(new Uint8Array(pdf), 200, {
+    "Content-Type": "application/pdf",
+    "Content-Disposition": `${disposition}; filename="facture-${number.replace(/[^A-Za-z0-9-]/g, "")}.pdf"`,
+  });
+}
+
+/** « Payer en ligne »: off to PayFiP's page, or the invoice again with the refusal's message. */
+async function pay(c: Context<AppEnv>, deps: Deps) {
+  const id = uuidParam(c, "id");
+  try {
+    return c.redirect(await startPayment(callerTransact(c, deps.db), payerOf(c, deps), id, deps.payfip), 303);
+  } catch (error) {
+    const why = explained(error);
+    c.env.log.warn({ invoice: id, reason: why.message }, "online payment refused");
+    return showInvoice(c, deps, why.message, why.status);
+  }
+}
+
+/** « Relevé de compte » of a year (and a régie) as a PDF download. */
+async function sendStatementPdf(c: Context<AppEnv>, deps: Deps) {
+  const { pdf, year } = await inTransaction(c, deps.db, (trx) =>
+    statementPdf(trx, c.get("tenant"), callerHousehold(c), parisToday(deps.now()), {
+      year: c.req.query("annee"),
+      regieId: c.req.query("regie"),
+    }),
+  );
+  return c.body(new Uint8Array(pdf), 200, {
+    "Content-Type": "application/pdf",
+    "Content-Disposition": `attachment; filename="releve-de-compte-${year}.pdf"`,
+    "Cache-Control": "no-store",
+  });
 }
 
 /** The invoice's page: lines, payments, credit notes, state; with a refusal, its message. */

@@ -10,7 +10,7 @@ import { parisToday } from "../../../lib/dates.ts";
 import { euros, isUuid, many, trimmed } from "../../../lib/form-fields.ts";
 import { recordTreasuryCorrection, transmitToTreasury } from "../payments/treasury-service.ts";
 import { createCreditNote } from "./credit-service.ts";
-import { FORMAT, invoiceDetail, onInvoice, showInvoice } from "./staff-invoices-view.ts";
+import { FORMAT, invoiceDetail, invoiceForm, onInvoice } from "./staff-invoices-view.ts";
 
 async function showCredit(
   c: Context<AppEnv>,
@@ -105,28 +105,16 @@ function credit(c: Context<AppEnv>, deps: Deps) {
 }
 
 /** « Transmettre au Trésor »: the ORMC title number is required (422 otherwise). */
-function transmit(c: Context<AppEnv>, deps: Deps) {
-  const id = uuidParam(c, "id");
-  return submitForm(c, transmitForm, {
-    valid: ({ ormc }) =>
-      onInvoice(c, deps, id, "tresor", (trx, actor) =>
-        transmitToTreasury(trx, c.get("tenant"), actor, id, ormc, deps.now()),
-      ),
-    invalid: (form) => showInvoice(c, deps, id, { form: "tresor", ...form }, 422),
-  });
-}
+const transmit = (c: Context<AppEnv>, deps: Deps) =>
+  invoiceForm(c, deps, "tresor", transmitForm, (trx, actor, { ormc }, id) =>
+    transmitToTreasury(trx, c.get("tenant"), actor, id, ormc, deps.now()),
+  );
 
 /** « Enregistrer une correction du Trésor public »: type, reference, amount (422 at the field). */
-function correct(c: Context<AppEnv>, deps: Deps) {
-  const id = uuidParam(c, "id");
-  return submitForm(c, correctionForm, {
-    valid: (input) =>
-      onInvoice(c, deps, id, "correction", (trx, actor) =>
-        recordTreasuryCorrection(trx, c.get("tenant"), actor, id, input, parisToday(deps.now())),
-      ),
-    invalid: (form) => showInvoice(c, deps, id, { form: "correction", ...form }, 422),
-  });
-}
+const correct = (c: Context<AppEnv>, deps: Deps) =>
+  invoiceForm(c, deps, "correction", correctionForm, (trx, actor, input, id) =>
+    recordTreasuryCorrection(trx, c.get("tenant"), actor, id, input, parisToday(deps.now())),
+  );
 
 /** « Créer un avoir » and « Transmettre au Trésor » on a staff invoice page. Mounted inside the invoicing routes. */
 export function staffCreditRoutes(deps: Deps) {

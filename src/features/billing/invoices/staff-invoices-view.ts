@@ -1,8 +1,10 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { type RawBuilder, sql } from "kysely";
+import type { z } from "zod";
 import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
+import { submitForm, uuidParam } from "../../../http/forms.ts";
 import { page, seeOther } from "../../../http/render.ts";
 import { callerScope, inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
@@ -10,10 +12,10 @@ import { parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Actor } from "../../audit/service.ts";
 import { actorNames } from "../../audit/service.ts";
 import { paidSql, settledSql } from "../payments/credit-ledger.ts";
-import { INVOICE_STATE_LABELS, type InvoiceState, invoiceState } from "../payments/ledger.ts";
+import { amountsOf, INVOICE_STATE_LABELS, type InvoiceState, type InvoiceSums } from "../payments/ledger.ts";
 import { canTransmit } from "../payments/treasury-service.ts";
 import { euros } from "../pricing/pricing.ts";
-import { HOUSEHOLD_REGIE_COLUMNS } from "../staff-columns.ts";
+import { HOUSEHOLD_REGIE_COLUMNS, PAYMENT_COLUMNS } from "../staff-columns.ts";
 import { creditableLines } from "./credit-service.ts";
 
 /** Staff wording of the payment methods (the statement's « par chèque » reads in a sentence). */
@@ -79,13 +81,9 @@ export interface InvoiceFilters {
 export const LIST_LIMIT = 200;
 
 /** A listed invoice with its amounts in numbers, what is left and its state. */
-function withState<
-  R extends { total_cents: string; settled: string; paid: string; treasury_ref: string | null },
->(r: R) {
-  const total = Number(r.total_cents);
-  const paid = Number(r.settled);
-  const state = invoiceState(total, Number(r.paid), paid - Number(r.paid), r.treasury_ref);
-  return { ...r, totalCents: total, remainingCents: Math.max(total - paid, 0), state };
+function withState<R extends InvoiceSums>(r: R) {
+  const { totalCents, leftCents, state } = amountsOf(r);
+  return { ...r, totalCents, remainingCents: leftCents, state };
 }
 
 /** Invoices (not avoirs) matching a household name, N° Famille or invoice number, a régie, a state. */
@@ -159,38 +157,21 @@ async function invoiceHead(trx: Trx, id: string) {
 /** Everything the staff invoice page shows: lines, payments, avoirs, state, what may be done. */
 export async function invoiceDetail(trx: Trx, id: string) {
   const head = await invoiceHead(trx, id);
-  const total = Number(head.total_cents);
-  const paid = Number(head.settled);
-  const remaining = head.kind === "invoice" ? Math.max(total - paid, 0) : 0;
-  const payments = await trx
-    .selectFrom("payments as p")
-    .leftJoin("users as u", "u.id", "p.recorded_by")
-    .select([
-      "p.id",
-      "p.method",
-      "p.amount_cents",
-      "p.received_on",
-      "p.reference",
-      ...actorNames("u", "p.recorded_by"),
-    ])
-    .where("p.invoice_id", "=", id)
-    .orderBy("p.received_on")
-    .orderBy("p.created_at")
-    .execute();
+  const { totalCents, settledCents, leftCents, state } = amountsOf(head);
+  const remaining = head.kind === "invoice" ? leftCents : 0;
   const credits = await trx
     .selectFrom("invoices")
     .select(["id", "number", "issued_on", "total_cents", "treasury_correction", "treasury_correction_ref"])
     .where("credited_invoice_id", "=", id)
     .orderBy("seq")
     .execute();
-  const received = Number(head.paid);
-  const creditable = total - credits.reduce((s, a) => s + Number(a.total_cents), 0);
+  const creditable = totalCents - credits.reduce((s, a) => s + Number(a.total_cents), 0);
   const open = head.kind === "invoice" && !head.treasury_ref;
   return {
-    invoice: { ...head, totalCents: total, settledCents: paid, remainingCents: remaining },
-    state: head.kind === "invoice" ? invoiceState(total, received, paid - received, head.treasury_ref) : null,
+    invoice: { ...head, totalCents, settledCents, remainingCents: remaining },
+    state: head.kind === "invoice" ? state : null,
     lines: await creditableLines(trx, id),
-    payments,
+    payments: await invoicePayments(trx, id),
     credits,
     creditableCents: open ? creditable : 0,
     canPay: open && remaining > 0,
@@ -198,6 +179,18 @@ export async function invoiceDetail(trx: Trx, id: string) {
     canCorrect: head.kind === "invoice" && head.treasury_ref !== null && remaining > 0,
     canTransmit: canTransmit({ ...head, treasuryRef: head.treasury_ref, remainingCents: remaining }),
   };
+}
+
+/** The payments on an invoice in the order received, with who recorded each. */
+function invoicePayments(trx: Trx, id: string) {
+  return trx
+    .selectFrom("payments as p")
+    .leftJoin("users as u", "u.id", "p.recorded_by")
+    .select(PAYMENT_COLUMNS)
+    .where("p.invoice_id", "=", id)
+    .orderBy("p.received_on")
+    .orderBy("p.created_at")
+    .execute();
 }
 
 /** The signed-in agent as the request scope and as the author of a write. */
@@ -264,6 +257,24 @@ export async function onInvoice(
   const { actor } = staffScope(c);
   await inTransaction(c, deps.db, (trx) => action(trx, actor));
   return seeOther(c, `/agents/facturation/factures/${id}?fait=${done}`);
+}
+
+/**
+ * A form of the staff invoice page (règlement, Trésor, correction): its action on the valid
+ * input, then back to the page with its notice; refused, the page again with the form (422).
+ */
+export function invoiceForm<S extends z.ZodType>(
+  c: Context<AppEnv>,
+  deps: Deps,
+  form: NonNullable<FormState["form"]>,
+  schema: S,
+  action: (trx: Trx, actor: Actor & { kind: "staff" }, input: z.infer<S>, id: string) => Promise<unknown>,
+) {
+  const id = uuidParam(c, "id");
+  return submitForm(c, schema, {
+    valid: (input) => onInvoice(c, deps, id, form, (trx, actor) => action(trx, actor, input, id)),
+    invalid: (state) => showInvoice(c, deps, id, { form, ...state }, 422),
+  });
 }
 
 /** An invoice's number, for the name of its PDF. */

@@ -1,4 +1,4 @@
-import type { Database } from "../../../db/database.ts";
+import { type Database, townJobs } from "../../../db/database.ts";
 import type { Logger } from "../../../lib/log.ts";
 import { checkAccounts } from "./accounts-check.ts";
 
@@ -13,7 +13,7 @@ export function createAccountsCheckJob(db: Database, log: Logger) {
     );
     let total = 0;
     for (const town of towns) {
-      const found = await db.withTenant({ role: "app_jobs", tenantId: town.id }, (trx) => checkAccounts(trx));
+      const found = await townJobs(db, town.id)(checkAccounts);
       for (const e of found)
         log.warn(
           { tenant: town.slug, rule: e.rule, invoice: e.invoiceId, booking: e.bookingId },

@@ -1,5 +1,6 @@
 import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
+import { notFound } from "../../../http/errors.ts";
 import { MIN_CENTS } from "../../../integrations/payfip/rules.ts";
 
 /**
@@ -70,14 +71,18 @@ export function creditShare(totalCents: number, availableCents: number): number 
   return credit;
 }
 
-/** What is left to pay on an invoice. */
-async function leftOn(trx: Trx, invoiceId: string): Promise<number> {
+/** What is left to pay on an invoice: its total less payments and credit spent on it. */
+export async function remainingCents(
+  trx: Trx,
+  invoiceId: string,
+): Promise<{ total: number; settled: number }> {
   const row = await trx
     .selectFrom("invoices as i")
     .select(["i.total_cents", settledSql.as("settled")])
     .where("i.id", "=", invoiceId)
-    .executeTakeFirstOrThrow();
-  return Math.max(0, Number(row.total_cents) - Number(row.settled));
+    .executeTakeFirst();
+  if (!row) throw notFound();
+  return { total: Number(row.total_cents), settled: Number(row.settled) };
 }
 
 /**
@@ -94,7 +99,8 @@ export async function spendCredit(
   noteId: string | null = null,
 ): Promise<number> {
   await lockAccount(trx, invoice);
-  let want = Math.min(await leftOn(trx, invoice.id), await availableCredit(trx, invoice), maxCents);
+  const { total, settled } = await remainingCents(trx, invoice.id);
+  let want = Math.min(total - settled, await availableCredit(trx, invoice), maxCents);
   const spent = want;
   if (want <= 0) return 0;
   const notes = await trx

@@ -1,12 +1,9 @@
-import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
-import { makeRefdet, sanitizeObjet } from "../../../integrations/payfip/rules.ts";
-import { parisToday } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { STRANDED_AFTER_MS } from "../basket/basket-payment.ts";
-import { remainingCents } from "./ledger.ts";
+import { closeStranded, insertAttempt } from "./attempt-row.ts";
+import { remainingCents } from "./credit-ledger.ts";
 
 // The attempt on one invoice (« Payer en ligne » on « Mes factures »); online-payment.ts drives PayFiP.
 /**
@@ -22,18 +19,26 @@ export async function openAttempt(
   invoiceId: string,
   now: Date,
 ) {
+  const { invoice, amountCents } = await payableInvoice(trx, householdId, invoiceId, now);
+  return insertAttempt(trx, {
+    tenant,
+    userId,
+    householdId,
+    now,
+    regie: { id: invoice.regie_id, numcli: invoice.numcli },
+    on: { invoice_id: invoice.id },
+    amountCents,
+    ref: invoice.number.replace(/[^A-Za-z0-9]/g, ""),
+    objet: `facture ${invoice.number}`,
+  });
+}
+
+/** The household's invoice still payable online, and what is left to pay on it; 404 or 409 otherwise. */
+async function payableInvoice(trx: Trx, householdId: string, invoiceId: string, now: Date) {
   const invoice = await trx
     .selectFrom("invoices as i")
     .innerJoin("regies as r", "r.id", "i.regie_id")
-    .select([
-      "i.id",
-      "i.number",
-      "i.kind",
-      "i.treasury_ref",
-      "i.regie_id",
-      "r.numcli",
-      "r.name as regie_name",
-    ])
+    .select(["i.id", "i.number", "i.kind", "i.treasury_ref", "i.regie_id", "r.numcli"])
     .where("i.id", "=", invoiceId)
     .where("i.household_id", "=", householdId)
     .executeTakeFirst();
@@ -46,11 +51,18 @@ export async function openAttempt(
     );
   const { total, settled } = await remainingCents(trx, invoice.id);
   if (settled >= total) throw new AppError("bad_request", 409, "Cette facture est déjà payée.");
-  await closeStranded(trx, invoice.id, now);
+  // An attempt of the invoice left without idOp by a crash can never be paid: closed at once.
+  await closeStranded(trx, "invoice_id", invoice.id, now).execute();
+  await refuseLive(trx, invoice.id, now);
+  return { invoice, amountCents: total - settled };
+}
+
+/** 409 while another attempt of the invoice may still be paid on PayFiP's page. */
+async function refuseLive(trx: Trx, invoiceId: string, now: Date) {
   const live = await trx
     .selectFrom("payment_attempts")
     .select("id")
-    .where("invoice_id", "=", invoice.id)
+    .where("invoice_id", "=", invoiceId)
     .where("state", "in", ["created", "pending"])
     .where("created_at", ">", new Date(now.getTime() - ATTEMPT_WINDOW_MS))
     .executeTakeFirst();
@@ -60,38 +72,4 @@ export async function openAttempt(
       409,
       "Un paiement en ligne de cette facture est déjà en cours. Réessayez dans 20 minutes.",
     );
-  const row = await trx
-    .insertInto("payment_attempts")
-    .values({
-      tenant_id: tenant.id,
-      regie_id: invoice.regie_id,
-      household_id: householdId,
-      invoice_id: invoice.id,
-      created_by: userId,
-      refdet: makeRefdet(invoice.number.replace(/[^A-Za-z0-9]/g, ""), now),
-      amount_cents: total - settled,
-      created_at: now,
-    })
-    .returning(["id", "refdet", "amount_cents"])
-    .executeTakeFirstOrThrow();
-  return {
-    attemptId: row.id,
-    refdet: row.refdet,
-    amountCents: Number(row.amount_cents),
-    numcli: invoice.numcli,
-    exer: parisToday(now).slice(0, 4),
-    objet: sanitizeObjet(`${tenant.config.shortName} facture ${invoice.number}`),
-  };
-}
-
-/** An attempt of the invoice left without idOp by a crash can never be paid: closed at once. */
-async function closeStranded(trx: Trx, invoiceId: string, now: Date) {
-  await trx
-    .updateTable("payment_attempts")
-    .set({ state: "error", error: "Interrompu avant la réponse de PayFiP.", updated_at: sql`now()` })
-    .where("invoice_id", "=", invoiceId)
-    .where("state", "=", "created")
-    .where("idop", "is", null)
-    .where("created_at", "<", new Date(now.getTime() - STRANDED_AFTER_MS))
-    .execute();
 }

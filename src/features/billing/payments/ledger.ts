@@ -5,7 +5,7 @@ import { FormError } from "../../../http/forms.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
 import { euros } from "../pricing/pricing.ts";
-import { lockAccount, settledSql, spendOnOpenInvoices } from "./credit-ledger.ts";
+import { lockAccount, remainingCents, spendOnOpenInvoices } from "./credit-ledger.ts";
 
 export type InvoiceState = "to_pay" | "partly_paid" | "paid" | "credited" | "treasury";
 
@@ -32,18 +32,25 @@ export function invoiceState(
   return paidCents > 0 ? "partly_paid" : "to_pay";
 }
 
-/** What is left to pay on an invoice: its total less payments and credit spent on it. */
-export async function remainingCents(
-  trx: Trx,
-  invoiceId: string,
-): Promise<{ total: number; settled: number }> {
-  const row = await trx
-    .selectFrom("invoices as i")
-    .select(["i.total_cents", settledSql.as("settled")])
-    .where("i.id", "=", invoiceId)
-    .executeTakeFirst();
-  if (!row) throw notFound();
-  return { total: Number(row.total_cents), settled: Number(row.settled) };
+/** An invoice row as SQL reads it: its total, what settled it (payments and credit) and what was paid. */
+export interface InvoiceSums {
+  total_cents: string;
+  settled: string;
+  paid: string;
+  treasury_ref: string | null;
+}
+
+/** The row's amounts in numbers, what is left to pay and its state. */
+export function amountsOf(r: InvoiceSums) {
+  const totalCents = Number(r.total_cents);
+  const settledCents = Number(r.settled);
+  const paidCents = Number(r.paid);
+  return {
+    totalCents,
+    settledCents,
+    leftCents: Math.max(totalCents - settledCents, 0),
+    state: invoiceState(totalCents, paidCents, settledCents - paidCents, r.treasury_ref),
+  };
 }
 
 /** An invoice handed to the Treasury moves only by the Treasury's own corrections. */
@@ -69,22 +76,7 @@ export async function recordPayment(
   input: PaymentInput,
   attemptId: string | null = null,
 ) {
-  const invoice = await trx
-    .selectFrom("invoices")
-    .select(["id", "regie_id", "household_id", "kind", "treasury_ref"])
-    .where("id", "=", input.invoiceId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (invoice?.kind !== "invoice") throw notFound();
-  if (invoice.treasury_ref && attemptId === null) throw FormError.at("montant", TREASURY_FROZEN);
-  await lockAccount(trx, { householdId: invoice.household_id, regieId: invoice.regie_id });
-  const { total, settled } = await remainingCents(trx, invoice.id);
-  if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
-    throw FormError.at("montant", "Le montant doit être positif.");
-  // Money received online is recorded whatever else settled the invoice meanwhile: the
-  // statement then shows the household in credit rather than losing a payment.
-  if (attemptId === null && input.amountCents > total - settled)
-    throw FormError.at("montant", `Le montant dépasse le reste à payer (${euros(total - settled)}).`);
+  const { invoice, left } = await lockedInvoice(trx, input, attemptId !== null);
   const row = await trx
     .insertInto("payments")
     .values({
@@ -109,10 +101,34 @@ export async function recordPayment(
     fields: ["method", "amount_cents"],
   });
   // What an online payment brought beyond the invoice is credit: it settles the others first.
-  if (input.amountCents > total - settled)
+  if (input.amountCents > left)
     await spendOnOpenInvoices(trx, tenant.id, {
       householdId: invoice.household_id,
       regieId: invoice.regie_id,
     });
   return row.id;
+}
+
+/**
+ * The invoice the payment goes on, locked with its régie account, and what is left to pay on
+ * it; a refused payment is a message at « montant ». Money received online is recorded
+ * whatever else settled the invoice meanwhile: the statement then shows the household in
+ * credit rather than losing a payment.
+ */
+async function lockedInvoice(trx: Trx, input: PaymentInput, online: boolean) {
+  const invoice = await trx
+    .selectFrom("invoices")
+    .select(["id", "regie_id", "household_id", "kind", "treasury_ref"])
+    .where("id", "=", input.invoiceId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (invoice?.kind !== "invoice") throw notFound();
+  if (invoice.treasury_ref && !online) throw FormError.at("montant", TREASURY_FROZEN);
+  await lockAccount(trx, { householdId: invoice.household_id, regieId: invoice.regie_id });
+  const { total, settled } = await remainingCents(trx, invoice.id);
+  if (!Number.isInteger(input.amountCents) || input.amountCents <= 0)
+    throw FormError.at("montant", "Le montant doit être positif.");
+  if (!online && input.amountCents > total - settled)
+    throw FormError.at("montant", `Le montant dépasse le reste à payer (${euros(total - settled)}).`);
+  return { invoice, left: total - settled };
 }

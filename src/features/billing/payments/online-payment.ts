@@ -1,4 +1,5 @@
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
+import type { PaymentAttemptsTable } from "../../../db/billing-types.ts";
 import type { Transact, Trx } from "../../../db/database.ts";
 import { AppError } from "../../../http/errors.ts";
 import {
@@ -9,19 +10,20 @@ import {
   withinBudget,
 } from "../../../integrations/payfip/client.ts";
 import { PayfipError, PayfipFunctionalError, PayfipInputError } from "../../../integrations/payfip/errors.ts";
-import { attemptState } from "../../../integrations/payfip/outcome.ts";
-import type { PayfipSettings } from "../../../integrations/payfip/types.ts";
+import { type AttemptState, attemptState } from "../../../integrations/payfip/outcome.ts";
+import type { PayfipSettings, PaymentOutcome } from "../../../integrations/payfip/types.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import type { Logger } from "../../../lib/log.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { basketInvoice } from "../basket/basket-late-payment.ts";
-import { openBasketAttempt, reopenBasket, STRANDED_AFTER_MS } from "../basket/basket-payment.ts";
+import { failAttempt, openBasketAttempt, reopenBasket } from "../basket/basket-payment.ts";
+import { STRANDED_AFTER_MS } from "./attempt-row.ts";
 import { openAttempt } from "./invoice-attempt.ts";
 import { recordPayment } from "./ledger.ts";
 
 const TERMINAL = ["paid", "refused", "cancelled", "expired", "error"];
 
-type Payer = {
+export type Payer = {
   tenant: Tenant;
   userId: string;
   householdId: string;
@@ -86,23 +88,7 @@ async function startAttempt(
 ): Promise<string> {
   const a = await tx(open);
   try {
-    // Capped below STRANDED_AFTER_MS: past it, an attempt without idOp is known to be dead.
-    const budget = withinBudget(payfip.budgetMs, STRANDED_AFTER_MS - 5_000);
-    const { idOp } = await createPayment(
-      {
-        endpoint: soapEndpoint(payfip.base),
-        numcli: a.numcli,
-        exer: a.exer,
-        refdet: a.refdet,
-        objet: a.objet,
-        montantCents: a.amountCents,
-        mel: ctx.email,
-        urlnotif: `${ctx.origin}/paiement/notification`,
-        urlredirect: `${ctx.origin}/paiement/retour`,
-        saisie: payfip.saisie,
-      },
-      budget,
-    );
+    const idOp = await createPage(ctx, payfip, a);
     await tx((trx) =>
       trx
         .updateTable("payment_attempts")
@@ -118,16 +104,31 @@ async function startAttempt(
       error instanceof PayfipFunctionalError || error instanceof PayfipInputError
         ? error.message
         : "le service de paiement ne répond pas. Réessayez dans quelques minutes.";
-    await tx(async (trx) => {
-      await trx
-        .updateTable("payment_attempts")
-        .set({ state: "error", error: detail.slice(0, 500), updated_at: sql`now()` })
-        .where("id", "=", a.attemptId)
-        .execute();
-      await reopenBasket(trx, a.attemptId);
-    });
+    await tx((trx) => failAttempt(trx, a.attemptId, detail.slice(0, 500)));
     throw new AppError("bad_request", 502, `Le paiement en ligne n'a pas pu commencer : ${message}`);
   }
+}
+
+/** PayFiP's create call for the attempt: its idOp, the payment page's key. */
+async function createPage(ctx: Payer, payfip: PayfipSettings, a: Opened): Promise<string> {
+  // Capped below STRANDED_AFTER_MS: past it, an attempt without idOp is known to be dead.
+  const budget = withinBudget(payfip.budgetMs, STRANDED_AFTER_MS - 5_000);
+  const { idOp } = await createPayment(
+    {
+      endpoint: soapEndpoint(payfip.base),
+      numcli: a.numcli,
+      exer: a.exer,
+      refdet: a.refdet,
+      objet: a.objet,
+      montantCents: a.amountCents,
+      mel: ctx.email,
+      urlnotif: `${ctx.origin}/paiement/notification`,
+      urlredirect: `${ctx.origin}/paiement/retour`,
+      saisie: payfip.saisie,
+    },
+    budget,
+  );
+  return idOp;
 }
 
 export type Settlement =
@@ -174,39 +175,7 @@ export async function settleAttempt(
       .forUpdate()
       .executeTakeFirstOrThrow();
     if (TERMINAL.includes(a.state)) return "unchanged";
-    let state = attemptState(outcome, a.created_at, now);
-    if (
-      state === "paid" &&
-      "detail" in outcome &&
-      Number(outcome.detail.montant) !== Number(a.amount_cents)
-    ) {
-      log.error({ tenant: tenant.slug, attempt: a.id }, "payfip: paid amount differs from the attempt");
-      state = "error";
-    }
-    // A paid basket becomes its invoice (and its bookings confirmed) in this transaction.
-    const invoiceId =
-      state === "paid" && a.basket_id ? await basketInvoice(trx, tenant, a, now, log) : a.invoice_id;
-    if (state === "paid" && !invoiceId) {
-      log.error({ tenant: tenant.slug, attempt: a.id }, "payfip: paid basket expired, money to refund");
-      state = "error";
-    }
-    if (state === "paid" && invoiceId && "detail" in outcome && outcome.status === "paid") {
-      await recordPayment(
-        trx,
-        tenant,
-        { kind: "system", userId: a.created_by },
-        {
-          invoiceId,
-          method: outcome.method === "debit" ? "payfip_debit" : "payfip_card",
-          amountCents: Number(a.amount_cents),
-          receivedOn: parisToday(now),
-          reference: `PayFiP ${outcome.detail.numauto ?? a.refdet}`,
-        },
-        a.id,
-      );
-    } else if (a.basket_id && (state !== "pending" || outcome.status === "abandoned"))
-      // « Abandonner » frees the basket at once; the attempt is still checked until final.
-      await reopenBasket(trx, a.id);
+    const state = await applyOutcome(trx, { tenant, log, now }, a, outcome);
     await trx
       .updateTable("payment_attempts")
       .set({
@@ -219,6 +188,58 @@ export async function settleAttempt(
       .execute();
     return state;
   });
+}
+
+type Settling = { tenant: Tenant; log: Logger; now: Date };
+type LockedAttempt = Selectable<PaymentAttemptsTable>;
+
+/**
+ * What PayFiP's outcome does to the locked attempt: paid, its payment recorded on its invoice
+ * (a basket's, issued now); over, or abandoned, its basket reopened. Returns its new state.
+ */
+async function applyOutcome(trx: Trx, s: Settling, a: LockedAttempt, outcome: PaymentOutcome) {
+  const { state, invoiceId } = await paidInvoice(trx, s, a, outcome);
+  if (state === "paid" && invoiceId && outcome.status === "paid") {
+    await recordPayment(
+      trx,
+      s.tenant,
+      { kind: "system", userId: a.created_by },
+      {
+        invoiceId,
+        method: outcome.method === "debit" ? "payfip_debit" : "payfip_card",
+        amountCents: Number(a.amount_cents),
+        receivedOn: parisToday(s.now),
+        reference: `PayFiP ${outcome.detail.numauto ?? a.refdet}`,
+      },
+      a.id,
+    );
+  } else if (a.basket_id && (state !== "pending" || outcome.status === "abandoned"))
+    // « Abandonner » frees the basket at once; the attempt is still checked until final.
+    await reopenBasket(trx, a.id);
+  return state;
+}
+
+/**
+ * The attempt's state from the outcome, and for a paid one the invoice the money goes on (a
+ * paid basket becomes its invoice, its bookings confirmed, in this transaction). A paid amount
+ * that differs, or no invoice to record it on, is an error for staff.
+ */
+async function paidInvoice(
+  trx: Trx,
+  s: Settling,
+  a: LockedAttempt,
+  outcome: PaymentOutcome,
+): Promise<{ state: AttemptState; invoiceId: string | null }> {
+  const state = attemptState(outcome, a.created_at, s.now);
+  if (state !== "paid") return { state, invoiceId: a.invoice_id };
+  if ("detail" in outcome && Number(outcome.detail.montant) !== Number(a.amount_cents)) {
+    s.log.error({ tenant: s.tenant.slug, attempt: a.id }, "payfip: paid amount differs from the attempt");
+    return { state: "error", invoiceId: a.invoice_id };
+  }
+  const invoiceId = a.basket_id ? await basketInvoice(trx, s.tenant, a, s.now, s.log) : a.invoice_id;
+  if (invoiceId) return { state, invoiceId };
+  s.log.error({ tenant: s.tenant.slug, attempt: a.id }, "payfip: paid basket expired, money to refund");
+  return { state: "error", invoiceId };
 }
 
 /** An attempt's state, invoice, household and PayFiP's `resultrans`, by its idOp. */

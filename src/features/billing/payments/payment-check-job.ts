@@ -1,5 +1,4 @@
-import type { Database } from "../../../db/database.ts";
-import { townJobs } from "../../../db/database.ts";
+import { type Database, townJobs } from "../../../db/database.ts";
 import type { PayfipSettings } from "../../../integrations/payfip/types.ts";
 import type { Logger } from "../../../lib/log.ts";
 import { currentTenant } from "../../../tenancy/current.ts";
@@ -12,8 +11,6 @@ export interface PaymentCheckJob {
   round: number;
 }
 
-const jobs = (job: PaymentCheckJob) => ({ role: "app_jobs" as const, tenantId: job.tenantId });
-
 // Minutes before each next look at a pending attempt: a result may come hours later (docs/payfip.md §2).
 const BACKOFF_MINUTES = [10, 30, 60, 180, 720, 1440, 2880, 5760];
 
@@ -23,7 +20,8 @@ const BACKOFF_MINUTES = [10, 30, 60, 180, 720, 1440, 2880, 5760];
  */
 export function createPaymentCheckJob(db: Database, payfip: PayfipSettings, log: Logger) {
   return async function check(job: PaymentCheckJob): Promise<Date | null> {
-    const found = await db.withTenant(jobs(job), async (trx) => {
+    const tx = townJobs(db, job.tenantId);
+    const found = await tx(async (trx) => {
       const attempt = await trx
         .selectFrom("payment_attempts")
         .select(["idop", "state", "basket_id"])
@@ -34,15 +32,9 @@ export function createPaymentCheckJob(db: Database, payfip: PayfipSettings, log:
     const basketId = found?.attempt.basket_id;
     // Never given an idOp (its process died during the create call): its basket is paid again.
     if (found && !found.attempt.idop && basketId)
-      await db.withTenant(jobs(job), (trx) => releaseStranded(trx, basketId, new Date()));
+      await tx((trx) => releaseStranded(trx, basketId, new Date()));
     if (!found?.attempt.idop || !["created", "pending"].includes(found.attempt.state)) return null;
-    const state = await settleAttempt(
-      townJobs(db, found.tenant.id),
-      found.tenant,
-      found.attempt.idop,
-      payfip,
-      log,
-    );
+    const state = await settleAttempt(tx, found.tenant, found.attempt.idop, payfip, log);
     const wait = BACKOFF_MINUTES[job.round];
     if (state !== "pending" || wait === undefined) return null;
     return new Date(Date.now() + wait * 60_000);

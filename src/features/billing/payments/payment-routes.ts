@@ -1,12 +1,20 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
 import type { SessionUser } from "../../../auth/sessions.ts";
+import { publicOrigin } from "../../../env.ts";
+import { AppError } from "../../../http/errors.ts";
 import { page, seeOther } from "../../../http/render.ts";
-import { inTransaction, setCallerScope, townJobsTransact } from "../../../http/scope.ts";
+import {
+  callerHousehold,
+  callerScope,
+  inTransaction,
+  setCallerScope,
+  townJobsTransact,
+} from "../../../http/scope.ts";
 import { contentSecurityPolicy } from "../../../http/security.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { readIdOp } from "../../../integrations/payfip/callback.ts";
 import { FMT, findInvoice } from "../invoices/invoices-view.ts";
-import { attemptByIdOp, settleAttempt } from "./online-payment.ts";
+import { attemptByIdOp, type Payer, settleAttempt } from "./online-payment.ts";
 
 /**
  * « Payer en ligne » posts to the portal, which answers with a redirect to PayFiP: the
@@ -33,6 +41,28 @@ function payfipPolicy(c: Context<AppEnv>, deps: Deps): string {
     new URL(deps.payfip.base).origin,
     ...(logout ? [new URL(logout).origin] : []),
   ]);
+}
+
+/**
+ * The signed-in parent paying online, on the app's clock: PayFiP mails its receipt to their
+ * e-mail (the town's when they have none) and sends the browser back to this origin.
+ */
+export function payerOf(c: Context<AppEnv>, deps: Deps): Payer {
+  const tenant = c.get("tenant");
+  return {
+    tenant,
+    householdId: callerHousehold(c),
+    userId: callerScope(c).userId,
+    now: deps.now(),
+    email: (c.get("session") as SessionUser).email ?? tenant.config.contact.email,
+    origin: publicOrigin(deps.env, c.env.site.hostname),
+  };
+}
+
+/** A refusal the page explains (409, 502); anything else, 404 included, goes up. */
+export function explained(error: unknown): AppError {
+  if (!(error instanceof AppError) || error.status === 404) throw error;
+  return error;
 }
 
 /** What the parent is told on coming back from PayFiP. */

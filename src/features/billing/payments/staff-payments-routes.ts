@@ -1,7 +1,6 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
 import type { AttemptState, PaymentMethod } from "../../../db/billing-types.ts";
-import { submitForm, uuidParam } from "../../../http/forms.ts";
 import { page } from "../../../http/render.ts";
 import { inTransaction } from "../../../http/scope.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
@@ -11,10 +10,9 @@ import { dayBefore, deskReference } from "../desk-fields.ts";
 import {
   DESK_METHODS,
   FORMAT,
+  invoiceForm,
   METHOD_NAMES,
-  onInvoice,
   regieOptions,
-  showInvoice,
 } from "../invoices/staff-invoices-view.ts";
 import { recordPayment } from "./ledger.ts";
 import {
@@ -40,22 +38,16 @@ const paymentForm = (today: string) =>
 const dateOrNull = (v: string | undefined) => (isIsoDate(v) ? v : null);
 
 /** « Enregistrer un règlement »: 422 at the field, nothing saved, when the form or the amount is wrong. */
-function pay(c: Context<AppEnv>, deps: Deps) {
-  const id = uuidParam(c, "id");
-  return submitForm(c, paymentForm(parisToday(deps.now())), {
-    valid: (b) =>
-      onInvoice(c, deps, id, "reglement", (trx, actor) =>
-        recordPayment(trx, c.get("tenant"), actor, {
-          invoiceId: id,
-          method: b.mode,
-          amountCents: b.montant,
-          receivedOn: b.date,
-          reference: b.reference,
-        }),
-      ),
-    invalid: (form) => showInvoice(c, deps, id, { form: "reglement", ...form }, 422),
-  });
-}
+const pay = (c: Context<AppEnv>, deps: Deps) =>
+  invoiceForm(c, deps, "reglement", paymentForm(parisToday(deps.now())), (trx, actor, b, invoiceId) =>
+    recordPayment(trx, c.get("tenant"), actor, {
+      invoiceId,
+      method: b.mode,
+      amountCents: b.montant,
+      receivedOn: b.date,
+      reference: b.reference,
+    }),
+  );
 
 /** « Règlements »: filtered by régie, method and dates, with the totals per method. */
 async function listPayments(c: Context<AppEnv>, deps: Deps) {

@@ -1,7 +1,6 @@
 import type { AttemptState, PaymentMethod } from "../../../db/billing-types.ts";
 import type { Trx } from "../../../db/database.ts";
-import { actorNames } from "../../audit/service.ts";
-import { HOUSEHOLD_COLUMNS, HOUSEHOLD_REGIE_COLUMNS } from "../staff-columns.ts";
+import { HOUSEHOLD_COLUMNS, HOUSEHOLD_REGIE_COLUMNS, PAYMENT_COLUMNS } from "../staff-columns.ts";
 
 export const ATTEMPT_STATE_LABELS: Record<AttemptState, string> = {
   created: "Créée",
@@ -36,15 +35,10 @@ export async function paymentList(trx: Trx, f: PaymentFilters) {
   if (f.to) query = query.where("p.received_on", "<=", f.to);
   const rows = await query
     .select([
-      "p.id",
-      "p.method",
-      "p.amount_cents",
-      "p.received_on",
-      "p.reference",
+      ...PAYMENT_COLUMNS,
       "i.id as invoice_id",
       "i.number as invoice_number",
       ...HOUSEHOLD_REGIE_COLUMNS,
-      ...actorNames("u", "p.recorded_by"),
     ])
     .orderBy("p.received_on", "desc")
     .orderBy("p.created_at", "desc")

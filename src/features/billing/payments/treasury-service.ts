@@ -4,7 +4,7 @@ import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
 import { CreditError, invoiceToCredit, issueCreditNote } from "../invoices/credit-service.ts";
 import { euros } from "../pricing/pricing.ts";
-import { remainingCents } from "./ledger.ts";
+import { remainingCents } from "./credit-ledger.ts";
 
 /** Whether an invoice may be handed to the Treasury: its régie does so, and something is left to pay. */
 export function canTransmit(i: {

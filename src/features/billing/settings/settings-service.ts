@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import { longDate } from "../../../lib/dates.ts";
+import { slugOf } from "../../../lib/slug.ts";
 import type { Tariff } from "../../../tenancy/billing-schema.ts";
 import { recordWrite } from "../../audit/service.ts";
 import { linkServicesToRegie, unlinkServicesFromRegie } from "../../planning/offer/regie-link-service.ts";
@@ -63,14 +64,7 @@ export async function regieForm(trx: Trx, id: string | null) {
 
 /** A key for a new régie from its name, unique in the town (« Régie ALSH » → regie-alsh). */
 async function newKey(trx: Trx, name: string) {
-  const base =
-    name
-      .normalize("NFD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 50) || "regie";
+  const base = slugOf(name, 50, "regie");
   const taken = new Set((await trx.selectFrom("regies").select("key").execute()).map((r) => r.key));
   let key = base;
   for (let n = 2; taken.has(key); n++) key = `${base}-${n}`;

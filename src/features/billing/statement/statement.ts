@@ -1,3 +1,5 @@
+import { sql } from "kysely";
+import type { PaymentMethod } from "../../../db/billing-types.ts";
 import type { Trx } from "../../../db/database.ts";
 
 /** One operation of « Relevé de compte »: an invoice is a debit; a payment or an avoir, a credit. */
@@ -41,6 +43,8 @@ export function schoolYearBounds(year: string): { from: string; to: string } {
   return { from: `${start}-09-01`, to: `${start + 1}-08-31` };
 }
 
+type Account = { householdId: string; regieId: string };
+
 /** A household's statement for one régie and school year (RLS fences parents to their own). */
 export async function statementFor(
   trx: Trx,
@@ -49,58 +53,63 @@ export async function statementFor(
   year: string,
 ): Promise<Statement> {
   const { from, to } = schoolYearBounds(year);
-  const invoices = await trx
-    .selectFrom("invoices")
-    .select(["number", "kind", "issued_on as date", "total_cents"])
-    .where("household_id", "=", householdId)
-    .where("regie_id", "=", regieId)
-    .where("issued_on", "<=", to)
-    .execute();
-  const payments = await trx
-    .selectFrom("payments as p")
-    .innerJoin("invoices as i", "i.id", "p.invoice_id")
-    .select(["p.received_on as date", "p.amount_cents", "p.method", "i.number"])
-    .where("p.household_id", "=", householdId)
-    .where("p.regie_id", "=", regieId)
-    .where("p.received_on", "<=", to)
-    .execute();
-  const refunds = await trx
-    .selectFrom("refunds")
-    .select(["paid_on", "amount_cents"])
-    .where("household_id", "=", householdId)
-    .where("regie_id", "=", regieId)
-    .where("state", "=", "paid")
-    .where("paid_on", "<=", to)
-    .execute();
-  const ops: Operation[] = [
-    ...refunds.map((r) => ({
-      date: r.paid_on as string,
-      label: "Remboursement d'avoir par virement",
-      kind: "refund" as const,
-      debitCents: Number(r.amount_cents),
-      creditCents: 0,
-    })),
-    ...invoices.map((i) => ({
-      date: i.date,
-      label: i.kind === "invoice" ? `Facture ${i.number}` : `Avoir ${i.number}`,
-      kind: i.kind,
-      debitCents: i.kind === "invoice" ? Number(i.total_cents) : 0,
-      creditCents: i.kind === "credit_note" ? Number(i.total_cents) : 0,
-    })),
-    ...payments.map((p) => ({
-      date: p.date,
-      label: `Règlement ${METHOD_LABELS[p.method]} – facture ${p.number}`,
-      kind: "payment" as const,
-      debitCents: 0,
-      creditCents: Number(p.amount_cents),
-    })),
-  ];
+  const { rows } = await accountOperations(trx, { householdId, regieId }, to);
+  const ops = rows.map(toOperation);
   const before = ops.filter((o) => o.date < from);
   const opening = before.reduce((s, o) => s + o.debitCents - o.creditCents, 0);
   return buildStatement(
     opening,
     ops.filter((o) => o.date >= from),
   );
+}
+
+type Source = {
+  kind: Operation["kind"];
+  date: string;
+  cents: string;
+  number: string | null;
+  /** A payment's method (null on the other operations). */
+  method: PaymentMethod | null;
+};
+
+/**
+ * Everything that moved the account up to a day, in one round trip: invoices and avoirs
+ * issued, payments received (with their invoice's number), refunds paid by transfer.
+ */
+function accountOperations(trx: Trx, a: Account, to: string) {
+  return sql<Source>`
+    select kind::text as kind, issued_on as date, total_cents as cents, number, null::text as method
+      from invoices where household_id = ${a.householdId} and regie_id = ${a.regieId} and issued_on <= ${to}
+    union all
+    select 'payment', p.received_on, p.amount_cents, i.number, p.method::text
+      from payments p join invoices i on i.id = p.invoice_id
+      where p.household_id = ${a.householdId} and p.regie_id = ${a.regieId} and p.received_on <= ${to}
+    union all
+    select 'refund', paid_on, amount_cents, null, null from refunds
+      where household_id = ${a.householdId} and regie_id = ${a.regieId} and state = 'paid' and paid_on <= ${to}`.execute(
+    trx,
+  );
+}
+
+/** An invoice or a refund (the credit leaves the account) is a debit; an avoir or a payment, a credit. */
+function toOperation(s: Source): Operation {
+  const cents = Number(s.cents);
+  const debit = s.kind === "invoice" || s.kind === "refund";
+  return {
+    date: s.date,
+    label: labelOf(s),
+    kind: s.kind,
+    debitCents: debit ? cents : 0,
+    creditCents: debit ? 0 : cents,
+  };
+}
+
+function labelOf(s: Source): string {
+  if (s.kind === "invoice") return `Facture ${s.number}`;
+  if (s.kind === "credit_note") return `Avoir ${s.number}`;
+  if (s.kind === "payment")
+    return `Règlement ${METHOD_LABELS[s.method as PaymentMethod]} – facture ${s.number}`;
+  return "Remboursement d'avoir par virement";
 }
 
 export const METHOD_LABELS = {
