@@ -15,11 +15,6 @@ import * as totp from "./totp.ts";
 /** Who enrols: a signed-in person, or a staff member enrolling at login (town rule). */
 type Person = Pick<SessionUser, "kind" | "userId" | "householdId" | "email" | "login">;
 
-const staffCtx = (tenant: Tenant, s: Pick<SessionUser, "userId">) => ({
-  role: "app_staff" as const,
-  tenantId: tenant.id,
-  userId: s.userId,
-});
 /** The person's own context: staff, or a parent fenced to their household. */
 const ownCtx = (tenant: Tenant, s: Person) => sessionScope(tenant.id, s);
 
@@ -102,21 +97,16 @@ export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, co
       .where("user_id", "=", s.userId)
       .forUpdate()
       .executeTakeFirst();
-    const step = row && !row.enabled_at ? totp.totpStep(row.totp_key, code) : null;
-    if (step === null) return null;
-    const { codes, digests } = totp.recoveryCodes();
-    await trx
-      .updateTable("second_factors")
-      .set({ enabled_at: new Date(), recovery_codes: digests, last_used_step: step })
-      .where("user_id", "=", s.userId)
-      .execute();
+    const on = totp.turnOn(row, code);
+    if (!on) return null;
+    await trx.updateTable("second_factors").set(on.set).where("user_id", "=", s.userId).execute();
     await recordAuthEvent(trx, log, {
       tenantId: tenant.id,
       userId: s.userId,
       event: "second_factor_enabled",
       ip,
     });
-    return codes;
+    return on.codes;
   });
 }
 
@@ -237,7 +227,7 @@ export async function enrolAtLogin(
 
 /** Staff members whose factor is on (for a town admin's reset). */
 export function enabledStaff(db: Database, tenant: Tenant, s: SessionUser) {
-  return db.withTenant(staffCtx(tenant, s), (trx) =>
+  return db.withTenant(ownCtx(tenant, s), (trx) =>
     trx
       .selectFrom("users as u")
       .select(["u.id", "u.first_name", "u.last_name", "u.email"])
@@ -258,7 +248,7 @@ export function enabledStaff(db: Database, tenant: Tenant, s: SessionUser) {
 
 /** A town admin removes a staff member's factor (lost phone): they enrol again; audited. */
 export function reset(db: Database, tenant: Tenant, admin: SessionUser, userId: string) {
-  return db.withTenant(staffCtx(tenant, admin), async (trx) => {
+  return db.withTenant(ownCtx(tenant, admin), async (trx) => {
     const gone = await trx.deleteFrom("second_factors").where("user_id", "=", userId).executeTakeFirst();
     const keys = await trx.deleteFrom("passkeys").where("user_id", "=", userId).executeTakeFirst();
     if (!Number(gone.numDeletedRows) && !Number(keys.numDeletedRows)) return false;

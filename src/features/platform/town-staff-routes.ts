@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { readForm, uuidParam } from "../../http/forms.ts";
+import { type FormState, readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import * as team from "../team/service.ts";
@@ -19,25 +19,25 @@ const inTown = <T>(deps: Deps, c: Context<AppEnv>, event: string | null, fn: (t:
 async function listPage(
   deps: Deps,
   c: Context<AppEnv>,
-  values: Record<string, string> = { role: "admin" },
-  errors: Record<string, string> = {},
-  status: 200 | 422 = 200,
+  form: FormState = { values: { role: "admin" }, errors: {} },
 ) {
   const data = await inTown(deps, c, null, async ({ trx, d }) => ({
     town: d.tenant,
     staff: await team.list(trx),
   }));
   const flash = FLASH[c.req.query("fait") ?? ""];
-  return page(c, "platform/town-staff", { ...data, values, errors, flash, roles: team.ROLE_LABELS }, status);
+  const { values, errors } = form;
+  const view = { ...data, values, errors, flash, roles: team.ROLE_LABELS };
+  return page(c, "platform/town-staff", view, Object.keys(errors).length ? 422 : 200);
 }
 
 async function invite(deps: Deps, c: Context<AppEnv>) {
   const form = await readForm(c, team.inviteSchema);
-  if (!form.ok) return listPage(deps, c, form.values, form.errors, 422);
+  if (!form.ok) return listPage(deps, c, form);
   const r = await inTown(deps, c, "staff_invited", ({ trx, d, actor }) =>
     team.invite(trx, d, actor, form.data),
   );
-  if (!r.ok) return listPage(deps, c, form.values, r.errors, 422);
+  if (!r.ok) return listPage(deps, c, { values: form.values, errors: r.errors });
   return seeOther(c, `/communes/${uuidParam(c, "id")}/equipe?fait=invite`);
 }
 

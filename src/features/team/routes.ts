@@ -2,7 +2,7 @@ import { type Context, Hono } from "hono";
 import { requireStaff, requireStaffAdmin } from "../../auth/middleware.ts";
 import { accountDeps } from "../../auth/routes.ts";
 import type { Trx } from "../../db/database.ts";
-import { readForm, uuidParam } from "../../http/forms.ts";
+import { type FormState, readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { callerScope, inTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
@@ -24,9 +24,7 @@ const actor = (c: Context<AppEnv>): Actor => ({ kind: "staff", userId: callerSco
 async function listPage(
   deps: Deps,
   c: Context<AppEnv>,
-  values: Record<string, string> = { role: "agent" },
-  errors: Record<string, string> = {},
-  status: 200 | 422 = 200,
+  form: FormState = { values: { role: "agent" }, errors: {} },
 ) {
   const data = await inTransaction(c, deps.db, async (trx) => ({
     staff: await team.list(trx),
@@ -34,23 +32,24 @@ async function listPage(
   }));
   const flash = FLASH[c.req.query("fait") ?? ""];
   const me = callerScope(c).userId;
+  const { values, errors } = form;
   const view = { ...data, values, errors, flash, me, roles: team.ROLE_LABELS, dateTime: parisDateTime };
-  return page(c, "team/index", view, status);
+  return page(c, "team/index", view, Object.keys(errors).length ? 422 : 200);
 }
 
 async function invite(deps: Deps, c: Context<AppEnv>) {
   const form = await readForm(c, inviteSchema);
-  if (!form.ok) return listPage(deps, c, form.values, form.errors, 422);
+  if (!form.ok) return listPage(deps, c, form);
   const d = accountDeps(deps, c);
   const r = await inTransaction(c, deps.db, (trx) => team.invite(trx, d, actor(c), form.data));
-  if (!r.ok) return listPage(deps, c, form.values, r.errors, 422);
+  if (!r.ok) return listPage(deps, c, { values: form.values, errors: r.errors });
   return seeOther(c, "/agents/equipe?fait=invite");
 }
 
 async function changeRole(deps: Deps, c: Context<AppEnv>) {
   const id = uuidParam(c, "id");
   const form = await readForm(c, roleSchema);
-  if (!form.ok) return listPage(deps, c, {}, form.errors, 422);
+  if (!form.ok) return listPage(deps, c, { values: {}, errors: form.errors });
   const d = accountDeps(deps, c);
   await inTransaction(c, deps.db, (trx) => team.changeRole(trx, d, actor(c), id, form.data.role));
   return seeOther(c, "/agents/equipe?fait=role");

@@ -7,7 +7,7 @@ import type { AppEnv, Deps } from "../../../http/types.ts";
 import { shortDate } from "../../../lib/dates.ts";
 import { asParent } from "../parent-scope.ts";
 import { readAttached } from "../required-documents.ts";
-import { textValues, uploadLimit } from "../required-documents-http.ts";
+import { type Render, requestForm, textValues, uploadLimit } from "../required-documents-http.ts";
 import * as schoolService from "../school/service.ts";
 import { patternLabel } from "./pattern-label.ts";
 import { endFormSchema, enrolmentFormSchema } from "./schemas.ts";
@@ -58,28 +58,18 @@ async function listPage(deps: Deps, c: Context<AppEnv>, endError?: EndError) {
   return page(c, "enrolment/index", { children: view, school, endError, message }, status);
 }
 
-async function formPage(
-  deps: Deps,
-  c: Context<AppEnv>,
-  errors: Record<string, string>,
-  values: Record<string, unknown>,
-) {
-  const data = await asParent(deps, c, (trx, ctx) => enrolmentService.formData(trx, ctx));
-  return page(c, "enrolment/new", { ...data, errors, values }, Object.keys(errors).length ? 422 : 200);
-}
-
 /** « Nouvelle inscription »: the request, with the documents the service asks for attached. */
-async function sendRequest(deps: Deps, c: Context<AppEnv>) {
+async function sendRequest(deps: Deps, formPage: Render, c: Context<AppEnv>) {
   const sent = await readUpload(c);
   const form = validate(enrolmentFormSchema, sent.values);
   const values = { ...textValues(sent.values), jours: ([] as string[]).concat(sent.values.jours ?? []) };
   const attached = await readAttached(c.get("tenant"), sent.files);
   if (!form.ok || Object.keys(attached.errors).length)
-    return formPage(deps, c, { ...(form.ok ? {} : form.errors), ...attached.errors }, values);
+    return formPage(c, { ...(form.ok ? {} : form.errors), ...attached.errors }, values);
   const out = await asParent(deps, c, (trx, ctx) =>
     enrolmentService.request(trx, ctx, form.data, attached.files),
   );
-  if (!out.ok) return formPage(deps, c, out.errors, values);
+  if (!out.ok) return formPage(c, out.errors, values);
   return seeOther(c, "/inscriptions?message=envoyee");
 }
 
@@ -99,13 +89,12 @@ export function enrolmentRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use("/inscriptions", requireParent);
   app.use("/inscriptions/*", requireParent);
-  const render = (c: Context<AppEnv>, errors: Record<string, string>, values: Record<string, unknown>) =>
-    formPage(deps, c, errors, values);
+  const formPage = requestForm(deps, "enrolment/new", enrolmentService.formData);
   app.get("/inscriptions", (c) => listPage(deps, c));
   app.get("/inscriptions/nouvelle", (c) =>
-    formPage(deps, c, {}, { enfant: c.req.query("enfant") ?? "", mode: "regular", jours: [] }),
+    formPage(c, {}, { enfant: c.req.query("enfant") ?? "", mode: "regular", jours: [] }),
   );
-  app.post("/inscriptions/nouvelle", uploadLimit(render), (c) => sendRequest(deps, c));
+  app.post("/inscriptions/nouvelle", uploadLimit(formPage), (c) => sendRequest(deps, formPage, c));
   app.post("/inscriptions/:id/retirer", async (c) => {
     const id = uuidParam(c, "id");
     await asParent(deps, c, (trx, ctx) => enrolmentService.withdraw(trx, ctx, id));
