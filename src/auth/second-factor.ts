@@ -14,6 +14,8 @@ import * as totp from "./totp.ts";
 
 /** Who enrols: a signed-in person, or a staff member enrolling at login (town rule). */
 type Person = Pick<SessionUser, "kind" | "userId" | "householdId" | "email" | "login">;
+/** A code as typed, and the address it came from. */
+type CodeInput = { code: string; ip: string };
 
 /** The person's own context: staff, or a parent fenced to their household. */
 const ownCtx = (tenant: Tenant, s: Person) => sessionScope(tenant.id, s);
@@ -89,7 +91,7 @@ export function enrolment(db: Database, tenant: Tenant, s: Person) {
 }
 
 /** The first right code turns the factor on; the recovery codes are returned once, never stored. */
-export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, code: string, ip: string) {
+export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, { code, ip }: CodeInput) {
   return db.withTenant(ownCtx(tenant, s), async (trx) => {
     const row = await trx
       .selectFrom("second_factors")
@@ -173,7 +175,7 @@ export async function givePendingFactor(
 }
 
 /** The code after the password: the session waiting for it opens, or the failure is throttled. */
-export function complete(db: Database, log: Logger, tenant: Tenant, token: string, code: string, ip: string) {
+export function complete(db: Database, log: Logger, tenant: Tenant, token: string, { code, ip }: CodeInput) {
   return db.withTenant(
     { role: "app_auth", tenantId: tenant.id },
     async (trx): Promise<CodeOutcome | null> => {
@@ -205,9 +207,9 @@ export async function enrolAtLogin(
   tenant: Tenant,
   token: string,
   person: Person,
-  input: { code: string; ip: string },
+  input: CodeInput,
 ) {
-  const codes = await confirm(db, log, tenant, person, input.code, input.ip);
+  const codes = await confirm(db, log, tenant, person, input);
   if (!codes) return null;
   await db.withTenant({ role: "app_auth", tenantId: tenant.id }, async (trx) => {
     await trx
