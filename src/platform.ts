@@ -165,6 +165,36 @@ async function jobsOf(
   });
 }
 
+/** PayFiP: the demo's simulator, or the service of the environment. */
+const payfipSettingsOf = (env: Env, simulator: RunningSimulator | undefined): Deps["payfip"] => ({
+  base: simulator?.url ?? env.PAYFIP_URL,
+  saisie: env.PAYFIP_SAISIE,
+  budgetMs: env.PAYFIP_BUDGET_MS,
+});
+
+interface Running {
+  deps: Deps;
+  http?: ReturnType<typeof drainable>;
+  payfip?: RunningSimulator;
+  worker?: Awaited<ReturnType<typeof jobsOf>>;
+  mailbox?: Mailbox;
+  cluster?: EmbeddedCluster;
+}
+
+/** Stop accepting and drain (bounded), then the worker, the pool, and the cluster last. */
+const closer =
+  ({ deps, http, payfip, worker, mailbox, cluster }: Running) =>
+  () =>
+    stopAll(deps.log, [
+      ["http", http && (() => http.close(deps.env.SHUTDOWN_TIMEOUT_MS))],
+      ["payfip simulator", payfip && (() => payfip.close())],
+      ["worker", worker && (() => worker.stop())],
+      ["town cache", () => deps.sites.close()],
+      ["database pool", () => deps.db.close()],
+      ["mailbox", mailbox && (() => mailbox.close())],
+      ["embedded postgres", cluster && (() => cluster.stop())],
+    ]);
+
 /**
  * Boots what this process runs, in order: database (migrations, roles, towns), demo data,
  * mail (sink in demo), the job worker, and the HTTP server.
@@ -179,38 +209,17 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
   const { db, url: appUrl, queueUrl } = await openDatabase(env, log, owner.url, parts.prepare);
   lap(parts.prepare ? "database and preparation" : "database login");
   const { mailbox, payfip } = parts.web || parts.worker ? await demoServices(env) : {};
-  const payfipSettings = {
-    base: payfip?.url ?? env.PAYFIP_URL,
-    saisie: env.PAYFIP_SAISIE,
-    budgetMs: env.PAYFIP_BUDGET_MS,
-  };
+  const payfipSettings = payfipSettingsOf(env, payfip);
   const smtpUrl = env.SMTP_URL ?? mailbox?.smtpUrl;
   const worker = await jobsOf(parts, env, log, db, { url: queueUrl, smtpUrl, payfip: payfipSettings });
   lap("demo services and worker");
-  const deps: Deps = {
-    env,
-    db,
-    log,
-    now: () => new Date(),
-    payfip: payfipSettings,
-    sites: createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox, appUrl),
-    mailbox,
-  };
+  const sites = createSiteResolver(db, env.PLATFORM_DOMAIN, !!mailbox, appUrl);
+  const deps: Deps = { env, db, log, now: () => new Date(), payfip: payfipSettings, sites, mailbox };
   const app = createApp(deps);
   lap("app");
   const { http, port } =
     options.listen && parts.web ? await listen(app, deps) : { http: undefined, port: env.PORT };
   lap("listen");
-  // Stop accepting and drain (bounded), then the worker, the pool, and the cluster last.
-  const close = () =>
-    stopAll(log, [
-      ["http", http && (() => http.close(env.SHUTDOWN_TIMEOUT_MS))],
-      ["payfip simulator", payfip && (() => payfip.close())],
-      ["worker", worker && (() => worker.stop())],
-      ["town cache", () => deps.sites.close()],
-      ["database pool", () => db.close()],
-      ["mailbox", mailbox && (() => mailbox.close())],
-      ["embedded postgres", owner.cluster && (() => owner.cluster?.stop() ?? Promise.resolve())],
-    ]);
+  const close = closer({ deps, http, payfip, worker, mailbox, cluster: owner.cluster });
   return { deps, app, port, ownerUrl: owner.url, payfipUrl: payfip?.url, boot, close };
 }

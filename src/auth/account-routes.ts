@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { FormError, type FormState, submitForm } from "../http/forms.ts";
+import { type FormState, submitForm } from "../http/forms.ts";
 import { page, seeOther } from "../http/render.ts";
 import type { AppEnv, Deps } from "../http/types.ts";
 import * as account from "./account-service.ts";
@@ -33,22 +33,26 @@ function passwordPage(
 const emailPage = (p: Place, c: Context<AppEnv>, state: Partial<FormState> = {}, status: 200 | 422 = 200) =>
   page(c, "auth/change-email", { base: p.base, back: p.back, values: {}, errors: {}, ...state }, status);
 
+const placeOf = (kind: "parent" | "staff"): Place =>
+  kind === "staff"
+    ? { base: "/agents", back: "/agents", home: "/agents" }
+    : { base: "", back: "/profil", home: "/" };
+
 /** Signed-in account settings: change password (forced at first login where the town says so), change e-mail. */
 export function accountRoutes(deps: Deps, kind: "parent" | "staff") {
-  const p: Place = {
-    base: kind === "staff" ? "/agents" : "",
-    back: kind === "staff" ? "/agents" : "/profil",
-    home: kind === "staff" ? "/agents" : "/",
-  };
+  const p = placeOf(kind);
   const app = new Hono<AppEnv>();
   const guard = kind === "staff" ? requireStaff : requireParent;
   app.get("/mot-de-passe", guard, (c) => passwordPage(p, c));
   app.post("/mot-de-passe", guard, (c) =>
     submitForm(c, changePasswordSchema, {
       valid: async (data) => {
-        const d = accountDeps(deps, c);
-        const errors = await account.changePassword(d, session(c), data.current_password, data.new_password);
-        if (errors) throw new FormError(errors);
+        await account.changePassword(
+          accountDeps(deps, c),
+          session(c),
+          data.current_password,
+          data.new_password,
+        );
         return seeOther(c, `${p.home}?message=mot-de-passe-modifie`);
       },
       invalid: (state) => passwordPage(p, c, state.errors, 422),
@@ -58,13 +62,7 @@ export function accountRoutes(deps: Deps, kind: "parent" | "staff") {
   app.post("/compte/email", guard, (c) =>
     submitForm(c, changeEmailSchema, {
       valid: async (data) => {
-        const errors = await account.requestEmailChange(
-          accountDeps(deps, c),
-          session(c),
-          data.email,
-          data.password,
-        );
-        if (errors) throw new FormError(errors);
+        await account.requestEmailChange(accountDeps(deps, c), session(c), data.email, data.password);
         return seeOther(c, `${p.back}?message=email-envoye`);
       },
       invalid: (state) => emailPage(p, c, state, 422),

@@ -1,6 +1,7 @@
 import { sql } from "kysely";
 import type { Database, Trx } from "../db/database.ts";
 import { AppError } from "../http/errors.ts";
+import { FormError } from "../http/forms.ts";
 import { sessionScope } from "../http/scope.ts";
 import { queueMail } from "../integrations/mail/outbox.ts";
 import type { Logger } from "../lib/log.ts";
@@ -183,8 +184,6 @@ export async function resetPassword(d: AccountDeps, token: string, password: str
 
 const own = (d: AccountDeps, s: SessionUser) => sessionScope(d.tenant.id, s);
 
-export type FieldErrors = Record<string, string>;
-
 const reauthOf = (d: AccountDeps) => ({ db: d.db, log: d.log, tenantId: d.tenant.id, ip: d.ip });
 
 /** The password typed to confirm a change, checked (and throttled) like a login; null when right. */
@@ -201,12 +200,13 @@ export async function changePassword(
   s: SessionUser,
   current: string,
   next: string,
-): Promise<FieldErrors | null> {
+): Promise<void> {
   const wrong = await wrongPassword(d, s, current, "Le mot de passe actuel est incorrect.");
-  if (wrong) return { current_password: wrong };
-  if (current === next) return { new_password: "Le nouveau mot de passe doit être différent de l'actuel." };
+  if (wrong) throw FormError.at("current_password", wrong);
+  if (current === next)
+    throw FormError.at("new_password", "Le nouveau mot de passe doit être différent de l'actuel.");
   const missing = missingRules(next, d.tenant.config.auth.passwordPolicy, [s.email ?? "", s.login ?? ""]);
-  if (missing.length) return { new_password: `Il manque : ${missing.join(" ; ")}.` };
+  if (missing.length) throw FormError.at("new_password", `Il manque : ${missing.join(" ; ")}.`);
   const digest = await hashPassword(next);
   await d.db.withTenant(own(d, s), async (trx) => {
     await trx
@@ -218,7 +218,6 @@ export async function changePassword(
     const who = { userId: s.userId, email: s.email, name: `${s.firstName} ${s.lastName}` };
     await passwordChanged(trx, d, "password_changed", who);
   });
-  return null;
 }
 
 /** Change of e-mail: asks the password, then the new address confirms itself by a link. */
@@ -227,11 +226,11 @@ export async function requestEmailChange(
   s: SessionUser,
   newEmail: string,
   password: string,
-): Promise<FieldErrors | null> {
+): Promise<void> {
   const email = newEmail.trim().toLowerCase();
-  if (email === s.email) return { email: "C'est déjà votre adresse e-mail." };
+  if (email === s.email) throw FormError.at("email", "C'est déjà votre adresse e-mail.");
   const wrong = await wrongPassword(d, s, password, "Le mot de passe est incorrect.");
-  if (wrong) return { password: wrong };
+  if (wrong) throw FormError.at("password", wrong);
   await d.db.withTenant(own(d, s), async (trx) => {
     const token = await issueToken(trx, d.tenant.id, s.userId, "email_change", email);
     const who = `${s.firstName} ${s.lastName}`;
@@ -254,7 +253,6 @@ export async function requestEmailChange(
       ip: d.ip,
     });
   });
-  return null;
 }
 
 export async function confirmEmailChange(d: AccountDeps, token: string): Promise<void> {

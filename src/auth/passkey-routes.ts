@@ -55,6 +55,42 @@ function answer<T>(raw: string | undefined): T | null {
   }
 }
 
+function siteOf(deps: Deps, c: Context<AppEnv>): passkeys.Site {
+  const origin = publicOrigin(deps.env, c.env.site.hostname);
+  return { origin, rpID: new URL(origin).hostname };
+}
+
+/** A new passkey, named, for the signed-in account. */
+async function add(deps: Deps, c: Context<AppEnv>, views: Views, accounts: PasskeyAccounts) {
+  const form = await readForm(c, addSchema);
+  if (!form.ok) return views.show(c, form.errors, 422);
+  const response = answer<RegistrationResponseJSON>(form.data.response);
+  if (!response) return views.show(c, { name: NO_ANSWER }, 422);
+  const input = { site: siteOf(deps, c), name: form.data.name, response, ip: c.env.ip };
+  try {
+    await passkeys.register(deps.db, accounts.account(c), input);
+  } catch (e) {
+    if (e instanceof passkeys.PasskeyError) return views.show(c, { name: e.message }, 422);
+    throw e;
+  }
+  return seeOther(c, `${c.req.path.replace(/\/cles$/, "")}?message=cle-ajoutee`);
+}
+
+/** A passkey instead of the code, after the password. */
+async function use(deps: Deps, c: Context<AppEnv>, views: Views, accounts: PasskeyAccounts) {
+  const token = readSessionCookie(c);
+  const form = await readForm(c, useSchema);
+  const response = form.ok ? answer<AuthenticationResponseJSON>(form.data.response) : null;
+  if (!token) return seeOther(c, c.req.path.replace(/\/code\/cle$/, ""));
+  if (!response) return views.codePage(c, { code: NO_ANSWER }, 422);
+  const input = { site: siteOf(deps, c), response, ip: c.env.ip };
+  const outcome = await accounts.complete(c, token, input);
+  if (!outcome) return seeOther(c, c.req.path.replace(/\/code\/cle$/, ""));
+  if (outcome.ok) return seeOther(c, views.next(c));
+  if (outcome.waitSeconds > 0) return views.codePage(c, { code: tooManyTries(outcome.waitSeconds) }, 429);
+  return views.codePage(c, { code: outcome.message }, 422);
+}
+
 /**
  * « Clés d'accès » (passkeys) on « Double authentification » (add, list, delete) and after the
  * password (`/connexion/code/cle`). The options are JSON for the page's script; the answers come
@@ -69,54 +105,19 @@ export function mountPasskeys(
   views: Views,
   accounts: PasskeyAccounts,
 ) {
-  const site = (c: Context<AppEnv>): passkeys.Site => {
-    const origin = publicOrigin(deps.env, c.env.site.hostname);
-    return { origin, rpID: new URL(origin).hostname };
-  };
-
   app.post(`${page}/cles/options`, guard, async (c) =>
-    c.json(await passkeys.registrationOptions(deps.db, accounts.account(c), site(c))),
+    c.json(await passkeys.registrationOptions(deps.db, accounts.account(c), siteOf(deps, c))),
   );
-  app.post(`${page}/cles`, guard, async (c) => {
-    const form = await readForm(c, addSchema);
-    if (!form.ok) return views.show(c, form.errors, 422);
-    const response = answer<RegistrationResponseJSON>(form.data.response);
-    if (!response) return views.show(c, { name: NO_ANSWER }, 422);
-    try {
-      await passkeys.register(deps.db, accounts.account(c), {
-        site: site(c),
-        name: form.data.name,
-        response,
-        ip: c.env.ip,
-      });
-    } catch (e) {
-      if (e instanceof passkeys.PasskeyError) return views.show(c, { name: e.message }, 422);
-      throw e;
-    }
-    return seeOther(c, `${c.req.path.replace(/\/cles$/, "")}?message=cle-ajoutee`);
-  });
+  app.post(`${page}/cles`, guard, (c) => add(deps, c, views, accounts));
   app.post(`${page}/cles/:id/suppression`, guard, async (c) => {
     const id = uuidParam(c, "id");
     await passkeys.remove(deps.db, accounts.account(c), id, c.env.ip);
     return seeOther(c, `${c.req.path.replace(/\/cles\/[^/]+\/suppression$/, "")}?message=cle-supprimee`);
   });
-
   app.post("/connexion/code/cle/options", async (c) => {
     const token = readSessionCookie(c);
-    const options = token ? await accounts.loginOptions(c, token, site(c)) : null;
+    const options = token ? await accounts.loginOptions(c, token, siteOf(deps, c)) : null;
     return options ? c.json(options) : c.json({ error: "Aucune clé d'accès." }, 404);
   });
-  app.post("/connexion/code/cle", async (c) => {
-    const token = readSessionCookie(c);
-    const form = await readForm(c, useSchema);
-    const response = form.ok ? answer<AuthenticationResponseJSON>(form.data.response) : null;
-    if (!token) return seeOther(c, c.req.path.replace(/\/code\/cle$/, ""));
-    if (!response) return views.codePage(c, { code: NO_ANSWER }, 422);
-    const input = { site: site(c), response, ip: c.env.ip };
-    const outcome = await accounts.complete(c, token, input);
-    if (!outcome) return seeOther(c, c.req.path.replace(/\/code\/cle$/, ""));
-    if (outcome.ok) return seeOther(c, views.next(c));
-    if (outcome.waitSeconds > 0) return views.codePage(c, { code: tooManyTries(outcome.waitSeconds) }, 429);
-    return views.codePage(c, { code: outcome.message }, 422);
-  });
+  app.post("/connexion/code/cle", (c) => use(deps, c, views, accounts));
 }

@@ -93,15 +93,8 @@ async function giveCode(p: Place, c: Context<AppEnv>) {
   const form = await readForm(c, codeSchema);
   if (person) return enrolAtLogin(p, c, token, person, form);
   if (!form.ok) return codePage(p, c, form.errors, 422);
-  const db = p.deps.db;
-  const outcome = await secondFactor.complete(
-    db,
-    c.env.log,
-    c.get("tenant"),
-    token,
-    form.data.code,
-    c.env.ip,
-  );
+  const input = { code: form.data.code, ip: c.env.ip };
+  const outcome = await secondFactor.complete(p.deps.db, c.env.log, c.get("tenant"), token, input);
   if (!outcome) return seeOther(c, `${p.base}/connexion`);
   if (outcome.ok) return seeOther(c, suite(p, c) ?? (p.base || "/"));
   if (outcome.waitSeconds > 0) return codePage(p, c, { code: tooManyTries(outcome.waitSeconds) }, 429);
@@ -128,15 +121,8 @@ async function show(
 async function confirm(p: Place, c: Context<AppEnv>) {
   const form = await readForm(c, codeSchema);
   if (!form.ok) return show(p, c, form.errors, 422);
-  const db = p.deps.db;
-  const codes = await secondFactor.confirm(
-    db,
-    c.env.log,
-    c.get("tenant"),
-    session(c),
-    form.data.code,
-    c.env.ip,
-  );
+  const input = { code: form.data.code, ip: c.env.ip };
+  const codes = await secondFactor.confirm(p.deps.db, c.env.log, c.get("tenant"), session(c), input);
   if (!codes) return show(p, c, { code: wrong }, 422);
   return recoveryCodes(p, c, codes);
 }

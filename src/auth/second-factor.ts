@@ -14,12 +14,9 @@ import * as totp from "./totp.ts";
 
 /** Who enrols: a signed-in person, or a staff member enrolling at login (town rule). */
 type Person = Pick<SessionUser, "kind" | "userId" | "householdId" | "email" | "login">;
+/** A code as typed, and the address it came from. */
+type CodeInput = { code: string; ip: string };
 
-const staffCtx = (tenant: Tenant, s: Pick<SessionUser, "userId">) => ({
-  role: "app_staff" as const,
-  tenantId: tenant.id,
-  userId: s.userId,
-});
 /** The person's own context: staff, or a parent fenced to their household. */
 const ownCtx = (tenant: Tenant, s: Person) => sessionScope(tenant.id, s);
 
@@ -94,7 +91,7 @@ export function enrolment(db: Database, tenant: Tenant, s: Person) {
 }
 
 /** The first right code turns the factor on; the recovery codes are returned once, never stored. */
-export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, code: string, ip: string) {
+export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, { code, ip }: CodeInput) {
   return db.withTenant(ownCtx(tenant, s), async (trx) => {
     const row = await trx
       .selectFrom("second_factors")
@@ -102,21 +99,16 @@ export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, co
       .where("user_id", "=", s.userId)
       .forUpdate()
       .executeTakeFirst();
-    const step = row && !row.enabled_at ? totp.totpStep(row.totp_key, code) : null;
-    if (step === null) return null;
-    const { codes, digests } = totp.recoveryCodes();
-    await trx
-      .updateTable("second_factors")
-      .set({ enabled_at: new Date(), recovery_codes: digests, last_used_step: step })
-      .where("user_id", "=", s.userId)
-      .execute();
+    const on = totp.turnOn(row, code);
+    if (!on) return null;
+    await trx.updateTable("second_factors").set(on.set).where("user_id", "=", s.userId).execute();
     await recordAuthEvent(trx, log, {
       tenantId: tenant.id,
       userId: s.userId,
       event: "second_factor_enabled",
       ip,
     });
-    return codes;
+    return on.codes;
   });
 }
 
@@ -183,7 +175,7 @@ export async function givePendingFactor(
 }
 
 /** The code after the password: the session waiting for it opens, or the failure is throttled. */
-export function complete(db: Database, log: Logger, tenant: Tenant, token: string, code: string, ip: string) {
+export function complete(db: Database, log: Logger, tenant: Tenant, token: string, { code, ip }: CodeInput) {
   return db.withTenant(
     { role: "app_auth", tenantId: tenant.id },
     async (trx): Promise<CodeOutcome | null> => {
@@ -215,9 +207,9 @@ export async function enrolAtLogin(
   tenant: Tenant,
   token: string,
   person: Person,
-  input: { code: string; ip: string },
+  input: CodeInput,
 ) {
-  const codes = await confirm(db, log, tenant, person, input.code, input.ip);
+  const codes = await confirm(db, log, tenant, person, input);
   if (!codes) return null;
   await db.withTenant({ role: "app_auth", tenantId: tenant.id }, async (trx) => {
     await trx
@@ -237,7 +229,7 @@ export async function enrolAtLogin(
 
 /** Staff members whose factor is on (for a town admin's reset). */
 export function enabledStaff(db: Database, tenant: Tenant, s: SessionUser) {
-  return db.withTenant(staffCtx(tenant, s), (trx) =>
+  return db.withTenant(ownCtx(tenant, s), (trx) =>
     trx
       .selectFrom("users as u")
       .select(["u.id", "u.first_name", "u.last_name", "u.email"])
@@ -258,7 +250,7 @@ export function enabledStaff(db: Database, tenant: Tenant, s: SessionUser) {
 
 /** A town admin removes a staff member's factor (lost phone): they enrol again; audited. */
 export function reset(db: Database, tenant: Tenant, admin: SessionUser, userId: string) {
-  return db.withTenant(staffCtx(tenant, admin), async (trx) => {
+  return db.withTenant(ownCtx(tenant, admin), async (trx) => {
     const gone = await trx.deleteFrom("second_factors").where("user_id", "=", userId).executeTakeFirst();
     const keys = await trx.deleteFrom("passkeys").where("user_id", "=", userId).executeTakeFirst();
     if (!Number(gone.numDeletedRows) && !Number(keys.numDeletedRows)) return false;

@@ -80,3 +80,14 @@ export function checkCode(row: TotpRow | undefined, code: string): CodeCheck {
 /** What the factor's row keeps once a code is accepted: its time step, or the recovery codes left. */
 export const spent = (check: NonNullable<CodeCheck>) =>
   check.how === "totp" ? { last_used_step: check.step } : { recovery_codes: check.left };
+
+/**
+ * The first right code of a factor not on yet: what its row keeps to turn it on (the code's
+ * time step, the recovery codes' digests) and the recovery codes shown once; null otherwise.
+ */
+export function turnOn(row: Pick<TotpRow, "totp_key" | "enabled_at"> | undefined, code: string) {
+  const step = row && !row.enabled_at ? totpStep(row.totp_key, code) : null;
+  if (step === null) return null;
+  const { codes, digests } = recoveryCodes();
+  return { codes, set: { enabled_at: new Date(), recovery_codes: digests, last_used_step: step } };
+}

@@ -1,5 +1,6 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { Database } from "../db/database.ts";
+import { sessionScope } from "../http/scope.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
 import { recordAuthEvent } from "./events.ts";
@@ -31,12 +32,7 @@ export function townAccount(tenant: Tenant, s: Person, log: Logger): Account {
     sessionId: s.sessionId,
     userName: s.email ?? s.login ?? s.userId,
     rpName: `Parvis ${tenant.config.shortName}`,
-    own: {
-      role: s.kind === "parent" ? "app_parent" : "app_staff",
-      tenantId: tenant.id,
-      userId: s.userId,
-      householdId: s.householdId,
-    },
+    own: sessionScope(tenant.id, s),
     auth: auth(tenant),
     columns: { tenant_id: tenant.id },
     audit: (trx, event, ip) =>

@@ -152,6 +152,60 @@ export const DEMO_TOWNS: DemoTown[] = [
   },
 ];
 
+type Base = { tenant_id: string; household_id: string };
+
+/** The parents' accounts; the first is also the household's « Moi » guardian. */
+async function seedParents(trx: Trx, base: Base, parents: DemoParent[], hashOf: (p: DemoParent) => string) {
+  for (const [i, p] of parents.entries()) {
+    const user = await trx
+      .insertInto("users")
+      .values({
+        ...base,
+        kind: "parent",
+        civility: p.civility,
+        first_name: p.first,
+        last_name: p.last,
+        email: p.email,
+        login: p.login ?? null,
+        password_hash: hashOf(p),
+        must_change_password: p.mustChange ?? false,
+        email_verified_at: sql`now()`,
+      })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (i > 0) continue;
+    await trx
+      .insertInto("guardians")
+      .values({
+        ...base,
+        user_id: user.id,
+        rank: 1,
+        civility: p.civility,
+        first_name: p.first,
+        last_name: p.last,
+        email: p.email,
+      })
+      .execute();
+  }
+}
+
+/** The children, each with its accepted « à la carte » enrolments. */
+async function seedChildren(trx: Trx, base: Base, children: NonNullable<DemoHousehold["children"]>) {
+  for (const c of children) {
+    const child = await trx
+      .insertInto("children")
+      .values({ ...base, first_name: c.first, last_name: c.last, birth_date: c.birth, sex: c.sex })
+      .returning("id")
+      .executeTakeFirstOrThrow();
+    if (c.enrolments?.length)
+      await sql`insert into enrolments (tenant_id, household_id, child_id, period_id, service_id, mode,
+          starts_on, ends_on, status)
+        select ${base.tenant_id}::uuid, ${base.household_id}::uuid, ${child.id}::uuid, id, service_id, 'a_la_carte',
+          starts_on, ends_on, 'accepted'
+        from periods where key = any(${c.enrolments}::text[])`.execute(trx);
+  }
+}
+
 /** One household with its account(s), guardians (« Moi », « Autre responsable ») and children. */
 async function seedHousehold(
   trx: Trx,
@@ -173,108 +227,68 @@ async function seedHousehold(
     .returning("id")
     .executeTakeFirstOrThrow();
   const base = { tenant_id: tenantId, household_id: household.id };
-  for (const [i, p] of h.parents.entries()) {
-    const user = await trx
-      .insertInto("users")
-      .values({
-        ...base,
-        kind: "parent",
-        civility: p.civility,
-        first_name: p.first,
-        last_name: p.last,
-        email: p.email,
-        login: p.login ?? null,
-        password_hash: hashOf(p),
-        must_change_password: p.mustChange ?? false,
-        email_verified_at: sql`now()`,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    if (i === 0) {
-      await trx
-        .insertInto("guardians")
-        .values({
-          ...base,
-          user_id: user.id,
-          rank: 1,
-          civility: p.civility,
-          first_name: p.first,
-          last_name: p.last,
-          email: p.email,
-        })
-        .execute();
-    }
-  }
+  await seedParents(trx, base, h.parents, hashOf);
   if (h.partner) {
+    const { civility, first, last } = h.partner;
     await trx
       .insertInto("guardians")
-      .values({
-        ...base,
-        rank: 2,
-        civility: h.partner.civility,
-        first_name: h.partner.first,
-        last_name: h.partner.last,
-      })
+      .values({ ...base, rank: 2, civility, first_name: first, last_name: last })
       .execute();
   }
-  for (const c of h.children ?? []) {
-    const child = await trx
-      .insertInto("children")
-      .values({ ...base, first_name: c.first, last_name: c.last, birth_date: c.birth, sex: c.sex })
-      .returning("id")
-      .executeTakeFirstOrThrow();
-    if (c.enrolments?.length)
-      await sql`insert into enrolments (tenant_id, household_id, child_id, period_id, service_id, mode,
-          starts_on, ends_on, status)
-        select ${tenantId}::uuid, ${household.id}::uuid, ${child.id}::uuid, id, service_id, 'a_la_carte',
-          starts_on, ends_on, 'accepted'
-        from periods where key = any(${c.enrolments}::text[])`.execute(trx);
-  }
+  await seedChildren(trx, base, h.children ?? []);
 }
 
 export const DEMO_OPERATOR = { email: "operateur@parvis.test", name: "Opérateur Parvis" };
 
+/** A town's demo households (those it does not have yet) and staff accounts. */
+async function seedTown(
+  trx: Trx,
+  tenantId: string,
+  town: DemoTown,
+  hashes: { demo: string; letter: string },
+) {
+  const hashOf = (p: DemoParent) => (p.password === DEMO_LETTER_PASSWORD ? hashes.letter : hashes.demo);
+  for (const h of town.households) {
+    const exists = await trx
+      .selectFrom("households")
+      .select("id")
+      .where("number", "=", h.number)
+      .executeTakeFirst();
+    if (!exists) await seedHousehold(trx, tenantId, h, hashOf);
+  }
+  for (const s of town.staff) {
+    await trx
+      .insertInto("users")
+      .values({
+        tenant_id: tenantId,
+        kind: "staff",
+        staff_role: s.role,
+        first_name: s.first,
+        last_name: s.last,
+        email: s.email,
+        password_hash: hashes.demo,
+        email_verified_at: sql`now()`,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+  }
+}
+
 /** Demo households, staff and operator; a second run finds them and adds nothing. */
 export async function seedDemo(db: Database, tenantIds: Map<string, string>): Promise<void> {
-  const demoHash = await hashPassword(DEMO_PASSWORD);
-  const letterHash = await hashPassword(DEMO_LETTER_PASSWORD);
+  const hashes = {
+    demo: await hashPassword(DEMO_PASSWORD),
+    letter: await hashPassword(DEMO_LETTER_PASSWORD),
+  };
   for (const town of DEMO_TOWNS) {
     const tenantId = tenantIds.get(town.slug);
-    if (!tenantId) continue;
-    await db.withTenant({ role: "app_staff", tenantId }, async (trx) => {
-      for (const h of town.households) {
-        const exists = await trx
-          .selectFrom("households")
-          .select("id")
-          .where("number", "=", h.number)
-          .executeTakeFirst();
-        if (exists) continue;
-        await seedHousehold(trx, tenantId, h, (p) =>
-          p.password === DEMO_LETTER_PASSWORD ? letterHash : demoHash,
-        );
-      }
-      for (const s of town.staff) {
-        await trx
-          .insertInto("users")
-          .values({
-            tenant_id: tenantId,
-            kind: "staff",
-            staff_role: s.role,
-            first_name: s.first,
-            last_name: s.last,
-            email: s.email,
-            password_hash: demoHash,
-            email_verified_at: sql`now()`,
-          })
-          .onConflict((oc) => oc.doNothing())
-          .execute();
-      }
-    });
+    if (tenantId)
+      await db.withTenant({ role: "app_staff", tenantId }, (trx) => seedTown(trx, tenantId, town, hashes));
   }
   await db.withTenant({ role: "app_operator", tenantId: null }, (trx) =>
     trx
       .insertInto("operators")
-      .values({ email: DEMO_OPERATOR.email, name: DEMO_OPERATOR.name, password_hash: demoHash })
+      .values({ email: DEMO_OPERATOR.email, name: DEMO_OPERATOR.name, password_hash: hashes.demo })
       .onConflict((oc) => oc.doNothing())
       .execute(),
   );

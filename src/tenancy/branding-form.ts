@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { contrastRatio } from "../lib/contrast.ts";
+import type { TenantConfig } from "./config-schema.ts";
 
 /** Form helpers for a town's branding and links, shared by the operators' and the admins' forms. */
 
@@ -58,3 +59,47 @@ export function parseLinks(text: string): { label: string; url: string }[] | str
 
 export const linksText = (links: { label: string; url: string }[]) =>
   links.map((l) => `${l.label} | ${l.url}`).join("\n");
+
+/** The identity fields both town forms share: colours, tagline, the town's contact, website. */
+export const IDENTITY_FIELDS = [
+  "primary",
+  "on_primary",
+  "tagline",
+  "contact_service",
+  "contact_phone",
+  "contact_email",
+  "contact_address",
+  "website",
+] as const;
+export type Identity = Record<(typeof IDENTITY_FIELDS)[number], string>;
+type Link = { label: string; url: string };
+
+/** The identity fields (links parsed) as the tenant file writes them. */
+export function identityConfig(v: Identity, links: Link[]) {
+  return {
+    branding: { primary: v.primary, onPrimary: v.on_primary, tagline: v.tagline || undefined },
+    contact: {
+      service: v.contact_service,
+      phone: v.contact_phone,
+      email: v.contact_email,
+      address: v.contact_address,
+    },
+    website: v.website,
+    links,
+  };
+}
+
+/** A town's identity fields and links, as its forms show them. */
+export function identityValues(cfg: TenantConfig): Identity & { links: string } {
+  return {
+    primary: cfg.branding.primary,
+    on_primary: cfg.branding.onPrimary,
+    tagline: cfg.branding.tagline ?? "",
+    contact_service: cfg.contact.service,
+    contact_phone: cfg.contact.phone,
+    contact_email: cfg.contact.email,
+    contact_address: cfg.contact.address,
+    website: cfg.website,
+    links: linksText(cfg.links),
+  };
+}

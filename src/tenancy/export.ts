@@ -7,7 +7,7 @@ import type { BookingRules } from "./planning-schema.ts";
 const defined = <T extends Record<string, unknown>>(o: T) =>
   Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined));
 
-async function offer(trx: Trx) {
+async function offerRows(trx: Trx) {
   const facilities = await trx
     .selectFrom("facilities")
     .select(["id", "key", "name"])
@@ -21,6 +21,30 @@ async function offer(trx: Trx) {
     .orderBy("key")
     .execute();
   const periods = await trx.selectFrom("periods").selectAll().orderBy("starts_on").orderBy("key").execute();
+  return { facilities, services, periods };
+}
+
+type PeriodRow = Awaited<ReturnType<typeof offerRows>>["periods"][number];
+
+/** A period as the tenant file writes it, its service named by key. */
+const periodEntry = (p: PeriodRow, service: string) =>
+  defined({
+    key: p.key,
+    service,
+    name: p.name,
+    category: p.category,
+    start: p.starts_on,
+    end: p.ends_on,
+    weekdays: p.weekdays,
+    closures: p.closures,
+    schoolDaysOnly: p.school_days_only,
+    bookingOpensOn: p.booking_opens_on,
+    bookingClosesOn: p.booking_closes_on,
+    rules: p.rules,
+  });
+
+async function offer(trx: Trx) {
+  const { facilities, services, periods } = await offerRows(trx);
   const facilityKey = new Map(facilities.map((f) => [f.id, f.key]));
   const serviceKey = new Map(services.map((s) => [s.id, s.key]));
   return {
@@ -35,22 +59,7 @@ async function offer(trx: Trx) {
       eligibility: s.eligibility,
       rules: s.rules as Partial<BookingRules>,
     })),
-    periods: periods.map((p) =>
-      defined({
-        key: p.key,
-        service: serviceKey.get(p.service_id) as string,
-        name: p.name,
-        category: p.category,
-        start: p.starts_on,
-        end: p.ends_on,
-        weekdays: p.weekdays,
-        closures: p.closures,
-        schoolDaysOnly: p.school_days_only,
-        bookingOpensOn: p.booking_opens_on,
-        bookingClosesOn: p.booking_closes_on,
-        rules: p.rules,
-      }),
-    ),
+    periods: periods.map((p) => periodEntry(p, serviceKey.get(p.service_id) as string)),
   };
 }
 

@@ -1,13 +1,17 @@
 import type { Context, Next } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import type { AppEnv } from "../../http/types.ts";
+import type { Trx } from "../../db/database.ts";
+import { page } from "../../http/render.ts";
+import type { AppEnv, Deps } from "../../http/types.ts";
+import type { ParentCtx } from "./enrolments/service.ts";
+import { asParent } from "./parent-scope.ts";
 
 /** Room for the multipart envelope and the form's other fields around the files. */
 const MULTIPART_OVERHEAD = 64 * 1024;
 /** At most this many files ride with one request (a service asks for a few documents). */
 const MAX_FILES = 4;
 
-type Render = (
+export type Render = (
   c: Context<AppEnv>,
   errors: Record<string, string>,
   values: Record<string, unknown>,
@@ -40,4 +44,16 @@ export function textValues(body: Record<string, unknown>): Record<string, string
   const values: Record<string, string> = {};
   for (const [k, v] of Object.entries(body)) if (typeof v === "string") values[k] = v.trim();
   return values;
+}
+
+/** A request form that carries documents, as the parent sees it: its data, what was typed, the errors (422). */
+export function requestForm<T extends object>(
+  deps: Deps,
+  template: string,
+  data: (trx: Trx, ctx: ParentCtx) => Promise<T>,
+): Render {
+  return async (c, errors, values) => {
+    const shown = await asParent(deps, c, data);
+    return page(c, template, { ...shown, errors, values }, Object.keys(errors).length ? 422 : 200);
+  };
 }

@@ -10,61 +10,39 @@ export interface Tile {
   badge?: string;
 }
 
+const tile = (label: string, description: string, href: string, badge?: string): Tile => ({
+  label,
+  description,
+  href,
+  ready: true,
+  ...(badge ? { badge } : {}),
+});
+
+const plural = (n: number, word: string, many = `${word}s`) => (n > 1 ? many : word);
+
 /** The home page tiles of the seeds, in their order; inbox and requests list where the town uses them. */
 export function tilesFor(cfg: TenantConfig, invoicesToPay = 0, unread = 0): Tile[] {
-  const tiles: Tile[] = [
-    {
-      label: "Mon profil",
-      description: "Accès à mes informations personnelles",
-      href: "/profil",
-      ready: true,
-    },
-    { label: "Mon foyer", description: "Accès aux informations de mon foyer", href: "/foyer", ready: true },
-    { label: "Mes enfants", description: "Accès aux informations enfant", href: "/enfants", ready: true },
-    {
-      label: "Mon planning",
-      description: "Accès à mon planning de réservations",
-      href: cfg.planning.view === "agenda" ? "/agenda" : "/planning",
-      ready: true,
-    },
-    {
-      label: "Mes factures",
-      description: "Accès à mes factures et règlements",
-      href: "/factures",
-      ready: true,
-      ...(invoicesToPay ? { badge: `${invoicesToPay} facture${invoicesToPay > 1 ? "s" : ""} à payer` } : {}),
-    },
-    {
-      label: "Mes documents",
-      description: "Accès à mes documents électroniques",
-      href: "/documents",
-      ready: true,
-    },
-    {
-      label: "Infos / Documents",
-      description: "Informations et formulaires de la commune",
-      href: "/infos",
-      ready: true,
-    },
+  const toPay = invoicesToPay ? `${invoicesToPay} ${plural(invoicesToPay, "facture")} à payer` : undefined;
+  const news = unread
+    ? `${unread} ${plural(unread, "nouveau", "nouveaux")} ${plural(unread, "message")}`
+    : undefined;
+  return [
+    tile("Mon profil", "Accès à mes informations personnelles", "/profil"),
+    tile("Mon foyer", "Accès aux informations de mon foyer", "/foyer"),
+    tile("Mes enfants", "Accès aux informations enfant", "/enfants"),
+    tile(
+      "Mon planning",
+      "Accès à mon planning de réservations",
+      cfg.planning.view === "agenda" ? "/agenda" : "/planning",
+    ),
+    tile("Mes factures", "Accès à mes factures et règlements", "/factures", toPay),
+    tile("Mes documents", "Accès à mes documents électroniques", "/documents"),
+    tile("Infos / Documents", "Informations et formulaires de la commune", "/infos"),
+    ...(cfg.portal.inbox
+      ? [tile("Boîte de réception", "Mes échanges avec la commune", "/messages", news)]
+      : []),
+    ...(cfg.portal.requestsList
+      ? [tile("Liste des demandes", "Mes demandes et leur suivi", "/demandes")]
+      : []),
   ];
-  if (cfg.portal.inbox) {
-    tiles.push({
-      label: "Boîte de réception",
-      description: "Mes échanges avec la commune",
-      href: "/messages",
-      ready: true,
-      ...(unread
-        ? { badge: `${unread} nouveau${unread > 1 ? "x" : ""} message${unread > 1 ? "s" : ""}` }
-        : {}),
-    });
-  }
-  if (cfg.portal.requestsList) {
-    tiles.push({
-      label: "Liste des demandes",
-      description: "Mes demandes et leur suivi",
-      href: "/demandes",
-      ready: true,
-    });
-  }
-  return tiles;
 }

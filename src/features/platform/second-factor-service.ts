@@ -60,19 +60,18 @@ export function enrol(db: Database, log: Logger, token: string, op: Pending, cod
       .where("operator_id", "=", op.operatorId)
       .forUpdate()
       .executeTakeFirst();
-    const step = row && !row.enabled_at ? totp.totpStep(row.totp_key, code) : null;
-    if (step === null) return null;
-    const { codes, digests } = totp.recoveryCodes();
+    const on = totp.turnOn(row, code);
+    if (!on) return null;
     await trx
       .updateTable("operator_second_factors")
-      .set({ enabled_at: new Date(), recovery_codes: digests, last_used_step: step })
+      .set(on.set)
       .where("operator_id", "=", op.operatorId)
       .execute();
     await openOperatorSession(trx, token);
     await audit(trx, op.operatorId, "second_factor_enabled", ip);
     await audit(trx, op.operatorId, "login", ip);
     log.info({ authEvent: "operator_login", operatorId: op.operatorId }, "auth event");
-    return codes;
+    return on.codes;
   });
 }
 

@@ -1,6 +1,12 @@
 import { z } from "zod";
 import { requiredText, tooLong, trimmed } from "../../lib/form-fields.ts";
-import { colourField, contrastIssues, linksText, parseLinks } from "../../tenancy/branding-form.ts";
+import {
+  colourField,
+  contrastIssues,
+  identityConfig,
+  identityValues,
+  parseLinks,
+} from "../../tenancy/branding-form.ts";
 import { type TenantConfig, tenantConfigSchema } from "../../tenancy/config-schema.ts";
 import { SLUG_MALFORMED } from "../../tenancy/towns.ts";
 
@@ -80,37 +86,19 @@ export function fieldOf(path: PropertyKey[]): string {
 
 export type TownForm = { ok: true; config: TenantConfig } | { ok: false; errors: Errors };
 
-/** The form's values over the town's current configuration (or the platform's defaults). */
-export function parseTownForm(values: Values, current: TenantConfig | null): TownForm {
-  const parsed = formSchema.safeParse(current ? { ...values, slug: current.slug } : values);
-  const errors: Errors = {};
-  if (!parsed.success) {
-    for (const i of parsed.error.issues) errors[String(i.path[0] ?? "_form")] ??= i.message;
-    return { ok: false, errors };
-  }
-  const v = parsed.data;
-  const links = parseLinks(v.links);
-  if (typeof links === "string") return { ok: false, errors: { links } };
-  const config = tenantConfigSchema.safeParse({
+type Checked = z.infer<typeof formSchema>;
+
+/** The tenant file's shape of the checked fields, over the current configuration. */
+function configOf(v: Checked, links: { label: string; url: string }[], current: TenantConfig | null) {
+  const identity = identityConfig(v, links);
+  return {
     ...(current ?? {}),
     slug: v.slug,
     name: v.name,
     shortName: v.short_name,
     hostnames: v.hostnames,
-    branding: {
-      logo: `${v.slug}.svg`,
-      primary: v.primary,
-      onPrimary: v.on_primary,
-      tagline: v.tagline || undefined,
-    },
-    contact: {
-      service: v.contact_service,
-      phone: v.contact_phone,
-      email: v.contact_email,
-      address: v.contact_address,
-    },
-    website: v.website,
-    links,
+    ...identity,
+    branding: { logo: `${v.slug}.svg`, ...identity.branding },
     holidayZone: v.holiday_zone,
     auth: {
       ...(current?.auth ?? {}),
@@ -124,7 +112,20 @@ export function parseTownForm(values: Values, current: TenantConfig | null): Tow
         requireSpecial: v.password_special,
       },
     },
-  });
+  };
+}
+
+/** The form's values over the town's current configuration (or the platform's defaults). */
+export function parseTownForm(values: Values, current: TenantConfig | null): TownForm {
+  const parsed = formSchema.safeParse(current ? { ...values, slug: current.slug } : values);
+  const errors: Errors = {};
+  if (!parsed.success) {
+    for (const i of parsed.error.issues) errors[String(i.path[0] ?? "_form")] ??= i.message;
+    return { ok: false, errors };
+  }
+  const links = parseLinks(parsed.data.links);
+  if (typeof links === "string") return { ok: false, errors: { links } };
+  const config = tenantConfigSchema.safeParse(configOf(parsed.data, links, current));
   if (config.success) return { ok: true, config: config.data };
   for (const i of config.error.issues) errors[fieldOf(i.path)] ??= `Valeur refusée : ${i.message}.`;
   return { ok: false, errors };
@@ -147,15 +148,7 @@ export function townValues(cfg: TenantConfig): Values {
     password_lower: on(p.requireLower),
     password_digit: on(p.requireDigit),
     password_special: on(p.requireSpecial),
-    primary: cfg.branding.primary,
-    on_primary: cfg.branding.onPrimary,
-    tagline: cfg.branding.tagline ?? "",
-    contact_service: cfg.contact.service,
-    contact_phone: cfg.contact.phone,
-    contact_email: cfg.contact.email,
-    contact_address: cfg.contact.address,
-    website: cfg.website,
-    links: linksText(cfg.links),
+    ...identityValues(cfg),
   };
 }
 

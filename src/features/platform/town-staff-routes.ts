@@ -1,5 +1,5 @@
 import { type Context, Hono } from "hono";
-import { readForm, uuidParam } from "../../http/forms.ts";
+import { type FormState, readForm, uuidParam } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import * as team from "../team/service.ts";
@@ -13,53 +13,58 @@ const FLASH: Record<string, string> = {
   renvoye: "L'invitation est renvoyée.",
 };
 
+const inTown = <T>(deps: Deps, c: Context<AppEnv>, event: string | null, fn: (t: InTown) => Promise<T>) =>
+  inTownAsOperator(deps, who(deps, c), uuidParam(c, "id"), event, fn);
+
+async function listPage(
+  deps: Deps,
+  c: Context<AppEnv>,
+  form: FormState = { values: { role: "admin" }, errors: {} },
+) {
+  const data = await inTown(deps, c, null, async ({ trx, d }) => ({
+    town: d.tenant,
+    staff: await team.list(trx),
+  }));
+  const flash = FLASH[c.req.query("fait") ?? ""];
+  const { values, errors } = form;
+  const view = { ...data, values, errors, flash, roles: team.ROLE_LABELS };
+  return page(c, "platform/town-staff", view, Object.keys(errors).length ? 422 : 200);
+}
+
+async function invite(deps: Deps, c: Context<AppEnv>) {
+  const form = await readForm(c, team.inviteSchema);
+  if (!form.ok) return listPage(deps, c, form);
+  const r = await inTown(deps, c, "staff_invited", ({ trx, d, actor }) =>
+    team.invite(trx, d, actor, form.data),
+  );
+  if (!r.ok) return listPage(deps, c, { values: form.values, errors: r.errors });
+  return seeOther(c, `/communes/${uuidParam(c, "id")}/equipe?fait=invite`);
+}
+
 /** A town's staff accounts from the console: its first admin's invitation, deactivations. */
 export function platformTownStaffRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use("/communes/:id/equipe", requireOperator);
   app.use("/communes/:id/equipe/*", requireOperator);
-  const inTown = <T>(c: Context<AppEnv>, event: string | null, fn: (t: InTown) => Promise<T>) =>
-    inTownAsOperator(deps, who(deps, c), uuidParam(c, "id"), event, fn);
-
-  const listPage = async (
-    c: Context<AppEnv>,
-    values: Record<string, string> = { role: "admin" },
-    errors: Record<string, string> = {},
-    status: 200 | 422 = 200,
-  ) => {
-    const data = await inTown(c, null, async ({ trx, d }) => ({
-      town: d.tenant,
-      staff: await team.list(trx),
-    }));
-    const flash = FLASH[c.req.query("fait") ?? ""];
-    return page(
-      c,
-      "platform/town-staff",
-      { ...data, values, errors, flash, roles: team.ROLE_LABELS },
-      status,
-    );
-  };
-  app.get("/communes/:id/equipe", (c) => listPage(c));
-  app.post("/communes/:id/equipe", async (c) => {
-    const form = await readForm(c, team.inviteSchema);
-    if (!form.ok) return listPage(c, form.values, form.errors, 422);
-    const r = await inTown(c, "staff_invited", ({ trx, d, actor }) => team.invite(trx, d, actor, form.data));
-    if (!r.ok) return listPage(c, form.values, r.errors, 422);
-    return seeOther(c, `/communes/${uuidParam(c, "id")}/equipe?fait=invite`);
-  });
+  app.get("/communes/:id/equipe", (c) => listPage(deps, c));
+  app.post("/communes/:id/equipe", (c) => invite(deps, c));
   for (const [path, active, done] of [
     ["desactiver", false, "desactive"],
     ["reactiver", true, "reactive"],
   ] as const) {
     app.post(`/communes/:id/equipe/:userId/${path}`, async (c) => {
       const userId = uuidParam(c, "userId");
-      await inTown(c, `staff_${done}`, ({ trx, d, actor }) => team.setActive(trx, d, actor, userId, active));
+      await inTown(deps, c, `staff_${done}`, ({ trx, d, actor }) =>
+        team.setActive(trx, d, actor, userId, active),
+      );
       return seeOther(c, `/communes/${uuidParam(c, "id")}/equipe?fait=${done}`);
     });
   }
   app.post("/communes/:id/equipe/:userId/invitation", async (c) => {
     const userId = uuidParam(c, "userId");
-    await inTown(c, "staff_invitation_resent", ({ trx, d, actor }) => team.resend(trx, d, actor, userId));
+    await inTown(deps, c, "staff_invitation_resent", ({ trx, d, actor }) =>
+      team.resend(trx, d, actor, userId),
+    );
     return seeOther(c, `/communes/${uuidParam(c, "id")}/equipe?fait=renvoye`);
   });
   return app;

@@ -1,8 +1,16 @@
 import { z } from "zod";
-import { colourField, contrastIssues, linksText, parseLinks } from "../../tenancy/branding-form.ts";
+import {
+  colourField,
+  contrastIssues,
+  IDENTITY_FIELDS,
+  type Identity,
+  identityConfig,
+  identityValues,
+  parseLinks,
+} from "../../tenancy/branding-form.ts";
 import { SECTIONS, type TenantConfig, tenantConfigSchema } from "../../tenancy/config-schema.ts";
 import { CHILD_FIELDS, GUARDIAN_FIELDS, HEALTH_FIELDS, HOUSEHOLD_FIELDS } from "../completeness/service.ts";
-import { KEY, keyOf, parseLines } from "./lines.ts";
+import { KEY, keyOf, one, parseLines } from "./lines.ts";
 import { privacyPart, privacyValues } from "./privacy-form.ts";
 
 /**
@@ -36,10 +44,6 @@ export const EXTENSIONS = [".pdf", ".jpg", ".jpeg", ".png", ".gif"] as const;
 export const LAYOUTS = { tuiles: "Tuiles", onglets: "Barre de menus (onglets)" } as const;
 export const HOME_TILES = { inbox: "Boîte de réception", requestsList: "Liste des demandes" } as const;
 
-const one = (raw: Raw, k: string) => {
-  const v = raw[k];
-  return (Array.isArray(v) ? v[v.length - 1] : v)?.trim() ?? "";
-};
 const many = (raw: Raw, k: string) => {
   const v = raw[k];
   return v === undefined ? [] : Array.isArray(v) ? v : [v];
@@ -61,26 +65,9 @@ function identity(raw: Raw, cfg: TenantConfig): Built {
     errors.contact_email = "Adresse e-mail invalide.";
   if (!z.url().safeParse(one(raw, "website")).success)
     errors.website = "Adresse web complète attendue (https://…).";
-  return {
-    errors,
-    config: {
-      ...cfg,
-      branding: {
-        ...cfg.branding,
-        primary: one(raw, "primary"),
-        onPrimary: one(raw, "on_primary"),
-        tagline: one(raw, "tagline") || undefined,
-      },
-      contact: {
-        service: one(raw, "contact_service"),
-        phone: one(raw, "contact_phone"),
-        email: one(raw, "contact_email"),
-        address: one(raw, "contact_address"),
-      },
-      website: one(raw, "website"),
-      links: typeof links === "string" ? [] : links,
-    },
-  };
+  const typed = Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, one(raw, f)])) as Identity;
+  const identity = identityConfig(typed, typeof links === "string" ? [] : links);
+  return { errors, config: { ...cfg, ...identity, branding: { ...cfg.branding, ...identity.branding } } };
 }
 
 function home(raw: Raw, cfg: TenantConfig): Built {
@@ -118,33 +105,32 @@ function householdFile(raw: Raw, cfg: TenantConfig): Built {
   return { errors: {}, config: { ...cfg, householdFile: { ...cfg.householdFile, changes, mandatory } } };
 }
 
+/** One document type's line, « Libellé | foyer ou enfant | validité en mois »; its key kept. */
+function documentType(cfg: TenantConfig, [label = "", scope = "", months = ""]: string[]) {
+  const validity = months ? Number(months) : undefined;
+  if (
+    !label ||
+    !["foyer", "enfant"].includes(scope) ||
+    (validity !== undefined && !(validity >= 1 && validity <= 120))
+  )
+    return null;
+  const existing = cfg.householdFile.documents.types.find((t) => t.label === label);
+  return {
+    key: existing?.key ?? keyOf(label),
+    label,
+    scope: scope === "foyer" ? "household" : "child",
+    ...(validity ? { validityMonths: validity } : {}),
+  };
+}
+
 function documents(raw: Raw, cfg: TenantConfig): Built {
   const errors: Record<string, string> = {};
   const mo = Number(one(raw, "max_mo").replace(",", "."));
   if (!(mo >= 0.1 && mo <= 10)) errors.max_mo = "Une taille entre 0,1 et 10 Mo.";
   const extensions = many(raw, "extensions").filter((e) => (EXTENSIONS as readonly string[]).includes(e));
   if (!extensions.length) errors.extensions = "Cochez au moins un format.";
-  const types = parseLines(
-    one(raw, "types"),
-    "Libellé | foyer ou enfant | validité en mois (facultatif)",
-    (p) => {
-      const [label = "", scope = "", months = ""] = p;
-      const validity = months ? Number(months) : undefined;
-      if (
-        !label ||
-        !["foyer", "enfant"].includes(scope) ||
-        (validity !== undefined && !(validity >= 1 && validity <= 120))
-      )
-        return null;
-      const existing = cfg.householdFile.documents.types.find((t) => t.label === label);
-      return {
-        key: existing?.key ?? keyOf(label),
-        label,
-        scope: scope === "foyer" ? "household" : "child",
-        ...(validity ? { validityMonths: validity } : {}),
-      };
-    },
-  );
+  const example = "Libellé | foyer ou enfant | validité en mois (facultatif)";
+  const types = parseLines(one(raw, "types"), example, (p) => documentType(cfg, p));
   if (typeof types === "string") errors.types = types;
   const kept = typeof types === "string" ? [] : types;
   const keys = new Set(kept.map((t) => t.key));
@@ -221,15 +207,7 @@ export function parsePart(part: (typeof PARTS)[number], raw: Raw, cfg: TenantCon
 export function partValues(cfg: TenantConfig): Values {
   const file = cfg.householdFile;
   return {
-    primary: cfg.branding.primary,
-    on_primary: cfg.branding.onPrimary,
-    tagline: cfg.branding.tagline ?? "",
-    contact_service: cfg.contact.service,
-    contact_phone: cfg.contact.phone,
-    contact_email: cfg.contact.email,
-    contact_address: cfg.contact.address,
-    website: cfg.website,
-    links: linksText(cfg.links),
+    ...identityValues(cfg),
     layout: cfg.portal.layout,
     home_tiles: (Object.keys(HOME_TILES) as (keyof typeof HOME_TILES)[]).filter((k) => cfg.portal[k]),
     message_services: cfg.portal.messageServices.join("\n"),

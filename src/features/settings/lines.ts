@@ -28,3 +28,11 @@ export const keyOf = (label: string) =>
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "_")
     .replace(/^_|_$/g, "");
+
+type Raw = Record<string, string | string[]>;
+
+/** A field's value as typed, trimmed (the last one when the field is sent more than once). */
+export const one = (raw: Raw, k: string) => {
+  const v = raw[k];
+  return (Array.isArray(v) ? v[v.length - 1] : v)?.trim() ?? "";
+};

@@ -1,4 +1,5 @@
 import { RETENTION_BOUNDS, type TenantConfig } from "../../tenancy/config-schema.ts";
+import { one } from "./lines.ts";
 
 /**
  * « Données personnelles » part of « Paramètres de la commune »: how long the retention job
@@ -11,11 +12,6 @@ const FIELDS: Record<Key, { name: string; unit: string }> = {
   householdYears: { name: "keep_household_years", unit: "ans" },
   journalMonths: { name: "keep_journal_months", unit: "mois" },
   auditYears: { name: "keep_audit_years", unit: "ans" },
-};
-
-const one = (raw: Raw, k: string) => {
-  const v = raw[k];
-  return (Array.isArray(v) ? v[v.length - 1] : v)?.trim() ?? "";
 };
 
 export function privacyPart(raw: Raw, cfg: TenantConfig) {

@@ -26,37 +26,62 @@ import {
 import * as preview from "./preview.ts";
 import * as settings from "./service.ts";
 
+type Edited = { part: Part; values: Raw; errors: Record<string, string> };
+
+/** The settings page: every part's form, one of them re-shown with what was typed and its errors. */
+function settingsPage(c: Context<AppEnv>, edited: Edited | null = null) {
+  const cfg = c.get("tenant").config;
+  const values = { ...partValues(cfg), ...(edited?.values ?? {}) };
+  const view = {
+    values,
+    errors: edited?.errors ?? {},
+    part: edited?.part ?? null,
+    saved: c.req.query("enregistre") ?? null,
+    contrast: contrastOf(values as Record<string, string>),
+    sections: SECTIONS.map((s) => [s, FALLBACK_LABELS[s] ?? s]),
+    mandatory: MANDATORY_CHOICES,
+    extensions: EXTENSIONS,
+    layouts: Object.entries(LAYOUTS),
+    homeTiles: Object.entries(HOME_TILES),
+    types: cfg.householdFile.documents.types,
+  };
+  return page(c, "settings/index", view, edited ? 422 : 200);
+}
+
+/** « Aperçu »: the public page with the identity form's unsaved values; nothing is saved. */
+async function previewPage(deps: Deps, c: Context<AppEnv>) {
+  const read = await readPart(c, "identite");
+  if (!read.ok) return settingsPage(c, read);
+  const tenant = c.get("tenant");
+  c.header("Cache-Control", "no-store");
+  return page(c, "home/public", {
+    ...preview.publicPage(tenant, read.config, read.logoSvg),
+    field: loginField(tenant, "parent"),
+    values: {},
+    errors: {},
+    base: "",
+    news: await visitorTransaction(c, deps.db, (trx) => newsService.latest(trx)),
+  });
+}
+
+async function savePart(deps: Deps, c: Context<AppEnv>) {
+  const part = PARTS.find((p) => p === c.req.param("part"));
+  if (!part) throw notFound();
+  const read = await readPart(c, part);
+  if (!read.ok) return settingsPage(c, read);
+  const userId = callerScope(c).userId;
+  await inTransaction(c, deps.db, (trx) =>
+    settings.saveSettings(trx, c.get("tenant"), userId, part, read.config, read.logoSvg),
+  );
+  deps.sites.invalidate();
+  return seeOther(c, `/agents/parametres?enregistre=${part}#${part}`);
+}
+
 /** « Paramètres de la commune » (/agents/parametres): the town's admins set what its tenant file set. */
 export function settingsRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
   app.use("/parametres", requireStaff, requireStaffAdmin);
   app.use("/parametres/*", requireStaff, requireStaffAdmin);
-
-  const settingsPage = (
-    c: Context<AppEnv>,
-    edited: { part: Part; values: Raw; errors: Record<string, string> } | null = null,
-  ) => {
-    const cfg = c.get("tenant").config;
-    const values = { ...partValues(cfg), ...(edited?.values ?? {}) };
-    return page(
-      c,
-      "settings/index",
-      {
-        values,
-        errors: edited?.errors ?? {},
-        part: edited?.part ?? null,
-        saved: c.req.query("enregistre") ?? null,
-        contrast: contrastOf(values as Record<string, string>),
-        sections: SECTIONS.map((s) => [s, FALLBACK_LABELS[s] ?? s]),
-        mandatory: MANDATORY_CHOICES,
-        extensions: EXTENSIONS,
-        layouts: Object.entries(LAYOUTS),
-        homeTiles: Object.entries(HOME_TILES),
-        types: cfg.householdFile.documents.types,
-      },
-      edited ? 422 : 200,
-    );
-  };
   app.get("/parametres", (c) => settingsPage(c));
   app.get("/parametres/contraste", (c) =>
     page(c, "platform/_contrast", { contrast: contrastOf(c.req.query()) }),
@@ -66,33 +91,8 @@ export function settingsRoutes(deps: Deps) {
     if (!css) throw notFound();
     return c.body(css, 200, { "Content-Type": "text/css; charset=utf-8", "Cache-Control": "no-store" });
   });
-  // « Aperçu »: the public page with the identity form's unsaved values; nothing is saved.
-  app.post("/parametres/apercu", async (c) => {
-    const read = await readPart(c, "identite");
-    if (!read.ok) return settingsPage(c, read);
-    const tenant = c.get("tenant");
-    c.header("Cache-Control", "no-store");
-    return page(c, "home/public", {
-      ...preview.publicPage(tenant, read.config, read.logoSvg),
-      field: loginField(tenant, "parent"),
-      values: {},
-      errors: {},
-      base: "",
-      news: await visitorTransaction(c, deps.db, (trx) => newsService.latest(trx)),
-    });
-  });
-  app.post("/parametres/:part", async (c) => {
-    const part = PARTS.find((p) => p === c.req.param("part"));
-    if (!part) throw notFound();
-    const read = await readPart(c, part);
-    if (!read.ok) return settingsPage(c, read);
-    const userId = callerScope(c).userId;
-    await inTransaction(c, deps.db, (trx) =>
-      settings.saveSettings(trx, c.get("tenant"), userId, part, read.config, read.logoSvg),
-    );
-    deps.sites.invalidate();
-    return seeOther(c, `/agents/parametres?enregistre=${part}#${part}`);
-  });
+  app.post("/parametres/apercu", (c) => previewPage(deps, c));
+  app.post("/parametres/:part", (c) => savePart(deps, c));
   return app;
 }
 

@@ -84,11 +84,8 @@ async function record(trx: Trx, ctx: StaffCtx, decided: Decided[]) {
   );
 }
 
-/**
- * Accepting books the days of every regular pattern in one set-based step (bookPatterns);
- * a pattern whose days no longer all fit goes on the waiting list instead, in arrival order.
- */
-async function accept(trx: Trx, ctx: StaffCtx, rows: EnrolmentRow[]) {
+/** The periods the enrolments are for, each read once. */
+async function periodsOf(trx: Trx, rows: EnrolmentRow[]) {
   const periods = new Map<string, Period>();
   for (const e of rows) {
     if (periods.has(e.period_id)) continue;
@@ -96,18 +93,32 @@ async function accept(trx: Trx, ctx: StaffCtx, rows: EnrolmentRow[]) {
     if (!p) throw notFound();
     periods.set(p.id, p);
   }
+  return periods;
+}
+
+/** The days an enrolment's pattern books, from tomorrow at the earliest. */
+function patternDaysOf(ctx: StaffCtx, periods: Map<string, Period>) {
   const zone = ctx.tenant.config.holidayZone;
   const tomorrow = parisToday(new Date(ctx.now.getTime() + 86_400_000));
-  const regular = rows.filter((e) => e.mode === "regular");
   // Most families share a pattern (the canteen four days a week): each is computed once.
   const memo = new Map<string, string[]>();
-  const daysOf = (e: EnrolmentRow) => {
+  return (e: EnrolmentRow) => {
     const period = periods.get(e.period_id) as Period;
     const from = e.starts_on > tomorrow ? e.starts_on : tomorrow;
     const key = `${period.id}|${e.weekdays.join()}|${from}|${e.ends_on}`;
     if (!memo.has(key)) memo.set(key, patternDays(period, e.weekdays, from, e.ends_on, zone));
     return memo.get(key) as string[];
   };
+}
+
+/**
+ * Accepting books the days of every regular pattern in one set-based step (bookPatterns);
+ * a pattern whose days no longer all fit goes on the waiting list instead, in arrival order.
+ */
+async function accept(trx: Trx, ctx: StaffCtx, rows: EnrolmentRow[]) {
+  const periods = await periodsOf(trx, rows);
+  const daysOf = patternDaysOf(ctx, periods);
+  const regular = rows.filter((e) => e.mode === "regular");
   const outcomes = await bookPatterns(
     trx,
     ctx.tenant,

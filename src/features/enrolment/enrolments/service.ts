@@ -2,13 +2,16 @@ import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import { addDays, parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { type Actor, recordWrite } from "../../audit/service.ts";
+import type { Actor } from "../../audit/service.ts";
 import { cancelCheck, ineligibility } from "../../planning/booking/booking-service.ts";
 import { cancelPatternFrom, patternDays } from "../../planning/booking/pattern-service.ts";
 import { allPeriods, findPeriod, type Period } from "../../planning/offer/period-service.ts";
+import { auditOf } from "../audit.ts";
 import { type Attached, deposit, fieldOf, fields, labelOf, missing } from "../required-documents.ts";
 import * as enrolmentRepo from "./repo.ts";
 import { type EnrolmentForm, WEEKDAYS } from "./schemas.ts";
+
+const audit = auditOf("enrolments");
 
 export interface ParentCtx {
   tenant: Tenant;
@@ -163,21 +166,4 @@ export async function end(trx: Trx, ctx: ParentCtx, id: string, from: string): P
   await enrolmentRepo.update(trx, id, { status: "ended", endsOn: last < e.starts_on ? e.starts_on : last });
   await audit(trx, ctx.tenant, ctx.actor, ctx.householdId, "end", id);
   return { ok: true, id };
-}
-
-export async function audit(
-  trx: Trx,
-  tenant: Tenant,
-  actor: Actor,
-  householdId: string,
-  action: string,
-  id: string,
-) {
-  await recordWrite(trx, tenant.id, actor, {
-    householdId,
-    action,
-    entity: "enrolments",
-    entityId: id,
-    fields: [],
-  });
 }

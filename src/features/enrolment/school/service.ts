@@ -6,7 +6,9 @@ import { toCsv } from "../../../lib/csv.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import { LEVELS } from "../../../tenancy/planning-schema.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { type Actor, recordWrite } from "../../audit/service.ts";
+import type { Actor } from "../../audit/service.ts";
+import { auditOf } from "../audit.ts";
+import type { ParentCtx } from "../enrolments/service.ts";
 import {
   type Attached,
   deposit,
@@ -20,12 +22,7 @@ import { certificatePdf } from "./certificate-pdf.ts";
 import * as schoolRepo from "./repo.ts";
 import { parseMap, streetKey } from "./school-map.ts";
 
-export interface Ctx {
-  tenant: Tenant;
-  actor: Actor;
-  householdId: string;
-  now: Date;
-}
+const audit = auditOf("school_requests");
 
 export interface SchoolForm {
   enfant: string;
@@ -44,7 +41,7 @@ export function schoolYears(now: Date): string[] {
 }
 
 /** What the form offers, with the sector school the household's address falls in. */
-export async function formData(trx: Trx, ctx: Ctx) {
+export async function formData(trx: Trx, ctx: ParentCtx) {
   const household = await trx
     .selectFrom("households")
     .select(["address_line"])
@@ -69,7 +66,7 @@ export async function formData(trx: Trx, ctx: Ctx) {
 }
 
 /** « Nouvelle inscription scolaire »: saved « en attente », or every problem by field. */
-export async function request(trx: Trx, ctx: Ctx, f: SchoolForm, files: Attached) {
+export async function request(trx: Trx, ctx: ParentCtx, f: SchoolForm, files: Attached) {
   const data = await formData(trx, ctx);
   if (!data.children.some((c) => c.id === f.enfant)) throw notFound();
   const errors: Record<string, string> = {};
@@ -108,7 +105,7 @@ export function ofHousehold(trx: Trx, householdId: string) {
   return schoolRepo.ofHousehold(trx, householdId);
 }
 
-export async function withdraw(trx: Trx, ctx: Ctx, id: string) {
+export async function withdraw(trx: Trx, ctx: ParentCtx, id: string) {
   const r = await schoolRepo.lockOne(trx, id);
   if (!r || r.household_id !== ctx.householdId) throw notFound();
   if (r.status !== "pending") return;
@@ -217,23 +214,6 @@ export async function classListCsv(trx: Trx, school: string, year: string) {
       [r.address_line, r.postal_code, r.city].filter(Boolean).join(" "),
     ]),
   ]);
-}
-
-async function audit(
-  trx: Trx,
-  tenant: Tenant,
-  actor: Actor,
-  householdId: string,
-  action: string,
-  id: string,
-) {
-  await recordWrite(trx, tenant.id, actor, {
-    householdId,
-    action,
-    entity: "school_requests",
-    entityId: id,
-    fields: [],
-  });
 }
 
 /** The certificate of an accepted request (parents: their own only, RLS too). */
