@@ -1,5 +1,5 @@
-import PDFDocument from "pdfkit";
 import { drawBrand, type PdfBrand } from "../../lib/pdf-brand.ts";
+import { type Doc, openDocument } from "../../lib/pdf-document.ts";
 import type { Values } from "../requests/service.ts";
 import type { Vaccination } from "./schemas.ts";
 
@@ -35,8 +35,6 @@ const frDate = (iso: string) => iso.split("-").reverse().join("/");
 const shown = (v: unknown) => (v === null || v === undefined || v === "" ? "–" : String(v));
 const yesNo = (v: unknown) => (v === "oui" ? "Oui" : v === "non" ? "Non" : "–");
 const parisDate = (d: Date) => d.toLocaleDateString("fr-FR", { timeZone: "Europe/Paris" });
-
-type Doc = InstanceType<typeof PDFDocument>;
 
 function heading(doc: Doc, text: string) {
   doc.moveDown(0.8).font("Helvetica-Bold").fontSize(13).text(text).moveDown(0.3);
@@ -101,17 +99,9 @@ function consents(doc: Doc, list: SheetData["consents"]) {
 
 /** The « Fiche enfant » as a PDF: simple (no medical data) or complete. */
 export function renderSheet(d: SheetData): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: "A4",
-    margin: 50,
-    info: { Title: `Fiche enfant – ${d.child.first_name} ${d.child.last_name}`, Author: d.brand.name },
-    lang: "fr-FR",
-  });
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
+  const { doc, done } = openDocument({
+    title: `Fiche enfant – ${d.child.first_name} ${d.child.last_name}`,
+    author: d.brand.name,
   });
   drawBrand(doc, d.brand);
   doc

@@ -1,8 +1,7 @@
-import PDFDocument from "pdfkit";
 import { parisDateTime } from "../../lib/dates.ts";
 import { drawBrand, type PdfBrand } from "../../lib/pdf-brand.ts";
+import { type Doc, openDocument } from "../../lib/pdf-document.ts";
 
-type Doc = InstanceType<typeof PDFDocument>;
 type Rows = Record<string, unknown>[];
 
 /** The readable sections, in the order a family thinks of them; the JSON file holds the rest. */
@@ -120,18 +119,7 @@ export function renderMyDataPdf(
   data: Record<string, Rows>,
   exportedAt: Date,
 ): Promise<Buffer> {
-  const doc = new PDFDocument({
-    size: "A4",
-    margin: 50,
-    info: { Title: `Mes données – ${brand.name}`, Author: brand.name },
-    lang: "fr-FR",
-  });
-  const chunks: Buffer[] = [];
-  doc.on("data", (chunk: Buffer) => chunks.push(chunk));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on("end", () => resolve(Buffer.concat(chunks)));
-    doc.on("error", reject);
-  });
+  const { doc, done } = openDocument({ title: `Mes données – ${brand.name}`, author: brand.name });
   drawBrand(doc, brand);
   doc.moveDown(0.5).font("Helvetica-Bold").fontSize(18).text("Mes données");
   doc

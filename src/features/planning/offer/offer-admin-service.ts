@@ -2,6 +2,7 @@ import type { Trx } from "../../../db/database.ts";
 import type { Closure } from "../../../db/planning-types.ts";
 import { notFound } from "../../../http/errors.ts";
 import { longDate, parisToday } from "../../../lib/dates.ts";
+import { slugOf } from "../../../lib/slug.ts";
 import { type BookingRules, DEFAULT_RULES, type Eligibility } from "../../../tenancy/planning-schema.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
 import type { PeriodForm, RawForm, ServiceForm } from "./offer-schemas.ts";
@@ -198,15 +199,6 @@ export async function updatePeriod(trx: Trx, a: Admin, id: string, form: PeriodF
   return { ok: true, id };
 }
 
-const slug = (name: string) =>
-  name
-    .normalize("NFD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 48) || "periode";
-
 /** A new period of the service (its key: from the name, made unique). */
 export async function createPeriod(trx: Trx, a: Admin, serviceId: string, form: PeriodForm): Promise<string> {
   await serviceRow(trx, serviceId);
@@ -215,7 +207,7 @@ export async function createPeriod(trx: Trx, a: Admin, serviceId: string, form: 
     .values({
       tenant_id: a.tenant.id,
       service_id: serviceId,
-      key: `${slug(form.name)}-${crypto.randomUUID().slice(0, 8)}`,
+      key: `${slugOf(form.name, 48, "periode")}-${crypto.randomUUID().slice(0, 8)}`,
       ...periodColumns(form),
       closures: "[]",
       rules: JSON.stringify(form.capacity === undefined ? {} : { capacity: form.capacity }),
