@@ -18,14 +18,19 @@ export const passwordPolicySchema = z.object({
 });
 export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
 
-/** Sections of the household file; each is changed directly or by a request, per town. */
-export const SECTIONS = [
+/** The sections of the household file about the account (« Mon compte »), not about a child. */
+export const ACCOUNT_SECTIONS = [
   "responsable",
   "conjoint",
   "coordonnees",
   "fiscal",
   "caf",
   "bancaire",
+] as const;
+
+/** Sections of the household file; each is changed directly or by a request, per town. */
+export const SECTIONS = [
+  ...ACCOUNT_SECTIONS,
   "ajout_enfant",
   "autorisations",
   "donnees_complementaires",

@@ -1,15 +1,8 @@
-import { SECTIONS, type Section } from "../../tenancy/config-schema.ts";
+import { ACCOUNT_SECTIONS as ACCOUNT, SECTIONS, type Section } from "../../tenancy/config-schema.ts";
 import { sections } from "./registry.ts";
 
 /** « Mon compte » sections of « Liste des demandes »; every other section is about a child. */
-export const ACCOUNT_SECTIONS: readonly Section[] = [
-  "responsable",
-  "conjoint",
-  "coordonnees",
-  "fiscal",
-  "caf",
-  "bancaire",
-];
+export const ACCOUNT_SECTIONS: readonly Section[] = ACCOUNT;
 export const CHILD_SECTIONS: readonly Section[] = SECTIONS.filter((s) => !ACCOUNT_SECTIONS.includes(s));
 
 // The seeds' labels, for a section whose handler is not registered (its feature not built yet).

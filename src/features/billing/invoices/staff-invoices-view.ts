@@ -86,25 +86,29 @@ function withState<R extends InvoiceSums>(r: R) {
   return { ...r, totalCents, remainingCents: leftCents, state };
 }
 
-/** Invoices (not avoirs) matching a household name, N° Famille or invoice number, a régie, a state. */
-export async function invoiceList(trx: Trx, f: InvoiceFilters) {
-  let query = trx
+/** Invoices with their household and régie, as the staff's list and invoice page read them. */
+const invoicesRead = (trx: Trx) =>
+  trx
     .selectFrom("invoices as i")
     .innerJoin("households as h", "h.id", "i.household_id")
-    .innerJoin("regies as r", "r.id", "i.regie_id")
-    .select([
-      "i.id",
-      "i.number",
-      "i.month",
-      "i.issued_on",
-      "i.due_on",
-      "i.total_cents",
-      "i.treasury_ref",
-      ...HOUSEHOLD_REGIE_COLUMNS,
-      settled.as("settled"),
-      paidSql.as("paid"),
-    ])
-    .where("i.kind", "=", "invoice");
+    .innerJoin("regies as r", "r.id", "i.regie_id");
+
+const INVOICE_COLUMNS = [
+  "i.id",
+  "i.number",
+  "i.month",
+  "i.issued_on",
+  "i.due_on",
+  "i.total_cents",
+  "i.treasury_ref",
+  ...HOUSEHOLD_REGIE_COLUMNS,
+  settled.as("settled"),
+  paidSql.as("paid"),
+] as const;
+
+/** Invoices (not avoirs) matching a household name, N° Famille or invoice number, a régie, a state. */
+export async function invoiceList(trx: Trx, f: InvoiceFilters) {
+  let query = invoicesRead(trx).select(INVOICE_COLUMNS).where("i.kind", "=", "invoice");
   const q = f.q.trim();
   if (q) {
     const like = `%${q.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -123,30 +127,18 @@ export async function invoiceList(trx: Trx, f: InvoiceFilters) {
 }
 
 async function invoiceHead(trx: Trx, id: string) {
-  const row = await trx
-    .selectFrom("invoices as i")
-    .innerJoin("households as h", "h.id", "i.household_id")
-    .innerJoin("regies as r", "r.id", "i.regie_id")
+  const row = await invoicesRead(trx)
     .leftJoin("invoices as o", "o.id", "i.credited_invoice_id")
+    .select(INVOICE_COLUMNS)
     .select([
-      "i.id",
       "i.kind",
-      "i.number",
-      "i.month",
-      "i.issued_on",
-      "i.due_on",
-      "i.total_cents",
-      "i.treasury_ref",
       "i.treasury_at",
       "i.credited_invoice_id",
       "o.number as credited_number",
       "h.id as household_id",
-      ...HOUSEHOLD_REGIE_COLUMNS,
       "r.collection",
       "i.treasury_correction",
       "i.treasury_correction_ref",
-      settled.as("settled"),
-      paidSql.as("paid"),
     ])
     .where("i.id", "=", id)
     .executeTakeFirst();
