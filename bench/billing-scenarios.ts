@@ -62,6 +62,8 @@ export interface StepCpu {
 
 /** CPU ms of this process (the portal and its worker) and of PostgreSQL between two samples. */
 function cpuOf(a: CpuSample | null, b: CpuSample | null, elapsedMs: number): StepCpu | null {
+  // Steps seen done at the same poll share its sample: all but the last took no time.
+  if (a && a === b) return { portal: 0, postgres: 0 };
   const use = cpuUse(a, b, elapsedMs);
   if (!use) return null;
   let portal = 0;
