@@ -107,12 +107,9 @@ function billableBookings(trx: Trx, m: MonthPricing, householdIds?: string[]) {
     .orderBy("b.household_id")
     .orderBy("b.day")
     .orderBy("c.birth_date");
-  if (!householdIds) return query.execute();
-  // Joined, not filtered: each slice reads its households' days by index, whatever the town's size.
-  const slice = sql<{ household_id: string }>`unnest(${householdIds}::uuid[])`.as<"sl">(
-    sql`sl(household_id)`,
-  );
-  return query.innerJoin(slice, "sl.household_id", "b.household_id").execute();
+  return (
+    householdIds ? query.where(sql<boolean>`b.household_id = any(${householdIds}::uuid[])`) : query
+  ).execute();
 }
 
 /** The household's price context: its QF when a valid proof is on file, and residence. */
