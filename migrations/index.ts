@@ -36,6 +36,7 @@ import * as operatorSecondFactor from "./2026-12-06T2000_operator-second-factor.
 import * as passkeys from "./2026-12-06T2001_passkeys.ts";
 import * as operatorPasskeys from "./2026-12-06T2002_operator-passkeys.ts";
 import * as invoiceLinesTenantFk from "./2026-12-06T2003_invoice-lines-tenant-fk.ts";
+import * as invoiceRunDeferrable from "./2026-12-06T2004_invoice-run-deferrable.ts";
 
 /** Every migration, by name; names sort in the order they apply. Add new ones here. */
 export const migrations: Record<string, Migration> = {
@@ -76,4 +77,5 @@ export const migrations: Record<string, Migration> = {
   "2026-12-06T2001_passkeys": passkeys,
   "2026-12-06T2002_operator-passkeys": operatorPasskeys,
   "2026-12-06T2003_invoice-lines-tenant-fk": invoiceLinesTenantFk,
+  "2026-12-06T2004_invoice-run-deferrable": invoiceRunDeferrable,
 };

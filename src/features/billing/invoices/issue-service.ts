@@ -75,19 +75,33 @@ function lineRows(docs: IssueDocument[], rows: InvoiceRow[]): LineRow[] {
   );
 }
 
-/**
- * Issues the documents, numbered in their order; returns them in the same order.
- * `numbered` hears when the invoices are written, before their lines (a run's progress).
- */
+/** The gapless counter a batch's numbers come from: « invoice:<régie> » or « credit:<régie> ». */
+export const counterOf = (batch: Pick<IssueBatch, "kind" | "regieId">) =>
+  `${batch.kind === "invoice" ? "invoice" : "credit"}:${batch.regieId}`;
+
+/** Issues the documents, numbered in their order; returns them in the same order. */
 export async function issueInvoices(
   trx: Trx,
   batch: IssueBatch,
   docs: IssueDocument[],
-  numbered: () => Promise<void> = async () => {},
 ): Promise<IssuedInvoice[]> {
-  if (docs.length === 0) return numbered().then(() => []);
-  const counter = `${batch.kind === "invoice" ? "invoice" : "credit"}:${batch.regieId}`;
-  const rows = invoiceRows(batch.prefix, docs, await nextNumbers(trx, batch.tenantId, counter, docs.length));
+  if (docs.length === 0) return [];
+  const first = await nextNumbers(trx, batch.tenantId, counterOf(batch), docs.length);
+  return issueNumbered(trx, batch, docs, first);
+}
+
+/**
+ * Issues the documents numbered from `first`, for a caller that holds the counter itself and
+ * moves it by what it issued in the same transaction (a monthly run issued in slices).
+ */
+export async function issueNumbered(
+  trx: Trx,
+  batch: IssueBatch,
+  docs: IssueDocument[],
+  first: number,
+): Promise<IssuedInvoice[]> {
+  if (docs.length === 0) return [];
+  const rows = invoiceRows(batch.prefix, docs, first);
   const dated = {
     ...batch,
     month: batch.month ?? null,
@@ -95,7 +109,6 @@ export async function issueInvoices(
     dueOn: batch.dueOn ?? null,
   };
   await insertInvoices(trx, dated, rows);
-  await numbered();
   await insertLines(trx, batch.tenantId, lineRows(docs, rows));
   return rows.map((r) => ({
     invoiceId: r.id,

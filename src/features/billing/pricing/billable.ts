@@ -1,10 +1,10 @@
 import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
-import { addDays, addMonths, deadline } from "../../../lib/dates.ts";
+import { addDays, addMonths, daysBetween, deadline } from "../../../lib/dates.ts";
 import type { Tariff } from "../../../tenancy/billing-schema.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { allPeriods } from "../../planning/offer/period-service.ts";
-import { type DayUnit, type Household, type PricedLine, priceDays } from "./pricing.ts";
+import { type DayUnit, type Household, type PricedLine, priceDays, total } from "./pricing.ts";
 
 /** A line to bill, with the booking it comes from. */
 export interface BillableLine extends PricedLine {
@@ -19,38 +19,43 @@ export interface HouseholdBill {
   totalCents: number;
 }
 
+/** What pricing a régie's month reads once, whichever of its households are billed. */
+export interface MonthPricing {
+  tenant: Tenant;
+  regieId: string;
+  month: string;
+  tariffs: Tariff[];
+  /** The children and periods whose flat rate an earlier invoice already bills. */
+  flatsBilled: Set<string>;
+  /** The last instant to book each period's days of the month without the late surcharge. */
+  deadlines: { periodIds: string[]; days: string[]; limits: Date[] };
+}
+
+export async function monthPricing(
+  trx: Trx,
+  tenant: Tenant,
+  regieId: string,
+  month: string,
+): Promise<MonthPricing> {
+  const all = await tariffs(trx);
+  const flatsBilled = await flatRatesBilled(trx, regieId);
+  const deadlines = await bookingDeadlines(trx, month);
+  return { tenant, regieId, month, tariffs: all, flatsBilled, deadlines };
+}
+
 /**
  * The régie's days of a month not billed yet (docs/domain.md « Billing »): present and « absent
  * facturé » are billed, « absent excusé » is not, a day nobody marked follows the town's
  * rule, and a late cancellation stays billed with its surcharge.
  */
-export async function billableBookings(trx: Trx, tenant: Tenant, regieId: string, month: string) {
-  const unmarkedBilled = tenant.config.billing.unmarkedBooking === "billed";
+function billableDays(trx: Trx, m: MonthPricing) {
+  const unmarkedBilled = m.tenant.config.billing.unmarkedBooking === "billed";
   return trx
     .selectFrom("bookings as b")
     .innerJoin("services as s", "s.id", "b.service_id")
-    .innerJoin("children as c", "c.id", "b.child_id")
-    .innerJoin("periods as p", "p.id", "b.period_id")
-    .select([
-      "b.id",
-      "b.household_id",
-      "b.child_id",
-      "b.day",
-      "b.late_cancel",
-      "b.status",
-      "b.period_id",
-      "b.created_at",
-      "b.unbooked",
-      "p.name as period_name",
-      "s.key as service_key",
-      "s.name as service_name",
-      "s.unit",
-      "c.first_name",
-      "c.last_name",
-    ])
-    .where("s.regie_id", "=", regieId)
-    .where("b.day", ">=", `${month}-01`)
-    .where("b.day", "<=", addDays(`${addMonths(month, 1)}-01`, -1))
+    .where("s.regie_id", "=", m.regieId)
+    .where("b.day", ">=", `${m.month}-01`)
+    .where("b.day", "<=", addDays(`${addMonths(m.month, 1)}-01`, -1))
     .where((eb) =>
       eb.or([
         eb.and([
@@ -65,11 +70,46 @@ export async function billableBookings(trx: Trx, tenant: Tenant, regieId: string
     )
     .where(({ not, exists, selectFrom }) =>
       not(exists(selectFrom("invoice_lines as l").select("l.id").whereRef("l.booking_id", "=", "b.id"))),
+    );
+}
+
+/** Household numbers in the order invoices follow (the default locale's, as localeCompare). */
+const byNumber = new Intl.Collator().compare;
+
+/** The households with days to bill, in household-number order (the order of their invoices). */
+export async function billedHouseholds(trx: Trx, m: MonthPricing): Promise<string[]> {
+  const rows = await billableDays(trx, m)
+    .innerJoin("households as h", "h.id", "b.household_id")
+    .select(["h.id", "h.number"])
+    .distinct()
+    .execute();
+  return rows.sort((a, b) => byNumber(a.number, b.number)).map((r) => r.id);
+}
+
+/** The billable days of the households (all when none given), each with its line's label. */
+function billableBookings(trx: Trx, m: MonthPricing, householdIds?: string[]) {
+  const label = sql<string>`s.name || case when s.unit = 'flat'
+    then ' – forfait ' || p.name || ' – ' || c.first_name || ' ' || c.last_name
+    else ' – ' || c.first_name || ' ' || c.last_name || ' (' || to_char(b.day, 'DD/MM') || ')' end`;
+  const { periodIds, days, limits } = m.deadlines;
+  const deadlines = sql<{ period_id: string; day: string; limit_at: Date }>`unnest(${periodIds}::uuid[],
+    ${days}::date[], ${limits}::timestamptz[])`;
+  const query = billableDays(trx, m)
+    .innerJoin("children as c", "c.id", "b.child_id")
+    .innerJoin("periods as p", "p.id", "b.period_id")
+    .leftJoin(deadlines.as<"dl">(sql`dl(period_id, day, limit_at)`), (j) =>
+      j.onRef("dl.period_id", "=", "b.period_id").onRef("dl.day", "=", "b.day"),
     )
+    .select(["b.id", "b.household_id", "b.child_id", "b.day", "b.period_id"])
+    .select(["s.key as service_key", "s.unit", label.as("label")])
+    .select(sql<boolean>`b.status = 'cancelled' and b.late_cancel`.as("late_cancel"))
+    .select(sql<boolean>`dl.limit_at is not null and (b.unbooked or b.created_at >= dl.limit_at)`.as("late"))
     .orderBy("b.household_id")
     .orderBy("b.day")
-    .orderBy("c.birth_date")
-    .execute();
+    .orderBy("c.birth_date");
+  return (
+    householdIds ? query.where(sql<boolean>`b.household_id = any(${householdIds}::uuid[])`) : query
+  ).execute();
 }
 
 /** The household's price context: its QF when a valid proof is on file, and residence. */
@@ -93,7 +133,7 @@ export async function householdPricing(trx: Trx, tenant: Tenant, householdIds: s
         )
         .as("qf_proven"),
     )
-    .where("h.id", "in", householdIds)
+    .where(sql<boolean>`h.id = any(${householdIds}::uuid[])`)
     .execute();
   const codes = tenant.config.billing.residentPostalCodes;
   return new Map(
@@ -114,8 +154,6 @@ export async function tariffs(trx: Trx): Promise<Tariff[]> {
   return (await trx.selectFrom("tariffs").select("spec").execute()).map((t) => t.spec);
 }
 
-const shortDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}`;
-
 /** The children and periods whose flat rate an earlier invoice already bills. */
 async function flatRatesBilled(trx: Trx, regieId: string): Promise<Set<string>> {
   const rows = await trx
@@ -132,37 +170,25 @@ async function flatRatesBilled(trx: Trx, regieId: string): Promise<Set<string>> 
 
 /**
  * Booked after the notice (by staff, past the cut-off) or not at all (added at « pointage »):
- * such a day carries the tariff's late-booking surcharge. Deadlines are computed once per day.
+ * such a day carries the tariff's late-booking surcharge. The deadlines of every period's days
+ * of the month are computed here once; the billable days' query compares them.
  */
-async function lateBookings(trx: Trx) {
-  const periods = new Map((await allPeriods(trx)).map((x) => [x.id, x]));
-  const deadlines = new Map<string, Date | null>();
-  const limitOf = (periodId: string, day: string) => {
-    const key = `${periodId}|${day}`;
-    if (!deadlines.has(key)) {
-      const period = periods.get(periodId);
-      deadlines.set(key, period ? deadline(day, period.rules.noticeDays, period.rules.cutoff) : null);
+async function bookingDeadlines(trx: Trx, month: string): Promise<MonthPricing["deadlines"]> {
+  const days = daysBetween(`${month}-01`, addDays(`${addMonths(month, 1)}-01`, -1));
+  const out: MonthPricing["deadlines"] = { periodIds: [], days: [], limits: [] };
+  for (const period of await allPeriods(trx))
+    for (const day of days) {
+      out.periodIds.push(period.id);
+      out.days.push(day);
+      out.limits.push(deadline(day, period.rules.noticeDays, period.rules.cutoff));
     }
-    return deadlines.get(key) ?? null;
-  };
-  return (r: { period_id: string; day: string; unbooked: boolean; created_at: Date }) => {
-    const limit = limitOf(r.period_id, r.day);
-    return !!limit && (r.unbooked || r.created_at >= limit);
-  };
+  return out;
 }
 
-/** Priced bills per household, in household-number order. */
-export async function bills(
-  trx: Trx,
-  tenant: Tenant,
-  regieId: string,
-  month: string,
-): Promise<HouseholdBill[]> {
-  const rows = await billableBookings(trx, tenant, regieId, month);
-  const pricing = await householdPricing(trx, tenant, [...new Set(rows.map((r) => r.household_id))]);
-  const all = await tariffs(trx);
-  const flatsBilled = await flatRatesBilled(trx, regieId);
-  const late = await lateBookings(trx);
+/** Priced bills per household, in household-number order: the month's, or these households'. */
+export async function bills(trx: Trx, m: MonthPricing, householdIds?: string[]): Promise<HouseholdBill[]> {
+  const rows = await billableBookings(trx, m, householdIds);
+  const pricing = await householdPricing(trx, m.tenant, [...new Set(rows.map((r) => r.household_id))]);
   // Rows come ordered by household: group them once (a town has thousands of households).
   const byHousehold = new Map<string, typeof rows>();
   for (const r of rows) {
@@ -172,9 +198,8 @@ export async function bills(
   }
   const out: HouseholdBill[] = [];
   for (const [householdId, h] of pricing) {
-    const mine = byHousehold.get(householdId) ?? [];
-    const units: DayUnit[] = mine
-      .filter((r) => r.unit !== "flat" || !flatsBilled.has(`${r.child_id}|${r.period_id}`))
+    const units: DayUnit[] = (byHousehold.get(householdId) ?? [])
+      .filter((r) => r.unit !== "flat" || !m.flatsBilled.has(`${r.child_id}|${r.period_id}`))
       .map((r) => ({
         ref: r.id,
         unit: r.unit,
@@ -182,22 +207,16 @@ export async function bills(
         childId: r.child_id,
         service: r.service_key,
         day: r.day,
-        label:
-          r.unit === "flat"
-            ? `${r.service_name} – forfait ${r.period_name} – ${r.first_name} ${r.last_name}`
-            : `${r.service_name} – ${r.first_name} ${r.last_name} (${shortDay(r.day)})`,
-        lateBooking: late(r),
-        lateCancellation: r.status === "cancelled" && r.late_cancel,
+        label: r.label,
+        lateBooking: r.late,
+        lateCancellation: r.late_cancel,
       }));
-    const lines: BillableLine[] = priceDays(all, units, h).map((l) => ({ ...l, bookingId: l.ref as string }));
+    const lines: BillableLine[] = priceDays(m.tariffs, units, h).map((l) => ({
+      ...l,
+      bookingId: l.ref as string,
+    }));
     if (lines.length === 0) continue;
-    out.push({
-      householdId,
-      name: h.name,
-      number: h.number,
-      lines,
-      totalCents: lines.reduce((s, l) => s + l.amountCents, 0),
-    });
+    out.push({ householdId, name: h.name, number: h.number, lines, totalCents: total(lines) });
   }
-  return out.sort((a, b) => a.number.localeCompare(b.number));
+  return out.sort((a, b) => byNumber(a.number, b.number));
 }
