@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Database } from "../../../db/database.ts";
+import type { Database, Trx } from "../../../db/database.ts";
 import { AppError } from "../../../http/errors.ts";
 import type { Logger } from "../../../lib/log.ts";
 import { currentTenant } from "../../../tenancy/current.ts";
@@ -19,6 +19,43 @@ interface Patch {
   state?: "running" | "failed";
   step?: number;
   problem?: string;
+}
+
+type JobRow = { month: string; regie_id: string; invoice_count: number; total_cents: string | number };
+
+/** The run itself, in the job's transaction, ending with the job marked done. */
+async function issueAndFinish(
+  trx: Trx,
+  job: InvoicingJob,
+  row: JobRow,
+  now: Date,
+  onStep: (step: number) => Promise<void>,
+): Promise<void> {
+  const confirmation = {
+    confirmed: true,
+    invoiceCount: row.invoice_count,
+    totalCents: Number(row.total_cents),
+  };
+  const actor = { kind: "staff" as const, userId: job.requestedBy };
+  const tenant = await currentTenant(trx);
+  const run = await issueRun(
+    trx,
+    tenant,
+    actor,
+    row.regie_id,
+    row.month.slice(0, 7),
+    now,
+    confirmation,
+    onStep,
+  );
+  const done = await trx
+    .updateTable("invoicing_jobs")
+    .set({ state: "done", step: INVOICING_STEPS.length, run_id: run.runId, issued: run.invoices.length })
+    .set({ updated_at: sql`now()` })
+    .where("id", "=", job.id)
+    .where("state", "=", "running")
+    .executeTakeFirst();
+  if (!done.numUpdatedRows) throw new Error(`invoicing job ${job.id} is no longer running`);
 }
 
 /**
@@ -46,32 +83,9 @@ export function createInvoicingJob(db: Database, log: Logger, now: () => Date) {
     if (!row || row.state === "done" || row.state === "failed") return;
     await record({ state: "running", step: 0 });
     try {
-      await db.withTenant(ctx, async (trx) => {
-        const confirmation = {
-          confirmed: true,
-          invoiceCount: row.invoice_count,
-          totalCents: Number(row.total_cents),
-        };
-        const actor = { kind: "staff" as const, userId: job.requestedBy };
-        const tenant = await currentTenant(trx);
-        const month = row.month.slice(0, 7);
-        const run = await issueRun(trx, tenant, actor, row.regie_id, month, now(), confirmation, (step) =>
-          record({ step }).then(() => undefined),
-        );
-        const done = await trx
-          .updateTable("invoicing_jobs")
-          .set({
-            state: "done",
-            step: INVOICING_STEPS.length,
-            run_id: run.runId,
-            issued: run.invoices.length,
-          })
-          .set({ updated_at: sql`now()` })
-          .where("id", "=", job.id)
-          .where("state", "=", "running")
-          .executeTakeFirst();
-        if (!done.numUpdatedRows) throw new Error(`invoicing job ${job.id} is no longer running`);
-      });
+      await db.withTenant(ctx, (trx) =>
+        issueAndFinish(trx, job, row, now(), (step) => record({ step }).then(() => undefined)),
+      );
     } catch (err) {
       const known = err instanceof AppError && (err.status === 409 || err.status === 422);
       if (!known) log.error({ err: String(err), job: job.id }, "invoicing run failed");
