@@ -124,8 +124,10 @@ async function demoServices(env: Env): Promise<{ mailbox?: Mailbox; payfip?: Run
 
 async function listen(app: ReturnType<typeof createApp>, deps: Deps) {
   const env = deps.env;
-  const server = await new Promise<ServerType>((resolve) => {
+  // A port already taken fails the start (EADDRINUSE) instead of an uncaught error.
+  const server = await new Promise<ServerType>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => resolve(s));
+    s.once("error", reject);
   });
   const port = (server.address() as AddressInfo).port;
   // PORT=0 (tests, bench): links in e-mails must name the port actually bound.
@@ -217,8 +219,12 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
   const deps: Deps = { env, db, log, now: () => new Date(), payfip: payfipSettings, sites, mailbox };
   const app = createApp(deps);
   lap("app");
-  const { http, port } =
-    options.listen && parts.web ? await listen(app, deps) : { http: undefined, port: env.PORT };
+  const listening = options.listen && parts.web ? listen(app, deps) : { http: undefined, port: env.PORT };
+  const { http, port } = await Promise.resolve(listening).catch(async (err: unknown) => {
+    // What started before the port was refused stops again, so the error is all that is left.
+    await closer({ deps, http: undefined, payfip, worker, mailbox, cluster: owner.cluster })();
+    throw err;
+  });
   lap("listen");
   const close = closer({ deps, http, payfip, worker, mailbox, cluster: owner.cluster });
   return { deps, app, port, ownerUrl: owner.url, payfipUrl: payfip?.url, boot, close };

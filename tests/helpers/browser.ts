@@ -52,7 +52,21 @@ export interface E2EPage {
  * which the platform prepares and seeds as any boot does; and one Chromium. The embedded
  * cluster's own boot is covered by the operations tests (ops-*, lifecycle, connections).
  */
+/**
+ * A fresh platform and browser. The port is chosen free, then bound a moment later: another
+ * test file's server may take it in between (EADDRINUSE), so that start is tried again.
+ */
 export async function startE2E(): Promise<E2E> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EADDRINUSE" || attempt === 3) throw err;
+    }
+  }
+}
+
+async function startOnce(): Promise<E2E> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "parvis-e2e-"));
   // As root, PostgreSQL runs as the "postgres" user, who must be able to enter the folder.
   chmodSync(dataDir, 0o755);

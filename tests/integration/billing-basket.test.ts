@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { townJobs } from "../../src/db/database.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { createBasketExpiryJob } from "../../src/features/billing/basket/basket-job.ts";
@@ -132,11 +132,14 @@ describe("« Mon panier »", () => {
     expect(k.state).toBe("open");
     expect(k.expires_at.getTime()).toBe(minutes(120).getTime());
     // The expiry job (the town's only basket so far) waits for the deadline in the queue (a
-    // worker that already looked at it under the test's clock put it back for the time left).
-    const queued = await sql<{ run_at: Date }>`
-      select run_at from graphile_worker.jobs where task_identifier = 'expire_basket'`.execute(p.owner);
-    expect(queued.rows).toHaveLength(1);
-    expect(queued.rows[0]?.run_at.getTime()).toBeGreaterThanOrEqual(minutes(120).getTime());
+    // worker that already looked at it under the test's clock put it back for the time left;
+    // while that worker finishes, its own row and the one it added are both there).
+    await vi.waitFor(async () => {
+      const queued = await sql<{ run_at: Date }>`
+        select run_at from graphile_worker.jobs where task_identifier = 'expire_basket'`.execute(p.owner);
+      expect(queued.rows).toHaveLength(1);
+      expect(queued.rows[0]?.run_at.getTime()).toBeGreaterThanOrEqual(minutes(120).getTime());
+    });
 
     const html = await (await lola.get("/panier")).text();
     expect(html).toContain("REGIE CENTRE AERE MERCREDI");

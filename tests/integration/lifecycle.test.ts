@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { get } from "node:http";
-import { connect } from "node:net";
+import { type AddressInfo, connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadEnv } from "../../src/env.ts";
 import { createLogger } from "../../src/lib/log.ts";
@@ -80,6 +81,29 @@ describe("boot and shutdown", () => {
     const second = await startPlatform(env, log, { listen: false });
     await second.close();
     expect(await counts()).toEqual(before);
+  });
+
+  it("a port already taken fails the start with EADDRINUSE, and what had started stops again", async () => {
+    const taken = createServer();
+    await new Promise<void>((r) => taken.listen(0, "127.0.0.1", () => r()));
+    const port = (taken.address() as AddressInfo).port;
+    try {
+      const env = loadEnv({ ...baseEnv(), PORT: String(port) });
+      await expect(startPlatform(env, createLogger("silent", false), { listen: true })).rejects.toMatchObject(
+        {
+          code: "EADDRINUSE",
+        },
+      );
+      // The database pool it had opened is closed: no connection of its login is left.
+      const left = await t.owner
+        .selectFrom(sql<{ usename: string }>`pg_stat_activity`.as("a"))
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("a.usename", "=", "parvis_life_app")
+        .executeTakeFirstOrThrow();
+      expect(Number(left.n)).toBe(0);
+    } finally {
+      await new Promise((r) => taken.close(r));
+    }
   });
 
   it("close() stops accepting but lets an in-flight request finish", async () => {
