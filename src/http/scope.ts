@@ -67,6 +67,16 @@ export function visitorTransaction<T>(
   return db.withTenant({ role: "app_auth", tenantId: c.get("tenant").id }, fn);
 }
 
+/** Whoever reads: a signed-in person as themselves, anyone else as a visitor of the town. */
+export function readerTransaction<T>(
+  c: Context<AppEnv>,
+  db: Database,
+  fn: (trx: Trx) => Promise<T>,
+): Promise<T> {
+  const s = c.get("session");
+  return s ? db.withTenant(sessionScope(c.get("tenant").id, s), fn) : visitorTransaction(c, db, fn);
+}
+
 /** The console's signed-in operator (`app_operator`, above every town), behind `requireOperator`. */
 export function operatorTransaction<T>(
   c: Context<AppEnv>,

@@ -1,18 +1,11 @@
-import { type Context, Hono } from "hono";
+import { Hono } from "hono";
 import { requireParent } from "../../auth/middleware.ts";
-import type { Trx } from "../../db/database.ts";
 import { uuidParam } from "../../http/forms.ts";
 import { page } from "../../http/render.ts";
-import { inTransaction, setCallerScope, visitorTransaction } from "../../http/scope.ts";
+import { inTransaction, readerTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { sendFile } from "../documents/files-service.ts";
 import * as newsService from "./service.ts";
-
-/** Whoever reads: a signed-in person as themselves, anyone else as a visitor of the town. */
-function asReader<T>(deps: Deps, c: Context<AppEnv>, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  setCallerScope(c);
-  return c.get("scope") ? inTransaction(c, deps.db, fn) : visitorTransaction(c, deps.db, fn);
-}
 
 /** « Infos / Documents » for parents, and the images of « Actualités » (public ones for anyone). */
 export function newsRoutes(deps: Deps) {
@@ -20,7 +13,7 @@ export function newsRoutes(deps: Deps) {
 
   app.get("/actualites/:id/image", async (c) => {
     const id = uuidParam(c, "id");
-    const img = await asReader(deps, c, (trx) => newsService.image(trx, id));
+    const img = await readerTransaction(c, deps.db, (trx) => newsService.image(trx, id));
     return c.body(new Uint8Array(img.content), 200, {
       "Content-Type": img.mime,
       "X-Content-Type-Options": "nosniff",

@@ -3,13 +3,7 @@ import type { SessionUser } from "../../../auth/sessions.ts";
 import { publicOrigin } from "../../../env.ts";
 import { AppError } from "../../../http/errors.ts";
 import { page, seeOther } from "../../../http/render.ts";
-import {
-  callerHousehold,
-  callerScope,
-  inTransaction,
-  setCallerScope,
-  townJobsTransact,
-} from "../../../http/scope.ts";
+import { callerHousehold, callerScope, readerTransaction, townJobsTransact } from "../../../http/scope.ts";
 import { contentSecurityPolicy } from "../../../http/security.ts";
 import type { AppEnv, Deps } from "../../../http/types.ts";
 import { readIdOp } from "../../../integrations/payfip/callback.ts";
@@ -121,9 +115,8 @@ async function ownInvoice(
   const s = c.get("session") as SessionUser | undefined;
   const invoiceId = a.invoice_id;
   if (!invoiceId || s?.kind !== "parent" || s.householdId !== a.household_id) return null;
-  // No guard runs on PayFiP's paths: the signed-in parent's scope is set here, once known.
-  setCallerScope(c);
-  return inTransaction(c, deps.db, (trx) => findInvoice(trx, invoiceId, a.household_id));
+  // No guard runs on PayFiP's paths: the signed-in parent reads as themselves.
+  return readerTransaction(c, deps.db, (trx) => findInvoice(trx, invoiceId, a.household_id));
 }
 
 /**
