@@ -219,13 +219,18 @@ export async function startPlatform(env: Env, log: Logger, options: PlatformOpti
   const deps: Deps = { env, db, log, now: () => new Date(), payfip: payfipSettings, sites, mailbox };
   const app = createApp(deps);
   lap("app");
-  const listening = options.listen && parts.web ? listen(app, deps) : { http: undefined, port: env.PORT };
-  const { http, port } = await Promise.resolve(listening).catch(async (err: unknown) => {
-    // What started before the port was refused stops again, so the error is all that is left.
-    await closer({ deps, http: undefined, payfip, worker, mailbox, cluster: owner.cluster })();
-    throw err;
-  });
+  const running: Running = { deps, payfip, worker, mailbox, cluster: owner.cluster };
+  let port = env.PORT;
+  if (options.listen && parts.web) {
+    try {
+      ({ http: running.http, port } = await listen(app, deps));
+    } catch (err) {
+      // A refused port (EADDRINUSE) stops what had started, so the error is all that is left.
+      await closer(running)();
+      throw err;
+    }
+  }
   lap("listen");
-  const close = closer({ deps, http, payfip, worker, mailbox, cluster: owner.cluster });
+  const close = closer(running);
   return { deps, app, port, ownerUrl: owner.url, payfipUrl: payfip?.url, boot, close };
 }
