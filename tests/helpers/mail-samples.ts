@@ -1,3 +1,22 @@
+import { readdirSync } from "node:fs";
+import { loadTenantFiles } from "../../src/tenancy/files.ts";
+import type { Tenant } from "../../src/tenancy/resolve.ts";
+
+/** Every e-mail template (layouts and partials, starting with « _ », left out). */
+export const MAIL_TEMPLATES = readdirSync("templates/emails")
+  .filter((f) => f.endsWith(".eta") && !f.startsWith("_"))
+  .map((f) => f.replace(/\.eta$/, ""));
+
+/** The towns of tenants/ as the mail code sees them (one made-up id: nothing is stored). */
+export const MAIL_TOWNS: Tenant[] = loadTenantFiles().map((f) => ({
+  id: "00000000-0000-4000-8000-000000000001",
+  slug: f.config.slug,
+  name: f.config.name,
+  status: "active",
+  config: f.config,
+  logoSvg: f.logoSvg,
+}));
+
 /**
  * Realistic data for every e-mail template (accents, two children, several days, amounts):
  * what the services pass to queueMail / notifyHousehold. A template added without a sample

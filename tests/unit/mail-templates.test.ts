@@ -1,22 +1,11 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderMail } from "../../src/integrations/mail/render-mail.ts";
-import { loadTenantFiles } from "../../src/tenancy/files.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
-import { MAIL_SAMPLES } from "../helpers/mail-samples.ts";
+import { MAIL_SAMPLES, MAIL_TEMPLATES, MAIL_TOWNS } from "../helpers/mail-samples.ts";
 
-const templates = readdirSync("templates/emails")
-  .filter((f) => f.endsWith(".eta") && !f.startsWith("_"))
-  .map((f) => f.replace(/\.eta$/, ""));
-
-const towns: Tenant[] = loadTenantFiles().map((f) => ({
-  id: "00000000-0000-4000-8000-000000000001",
-  slug: f.config.slug,
-  name: f.config.name,
-  status: "active",
-  config: f.config,
-  logoSvg: f.logoSvg,
-}));
+const templates = MAIL_TEMPLATES;
+const towns = MAIL_TOWNS;
 
 const LEFTOVERS = /<%|%>|\bit\.|undefined|\[object|NaN|null/;
 const IBAN = /\bFR\d{2}[ \d]{10,}/;

@@ -1,26 +1,10 @@
-import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { renderMail, renderMails } from "../../src/integrations/mail/render-mail.ts";
-import { loadTenantFiles } from "../../src/tenancy/files.ts";
 import type { Tenant } from "../../src/tenancy/resolve.ts";
-import { MAIL_SAMPLES } from "../helpers/mail-samples.ts";
+import { MAIL_SAMPLES, MAIL_TEMPLATES, MAIL_TOWNS } from "../helpers/mail-samples.ts";
 
-const templates = readdirSync("templates/emails")
-  .filter((f) => f.endsWith(".eta") && !f.startsWith("_"))
-  .map((f) => f.replace(/\.eta$/, ""));
-
-const town: Tenant = (() => {
-  const f = loadTenantFiles()[0];
-  if (!f) throw new Error("no tenant file");
-  return {
-    id: "00000000-0000-4000-8000-000000000001",
-    slug: f.config.slug,
-    name: f.config.name,
-    status: "active",
-    config: f.config,
-    logoSvg: f.logoSvg,
-  };
-})();
+const templates = MAIL_TEMPLATES;
+const town = MAIL_TOWNS[0] as Tenant;
 
 /** The sample with each string value changed: HTML to escape, spaces, or one left blank. */
 function variants(sample: Record<string, unknown>): Record<string, unknown>[] {
