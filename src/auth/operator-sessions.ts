@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import type { Trx } from "../db/database.ts";
-import { lifetime } from "./sessions.ts";
+import { lifetime, outlived } from "./sessions.ts";
 import { generateToken, hashToken } from "./tokens.ts";
 
 export interface OperatorSession {
@@ -29,26 +29,22 @@ export async function createOperatorSession(
   return token;
 }
 
-export async function validateOperatorSession(trx: Trx, token: string): Promise<OperatorSession | null> {
-  const id = hashToken(token);
-  const row = await trx
+/** The operator session of this token with its operator, open or waiting for its second factor. */
+function sessionWithOperator(trx: Trx, token: string, pending: boolean) {
+  return trx
     .selectFrom("operator_sessions as s")
     .innerJoin("operators as o", "o.id", "s.operator_id")
-    .select([
-      "s.id",
-      "s.remember",
-      "s.last_seen_at",
-      "s.expires_at",
-      "o.id as operator_id",
-      "o.name",
-      "o.email",
-    ])
-    .where("s.id", "=", id)
-    .where("s.second_factor_pending", "=", false)
+    .where("s.id", "=", hashToken(token))
+    .where("s.second_factor_pending", "=", pending);
+}
+
+export async function validateOperatorSession(trx: Trx, token: string): Promise<OperatorSession | null> {
+  const id = hashToken(token);
+  const row = await sessionWithOperator(trx, token, false)
+    .select(["s.remember", "s.last_seen_at", "s.expires_at", "o.id as operator_id", "o.name", "o.email"])
     .executeTakeFirst();
   if (!row) return null;
-  const now = Date.now();
-  if (row.expires_at.getTime() <= now || row.last_seen_at.getTime() + lifetime(row.remember).idleMs <= now) {
+  if (outlived(row, Date.now())) {
     await trx.deleteFrom("operator_sessions").where("id", "=", id).execute();
     return null;
   }
@@ -61,9 +57,7 @@ export async function validateOperatorSession(trx: Trx, token: string): Promise<
  * whether they have passkeys.
  */
 export function pendingOperator(trx: Trx, token: string) {
-  return trx
-    .selectFrom("operator_sessions as s")
-    .innerJoin("operators as o", "o.id", "s.operator_id")
+  return sessionWithOperator(trx, token, true)
     .leftJoin("operator_second_factors as f", "f.operator_id", "s.operator_id")
     .select((eb) => [
       "o.id as operatorId",
@@ -78,8 +72,6 @@ export function pendingOperator(trx: Trx, token: string) {
         )
         .as("passkeys"),
     ])
-    .where("s.id", "=", hashToken(token))
-    .where("s.second_factor_pending", "=", true)
     .where("s.expires_at", ">", new Date())
     .executeTakeFirst();
 }

@@ -46,11 +46,25 @@ export async function required(trx: Trx, userId: string): Promise<boolean> {
   return !!row.townRule || !!row.enabled_at;
 }
 
+/** The session of this id while it waits for its second factor (as app_auth). */
+const waitingSession = (trx: Trx, id: string) =>
+  trx.selectFrom("sessions as s").where("s.id", "=", id).where("s.second_factor_pending", "=", true);
+
+/** The factor is given: the session waiting for it opens. */
+const openSession = (trx: Trx, id: string) =>
+  trx.updateTable("sessions").set({ second_factor_pending: false }).where("id", "=", id).execute();
+
+/** The person's factor row, read locked and written back (see totp.ts). */
+const factorOf = (trx: Trx, userId: string): totp.FactorRow => ({
+  locked: () =>
+    trx.selectFrom("second_factors").selectAll().where("user_id", "=", userId).forUpdate().executeTakeFirst(),
+  update: (set) => trx.updateTable("second_factors").set(set).where("user_id", "=", userId).execute(),
+});
+
 /** The person a session awaiting its second factor belongs to, and whether they have one yet. */
 export function pendingUser(db: Database, tenant: Tenant, token: string) {
   return db.withTenant({ role: "app_auth", tenantId: tenant.id }, (trx) =>
-    trx
-      .selectFrom("sessions as s")
+    waitingSession(trx, hashToken(token))
       .innerJoin("users as u", "u.id", "s.user_id")
       .leftJoin("second_factors as f", "f.user_id", "s.user_id")
       .select((eb) => [
@@ -63,8 +77,6 @@ export function pendingUser(db: Database, tenant: Tenant, token: string) {
           .exists(eb.selectFrom("passkeys as k").select("k.id").whereRef("k.user_id", "=", "s.user_id"))
           .as("passkeys"),
       ])
-      .where("s.id", "=", hashToken(token))
-      .where("s.second_factor_pending", "=", true)
       .executeTakeFirst(),
   );
 }
@@ -93,37 +105,16 @@ export function enrolment(db: Database, tenant: Tenant, s: Person) {
 /** The first right code turns the factor on; the recovery codes are returned once, never stored. */
 export function confirm(db: Database, log: Logger, tenant: Tenant, s: Person, { code, ip }: CodeInput) {
   return db.withTenant(ownCtx(tenant, s), async (trx) => {
-    const row = await trx
-      .selectFrom("second_factors")
-      .selectAll()
-      .where("user_id", "=", s.userId)
-      .forUpdate()
-      .executeTakeFirst();
-    const on = totp.turnOn(row, code);
-    if (!on) return null;
-    await trx.updateTable("second_factors").set(on.set).where("user_id", "=", s.userId).execute();
+    const codes = await totp.enable(factorOf(trx, s.userId), code);
+    if (!codes) return null;
     await recordAuthEvent(trx, log, {
       tenantId: tenant.id,
       userId: s.userId,
       event: "second_factor_enabled",
       ip,
     });
-    return on.codes;
+    return codes;
   });
-}
-
-/** A TOTP code not used yet, or an unused recovery code: either is then spent. */
-async function accepts(trx: Trx, userId: string, code: string): Promise<"totp" | "recovery" | null> {
-  const row = await trx
-    .selectFrom("second_factors")
-    .selectAll()
-    .where("user_id", "=", userId)
-    .forUpdate()
-    .executeTakeFirst();
-  const check = totp.checkCode(row, code);
-  if (check)
-    await trx.updateTable("second_factors").set(totp.spent(check)).where("user_id", "=", userId).execute();
-  return check?.how ?? null;
 }
 
 export type CodeOutcome = { ok: true } | { ok: false; waitSeconds: number };
@@ -133,12 +124,7 @@ export type FactorVerdict = { refused: string } | { accepted: AuthEvent };
 
 /** The session of this id waiting for its factor (as app_auth), with its person. */
 export function pendingSession(trx: Trx, id: string) {
-  return trx
-    .selectFrom("sessions")
-    .select("user_id")
-    .where("id", "=", id)
-    .where("second_factor_pending", "=", true)
-    .executeTakeFirst();
+  return waitingSession(trx, id).select("s.user_id").executeTakeFirst();
 }
 
 /**
@@ -169,7 +155,7 @@ export async function givePendingFactor(
     return { ok: false, waitSeconds: 0, message: verdict.refused };
   }
   await clear(trx, "login_throttle", keys);
-  await trx.updateTable("sessions").set({ second_factor_pending: false }).where("id", "=", id).execute();
+  await openSession(trx, id);
   await recordAuthEvent(trx, log, { ...event, event: verdict.accepted });
   return { ok: true };
 }
@@ -187,7 +173,7 @@ export function complete(db: Database, log: Logger, tenant: Tenant, token: strin
         ip,
         "second_factor_failed",
         async (_, userId) => {
-          const how = await accepts(trx, userId, code);
+          const how = await totp.spendCode(factorOf(trx, userId), code);
           if (!how) return { refused: "" };
           return { accepted: how === "recovery" ? "second_factor_recovery_used" : "login" };
         },
@@ -212,11 +198,7 @@ export async function enrolAtLogin(
   const codes = await confirm(db, log, tenant, person, input);
   if (!codes) return null;
   await db.withTenant({ role: "app_auth", tenantId: tenant.id }, async (trx) => {
-    await trx
-      .updateTable("sessions")
-      .set({ second_factor_pending: false })
-      .where("id", "=", hashToken(token))
-      .execute();
+    await openSession(trx, hashToken(token));
     await recordAuthEvent(trx, log, {
       tenantId: tenant.id,
       userId: person.userId,

@@ -35,6 +35,11 @@ export function lifetime(remember: boolean) {
   return remember ? LIFETIME.remember : LIFETIME.short;
 }
 
+/** Past its absolute end, or idle longer than its lifetime allows (town and operator sessions). */
+export function outlived(row: { remember: boolean; expires_at: Date; last_seen_at: Date }, now: number) {
+  return row.expires_at.getTime() <= now || row.last_seen_at.getTime() + lifetime(row.remember).idleMs <= now;
+}
+
 /**
  * A new token for a user who just proved who they are (never reuse an earlier session). Every
  * path that signs someone in (login, activation…) comes here, so the second factor is decided
@@ -144,8 +149,7 @@ export async function validateSession(trx: Trx, token: string): Promise<SessionU
   const row = await sessionRow(trx, id);
   if (!row) return null;
   const now = Date.now();
-  const idleMs = lifetime(row.remember).idleMs;
-  if (row.disabled_at || row.expires_at.getTime() <= now || row.last_seen_at.getTime() + idleMs <= now) {
+  if (row.disabled_at || outlived(row, now)) {
     await trx.deleteFrom("sessions").where("id", "=", id).execute();
     return null;
   }

@@ -41,7 +41,7 @@ export function enrolmentView(key: Buffer, issuer: string, account: string) {
  * The time step a TOTP code matches (now, or one step either side for clocks), when it is later
  * than the last one the factor accepted; null otherwise. The caller keeps the step.
  */
-export function totpStep(key: Buffer, code: string, lastUsed?: string | null): number | null {
+function totpStep(key: Buffer, code: string, lastUsed?: string | null): number | null {
   const now = Math.floor(Date.now() / (PERIOD_S * 1000));
   const typed = normalised(code);
   const after = lastUsed == null ? Number.NEGATIVE_INFINITY : Number(lastUsed);
@@ -51,7 +51,7 @@ export function totpStep(key: Buffer, code: string, lastUsed?: string | null): n
 }
 
 /** Fresh recovery codes (shown once) and the digests to keep. */
-export function recoveryCodes(): { codes: string[]; digests: string[] } {
+function recoveryCodes(): { codes: string[]; digests: string[] } {
   const codes = Array.from({ length: RECOVERY_CODES }, () => {
     const code = encodeBase32UpperCaseNoPadding(crypto.getRandomValues(new Uint8Array(5)));
     return `${code.slice(0, 4)}-${code.slice(4)}`;
@@ -59,13 +59,13 @@ export function recoveryCodes(): { codes: string[]; digests: string[] } {
   return { codes, digests: codes.map((c) => hashToken(normalised(c))) };
 }
 
-export type CodeCheck = { how: "totp"; step: number } | { how: "recovery"; left: string[] } | null;
+type CodeCheck = { how: "totp"; step: number } | { how: "recovery"; left: string[] } | null;
 
 /**
- * A TOTP code not used yet, or an unused recovery code (the caller then keeps `step` or
- * `left`). The caller reads the row locked, so two answers with one code cannot both pass.
+ * A TOTP code not used yet, or an unused recovery code (`spendCode` then keeps `step` or
+ * `left`). It reads the row locked, so two answers with one code cannot both pass.
  */
-export function checkCode(row: TotpRow | undefined, code: string): CodeCheck {
+function checkCode(row: TotpRow | undefined, code: string): CodeCheck {
   if (!row?.enabled_at) return null;
   const typed = normalised(code);
   if (/^\d{6}$/.test(typed)) {
@@ -78,16 +78,39 @@ export function checkCode(row: TotpRow | undefined, code: string): CodeCheck {
 }
 
 /** What the factor's row keeps once a code is accepted: its time step, or the recovery codes left. */
-export const spent = (check: NonNullable<CodeCheck>) =>
+const spent = (check: NonNullable<CodeCheck>) =>
   check.how === "totp" ? { last_used_step: check.step } : { recovery_codes: check.left };
 
 /**
  * The first right code of a factor not on yet: what its row keeps to turn it on (the code's
  * time step, the recovery codes' digests) and the recovery codes shown once; null otherwise.
  */
-export function turnOn(row: Pick<TotpRow, "totp_key" | "enabled_at"> | undefined, code: string) {
+function turnOn(row: Pick<TotpRow, "totp_key" | "enabled_at"> | undefined, code: string) {
   const step = row && !row.enabled_at ? totpStep(row.totp_key, code) : null;
   if (step === null) return null;
   const { codes, digests } = recoveryCodes();
   return { codes, set: { enabled_at: new Date(), recovery_codes: digests, last_used_step: step } };
+}
+
+/** One person's factor row, wherever it is kept: read locked, then written back. */
+export interface FactorRow {
+  locked(): Promise<TotpRow | undefined>;
+  update(
+    set: Partial<Pick<TotpRow, "enabled_at" | "recovery_codes">> & { last_used_step?: number },
+  ): Promise<unknown>;
+}
+
+/** A code after the password, accepted as a TOTP or a recovery code (then spent), or null. */
+export async function spendCode(factor: FactorRow, code: string): Promise<"totp" | "recovery" | null> {
+  const check = checkCode(await factor.locked(), code);
+  if (check) await factor.update(spent(check));
+  return check?.how ?? null;
+}
+
+/** The first right code turns the factor on: the recovery codes to show once, or null. */
+export async function enable(factor: FactorRow, code: string): Promise<string[] | null> {
+  const on = turnOn(await factor.locked(), code);
+  if (!on) return null;
+  await factor.update(on.set);
+  return on.codes;
 }

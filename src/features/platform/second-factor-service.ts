@@ -21,6 +21,19 @@ export function pending(db: Database, token: string) {
 const audit = (trx: Trx, operatorId: string, event: string, ip: string) =>
   trx.insertInto("platform_audit").values({ operator_id: operatorId, event, ip }).execute();
 
+/** The operator's factor row, read locked and written back (see totp.ts). */
+const factorOf = (trx: Trx, operatorId: string): totp.FactorRow => ({
+  locked: () =>
+    trx
+      .selectFrom("operator_second_factors")
+      .selectAll()
+      .where("operator_id", "=", operatorId)
+      .forUpdate()
+      .executeTakeFirst(),
+  update: (set) =>
+    trx.updateTable("operator_second_factors").set(set).where("operator_id", "=", operatorId).execute(),
+});
+
 /** The signed-in operator's factor, for « Double authentification »: the recovery codes left. */
 export function factorState(db: Database, o: OperatorSession) {
   return db.withTenant(asOperator(o), async (trx) => {
@@ -54,24 +67,13 @@ export function enrolment(db: Database, op: Pending) {
 /** The first right code turns the factor on and opens the session; the codes are shown once. */
 export function enrol(db: Database, log: Logger, token: string, op: Pending, code: string, ip: string) {
   return db.withTenant(AUTH, async (trx) => {
-    const row = await trx
-      .selectFrom("operator_second_factors")
-      .select(["totp_key", "enabled_at"])
-      .where("operator_id", "=", op.operatorId)
-      .forUpdate()
-      .executeTakeFirst();
-    const on = totp.turnOn(row, code);
-    if (!on) return null;
-    await trx
-      .updateTable("operator_second_factors")
-      .set(on.set)
-      .where("operator_id", "=", op.operatorId)
-      .execute();
+    const codes = await totp.enable(factorOf(trx, op.operatorId), code);
+    if (!codes) return null;
     await openOperatorSession(trx, token);
     await audit(trx, op.operatorId, "second_factor_enabled", ip);
     await audit(trx, op.operatorId, "login", ip);
     log.info({ authEvent: "operator_login", operatorId: op.operatorId }, "auth event");
-    return on.codes;
+    return codes;
   });
 }
 
@@ -113,20 +115,9 @@ export async function givePending(
 export function verify(db: Database, log: Logger, token: string, op: Pending, code: string, ip: string) {
   return db.withTenant(AUTH, (trx) =>
     givePending(trx, log, { token, op, ip }, "second_factor_failed", async () => {
-      const row = await trx
-        .selectFrom("operator_second_factors")
-        .selectAll()
-        .where("operator_id", "=", op.operatorId)
-        .forUpdate()
-        .executeTakeFirst();
-      const check = totp.checkCode(row, code);
-      if (!check) return { refused: "" };
-      await trx
-        .updateTable("operator_second_factors")
-        .set(totp.spent(check))
-        .where("operator_id", "=", op.operatorId)
-        .execute();
-      return { accepted: check.how === "recovery" ? ["second_factor_recovery_used"] : [] };
+      const how = await totp.spendCode(factorOf(trx, op.operatorId), code);
+      if (!how) return { refused: "" };
+      return { accepted: how === "recovery" ? ["second_factor_recovery_used"] : [] };
     }),
   );
 }
