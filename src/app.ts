@@ -65,16 +65,17 @@ import type { Site } from "./tenancy/resolve.ts";
 
 type Routes = (deps: Deps) => Hono<AppEnv>;
 
+/** What every town account has, parent or staff: sign-in, the account, its devices, its second factor. */
+const accountPages = (kind: "parent" | "staff"): Routes[] =>
+  [authRoutes, accountRoutes, connectionsRoutes, secondFactorRoutes].map((routes) => (d) => routes(d, kind));
+
 /** The parents' pages, at the root of the town's portal. */
 const PARENT_ROUTES: Routes[] = [
   homeRoutes,
   () => legalRoutes(),
   healthLogRoutes,
   myDataRoutes,
-  (d) => authRoutes(d, "parent"),
-  (d) => accountRoutes(d, "parent"),
-  (d) => connectionsRoutes(d, "parent"),
-  (d) => secondFactorRoutes(d, "parent"),
+  ...accountPages("parent"),
   householdRoutes,
   childrenRoutes,
   documentsRoutes,
@@ -97,10 +98,7 @@ const PARENT_ROUTES: Routes[] = [
 
 /** The town staff's pages, under /agents. */
 const STAFF_ROUTES: Routes[] = [
-  (d) => authRoutes(d, "staff"),
-  (d) => accountRoutes(d, "staff"),
-  (d) => connectionsRoutes(d, "staff"),
-  (d) => secondFactorRoutes(d, "staff"),
+  ...accountPages("staff"),
   staffRoutes,
   householdStaffRoutes,
   childrenStaffRoutes,

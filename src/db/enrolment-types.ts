@@ -1,17 +1,12 @@
 import type { ColumnType, Generated } from "kysely";
+import type { ChildServiceRow } from "./planning-types.ts";
 
 type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 
 export type EnrolmentStatus = "pending" | "accepted" | "refused" | "waiting" | "withdrawn" | "ended";
 export type EnrolmentMode = "regular" | "a_la_carte";
 
-export interface EnrolmentsTable {
-  tenant_id: string;
-  id: Generated<string>;
-  household_id: string;
-  child_id: string;
-  period_id: string;
-  service_id: string;
+export interface EnrolmentsTable extends ChildServiceRow {
   mode: EnrolmentMode;
   weekdays: ColumnType<number[], number[] | undefined, number[]>;
   starts_on: string;

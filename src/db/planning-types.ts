@@ -82,13 +82,17 @@ export type BookingStatus =
   | "unpaid";
 export type Attendance = "present" | "absent_excused" | "absent_billed";
 
-export interface BookingsTable {
+/** A child's place in a service over a period, as a booking (one day) or an enrolment holds it. */
+export interface ChildServiceRow {
   tenant_id: string;
   id: Generated<string>;
   household_id: string;
   child_id: string;
   period_id: string;
   service_id: string;
+}
+
+export interface BookingsTable extends ChildServiceRow {
   day: string;
   status: BookingStatus;
   holds_place: boolean;

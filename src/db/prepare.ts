@@ -92,15 +92,12 @@ async function readSecret(db: Kysely<unknown>, user: string): Promise<string | u
 }
 
 /**
- * Creates the login role with its password. An existing role keeps its password: running
- * instances are connected with it (rotating it is an operator's step, docs/operations.md).
- * The one exception is an earlier version's password file just adopted: that version set
- * it at every boot anyway.
+ * Creates a LOGIN role (the login role, the queue's) with its password, without any right. An
+ * existing role keeps its password: running instances are connected with it (rotating it is an
+ * operator's step, docs/operations.md). The one exception is an earlier version's password file
+ * just adopted: that version set it at every boot anyway.
  */
-async function ensureLoginRole(
-  db: Kysely<unknown>,
-  login: { user: string; password: string; adopted: boolean },
-) {
+async function ensureRole(db: Kysely<unknown>, login: { user: string; password: string; adopted: boolean }) {
   const role = sql.id(login.user);
   const attrs = sql.raw("login noinherit nosuperuser nobypassrls nocreatedb nocreaterole");
   if (!(await roleExists(db, login.user)))
@@ -108,6 +105,15 @@ async function ensureLoginRole(
   else if (login.adopted)
     await sql`alter role ${role} ${attrs} password ${sql.lit(login.password)}`.execute(db);
   else await sql`alter role ${role} ${attrs}`.execute(db);
+  return role;
+}
+
+/** The login role: it may take every application role, never own or bypass anything. */
+async function ensureLoginRole(
+  db: Kysely<unknown>,
+  login: { user: string; password: string; adopted: boolean },
+) {
+  const role = await ensureRole(db, login);
   await sql`grant app_parent, app_staff, app_operator, app_auth, app_jobs to ${role}`.execute(db);
   await sql`grant usage on schema app to ${role}`.execute(db);
   await sql`grant execute on function app.resolve_host(text, text) to ${role}`.execute(db);
@@ -157,14 +163,8 @@ async function ensureQueueRole(
   db: Kysely<unknown>,
   queue: { user: string; password: string; adopted: boolean },
 ) {
-  const role = sql.id(queue.user);
-  const attrs = sql.raw("login noinherit nosuperuser nobypassrls nocreatedb nocreaterole");
   // Like the login role, an existing queue role keeps its password (architecture §5.12).
-  if (!(await roleExists(db, queue.user)))
-    await sql`create role ${role} ${attrs} password ${sql.lit(queue.password)}`.execute(db);
-  else if (queue.adopted)
-    await sql`alter role ${role} ${attrs} password ${sql.lit(queue.password)}`.execute(db);
-  else await sql`alter role ${role} ${attrs}`.execute(db);
+  const role = await ensureRole(db, queue);
   // The owner's enqueueing triggers (SECURITY DEFINER) reach add_job through this membership.
   await sql`grant ${role} to current_user`.execute(db);
   await sql`create schema if not exists graphile_worker authorization ${role}`.execute(db);

@@ -36,10 +36,14 @@ export function callerHousehold(c: Context<AppEnv>): string {
   return id;
 }
 
+/** A door handlers open: the request's transaction, as the context `scopeOf` reads from the request. */
+const door =
+  (scopeOf: (c: Context<AppEnv>) => TenantContext) =>
+  <T>(c: Context<AppEnv>, db: Database, fn: (trx: Trx) => Promise<T>): Promise<T> =>
+    db.withTenant(scopeOf(c), fn);
+
 /** Opens the request's transaction as the caller: the one door handlers use to town data. */
-export function inTransaction<T>(c: Context<AppEnv>, db: Database, fn: (trx: Trx) => Promise<T>): Promise<T> {
-  return db.withTenant(callerScope(c), fn);
-}
+export const inTransaction = door(callerScope);
 
 /** The caller's transactions, for such a service. */
 export const callerTransact =
@@ -55,35 +59,26 @@ export const callerTransact =
 export const townJobsTransact = (c: Context<AppEnv>, db: Database): Transact =>
   townJobs(db, c.get("tenant").id);
 
+const visitorScope = (c: Context<AppEnv>): TenantContext => ({
+  role: "app_auth",
+  tenantId: c.get("tenant").id,
+});
+
 /**
  * The request's town as a visitor (`app_auth`), whoever is signed in: what anyone may do
  * without an account there (the public news, the preregistration form, a support link).
  */
-export function visitorTransaction<T>(
-  c: Context<AppEnv>,
-  db: Database,
-  fn: (trx: Trx) => Promise<T>,
-): Promise<T> {
-  return db.withTenant({ role: "app_auth", tenantId: c.get("tenant").id }, fn);
-}
+export const visitorTransaction = door(visitorScope);
 
 /** Whoever reads: a signed-in person as themselves, anyone else as a visitor of the town. */
-export function readerTransaction<T>(
-  c: Context<AppEnv>,
-  db: Database,
-  fn: (trx: Trx) => Promise<T>,
-): Promise<T> {
+export const readerTransaction = door((c) => {
   const s = c.get("session");
-  return s ? db.withTenant(sessionScope(c.get("tenant").id, s), fn) : visitorTransaction(c, db, fn);
-}
+  return s ? sessionScope(c.get("tenant").id, s) : visitorScope(c);
+});
 
 /** The console's signed-in operator (`app_operator`, above every town), behind `requireOperator`. */
-export function operatorTransaction<T>(
-  c: Context<AppEnv>,
-  db: Database,
-  fn: (trx: Trx) => Promise<T>,
-): Promise<T> {
+export const operatorTransaction = door((c) => {
   const op = c.get("operator");
   if (!op) throw new Error("no operator signed in");
-  return db.withTenant({ role: "app_operator", tenantId: null, userId: op.operatorId }, fn);
-}
+  return { role: "app_operator", tenantId: null, userId: op.operatorId };
+});

@@ -6,13 +6,6 @@ import * as team from "../team/service.ts";
 import { requireOperator, who } from "./guard.ts";
 import { type InTown, inTownAsOperator } from "./town-staff-service.ts";
 
-const FLASH: Record<string, string> = {
-  invite: "L'invitation est envoyée.",
-  desactive: "L'accès est désactivé : la personne est déconnectée.",
-  reactive: "L'accès est réactivé.",
-  renvoye: "L'invitation est renvoyée.",
-};
-
 const inTown = <T>(deps: Deps, c: Context<AppEnv>, event: string | null, fn: (t: InTown) => Promise<T>) =>
   inTownAsOperator(deps, who(deps, c), uuidParam(c, "id"), event, fn);
 
@@ -25,7 +18,7 @@ async function listPage(
     town: d.tenant,
     staff: await team.list(trx),
   }));
-  const flash = FLASH[c.req.query("fait") ?? ""];
+  const flash = team.DONE_MESSAGES[c.req.query("fait") ?? ""];
   const { values, errors } = form;
   const view = { ...data, values, errors, flash, roles: team.ROLE_LABELS };
   return page(c, "platform/town-staff", view, Object.keys(errors).length ? 422 : 200);
@@ -48,10 +41,7 @@ export function platformTownStaffRoutes(deps: Deps) {
   app.use("/communes/:id/equipe/*", requireOperator);
   app.get("/communes/:id/equipe", (c) => listPage(deps, c));
   app.post("/communes/:id/equipe", (c) => invite(deps, c));
-  for (const [path, active, done] of [
-    ["desactiver", false, "desactive"],
-    ["reactiver", true, "reactive"],
-  ] as const) {
+  for (const { path, active, done } of team.ACCESS_SWITCHES) {
     app.post(`/communes/:id/equipe/:userId/${path}`, async (c) => {
       const userId = uuidParam(c, "userId");
       await inTown(deps, c, `staff_${done}`, ({ trx, d, actor }) =>

@@ -1,21 +1,16 @@
 import { sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
 
+/** The town's staff accounts (never the parents'). */
+const staffRows = (trx: Trx) => trx.selectFrom("users").where("kind", "=", "staff");
+
+/** What the team pages show of an account. */
+const STAFF_COLUMNS = ["id", "first_name", "last_name", "email", "staff_role", "disabled_at"] as const;
+
 /** The town's staff accounts, active first, then by name. */
 export function listStaff(trx: Trx) {
-  return trx
-    .selectFrom("users")
-    .select([
-      "id",
-      "first_name",
-      "last_name",
-      "email",
-      "staff_role",
-      "disabled_at",
-      "created_at",
-      sql<boolean>`password_hash is not null`.as("activated"),
-    ])
-    .where("kind", "=", "staff")
+  return staffRows(trx)
+    .select([...STAFF_COLUMNS, "created_at", sql<boolean>`password_hash is not null`.as("activated")])
     .orderBy(sql`disabled_at is not null`)
     .orderBy("last_name")
     .orderBy("first_name")
@@ -23,22 +18,14 @@ export function listStaff(trx: Trx) {
 }
 
 export function findStaff(trx: Trx, id: string) {
-  return trx
-    .selectFrom("users")
-    .select(["id", "first_name", "last_name", "email", "staff_role", "disabled_at", "password_hash"])
-    .where("kind", "=", "staff")
+  return staffRows(trx)
+    .select([...STAFF_COLUMNS, "password_hash"])
     .where("id", "=", id)
     .executeTakeFirst();
 }
 
 export async function staffEmailTaken(trx: Trx, email: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom("users")
-    .select("id")
-    .where("kind", "=", "staff")
-    .where("email", "=", email)
-    .executeTakeFirst();
-  return !!row;
+  return !!(await staffRows(trx).select("id").where("email", "=", email).executeTakeFirst());
 }
 
 /** The team's history: who changed which account, when (newest first). */

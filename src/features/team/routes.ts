@@ -11,14 +11,6 @@ import type { Actor } from "../audit/service.ts";
 import { inviteSchema, roleSchema } from "./schemas.ts";
 import * as team from "./service.ts";
 
-const FLASH: Record<string, string> = {
-  invite: "L'invitation est envoyée.",
-  role: "Le rôle est modifié.",
-  desactive: "L'accès est désactivé : la personne est déconnectée.",
-  reactive: "L'accès est réactivé.",
-  renvoye: "L'invitation est renvoyée.",
-};
-
 const actor = (c: Context<AppEnv>): Actor => ({ kind: "staff", userId: callerScope(c).userId });
 
 async function listPage(
@@ -30,7 +22,7 @@ async function listPage(
     staff: await team.list(trx),
     history: await team.history(trx),
   }));
-  const flash = FLASH[c.req.query("fait") ?? ""];
+  const flash = team.DONE_MESSAGES[c.req.query("fait") ?? ""];
   const me = callerScope(c).userId;
   const { values, errors } = form;
   const view = { ...data, values, errors, flash, me, roles: team.ROLE_LABELS, dateTime: parisDateTime };
@@ -64,10 +56,7 @@ export function teamRoutes(deps: Deps) {
   app.get("/equipe", (c) => listPage(deps, c));
   app.post("/equipe", (c) => invite(deps, c));
   app.post("/equipe/:id/role", (c) => changeRole(deps, c));
-  for (const [path, active, done] of [
-    ["desactiver", false, "desactive"],
-    ["reactiver", true, "reactive"],
-  ] as const) {
+  for (const { path, active, done } of team.ACCESS_SWITCHES) {
     app.post(`/equipe/:id/${path}`, async (c) => {
       const id = uuidParam(c, "id");
       await inTown(c, (trx) => team.setActive(trx, accountDeps(deps, c), actor(c), id, active));

@@ -19,6 +19,21 @@ export { inviteSchema } from "./schemas.ts";
 
 export const ROLE_LABELS = { admin: "administrateur", agent: "agent" } as const;
 
+/** What the team pages (the town's and the console's) say after a change, by `?fait=`. */
+export const DONE_MESSAGES: Record<string, string> = {
+  invite: "L'invitation est envoyée.",
+  role: "Le rôle est modifié.",
+  desactive: "L'accès est désactivé : la personne est déconnectée.",
+  reactive: "L'accès est réactivé.",
+  renvoye: "L'invitation est renvoyée.",
+};
+
+/** An account's access switched off or on: the path's last segment, the new state, its `?fait=`. */
+export const ACCESS_SWITCHES = [
+  { path: "desactiver", active: false, done: "desactive" },
+  { path: "reactiver", active: true, done: "reactive" },
+] as const;
+
 export const list = (trx: Trx) => teamRepo.listStaff(trx);
 export const history = (trx: Trx) => teamRepo.history(trx);
 
