@@ -11,6 +11,10 @@ export const TOKEN_TTL_MS: Record<Purpose, number> = {
   email_change: 86_400_000,
 };
 
+/** Spends the tokens the caller picks among those not used yet. */
+const spendUnused = (trx: Trx) =>
+  trx.updateTable("auth_tokens").set({ used_at: sql`now()` }).where("used_at", "is", null);
+
 /** A single-use link token; any earlier unused one of the same purpose stops working. */
 export async function issueToken(
   trx: Trx,
@@ -19,13 +23,7 @@ export async function issueToken(
   purpose: Purpose,
   newEmail: string | null = null,
 ): Promise<string> {
-  await trx
-    .updateTable("auth_tokens")
-    .set({ used_at: sql`now()` })
-    .where("user_id", "=", userId)
-    .where("purpose", "=", purpose)
-    .where("used_at", "is", null)
-    .execute();
+  await spendUnused(trx).where("user_id", "=", userId).where("purpose", "=", purpose).execute();
   const token = generateToken();
   await trx
     .insertInto("auth_tokens")
@@ -67,11 +65,8 @@ export function findLiveToken(trx: Trx, token: string, purpose: Purpose) {
 
 /** Spends the token; false when someone spent it first (double submit, replay). */
 export async function consumeToken(trx: Trx, token: string): Promise<boolean> {
-  const r = await trx
-    .updateTable("auth_tokens")
-    .set({ used_at: sql`now()` })
+  const r = await spendUnused(trx)
     .where("id", "=", hashToken(token))
-    .where("used_at", "is", null)
     .where("expires_at", ">", sql<Date>`now()`)
     .executeTakeFirst();
   return r.numUpdatedRows === 1n;

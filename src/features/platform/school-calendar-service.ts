@@ -8,6 +8,7 @@ import {
   parseCalendarIcs,
   setSchoolCalendar,
 } from "../../lib/school-holidays.ts";
+import { asOperator } from "./audit.ts";
 
 const READER = { role: "app_jobs" as const, tenantId: null };
 /** Other processes pick an import up within this delay. */
@@ -63,7 +64,7 @@ export async function importCalendar(
 ): Promise<ImportResult> {
   const years = [...new Set(holidays.map((h) => h.schoolYear))].sort();
   const zones = [...new Set(holidays.map((h) => h.zone))];
-  await db.withTenant({ role: "app_operator", tenantId: null, userId: o.operatorId }, async (trx) => {
+  await db.withTenant(asOperator(o), async (trx) => {
     await trx
       .deleteFrom("school_holidays")
       .where("zone", "in", zones)

@@ -4,13 +4,9 @@ import { endOperatorSession } from "../../auth/session-end-service.ts";
 import { clear, clearedOnSuccess, loginKeys, registerFailure, waitSeconds } from "../../auth/throttle.ts";
 import type { Database } from "../../db/database.ts";
 import type { Logger } from "../../lib/log.ts";
+import { asOperator } from "./audit.ts";
 
 const AUTH = { role: "app_auth" as const, tenantId: null };
-const asOperator = (o: OperatorSession) => ({
-  role: "app_operator" as const,
-  tenantId: null,
-  userId: o.operatorId,
-});
 
 export type OperatorLogin = { ok: true; token: string } | { ok: false; waitSeconds: number };
 
