@@ -29,18 +29,18 @@ export async function createOperatorSession(
   return token;
 }
 
-/** The operator session of this token with its operator, open or waiting for its second factor. */
-function sessionWithOperator(trx: Trx, token: string, pending: boolean) {
+/** The operator session of this id with its operator, open or waiting for its second factor. */
+function sessionWithOperator(trx: Trx, id: string, pending: boolean) {
   return trx
     .selectFrom("operator_sessions as s")
     .innerJoin("operators as o", "o.id", "s.operator_id")
-    .where("s.id", "=", hashToken(token))
+    .where("s.id", "=", id)
     .where("s.second_factor_pending", "=", pending);
 }
 
 export async function validateOperatorSession(trx: Trx, token: string): Promise<OperatorSession | null> {
   const id = hashToken(token);
-  const row = await sessionWithOperator(trx, token, false)
+  const row = await sessionWithOperator(trx, id, false)
     .select(["s.remember", "s.last_seen_at", "s.expires_at", "o.id as operator_id", "o.name", "o.email"])
     .executeTakeFirst();
   if (!row) return null;
@@ -57,7 +57,7 @@ export async function validateOperatorSession(trx: Trx, token: string): Promise<
  * whether they have passkeys.
  */
 export function pendingOperator(trx: Trx, token: string) {
-  return sessionWithOperator(trx, token, true)
+  return sessionWithOperator(trx, hashToken(token), true)
     .leftJoin("operator_second_factors as f", "f.operator_id", "s.operator_id")
     .select((eb) => [
       "o.id as operatorId",
