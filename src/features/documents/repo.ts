@@ -51,23 +51,18 @@ export function listDeposited(trx: Trx) {
     .execute();
 }
 
-export function childrenOf(trx: Trx, householdId: string) {
-  return trx
+const householdChildren = (trx: Trx, householdId: string) =>
+  trx
     .selectFrom("children")
     .select(["id", "first_name", "last_name"])
-    .where("household_id", "=", householdId)
-    .orderBy("birth_date")
-    .orderBy("first_name")
-    .execute();
+    .where("household_id", "=", householdId);
+
+export function childrenOf(trx: Trx, householdId: string) {
+  return householdChildren(trx, householdId).orderBy("birth_date").orderBy("first_name").execute();
 }
 
 export function findChild(trx: Trx, householdId: string, childId: string) {
-  return trx
-    .selectFrom("children")
-    .select("id")
-    .where("household_id", "=", householdId)
-    .where("id", "=", childId)
-    .executeTakeFirst();
+  return householdChildren(trx, householdId).where("id", "=", childId).executeTakeFirst();
 }
 
 export async function insert(
@@ -144,15 +139,5 @@ export async function decide(
       updated_at: sql`now()`,
     })
     .where("id", "=", id)
-    .execute();
-}
-
-/** The household's accounts that have an e-mail, to be told of a decision. */
-export function householdRecipients(trx: Trx, householdId: string) {
-  return trx
-    .selectFrom("users")
-    .select(["email", "first_name", "last_name"])
-    .where("household_id", "=", householdId)
-    .where("email", "is not", null)
     .execute();
 }
