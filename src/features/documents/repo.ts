@@ -15,20 +15,16 @@ const LISTED = [
   "documents.created_at",
 ] as const;
 
+const listed = (trx: Trx) => trx.selectFrom("documents").select(LISTED);
+
 /** The household's documents (RLS keeps a parent to their own), newest first. */
 export function listForHousehold(trx: Trx, householdId: string) {
-  return trx
-    .selectFrom("documents")
-    .select(LISTED)
-    .where("household_id", "=", householdId)
-    .orderBy("created_at", "desc")
-    .execute();
+  return listed(trx).where("household_id", "=", householdId).orderBy("created_at", "desc").execute();
 }
 
 /** The town's documents waiting for a decision, oldest first, with their household and child. */
 export function listDeposited(trx: Trx) {
-  return trx
-    .selectFrom("documents")
+  return listed(trx)
     .innerJoin("households", (j) =>
       j
         .onRef("households.tenant_id", "=", "documents.tenant_id")
@@ -39,7 +35,6 @@ export function listDeposited(trx: Trx) {
         .onRef("children.tenant_id", "=", "documents.tenant_id")
         .onRef("children.id", "=", "documents.child_id"),
     )
-    .select(LISTED)
     .select([
       "households.name as household_name",
       "households.number as household_number",
