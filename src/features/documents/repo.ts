@@ -1,5 +1,6 @@
-import { sql } from "kysely";
+import { type Insertable, sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
+import type { DocumentsTable } from "../../db/household-types.ts";
 
 /** What lists show: never the content. */
 const LISTED = [
@@ -60,39 +61,9 @@ export function findChild(trx: Trx, householdId: string, childId: string) {
   return householdChildren(trx, householdId).where("id", "=", childId).executeTakeFirst();
 }
 
-export async function insert(
-  trx: Trx,
-  row: {
-    tenantId: string;
-    householdId: string;
-    childId: string | null;
-    type: string;
-    filename: string;
-    mime: string;
-    size: number;
-    sha256: string;
-    content: Buffer;
-    validUntil: string | null;
-    uploadedBy: string;
-  },
-): Promise<string> {
-  const { id } = await trx
-    .insertInto("documents")
-    .values({
-      tenant_id: row.tenantId,
-      household_id: row.householdId,
-      child_id: row.childId,
-      type: row.type,
-      filename: row.filename,
-      mime: row.mime,
-      size: row.size,
-      sha256: row.sha256,
-      content: row.content,
-      valid_until: row.validUntil,
-      uploaded_by: row.uploadedBy,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+/** A deposited document: the columns as stored, its state left to its default (« déposé »). */
+export async function insert(trx: Trx, row: Omit<Insertable<DocumentsTable>, "state">): Promise<string> {
+  const { id } = await trx.insertInto("documents").values(row).returning("id").executeTakeFirstOrThrow();
   return id;
 }
 

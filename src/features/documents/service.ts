@@ -128,12 +128,12 @@ export async function depositIn(
   const id = await repo.insert(trx, {
     ...meta,
     content: bytes,
-    tenantId: tenant.id,
-    householdId,
-    childId: doc.childId,
+    tenant_id: tenant.id,
+    household_id: householdId,
+    child_id: doc.childId,
     type: doc.type,
-    validUntil: months ? monthsFromToday(months) : null,
-    uploadedBy: userId,
+    valid_until: months ? monthsFromToday(months) : null,
+    uploaded_by: userId,
   });
   await recordWrite(
     trx,

@@ -36,19 +36,21 @@ export function listThreads(trx: Trx, householdId: string, box: Box, limit: numb
   return q.orderBy("t.last_at", "desc").limit(limit).execute();
 }
 
-/** Conversations with their household's name and number, as staff list them and both sides open one. */
+/** A conversation as staff list it and both sides open it: with its household's name and number. */
+const THREAD = [
+  "t.id",
+  "t.subject",
+  "t.service",
+  "t.status",
+  "h.name as household_name",
+  "h.number as household_number",
+] as const;
+
 export function threadsWithHousehold(trx: Trx) {
   return trx
     .selectFrom("message_threads as t")
     .innerJoin("households as h", "h.id", "t.household_id")
-    .select([
-      "t.id",
-      "t.subject",
-      "t.service",
-      "t.status",
-      "h.name as household_name",
-      "h.number as household_number",
-    ]);
+    .select(THREAD);
 }
 
 export function findThread(trx: Trx, id: string) {
