@@ -6,43 +6,29 @@ import type { Trx } from "../../db/database.ts";
 
 const CHILD = ["id", "first_name", "last_name", "birth_date", "sex", "school", "class_level"] as const;
 
+const householdChildren = (trx: Trx, householdId: string) =>
+  trx.selectFrom("children").where("household_id", "=", householdId);
+
 export function listChildren(trx: Trx, householdId: string) {
-  return trx
-    .selectFrom("children")
-    .select(CHILD)
-    .where("household_id", "=", householdId)
-    .orderBy("birth_date")
-    .execute();
+  return householdChildren(trx, householdId).select(CHILD).orderBy("birth_date").execute();
 }
 
 export function findChild(trx: Trx, householdId: string, id: string) {
-  return trx
-    .selectFrom("children")
-    .select(CHILD)
-    .where("household_id", "=", householdId)
-    .where("id", "=", id)
-    .executeTakeFirst();
+  return householdChildren(trx, householdId).select(CHILD).where("id", "=", id).executeTakeFirst();
 }
 
 /** The child's photo (JPEG), if any. */
 export async function findPhoto(trx: Trx, householdId: string, id: string) {
-  const row = await trx
-    .selectFrom("children")
+  const row = await householdChildren(trx, householdId)
     .select(["photo", "photo_type"])
-    .where("household_id", "=", householdId)
     .where("id", "=", id)
     .executeTakeFirst();
   return row?.photo ? { content: row.photo, type: row.photo_type ?? "image/jpeg" } : null;
 }
 
 /** Stores (or with null, removes) the child's photo. */
-export async function setPhoto(trx: Trx, householdId: string, id: string, jpeg: Buffer | null) {
-  await trx
-    .updateTable("children")
-    .set({ photo: jpeg, photo_type: jpeg ? "image/jpeg" : null, updated_at: sql`now()` })
-    .where("household_id", "=", householdId)
-    .where("id", "=", id)
-    .execute();
+export function setPhoto(trx: Trx, householdId: string, id: string, jpeg: Buffer | null) {
+  return updateChild(trx, householdId, id, { photo: jpeg, photo_type: jpeg ? "image/jpeg" : null });
 }
 
 /** The town of a household, for the rows a section handler inserts. */
@@ -74,7 +60,12 @@ export async function insertChild(trx: Trx, householdId: string, row: ChildRow):
   return r.id;
 }
 
-export async function updateChild(trx: Trx, householdId: string, id: string, patch: Partial<ChildRow>) {
+export async function updateChild(
+  trx: Trx,
+  householdId: string,
+  id: string,
+  patch: Partial<ChildRow & { photo: Buffer | null; photo_type: string | null }>,
+) {
   await trx
     .updateTable("children")
     .set({ ...patch, updated_at: sql`now()` })
@@ -132,11 +123,11 @@ const PERSON = [
   "is_minor",
 ] as const;
 
+const householdPersons = (trx: Trx, householdId: string) =>
+  trx.selectFrom("authorised_persons").select(PERSON).where("household_id", "=", householdId);
+
 export function listPersons(trx: Trx, householdId: string, childId: string) {
-  return trx
-    .selectFrom("authorised_persons")
-    .select(PERSON)
-    .where("household_id", "=", householdId)
+  return householdPersons(trx, householdId)
     .where("child_id", "=", childId)
     .orderBy("last_name")
     .orderBy("first_name")
@@ -144,12 +135,7 @@ export function listPersons(trx: Trx, householdId: string, childId: string) {
 }
 
 export function findPerson(trx: Trx, householdId: string, id: string) {
-  return trx
-    .selectFrom("authorised_persons")
-    .select(PERSON)
-    .where("household_id", "=", householdId)
-    .where("id", "=", id)
-    .executeTakeFirst();
+  return householdPersons(trx, householdId).where("id", "=", id).executeTakeFirst();
 }
 
 export interface PersonPatch {

@@ -83,22 +83,25 @@ const healthMap: Record<string, (v: unknown) => unknown> = {
   vaccinations: (v) => JSON.stringify(parseVaccinations(str(v))),
 };
 
+/** The French label of each column of a child's health record. */
+export const HEALTH_FIELDS = {
+  doctor_name: "Médecin traitant",
+  doctor_phone: "Téléphone du médecin",
+  vaccinations: "Vaccinations",
+  allergies_food: "Allergies alimentaires",
+  allergies_medication: "Allergies médicamenteuses",
+  allergies_other: "Autres allergies",
+  pai: "PAI",
+  diet: "Régime alimentaire",
+  treatments: "Traitements",
+  glasses: "Lunettes",
+  hearing_aid: "Appareil auditif",
+  remarks: "Remarques",
+};
+
 const donneesSanitaires: SectionHandler = {
   label: "Données sanitaires",
-  fields: {
-    doctor_name: "Médecin traitant",
-    doctor_phone: "Téléphone du médecin",
-    vaccinations: "Vaccinations",
-    allergies_food: "Allergies alimentaires",
-    allergies_medication: "Allergies médicamenteuses",
-    allergies_other: "Autres allergies",
-    pai: "PAI",
-    diet: "Régime alimentaire",
-    treatments: "Traitements",
-    glasses: "Lunettes",
-    hearing_aid: "Appareil auditif",
-    remarks: "Remarques",
-  },
+  fields: HEALTH_FIELDS,
   entity: "health_records",
   sensitive: true,
   async read(trx, householdId, targetId) {

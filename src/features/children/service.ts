@@ -10,6 +10,9 @@ import * as requestsService from "../requests/service.ts";
 import * as childrenRepo from "./repo.ts";
 import { parseVaccinations } from "./schemas.ts";
 import { childSections } from "./sections.ts";
+
+export { HEALTH_FIELDS } from "./sections.ts";
+
 import { renderSheet } from "./sheet.ts";
 
 /**

@@ -55,29 +55,37 @@ function known<T extends Record<string, string>>(fields: string[], labels: T): (
   return fields.filter((f): f is keyof T & string => f in labels);
 }
 
-async function guardianItems(trx: Trx, tenant: Tenant, householdId: string): Promise<MissingItem[]> {
-  const fields = known(tenant.config.householdFile.mandatory.guardian, GUARDIAN_FIELDS);
+/** The mandatory fields of one row (read by `read`, with only those) that it leaves empty. */
+async function emptyFields<T extends Record<string, string>>(
+  mandatory: string[],
+  labels: T,
+  read: (fields: (keyof T & string)[]) => Promise<Record<string, unknown> | undefined>,
+) {
+  const fields = known(mandatory, labels);
   if (!fields.length) return [];
-  const row = await trx
-    .selectFrom("guardians")
-    .select(fields)
-    .where("household_id", "=", householdId)
-    .where("rank", "=", 1)
-    .executeTakeFirst();
-  return fields
-    .filter((f) => empty(row?.[f]))
-    .map((f) => ({ label: `${GUARDIAN_FIELDS[f]} (Moi)`, href: "/profil" }));
+  const row = await read(fields);
+  return fields.filter((f) => empty(row?.[f]));
+}
+
+async function guardianItems(trx: Trx, tenant: Tenant, householdId: string): Promise<MissingItem[]> {
+  const { guardian } = tenant.config.householdFile.mandatory;
+  const missing = await emptyFields(guardian, GUARDIAN_FIELDS, (fields) =>
+    trx
+      .selectFrom("guardians")
+      .select(fields)
+      .where("household_id", "=", householdId)
+      .where("rank", "=", 1)
+      .executeTakeFirst(),
+  );
+  return missing.map((f) => ({ label: `${GUARDIAN_FIELDS[f]} (Moi)`, href: "/profil" }));
 }
 
 async function householdItems(trx: Trx, tenant: Tenant, householdId: string): Promise<MissingItem[]> {
-  const fields = known(tenant.config.householdFile.mandatory.household, HOUSEHOLD_FIELDS);
-  if (!fields.length) return [];
-  const row = await trx
-    .selectFrom("households")
-    .select(fields)
-    .where("id", "=", householdId)
-    .executeTakeFirst();
-  return fields.filter((f) => empty(row?.[f])).map((f) => ({ label: HOUSEHOLD_FIELDS[f], href: "/foyer" }));
+  const { household } = tenant.config.householdFile.mandatory;
+  const missing = await emptyFields(household, HOUSEHOLD_FIELDS, (fields) =>
+    trx.selectFrom("households").select(fields).where("id", "=", householdId).executeTakeFirst(),
+  );
+  return missing.map((f) => ({ label: HOUSEHOLD_FIELDS[f], href: "/foyer" }));
 }
 
 async function childItems(

@@ -1,5 +1,6 @@
-import { sql } from "kysely";
+import { type Insertable, sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
+import type { DocumentsTable } from "../../db/household-types.ts";
 
 /** What lists show: never the content. */
 const LISTED = [
@@ -15,20 +16,16 @@ const LISTED = [
   "documents.created_at",
 ] as const;
 
+const listed = (trx: Trx) => trx.selectFrom("documents").select(LISTED);
+
 /** The household's documents (RLS keeps a parent to their own), newest first. */
 export function listForHousehold(trx: Trx, householdId: string) {
-  return trx
-    .selectFrom("documents")
-    .select(LISTED)
-    .where("household_id", "=", householdId)
-    .orderBy("created_at", "desc")
-    .execute();
+  return listed(trx).where("household_id", "=", householdId).orderBy("created_at", "desc").execute();
 }
 
 /** The town's documents waiting for a decision, oldest first, with their household and child. */
 export function listDeposited(trx: Trx) {
-  return trx
-    .selectFrom("documents")
+  return listed(trx)
     .innerJoin("households", (j) =>
       j
         .onRef("households.tenant_id", "=", "documents.tenant_id")
@@ -39,7 +36,6 @@ export function listDeposited(trx: Trx) {
         .onRef("children.tenant_id", "=", "documents.tenant_id")
         .onRef("children.id", "=", "documents.child_id"),
     )
-    .select(LISTED)
     .select([
       "households.name as household_name",
       "households.number as household_number",
@@ -51,58 +47,23 @@ export function listDeposited(trx: Trx) {
     .execute();
 }
 
-export function childrenOf(trx: Trx, householdId: string) {
-  return trx
+const householdChildren = (trx: Trx, householdId: string) =>
+  trx
     .selectFrom("children")
     .select(["id", "first_name", "last_name"])
-    .where("household_id", "=", householdId)
-    .orderBy("birth_date")
-    .orderBy("first_name")
-    .execute();
+    .where("household_id", "=", householdId);
+
+export function childrenOf(trx: Trx, householdId: string) {
+  return householdChildren(trx, householdId).orderBy("birth_date").orderBy("first_name").execute();
 }
 
 export function findChild(trx: Trx, householdId: string, childId: string) {
-  return trx
-    .selectFrom("children")
-    .select("id")
-    .where("household_id", "=", householdId)
-    .where("id", "=", childId)
-    .executeTakeFirst();
+  return householdChildren(trx, householdId).where("id", "=", childId).executeTakeFirst();
 }
 
-export async function insert(
-  trx: Trx,
-  row: {
-    tenantId: string;
-    householdId: string;
-    childId: string | null;
-    type: string;
-    filename: string;
-    mime: string;
-    size: number;
-    sha256: string;
-    content: Buffer;
-    validUntil: string | null;
-    uploadedBy: string;
-  },
-): Promise<string> {
-  const { id } = await trx
-    .insertInto("documents")
-    .values({
-      tenant_id: row.tenantId,
-      household_id: row.householdId,
-      child_id: row.childId,
-      type: row.type,
-      filename: row.filename,
-      mime: row.mime,
-      size: row.size,
-      sha256: row.sha256,
-      content: row.content,
-      valid_until: row.validUntil,
-      uploaded_by: row.uploadedBy,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
+/** A deposited document: the columns as stored, its state left to its default (« déposé »). */
+export async function insert(trx: Trx, row: Omit<Insertable<DocumentsTable>, "state">): Promise<string> {
+  const { id } = await trx.insertInto("documents").values(row).returning("id").executeTakeFirstOrThrow();
   return id;
 }
 
@@ -144,15 +105,5 @@ export async function decide(
       updated_at: sql`now()`,
     })
     .where("id", "=", id)
-    .execute();
-}
-
-/** The household's accounts that have an e-mail, to be told of a decision. */
-export function householdRecipients(trx: Trx, householdId: string) {
-  return trx
-    .selectFrom("users")
-    .select(["email", "first_name", "last_name"])
-    .where("household_id", "=", householdId)
-    .where("email", "is not", null)
     .execute();
 }

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
-import { queueMail } from "../../integrations/mail/outbox.ts";
+import { notifyHousehold } from "../../integrations/mail/household.ts";
 import type { DocumentsConfig } from "../../tenancy/config-schema.ts";
 import { tenantsDir } from "../../tenancy/files.ts";
 import type { Tenant } from "../../tenancy/resolve.ts";
@@ -128,12 +128,12 @@ export async function depositIn(
   const id = await repo.insert(trx, {
     ...meta,
     content: bytes,
-    tenantId: tenant.id,
-    householdId,
-    childId: doc.childId,
+    tenant_id: tenant.id,
+    household_id: householdId,
+    child_id: doc.childId,
     type: doc.type,
-    validUntil: months ? monthsFromToday(months) : null,
-    uploadedBy: userId,
+    valid_until: months ? monthsFromToday(months) : null,
+    uploaded_by: userId,
   });
   await recordWrite(
     trx,
@@ -203,19 +203,17 @@ export async function decide(
 }
 
 /** The household's guardians with an e-mail hear why the document was refused. */
-async function mailRefusal(
+function mailRefusal(
   trx: Trx,
   tenant: Tenant,
   doc: { household_id: string; type: string; filename: string },
   reason: string,
 ) {
   const label = docsOf(tenant).types.find((t) => t.key === doc.type)?.label ?? doc.type;
-  for (const p of await repo.householdRecipients(trx, doc.household_id))
-    await queueMail(trx, tenant, {
-      to: p.email as string,
-      template: "document-refused",
-      data: { name: `${p.first_name} ${p.last_name}`, type: label, filename: doc.filename, reason },
-    });
+  return notifyHousehold(trx, tenant, doc.household_id, {
+    template: "document-refused",
+    data: { type: label, filename: doc.filename, reason },
+  });
 }
 
 /** One of the blank forms the town publishes; only those its configuration lists. */

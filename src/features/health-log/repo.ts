@@ -2,26 +2,15 @@ import type { HealthAccessLogTable } from "../../db/auth-types.ts";
 import type { Trx } from "../../db/database.ts";
 
 export type Access = HealthAccessLogTable["what"];
+/** Who saw, and what: the columns every row of one viewing shares. */
+export type Viewer = Pick<HealthAccessLogTable, "tenant_id" | "viewer_id" | "viewer_name" | "what">;
 
 /** One row per child seen, in one statement (a day's « pointage » sees hundreds at once). */
-export async function insertMany(
-  trx: Trx,
-  viewer: { tenantId: string; viewerId: string; viewerName: string; what: Access },
-  seen: { householdId: string; childId: string }[],
-) {
+export async function insertMany(trx: Trx, viewer: Viewer, seen: { householdId: string; childId: string }[]) {
   if (seen.length === 0) return;
   await trx
     .insertInto("health_access_log")
-    .values(
-      seen.map((v) => ({
-        tenant_id: viewer.tenantId,
-        household_id: v.householdId,
-        child_id: v.childId,
-        viewer_id: viewer.viewerId,
-        viewer_name: viewer.viewerName,
-        what: viewer.what,
-      })),
-    )
+    .values(seen.map((v) => ({ ...viewer, household_id: v.householdId, child_id: v.childId })))
     .execute();
 }
 

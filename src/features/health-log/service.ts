@@ -26,16 +26,12 @@ export async function recordInTransaction(
   what: logRepo.Access,
 ) {
   const viewer = {
-    tenantId: tenant.id,
-    viewerId: s.userId,
-    viewerName: `${s.firstName} ${s.lastName}`,
+    tenant_id: tenant.id,
+    viewer_id: s.userId,
+    viewer_name: `${s.firstName} ${s.lastName}`,
     what,
   };
-  await logRepo.insertMany(
-    trx,
-    viewer,
-    seen.map((v) => ({ householdId: v.householdId, childId: v.childId })),
-  );
+  await logRepo.insertMany(trx, viewer, seen);
 }
 
 /** The log of one child of a household, as the parent (their own household) or a staff admin. */

@@ -91,7 +91,8 @@ export async function invite(d: AccountDeps, trx: Trx, p: Parent, guardianId: st
 export async function accessOf(trx: Trx, p: Parent, userId: string | null): Promise<Access> {
   if (!userId) return "none";
   await switchPersona(trx, { role: "app_auth", tenantId: p.tenantId });
-  const active = await householdRepo.accountActive(trx, userId);
+  const user = await parentUsers.findParentUser(trx, userId);
   await switchPersona(trx, p);
-  return active ? "active" : "invited";
+  // An account is active once its password is chosen (an invited one has none yet).
+  return user?.password_hash ? "active" : "invited";
 }

@@ -23,11 +23,12 @@ const GUARDIAN_COLUMNS = [
   "consent_sms",
 ] as const;
 
+const householdGuardians = (trx: Trx, householdId: string) =>
+  trx.selectFrom("guardians").where("household_id", "=", householdId);
+
 export function guardian(trx: Trx, householdId: string, rank: 1 | 2) {
-  return trx
-    .selectFrom("guardians")
+  return householdGuardians(trx, householdId)
     .select(["id", "user_id", ...GUARDIAN_COLUMNS])
-    .where("household_id", "=", householdId)
     .where("rank", "=", rank)
     .executeTakeFirst();
 }
@@ -76,44 +77,22 @@ export async function updateHousehold(trx: Trx, householdId: string, values: Val
     .execute();
 }
 
-export async function passwordHash(trx: Trx, userId: string) {
-  const row = await trx
-    .selectFrom("users")
-    .select("password_hash")
-    .where("id", "=", userId)
-    .executeTakeFirst();
-  return row?.password_hash ?? null;
-}
-
 /** A guardian of the household by id (the parent persona's fence keeps other households out). */
 export function guardianById(trx: Trx, householdId: string, id: string) {
-  return trx
-    .selectFrom("guardians")
+  return householdGuardians(trx, householdId)
     .select(["id", "rank", "user_id", "email", "civility", "first_name", "last_name"])
-    .where("household_id", "=", householdId)
     .where("id", "=", id)
     .executeTakeFirst();
 }
 
 /** The guardian row of an account: rank 1 for the account holder, 2 for an invited partner. */
 export function guardianOfUser(trx: Trx, householdId: string, userId: string) {
-  return trx
-    .selectFrom("guardians")
+  return householdGuardians(trx, householdId)
     .select(["id", "rank"])
-    .where("household_id", "=", householdId)
     .where("user_id", "=", userId)
     .executeTakeFirst();
 }
 
-export async function linkUser(trx: Trx, guardianId: string, userId: string) {
-  await trx
-    .updateTable("guardians")
-    .set({ user_id: userId, updated_at: sql`now()` })
-    .where("id", "=", guardianId)
-    .execute();
-}
-
-/** An account is active once its password is chosen (an invited one has none yet). */
-export async function accountActive(trx: Trx, userId: string) {
-  return Boolean(await passwordHash(trx, userId));
+export function linkUser(trx: Trx, guardianId: string, userId: string) {
+  return updateGuardian(trx, guardianId, { user_id: userId });
 }

@@ -2,25 +2,13 @@ import { syncUserName } from "../../auth/parent-users-service.ts";
 import type { Trx } from "../../db/database.ts";
 import { notFound } from "../../http/errors.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
+import { GUARDIAN_FIELDS } from "../completeness/service.ts";
 import type { SectionHandler, Values } from "../requests/service.ts";
 import * as householdRepo from "./repo.ts";
 
-const PERSON_FIELDS = {
-  civility: "Civilité",
-  last_name: "Nom",
-  first_name: "Prénom",
-  birth_date: "Date de naissance",
-  sex: "Sexe",
-  address_line: "Adresse",
-  postal_code: "Code postal",
-  city: "Ville",
-  phone_home: "Téléphone domicile",
-  phone_mobile: "Téléphone portable",
-  phone_work: "Téléphone professionnel",
-  profession: "Profession",
-  employer: "Employeur",
-  employer_address: "Adresse de l'employeur",
-};
+// A guardian's columns carry the labels of the town's mandatory choices, plus the name.
+const { civility, email, ...contact } = GUARDIAN_FIELDS;
+const PERSON_FIELDS = { civility, last_name: "Nom", first_name: "Prénom", ...contact };
 
 const pick = (row: Record<string, unknown> | undefined, fields: Record<string, string>): Values | null =>
   row ? Object.fromEntries(Object.keys(fields).map((k) => [k, (row[k] ?? null) as Values[string]])) : null;
@@ -30,7 +18,7 @@ const RESPONSABLE_FIELDS = {
   consent_email: "Accepte de recevoir des e-mails",
   consent_sms: "Accepte de recevoir des SMS",
 };
-const CONJOINT_FIELDS = { ...PERSON_FIELDS, email: "Adresse e-mail" };
+const CONJOINT_FIELDS = { ...PERSON_FIELDS, email };
 
 type GuardianRow = NonNullable<Awaited<ReturnType<typeof householdRepo.guardian>>>;
 

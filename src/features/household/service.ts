@@ -1,3 +1,4 @@
+import { findParentUser } from "../../auth/parent-users-service.ts";
 import type { Trx } from "../../db/database.ts";
 import { AppError, notFound } from "../../http/errors.ts";
 import type { Section } from "../../tenancy/config-schema.ts";
@@ -114,8 +115,8 @@ export async function save(trx: Trx, tenant: Tenant, p: Parent, section: Section
 }
 
 /** The account's password digest, for the password asked again before bank details change. */
-export function passwordDigest(trx: Trx, userId: string) {
-  return householdRepo.passwordHash(trx, userId);
+export async function passwordDigest(trx: Trx, userId: string) {
+  return (await findParentUser(trx, userId))?.password_hash ?? null;
 }
 
 const partnerHasAccount = () =>

@@ -112,15 +112,6 @@ export async function searchHouseholds(
   return { total: Number(total.n), rows };
 }
 
-/** The household of the town (RLS), or undefined: another town's id finds nothing. */
-export function householdIdentity(trx: Trx, id: string) {
-  return trx
-    .selectFrom("households")
-    .select(["id", "number", "name"])
-    .where("id", "=", id)
-    .executeTakeFirst();
-}
-
 /** The household's accounts: how each parent signs in. */
 export function accounts(trx: Trx, householdId: string) {
   return trx

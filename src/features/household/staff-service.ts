@@ -8,6 +8,7 @@ import * as documentsService from "../documents/service.ts";
 import type { SectionHandler, Values } from "../requests/service.ts";
 import * as requestsService from "../requests/service.ts";
 import { sectionLabel } from "../requests/service.ts";
+import * as householdRepo from "./repo.ts";
 import { householdSections } from "./sections.ts";
 import { FOYER_SECTIONS, formStart, masked } from "./service.ts";
 import * as staffRepo from "./staff-repo.ts";
@@ -37,7 +38,8 @@ export async function search(trx: Trx, q: string, page: number) {
 }
 
 async function householdOr404(trx: Trx, id: string) {
-  const household = await staffRepo.householdIdentity(trx, id);
+  // RLS: another town's id finds nothing.
+  const household = await householdRepo.household(trx, id, []);
   if (!household) throw notFound();
   return household;
 }

@@ -1,5 +1,6 @@
-import { type RawBuilder, sql } from "kysely";
+import { type Insertable, type RawBuilder, sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
+import type { BroadcastsTable } from "../../db/messages-types.ts";
 import { actorNames } from "../audit/service.ts";
 
 /** How many distinct households an audience names. */
@@ -10,22 +11,10 @@ export async function countHouseholds(trx: Trx, households: RawBuilder<unknown>)
   return r.rows[0]?.n ?? 0;
 }
 
-export async function insertBroadcast(
-  trx: Trx,
-  b: { tenantId: string; subject: string; body: string; audience: string; userId: string },
-): Promise<string> {
-  const row = await trx
-    .insertInto("broadcasts")
-    .values({
-      tenant_id: b.tenantId,
-      subject: b.subject,
-      body: b.body,
-      audience: b.audience,
-      created_by: b.userId,
-    })
-    .returning("id")
-    .executeTakeFirstOrThrow();
-  return row.id;
+/** A broadcast as stored; its recipients are counted when it is delivered. */
+export async function insertBroadcast(trx: Trx, row: Insertable<BroadcastsTable>): Promise<string> {
+  const { id } = await trx.insertInto("broadcasts").values(row).returning("id").executeTakeFirstOrThrow();
+  return id;
 }
 
 /**

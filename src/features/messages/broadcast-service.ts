@@ -70,7 +70,13 @@ export async function deliverIn(
   households: RawBuilder<unknown>,
 ) {
   const base = { tenantId: tenant.id, userId, subject: m.subject, body: m.body };
-  const broadcastId = await broadcastRepo.insertBroadcast(trx, { ...base, audience: m.audience });
+  const broadcastId = await broadcastRepo.insertBroadcast(trx, {
+    tenant_id: tenant.id,
+    created_by: userId,
+    subject: m.subject,
+    body: m.body,
+    audience: m.audience,
+  });
   const count = await broadcastRepo.deliver(trx, { ...base, broadcastId, service: m.service }, households);
   return { broadcastId, count };
 }

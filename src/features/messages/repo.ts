@@ -16,7 +16,7 @@ export async function unreadCount(trx: Trx, householdId: string): Promise<number
   return Number(row.n);
 }
 
-const unreadOf = (author: Author) =>
+export const unreadOf = (author: Author) =>
   sql<string>`(select count(*) from messages m where m.thread_id = t.id and m.author = ${author} and m.read_at is null)`;
 
 /**
@@ -36,22 +36,26 @@ export function listThreads(trx: Trx, householdId: string, box: Box, limit: numb
   return q.orderBy("t.last_at", "desc").limit(limit).execute();
 }
 
-export function findThread(trx: Trx, id: string) {
+/** A conversation as staff list it and both sides open it: with its household's name and number. */
+const THREAD = [
+  "t.id",
+  "t.subject",
+  "t.service",
+  "t.status",
+  "h.name as household_name",
+  "h.number as household_number",
+] as const;
+
+export function threadsWithHousehold(trx: Trx) {
   return trx
     .selectFrom("message_threads as t")
     .innerJoin("households as h", "h.id", "t.household_id")
-    .select([
-      "t.id",
-      "t.household_id",
-      "t.subject",
-      "t.service",
-      "t.status",
-      "t.assigned_to",
-      "t.parent_deleted_at",
-      "t.broadcast_id",
-      "h.name as household_name",
-      "h.number as household_number",
-    ])
+    .select(THREAD);
+}
+
+export function findThread(trx: Trx, id: string) {
+  return threadsWithHousehold(trx)
+    .select(["t.household_id", "t.assigned_to", "t.parent_deleted_at", "t.broadcast_id"])
     .where("t.id", "=", id)
     .executeTakeFirst();
 }

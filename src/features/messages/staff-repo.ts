@@ -1,28 +1,16 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../../db/database.ts";
+import { threadsWithHousehold, unreadOf } from "./repo.ts";
 import type { StaffFilter } from "./schemas.ts";
 
-const unreadFromParent = sql<string>`(select count(*) from messages m where m.thread_id = t.id and m.author = 'parent' and m.read_at is null)`;
 const hasUnread = sql<boolean>`exists (select 1 from messages m where m.thread_id = t.id and m.author = 'parent' and m.read_at is null)`;
 
 /** « Messagerie »: the town's conversations a household wrote in, filtered, latest first. */
 export function listThreads(trx: Trx, f: StaffFilter, limit = 100) {
-  let q = trx
-    .selectFrom("message_threads as t")
-    .innerJoin("households as h", "h.id", "t.household_id")
+  let q = threadsWithHousehold(trx)
     .leftJoin("users as a", "a.id", "t.assigned_to")
-    .select([
-      "t.id",
-      "t.subject",
-      "t.service",
-      "t.status",
-      "t.last_at",
-      "h.name as household_name",
-      "h.number as household_number",
-      "a.first_name as assignee_first",
-      "a.last_name as assignee_last",
-      unreadFromParent.as("unread"),
-    ])
+    .select(["t.last_at", "a.first_name as assignee_first", "a.last_name as assignee_last"])
+    .select(unreadOf("parent").as("unread"))
     .where("t.last_parent_at", "is not", null);
   if (f.service) q = q.where("t.service", "=", f.service);
   if (f.etat === "non_lu") q = q.where(hasUnread);

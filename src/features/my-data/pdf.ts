@@ -1,6 +1,7 @@
 import { parisDateTime } from "../../lib/dates.ts";
 import { drawBrand, type PdfBrand } from "../../lib/pdf-brand.ts";
 import { type Doc, openDocument } from "../../lib/pdf-document.ts";
+import { HEALTH_FIELDS } from "../children/service.ts";
 
 type Rows = Record<string, unknown>[];
 
@@ -25,6 +26,9 @@ const SECTIONS: [table: string, title: string][] = [
   ["health_access_log", "Consultations de la fiche sanitaire"],
   ["closure_requests", "Demandes de fermeture du compte"],
 ];
+
+// The health record as the child's file labels it; vaccinations and the two aids stay in the JSON file.
+const { vaccinations: _v, glasses: _g, hearing_aid: _h, ...HEALTH_READ } = HEALTH_FIELDS;
 
 /**
  * French labels of the columns worth reading; ids, codes (states, kinds) and bookkeeping stay in
@@ -56,15 +60,7 @@ const LABELS: Record<string, string> = {
   family_quotient: "Quotient familial",
   school: "École",
   class_level: "Classe",
-  doctor_name: "Médecin traitant",
-  doctor_phone: "Téléphone du médecin",
-  allergies_food: "Allergies alimentaires",
-  allergies_medication: "Allergies médicamenteuses",
-  allergies_other: "Autres allergies",
-  pai: "PAI",
-  diet: "Régime alimentaire",
-  treatments: "Traitements",
-  remarks: "Remarques",
+  ...HEALTH_READ,
   filename: "Fichier",
   day: "Jour",
   starts_on: "Du",

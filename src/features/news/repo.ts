@@ -3,16 +3,11 @@ import type { Trx } from "../../db/database.ts";
 
 const NEWS = ["id", "title", "body", "audience", "publish_from", "publish_until", "created_at"] as const;
 const hasImage = sql<boolean>`image is not null`.as("has_image");
+const newsRows = (trx: Trx) => trx.selectFrom("news").select([...NEWS, hasImage]);
 
 /** News the persona may read (RLS: public ones for visitors, live ones for parents), newest first. */
 export function visibleNews(trx: Trx, limit: number) {
-  return trx
-    .selectFrom("news")
-    .select([...NEWS, hasImage])
-    .orderBy("publish_from", "desc")
-    .orderBy("created_at", "desc")
-    .limit(limit)
-    .execute();
+  return newsRows(trx).orderBy("publish_from", "desc").orderBy("created_at", "desc").limit(limit).execute();
 }
 
 export function newsImage(trx: Trx, id: string) {
@@ -26,20 +21,11 @@ export function newsImage(trx: Trx, id: string) {
 
 /** Staff: every news item of the town, whatever its dates. */
 export function allNews(trx: Trx) {
-  return trx
-    .selectFrom("news")
-    .select([...NEWS, hasImage])
-    .orderBy("publish_from", "desc")
-    .limit(200)
-    .execute();
+  return newsRows(trx).orderBy("publish_from", "desc").limit(200).execute();
 }
 
 export function findNews(trx: Trx, id: string) {
-  return trx
-    .selectFrom("news")
-    .select([...NEWS, hasImage])
-    .where("id", "=", id)
-    .executeTakeFirst();
+  return newsRows(trx).where("id", "=", id).executeTakeFirst();
 }
 
 export interface NewsRow {
@@ -83,16 +69,14 @@ export async function updateNews(
   return Number(r.numUpdatedRows);
 }
 
+const pages = (trx: Trx) => trx.selectFrom("info_pages").select(["id", "title", "body", "updated_at"]);
+
 export function infoPages(trx: Trx) {
-  return trx
-    .selectFrom("info_pages")
-    .select(["id", "title", "body", "updated_at"])
-    .orderBy("title")
-    .execute();
+  return pages(trx).orderBy("title").execute();
 }
 
 export function findInfoPage(trx: Trx, id: string) {
-  return trx.selectFrom("info_pages").select(["id", "title", "body"]).where("id", "=", id).executeTakeFirst();
+  return pages(trx).where("id", "=", id).executeTakeFirst();
 }
 
 export async function saveInfoPage(

@@ -106,14 +106,7 @@ async function withdrawPending(trx: Trx, householdId: string, section: string, t
 
 /** The pending request of a section (shown on it: current value and proposed value). */
 export function pendingFor(trx: Trx, householdId: string, section: Section, targetId: string | null) {
-  return trx
-    .selectFrom("change_requests")
-    .selectAll()
-    .where("household_id", "=", householdId)
-    .where("section", "=", section)
-    .where((eb) => (targetId ? eb("target_id", "=", targetId) : eb("target_id", "is", null)))
-    .where("status", "=", "pending")
-    .executeTakeFirst();
+  return requestsRepo.pendingOfSection(trx, householdId, section, targetId);
 }
 
 /** « Liste des demandes »: the household's requests of the last month, newest first. */
@@ -163,12 +156,7 @@ export async function decide(
   requestId: string,
   decision: Decision,
 ): Promise<DecisionOutcome> {
-  const req = await trx
-    .selectFrom("change_requests")
-    .selectAll()
-    .where("id", "=", requestId)
-    .forUpdate()
-    .executeTakeFirst();
+  const req = await requestsRepo.lockRequest(trx, requestId);
   if (!req) throw notFound();
   if (req.status !== "pending") throw new AppError("bad_request", 409, "Cette demande a déjà été traitée.");
   const handler = handlerOf(req.section);
