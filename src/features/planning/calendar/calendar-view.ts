@@ -5,7 +5,7 @@ import { monthBounds, monthNavigation } from "../../../lib/months.ts";
 import { schoolHoliday } from "../../../lib/school-holidays.ts";
 import type { Zone } from "../booking/rules.ts";
 import { stateOf } from "../common/labels.ts";
-import { bookingPlaces, householdBookings } from "../common/place-query.ts";
+import { BOOKED_DAY, bookingPlaces, DOSSIER_HEADER, householdBookings } from "../common/place-query.ts";
 
 /** Hidden unless « Afficher les annulations et refus » is ticked. */
 const ENDED: BookingStatus[] = ["cancelled", "refused", "expired"];
@@ -92,25 +92,8 @@ export function monthView(bookings: MonthBooking[], o: MonthOptions) {
 export function bookingDetail(trx: Trx, householdId: string, id: string) {
   return bookingPlaces(trx)
     .innerJoin("booking_dossiers as d", "d.id", "b.dossier_id")
-    .select([
-      "b.id",
-      "b.day",
-      "b.status",
-      "b.attendance",
-      "b.reason",
-      "b.late_cancel",
-      "b.period_id",
-      "b.offer_expires_at",
-      "c.first_name",
-      "c.last_name",
-      "p.name as period_name",
-      "s.name as service_name",
-      "f.name as facility_name",
-      "d.id as dossier_id",
-      "d.number",
-      "d.created_by_name",
-      "d.created_at",
-    ])
+    .select([...BOOKED_DAY, "b.reason", "b.late_cancel", "b.period_id", "b.offer_expires_at"])
+    .select(["c.first_name", "c.last_name", "d.id as dossier_id", ...DOSSIER_HEADER])
     .where("b.household_id", "=", householdId)
     .where("b.id", "=", id)
     .executeTakeFirst();
