@@ -6,7 +6,7 @@ import { schoolHoliday } from "../../../lib/school-holidays.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { LIVE_STATUSES } from "../booking/booking-service.ts";
 import { bookingCheck, cancelCheck, closedOn, ineligibility } from "../booking/rules.ts";
-import type { HouseholdChild } from "../common/children.ts";
+import type { HouseholdChild } from "../common/children-service.ts";
 import { BOOKED_DAY } from "../common/place-query.ts";
 import { type Period, periodsBetween } from "../offer/period-service.ts";
 

@@ -6,7 +6,7 @@ import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
 import * as completeness from "../../completeness/service.ts";
 import { billing } from "../billing-port.ts";
-import type { NamedChild } from "../common/children.ts";
+import type { NamedChild } from "../common/children-service.ts";
 import { PlanningError, type Problem } from "../common/errors.ts";
 import { enrolment } from "../enrolment-port.ts";
 import type { Period } from "../offer/period-service.ts";

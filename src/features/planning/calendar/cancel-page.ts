@@ -1,7 +1,7 @@
 import type { Trx } from "../../../db/database.ts";
 import type { BookingStatus } from "../../../db/planning-types.ts";
 import { type IsoDate, longDate } from "../../../lib/dates.ts";
-import { perChild } from "../common/children.ts";
+import { perChild } from "../common/children-service.ts";
 import { STATUS_LABELS } from "../common/labels.ts";
 import { bookingsPerChild } from "../common/place-query.ts";
 import { recopy } from "../common/recopy.ts";
