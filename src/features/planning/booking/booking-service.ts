@@ -172,13 +172,18 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
   return bookTakingPlacesLast(trx, ctx, period, facts, days, input);
 }
 
-async function replayOf(trx: Trx, householdId: string, key: string): Promise<BookResult | null> {
-  const d = await trx
+/** The dossier (booking or cancellation) a form's key already wrote: a key is the household's once. */
+export function dossierOfKey(trx: Trx, householdId: string, key: string) {
+  return trx
     .selectFrom("booking_dossiers")
-    .select(["id", "number"])
+    .select(["id", "number", "kind"])
     .where("household_id", "=", householdId)
     .where("idempotency_key", "=", key)
     .executeTakeFirst();
+}
+
+async function replayOf(trx: Trx, householdId: string, key: string): Promise<BookResult | null> {
+  const d = await dossierOfKey(trx, householdId, key);
   return d ? replayed(trx, d) : null;
 }
 
