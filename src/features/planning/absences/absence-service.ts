@@ -37,8 +37,7 @@ export async function bookedDay(trx: Trx, householdId: string, bookingId: string
     .select(["s.name as service", "f.name as facility"])
     .where("b.household_id", "=", householdId)
     .where("b.id", "=", bookingId)
-    .executeTakeFirst();
-  if (!b) throw notFound();
+    .executeTakeFirstOrThrow(notFound);
   return { ...b, child: `${b.first_name} ${b.last_name}`, long: longDate(b.day) };
 }
 
@@ -128,8 +127,7 @@ export async function absenceOf(trx: Trx, householdId: string, id: string) {
     .selectAll()
     .where("household_id", "=", householdId)
     .where("id", "=", id)
-    .executeTakeFirst();
-  if (!a) throw notFound();
+    .executeTakeFirstOrThrow(notFound);
   return { ...a, booking: await bookedDay(trx, householdId, a.booking_id) };
 }
 

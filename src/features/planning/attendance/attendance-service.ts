@@ -250,8 +250,7 @@ export async function addUnbooked(trx: Trx, s: Staff, serviceId: string, day: st
     .selectFrom("children")
     .select(["id", "household_id", "first_name", "last_name"])
     .where("id", "=", childId)
-    .executeTakeFirst();
-  if (!child) throw notFound();
+    .executeTakeFirstOrThrow(notFound);
   const name = `${child.first_name} ${child.last_name}`;
   const period = await openPeriod(trx, s.tenant, service.id, day);
   await refuseIfBooked(trx, child.id, period, day, name);

@@ -58,8 +58,7 @@ async function offered(trx: Trx, ctx: PlanningContext, bookingId: string) {
     .where("household_id", "=", ctx.householdId)
     .where("id", "=", bookingId)
     .forUpdate()
-    .executeTakeFirst();
-  if (!b) throw notFound();
+    .executeTakeFirstOrThrow(notFound);
   if (b.status !== "offered") throw new PlanningError([{ message: "Cette place n'est plus proposée." }]);
   if (b.offer_expires_at && b.offer_expires_at <= ctx.now)
     throw new PlanningError([

@@ -27,10 +27,8 @@ export function ownChildren(trx: Trx, householdId: string, ids: string[]): Promi
 }
 
 /** The household's child `id`, or 404 (RLS hides others' too). */
-export async function ownChild(trx: Trx, householdId: string, id: string): Promise<HouseholdChild> {
-  const child = await childrenOf(trx, householdId).where("id", "=", id).executeTakeFirst();
-  if (!child) throw notFound();
-  return child;
+export function ownChild(trx: Trx, householdId: string, id: string): Promise<HouseholdChild> {
+  return childrenOf(trx, householdId).where("id", "=", id).executeTakeFirstOrThrow(notFound);
 }
 
 /** A child's days, gathered from rows of several children (in the rows' order), with the child's full name. */
