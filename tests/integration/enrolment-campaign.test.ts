@@ -165,4 +165,13 @@ describe("annual update campaign", () => {
       "Aucune mise à jour du dossier n'est demandée",
     );
   });
+
+  it("keeps « Mise à jour des dossiers » to staff: a visitor signs in first, a parent is refused", async () => {
+    const visitor = client(p.app, HOST, { ip: "192.0.2.33" });
+    const anonymous = await visitor.get("/agents/campagne");
+    expect(anonymous.status).toBe(303);
+    expect(anonymous.headers.get("location")).toBe("/agents/connexion");
+    expect((await parent.get("/agents/campagne")).status).toBe(403);
+    expect((await parent.post("/agents/campagne/relance")).status).toBe(403);
+  });
 });

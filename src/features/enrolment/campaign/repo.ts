@@ -29,21 +29,18 @@ export async function close(trx: Trx, id: string) {
     .execute();
 }
 
+/** The campaign's answers, one per household that opened its checklist. */
+const answers = (trx: Trx, campaignId: string) =>
+  trx.selectFrom("campaign_answers").where("campaign_id", "=", campaignId);
+
 export function answerOf(trx: Trx, campaignId: string, householdId: string) {
-  return trx
-    .selectFrom("campaign_answers")
-    .selectAll()
-    .where("campaign_id", "=", campaignId)
-    .where("household_id", "=", householdId)
-    .executeTakeFirst();
+  return answers(trx, campaignId).selectAll().where("household_id", "=", householdId).executeTakeFirst();
 }
 
 /** Whether an answer the session may read (a parent: their own household's) is finished. */
 export async function hasCompleted(trx: Trx, campaignId: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom("campaign_answers")
+  const row = await answers(trx, campaignId)
     .select("household_id")
-    .where("campaign_id", "=", campaignId)
     .where("completed_at", "is not", null)
     .executeTakeFirst();
   return row !== undefined;
@@ -90,21 +87,24 @@ export async function markReminded(trx: Trx, tenantId: string, campaignId: strin
     on conflict (tenant_id, campaign_id, household_id) do update set reminded_at = now()`.execute(trx);
 }
 
+/** The people a checklist names, each table in the order the household's pages list them. */
+const PEOPLE_ORDER = { guardians: "rank", children: "birth_date" } as const;
+
+function peopleIn(trx: Trx, table: keyof typeof PEOPLE_ORDER, householdId: string | undefined) {
+  return trx
+    .selectFrom(table)
+    .select(["id", "household_id", "first_name", "last_name"])
+    .$if(householdId !== undefined, (q) => q.where("household_id", "=", householdId as string))
+    .orderBy(PEOPLE_ORDER[table])
+    .execute();
+}
+
 /** The guardians and children of one household, or of every household (staff's follow-up). */
 export async function people(trx: Trx, householdId?: string) {
-  const guardians = await trx
-    .selectFrom("guardians")
-    .select(["id", "household_id", "first_name", "last_name"])
-    .$if(householdId !== undefined, (q) => q.where("household_id", "=", householdId as string))
-    .orderBy("rank")
-    .execute();
-  const children = await trx
-    .selectFrom("children")
-    .select(["id", "household_id", "first_name", "last_name"])
-    .$if(householdId !== undefined, (q) => q.where("household_id", "=", householdId as string))
-    .orderBy("birth_date")
-    .execute();
-  return { guardians, children };
+  return {
+    guardians: await peopleIn(trx, "guardians", householdId),
+    children: await peopleIn(trx, "children", householdId),
+  };
 }
 
 /** The households among these where a guardian said yes to « Autorisation courriel ». */

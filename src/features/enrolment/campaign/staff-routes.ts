@@ -45,7 +45,6 @@ async function open(deps: Deps, c: Context<AppEnv>) {
 /** « Mise à jour des dossiers » (mounted at /agents): open, follow, remind, close. */
 export function campaignStaffRoutes(deps: Deps) {
   const app = new Hono<AppEnv>();
-  app.use("/campagne", requireStaff);
   app.use("/campagne/*", requireStaff);
   app.get("/campagne", (c) => show(deps, c));
   app.post("/campagne", (c) => open(deps, c));

@@ -61,12 +61,14 @@ export function queue(trx: Trx, periodId: string | undefined) {
     .execute();
 }
 
+/** The period's enrolments, whoever they are for. */
+const ofPeriod = (trx: Trx, periodId: string) =>
+  trx.selectFrom("enrolments").where("period_id", "=", periodId);
+
 /** The waiting enrolments of a period, first come first. */
 export async function waitingIds(trx: Trx, periodId: string): Promise<string[]> {
-  const rows = await trx
-    .selectFrom("enrolments")
+  const rows = await ofPeriod(trx, periodId)
     .select("id")
-    .where("period_id", "=", periodId)
     .where("status", "=", "waiting")
     .orderBy("created_at")
     .orderBy("id")
@@ -75,11 +77,9 @@ export async function waitingIds(trx: Trx, periodId: string): Promise<string[]> 
 }
 
 export async function hasLive(trx: Trx, childId: string, periodId: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom("enrolments")
+  const row = await ofPeriod(trx, periodId)
     .select("id")
     .where("child_id", "=", childId)
-    .where("period_id", "=", periodId)
     .where("status", "in", LIVE)
     .executeTakeFirst();
   return row !== undefined;
@@ -171,10 +171,8 @@ export async function decideMany(
 
 /** Children among `childIds` without an accepted enrolment in the period covering `day`. */
 export async function covered(trx: Trx, periodId: string, childIds: string[]) {
-  return trx
-    .selectFrom("enrolments")
+  return ofPeriod(trx, periodId)
     .select(["child_id", "starts_on", "ends_on"])
-    .where("period_id", "=", periodId)
     .where("child_id", "in", childIds)
     .where("status", "=", "accepted")
     .execute();

@@ -5,6 +5,7 @@ import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
 import { cancelCheck, ineligibility } from "../../planning/booking/booking-service.ts";
 import { cancelPatternFrom, patternDays } from "../../planning/booking/pattern-service.ts";
+import { householdChildren, ownChild } from "../../planning/common/children-service.ts";
 import { allPeriods, findPeriod, type Period } from "../../planning/offer/period-service.ts";
 import { auditOf } from "../audit.ts";
 import { type Attached, deposit, fieldOf, fields, labelOf, missing } from "../required-documents.ts";
@@ -25,12 +26,7 @@ export type Outcome = { ok: true; id: string } | { ok: false; errors: Record<str
 /** The household's children and the periods a family may enrol in (not over yet). */
 export async function formData(trx: Trx, ctx: ParentCtx) {
   const today = parisToday(ctx.now);
-  const children = await trx
-    .selectFrom("children")
-    .select(["id", "first_name", "last_name"])
-    .where("household_id", "=", ctx.householdId)
-    .orderBy("birth_date")
-    .execute();
+  const children = await householdChildren(trx, ctx.householdId);
   const periods = (await allPeriods(trx)).filter((p) => p.endsOn >= today);
   const { pieces, accept } = fields(
     ctx.tenant,
@@ -52,13 +48,7 @@ async function problems(
   files: Attached,
 ) {
   const errors: Record<string, string> = {};
-  const child = await trx
-    .selectFrom("children")
-    .select(["id", "birth_date", "class_level"])
-    .where("household_id", "=", ctx.householdId)
-    .where("id", "=", form.enfant)
-    .executeTakeFirst();
-  if (!child) throw notFound();
+  const child = await ownChild(trx, ctx.householdId, form.enfant);
   if (!period) return { periode: "Choisissez un service et une période." };
   const start = form.mode === "regular" ? form.debut : period.startsOn;
   const today = parisToday(ctx.now);

@@ -1,18 +1,17 @@
 import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 
+/** The school each street of the town's map belongs to. */
+const streetSchools = (trx: Trx) => trx.selectFrom("school_streets").select("school");
+
 /** The town's public schools: the ones its school map names. */
 export async function schools(trx: Trx): Promise<string[]> {
-  const rows = await trx.selectFrom("school_streets").select("school").distinct().orderBy("school").execute();
+  const rows = await streetSchools(trx).distinct().orderBy("school").execute();
   return rows.map((r) => r.school);
 }
 
 export async function schoolOfStreet(trx: Trx, key: string): Promise<string | null> {
-  const row = await trx
-    .selectFrom("school_streets")
-    .select("school")
-    .where("street_key", "=", key)
-    .executeTakeFirst();
+  const row = await streetSchools(trx).where("street_key", "=", key).executeTakeFirst();
   return row?.school ?? null;
 }
 
@@ -38,10 +37,8 @@ const withNames = (trx: Trx) =>
     .innerJoin("children as c", "c.id", "r.child_id")
     .innerJoin("households as h", "h.id", "r.household_id")
     .selectAll("r")
+    .select(["c.first_name", "c.last_name", "c.birth_date"])
     .select([
-      "c.first_name",
-      "c.last_name",
-      "c.birth_date",
       "h.name as household_name",
       "h.number as household_number",
       "h.address_line",

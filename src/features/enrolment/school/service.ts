@@ -7,6 +7,7 @@ import { parisToday } from "../../../lib/dates.ts";
 import { LEVELS } from "../../../tenancy/planning-schema.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
+import { householdChildren } from "../../planning/common/children-service.ts";
 import { auditOf } from "../audit.ts";
 import type { ParentCtx } from "../enrolments/service.ts";
 import {
@@ -48,12 +49,7 @@ export async function formData(trx: Trx, ctx: ParentCtx) {
     .where("id", "=", ctx.householdId)
     .executeTakeFirstOrThrow();
   const address = household.address_line ?? "";
-  const children = await trx
-    .selectFrom("children")
-    .select(["id", "first_name", "last_name"])
-    .where("household_id", "=", ctx.householdId)
-    .orderBy("birth_date")
-    .execute();
+  const children = await householdChildren(trx, ctx.householdId);
   return {
     ...fields(ctx.tenant, await requiredDocuments(trx, ctx.tenant)),
     children,

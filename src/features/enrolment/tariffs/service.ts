@@ -12,6 +12,7 @@ import {
   unitPrice,
 } from "../../billing/pricing/pricing-service.ts";
 import { ineligibility } from "../../planning/booking/booking-service.ts";
+import { householdChildren } from "../../planning/common/children-service.ts";
 import { allPeriods, type Period } from "../../planning/offer/period-service.ts";
 
 const UNITS: Record<string, string> = {
@@ -55,13 +56,7 @@ export async function myTariffs(trx: Trx, tenant: Tenant, householdId: string, n
   const services = new Map<string, Period>();
   for (const p of await allPeriods(trx))
     if (p.endsOn >= today && !services.has(p.service.key)) services.set(p.service.key, p);
-  const children = await trx
-    .selectFrom("children")
-    .select(["id", "first_name", "last_name", "birth_date", "class_level"])
-    .where("household_id", "=", householdId)
-    .orderBy("birth_date")
-    .execute();
-  return children.map((c) => ({
+  return (await householdChildren(trx, householdId)).map((c) => ({
     name: `${c.first_name} ${c.last_name}`,
     rows: [...services.values()].flatMap((p) => {
       const t = tariffOn(all, p.service.key, today);

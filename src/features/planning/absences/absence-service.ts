@@ -10,7 +10,7 @@ import { type Actor, recordWrite } from "../../audit/service.ts";
 import { markAttendance } from "../booking/attendance-write.ts";
 import type { PlanningContext } from "../booking/booking-service.ts";
 import { PlanningError } from "../common/errors.ts";
-import { absencePlaces, bookingPlaces } from "../common/place-query.ts";
+import { absencePlaces, BOOKED_DAY, bookingPlaces } from "../common/place-query.ts";
 
 type AbsenceConfig = Tenant["config"]["planning"]["absences"];
 export type AbsenceDecision = { accept: true } | { accept: false; reason: string };
@@ -33,12 +33,11 @@ export function absenceSchema(cfg: AbsenceConfig) {
 /** A booked day as the absence pages show it (the household's own; 404 otherwise). */
 export async function bookedDay(trx: Trx, householdId: string, bookingId: string) {
   const b = await bookingPlaces(trx)
-    .select(["b.id", "b.day", "b.status", "b.attendance", "b.child_id", "c.first_name", "c.last_name"])
+    .select([...BOOKED_DAY, "b.child_id", "c.first_name", "c.last_name"])
     .select(["s.name as service", "f.name as facility"])
     .where("b.household_id", "=", householdId)
     .where("b.id", "=", bookingId)
-    .executeTakeFirst();
-  if (!b) throw notFound();
+    .executeTakeFirstOrThrow(notFound);
   return { ...b, child: `${b.first_name} ${b.last_name}`, long: longDate(b.day) };
 }
 
@@ -128,8 +127,7 @@ export async function absenceOf(trx: Trx, householdId: string, id: string) {
     .selectAll()
     .where("household_id", "=", householdId)
     .where("id", "=", id)
-    .executeTakeFirst();
-  if (!a) throw notFound();
+    .executeTakeFirstOrThrow(notFound);
   return { ...a, booking: await bookedDay(trx, householdId, a.booking_id) };
 }
 

@@ -12,7 +12,7 @@ import { isUuid, uuid } from "../../../lib/form-fields.ts";
 import { parentScope, planningAbsenceRoutes } from "../absences/absence-routes.ts";
 import { book } from "../booking/booking-service.ts";
 import { bookingCheck, rulesText } from "../booking/rules.ts";
-import { householdChildren, ownChildren } from "../common/children.ts";
+import { householdChildren, ownChild } from "../common/children-service.ts";
 import { orProblems, PlanningError } from "../common/errors.ts";
 import { findPeriod } from "../offer/period-service.ts";
 import { AGENDA_ACTIONS, AGENDA_LEGEND, agendaMonth } from "./agenda-view.ts";
@@ -41,8 +41,8 @@ async function requested(
   return inTransaction(c, deps.db, async (trx) => {
     const period = await findPeriod(trx, periode);
     if (!period) throw notFound();
-    const [child] = await ownChildren(trx, callerHousehold(c), [enfant]);
-    return { period, child: child as NonNullable<typeof child>, day: q.jour as string };
+    const child = await ownChild(trx, callerHousehold(c), enfant);
+    return { period, child, day: q.jour as string };
   });
 }
 

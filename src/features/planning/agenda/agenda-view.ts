@@ -6,7 +6,8 @@ import { schoolHoliday } from "../../../lib/school-holidays.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { LIVE_STATUSES } from "../booking/booking-service.ts";
 import { bookingCheck, cancelCheck, closedOn, ineligibility } from "../booking/rules.ts";
-import type { HouseholdChild } from "../common/children.ts";
+import type { HouseholdChild } from "../common/children-service.ts";
+import { BOOKED_DAY } from "../common/place-query.ts";
 import { type Period, periodsBetween } from "../offer/period-service.ts";
 
 /** The agenda's codes (Plombières legend): a short code shown, its label read. */
@@ -70,17 +71,8 @@ async function bookingsOf(trx: Trx, childId: string, from: string, to: string) {
     .leftJoin("absences as a", (j) =>
       j.onRef("a.booking_id", "=", "b.id").on("a.status", "in", ["pending", "accepted"]),
     )
-    .select([
-      "b.id",
-      "b.service_id",
-      "b.day",
-      "b.status",
-      "b.attendance",
-      "a.id as absence_id",
-      "a.status as absence_status",
-      "a.medical",
-      "a.document_id",
-    ])
+    .select([...BOOKED_DAY, "b.service_id"])
+    .select(["a.id as absence_id", "a.status as absence_status", "a.medical", "a.document_id"])
     .where("b.child_id", "=", childId)
     .where("b.day", ">=", from)
     .where("b.day", "<=", to)

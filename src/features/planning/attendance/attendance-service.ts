@@ -22,7 +22,7 @@ export interface Staff {
 }
 
 /** The health fields the list shows (read by staff of the town only; the read is audited). */
-const HEALTH_FIELDS = ["diet", "allergies_food", "allergies_medication", "allergies_other", "pai"];
+const HEALTH_FIELDS = ["diet", "allergies_food", "allergies_medication", "allergies_other", "pai"] as const;
 /** A booking that means « the child is expected »: a cancellation not yet decided still is. */
 const EXPECTED = ["accepted", "cancel_requested"] as const;
 
@@ -64,13 +64,9 @@ function expectedQuery(trx: Trx, serviceId: string, day: string) {
       "c.first_name",
       "c.last_name",
       "c.class_level",
-      "h.diet",
-      "h.allergies_food",
-      "h.allergies_medication",
-      "h.allergies_other",
-      "h.pai",
       "a.billed as absence_billed",
     ])
+    .select(HEALTH_FIELDS.map((f) => `h.${f}` as const))
     .where("b.service_id", "=", serviceId)
     .where("b.day", "=", day)
     .where("b.status", "in", EXPECTED)
@@ -156,7 +152,7 @@ export async function dayList(
       action: "read",
       entity: "health_records",
       entityId: null,
-      fields: HEALTH_FIELDS,
+      fields: [...HEALTH_FIELDS],
     });
   await healthLog.recordInTransaction(trx, s.tenant, s.session, rows, what);
   const closed = await closedLabel(trx, s.tenant, service.id, day);
@@ -254,8 +250,7 @@ export async function addUnbooked(trx: Trx, s: Staff, serviceId: string, day: st
     .selectFrom("children")
     .select(["id", "household_id", "first_name", "last_name"])
     .where("id", "=", childId)
-    .executeTakeFirst();
-  if (!child) throw notFound();
+    .executeTakeFirstOrThrow(notFound);
   const name = `${child.first_name} ${child.last_name}`;
   const period = await openPeriod(trx, s.tenant, service.id, day);
   await refuseIfBooked(trx, child.id, period, day, name);

@@ -2,7 +2,7 @@ import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import type { MailRequest } from "../../../integrations/mail/outbox.ts";
 import { isIsoDate } from "../../../lib/dates.ts";
-import type { HouseholdChild } from "../common/children.ts";
+import type { HouseholdChild } from "../common/children-service.ts";
 import { baseQuery, type Period, type PeriodRow, toPeriod } from "../offer/period-service.ts";
 
 /** Everything a booking reads before it writes, from one statement (issue 17, the rush). */

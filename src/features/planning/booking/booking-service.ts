@@ -6,7 +6,7 @@ import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
 import * as completeness from "../../completeness/service.ts";
 import { billing } from "../billing-port.ts";
-import type { NamedChild } from "../common/children.ts";
+import type { NamedChild } from "../common/children-service.ts";
 import { PlanningError, type Problem } from "../common/errors.ts";
 import { enrolment } from "../enrolment-port.ts";
 import type { Period } from "../offer/period-service.ts";
@@ -172,13 +172,18 @@ export async function book(trx: Trx, ctx: PlanningContext, input: BookInput): Pr
   return bookTakingPlacesLast(trx, ctx, period, facts, days, input);
 }
 
-async function replayOf(trx: Trx, householdId: string, key: string): Promise<BookResult | null> {
-  const d = await trx
+/** The dossier (booking or cancellation) a form's key already wrote: a key is the household's once. */
+export function dossierOfKey(trx: Trx, householdId: string, key: string) {
+  return trx
     .selectFrom("booking_dossiers")
-    .select(["id", "number"])
+    .select(["id", "number", "kind"])
     .where("household_id", "=", householdId)
     .where("idempotency_key", "=", key)
     .executeTakeFirst();
+}
+
+async function replayOf(trx: Trx, householdId: string, key: string): Promise<BookResult | null> {
+  const d = await dossierOfKey(trx, householdId, key);
   return d ? replayed(trx, d) : null;
 }
 

@@ -5,7 +5,7 @@ import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { mailRows } from "../../../integrations/mail/outbox.ts";
 import { longDate } from "../../../lib/dates.ts";
 import { recordWrite } from "../../audit/service.ts";
-import type { NamedChild } from "../common/children.ts";
+import type { NamedChild } from "../common/children-service.ts";
 import { PlanningError } from "../common/errors.ts";
 import type { Period } from "../offer/period-service.ts";
 import { type BookingFacts, freeFrom, mailsTo } from "./booking-read.ts";

@@ -51,15 +51,19 @@ export async function declineOffer(trx: Trx, ctx: PlanningContext, bookingId: st
   return cancel(trx, ctx, { bookingIds: [bookingId], idempotencyKey: key, confirmLate: true });
 }
 
-async function offered(trx: Trx, ctx: PlanningContext, bookingId: string) {
-  const b = await trx
+/** A booking with what its offer's answer or expiry reads, locked: the parent and the job may race. */
+export function lockedOffer(trx: Trx, bookingId: string) {
+  return trx
     .selectFrom("bookings")
-    .select(["id", "status", "period_id", "offer_expires_at"])
-    .where("household_id", "=", ctx.householdId)
+    .select(["id", "status", "period_id", "day", "offer_expires_at"])
     .where("id", "=", bookingId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!b) throw notFound();
+    .forUpdate();
+}
+
+async function offered(trx: Trx, ctx: PlanningContext, bookingId: string) {
+  const b = await lockedOffer(trx, bookingId)
+    .where("household_id", "=", ctx.householdId)
+    .executeTakeFirstOrThrow(notFound);
   if (b.status !== "offered") throw new PlanningError([{ message: "Cette place n'est plus proposée." }]);
   if (b.offer_expires_at && b.offer_expires_at <= ctx.now)
     throw new PlanningError([

@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Database } from "../../../db/database.ts";
 import { currentTenant } from "../../../tenancy/current.ts";
 import { findPeriod } from "../offer/period-service.ts";
+import { lockedOffer } from "./offer-answer.ts";
 import { promoteWaiting, releasePlace } from "./places.ts";
 
 export interface OfferExpiryJob {
@@ -17,12 +18,7 @@ export interface OfferExpiryJob {
 export function createOfferExpiryJob(db: Database) {
   return async function expire(job: OfferExpiryJob, now = new Date()): Promise<Date | null> {
     return db.withTenant({ role: "app_jobs", tenantId: job.tenantId }, async (trx) => {
-      const b = await trx
-        .selectFrom("bookings")
-        .select(["id", "status", "period_id", "day", "offer_expires_at"])
-        .where("id", "=", job.id)
-        .forUpdate()
-        .executeTakeFirst();
+      const b = await lockedOffer(trx, job.id).executeTakeFirst();
       if (b?.status !== "offered" || !b.offer_expires_at) return null;
       if (b.offer_expires_at > now) return b.offer_expires_at;
       await trx

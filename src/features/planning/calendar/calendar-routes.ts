@@ -10,7 +10,7 @@ import { longDate, parisDateTime, parisToday, parseMonth } from "../../../lib/da
 import { optionalText } from "../../../lib/form-fields.ts";
 import { billing } from "../billing-port.ts";
 import { acceptOffer, declineOffer } from "../booking/offer-answer.ts";
-import { householdChildren } from "../common/children.ts";
+import { householdChildren } from "../common/children-service.ts";
 import { orProblems, PlanningError, type Problem } from "../common/errors.ts";
 import { LEGEND, stateOf } from "../common/labels.ts";
 import { monthHref, PLANNING_MESSAGES, parentPlanning } from "./calendar-context.ts";

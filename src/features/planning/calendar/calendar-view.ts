@@ -1,42 +1,29 @@
 import type { Trx } from "../../../db/database.ts";
-import type { Attendance, BookingStatus } from "../../../db/planning-types.ts";
+import type { BookingStatus } from "../../../db/planning-types.ts";
 import { type IsoDate, longDate, monthWeeks, publicHoliday } from "../../../lib/dates.ts";
 import { monthBounds, monthNavigation } from "../../../lib/months.ts";
 import { schoolHoliday } from "../../../lib/school-holidays.ts";
 import type { Zone } from "../booking/rules.ts";
 import { stateOf } from "../common/labels.ts";
-import { bookingPlaces, householdBookings } from "../common/place-query.ts";
+import {
+  BOOKED_DAY,
+  bookingPlaces,
+  DOSSIER_HEADER,
+  type HouseholdBooking,
+  householdBookings,
+} from "../common/place-query.ts";
 
 /** Hidden unless « Afficher les annulations et refus » is ticked. */
 const ENDED: BookingStatus[] = ["cancelled", "refused", "expired"];
 
-export interface MonthBooking {
-  id: string;
-  day: string;
-  status: BookingStatus;
-  attendance: Attendance | null;
-  childId: string;
-  childName: string;
-  serviceName: string;
-}
-
 /** Every booking of the household in the month, in one query (RLS keeps it to the household). */
-export async function monthBookings(trx: Trx, householdId: string, month: string): Promise<MonthBooking[]> {
+export function monthBookings(trx: Trx, householdId: string, month: string): Promise<HouseholdBooking[]> {
   const { first, last } = monthBounds(month);
-  const rows = await householdBookings(trx, householdId)
+  return householdBookings(trx, householdId)
     .where("b.day", ">=", first)
     .where("b.day", "<=", last)
     .orderBy("s.position")
     .execute();
-  return rows.map((r) => ({
-    id: r.id,
-    day: r.day,
-    status: r.status,
-    attendance: r.attendance,
-    childId: r.child_id,
-    childName: r.first_name,
-    serviceName: r.service_name,
-  }));
 }
 
 export interface MonthOptions {
@@ -48,7 +35,7 @@ export interface MonthOptions {
   showEnded: boolean;
 }
 
-function cellOf(day: IsoDate, bookings: MonthBooking[], o: MonthOptions) {
+function cellOf(day: IsoDate, bookings: HouseholdBooking[], o: MonthOptions) {
   const items = bookings
     .filter((b) => b.day === day)
     .map((b) => {
@@ -56,10 +43,10 @@ function cellOf(day: IsoDate, bookings: MonthBooking[], o: MonthOptions) {
       return {
         id: b.id,
         href: `/planning/reservations/${b.id}`,
-        child: b.childName,
-        service: b.serviceName,
+        child: b.first_name,
+        service: b.service_name,
         state,
-        name: `${b.childName}, ${b.serviceName}, ${longDate(day)} : ${state.label}`,
+        name: `${b.first_name}, ${b.service_name}, ${longDate(day)} : ${state.label}`,
       };
     });
   return {
@@ -76,9 +63,9 @@ function cellOf(day: IsoDate, bookings: MonthBooking[], o: MonthOptions) {
 export type DayCell = ReturnType<typeof cellOf>;
 
 /** « Mon planning »: the month's weeks (Monday first), each day with what it shows. */
-export function monthView(bookings: MonthBooking[], o: MonthOptions) {
+export function monthView(bookings: HouseholdBooking[], o: MonthOptions) {
   const shown = bookings.filter(
-    (b) => o.childIds.includes(b.childId) && (o.showEnded || !ENDED.includes(b.status)),
+    (b) => o.childIds.includes(b.child_id) && (o.showEnded || !ENDED.includes(b.status)),
   );
   const weeks = monthWeeks(o.month).map((week) => week.map((day) => (day ? cellOf(day, shown, o) : null)));
   return {
@@ -92,25 +79,8 @@ export function monthView(bookings: MonthBooking[], o: MonthOptions) {
 export function bookingDetail(trx: Trx, householdId: string, id: string) {
   return bookingPlaces(trx)
     .innerJoin("booking_dossiers as d", "d.id", "b.dossier_id")
-    .select([
-      "b.id",
-      "b.day",
-      "b.status",
-      "b.attendance",
-      "b.reason",
-      "b.late_cancel",
-      "b.period_id",
-      "b.offer_expires_at",
-      "c.first_name",
-      "c.last_name",
-      "p.name as period_name",
-      "s.name as service_name",
-      "f.name as facility_name",
-      "d.id as dossier_id",
-      "d.number",
-      "d.created_by_name",
-      "d.created_at",
-    ])
+    .select([...BOOKED_DAY, "b.reason", "b.late_cancel", "b.period_id", "b.offer_expires_at"])
+    .select(["c.first_name", "c.last_name", "d.id as dossier_id", ...DOSSIER_HEADER])
     .where("b.household_id", "=", householdId)
     .where("b.id", "=", id)
     .executeTakeFirst();

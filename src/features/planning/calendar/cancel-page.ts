@@ -1,7 +1,8 @@
 import type { Trx } from "../../../db/database.ts";
 import type { BookingStatus } from "../../../db/planning-types.ts";
 import { type IsoDate, longDate } from "../../../lib/dates.ts";
-import { perChild } from "../common/children.ts";
+import { dossierOfKey } from "../booking/booking-service.ts";
+import { perChild } from "../common/children-service.ts";
 import { STATUS_LABELS } from "../common/labels.ts";
 import { bookingsPerChild } from "../common/place-query.ts";
 import { recopy } from "../common/recopy.ts";
@@ -50,12 +51,5 @@ export function recopySelection(
 
 /** Whether this form's cancellation was already done (a second click of the same page). */
 export async function cancelDone(trx: Trx, householdId: string, key: string): Promise<boolean> {
-  const row = await trx
-    .selectFrom("booking_dossiers")
-    .select("id")
-    .where("household_id", "=", householdId)
-    .where("idempotency_key", "=", key)
-    .where("kind", "=", "cancellation")
-    .executeTakeFirst();
-  return row !== undefined;
+  return (await dossierOfKey(trx, householdId, key))?.kind === "cancellation";
 }

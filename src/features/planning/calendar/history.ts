@@ -1,7 +1,12 @@
 import type { Trx } from "../../../db/database.ts";
 import { longDate, parisDateTime, shortDate } from "../../../lib/dates.ts";
 import { LEGEND, stateOf } from "../common/labels.ts";
-import { type HouseholdBooking, householdBookings, periodPlaces } from "../common/place-query.ts";
+import {
+  DOSSIER_HEADER,
+  type HouseholdBooking,
+  householdBookings,
+  periodPlaces,
+} from "../common/place-query.ts";
 
 /** The states a dossier's bookings can be in, for the « Historique » filter. */
 export const HISTORY_STATES = LEGEND.filter((l) => !["closed", "holiday", "school_holiday"].includes(l.key));
@@ -34,16 +39,7 @@ function summary(bookings: HouseholdBooking[]) {
 function dossierQuery(trx: Trx, householdId: string) {
   return periodPlaces(trx)
     .innerJoin("booking_dossiers as d", "d.period_id", "p.id")
-    .select([
-      "d.id",
-      "d.number",
-      "d.kind",
-      "d.created_by_name",
-      "d.created_at",
-      "p.name as period_name",
-      "s.name as service_name",
-      "f.name as facility_name",
-    ])
+    .select(["d.id", "d.kind", ...DOSSIER_HEADER])
     .where("d.household_id", "=", householdId);
 }
 

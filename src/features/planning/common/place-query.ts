@@ -10,6 +10,19 @@ import type { Trx } from "../../../db/database.ts";
 /** « Établissement › service › période », as the staff's lists and e-mails name a place. */
 export const placeLabel = () => sql<string>`f.name || ' › ' || s.name || ' › ' || p.name`;
 
+/** The names of the joined place, for pages that show them one by one. */
+export const PLACE_NAMES = [
+  "f.name as facility_name",
+  "s.name as service_name",
+  "p.name as period_name",
+] as const;
+
+/** A booked day and what its state is read from (`stateOf`), as every page showing a day reads it. */
+export const BOOKED_DAY = ["b.id", "b.day", "b.status", "b.attendance"] as const;
+
+/** What a dossier's pages say of it: its number, who made it and when, and its place. */
+export const DOSSIER_HEADER = ["d.number", "d.created_by_name", "d.created_at", ...PLACE_NAMES] as const;
+
 /** « Prénom NOM » of the joined child. */
 export const childName = () => sql<string>`c.first_name || ' ' || c.last_name`;
 
@@ -47,10 +60,7 @@ export function staffBookings(trx: Trx) {
 export function householdBookings(trx: Trx, householdId: string) {
   return bookingPlaces(trx)
     .select([
-      "b.id",
-      "b.day",
-      "b.status",
-      "b.attendance",
+      ...BOOKED_DAY,
       "b.child_id",
       "b.dossier_id",
       "b.cancel_dossier_id",

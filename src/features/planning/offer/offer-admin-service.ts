@@ -66,8 +66,7 @@ async function serviceRow(trx: Trx, id: string) {
     .innerJoin("facilities as f", "f.id", "s.facility_id")
     .select(["s.id", "s.name", "s.rules", "s.eligibility", "f.name as facility"])
     .where("s.id", "=", id)
-    .executeTakeFirst();
-  if (!row) throw notFound();
+    .executeTakeFirstOrThrow(notFound);
   return { ...row, effective: { ...DEFAULT_RULES, ...row.rules } as BookingRules };
 }
 

@@ -4,7 +4,7 @@ import { ageOn, type IsoDate, longDate } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import * as completeness from "../../completeness/service.ts";
 import { LIVE_STATUSES } from "../booking/booking-service.ts";
-import { householdChildren, perChild } from "../common/children.ts";
+import { householdChildren, perChild } from "../common/children-service.ts";
 import { STATUS_LABELS } from "../common/labels.ts";
 import { bookingsPerChild } from "../common/place-query.ts";
 import { findPeriod } from "../offer/period-service.ts";

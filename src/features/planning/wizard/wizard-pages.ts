@@ -4,7 +4,7 @@ import { isIsoDate, longDate, parisToday } from "../../../lib/dates.ts";
 import { billing, type EstimatedDay } from "../billing-port.ts";
 import type { PlanningContext } from "../booking/booking-service.ts";
 import { rulesText } from "../booking/rules.ts";
-import { ownChildren } from "../common/children.ts";
+import { ownChildren } from "../common/children-service.ts";
 import type { Problem } from "../common/errors.ts";
 import { recopy } from "../common/recopy.ts";
 import { allPeriods, findPeriod, type Period } from "../offer/period-service.ts";

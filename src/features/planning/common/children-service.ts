@@ -1,4 +1,5 @@
 import type { Trx } from "../../../db/database.ts";
+import { notFound } from "../../../http/errors.ts";
 import { everyOr404 } from "./errors.ts";
 
 function childrenOf(trx: Trx, householdId: string) {
@@ -23,6 +24,11 @@ export function householdChildren(trx: Trx, householdId: string): Promise<Househ
 /** The household's children among `ids`, or 404 if any is not theirs (RLS hides others' too). */
 export function ownChildren(trx: Trx, householdId: string, ids: string[]): Promise<HouseholdChild[]> {
   return everyOr404(ids, (unique) => childrenOf(trx, householdId).where("id", "in", unique).execute());
+}
+
+/** The household's child `id`, or 404 (RLS hides others' too). */
+export function ownChild(trx: Trx, householdId: string, id: string): Promise<HouseholdChild> {
+  return childrenOf(trx, householdId).where("id", "=", id).executeTakeFirstOrThrow(notFound);
 }
 
 /** A child's days, gathered from rows of several children (in the rows' order), with the child's full name. */
