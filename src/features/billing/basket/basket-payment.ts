@@ -10,7 +10,7 @@ import { type IssuedInvoice, issueInvoices } from "../invoices/issue-service.ts"
 import { closeStranded, insertAttempt } from "../payments/attempt-row.ts";
 import { availableCredit, creditShare, lockAccount, spendCredit } from "../payments/credit-ledger.ts";
 import { euros, type PricedLine } from "../pricing/pricing.ts";
-import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
+import { basketsWithRegie, daysOf, type Owner, pricedLines } from "./basket-service.ts";
 
 /**
  * Paying « Mon panier » online (online-payment.ts drives PayFiP): the attempt on a basket,
@@ -24,9 +24,7 @@ import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
  * basket is not waiting for this payment.
  */
 export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, now: Date) {
-  const k = await trx
-    .selectFrom("baskets as k")
-    .innerJoin("regies as r", "r.id", "k.regie_id")
+  const k = await basketsWithRegie(trx)
     .select([
       "k.id",
       "k.state",
@@ -105,9 +103,7 @@ export const BASKET_EXPIRED =
 
 /** The household's open basket, locked, still in time; 404 or 409 with the reason otherwise. */
 async function payableBasket(trx: Trx, o: Owner, basketId: string) {
-  const k = await trx
-    .selectFrom("baskets as k")
-    .innerJoin("regies as r", "r.id", "k.regie_id")
+  const k = await basketsWithRegie(trx)
     .select(["k.id", "k.state", "k.expires_at", "k.regie_id", "r.numcli"])
     .where("k.id", "=", basketId)
     .where("k.household_id", "=", o.householdId)

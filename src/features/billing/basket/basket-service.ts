@@ -21,6 +21,10 @@ export interface Owner {
   now: Date;
 }
 
+/** Baskets (joined as « k ») with their régie (« r »): callers choose the columns and the rows. */
+export const basketsWithRegie = (trx: Trx) =>
+  trx.selectFrom("baskets as k").innerJoin("regies as r", "r.id", "k.regie_id");
+
 const hhmm = (d: Date) => parisDateTime(d).split(" ")[1] ?? "";
 const shortDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}`;
 
@@ -160,9 +164,7 @@ export async function pricedLines(trx: Trx, tenant: Tenant, householdId: string,
 
 /** « Mon panier »: the household's live baskets, per régie, with their reservations and lines. */
 export async function basketPage(trx: Trx, tenant: Tenant, householdId: string) {
-  const baskets = await trx
-    .selectFrom("baskets as k")
-    .innerJoin("regies as r", "r.id", "k.regie_id")
+  const baskets = await basketsWithRegie(trx)
     .select([
       "k.id",
       "k.state",

@@ -70,17 +70,8 @@ export async function runRequest(trx: Trx, id: string) {
   const job = await trx
     .selectFrom("invoicing_jobs as j")
     .innerJoin("regies as r", "r.id", "j.regie_id")
-    .select([
-      "j.id",
-      "j.regie_id",
-      "j.month",
-      "j.state",
-      "j.step",
-      "j.problem",
-      "j.issued",
-      "j.invoice_count",
-    ])
-    .select(["j.created_at", "j.updated_at", "r.name as regie"])
+    .selectAll("j")
+    .select("r.name as regie")
     .where("j.id", "=", id)
     .executeTakeFirst();
   if (!job) throw notFound();

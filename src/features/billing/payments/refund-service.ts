@@ -102,18 +102,8 @@ export function refundList(trx: Trx) {
     .selectFrom("refunds as f")
     .innerJoin("households as h", "h.id", "f.household_id")
     .innerJoin("regies as r", "r.id", "f.regie_id")
-    .select([
-      "f.id",
-      "f.amount_cents",
-      "f.state",
-      "f.iban",
-      "f.account_holder",
-      "f.requested_at",
-      "f.paid_on",
-      "f.reference",
-      "h.id as household_id",
-      ...HOUSEHOLD_REGIE_COLUMNS,
-    ])
+    .selectAll("f")
+    .select(HOUSEHOLD_REGIE_COLUMNS)
     .orderBy("f.state", "desc")
     .orderBy("f.requested_at", "desc")
     .limit(200)
