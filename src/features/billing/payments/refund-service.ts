@@ -4,6 +4,7 @@ import { notFound } from "../../../http/errors.ts";
 import { FormError } from "../../../http/forms.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
+import { regieById } from "../settings/settings-service.ts";
 import { HOUSEHOLD_REGIE_COLUMNS } from "../staff-columns.ts";
 import { availableCredit, lockAccount } from "./credit-ledger.ts";
 
@@ -46,12 +47,7 @@ export async function requestRefund(
   householdId: string,
   input: RefundRequest,
 ) {
-  const regie = await trx
-    .selectFrom("regies")
-    .select("id")
-    .where("id", "=", input.regieId)
-    .executeTakeFirst();
-  if (!regie) throw notFound();
+  await regieById(trx, input.regieId);
   const account = { householdId, regieId: input.regieId };
   await lockAccount(trx, account);
   const credit = await availableCredit(trx, account);

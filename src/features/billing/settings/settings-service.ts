@@ -35,6 +35,13 @@ const servicesOf = (trx: Trx) =>
     .orderBy("s.position")
     .execute();
 
+/** The town's régie of this id; 404 when there is none. */
+export async function regieById(trx: Trx, id: string) {
+  const regie = await trx.selectFrom("regies").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!regie) throw notFound();
+  return regie;
+}
+
 /** « Régies »: each with the services it bills. */
 export async function listRegies(trx: Trx) {
   const regies = await trx.selectFrom("regies").selectAll().orderBy("name").execute();
@@ -44,10 +51,7 @@ export async function listRegies(trx: Trx) {
 
 /** A régie's form (null: « Nouvelle régie »), with every service and who bills it. */
 export async function regieForm(trx: Trx, id: string | null) {
-  const regie = id
-    ? await trx.selectFrom("regies").selectAll().where("id", "=", id).executeTakeFirst()
-    : null;
-  if (id && !regie) throw notFound();
+  const regie = id ? await regieById(trx, id) : null;
   const services = await servicesOf(trx);
   const values: RawForm = regie
     ? {
@@ -100,10 +104,7 @@ async function assignServices(trx: Trx, id: string, keys: string[]) {
 
 /** Creates (id null) or updates a régie and the services it bills; audited with the fields changed. */
 export async function saveRegie(trx: Trx, a: Admin, id: string | null, form: RegieForm): Promise<Outcome> {
-  const before = id
-    ? await trx.selectFrom("regies").selectAll().where("id", "=", id).executeTakeFirst()
-    : null;
-  if (id && !before) throw notFound();
+  const before = id ? await regieById(trx, id) : null;
   const errors = await regieErrors(trx, id, form);
   if (Object.keys(errors).length) return { ok: false, errors };
   const row = {
