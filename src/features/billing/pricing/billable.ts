@@ -184,11 +184,13 @@ export async function tariffs(trx: Trx): Promise<Tariff[]> {
   return (await trx.selectFrom("tariffs").select("spec").execute()).map((t) => t.spec);
 }
 
+/** Invoice lines (joined as « l ») with the booked day each bills (« b »). */
+export const billedDays = (trx: Trx) =>
+  trx.selectFrom("invoice_lines as l").innerJoin("bookings as b", "b.id", "l.booking_id");
+
 /** The children and periods whose flat rate an earlier invoice already bills. */
 async function flatRatesBilled(trx: Trx, regieId: string): Promise<Set<string>> {
-  const rows = await trx
-    .selectFrom("invoice_lines as l")
-    .innerJoin("bookings as b", "b.id", "l.booking_id")
+  const rows = await billedDays(trx)
     .innerJoin("services as s", "s.id", "b.service_id")
     .select(["b.child_id", "b.period_id"])
     .where("s.regie_id", "=", regieId)

@@ -6,6 +6,7 @@ import { slugOf } from "../../../lib/slug.ts";
 import type { Tariff } from "../../../tenancy/billing-schema.ts";
 import { recordWrite } from "../../audit/service.ts";
 import { linkServicesToRegie, unlinkServicesFromRegie } from "../../planning/offer/regie-link-service.ts";
+import { billedDays } from "../pricing/billable.ts";
 import { type Errors, parseTariff, type RawForm, type RegieForm, tariffValues } from "./settings-schemas.ts";
 
 /** An admin of the town editing its régies and tariffs (issue 5, items 1 and 2). */
@@ -195,10 +196,11 @@ export async function newTariffForm(trx: Trx, serviceId: string) {
 
 /** The last day of the service already billed on an issued invoice, if any. */
 async function lastBilledDay(trx: Trx, serviceId: string): Promise<string | null> {
-  const row = await sql<{ day: string | null }>`
-    select max(l.day)::text as day from invoice_lines l join bookings b on b.id = l.booking_id
-    where b.service_id = ${serviceId}::uuid`.execute(trx);
-  return row.rows[0]?.day ?? null;
+  const row = await billedDays(trx)
+    .select((eb) => eb.fn.max("l.day").as("day"))
+    .where("b.service_id", "=", serviceId)
+    .executeTakeFirst();
+  return row?.day ?? null;
 }
 
 /** Adds a tariff from a date after every billed day of the service (billed days keep their price). */
