@@ -44,14 +44,6 @@ const STATE_SQL: Record<InvoiceState, RawBuilder<boolean>> = {
   to_pay: sql`${settled} < i.total_cents and i.treasury_ref is null and ${paidSql} = 0`,
 };
 
-export function regieOptions(trx: Trx) {
-  return trx
-    .selectFrom("regies")
-    .select(["id", "name", "invoice_prefix as prefix", "collection"])
-    .orderBy("name")
-    .execute();
-}
-
 /** Past invoicing runs, the latest first. */
 export function pastRuns(trx: Trx) {
   return trx

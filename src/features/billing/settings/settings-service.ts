@@ -43,9 +43,12 @@ export async function regieById(trx: Trx, id: string) {
   return regie;
 }
 
+/** The town's régies, by name. */
+export const regiesByName = (trx: Trx) => trx.selectFrom("regies").selectAll().orderBy("name").execute();
+
 /** « Régies »: each with the services it bills. */
 export async function listRegies(trx: Trx) {
-  const regies = await trx.selectFrom("regies").selectAll().orderBy("name").execute();
+  const regies = await regiesByName(trx);
   const services = await servicesOf(trx);
   return regies.map((r) => ({ ...r, services: services.filter((s) => s.regie_id === r.id) }));
 }
