@@ -32,6 +32,22 @@ export async function ibanOnFile(trx: Trx, householdId: string) {
   return h?.iban ? { iban: h.iban, holder: h.account_holder ?? "" } : null;
 }
 
+/** The audit line of a write on a household's refund. */
+function auditRefund(
+  trx: Trx,
+  tenant: Tenant,
+  actor: Actor,
+  refund: { id: string; household_id: string },
+  change: { action: "create" | "update"; fields: string[] },
+) {
+  return recordWrite(trx, tenant.id, actor, {
+    householdId: refund.household_id,
+    entity: "refunds",
+    entityId: refund.id,
+    ...change,
+  });
+}
+
 export interface RefundRequest {
   regieId: string;
   /** null: the IBAN on file. */
@@ -69,15 +85,9 @@ export async function requestRefund(
       account_holder: holder,
       requested_by: actor.userId,
     })
-    .returning("id")
+    .returning(["id", "household_id"])
     .executeTakeFirstOrThrow();
-  await recordWrite(trx, tenant.id, actor, {
-    householdId,
-    action: "create",
-    entity: "refunds",
-    entityId: row.id,
-    fields: ["amount_cents", "iban"],
-  });
+  await auditRefund(trx, tenant, actor, row, { action: "create", fields: ["amount_cents", "iban"] });
   return credit;
 }
 
@@ -122,11 +132,5 @@ export async function recordRefund(
     .returning(["id", "household_id"])
     .executeTakeFirst();
   if (!row) throw notFound();
-  await recordWrite(trx, tenant.id, actor, {
-    householdId: row.household_id,
-    action: "update",
-    entity: "refunds",
-    entityId: row.id,
-    fields: ["state", "paid_on"],
-  });
+  await auditRefund(trx, tenant, actor, row, { action: "update", fields: ["state", "paid_on"] });
 }
