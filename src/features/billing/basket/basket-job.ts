@@ -9,7 +9,7 @@ import { currentTenant } from "../../../tenancy/current.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { expireUnpaidDays } from "../../planning/booking/status-service.ts";
 import { settleAttempt } from "../payments/online-payment.ts";
-import { failAttempt, releaseStranded } from "./basket-payment.ts";
+import { failAttempt, liveAttempt, releaseStranded } from "./basket-payment.ts";
 
 /**
  * An open basket past its deadline: its days expire, their places go back (to the waiting
@@ -53,13 +53,7 @@ function lookAt(tx: Transact, basketId: string) {
       .select(["state", "expires_at"])
       .where("id", "=", basketId)
       .executeTakeFirst();
-    const attempt = await trx
-      .selectFrom("payment_attempts")
-      .select(["id", "idop", "created_at"])
-      .where("basket_id", "=", basketId)
-      .where("state", "in", ["created", "pending"])
-      .orderBy("created_at", "desc")
-      .executeTakeFirst();
+    const attempt = await liveAttempt(trx, basketId);
     return basket && { basket, attempt, tenant: await currentTenant(trx) };
   });
 }

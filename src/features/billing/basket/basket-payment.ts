@@ -175,15 +175,20 @@ export async function releaseStranded(trx: Trx, basketId: string, now: Date): Pr
   return true;
 }
 
-/** Why « Valider et payer » waits: the basket's page may still be paid, until when (Paris time). */
-async function underWay(trx: Trx, basketId: string) {
-  const a = await trx
+/** The basket's newest attempt still live (created, or pending on PayFiP's page). */
+export function liveAttempt(trx: Trx, basketId: string) {
+  return trx
     .selectFrom("payment_attempts")
-    .select("created_at")
+    .select(["id", "idop", "created_at"])
     .where("basket_id", "=", basketId)
     .where("state", "in", ["created", "pending"])
     .orderBy("created_at", "desc")
     .executeTakeFirst();
+}
+
+/** Why « Valider et payer » waits: the basket's page may still be paid, until when (Paris time). */
+async function underWay(trx: Trx, basketId: string) {
+  const a = await liveAttempt(trx, basketId);
   const until = a ? parisDateTime(new Date(a.created_at.getTime() + ATTEMPT_WINDOW_MS)).split(" ")[1] : null;
   return `Un paiement de ce panier est en cours sur la page de paiement sécurisée. Si vous l'avez quitté sans payer, réessayez ${until ? `après ${until}` : "dans 20 minutes"}.`;
 }
