@@ -10,18 +10,14 @@ import type { Tenant } from "../../../tenancy/resolve.ts";
 import { expireUnpaidDays } from "../../planning/booking/status-service.ts";
 import { settleAttempt } from "../payments/online-payment.ts";
 import { failAttempt, liveAttempt, releaseStranded } from "./basket-payment.ts";
+import { lockedBasket } from "./basket-service.ts";
 
 /**
  * An open basket past its deadline: its days expire, their places go back (to the waiting
  * list first) and the parent is told. Returns false when the basket was not open.
  */
 export async function expireBasket(trx: Trx, tenant: Tenant, basketId: string): Promise<boolean> {
-  const k = await trx
-    .selectFrom("baskets")
-    .select(["id", "state", "household_id", "created_by"])
-    .where("id", "=", basketId)
-    .forUpdate()
-    .executeTakeFirst();
+  const k = await lockedBasket(trx, basketId);
   if (k?.state !== "open") return false;
   const days = await expireUnpaidDays(trx, tenant, k.id, k.created_by);
   await trx

@@ -25,6 +25,10 @@ export interface Owner {
 export const basketsWithRegie = (trx: Trx) =>
   trx.selectFrom("baskets as k").innerJoin("regies as r", "r.id", "k.regie_id");
 
+/** The basket of this id, locked until commit; undefined when there is none. */
+export const lockedBasket = (trx: Trx, id: string) =>
+  trx.selectFrom("baskets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
+
 const hhmm = (d: Date) => parisDateTime(d).split(" ")[1] ?? "";
 const shortDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}`;
 
