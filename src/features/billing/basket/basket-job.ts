@@ -9,19 +9,15 @@ import { currentTenant } from "../../../tenancy/current.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { expireUnpaidDays } from "../../planning/booking/status-service.ts";
 import { settleAttempt } from "../payments/online-payment.ts";
-import { failAttempt, releaseStranded } from "./basket-payment.ts";
+import { failAttempt, liveAttempt, releaseStranded } from "./basket-payment.ts";
+import { lockedBasket } from "./basket-service.ts";
 
 /**
  * An open basket past its deadline: its days expire, their places go back (to the waiting
  * list first) and the parent is told. Returns false when the basket was not open.
  */
 export async function expireBasket(trx: Trx, tenant: Tenant, basketId: string): Promise<boolean> {
-  const k = await trx
-    .selectFrom("baskets")
-    .select(["id", "state", "household_id", "created_by"])
-    .where("id", "=", basketId)
-    .forUpdate()
-    .executeTakeFirst();
+  const k = await lockedBasket(trx, basketId);
   if (k?.state !== "open") return false;
   const days = await expireUnpaidDays(trx, tenant, k.id, k.created_by);
   await trx
@@ -53,13 +49,7 @@ function lookAt(tx: Transact, basketId: string) {
       .select(["state", "expires_at"])
       .where("id", "=", basketId)
       .executeTakeFirst();
-    const attempt = await trx
-      .selectFrom("payment_attempts")
-      .select(["id", "idop", "created_at"])
-      .where("basket_id", "=", basketId)
-      .where("state", "in", ["created", "pending"])
-      .orderBy("created_at", "desc")
-      .executeTakeFirst();
+    const attempt = await liveAttempt(trx, basketId);
     return basket && { basket, attempt, tenant: await currentTenant(trx) };
   });
 }

@@ -1,12 +1,14 @@
 import type { Selectable } from "kysely";
 import type { BasketsTable } from "../../../db/billing-types.ts";
 import type { Trx } from "../../../db/database.ts";
+import { notFound } from "../../../http/errors.ts";
 import type { Logger } from "../../../lib/log.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { moveToBasket } from "../../planning/booking/status-service.ts";
 import { availableCredit, lockAccount } from "../payments/credit-ledger.ts";
 import type { PricedLine } from "../pricing/pricing.ts";
 import { invoiceBasket } from "./basket-payment.ts";
+import { lockedBasket } from "./basket-service.ts";
 
 // architecture §5.9 for « Mon panier »: where the money of a basket's attempt goes, even late.
 
@@ -25,12 +27,8 @@ async function paidBasketInvoice(
   a: { basket_id: string; amount_cents: string | number },
   now: Date,
 ): Promise<{ invoiceId: string | null; late: boolean }> {
-  const k = await trx
-    .selectFrom("baskets")
-    .selectAll()
-    .where("id", "=", a.basket_id)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
+  const k = await lockedBasket(trx, a.basket_id);
+  if (!k) throw notFound();
   if (k.state === "paid") return { invoiceId: k.invoice_id, late: true };
   if (k.state !== "open") return { invoiceId: await invoiceBasket(trx, tenant, k.id, now), late: false };
   const held = await trx

@@ -10,7 +10,7 @@ import { type IssuedInvoice, issueInvoices } from "../invoices/issue-service.ts"
 import { closeStranded, insertAttempt } from "../payments/attempt-row.ts";
 import { availableCredit, creditShare, lockAccount, spendCredit } from "../payments/credit-ledger.ts";
 import { euros, type PricedLine } from "../pricing/pricing.ts";
-import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
+import { basketsWithRegie, daysOf, type Owner, pricedLines } from "./basket-service.ts";
 
 /**
  * Paying « Mon panier » online (online-payment.ts drives PayFiP): the attempt on a basket,
@@ -24,9 +24,7 @@ import { daysOf, type Owner, pricedLines } from "./basket-service.ts";
  * basket is not waiting for this payment.
  */
 export async function invoiceBasket(trx: Trx, tenant: Tenant, basketId: string, now: Date) {
-  const k = await trx
-    .selectFrom("baskets as k")
-    .innerJoin("regies as r", "r.id", "k.regie_id")
+  const k = await basketsWithRegie(trx)
     .select([
       "k.id",
       "k.state",
@@ -105,9 +103,7 @@ export const BASKET_EXPIRED =
 
 /** The household's open basket, locked, still in time; 404 or 409 with the reason otherwise. */
 async function payableBasket(trx: Trx, o: Owner, basketId: string) {
-  const k = await trx
-    .selectFrom("baskets as k")
-    .innerJoin("regies as r", "r.id", "k.regie_id")
+  const k = await basketsWithRegie(trx)
     .select(["k.id", "k.state", "k.expires_at", "k.regie_id", "r.numcli"])
     .where("k.id", "=", basketId)
     .where("k.household_id", "=", o.householdId)
@@ -179,15 +175,20 @@ export async function releaseStranded(trx: Trx, basketId: string, now: Date): Pr
   return true;
 }
 
-/** Why « Valider et payer » waits: the basket's page may still be paid, until when (Paris time). */
-async function underWay(trx: Trx, basketId: string) {
-  const a = await trx
+/** The basket's newest attempt still live (created, or pending on PayFiP's page). */
+export function liveAttempt(trx: Trx, basketId: string) {
+  return trx
     .selectFrom("payment_attempts")
-    .select("created_at")
+    .select(["id", "idop", "created_at"])
     .where("basket_id", "=", basketId)
     .where("state", "in", ["created", "pending"])
     .orderBy("created_at", "desc")
     .executeTakeFirst();
+}
+
+/** Why « Valider et payer » waits: the basket's page may still be paid, until when (Paris time). */
+async function underWay(trx: Trx, basketId: string) {
+  const a = await liveAttempt(trx, basketId);
   const until = a ? parisDateTime(new Date(a.created_at.getTime() + ATTEMPT_WINDOW_MS)).split(" ")[1] : null;
   return `Un paiement de ce panier est en cours sur la page de paiement sécurisée. Si vous l'avez quitté sans payer, réessayez ${until ? `après ${until}` : "dans 20 minutes"}.`;
 }

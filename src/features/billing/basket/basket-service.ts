@@ -4,7 +4,7 @@ import { parisDateTime } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { cancelUnpaidDay, PlanningError } from "../../planning/booking/status-service.ts";
 import { availableCredit, creditShare } from "../payments/credit-ledger.ts";
-import { householdPricing, tariffs } from "../pricing/billable.ts";
+import { dayUnit, householdPricing, PRICED_DAY, tariffs } from "../pricing/billable.ts";
 import { type PricedLine, priceDays } from "../pricing/pricing.ts";
 
 /**
@@ -20,6 +20,14 @@ export interface Owner {
   userId: string;
   now: Date;
 }
+
+/** Baskets (joined as « k ») with their régie (« r »): callers choose the columns and the rows. */
+export const basketsWithRegie = (trx: Trx) =>
+  trx.selectFrom("baskets as k").innerJoin("regies as r", "r.id", "k.regie_id");
+
+/** The basket of this id, locked until commit; undefined when there is none. */
+export const lockedBasket = (trx: Trx, id: string) =>
+  trx.selectFrom("baskets").selectAll().where("id", "=", id).forUpdate().executeTakeFirst();
 
 const hhmm = (d: Date) => parisDateTime(d).split(" ")[1] ?? "";
 const shortDay = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}`;
@@ -119,13 +127,8 @@ export async function daysOf(trx: Trx, basketId: string) {
     .innerJoin("children as c", "c.id", "b.child_id")
     .innerJoin("booking_dossiers as d", "d.id", "b.dossier_id")
     .select([
-      "b.id",
-      "b.day",
-      "b.child_id",
-      "b.period_id",
-      "s.key as service_key",
+      ...PRICED_DAY,
       "s.name as service_name",
-      "s.unit",
       "c.first_name",
       "c.last_name",
       "d.id as dossier_id",
@@ -146,23 +149,15 @@ export type BasketDay = Awaited<ReturnType<typeof daysOf>>[number];
 export async function pricedLines(trx: Trx, tenant: Tenant, householdId: string, days: BasketDay[]) {
   const h = (await householdPricing(trx, tenant, [householdId])).get(householdId);
   if (!h) throw notFound();
-  const units = days.map((d) => ({
-    ref: d.id,
-    unit: d.unit,
-    period: d.period_id,
-    childId: d.child_id,
-    service: d.service_key,
-    day: d.day,
-    label: `${d.service_name} – ${d.first_name} ${d.last_name} (${shortDay(d.day)})`,
-  }));
+  const units = days.map((d) =>
+    dayUnit(d, `${d.service_name} – ${d.first_name} ${d.last_name} (${shortDay(d.day)})`),
+  );
   return priceDays(await tariffs(trx), units, h);
 }
 
 /** « Mon panier »: the household's live baskets, per régie, with their reservations and lines. */
 export async function basketPage(trx: Trx, tenant: Tenant, householdId: string) {
-  const baskets = await trx
-    .selectFrom("baskets as k")
-    .innerJoin("regies as r", "r.id", "k.regie_id")
+  const baskets = await basketsWithRegie(trx)
     .select([
       "k.id",
       "k.state",

@@ -3,6 +3,7 @@ import type { Trx } from "../../../db/database.ts";
 import { parisToday } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
+import { billedDays } from "../pricing/billable.ts";
 import { createCreditNote } from "./credit-service.ts";
 
 /**
@@ -19,10 +20,8 @@ export async function creditCancelledDays(
   now: Date,
 ): Promise<string[]> {
   if (bookingIds.length === 0) return [];
-  const lines = await trx
-    .selectFrom("invoice_lines as l")
+  const lines = await billedDays(trx)
     .innerJoin("invoices as i", "i.id", "l.invoice_id")
-    .innerJoin("bookings as b", "b.id", "l.booking_id")
     .select(["l.id", "l.invoice_id"])
     .where("l.booking_id", "in", bookingIds)
     .where("b.status", "=", "cancelled")

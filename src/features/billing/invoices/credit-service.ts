@@ -5,6 +5,7 @@ import { FormError } from "../../../http/forms.ts";
 import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
+import { invoicesWithRegie } from "../invoice-rows.ts";
 import { availableCredit, lockAccount, spendCredit, spendOnOpenInvoices } from "../payments/credit-ledger.ts";
 import { TREASURY_FROZEN } from "../payments/ledger.ts";
 import { euros } from "../pricing/pricing.ts";
@@ -139,9 +140,7 @@ async function creditedCents(trx: Trx, invoiceId: string): Promise<number> {
 
 /** The invoice being credited, its account locked; 404 unless it is an invoice. */
 export async function invoiceToCredit(trx: Trx, invoiceId: string) {
-  const invoice = await trx
-    .selectFrom("invoices as i")
-    .innerJoin("regies as r", "r.id", "i.regie_id")
+  const invoice = await invoicesWithRegie(trx)
     .select([
       "i.id",
       "i.kind",

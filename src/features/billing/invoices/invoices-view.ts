@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { MIN_CENTS } from "../../../integrations/payfip/rules.ts";
 import { monthLabel, parisToday } from "../../../lib/dates.ts";
+import { invoicesWithRegie } from "../invoice-rows.ts";
 import { paidSql, settledSql } from "../payments/credit-ledger.ts";
 import { amountsOf, INVOICE_STATE_LABELS, type InvoiceState } from "../payments/ledger.ts";
 import { euros } from "../pricing/pricing.ts";
@@ -14,26 +15,23 @@ export function treasuryLabel(ref: string): string {
 
 /** Invoices with their régie and what was settled on them; callers add their conditions. */
 const invoiceQuery = (trx: Trx) =>
-  trx
-    .selectFrom("invoices as i")
-    .innerJoin("regies as r", "r.id", "i.regie_id")
-    .select([
-      "i.id",
-      "i.number",
-      "i.kind",
-      "i.month",
-      "i.issued_on",
-      "i.due_on",
-      "i.total_cents",
-      "i.treasury_ref",
-      "i.credited_invoice_id",
-      "i.household_id",
-      "r.name as regie_name",
-      "r.id as regie_id",
-      "i.treasury_correction",
-      settledSql.as("settled"),
-      paidSql.as("paid"),
-    ]);
+  invoicesWithRegie(trx).select([
+    "i.id",
+    "i.number",
+    "i.kind",
+    "i.month",
+    "i.issued_on",
+    "i.due_on",
+    "i.total_cents",
+    "i.treasury_ref",
+    "i.credited_invoice_id",
+    "i.household_id",
+    "r.name as regie_name",
+    "r.id as regie_id",
+    "i.treasury_correction",
+    settledSql.as("settled"),
+    paidSql.as("paid"),
+  ]);
 
 type RawInvoice = {
   id: string;

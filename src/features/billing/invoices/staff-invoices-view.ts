@@ -11,6 +11,7 @@ import type { AppEnv, Deps } from "../../../http/types.ts";
 import { parisToday, shortDate } from "../../../lib/dates.ts";
 import type { Actor } from "../../audit/service.ts";
 import { actorNames } from "../../audit/service.ts";
+import { invoicesWithRegie } from "../invoice-rows.ts";
 import { paidSql, settledSql } from "../payments/credit-ledger.ts";
 import { amountsOf, INVOICE_STATE_LABELS, type InvoiceState, type InvoiceSums } from "../payments/ledger.ts";
 import { canTransmit } from "../payments/treasury-service.ts";
@@ -43,30 +44,14 @@ const STATE_SQL: Record<InvoiceState, RawBuilder<boolean>> = {
   to_pay: sql`${settled} < i.total_cents and i.treasury_ref is null and ${paidSql} = 0`,
 };
 
-export function regieOptions(trx: Trx) {
-  return trx
-    .selectFrom("regies")
-    .select(["id", "name", "invoice_prefix as prefix", "collection"])
-    .orderBy("name")
-    .execute();
-}
-
 /** Past invoicing runs, the latest first. */
 export function pastRuns(trx: Trx) {
   return trx
     .selectFrom("invoicing_runs as x")
     .innerJoin("regies as r", "r.id", "x.regie_id")
     .leftJoin("users as u", "u.id", "x.issued_by")
-    .select([
-      "x.id",
-      "x.month",
-      "x.issued_at",
-      "x.invoice_count",
-      "x.line_count",
-      "x.total_cents",
-      "r.name as regie",
-      ...actorNames("u", "x.issued_by"),
-    ])
+    .selectAll("x")
+    .select(["r.name as regie", ...actorNames("u", "x.issued_by")])
     .orderBy("x.issued_at", "desc")
     .limit(100)
     .execute();
@@ -88,10 +73,7 @@ function withState<R extends InvoiceSums>(r: R) {
 
 /** Invoices with their household and régie, as the staff's list and invoice page read them. */
 const invoicesRead = (trx: Trx) =>
-  trx
-    .selectFrom("invoices as i")
-    .innerJoin("households as h", "h.id", "i.household_id")
-    .innerJoin("regies as r", "r.id", "i.regie_id");
+  invoicesWithRegie(trx).innerJoin("households as h", "h.id", "i.household_id");
 
 const INVOICE_COLUMNS = [
   "i.id",

@@ -10,6 +10,7 @@ import {
   previewRun,
   TOTALS_CHANGED,
 } from "./invoicing-service.ts";
+import { previousRuns } from "./run-slices.ts";
 
 /**
  * Staff ask for a run; the issue_invoicing job issues it (the row's trigger queues the job).
@@ -37,12 +38,7 @@ export async function requestRun(
     .executeTakeFirst();
   if (busy)
     throw new AppError("bad_request", 409, "Une émission est déjà en cours pour cette régie et ce mois.");
-  const issued = await trx
-    .selectFrom("invoicing_runs")
-    .select("id")
-    .where("regie_id", "=", regieId)
-    .where("month", "=", `${month}-01`)
-    .executeTakeFirst();
+  const issued = (await previousRuns(trx, regieId, month)).length > 0;
   // Only a complementary run is previewed here: it is small, and often there is nothing more.
   if (issued && !(await previewRun(trx, tenant, regieId, month)).households.length)
     throw new AppError(
@@ -70,17 +66,8 @@ export async function runRequest(trx: Trx, id: string) {
   const job = await trx
     .selectFrom("invoicing_jobs as j")
     .innerJoin("regies as r", "r.id", "j.regie_id")
-    .select([
-      "j.id",
-      "j.regie_id",
-      "j.month",
-      "j.state",
-      "j.step",
-      "j.problem",
-      "j.issued",
-      "j.invoice_count",
-    ])
-    .select(["j.created_at", "j.updated_at", "r.name as regie"])
+    .selectAll("j")
+    .select("r.name as regie")
     .where("j.id", "=", id)
     .executeTakeFirst();
   if (!job) throw notFound();

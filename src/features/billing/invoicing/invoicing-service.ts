@@ -1,9 +1,10 @@
 import type { Trx } from "../../../db/database.ts";
-import { AppError, notFound } from "../../../http/errors.ts";
+import { AppError } from "../../../http/errors.ts";
 import { addDays, addMonths, monthLabel, parisToday } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import type { Actor } from "../../audit/service.ts";
 import { billedHouseholds, bills, type HouseholdBill, monthPricing } from "../pricing/billable.ts";
+import { regieById } from "../settings/settings-service.ts";
 import {
   endRun,
   issueSlices,
@@ -33,12 +34,7 @@ export interface IssueConfirmation {
 }
 
 async function regieOf(trx: Trx, regieId: string): Promise<Regie> {
-  const r = await trx
-    .selectFrom("regies")
-    .select(["id", "key", "name", "invoice_prefix"])
-    .where("id", "=", regieId)
-    .executeTakeFirst();
-  if (!r) throw notFound();
+  const r = await regieById(trx, regieId);
   return { id: r.id, key: r.key, name: r.name, prefix: r.invoice_prefix };
 }
 

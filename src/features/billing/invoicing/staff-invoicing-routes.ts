@@ -16,7 +16,6 @@ import {
   invoiceNumber,
   LIST_LIMIT,
   pastRuns,
-  regieOptions,
   STATES,
   showInvoice,
   staffScope,
@@ -24,6 +23,7 @@ import {
 import { refundStaffRoutes } from "../payments/refund-routes.ts";
 import { staffCheckRoutes } from "../payments/staff-check-routes.ts";
 import { billingStaffPaymentRoutes } from "../payments/staff-payments-routes.ts";
+import { regiesByName } from "../settings/settings-service.ts";
 import { requestRun } from "./invoicing-requests.ts";
 import { previewRun } from "./invoicing-service.ts";
 import { staffRunProgressRoutes } from "./staff-run-progress-routes.ts";
@@ -45,7 +45,7 @@ async function showRuns(
   const tenant = c.get("tenant");
   const lastMonth = addMonths(parisToday(deps.now()).slice(0, 7), -1);
   const data = await inTransaction(c, deps.db, async (trx) => {
-    const regies = await regieOptions(trx);
+    const regies = await regiesByName(trx);
     const regie = regies.find((r) => r.id === choice.regie);
     const month = parseMonth(choice.mois);
     const wanted = choice.regie !== undefined || choice.mois !== undefined;
@@ -93,7 +93,7 @@ async function issue(c: Context<AppEnv>, deps: Deps) {
   const { actor } = staffScope(c);
   try {
     const id = await inTransaction(c, deps.db, async (trx) => {
-      const regies = await regieOptions(trx);
+      const regies = await regiesByName(trx);
       if (!regies.some((r) => r.id === choice.regie)) return null;
       return requestRun(trx, c.get("tenant"), actor, choice.regie, month, deps.now(), {
         confirmed: true,
@@ -115,7 +115,7 @@ async function listInvoices(c: Context<AppEnv>, deps: Deps) {
   const state = STATES.find((s) => s === c.req.query("etat")) ?? null;
   const q = (c.req.query("q") ?? "").slice(0, 100);
   const data = await inTransaction(c, deps.db, async (trx) => {
-    const regies = await regieOptions(trx);
+    const regies = await regiesByName(trx);
     const regieId = regies.find((r) => r.id === c.req.query("regie"))?.id ?? null;
     return { regies, regieId, rows: await invoiceList(trx, { q, regieId, state }) };
   });

@@ -2,6 +2,7 @@ import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
+import { invoicesWithRegie } from "../invoice-rows.ts";
 import { closeStranded, insertAttempt } from "./attempt-row.ts";
 import { remainingCents } from "./credit-ledger.ts";
 
@@ -35,9 +36,7 @@ export async function openAttempt(
 
 /** The household's invoice still payable online, and what is left to pay on it; 404 or 409 otherwise. */
 async function payableInvoice(trx: Trx, householdId: string, invoiceId: string, now: Date) {
-  const invoice = await trx
-    .selectFrom("invoices as i")
-    .innerJoin("regies as r", "r.id", "i.regie_id")
+  const invoice = await invoicesWithRegie(trx)
     .select(["i.id", "i.number", "i.kind", "i.treasury_ref", "i.regie_id", "r.numcli"])
     .where("i.id", "=", invoiceId)
     .where("i.household_id", "=", householdId)

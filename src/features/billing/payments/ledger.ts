@@ -1,9 +1,9 @@
 import type { PaymentMethod } from "../../../db/billing-types.ts";
 import type { Trx } from "../../../db/database.ts";
-import { notFound } from "../../../http/errors.ts";
 import { FormError } from "../../../http/forms.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
+import { invoiceForUpdate } from "../invoice-rows.ts";
 import { euros } from "../pricing/pricing.ts";
 import { lockAccount, remainingCents, spendOnOpenInvoices } from "./credit-ledger.ts";
 
@@ -116,13 +116,7 @@ export async function recordPayment(
  * credit rather than losing a payment.
  */
 async function lockedInvoice(trx: Trx, input: PaymentInput, online: boolean) {
-  const invoice = await trx
-    .selectFrom("invoices")
-    .select(["id", "regie_id", "household_id", "kind", "treasury_ref"])
-    .where("id", "=", input.invoiceId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (invoice?.kind !== "invoice") throw notFound();
+  const invoice = await invoiceForUpdate(trx, input.invoiceId);
   if (invoice.treasury_ref && !online) throw FormError.at("montant", TREASURY_FROZEN);
   await lockAccount(trx, { householdId: invoice.household_id, regieId: invoice.regie_id });
   const { total, settled } = await remainingCents(trx, invoice.id);

@@ -4,6 +4,7 @@ import { notFound } from "../../../http/errors.ts";
 import { FormError } from "../../../http/forms.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
+import { regieById } from "../settings/settings-service.ts";
 import { HOUSEHOLD_REGIE_COLUMNS } from "../staff-columns.ts";
 import { availableCredit, lockAccount } from "./credit-ledger.ts";
 
@@ -31,6 +32,22 @@ export async function ibanOnFile(trx: Trx, householdId: string) {
   return h?.iban ? { iban: h.iban, holder: h.account_holder ?? "" } : null;
 }
 
+/** The audit line of a write on a household's refund. */
+function auditRefund(
+  trx: Trx,
+  tenant: Tenant,
+  actor: Actor,
+  refund: { id: string; household_id: string },
+  change: { action: "create" | "update"; fields: string[] },
+) {
+  return recordWrite(trx, tenant.id, actor, {
+    householdId: refund.household_id,
+    entity: "refunds",
+    entityId: refund.id,
+    ...change,
+  });
+}
+
 export interface RefundRequest {
   regieId: string;
   /** null: the IBAN on file. */
@@ -46,12 +63,7 @@ export async function requestRefund(
   householdId: string,
   input: RefundRequest,
 ) {
-  const regie = await trx
-    .selectFrom("regies")
-    .select("id")
-    .where("id", "=", input.regieId)
-    .executeTakeFirst();
-  if (!regie) throw notFound();
+  await regieById(trx, input.regieId);
   const account = { householdId, regieId: input.regieId };
   await lockAccount(trx, account);
   const credit = await availableCredit(trx, account);
@@ -73,15 +85,9 @@ export async function requestRefund(
       account_holder: holder,
       requested_by: actor.userId,
     })
-    .returning("id")
+    .returning(["id", "household_id"])
     .executeTakeFirstOrThrow();
-  await recordWrite(trx, tenant.id, actor, {
-    householdId,
-    action: "create",
-    entity: "refunds",
-    entityId: row.id,
-    fields: ["amount_cents", "iban"],
-  });
+  await auditRefund(trx, tenant, actor, row, { action: "create", fields: ["amount_cents", "iban"] });
   return credit;
 }
 
@@ -102,18 +108,8 @@ export function refundList(trx: Trx) {
     .selectFrom("refunds as f")
     .innerJoin("households as h", "h.id", "f.household_id")
     .innerJoin("regies as r", "r.id", "f.regie_id")
-    .select([
-      "f.id",
-      "f.amount_cents",
-      "f.state",
-      "f.iban",
-      "f.account_holder",
-      "f.requested_at",
-      "f.paid_on",
-      "f.reference",
-      "h.id as household_id",
-      ...HOUSEHOLD_REGIE_COLUMNS,
-    ])
+    .selectAll("f")
+    .select(HOUSEHOLD_REGIE_COLUMNS)
     .orderBy("f.state", "desc")
     .orderBy("f.requested_at", "desc")
     .limit(200)
@@ -136,11 +132,5 @@ export async function recordRefund(
     .returning(["id", "household_id"])
     .executeTakeFirst();
   if (!row) throw notFound();
-  await recordWrite(trx, tenant.id, actor, {
-    householdId: row.household_id,
-    action: "update",
-    entity: "refunds",
-    entityId: row.id,
-    fields: ["state", "paid_on"],
-  });
+  await auditRefund(trx, tenant, actor, row, { action: "update", fields: ["state", "paid_on"] });
 }

@@ -7,13 +7,8 @@ import type { AppEnv, Deps } from "../../../http/types.ts";
 import { isIsoDate, parisDateTime, parisToday } from "../../../lib/dates.ts";
 import { euros } from "../../../lib/form-fields.ts";
 import { dayBefore, deskReference } from "../desk-fields.ts";
-import {
-  DESK_METHODS,
-  FORMAT,
-  invoiceForm,
-  METHOD_NAMES,
-  regieOptions,
-} from "../invoices/staff-invoices-view.ts";
+import { DESK_METHODS, FORMAT, invoiceForm, METHOD_NAMES } from "../invoices/staff-invoices-view.ts";
+import { regiesByName } from "../settings/settings-service.ts";
 import { recordPayment } from "./ledger.ts";
 import {
   ATTEMPT_STATE_LABELS,
@@ -56,7 +51,7 @@ async function listPayments(c: Context<AppEnv>, deps: Deps) {
   const from = dateOrNull(c.req.query("du"));
   const to = dateOrNull(c.req.query("au"));
   const data = await inTransaction(c, deps.db, async (trx) => {
-    const regies = await regieOptions(trx);
+    const regies = await regiesByName(trx);
     const regieId = regies.find((r) => r.id === c.req.query("regie"))?.id ?? null;
     return { regies, regieId, ...(await paymentList(trx, { regieId, method, from, to })) };
   });

@@ -2,6 +2,7 @@ import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite } from "../../audit/service.ts";
+import { invoiceForUpdate } from "../invoice-rows.ts";
 import { CreditError, invoiceToCredit, issueCreditNote } from "../invoices/credit-service.ts";
 import { euros } from "../pricing/pricing.ts";
 import { remainingCents } from "./credit-ledger.ts";
@@ -28,14 +29,7 @@ export async function transmitToTreasury(
   ormc: string,
   now: Date,
 ) {
-  const invoice = await trx
-    .selectFrom("invoices as i")
-    .innerJoin("regies as r", "r.id", "i.regie_id")
-    .select(["i.id", "i.kind", "i.household_id", "i.treasury_ref", "r.collection"])
-    .where("i.id", "=", invoiceId)
-    .forUpdate("i")
-    .executeTakeFirst();
-  if (invoice?.kind !== "invoice") throw notFound();
+  const invoice = await invoiceForUpdate(trx, invoiceId);
   const { total, settled } = await remainingCents(trx, invoiceId);
   const state = { ...invoice, treasuryRef: invoice.treasury_ref, remainingCents: total - settled };
   if (!canTransmit(state))

@@ -73,6 +73,37 @@ function billableDays(trx: Trx, m: MonthPricing) {
     );
 }
 
+/** What pricing reads of a booked day (joined as « b ») and its service (« s »). */
+export const PRICED_DAY = [
+  "b.id",
+  "b.child_id",
+  "b.day",
+  "b.period_id",
+  "s.key as service_key",
+  "s.unit",
+] as const;
+
+/** A row read with PRICED_DAY. */
+interface PricedDay {
+  id: string;
+  unit: DayUnit["unit"];
+  period_id: string;
+  child_id: string;
+  service_key: string;
+  day: string;
+}
+
+/** A booked day as pricing takes it, under the label of its line. */
+export const dayUnit = (r: PricedDay, label: string): DayUnit => ({
+  ref: r.id,
+  unit: r.unit,
+  period: r.period_id,
+  childId: r.child_id,
+  service: r.service_key,
+  day: r.day,
+  label,
+});
+
 /** Household numbers in the order invoices follow (the default locale's, as localeCompare). */
 const byNumber = new Intl.Collator().compare;
 
@@ -100,8 +131,7 @@ function billableBookings(trx: Trx, m: MonthPricing, householdIds?: string[]) {
     .leftJoin(deadlines.as<"dl">(sql`dl(period_id, day, limit_at)`), (j) =>
       j.onRef("dl.period_id", "=", "b.period_id").onRef("dl.day", "=", "b.day"),
     )
-    .select(["b.id", "b.household_id", "b.child_id", "b.day", "b.period_id"])
-    .select(["s.key as service_key", "s.unit", label.as("label")])
+    .select([...PRICED_DAY, "b.household_id", label.as("label")])
     .select(sql<boolean>`b.status = 'cancelled' and b.late_cancel`.as("late_cancel"))
     .select(sql<boolean>`dl.limit_at is not null and (b.unbooked or b.created_at >= dl.limit_at)`.as("late"))
     .orderBy("b.household_id")
@@ -154,11 +184,13 @@ export async function tariffs(trx: Trx): Promise<Tariff[]> {
   return (await trx.selectFrom("tariffs").select("spec").execute()).map((t) => t.spec);
 }
 
+/** Invoice lines (joined as « l ») with the booked day each bills (« b »). */
+export const billedDays = (trx: Trx) =>
+  trx.selectFrom("invoice_lines as l").innerJoin("bookings as b", "b.id", "l.booking_id");
+
 /** The children and periods whose flat rate an earlier invoice already bills. */
 async function flatRatesBilled(trx: Trx, regieId: string): Promise<Set<string>> {
-  const rows = await trx
-    .selectFrom("invoice_lines as l")
-    .innerJoin("bookings as b", "b.id", "l.booking_id")
+  const rows = await billedDays(trx)
     .innerJoin("services as s", "s.id", "b.service_id")
     .select(["b.child_id", "b.period_id"])
     .where("s.regie_id", "=", regieId)
@@ -200,17 +232,7 @@ export async function bills(trx: Trx, m: MonthPricing, householdIds?: string[]):
   for (const [householdId, h] of pricing) {
     const units: DayUnit[] = (byHousehold.get(householdId) ?? [])
       .filter((r) => r.unit !== "flat" || !m.flatsBilled.has(`${r.child_id}|${r.period_id}`))
-      .map((r) => ({
-        ref: r.id,
-        unit: r.unit,
-        period: r.period_id,
-        childId: r.child_id,
-        service: r.service_key,
-        day: r.day,
-        label: r.label,
-        lateBooking: r.late,
-        lateCancellation: r.late_cancel,
-      }));
+      .map((r) => ({ ...dayUnit(r, r.label), lateBooking: r.late, lateCancellation: r.late_cancel }));
     const lines: BillableLine[] = priceDays(m.tariffs, units, h).map((l) => ({
       ...l,
       bookingId: l.ref as string,

@@ -6,6 +6,7 @@ import { slugOf } from "../../../lib/slug.ts";
 import type { Tariff } from "../../../tenancy/billing-schema.ts";
 import { recordWrite } from "../../audit/service.ts";
 import { linkServicesToRegie, unlinkServicesFromRegie } from "../../planning/offer/regie-link-service.ts";
+import { billedDays } from "../pricing/billable.ts";
 import { type Errors, parseTariff, type RawForm, type RegieForm, tariffValues } from "./settings-schemas.ts";
 
 /** An admin of the town editing its régies and tariffs (issue 5, items 1 and 2). */
@@ -35,19 +36,26 @@ const servicesOf = (trx: Trx) =>
     .orderBy("s.position")
     .execute();
 
+/** The town's régie of this id; 404 when there is none. */
+export async function regieById(trx: Trx, id: string) {
+  const regie = await trx.selectFrom("regies").selectAll().where("id", "=", id).executeTakeFirst();
+  if (!regie) throw notFound();
+  return regie;
+}
+
+/** The town's régies, by name. */
+export const regiesByName = (trx: Trx) => trx.selectFrom("regies").selectAll().orderBy("name").execute();
+
 /** « Régies »: each with the services it bills. */
 export async function listRegies(trx: Trx) {
-  const regies = await trx.selectFrom("regies").selectAll().orderBy("name").execute();
+  const regies = await regiesByName(trx);
   const services = await servicesOf(trx);
   return regies.map((r) => ({ ...r, services: services.filter((s) => s.regie_id === r.id) }));
 }
 
 /** A régie's form (null: « Nouvelle régie »), with every service and who bills it. */
 export async function regieForm(trx: Trx, id: string | null) {
-  const regie = id
-    ? await trx.selectFrom("regies").selectAll().where("id", "=", id).executeTakeFirst()
-    : null;
-  if (id && !regie) throw notFound();
+  const regie = id ? await regieById(trx, id) : null;
   const services = await servicesOf(trx);
   const values: RawForm = regie
     ? {
@@ -100,10 +108,7 @@ async function assignServices(trx: Trx, id: string, keys: string[]) {
 
 /** Creates (id null) or updates a régie and the services it bills; audited with the fields changed. */
 export async function saveRegie(trx: Trx, a: Admin, id: string | null, form: RegieForm): Promise<Outcome> {
-  const before = id
-    ? await trx.selectFrom("regies").selectAll().where("id", "=", id).executeTakeFirst()
-    : null;
-  if (id && !before) throw notFound();
+  const before = id ? await regieById(trx, id) : null;
   const errors = await regieErrors(trx, id, form);
   if (Object.keys(errors).length) return { ok: false, errors };
   const row = {
@@ -194,10 +199,11 @@ export async function newTariffForm(trx: Trx, serviceId: string) {
 
 /** The last day of the service already billed on an issued invoice, if any. */
 async function lastBilledDay(trx: Trx, serviceId: string): Promise<string | null> {
-  const row = await sql<{ day: string | null }>`
-    select max(l.day)::text as day from invoice_lines l join bookings b on b.id = l.booking_id
-    where b.service_id = ${serviceId}::uuid`.execute(trx);
-  return row.rows[0]?.day ?? null;
+  const row = await billedDays(trx)
+    .select((eb) => eb.fn.max("l.day").as("day"))
+    .where("b.service_id", "=", serviceId)
+    .executeTakeFirst();
+  return row?.day ?? null;
 }
 
 /** Adds a tariff from a date after every billed day of the service (billed days keep their price). */

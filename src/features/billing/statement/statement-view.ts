@@ -2,6 +2,7 @@ import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { availableCredit } from "../payments/credit-ledger.ts";
 import { ibanOnFile, maskIban, refundsOf } from "../payments/refund-service.ts";
+import { regiesByName } from "../settings/settings-service.ts";
 import { statementFor } from "./statement.ts";
 
 /** The school year a day belongs to: "2026-2027" from 1 September 2026 to 31 August 2027. */
@@ -30,7 +31,7 @@ export async function statementPage(
   asked: { year?: string; regieId?: string },
 ) {
   const years = await yearsOf(trx, householdId, today);
-  const regies = await trx.selectFrom("regies").select(["id", "name"]).orderBy("name").execute();
+  const regies = await regiesByName(trx);
   const latest = await trx
     .selectFrom("invoices")
     .select("regie_id")
