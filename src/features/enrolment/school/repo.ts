@@ -37,8 +37,10 @@ const withNames = (trx: Trx) =>
     .innerJoin("children as c", "c.id", "r.child_id")
     .innerJoin("households as h", "h.id", "r.household_id")
     .selectAll("r")
-    .select(["c.first_name", "c.last_name", "c.birth_date"])
     .select([
+      "c.first_name",
+      "c.last_name",
+      "c.birth_date",
       "h.name as household_name",
       "h.number as household_number",
       "h.address_line",
