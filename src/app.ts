@@ -27,7 +27,7 @@ import { tariffRoutes } from "./features/enrolment/tariffs/routes.ts";
 import { healthLogRoutes, healthLogStaffRoutes } from "./features/health-log/routes.ts";
 import { homeRoutes } from "./features/home/routes.ts";
 import { householdRoutes } from "./features/household/routes.ts";
-import { householdStaffRoutes } from "./features/household/staff-routes.ts";
+import { householdStaffRoutes } from "./features/household/staff/staff-routes.ts";
 import { legalRoutes } from "./features/legal/routes.ts";
 import { messagesRoutes, unreadCount } from "./features/messages/routes.ts";
 import { messagesStaffRoutes } from "./features/messages/staff-routes.ts";
@@ -42,7 +42,7 @@ import { planningStaffOfferRoutes } from "./features/planning/offer/staff-offer-
 import { planningStaffReviewRoutes } from "./features/planning/review/staff-review-routes.ts";
 import { planningWizardRoutes } from "./features/planning/wizard/wizard-routes.ts";
 import { platformRoutes } from "./features/platform/routes.ts";
-import { schoolCalendarRoutes } from "./features/platform/school-calendar-routes.ts";
+import { schoolCalendarRoutes } from "./features/platform/school-calendar/school-calendar-routes.ts";
 import { preregistrationRoutes } from "./features/preregistration/routes.ts";
 import { preregistrationStaffRoutes } from "./features/preregistration/staff-routes.ts";
 import { requestsRoutes } from "./features/requests/routes.ts";

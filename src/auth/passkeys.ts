@@ -12,7 +12,7 @@ import type { Database, TenantContext, Trx } from "../db/database.ts";
 /**
  * Passkeys (WebAuthn, @simplewebauthn/server) as the easier second factor (issue 16), for both
  * kinds of account: town accounts (parents, staff; town-passkeys.ts) and platform operators
- * (features/platform/passkey-service.ts). Added from « Double authentification » once TOTP is
+ * (features/platform/operators/passkey-service.ts). Added from « Double authentification » once TOTP is
  * on (it stays the fallback), then offered after the password. Each ceremony's challenge is
  * kept in the session row that asked for it, taken (cleared) by the check that uses it, and
  * holds 5 minutes.

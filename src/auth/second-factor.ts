@@ -1,11 +1,11 @@
 import { sql } from "kysely";
-import type { SessionUser } from "../auth/sessions.ts";
 import type { Database, Trx } from "../db/database.ts";
 import { recordWrite } from "../features/audit/service.ts";
 import { sessionScope } from "../http/scope.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Tenant } from "../tenancy/resolve.ts";
 import { type AuthEvent, recordAuthEvent } from "./events.ts";
+import type { SessionUser } from "./sessions.ts";
 import { clear, registerFailure, type ThrottleKey, waitSeconds } from "./throttle.ts";
 import { hashToken } from "./tokens.ts";
 import * as totp from "./totp.ts";

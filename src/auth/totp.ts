@@ -4,7 +4,7 @@ import { hashToken } from "./tokens.ts";
 
 /**
  * The TOTP factor shared by town accounts (second-factor.ts) and operators
- * (features/platform/second-factor-service.ts): RFC 6238, 30 s, 6 digits, one step of grace
+ * (features/platform/operators/second-factor-service.ts): RFC 6238, 30 s, 6 digits, one step of grace
  * for clocks, and ten single-use recovery codes, of which only SHA-256 digests are kept. A TOTP
  * code serves once: the factor keeps the last time step it accepted, and only a later step passes.
  */

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { createDatabase, type Database } from "../../src/db/database.ts";
 import { loginUrl, prepareDatabase } from "../../src/db/prepare.ts";
-import { exportTown, importTown } from "../../src/features/platform/import-service.ts";
+import { exportTown, importTown } from "../../src/features/platform/towns/import-service.ts";
 import { tenantConfigSchema } from "../../src/tenancy/config-schema.ts";
 import { loadTenantFiles } from "../../src/tenancy/files.ts";
 import { provisionTenants } from "../../src/tenancy/provision.ts";

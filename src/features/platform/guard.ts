@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { OperatorSession } from "../../auth/operator-sessions.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import type { Who } from "./towns-service.ts";
+import type { Who } from "./towns/towns-service.ts";
 
 /** The console's pages are for a signed-in operator only. */
 export const requireOperator: MiddlewareHandler<AppEnv> = async (c, next) =>

@@ -8,12 +8,12 @@ import { readForm, safeValues } from "../../http/forms.ts";
 import { page, seeOther } from "../../http/render.ts";
 import { logActor } from "../../http/request-log.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
-import { platformDashboardRoutes } from "./dashboard-routes.ts";
-import { platformImportRoutes } from "./import-routes.ts";
-import { platformSecondFactorRoutes } from "./second-factor-routes.ts";
+import { platformDashboardRoutes } from "./dashboard/dashboard-routes.ts";
+import { platformSecondFactorRoutes } from "./operators/second-factor-routes.ts";
 import * as platform from "./service.ts";
-import { platformTownStaffRoutes } from "./town-staff-routes.ts";
-import { platformTownRoutes } from "./towns-routes.ts";
+import { platformImportRoutes } from "./towns/import-routes.ts";
+import { platformTownStaffRoutes } from "./towns/town-staff-routes.ts";
+import { platformTownRoutes } from "./towns/towns-routes.ts";
 
 const COOKIE = "parvis";
 

@@ -7,7 +7,7 @@ import { operatorTransaction } from "../../http/scope.ts";
 import type { AppEnv, Deps } from "../../http/types.ts";
 import { optionalText } from "../../lib/form-fields.ts";
 import { operatorOf, requireOperator } from "../platform/console-service.ts";
-import * as townsService from "../platform/towns-service.ts";
+import * as townsService from "../platform/towns/towns-service.ts";
 import * as support from "./service.ts";
 
 const entrySchema = z

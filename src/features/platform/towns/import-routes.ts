@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
-import { readUpload, uuidParam } from "../../http/forms.ts";
-import { page, seeOther } from "../../http/render.ts";
-import type { AppEnv, Deps } from "../../http/types.ts";
-import { tenantJsonSchema } from "../../tenancy/file-io.ts";
-import { requireOperator, who } from "./guard.ts";
+import { readUpload, uuidParam } from "../../../http/forms.ts";
+import { page, seeOther } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { tenantJsonSchema } from "../../../tenancy/file-io.ts";
+import { requireOperator, who } from "../guard.ts";
 import * as importService from "./import-service.ts";
 
 /** Tenant files from the console: export a town, import (create or update) one, the JSON Schema. */

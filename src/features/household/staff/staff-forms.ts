@@ -1,5 +1,5 @@
-import { type FormDef, foyerForms, profileForm } from "./forms.ts";
-import { bancaireSchema } from "./schemas.ts";
+import { type FormDef, foyerForms, profileForm } from "../forms.ts";
+import { bancaireSchema } from "../schemas.ts";
 
 const bank = foyerForms["coordonnees-bancaires"] as FormDef;
 

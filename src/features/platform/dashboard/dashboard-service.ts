@@ -1,8 +1,8 @@
 import { sql } from "kysely";
-import type { OperatorSession } from "../../auth/operator-sessions.ts";
-import type { Database } from "../../db/database.ts";
-import { addMonths } from "../../lib/dates.ts";
-import { asOperator } from "./audit.ts";
+import type { OperatorSession } from "../../../auth/operator-sessions.ts";
+import type { Database } from "../../../db/database.ts";
+import { addMonths } from "../../../lib/dates.ts";
+import { asOperator } from "../audit.ts";
 
 export interface TownStats {
   tenant_id: string;

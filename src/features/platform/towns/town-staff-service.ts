@@ -1,12 +1,12 @@
-import type { AccountDeps } from "../../auth/account-service.ts";
-import type { Database } from "../../db/database.ts";
-import { switchPersona, type Trx } from "../../db/database.ts";
-import type { Env } from "../../env.ts";
-import { publicOrigin } from "../../env.ts";
-import type { Logger } from "../../lib/log.ts";
-import { currentTenant } from "../../tenancy/current.ts";
-import type { Actor } from "../audit/service.ts";
-import { asOperator, auditOperator } from "./audit.ts";
+import type { AccountDeps } from "../../../auth/account-service.ts";
+import type { Database } from "../../../db/database.ts";
+import { switchPersona, type Trx } from "../../../db/database.ts";
+import type { Env } from "../../../env.ts";
+import { publicOrigin } from "../../../env.ts";
+import type { Logger } from "../../../lib/log.ts";
+import { currentTenant } from "../../../tenancy/current.ts";
+import type { Actor } from "../../audit/service.ts";
+import { asOperator, auditOperator } from "../audit.ts";
 import type { Who } from "./towns-service.ts";
 
 export interface InTown {

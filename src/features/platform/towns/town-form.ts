@@ -1,14 +1,14 @@
 import { z } from "zod";
-import { requiredText, tooLong, trimmed } from "../../lib/form-fields.ts";
+import { requiredText, tooLong, trimmed } from "../../../lib/form-fields.ts";
 import {
   colourField,
   contrastIssues,
   identityConfig,
   identityValues,
   parseLinks,
-} from "../../tenancy/branding-form.ts";
-import { type TenantConfig, tenantConfigSchema } from "../../tenancy/config-schema.ts";
-import { SLUG_MALFORMED } from "../../tenancy/towns.ts";
+} from "../../../tenancy/branding-form.ts";
+import { type TenantConfig, tenantConfigSchema } from "../../../tenancy/config-schema.ts";
+import { SLUG_MALFORMED } from "../../../tenancy/towns.ts";
 
 /**
  * The operators' town form: flat French form fields in, a tenant configuration out, checked

@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
-import { page } from "../../http/render.ts";
-import type { AppEnv, Deps } from "../../http/types.ts";
-import { monthLabel, parisToday } from "../../lib/dates.ts";
+import { page } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { monthLabel, parisToday } from "../../../lib/dates.ts";
+import { operatorOf, requireOperator } from "../guard.ts";
 import { COLUMNS, dashboard, type SortKey, type TownStats } from "./dashboard-service.ts";
-import { operatorOf, requireOperator } from "./guard.ts";
 
 const EUROS = new Intl.NumberFormat("fr-FR", { style: "currency", currency: "EUR" });
 const MONEY = new Set<string>(["online_cents", "desk_cents"]);

@@ -1,14 +1,14 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { mountPasskeys } from "../../auth/passkey-routes.ts";
-import * as passkeys from "../../auth/passkeys.ts";
-import { tooManyTries } from "../../auth/throttle.ts";
-import { readHostCookie } from "../../http/cookies.ts";
-import { readForm } from "../../http/forms.ts";
-import { page, seeOther } from "../../http/render.ts";
-import type { AppEnv, Deps } from "../../http/types.ts";
-import { requiredText } from "../../lib/form-fields.ts";
-import { operatorOf, requireOperator } from "./guard.ts";
+import { mountPasskeys } from "../../../auth/passkey-routes.ts";
+import * as passkeys from "../../../auth/passkeys.ts";
+import { tooManyTries } from "../../../auth/throttle.ts";
+import { readHostCookie } from "../../../http/cookies.ts";
+import { readForm } from "../../../http/forms.ts";
+import { page, seeOther } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { requiredText } from "../../../lib/form-fields.ts";
+import { operatorOf, requireOperator } from "../guard.ts";
 import { operatorAccount, operatorComplete, operatorLoginOptions } from "./passkey-service.ts";
 import * as factor from "./second-factor-service.ts";
 

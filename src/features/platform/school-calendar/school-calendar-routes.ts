@@ -1,11 +1,11 @@
 import { type Context, Hono } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import type { OperatorSession } from "../../auth/operator-sessions.ts";
-import { firstValue, readUpload } from "../../http/forms.ts";
-import { page, seeOther } from "../../http/render.ts";
-import type { AppEnv, Deps } from "../../http/types.ts";
-import { parisToday, shortDate } from "../../lib/dates.ts";
-import { WARN_DAYS } from "../../lib/school-holidays.ts";
+import type { OperatorSession } from "../../../auth/operator-sessions.ts";
+import { firstValue, readUpload } from "../../../http/forms.ts";
+import { page, seeOther } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { parisToday, shortDate } from "../../../lib/dates.ts";
+import { WARN_DAYS } from "../../../lib/school-holidays.ts";
 import * as calendar from "./school-calendar-service.ts";
 
 const ZONES = ["A", "B", "C", "Corse"];

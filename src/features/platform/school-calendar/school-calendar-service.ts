@@ -1,5 +1,5 @@
-import type { OperatorSession } from "../../auth/operator-sessions.ts";
-import type { Database, Trx } from "../../db/database.ts";
+import type { OperatorSession } from "../../../auth/operator-sessions.ts";
+import type { Database, Trx } from "../../../db/database.ts";
 import {
   calendarEnds,
   calendarWarnings,
@@ -7,8 +7,8 @@ import {
   parseCalendarCsv,
   parseCalendarIcs,
   setSchoolCalendar,
-} from "../../lib/school-holidays.ts";
-import { asOperator } from "./audit.ts";
+} from "../../../lib/school-holidays.ts";
+import { asOperator } from "../audit.ts";
 
 const READER = { role: "app_jobs" as const, tenantId: null };
 /** Other processes pick an import up within this delay. */

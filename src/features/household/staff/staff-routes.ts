@@ -1,16 +1,16 @@
 import { type Context, Hono } from "hono";
-import { requireStaff } from "../../auth/middleware.ts";
-import type { SessionUser } from "../../auth/sessions.ts";
-import { notFound } from "../../http/errors.ts";
-import { readForm, uuidParam } from "../../http/forms.ts";
-import { page, pageOrPart, seeOther } from "../../http/render.ts";
-import { callerScope, inTransaction } from "../../http/scope.ts";
-import type { AppEnv, Deps } from "../../http/types.ts";
-import { recordStaffView } from "../health-log/service.ts";
-import type { Values } from "../requests/service.ts";
-import * as display from "./display.ts";
-import type { FormDef } from "./forms.ts";
-import { formValues } from "./routes.ts";
+import { requireStaff } from "../../../auth/middleware.ts";
+import type { SessionUser } from "../../../auth/sessions.ts";
+import { notFound } from "../../../http/errors.ts";
+import { readForm, uuidParam } from "../../../http/forms.ts";
+import { page, pageOrPart, seeOther } from "../../../http/render.ts";
+import { callerScope, inTransaction } from "../../../http/scope.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { recordStaffView } from "../../health-log/service.ts";
+import type { Values } from "../../requests/service.ts";
+import * as display from "../display.ts";
+import type { FormDef } from "../forms.ts";
+import { formValues } from "../routes.ts";
 import { staffForm } from "./staff-forms.ts";
 import * as staffService from "./staff-service.ts";
 

@@ -1,10 +1,10 @@
-import type { OperatorSession } from "../../auth/operator-sessions.ts";
-import type { Database } from "../../db/database.ts";
-import { notFound } from "../../http/errors.ts";
-import { type TenantConfig, tenantConfigSchema } from "../../tenancy/config-schema.ts";
-import { provisionTownData } from "../../tenancy/provision.ts";
-import * as towns from "../../tenancy/towns.ts";
-import { asOperator, auditOperator } from "./audit.ts";
+import type { OperatorSession } from "../../../auth/operator-sessions.ts";
+import type { Database } from "../../../db/database.ts";
+import { notFound } from "../../../http/errors.ts";
+import { type TenantConfig, tenantConfigSchema } from "../../../tenancy/config-schema.ts";
+import { provisionTownData } from "../../../tenancy/provision.ts";
+import * as towns from "../../../tenancy/towns.ts";
+import { asOperator, auditOperator } from "../audit.ts";
 
 export type Saved = { ok: true; id: string } | { ok: false; errors: Record<string, string> };
 type Status = "active" | "suspended" | "archived";

@@ -1,11 +1,11 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { readForm, readUpload, singleValues, uuidParam } from "../../http/forms.ts";
-import { page, seeOther } from "../../http/render.ts";
-import type { AppEnv, Deps } from "../../http/types.ts";
-import { contrastOf } from "../../tenancy/branding-form.ts";
-import { checkLogo } from "../../tenancy/logo.ts";
-import { operatorOf, requireOperator, who } from "./guard.ts";
+import { readForm, readUpload, singleValues, uuidParam } from "../../../http/forms.ts";
+import { page, seeOther } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import { contrastOf } from "../../../tenancy/branding-form.ts";
+import { checkLogo } from "../../../tenancy/logo.ts";
+import { operatorOf, requireOperator, who } from "../guard.ts";
 import { NEW_TOWN_VALUES, parseTownForm, townValues, type Values } from "./town-form.ts";
 import * as townsService from "./towns-service.ts";
 

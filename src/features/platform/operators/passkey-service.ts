@@ -1,10 +1,10 @@
 import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
-import { type OperatorSession, pendingOperator } from "../../auth/operator-sessions.ts";
-import { type Account, loginOptions, OPERATORS, type Site, verifyAnswer } from "../../auth/passkeys.ts";
-import { hashToken } from "../../auth/tokens.ts";
-import type { Database } from "../../db/database.ts";
-import type { Logger } from "../../lib/log.ts";
-import { asOperator, recordPlatformEvent } from "./audit.ts";
+import { type OperatorSession, pendingOperator } from "../../../auth/operator-sessions.ts";
+import { type Account, loginOptions, OPERATORS, type Site, verifyAnswer } from "../../../auth/passkeys.ts";
+import { hashToken } from "../../../auth/tokens.ts";
+import type { Database } from "../../../db/database.ts";
+import type { Logger } from "../../../lib/log.ts";
+import { asOperator, recordPlatformEvent } from "../audit.ts";
 import { givePending } from "./second-factor-service.ts";
 
 /**

@@ -1,9 +1,9 @@
 import { type Context, Hono } from "hono";
-import { type FormState, readForm, uuidParam } from "../../http/forms.ts";
-import { page, seeOther } from "../../http/render.ts";
-import type { AppEnv, Deps } from "../../http/types.ts";
-import * as team from "../team/service.ts";
-import { requireOperator, who } from "./guard.ts";
+import { type FormState, readForm, uuidParam } from "../../../http/forms.ts";
+import { page, seeOther } from "../../../http/render.ts";
+import type { AppEnv, Deps } from "../../../http/types.ts";
+import * as team from "../../team/service.ts";
+import { requireOperator, who } from "../guard.ts";
 import { type InTown, inTownAsOperator } from "./town-staff-service.ts";
 
 const inTown = <T>(deps: Deps, c: Context<AppEnv>, event: string | null, fn: (t: InTown) => Promise<T>) =>

@@ -1,6 +1,6 @@
 import { type Expression, type ExpressionBuilder, sql } from "kysely";
-import type { Trx } from "../../db/database.ts";
-import type { DB } from "../../db/types.ts";
+import type { Trx } from "../../../db/database.ts";
+import type { DB } from "../../../db/types.ts";
 
 // Accents folded in SQL as in JS (searchTerms): lower() first, then one letter for each.
 const ACCENTED = "àáâãäåçèéêëìíîïñòóôõöùúûüýÿ";

@@ -1,9 +1,13 @@
-import { type OperatorSession, openOperatorSession, pendingOperator } from "../../auth/operator-sessions.ts";
-import { clear, registerFailure, waitSeconds } from "../../auth/throttle.ts";
-import * as totp from "../../auth/totp.ts";
-import type { Database, Trx } from "../../db/database.ts";
-import type { Logger } from "../../lib/log.ts";
-import { asOperator } from "./audit.ts";
+import {
+  type OperatorSession,
+  openOperatorSession,
+  pendingOperator,
+} from "../../../auth/operator-sessions.ts";
+import { clear, registerFailure, waitSeconds } from "../../../auth/throttle.ts";
+import * as totp from "../../../auth/totp.ts";
+import type { Database, Trx } from "../../../db/database.ts";
+import type { Logger } from "../../../lib/log.ts";
+import { asOperator } from "../audit.ts";
 
 /**
  * The operators' second factor, mandatory (issue 16): after the password the session waits;
