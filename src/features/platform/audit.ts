@@ -9,19 +9,27 @@ export const asOperator = (o: OperatorSession) => ({
 
 export interface PlatformEvent {
   event: string;
-  tenantId: string | null;
+  /** The town the action concerns; none for the console's own sign-in events. */
+  tenantId?: string | null;
   ip: string;
   detail?: string | null;
 }
 
-/** One line of the platform audit (outside any town's fence), in the caller's transaction. */
-export async function recordPlatformEvent(trx: Trx, operatorId: string, e: PlatformEvent): Promise<void> {
+/**
+ * One line of the platform audit (outside any town's fence), in the caller's transaction. The
+ * operator is null only for a sign-in that names no known operator.
+ */
+export async function recordPlatformEvent(
+  trx: Trx,
+  operatorId: string | null,
+  e: PlatformEvent,
+): Promise<void> {
   await trx
     .insertInto("platform_audit")
     .values({
       operator_id: operatorId,
       event: e.event,
-      target_tenant_id: e.tenantId,
+      target_tenant_id: e.tenantId ?? null,
       ip: e.ip,
       detail: e.detail ?? null,
     })

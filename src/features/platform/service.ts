@@ -4,7 +4,7 @@ import { endOperatorSession } from "../../auth/session-end-service.ts";
 import { clear, clearedOnSuccess, loginKeys, registerFailure, waitSeconds } from "../../auth/throttle.ts";
 import type { Database } from "../../db/database.ts";
 import type { Logger } from "../../lib/log.ts";
-import { asOperator } from "./audit.ts";
+import { asOperator, recordPlatformEvent } from "./audit.ts";
 
 const AUTH = { role: "app_auth" as const, tenantId: null };
 
@@ -28,11 +28,7 @@ export async function login(
   if (found.wait > 0) return { ok: false, waitSeconds: found.wait };
   const valid = await verifyPassword(found.op?.password_hash ?? null, input.password);
   return db.withTenant(AUTH, async (trx) => {
-    const audit = (event: string) =>
-      trx
-        .insertInto("platform_audit")
-        .values({ operator_id: found.op?.id ?? null, event, ip: input.ip })
-        .execute();
+    const audit = (event: string) => recordPlatformEvent(trx, found.op?.id ?? null, { event, ip: input.ip });
     if (!valid || !found.op) {
       await registerFailure(trx, "operator_throttle", keys);
       await audit("login_failed");
@@ -49,10 +45,7 @@ export async function login(
 export function logout(db: Database, o: OperatorSession, ip: string) {
   return db.withTenant(asOperator(o), async (trx) => {
     await endOperatorSession(trx, o.sessionId);
-    await trx
-      .insertInto("platform_audit")
-      .values({ operator_id: o.operatorId, event: "logout", ip })
-      .execute();
+    await recordPlatformEvent(trx, o.operatorId, { event: "logout", ip });
   });
 }
 

@@ -7,7 +7,7 @@ import { clear, registerFailure, waitSeconds } from "../../../auth/throttle.ts";
 import * as totp from "../../../auth/totp.ts";
 import type { Database, Trx } from "../../../db/database.ts";
 import type { Logger } from "../../../lib/log.ts";
-import { asOperator } from "../audit.ts";
+import { asOperator, recordPlatformEvent } from "../audit.ts";
 
 /**
  * The operators' second factor, mandatory (issue 16): after the password the session waits;
@@ -23,7 +23,7 @@ export function pending(db: Database, token: string) {
 }
 
 const audit = (trx: Trx, operatorId: string, event: string, ip: string) =>
-  trx.insertInto("platform_audit").values({ operator_id: operatorId, event, ip }).execute();
+  recordPlatformEvent(trx, operatorId, { event, ip });
 
 /** The operator's factor row, read locked and written back (see totp.ts). */
 const factorOf = (trx: Trx, operatorId: string): totp.FactorRow => ({

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requiredText, tooLong, trimmed } from "../../../lib/form-fields.ts";
+import { checkbox, requiredText, tooLong, trimmed } from "../../../lib/form-fields.ts";
 import {
   colourField,
   contrastIssues,
@@ -19,7 +19,6 @@ export type Values = Record<string, string>;
 export type Errors = Record<string, string>;
 
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
-const checkbox = z.preprocess((v) => v === "on", z.boolean());
 const lines = (v: unknown) =>
   trimmed(v)
     .split(/[\n,]+/)
