@@ -10,7 +10,7 @@ import { composeFeatures } from "./compose.ts";
 import { billingBasketRoutes } from "./features/billing/basket/basket-routes.ts";
 import { billingParentRoutes } from "./features/billing/invoices/parent-routes.ts";
 import { billingStaffInvoicingRoutes } from "./features/billing/invoicing/staff-invoicing-routes.ts";
-import { billingPaymentRoutes, payfipFormTarget } from "./features/billing/payments/payment-routes.ts";
+import { billingPaymentRoutes, payfipFormTarget } from "./features/billing/payments/online/payment-routes.ts";
 import { billingStaffSettingsRoutes } from "./features/billing/settings/staff-settings-routes.ts";
 import { childrenRoutes } from "./features/children/routes.ts";
 import { childrenStaffRoutes } from "./features/children/staff-routes.ts";

@@ -60,7 +60,7 @@ const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
  * PayFiP's return (a form POST from its payment page, cross-site) and its server-to-server
  * notification (no Origin at all) cannot pass the check. A forged call there changes nothing
  * an attacker chooses: it carries only an idOp, and the result is read from PayFiP itself
- * (src/features/billing/payments/payment-routes.ts).
+ * (src/features/billing/payments/online/payment-routes.ts).
  */
 const PAYFIP_CALLBACKS = new Set(["/paiement/retour", "/paiement/notification"]);
 

@@ -4,14 +4,20 @@ import { composeFeatures } from "../compose.ts";
 import { type Database, resilientPool } from "../db/database.ts";
 import { type BasketExpiryJob, createBasketExpiryJob } from "../features/billing/basket/basket-job.ts";
 import { createInvoicingJob, type InvoicingJob } from "../features/billing/invoicing/invoicing-job.ts";
-import { createAccountsCheckJob } from "../features/billing/payments/accounts-check-job.ts";
+import { createAccountsCheckJob } from "../features/billing/payments/accounts-check/accounts-check-job.ts";
 import {
   createPaymentCheckJob,
   type PaymentCheckJob,
-} from "../features/billing/payments/payment-check-job.ts";
+} from "../features/billing/payments/online/payment-check-job.ts";
 import { createRetentionJob } from "../features/my-data/retention-job.ts";
-import { createOfferExpiryJob, type OfferExpiryJob } from "../features/planning/booking/offer-expiry-job.ts";
-import { createWaitingListJob, type PlaceReleaseJob } from "../features/planning/booking/waiting-job.ts";
+import {
+  createOfferExpiryJob,
+  type OfferExpiryJob,
+} from "../features/planning/booking/places/offer-expiry-job.ts";
+import {
+  createWaitingListJob,
+  type PlaceReleaseJob,
+} from "../features/planning/booking/places/waiting-job.ts";
 import { createMailRelay, type OutboxJob } from "../integrations/mail/relay.ts";
 import type { SendMail } from "../integrations/mail/transport.ts";
 import type { PayfipSettings } from "../integrations/payfip/types.ts";

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { townJobs } from "../../src/db/database.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { createBasketExpiryJob } from "../../src/features/billing/basket/basket-job.ts";
-import { checkAccounts } from "../../src/features/billing/payments/accounts-check.ts";
+import { checkAccounts } from "../../src/features/billing/payments/accounts-check/accounts-check.ts";
 import { availableCredit } from "../../src/features/billing/payments/credit-ledger.ts";
-import { settleAttempt } from "../../src/features/billing/payments/online-payment.ts";
+import { settleAttempt } from "../../src/features/billing/payments/online/online-payment.ts";
 import { euros } from "../../src/features/billing/pricing/pricing.ts";
 import {
   type RunningSimulator,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { townJobs } from "../../src/db/database.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
 import { createBasketExpiryJob } from "../../src/features/billing/basket/basket-job.ts";
-import { settleAttempt } from "../../src/features/billing/payments/online-payment.ts";
+import { settleAttempt } from "../../src/features/billing/payments/online/online-payment.ts";
 import { euros } from "../../src/features/billing/pricing/pricing.ts";
 import { lastId } from "../../src/integrations/mail/sink.ts";
 import {

@@ -1,7 +1,7 @@
 import { townJobs } from "../../src/db/database.ts";
 import { DEMO_PASSWORD } from "../../src/demo/seed.ts";
-import { checkAccounts } from "../../src/features/billing/payments/accounts-check.ts";
-import { settleAttempt } from "../../src/features/billing/payments/online-payment.ts";
+import { checkAccounts } from "../../src/features/billing/payments/accounts-check/accounts-check.ts";
+import { settleAttempt } from "../../src/features/billing/payments/online/online-payment.ts";
 import {
   type RunningSimulator,
   startPayfipSimulator,

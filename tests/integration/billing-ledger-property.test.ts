@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCreditNote } from "../../src/features/billing/invoices/credit-service.ts";
 import { availableCredit, balance, settledSql } from "../../src/features/billing/payments/credit-ledger.ts";
 import { recordPayment } from "../../src/features/billing/payments/ledger.ts";
-import { recordRefund, requestRefund } from "../../src/features/billing/payments/refund-service.ts";
+import { recordRefund, requestRefund } from "../../src/features/billing/payments/refunds/refund-service.ts";
 import { transmitToTreasury } from "../../src/features/billing/payments/treasury-service.ts";
 import { parisToday } from "../../src/lib/dates.ts";
 import { type SeneLedger, seneLedger } from "./billing-ledger-fixture.ts";

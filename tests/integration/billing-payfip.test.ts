@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Transact, townJobs } from "../../src/db/database.ts";
-import { settleAttempt, startPayment } from "../../src/features/billing/payments/online-payment.ts";
-import { createPaymentCheckJob } from "../../src/features/billing/payments/payment-check-job.ts";
+import { settleAttempt, startPayment } from "../../src/features/billing/payments/online/online-payment.ts";
+import { createPaymentCheckJob } from "../../src/features/billing/payments/online/payment-check-job.ts";
 import {
   type RunningSimulator,
   startPayfipSimulator,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openAttempt } from "../../src/features/billing/payments/invoice-attempt.ts";
+import { openAttempt } from "../../src/features/billing/payments/online/invoice-attempt.ts";
 import { townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 import { auditOf, seedInvoice, signIn, staffOf, textOf } from "./billing-staff-fixture.ts";

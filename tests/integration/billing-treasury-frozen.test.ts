@@ -1,6 +1,6 @@
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAccountsCheckJob } from "../../src/features/billing/payments/accounts-check-job.ts";
+import { createAccountsCheckJob } from "../../src/features/billing/payments/accounts-check/accounts-check-job.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
 import { seedInvoice, signIn, staffOf, textOf } from "./billing-staff-fixture.ts";
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { townJobs } from "../../src/db/database.ts";
 import { createBasketExpiryJob } from "../../src/features/billing/basket/basket-job.ts";
-import { settleAttempt } from "../../src/features/billing/payments/online-payment.ts";
-import { createOfferExpiryJob } from "../../src/features/planning/booking/offer-expiry-job.ts";
+import { settleAttempt } from "../../src/features/billing/payments/online/online-payment.ts";
+import { createOfferExpiryJob } from "../../src/features/planning/booking/places/offer-expiry-job.ts";
 import { parisDateTime } from "../../src/lib/dates.ts";
 import { type SeneLedger, seneLedger } from "./billing-ledger-fixture.ts";
 import { textOf } from "./billing-staff-fixture.ts";

@@ -7,8 +7,8 @@ import { longDate } from "../../../lib/dates.ts";
 import type { Logger } from "../../../lib/log.ts";
 import { currentTenant } from "../../../tenancy/current.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { expireUnpaidDays } from "../../planning/booking/status-service.ts";
-import { settleAttempt } from "../payments/online-payment.ts";
+import { expireUnpaidDays } from "../../planning/booking/status/status-service.ts";
+import { settleAttempt } from "../payments/online/online-payment.ts";
 import { failAttempt, liveAttempt, releaseStranded } from "./basket-payment.ts";
 import { lockedBasket } from "./basket-service.ts";
 

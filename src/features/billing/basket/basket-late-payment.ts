@@ -4,7 +4,7 @@ import type { Trx } from "../../../db/database.ts";
 import { notFound } from "../../../http/errors.ts";
 import type { Logger } from "../../../lib/log.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { moveToBasket } from "../../planning/booking/status-service.ts";
+import { moveToBasket } from "../../planning/booking/status/status-service.ts";
 import { availableCredit, lockAccount } from "../payments/credit-ledger.ts";
 import type { PricedLine } from "../pricing/pricing.ts";
 import { invoiceBasket } from "./basket-payment.ts";

@@ -5,15 +5,15 @@ import { notifyHousehold } from "../../../integrations/mail/household.ts";
 import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
 import { parisDateTime, parisToday } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { confirmPaidDays } from "../../planning/booking/status-service.ts";
+import { confirmPaidDays } from "../../planning/booking/status/status-service.ts";
 import { type IssuedInvoice, issueInvoices } from "../invoices/issue-service.ts";
-import { closeStranded, insertAttempt } from "../payments/attempt-row.ts";
 import { availableCredit, creditShare, lockAccount, spendCredit } from "../payments/credit-ledger.ts";
+import { closeStranded, insertAttempt } from "../payments/online/attempt-row.ts";
 import { euros, type PricedLine } from "../pricing/pricing.ts";
 import { basketsWithRegie, daysOf, type Owner, pricedLines } from "./basket-service.ts";
 
 /**
- * Paying « Mon panier » online (online-payment.ts drives PayFiP): the attempt on a basket,
+ * Paying « Mon panier » online (payments/online/online-payment.ts drives PayFiP): the attempt on a basket,
  * and what its result does to the basket, in the transaction that settles the attempt.
  */
 

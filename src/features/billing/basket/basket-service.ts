@@ -2,7 +2,7 @@ import type { Trx } from "../../../db/database.ts";
 import { AppError, notFound } from "../../../http/errors.ts";
 import { parisDateTime } from "../../../lib/dates.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { cancelUnpaidDay, PlanningError } from "../../planning/booking/status-service.ts";
+import { cancelUnpaidDay, PlanningError } from "../../planning/booking/status/status-service.ts";
 import { availableCredit, creditShare } from "../payments/credit-ledger.ts";
 import { dayUnit, householdPricing, PRICED_DAY, tariffs } from "../pricing/billable.ts";
 import { type PricedLine, priceDays } from "../pricing/pricing.ts";

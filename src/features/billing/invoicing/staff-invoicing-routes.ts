@@ -20,8 +20,8 @@ import {
   showInvoice,
   staffScope,
 } from "../invoices/staff-invoices-view.ts";
-import { refundStaffRoutes } from "../payments/refund-routes.ts";
-import { staffCheckRoutes } from "../payments/staff-check-routes.ts";
+import { staffCheckRoutes } from "../payments/accounts-check/staff-check-routes.ts";
+import { refundStaffRoutes } from "../payments/refunds/refund-routes.ts";
 import { billingStaffPaymentRoutes } from "../payments/staff-payments-routes.ts";
 import { regiesByName } from "../settings/settings-service.ts";
 import { requestRun } from "./invoicing-requests.ts";

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
 import type { Trx } from "../../../db/database.ts";
 import { availableCredit } from "../payments/credit-ledger.ts";
-import { ibanOnFile, maskIban, refundsOf } from "../payments/refund-service.ts";
+import { ibanOnFile, maskIban, refundsOf } from "../payments/refunds/refund-service.ts";
 import { regiesByName } from "../settings/settings-service.ts";
 import { statementFor } from "./statement.ts";
 

@@ -9,7 +9,7 @@ import type { Tenant } from "../../../tenancy/resolve.ts";
 import { type Actor, recordWrite, recordWrites } from "../../audit/service.ts";
 import * as healthLog from "../../health-log/service.ts";
 import { markAttendance, writeUnbooked } from "../booking/attendance-write.ts";
-import { takePlace } from "../booking/places.ts";
+import { takePlace } from "../booking/places/places.ts";
 import { closedOn } from "../booking/rules.ts";
 import { type Period, periodsBetween } from "../offer/period-service.ts";
 import { canteenCsv } from "./csv.ts";

@@ -18,7 +18,7 @@ import {
   decidedStatus,
   writeDossier,
 } from "./booking-write.ts";
-import { takePlace } from "./places.ts";
+import { takePlace } from "./places/places.ts";
 import { bookingCheck, ineligibility } from "./rules.ts";
 
 /** The booking rules other features apply too (enrolment: who may enrol, until when one may stop). */

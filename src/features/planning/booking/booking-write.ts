@@ -11,13 +11,13 @@ import type { Period } from "../offer/period-service.ts";
 import { type BookingFacts, freeFrom, mailsTo } from "./booking-read.ts";
 import type { BookInput, BookResult, PlacedDay, PlanningContext } from "./booking-service.ts";
 import { dossierNumber } from "./dossier-numbers.ts";
-import { takePlacesLast } from "./places.ts";
+import { takePlacesLast } from "./places/places.ts";
 
 /**
  * The booking of a service not paid at booking: everything is written first (the bookings as
  * holding their place, the confirmation e-mail prepared for the places seen free), then one
  * last statement takes the places and moves the children beyond them to the waiting list
- * (places.ts takePlacesLast): the days' occupancy rows are locked for one round trip only.
+ * (places/places.ts takePlacesLast): the days' occupancy rows are locked for one round trip only.
  */
 export async function bookTakingPlacesLast(
   trx: Trx,

@@ -9,7 +9,7 @@ import { everyOr404, PlanningError, type Problem } from "../common/errors.ts";
 import { findPeriod, type Period } from "../offer/period-service.ts";
 import type { PlanningContext } from "./booking-service.ts";
 import { dossierNumber } from "./dossier-numbers.ts";
-import { promoteWaiting, releasePlace } from "./places.ts";
+import { promoteWaiting, releasePlace } from "./places/places.ts";
 import { cancelCheck } from "./rules.ts";
 
 const CANCELLABLE: BookingStatus[] = ["pending", "accepted", "waiting", "offered"];

@@ -9,7 +9,7 @@ import type { AppEnv, Deps } from "../../../http/types.ts";
 import { longDate, parisDateTime, parisToday, parseMonth } from "../../../lib/dates.ts";
 import { optionalText } from "../../../lib/form-fields.ts";
 import { billing } from "../billing-port.ts";
-import { acceptOffer, declineOffer } from "../booking/offer-answer.ts";
+import { acceptOffer, declineOffer } from "../booking/places/offer-answer.ts";
 import { householdChildren } from "../common/children-service.ts";
 import { orProblems, PlanningError, type Problem } from "../common/errors.ts";
 import { LEGEND, stateOf } from "../common/labels.ts";

@@ -3,7 +3,7 @@ import { notFound } from "../../../http/errors.ts";
 import { daysBetween, longDate } from "../../../lib/dates.ts";
 import { monthBounds } from "../../../lib/months.ts";
 import type { Tenant } from "../../../tenancy/resolve.ts";
-import { promoteWaiting } from "../booking/places.ts";
+import { promoteWaiting } from "../booking/places/places.ts";
 import { closedOn } from "../booking/rules.ts";
 import { STATUS_LABELS } from "../common/labels.ts";
 import { staffBookings } from "../common/place-query.ts";

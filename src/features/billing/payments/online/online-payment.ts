@@ -1,25 +1,29 @@
 import { type Selectable, sql } from "kysely";
-import type { PaymentAttemptsTable } from "../../../db/billing-types.ts";
-import type { Transact, Trx } from "../../../db/database.ts";
-import { AppError } from "../../../http/errors.ts";
+import type { PaymentAttemptsTable } from "../../../../db/billing-types.ts";
+import type { Transact, Trx } from "../../../../db/database.ts";
+import { AppError } from "../../../../http/errors.ts";
 import {
   createPayment,
   paymentDetail,
   paymentPageUrl,
   soapEndpoint,
   withinBudget,
-} from "../../../integrations/payfip/client.ts";
-import { PayfipError, PayfipFunctionalError, PayfipInputError } from "../../../integrations/payfip/errors.ts";
-import { type AttemptState, attemptState } from "../../../integrations/payfip/outcome.ts";
-import type { PayfipSettings, PaymentOutcome } from "../../../integrations/payfip/types.ts";
-import { parisToday } from "../../../lib/dates.ts";
-import type { Logger } from "../../../lib/log.ts";
-import type { Tenant } from "../../../tenancy/resolve.ts";
-import { basketInvoice } from "../basket/basket-late-payment.ts";
-import { failAttempt, openBasketAttempt, reopenBasket } from "../basket/basket-payment.ts";
+} from "../../../../integrations/payfip/client.ts";
+import {
+  PayfipError,
+  PayfipFunctionalError,
+  PayfipInputError,
+} from "../../../../integrations/payfip/errors.ts";
+import { type AttemptState, attemptState } from "../../../../integrations/payfip/outcome.ts";
+import type { PayfipSettings, PaymentOutcome } from "../../../../integrations/payfip/types.ts";
+import { parisToday } from "../../../../lib/dates.ts";
+import type { Logger } from "../../../../lib/log.ts";
+import type { Tenant } from "../../../../tenancy/resolve.ts";
+import { basketInvoice } from "../../basket/basket-late-payment.ts";
+import { failAttempt, openBasketAttempt, reopenBasket } from "../../basket/basket-payment.ts";
+import { recordPayment } from "../ledger.ts";
 import { STRANDED_AFTER_MS } from "./attempt-row.ts";
 import { openAttempt } from "./invoice-attempt.ts";
-import { recordPayment } from "./ledger.ts";
 
 const TERMINAL = ["paid", "refused", "cancelled", "expired", "error"];
 

@@ -1,13 +1,13 @@
 import { type Context, Hono, type MiddlewareHandler } from "hono";
-import type { SessionUser } from "../../../auth/sessions.ts";
-import { publicOrigin } from "../../../env.ts";
-import { AppError } from "../../../http/errors.ts";
-import { page, seeOther } from "../../../http/render.ts";
-import { callerHousehold, callerScope, readerTransaction, townJobsTransact } from "../../../http/scope.ts";
-import { contentSecurityPolicy } from "../../../http/security.ts";
-import type { AppEnv, Deps } from "../../../http/types.ts";
-import { readIdOp } from "../../../integrations/payfip/callback.ts";
-import { FMT, findInvoice } from "../invoices/invoices-view.ts";
+import type { SessionUser } from "../../../../auth/sessions.ts";
+import { publicOrigin } from "../../../../env.ts";
+import { AppError } from "../../../../http/errors.ts";
+import { page, seeOther } from "../../../../http/render.ts";
+import { callerHousehold, callerScope, readerTransaction, townJobsTransact } from "../../../../http/scope.ts";
+import { contentSecurityPolicy } from "../../../../http/security.ts";
+import type { AppEnv, Deps } from "../../../../http/types.ts";
+import { readIdOp } from "../../../../integrations/payfip/callback.ts";
+import { FMT, findInvoice } from "../../invoices/invoices-view.ts";
 import { attemptByIdOp, type Payer, settleAttempt } from "./online-payment.ts";
 
 /**

@@ -1,6 +1,6 @@
-import type { Database } from "../../../db/database.ts";
-import { currentTenant } from "../../../tenancy/current.ts";
-import { findPeriod } from "../offer/period-service.ts";
+import type { Database } from "../../../../db/database.ts";
+import { currentTenant } from "../../../../tenancy/current.ts";
+import { findPeriod } from "../../offer/period-service.ts";
 import { promoteWaiting } from "./places.ts";
 
 export interface PlaceReleaseJob {

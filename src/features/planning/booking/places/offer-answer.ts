@@ -1,12 +1,12 @@
 import { sql } from "kysely";
-import type { Trx } from "../../../db/database.ts";
-import { notFound } from "../../../http/errors.ts";
-import { recordWrite } from "../../audit/service.ts";
-import { billing } from "../billing-port.ts";
-import { PlanningError } from "../common/errors.ts";
-import { findPeriod } from "../offer/period-service.ts";
-import type { PlanningContext } from "./booking-service.ts";
-import { cancel } from "./cancel-service.ts";
+import type { Trx } from "../../../../db/database.ts";
+import { notFound } from "../../../../http/errors.ts";
+import { recordWrite } from "../../../audit/service.ts";
+import { billing } from "../../billing-port.ts";
+import { PlanningError } from "../../common/errors.ts";
+import { findPeriod } from "../../offer/period-service.ts";
+import type { PlanningContext } from "../booking-service.ts";
+import { cancel } from "../cancel-service.ts";
 
 /**
  * « Accepter la place »: a place offered from the waiting list becomes the household's

@@ -1,18 +1,18 @@
 import { type Context, Hono } from "hono";
 import { z } from "zod";
-import { requireParent } from "../../../auth/middleware.ts";
-import { notFound } from "../../../http/errors.ts";
-import { type FormState, submitForm, uuidParam } from "../../../http/forms.ts";
-import { page, seeOther } from "../../../http/render.ts";
-import { callerHousehold, callerScope, inTransaction } from "../../../http/scope.ts";
-import type { AppEnv, Deps } from "../../../http/types.ts";
-import { parisToday, shortDate } from "../../../lib/dates.ts";
-import { isUuid } from "../../../lib/form-fields.ts";
-import { dayBefore, deskReference } from "../desk-fields.ts";
-import { FMT } from "../invoices/invoices-view.ts";
-import { staffScope } from "../invoices/staff-invoices-view.ts";
-import { euros } from "../pricing/pricing.ts";
-import { statementPage } from "../statement/statement-view.ts";
+import { requireParent } from "../../../../auth/middleware.ts";
+import { notFound } from "../../../../http/errors.ts";
+import { type FormState, submitForm, uuidParam } from "../../../../http/forms.ts";
+import { page, seeOther } from "../../../../http/render.ts";
+import { callerHousehold, callerScope, inTransaction } from "../../../../http/scope.ts";
+import type { AppEnv, Deps } from "../../../../http/types.ts";
+import { parisToday, shortDate } from "../../../../lib/dates.ts";
+import { isUuid } from "../../../../lib/form-fields.ts";
+import { dayBefore, deskReference } from "../../desk-fields.ts";
+import { FMT } from "../../invoices/invoices-view.ts";
+import { staffScope } from "../../invoices/staff-invoices-view.ts";
+import { euros } from "../../pricing/pricing.ts";
+import { statementPage } from "../../statement/statement-view.ts";
 import { recordRefund, refundList, requestRefund } from "./refund-service.ts";
 
 const NOTICES: Record<string, string> = {

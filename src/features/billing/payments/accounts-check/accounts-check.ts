@@ -1,6 +1,6 @@
 import { sql } from "kysely";
-import type { Trx } from "../../../db/database.ts";
-import { grossCreditOf } from "./credit-ledger.ts";
+import type { Trx } from "../../../../db/database.ts";
+import { grossCreditOf } from "../credit-ledger.ts";
 
 /**
  * « Contrôle des comptes » (issue 10): the ledger's invariants checked for a whole town.

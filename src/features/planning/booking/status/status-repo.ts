@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Trx } from "../../../db/database.ts";
+import type { Trx } from "../../../../db/database.ts";
 
 /** The SQL of status-service.ts: how billing's baskets change a booking's status. */
 

@@ -1,8 +1,8 @@
-import { type Database, townJobs } from "../../../db/database.ts";
-import type { PayfipSettings } from "../../../integrations/payfip/types.ts";
-import type { Logger } from "../../../lib/log.ts";
-import { currentTenant } from "../../../tenancy/current.ts";
-import { releaseStranded } from "../basket/basket-payment.ts";
+import { type Database, townJobs } from "../../../../db/database.ts";
+import type { PayfipSettings } from "../../../../integrations/payfip/types.ts";
+import type { Logger } from "../../../../lib/log.ts";
+import { currentTenant } from "../../../../tenancy/current.ts";
+import { releaseStranded } from "../../basket/basket-payment.ts";
 import { settleAttempt } from "./online-payment.ts";
 
 export interface PaymentCheckJob {

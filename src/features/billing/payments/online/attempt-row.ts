@@ -1,8 +1,8 @@
 import { sql } from "kysely";
-import type { Trx } from "../../../db/database.ts";
-import { makeRefdet, sanitizeObjet } from "../../../integrations/payfip/rules.ts";
-import { parisToday } from "../../../lib/dates.ts";
-import type { Tenant } from "../../../tenancy/resolve.ts";
+import type { Trx } from "../../../../db/database.ts";
+import { makeRefdet, sanitizeObjet } from "../../../../integrations/payfip/rules.ts";
+import { parisToday } from "../../../../lib/dates.ts";
+import type { Tenant } from "../../../../tenancy/resolve.ts";
 
 // A PayFiP attempt's row, for an invoice (invoice-attempt.ts) or a basket (basket-payment.ts).
 

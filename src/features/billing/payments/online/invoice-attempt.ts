@@ -1,10 +1,10 @@
-import type { Trx } from "../../../db/database.ts";
-import { AppError, notFound } from "../../../http/errors.ts";
-import { ATTEMPT_WINDOW_MS } from "../../../integrations/payfip/outcome.ts";
-import type { Tenant } from "../../../tenancy/resolve.ts";
-import { invoicesWithRegie } from "../invoice-rows.ts";
+import type { Trx } from "../../../../db/database.ts";
+import { AppError, notFound } from "../../../../http/errors.ts";
+import { ATTEMPT_WINDOW_MS } from "../../../../integrations/payfip/outcome.ts";
+import type { Tenant } from "../../../../tenancy/resolve.ts";
+import { invoicesWithRegie } from "../../invoice-rows.ts";
+import { remainingCents } from "../credit-ledger.ts";
 import { closeStranded, insertAttempt } from "./attempt-row.ts";
-import { remainingCents } from "./credit-ledger.ts";
 
 // The attempt on one invoice (« Payer en ligne » on « Mes factures »); online-payment.ts drives PayFiP.
 /**

@@ -1,7 +1,7 @@
 import { sql } from "kysely";
-import type { Database } from "../../../db/database.ts";
-import { currentTenant } from "../../../tenancy/current.ts";
-import { findPeriod } from "../offer/period-service.ts";
+import type { Database } from "../../../../db/database.ts";
+import { currentTenant } from "../../../../tenancy/current.ts";
+import { findPeriod } from "../../offer/period-service.ts";
 import { lockedOffer } from "./offer-answer.ts";
 import { promoteWaiting, releasePlace } from "./places.ts";
 

@@ -1,9 +1,9 @@
-import type { Trx } from "../../../db/database.ts";
-import type { Tenant } from "../../../tenancy/resolve.ts";
-import type { Actor } from "../../audit/service.ts";
-import { findPeriod } from "../offer/period-service.ts";
-import { freePlace } from "./cancel-service.ts";
-import { promoteWaiting, releasePlace } from "./places.ts";
+import type { Trx } from "../../../../db/database.ts";
+import type { Tenant } from "../../../../tenancy/resolve.ts";
+import type { Actor } from "../../../audit/service.ts";
+import { findPeriod } from "../../offer/period-service.ts";
+import { freePlace } from "../cancel-service.ts";
+import { promoteWaiting, releasePlace } from "../places/places.ts";
 import * as repo from "./status-repo.ts";
 
 /**
@@ -13,7 +13,7 @@ import * as repo from "./status-repo.ts";
  */
 
 /** The error a refused day raises; billing's basket raises it too, shown by the wizard. */
-export { PlanningError } from "../common/errors.ts";
+export { PlanningError } from "../../common/errors.ts";
 
 /**
  * Frees a day's place: a parent's goes to the waiting list through the job (place_releases),

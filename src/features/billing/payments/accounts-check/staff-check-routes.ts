@@ -1,7 +1,7 @@
 import { Hono } from "hono";
-import { page } from "../../../http/render.ts";
-import { inTransaction } from "../../../http/scope.ts";
-import type { AppEnv, Deps } from "../../../http/types.ts";
+import { page } from "../../../../http/render.ts";
+import { inTransaction } from "../../../../http/scope.ts";
+import type { AppEnv, Deps } from "../../../../http/types.ts";
 import { accountsReport, RULE_LABELS, type Rule } from "./accounts-check.ts";
 
 /** « Contrôle des comptes »: the town's ledger invariants, each exception listed and linked. */

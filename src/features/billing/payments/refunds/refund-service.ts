@@ -1,12 +1,12 @@
 import { electronicFormatIBAN, isValidIBAN } from "ibantools";
-import type { Trx } from "../../../db/database.ts";
-import { notFound } from "../../../http/errors.ts";
-import { FormError } from "../../../http/forms.ts";
-import type { Tenant } from "../../../tenancy/resolve.ts";
-import { type Actor, recordWrite } from "../../audit/service.ts";
-import { regieById } from "../settings/settings-service.ts";
-import { HOUSEHOLD_REGIE_COLUMNS } from "../staff-columns.ts";
-import { availableCredit, lockAccount } from "./credit-ledger.ts";
+import type { Trx } from "../../../../db/database.ts";
+import { notFound } from "../../../../http/errors.ts";
+import { FormError } from "../../../../http/forms.ts";
+import type { Tenant } from "../../../../tenancy/resolve.ts";
+import { type Actor, recordWrite } from "../../../audit/service.ts";
+import { regieById } from "../../settings/settings-service.ts";
+import { HOUSEHOLD_REGIE_COLUMNS } from "../../staff-columns.ts";
+import { availableCredit, lockAccount } from "../credit-ledger.ts";
 
 /**
  * « Demander le remboursement »: the family asks for its credit in a régie back, to the IBAN

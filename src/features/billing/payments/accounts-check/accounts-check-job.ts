@@ -1,5 +1,5 @@
-import { type Database, townJobs } from "../../../db/database.ts";
-import type { Logger } from "../../../lib/log.ts";
+import { type Database, townJobs } from "../../../../db/database.ts";
+import type { Logger } from "../../../../lib/log.ts";
 import { checkAccounts } from "./accounts-check.ts";
 
 /**

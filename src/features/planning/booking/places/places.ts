@@ -1,11 +1,11 @@
 import { type RawBuilder, sql } from "kysely";
-import type { Trx } from "../../../db/database.ts";
-import { notifyHousehold } from "../../../integrations/mail/household.ts";
-import { mailRowsWhen } from "../../../integrations/mail/outbox.ts";
-import { longDate, parisDateTime } from "../../../lib/dates.ts";
-import type { Tenant } from "../../../tenancy/resolve.ts";
-import { billing } from "../billing-port.ts";
-import type { Period } from "../offer/period-service.ts";
+import type { Trx } from "../../../../db/database.ts";
+import { notifyHousehold } from "../../../../integrations/mail/household.ts";
+import { mailRowsWhen } from "../../../../integrations/mail/outbox.ts";
+import { longDate, parisDateTime } from "../../../../lib/dates.ts";
+import type { Tenant } from "../../../../tenancy/resolve.ts";
+import { billing } from "../../billing-port.ts";
+import type { Period } from "../../offer/period-service.ts";
 
 /**
  * Capacity (architecture §5.10). A place is taken by one conditional UPDATE of the day's
