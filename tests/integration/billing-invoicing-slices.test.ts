@@ -5,6 +5,7 @@ import type { Tenant } from "../../src/tenancy/resolve.ts";
 import { townOf } from "../helpers/planning-fixture.ts";
 import { type Family, generateBookings, generateFamilies } from "../helpers/planning-generator.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
+import { invoicingWrites, regieIdOf } from "./billing-staff-fixture.ts";
 
 // A monthly run issued in slices of households (issue 17): the invoices of every slice are
 // numbered after the previous slice's, in household-number order, and bill exactly what the
@@ -32,13 +33,7 @@ beforeAll(async () => {
     .where("email", "=", "admin@senneceylesdijon.test")
     .executeTakeFirstOrThrow();
   staffId = ids.id;
-  const regie = await p.owner
-    .selectFrom("regies")
-    .select("id")
-    .where("tenant_id", "=", tenant.id)
-    .where("key", "=", "restauration")
-    .executeTakeFirstOrThrow();
-  regieId = regie.id;
+  regieId = await regieIdOf(p, tenant.id, "restauration");
 }, 120_000);
 afterAll(() => p?.close());
 
@@ -46,16 +41,7 @@ const staffCtx = () => ({ role: "app_staff" as const, tenantId: tenant.id, userI
 const staff = () => ({ kind: "staff" as const, userId: staffId });
 const jan5 = new Date("2027-01-05T09:00:00Z");
 
-const written = async () => ({
-  invoices: (await p.owner.selectFrom("invoices").select("id").execute()).length,
-  lines: (await p.owner.selectFrom("invoice_lines").select("id").execute()).length,
-  runs: (await p.owner.selectFrom("invoicing_runs").select("id").execute()).length,
-  counters: await p.owner
-    .selectFrom("counters")
-    .select(["name", "value"])
-    .where("name", "like", "invoice:%")
-    .execute(),
-});
+const written = () => invoicingWrites(p);
 
 describe("a run issued in slices of households", () => {
   it("fails whole when its totals changed, though slices were written before the check", async () => {

@@ -131,3 +131,28 @@ export async function awaitRun(staff: Awaited<ReturnType<typeof staffOf>>, issue
   );
   return last as unknown as Response;
 }
+
+/** A town's régie by its key (« restauration »…). */
+export async function regieIdOf(p: TestPlatform, tenantId: string, key: string): Promise<string> {
+  const regie = await p.owner
+    .selectFrom("regies")
+    .select("id")
+    .where("tenant_id", "=", tenantId)
+    .where("key", "=", key)
+    .executeTakeFirstOrThrow();
+  return regie.id;
+}
+
+/** What invoicing has written, counted: runs, invoices, their lines, and the invoice counters. */
+export async function invoicingWrites(p: TestPlatform) {
+  return {
+    runs: (await p.owner.selectFrom("invoicing_runs").select("id").execute()).length,
+    invoices: (await p.owner.selectFrom("invoices").select("id").execute()).length,
+    lines: (await p.owner.selectFrom("invoice_lines").select("id").execute()).length,
+    counters: await p.owner
+      .selectFrom("counters")
+      .select(["name", "value"])
+      .where("name", "like", "invoice:%")
+      .execute(),
+  };
+}

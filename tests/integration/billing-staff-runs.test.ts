@@ -4,7 +4,7 @@ import { book } from "../../src/features/planning/booking/booking-service.ts";
 import { allPeriods } from "../../src/features/planning/offer/period-service.ts";
 import { completeFile, townOf } from "../helpers/planning-fixture.ts";
 import { createTestPlatform, type TestPlatform } from "../helpers/platform.ts";
-import { awaitRun, staffOf, textOf } from "./billing-staff-fixture.ts";
+import { awaitRun, invoicingWrites, regieIdOf, staffOf, textOf } from "./billing-staff-fixture.ts";
 
 // « Facturation du mois » through the pages: preview, issue once the month is over, never
 // twice; then the invoices list and an invoice's page and PDF.
@@ -63,27 +63,11 @@ beforeAll(async () => {
       .where("child_id", "=", child.id)
       .where("day", "=", day)
       .execute();
-  regieId = (
-    await p.owner
-      .selectFrom("regies")
-      .select("id")
-      .where("tenant_id", "=", tenant.id)
-      .where("key", "=", "restauration")
-      .executeTakeFirstOrThrow()
-  ).id;
+  regieId = await regieIdOf(p, tenant.id, "restauration");
 }, 120_000);
 afterAll(() => p?.close());
 
-const counts = async () => ({
-  runs: (await p.owner.selectFrom("invoicing_runs").select("id").execute()).length,
-  invoices: (await p.owner.selectFrom("invoices").select("id").execute()).length,
-  lines: (await p.owner.selectFrom("invoice_lines").select("id").execute()).length,
-  counters: await p.owner
-    .selectFrom("counters")
-    .select(["name", "value"])
-    .where("name", "like", "invoice:%")
-    .execute(),
-});
+const counts = () => invoicingWrites(p);
 
 describe("« Facturation du mois »", () => {
   it("previews the month, refuses to issue before it ended, issues once and never twice", async () => {
